@@ -1,0 +1,58 @@
+"""Tradewind: Apache Airflow's model — DAGs, operators, scheduler, CLI — light and fast.
+
+`from tradewind import DAG, task` is the public authoring API. Names resolve lazily so that
+`import tradewind` stays cheap (the CLI's start-up time depends on it).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS: dict[str, str] = {
+    "DAG": "tradewind.sdk.dag",
+    "dag": "tradewind.sdk.dag",
+    "task": "tradewind.sdk.decorators",
+    "TaskGroup": "tradewind.sdk.taskgroup",
+    "task_group": "tradewind.sdk.taskgroup",
+    "Param": "tradewind.sdk.param",
+    "chain": "tradewind.sdk.baseoperator",
+    "cross_downstream": "tradewind.sdk.baseoperator",
+    "BaseOperator": "tradewind.sdk.baseoperator",
+    "Label": "tradewind.sdk.edges",
+    "XComArg": "tradewind.sdk.xcom_arg",
+    "get_current_context": "tradewind.sdk.current_context",
+    "TradewindException": "tradewind.exceptions",
+    "SkipTask": "tradewind.exceptions",
+    "FailTask": "tradewind.exceptions",
+}
+
+__all__ = ["__version__", *_EXPORTS]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'tradewind' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+if TYPE_CHECKING:
+    from tradewind.exceptions import FailTask, SkipTask, TradewindException
+    from tradewind.sdk.baseoperator import BaseOperator, chain, cross_downstream
+    from tradewind.sdk.current_context import get_current_context
+    from tradewind.sdk.dag import DAG, dag
+    from tradewind.sdk.decorators import task
+    from tradewind.sdk.edges import Label
+    from tradewind.sdk.param import Param
+    from tradewind.sdk.taskgroup import TaskGroup, task_group
+    from tradewind.sdk.xcom_arg import XComArg

@@ -1,0 +1,1 @@
+"""The `tradewind` command line, mirroring Airflow's command names and flags."""

@@ -1,0 +1,145 @@
+"""`tradewind dags test` (a whole run, in process) and `tradewind tasks test` (one task)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from datetime import timedelta
+from typing import Any
+
+from tradewind.cli.common import get_dag, parse_conf, parse_date, ready_db
+from tradewind.cli.output import print_table, state_style, to_json
+
+
+def dags_test(args: argparse.Namespace) -> int:
+    from tradewind.cli.progress import TerminalProgress
+    from tradewind.runtime.task_log import LOG_FORMAT
+    from tradewind.scheduler.inline_run import run_inline
+    from tradewind.scheduler.runs import create_manual_run, sync_dag
+    from tradewind.store import runs, task_instances
+
+    conf = parse_conf(args.conf)
+    logical_date = parse_date(args.logical_date, what="logical date")
+    if args.retry_delay is not None and args.retry_delay < 0:
+        from tradewind.exceptions import UsageError
+
+        raise UsageError("--retry-delay must be zero or more seconds")
+    dag = get_dag(args)
+    dag.check_cycle()
+    ready_db()
+    started = time.monotonic()
+    structure = sync_dag(dag)
+    dag_run = create_manual_run(dag, structure, logical_date=logical_date, conf=conf, run_id=args.run_id)
+    quiet = args.output == "json"
+    progress = None if quiet else TerminalProgress(len(structure.nodes))
+    if progress is not None:
+        progress.console.print(
+            f"[bold]{dag.dag_id}[/] run [bold]{dag_run.run_id}[/] — data interval "
+            f"{dag_run.data_interval_start.isoformat()} → {dag_run.data_interval_end.isoformat()}"
+        )
+    echo = None
+    if args.verbose:
+        echo = logging.StreamHandler(sys.stderr)
+        echo.setFormatter(logging.Formatter(LOG_FORMAT))
+    override = timedelta(seconds=args.retry_delay) if args.retry_delay is not None else None
+    try:
+        result = run_inline(dag, structure, dag_run, progress=progress, retry_delay_override=override, echo=echo)
+    finally:
+        if progress is not None:
+            progress.close()
+    elapsed = time.monotonic() - started
+    final = runs.get_dag_run(dag.dag_id, dag_run.run_id)
+    tis = task_instances.list_task_instances(dag.dag_id, dag_run.run_id)
+    order = {tid: i for i, tid in enumerate(structure.order)}
+    tis = sorted(tis, key=lambda t: (order.get(t.task_id, 0), t.map_index))
+    if args.output == "json":
+        print(to_json(_report(final, tis, elapsed, result.reason)))
+    else:
+        _print_report(final, tis, elapsed, result.reason)
+    return 0 if result.state.value == "success" else 1
+
+
+def _report(run: Any, tis: list[Any], elapsed: float, reason: str | None) -> dict[str, Any]:
+    """The documented `dags test -o json` document (docs/cli.md)."""
+    return {
+        "dag_id": run.dag_id,
+        "run_id": run.run_id,
+        "state": run.state,
+        "logical_date": run.logical_date,
+        "data_interval_start": run.data_interval_start,
+        "data_interval_end": run.data_interval_end,
+        "duration": round(elapsed, 4),
+        "reason": reason,
+        "task_instances": [
+            {
+                "task_id": ti.task_id,
+                "map_index": ti.map_index,
+                "state": ti.state,
+                "try_number": ti.try_number,
+                "start_date": ti.start_date,
+                "end_date": ti.end_date,
+                "duration": ti.duration,
+                "log_path": ti.log_path,
+            }
+            for ti in tis
+        ],
+    }
+
+
+def _print_report(run: Any, tis: list[Any], elapsed: float, reason: str | None) -> None:
+    from rich.console import Console
+
+    rows = [
+        {
+            "task_id": ti.task_id if ti.map_index < 0 else f"{ti.task_id}[{ti.map_index}]",
+            "state": ti.state,
+            "tries": ti.try_number,
+            "duration": f"{ti.duration:.3f}s" if ti.duration is not None else "",
+        }
+        for ti in tis
+    ]
+    print_table(rows, ("task_id", "state", "tries", "duration"), styles={"state": state_style})
+    console = Console(highlight=False)
+    style = state_style(run.state)
+    console.print(f"DAG run [bold]{run.run_id}[/] finished [{style}]{run.state}[/] in {elapsed:.2f}s")
+    if reason:
+        console.print(f"[red]{reason}[/]")
+
+
+def tasks_test(args: argparse.Namespace) -> int:
+    """Run one task now, ignoring its dependencies, in a temporary run deleted afterwards (as Airflow)."""
+    from tradewind.runtime.runner import run_task_instance
+    from tradewind.runtime.task_log import LOG_FORMAT
+    from tradewind.scheduler.runs import create_manual_run, sync_dag
+    from tradewind.states import DagRunState
+    from tradewind.store import runs
+
+    params = parse_conf(args.task_params)
+    logical_date = parse_date(args.logical_date, what="logical date")
+    dag = get_dag(args)
+    task = dag.get_task(args.task_id)
+    ready_db()
+    structure = sync_dag(dag)
+    run_id = f"__tradewind_temporary_run_{logical_date.isoformat()}__"
+    dag_run = create_manual_run(
+        dag, structure, logical_date=logical_date, conf=params, run_id=run_id, state=DagRunState.RUNNING
+    )
+    map_index = args.map_index
+    if getattr(task, "is_mapped", False) and map_index < 0:
+        map_index = 0
+    echo = logging.StreamHandler(sys.stdout)
+    echo.setFormatter(logging.Formatter(LOG_FORMAT))
+    try:
+        if map_index >= 0:
+            from tradewind.scheduler.expansion import expand_task
+
+            expand_task(dag.dag_id, run_id, structure.nodes[task.task_id], map_index + 1)
+        outcome = run_task_instance(dag, dag_run, task.task_id, map_index, echo=echo, test_mode=True)
+    finally:
+        runs.delete_dag_run(dag.dag_id, run_id)
+    if outcome is None:
+        return 1
+    print(f"Task {task.task_id} finished: {outcome.state.value} in {outcome.duration:.2f}s", file=sys.stderr)
+    return 0 if outcome.state.value in ("success", "skipped") else 1

@@ -1,0 +1,48 @@
+"""`tradewind db migrate|check|reset`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def migrate(args: argparse.Namespace) -> int:
+    from tradewind.store.migrate import migrate as run_migrate
+
+    before, after = run_migrate()
+    if before == after:
+        print(f"Database is up to date (revision {after}).")
+    else:
+        print(f"Database migrated from {before or 'empty'} to {after}.")
+    return 0
+
+
+def check(args: argparse.Namespace) -> int:
+    from tradewind.store.migrate import check as run_check
+
+    status = run_check()
+    if status.ok:
+        print(f"Database is reachable and up to date (revision {status.current}).")
+        return 0
+    print(
+        f"tradewind: error: database schema is at {status.current or 'nothing (empty database)'}, "
+        f"expected {status.head}: run `tradewind db migrate`",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def reset(args: argparse.Namespace) -> int:
+    from tradewind.exceptions import UsageError
+    from tradewind.store.migrate import reset as run_reset
+
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UsageError("db reset deletes all data; pass -y to confirm")
+        answer = input("This drops every table and all data. Proceed? (y/n) ")
+        if answer.strip().lower() not in ("y", "yes"):
+            print("Cancelled.")
+            return 1
+    run_reset()
+    print("Database reset.")
+    return 0

@@ -1,0 +1,103 @@
+"""`tradewind variables get|set|list|delete|import|export`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from tradewind.cli.common import ready_db
+from tradewind.exceptions import NotFound, UsageError
+
+
+def get(args: argparse.Namespace) -> int:
+    from tradewind.store.variables import get_variable
+
+    ready_db()
+    value = get_variable(args.key)
+    if value is None:
+        if args.default is not None:
+            print(args.default)
+            return 0
+        raise NotFound(f"variable '{args.key}' does not exist")
+    if args.json:
+        try:
+            print(json.dumps(json.loads(value), indent=2))
+        except json.JSONDecodeError:
+            raise UsageError(f"variable '{args.key}' is not valid JSON") from None
+    else:
+        print(value)
+    return 0
+
+
+def set_(args: argparse.Namespace) -> int:
+    from tradewind.store.variables import set_variable
+
+    if args.json:
+        try:
+            json.loads(args.value)
+        except json.JSONDecodeError as exc:
+            raise UsageError(f"value is not valid JSON: {exc.msg}") from None
+    ready_db()
+    set_variable(args.key, args.value, args.description)
+    print(f"Variable {args.key} created")
+    return 0
+
+
+def list_(args: argparse.Namespace) -> int:
+    from tradewind.cli.output import print_records
+    from tradewind.store.variables import list_variables
+
+    ready_db()
+    records = [{"key": v.key} for v in list_variables()]
+    print_records(records, args.output, columns=("key",))
+    return 0
+
+
+def delete(args: argparse.Namespace) -> int:
+    from tradewind.store.variables import delete_variable
+
+    ready_db()
+    if not delete_variable(args.key):
+        raise NotFound(f"variable '{args.key}' does not exist")
+    print(f"Variable {args.key} deleted")
+    return 0
+
+
+def import_(args: argparse.Namespace) -> int:
+    from tradewind.store.variables import set_variable
+
+    path = Path(args.file)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"no such file: {path}") from None
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}") from None
+    if not isinstance(data, dict):
+        raise UsageError(f"{path} must hold a JSON object of key: value")
+    ready_db()
+    for key, value in data.items():
+        set_variable(key, value if isinstance(value, str) else json.dumps(value))
+    print(f"{len(data)} of {len(data)} variables successfully updated.")
+    return 0
+
+
+def export(args: argparse.Namespace) -> int:
+    from tradewind.store.variables import list_variables
+
+    ready_db()
+    data = {}
+    for v in list_variables():
+        try:
+            data[v.key] = json.loads(v.val)
+        except (json.JSONDecodeError, TypeError):
+            data[v.key] = v.val
+    text = json.dumps(data, indent=4, sort_keys=True)
+    if args.file == "-":
+        sys.stdout.write(text + "\n")
+    else:
+        Path(args.file).write_text(text + "\n", encoding="utf-8")
+        print(f"{len(data)} variables successfully exported to {args.file}")
+    return 0

@@ -1,0 +1,87 @@
+"""Helpers shared by commands: loading DAGs, parsing dates and conf, talking to the database."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tradewind.exceptions import UsageError
+
+if TYPE_CHECKING:
+    import argparse
+
+    from tradewind.parsing.dagbag import DagBag
+    from tradewind.sdk.dag import DAG
+
+
+def dags_folder(subdir: str | None) -> Path:
+    from tradewind.config import conf
+
+    folder = Path(conf.getpath("core", "dags_folder"))
+    if not subdir:
+        return folder
+    return Path(subdir.replace("DAGS_FOLDER", str(folder))).expanduser().resolve()
+
+
+def load_dagbag(args: argparse.Namespace) -> DagBag:
+    from tradewind.parsing.dagbag import DagBag
+
+    subdir = getattr(args, "subdir", None)
+    folder = dags_folder(subdir)
+    if subdir and not folder.exists():
+        raise UsageError(f"--subdir {subdir}: no such file or directory")
+    return DagBag(folder)
+
+
+def ready_db() -> None:
+    from tradewind.store.migrate import ensure_ready
+
+    ensure_ready()
+
+
+def sync_dagbag(bag: DagBag) -> None:
+    """Record the bag's DAGs and import errors in the database (one transaction each)."""
+    from tradewind.config import conf
+    from tradewind.serialization import dag_hash, dag_row, serialize_dag
+    from tradewind.store import dags, import_errors
+
+    ready_db()
+    paused_default = conf.getboolean("core", "dags_are_paused_at_creation")
+    items = []
+    for dag in bag.dags.values():
+        data = serialize_dag(dag)
+        items.append((dag_row(dag, data), data, dag_hash(data)))
+    if items:
+        dags.sync_dags(items, paused_at_creation=paused_default)
+    import_errors.replace_import_errors(bag.files_seen, [e.as_tuple() for e in bag.import_errors.values()])
+
+
+def get_dag(args: argparse.Namespace) -> DAG:
+    return load_dagbag(args).get_dag(args.dag_id)
+
+
+def parse_date(text: str | None, *, what: str = "date") -> datetime:
+    """ISO 8601 date or datetime; naive values are UTC. Default: now."""
+    if text is None:
+        return datetime.now(timezone.utc).replace(microsecond=0)
+    try:
+        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(
+            f"invalid {what} {text!r}: expected ISO 8601, e.g. 2024-03-05 or 2024-03-05T10:00:00+00:00"
+        ) from None
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def parse_conf(text: str | None) -> dict[str, Any]:
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"invalid conf JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    if not isinstance(value, dict):
+        raise UsageError(f"conf must be a JSON object, not {type(value).__name__}")
+    return value

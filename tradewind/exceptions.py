@@ -1,0 +1,111 @@
+"""Every exception Tradewind raises or lets users raise, under one root.
+
+Control-flow exceptions (skip, fail without retry) belong here too: a task raises them to steer
+its own state, and the runtime catches them by class, never by message.
+"""
+
+from __future__ import annotations
+
+
+class TradewindException(Exception):
+    """Root of every Tradewind error; the CLI turns these into one line on stderr."""
+
+
+# --- configuration and environment -------------------------------------------------------
+class ConfigError(TradewindException):
+    """A configuration value is missing or cannot be parsed."""
+
+
+class DatabaseError(TradewindException):
+    """The metadata database is unreachable, unmigrated, or refused an operation."""
+
+
+class DatabaseNotMigrated(DatabaseError):
+    """The schema is older than this version of Tradewind: run `tradewind db migrate`."""
+
+
+# --- authoring ---------------------------------------------------------------------------
+class DagDefinitionError(TradewindException):
+    """A DAG file defines something that cannot be a valid DAG."""
+
+
+class DagCycleError(DagDefinitionError):
+    """The task dependencies loop back on themselves; the message names the cycle."""
+
+
+class DuplicateTaskIdError(DagDefinitionError):
+    """Two tasks in one DAG share a task_id."""
+
+
+class InvalidScheduleError(DagDefinitionError):
+    """A schedule (cron string, preset, timedelta) cannot be understood."""
+
+
+class ParamValidationError(TradewindException):
+    """A DAG run's params do not satisfy the DAG's `Param` definitions."""
+
+
+class TemplateError(TradewindException):
+    """A templated field failed to render."""
+
+
+# --- lookups (mostly from the CLI / API) -------------------------------------------------
+class NotFound(TradewindException):
+    """Something the user named does not exist."""
+
+
+class DagNotFound(NotFound):
+    """No DAG with that dag_id was found."""
+
+
+class TaskNotFound(NotFound):
+    """No task with that task_id in the DAG."""
+
+
+class DagRunNotFound(NotFound):
+    """No DAG run with that run_id or logical date."""
+
+
+class DagRunAlreadyExists(TradewindException):
+    """A DAG run with that run_id or logical date already exists."""
+
+
+class UsageError(TradewindException):
+    """A command-line argument or API input is malformed (bad date, bad JSON, …)."""
+
+
+# --- raised inside tasks to steer their state --------------------------------------------
+class TaskControl(TradewindException):
+    """Base for exceptions a task raises on purpose to choose its final state."""
+
+
+class SkipTask(TaskControl):
+    """Raise inside a task to end it as *skipped* (Airflow's AirflowSkipException)."""
+
+
+class FailTask(TaskControl):
+    """Raise inside a task to fail it at once, without using its retries (AirflowFailException)."""
+
+
+class SensorTimeout(FailTask):
+    """A sensor waited longer than its `timeout`; never retried."""
+
+
+class TaskTimeout(TradewindException):
+    """A task ran past its `execution_timeout` and was stopped (retries still apply)."""
+
+
+class TaskDeferred(TaskControl):
+    """A sensor in reschedule mode asks to be run again later, freeing its slot."""
+
+    def __init__(self, reschedule_at) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(f"rescheduled for {reschedule_at}")
+        self.reschedule_at = reschedule_at
+
+
+# Airflow's names, so that DAG code written for Airflow keeps working.
+AirflowException = TradewindException
+AirflowSkipException = SkipTask
+AirflowFailException = FailTask
+AirflowSensorTimeout = SensorTimeout
+AirflowTaskTimeout = TaskTimeout

@@ -1,0 +1,1 @@
+"""Built-in operators, in modules named as Airflow names them."""

@@ -1,0 +1,148 @@
+"""Python callables as tasks, plus the branching and short-circuit operators built on them."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Collection, Iterable, Mapping
+from typing import Any
+
+from tradewind.exceptions import DagDefinitionError, TradewindException
+from tradewind.sdk.baseoperator import BaseOperator
+from tradewind.sdk.current_context import get_current_context
+
+__all__ = [
+    "PythonOperator",
+    "BranchPythonOperator",
+    "ShortCircuitOperator",
+    "get_current_context",
+]
+
+
+def callable_kwargs(fn: Callable[..., Any], context: Mapping[str, Any], op_args: Collection[Any], op_kwargs: Mapping[str, Any]) -> dict[str, Any]:
+    """op_kwargs plus the context entries `fn` asks for by parameter name (all of it for **kwargs)."""
+    sig = inspect.signature(fn)
+    params = list(sig.parameters.values())
+    if any(p.kind is p.VAR_KEYWORD for p in params):
+        return {**context, **op_kwargs}
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    taken = {p.name for p in positional[: len(op_args)]}
+    out = dict(op_kwargs)
+    for p in params:
+        if p.name in context and p.name not in out and p.name not in taken and p.kind is not p.VAR_POSITIONAL:
+            out[p.name] = context[p.name]
+    return out
+
+
+class PythonOperator(BaseOperator):
+    template_fields = ("templates_dict", "op_args", "op_kwargs")
+    template_fields_renderers = {"templates_dict": "json", "op_args": "py", "op_kwargs": "py"}
+    ui_color = "#ffefeb"
+
+    def __init__(
+        self,
+        *,
+        python_callable: Callable[..., Any],
+        op_args: Collection[Any] | None = None,
+        op_kwargs: Mapping[str, Any] | None = None,
+        templates_dict: dict[str, Any] | None = None,
+        templates_exts: Iterable[str] | None = None,
+        show_return_value_in_logs: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        if not callable(python_callable):
+            raise DagDefinitionError(f"python_callable of task {kwargs.get('task_id')} is not callable")
+        super().__init__(**kwargs)
+        self.python_callable = python_callable
+        self.op_args = list(op_args or [])
+        self.op_kwargs = dict(op_kwargs or {})
+        self.templates_dict = templates_dict
+        if templates_exts:
+            self.template_ext = tuple(templates_exts)  # type: ignore[misc]
+        self.show_return_value_in_logs = show_return_value_in_logs
+
+    def execute(self, context: dict[str, Any]) -> Any:
+        context = {**context, "templates_dict": self.templates_dict}
+        kwargs = callable_kwargs(self.python_callable, context, self.op_args, self.op_kwargs)
+        result = self.python_callable(*self.op_args, **kwargs)
+        if self.show_return_value_in_logs:
+            self.log.info("Done. Returned value was: %r", result)
+        return result
+
+
+def _branch_targets(task: BaseOperator, chosen: Any) -> set[str]:
+    """Task ids a branch callable picked; a TaskGroup id stands for the group's root tasks."""
+    if chosen is None:
+        return set()
+    ids = {chosen} if isinstance(chosen, str) else set(chosen)
+    assert task.dag is not None
+    out: set[str] = set()
+    groups = _all_groups(task.dag.task_group)
+    for tid in ids:
+        if not isinstance(tid, str):
+            raise TradewindException(f"branch callable of {task.task_id} returned {tid!r}, not a task id")
+        if tid in task.dag.task_dict:
+            out.add(tid)
+        elif tid in groups:
+            out.update(t.task_id for t in groups[tid].roots)
+        else:
+            raise TradewindException(f"branch {task.task_id} chose '{tid}', which is not a task or group in the DAG")
+    return out
+
+
+def _all_groups(group: Any) -> dict[str, Any]:
+    from tradewind.sdk.taskgroup import TaskGroup
+
+    found: dict[str, Any] = {}
+    for child in group.children.values():
+        if isinstance(child, TaskGroup):
+            found[child.group_id] = child
+            found.update(_all_groups(child))
+    return found
+
+
+class BranchMixin:
+    """Skip every direct downstream task the branch did not choose (Airflow's skip_all_except)."""
+
+    def do_branch(self: Any, context: dict[str, Any], chosen: Any) -> Any:
+        keep = _branch_targets(self, chosen)
+        skip = sorted(self.downstream_task_ids - keep)
+        self.log.info("Branch chose %s; skipping %s", sorted(keep), skip)
+        context["ti"].skip(skip)
+        return chosen
+
+
+class BranchPythonOperator(BranchMixin, PythonOperator):
+    """The callable returns the task id (or list of ids, or a group id) to follow."""
+
+    ui_color = "#ffd6a5"
+
+    def execute(self, context: dict[str, Any]) -> Any:
+        return self.do_branch(context, super().execute(context))
+
+
+class ShortCircuitOperator(PythonOperator):
+    """A falsy return value skips what is downstream; a truthy one lets it run.
+
+    With `ignore_downstream_trigger_rules=True` (the default) every downstream task is skipped;
+    with False only the direct downstream tasks are, and the rest follow their trigger rules.
+    """
+
+    ui_color = "#e0d7f5"
+
+    def __init__(self, *, ignore_downstream_trigger_rules: bool = True, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.ignore_downstream_trigger_rules = ignore_downstream_trigger_rules
+
+    def execute(self, context: dict[str, Any]) -> Any:
+        result = super().execute(context)
+        if result:
+            self.log.info("Condition is truthy; downstream tasks proceed")
+            return result
+        assert self.dag is not None
+        if self.ignore_downstream_trigger_rules:
+            skip = self.dag.get_relatives(self.task_id, upstream=False)
+        else:
+            skip = set(self.downstream_task_ids)
+        self.log.info("Condition is falsy; skipping %s", sorted(skip))
+        context["ti"].skip(sorted(skip))
+        return result

@@ -1,0 +1,249 @@
+"""Run one try of one task instance: claim it, render, execute, record the outcome.
+
+The same function serves `tasks test`, `dags test` (in process) and the executors' workers
+(in a forked process), so a task behaves the same wherever it runs.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import os
+import socket
+import time
+import traceback
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any
+
+from tradewind.exceptions import FailTask, SkipTask, TaskTimeout, TradewindException
+from tradewind.states import TaskState
+
+if TYPE_CHECKING:
+    from tradewind.sdk.baseoperator import BaseOperator
+    from tradewind.sdk.dag import DAG
+    from tradewind.store.records import DagRunRecord
+
+log = logging.getLogger(__name__)
+
+CLAIMABLE = frozenset(
+    {TaskState.NONE, TaskState.SCHEDULED, TaskState.QUEUED, TaskState.UP_FOR_RETRY, TaskState.UP_FOR_RESCHEDULE}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """How a try ended; `error` is one line, the full traceback is in the log."""
+
+    task_id: str
+    map_index: int
+    state: TaskState
+    try_number: int
+    duration: float
+    error: str | None = None
+    log_path: str | None = None
+    next_retry_at: datetime | None = None
+
+
+def _hostname() -> str:
+    return socket.gethostname()
+
+
+def run_task_instance(
+    dag: DAG,
+    dag_run: DagRunRecord,
+    task_id: str,
+    map_index: int = -1,
+    *,
+    retry_delay_override: timedelta | None = None,
+    echo: logging.Handler | None = None,
+    test_mode: bool = False,
+) -> Outcome | None:
+    """Claim the instance (CAS to running), run it, and store the result. None if already claimed."""
+    from tradewind.runtime.task_log import capture_task_log, log_path
+    from tradewind.store import task_instances
+
+    now = datetime.now(timezone.utc)
+    current = task_instances.get_task_instance(dag_run.dag_id, dag_run.run_id, task_id, map_index)
+    if current is None:
+        return None
+    try_number = current.try_number + 1
+    path = log_path(dag_run.dag_id, dag_run.run_id, task_id, map_index, try_number)
+    claimed = task_instances.start_try(
+        dag_run.dag_id, dag_run.run_id, task_id, map_index,
+        expected=frozenset(s.value for s in CLAIMABLE), hostname=_hostname(), pid=os.getpid(),
+        log_path=str(path), start_date=now,
+    )
+    if claimed is None:
+        return None
+    task = dag.get_task(task_id)
+    started = time.monotonic()
+    with capture_task_log(path, echo=echo) as task_logger:
+        task_logger.info("Starting attempt %s of %s", claimed.try_number, claimed.max_tries + 1)
+        state, error, rendered, ti, context = _execute(
+            task, dag, dag_run, claimed, map_index, now, str(path), test_mode, task_logger
+        )
+        next_retry_at = None
+        if state is TaskState.UP_FOR_RETRY:
+            delay = retry_delay_override if retry_delay_override is not None else task.retry_delay_for(claimed.try_number)
+            next_retry_at = datetime.now(timezone.utc) + delay
+            task_logger.info("Marking task as UP_FOR_RETRY; next try at %s", next_retry_at.isoformat())
+        else:
+            task_logger.info("Marking task as %s", state.value.upper())
+        if ti is not None and ti.skip_requests:
+            _apply_skips(dag_run, ti.skip_requests)
+        finished = task_instances.finish_try(
+            dag_run.dag_id, dag_run.run_id, task_id, map_index,
+            state=state.value, end_date=datetime.now(timezone.utc), next_retry_at=next_retry_at,
+            rendered_fields=rendered,
+        )
+        if finished is not None and ti is not None:
+            _run_callbacks(task, {**context, "exception": error}, state)
+    return Outcome(
+        task_id=task_id, map_index=map_index, state=state, try_number=claimed.try_number,
+        duration=time.monotonic() - started, error=error, log_path=str(path), next_retry_at=next_retry_at,
+    )
+
+
+def _execute(
+    task: BaseOperator,
+    dag: DAG,
+    dag_run: DagRunRecord,
+    claimed: Any,
+    map_index: int,
+    start: datetime,
+    path: str,
+    test_mode: bool,
+    task_logger: logging.Logger,
+) -> tuple[TaskState, str | None, dict[str, Any] | None, Any, dict[str, Any]]:
+    """Run the operator; map any exception to the state it earns. Never raises for user errors."""
+    from tradewind.runtime.context import build_context
+    from tradewind.runtime.task_instance import RuntimeTaskInstance
+    from tradewind.runtime.timeout import execution_timeout
+    from tradewind.sdk.current_context import reset_current_context, set_current_context
+
+    ti = None
+    rendered: dict[str, Any] | None = None
+    token = None
+    context: dict[str, Any] = {}
+    try:
+        params = run_params(dag, task, dag_run.conf)
+        ti = RuntimeTaskInstance(
+            task=task, dag_run=dag_run, map_index=map_index, try_number=claimed.try_number,
+            max_tries=claimed.max_tries, start_date=start, hostname=_hostname(), log_filepath=path,
+        )
+        context = build_context(dag=dag, task=task, ti=ti, dag_run=dag_run, params=params, test_mode=test_mode)
+        operator = _prepare_operator(task, context, map_index)
+        ti.task = operator
+        context["task"] = operator
+        rendered = _render(operator, context, dag)
+        token = set_current_context(context)
+        _call_hooks(operator.on_execute_callback, context)
+        with execution_timeout(operator.execution_timeout):
+            try:
+                operator.pre_execute(context)
+                result = operator.execute(context)
+            except TaskTimeout:
+                operator.on_kill()
+                raise
+        operator.post_execute(context, result)
+        _push_result(ti, operator, result)
+        return TaskState.SUCCESS, None, rendered, ti, context
+    except SkipTask as exc:
+        task_logger.info("Skipping: %s", exc)
+        return TaskState.SKIPPED, None, rendered, ti, context
+    except Exception as exc:  # noqa: BLE001 — the task's failure, recorded, never propagated
+        task_logger.error("Task failed:\n%s", traceback.format_exc().rstrip())
+        message = f"{type(exc).__name__}: {exc}".strip()
+        retryable = not isinstance(exc, FailTask) and claimed.try_number <= claimed.max_tries
+        return (TaskState.UP_FOR_RETRY if retryable else TaskState.FAILED), message, rendered, ti, context
+    finally:
+        if token is not None:
+            reset_current_context(token)
+
+
+def run_params(dag: DAG, task: BaseOperator, conf: dict[str, Any] | None) -> dict[str, Any]:
+    """DAG params, overridden by the task's params, then by the run's conf; all validated."""
+    params = dag.params.copy()
+    params.update(task.params)
+    return params.validate(conf or {})
+
+
+def _prepare_operator(task: BaseOperator, context: dict[str, Any], map_index: int) -> BaseOperator:
+    """A private copy to render into; for a mapped task, the copy for this map index."""
+    if getattr(task, "is_mapped", False):
+        combos = task.expansion(context)  # type: ignore[attr-defined]
+        if map_index < 0 or map_index >= len(combos):
+            raise TradewindException(f"map index {map_index} is out of range: {task.task_id} expands to {len(combos)}")
+        return task.unmap(combos[map_index])  # type: ignore[attr-defined]
+    return copy.deepcopy(task)
+
+
+def _render(operator: BaseOperator, context: dict[str, Any], dag: DAG) -> dict[str, Any]:
+    from tradewind.runtime.templating import render_template_fields
+    from tradewind.sdk.xcom_arg import resolve_args
+
+    for name in operator.template_fields:
+        value = getattr(operator, name, None)
+        setattr(operator, name, resolve_args(value, context))
+    rendered = render_template_fields(
+        operator, context, dag.get_template_env(), template_fields=operator.template_fields,
+        template_ext=operator.template_ext,
+    )
+    from tradewind.utils import serde
+
+    safe: dict[str, Any] = {}
+    for key, value in rendered.items():
+        try:
+            serde.dumps(value)
+            safe[key] = value
+        except TypeError:
+            safe[key] = repr(value)
+    return safe
+
+
+def _push_result(ti: Any, operator: BaseOperator, result: Any) -> None:
+    if result is None or not operator.do_xcom_push:
+        return
+    if operator.multiple_outputs:
+        if not isinstance(result, dict):
+            raise TradewindException(f"multiple_outputs needs a dict return value, got {type(result).__name__}")
+        for key, value in result.items():
+            if not isinstance(key, str):
+                raise TradewindException(f"multiple_outputs keys must be strings, got {key!r}")
+            ti.xcom_push(key, value)
+    ti.xcom_push("return_value", result)
+
+
+def _apply_skips(dag_run: DagRunRecord, task_ids: list[str]) -> None:
+    from tradewind.store import task_instances
+    from tradewind.store.task_instances import StateChange
+
+    waiting = frozenset({TaskState.NONE.value, TaskState.SCHEDULED.value})
+    changes = [
+        StateChange(dag_run.dag_id, dag_run.run_id, ti.task_id, ti.map_index, waiting, TaskState.SKIPPED.value)
+        for ti in task_instances.list_task_instances(dag_run.dag_id, dag_run.run_id)
+        if ti.task_id in set(task_ids)
+    ]
+    if changes:
+        task_instances.set_states(changes)
+
+
+def _call_hooks(hooks: Any, context: dict[str, Any]) -> None:
+    """Run a callback or list of callbacks; a failing callback is logged, never fatal."""
+    if not hooks:
+        return
+    for hook in hooks if isinstance(hooks, (list, tuple)) else [hooks]:
+        try:
+            hook(context)
+        except Exception:  # noqa: BLE001
+            logging.getLogger("tradewind.task").exception("callback %r failed", hook)
+
+
+def _run_callbacks(task: BaseOperator, context: dict[str, Any], state: TaskState) -> None:
+    hook = {
+        TaskState.SUCCESS: task.on_success_callback,
+        TaskState.FAILED: task.on_failure_callback,
+        TaskState.UP_FOR_RETRY: task.on_retry_callback,
+    }.get(state)
+    _call_hooks(hook, context)

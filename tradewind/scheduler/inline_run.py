@@ -1,0 +1,121 @@
+"""Run one DAG run to the end in this process — `dags test` — with the real state machine.
+
+Every decision comes from the planner and every transition goes through the store, exactly as
+under the scheduler; only the executor differs (tasks run here, one after another).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Protocol
+
+from tradewind.states import DagRunState, TaskState
+
+if TYPE_CHECKING:
+    from tradewind.runtime.runner import Outcome
+    from tradewind.scheduler.structure import DagStructure
+    from tradewind.sdk.dag import DAG
+    from tradewind.store.records import DagRunRecord
+
+
+class Progress(Protocol):
+    """What the inline runner reports as it goes (the CLI draws it)."""
+
+    def task_started(self, task_id: str, map_index: int, try_number: int) -> None: ...
+    def task_finished(self, outcome: Outcome) -> None: ...
+    def tasks_changed(self, changes: dict[tuple[str, int], TaskState]) -> None: ...
+    def waiting(self, until: datetime, reason: str) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class InlineResult:
+    state: DagRunState
+    reason: str | None = None
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def run_inline(
+    dag: DAG,
+    structure: DagStructure,
+    dag_run: DagRunRecord,
+    *,
+    progress: Progress | None = None,
+    retry_delay_override: timedelta | None = None,
+    clock: Callable[[], datetime] = _utcnow,
+    sleep: Callable[[float], None] = time.sleep,
+    test_mode: bool = True,
+    echo: logging.Handler | None = None,
+) -> InlineResult:
+    from tradewind.runtime.runner import run_task_instance
+    from tradewind.scheduler.expansion import expand_task, expansion_length, store_pull
+    from tradewind.scheduler.planner import plan
+    from tradewind.store import runs, task_instances
+    from tradewind.store.task_instances import StateChange
+
+    runs.set_dag_run_state(dag.dag_id, dag_run.run_id, DagRunState.RUNNING.value, start_date=clock())
+    mapped = {tid for tid, node in structure.nodes.items() if node.is_mapped}
+    waiting = frozenset({TaskState.NONE.value, TaskState.SCHEDULED.value})
+    while True:
+        tis = task_instances.list_task_instances(dag.dag_id, dag_run.run_id)
+        decided = plan(structure, tis, clock())
+        if decided.changes:
+            task_instances.set_states(
+                [StateChange(dag.dag_id, dag_run.run_id, tid, mi, waiting, st.value) for (tid, mi), st in decided.changes.items()]
+            )
+            if progress:
+                progress.tasks_changed(decided.changes)
+        if decided.expand:
+            pull = store_pull(dag.dag_id, dag_run.run_id, mapped)
+            for task_id in decided.expand:
+                node = structure.nodes[task_id]
+                try:
+                    length = expansion_length(node.expand or {}, pull, task_id)
+                except Exception as exc:  # noqa: BLE001 — a bad mapping input fails that task only
+                    _fail_unexpandable(dag, dag_run, task_id, str(exc))
+                    continue
+                expand_task(dag.dag_id, dag_run.run_id, node, length)
+            continue
+        if decided.run_state is not None:
+            runs.set_dag_run_state(dag.dag_id, dag_run.run_id, decided.run_state.value, end_date=clock())
+            return InlineResult(decided.run_state)
+        if decided.ready:
+            for task_id, map_index in decided.ready:
+                if progress:
+                    current = next((t for t in tis if t.task_id == task_id and t.map_index == map_index), None)
+                    progress.task_started(task_id, map_index, (current.try_number if current else 0) + 1)
+                outcome = run_task_instance(
+                    dag, dag_run, task_id, map_index, retry_delay_override=retry_delay_override,
+                    test_mode=test_mode, echo=echo,
+                )
+                if outcome is not None and progress:
+                    progress.task_finished(outcome)
+            continue
+        if decided.changes:
+            continue
+        if decided.wake_at is not None:
+            if progress:
+                progress.waiting(decided.wake_at, "retry delay")
+            sleep(max(0.0, (decided.wake_at - clock()).total_seconds()))
+            continue
+        reasons = "; ".join(f"{tid}: {why}" for (tid, _), why in sorted(decided.waiting_reasons.items()))
+        runs.set_dag_run_state(dag.dag_id, dag_run.run_id, DagRunState.FAILED.value, end_date=clock())
+        return InlineResult(DagRunState.FAILED, f"the run cannot make progress: {reasons or 'no task is ready'}")
+
+
+def _fail_unexpandable(dag: DAG, dag_run: DagRunRecord, task_id: str, reason: str) -> None:
+    from tradewind.store import task_instances
+    from tradewind.store.task_instances import StateChange
+
+    task_instances.set_states(
+        [StateChange(dag.dag_id, dag_run.run_id, task_id, -1, frozenset({"none", "scheduled"}), TaskState.FAILED.value)]
+    )
+    import logging
+
+    logging.getLogger(__name__).error("%s", reason)

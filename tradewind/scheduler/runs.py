@@ -1,0 +1,61 @@
+"""Creating DAG runs: run ids, data intervals, param validation, the initial task instances."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from tradewind.states import DagRunState, DagRunType
+
+if TYPE_CHECKING:
+    from tradewind.scheduler.structure import DagStructure
+    from tradewind.sdk.dag import DAG
+    from tradewind.store.records import DagRunRecord
+
+
+def make_run_id(run_type: DagRunType | str, logical_date: datetime) -> str:
+    """Airflow's format: `manual__2024-03-05T00:00:00+00:00`."""
+    return f"{DagRunType(run_type).value}__{logical_date.isoformat()}"
+
+
+def sync_dag(dag: DAG) -> DagStructure:
+    """Write the DAG (and its serialized form) to the database; return what the planner needs."""
+    from tradewind.config import conf
+    from tradewind.scheduler.structure import DagStructure
+    from tradewind.serialization import dag_hash, dag_row, serialize_dag
+    from tradewind.store import dags
+
+    data = serialize_dag(dag)
+    paused = dag.is_paused_upon_creation
+    if paused is None:
+        paused = conf.getboolean("core", "dags_are_paused_at_creation")
+    dags.sync_dag(dag_row(dag, data), data, dag_hash(data), paused_at_creation=paused)
+    return DagStructure.from_serialized(data)
+
+
+def create_manual_run(
+    dag: DAG,
+    structure: DagStructure,
+    *,
+    logical_date: datetime,
+    conf: dict[str, Any] | None = None,
+    run_id: str | None = None,
+    run_type: DagRunType = DagRunType.MANUAL,
+    state: DagRunState = DagRunState.QUEUED,
+) -> DagRunRecord:
+    """A triggered/test run: interval inferred from the logical date, params validated first."""
+    from tradewind.store import runs
+
+    dag.params.validate(conf or {})  # bad conf fails here, before anything is written
+    interval = dag.infer_manual_data_interval(logical_date)
+    return runs.create_dag_run(
+        dag_id=dag.dag_id,
+        run_id=run_id or make_run_id(run_type, logical_date),
+        logical_date=logical_date,
+        data_interval=(interval.start, interval.end),
+        run_type=run_type.value,
+        conf=conf or {},
+        state=state.value,
+        external_trigger=run_type is DagRunType.MANUAL,
+        task_instances=structure.initial_task_instances(),
+    )

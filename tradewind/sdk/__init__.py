@@ -1,0 +1,1 @@
+"""The authoring API: what DAG files import. Pure Python — no database, web or Jinja imports here."""

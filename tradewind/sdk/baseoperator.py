@@ -1,0 +1,366 @@
+"""BaseOperator: one task in a DAG, its retry/timeout/trigger settings and its dependencies."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from tradewind.exceptions import DagDefinitionError
+from tradewind.sdk import dag_context
+from tradewind.sdk.dependency import DependencyMixin
+
+if TYPE_CHECKING:
+    from tradewind.sdk.dag import DAG
+    from tradewind.sdk.edges import Label
+    from tradewind.sdk.mapped import OperatorPartial
+    from tradewind.sdk.taskgroup import TaskGroup
+    from tradewind.sdk.xcom_arg import XComArg
+
+Context = dict[str, Any]
+
+_PRIORITY_WEIGHT_RULES = ("downstream", "upstream", "absolute")
+
+
+def _init_param_names(cls: type) -> frozenset[str]:
+    """Every named keyword any `__init__` in the MRO accepts: these can come from default_args."""
+    names: set[str] = set()
+    for klass in cls.__mro__:
+        init = klass.__dict__.get("__init__")
+        if init is None:
+            continue
+        for p in inspect.signature(init).parameters.values():
+            if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and p.name != "self":
+                names.add(p.name)
+    return frozenset(names)
+
+
+class OperatorMeta(type):
+    """Applies `default_args` (DAG's, group's, then the task's own) before `__init__` runs.
+
+    Airflow does the same with its `apply_defaults` wrapper: any keyword the operator accepts and
+    the call did not pass is taken from default_args.
+    """
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        if args:
+            raise DagDefinitionError(f"{cls.__name__} takes keyword arguments only")
+        dag = kwargs.get("dag") or dag_context.current_dag()
+        group = kwargs.get("task_group") or dag_context.current_group(dag)
+        merged: dict[str, Any] = {}
+        if dag is not None:
+            merged.update(dag.default_args)
+        if group is not None:
+            merged.update(group.default_args)
+        merged.update(kwargs.pop("default_args", None) or {})
+        params = kwargs.get("params")
+        accepted = cls._accepted_kwargs()
+        for key, value in merged.items():
+            if key in accepted and key not in kwargs:
+                kwargs[key] = value
+        if "params" in merged and params is not None:  # task params extend the default ones
+            kwargs["params"] = {**merged["params"], **params}
+        op = super().__call__(**kwargs)
+        op._post_init()
+        return op
+
+
+class BaseOperator(DependencyMixin, metaclass=OperatorMeta):
+    """Subclass and implement `execute(context)`; its return value is pushed as XCom."""
+
+    template_fields: ClassVar[Sequence[str]] = ()
+    template_ext: ClassVar[Sequence[str]] = ()
+    template_fields_renderers: ClassVar[dict[str, str]] = {}
+    ui_color: ClassVar[str] = "#ffffff"
+    ui_fgcolor: ClassVar[str] = "#000000"
+    _accepted_cache: ClassVar[dict[type, frozenset[str]]] = {}
+
+    def __init__(
+        self,
+        *,
+        task_id: str,
+        owner: str = "tradewind",
+        email: str | Iterable[str] | None = None,
+        email_on_retry: bool = True,
+        email_on_failure: bool = True,
+        retries: int | None = None,
+        retry_delay: timedelta | float = timedelta(seconds=300),
+        retry_exponential_backoff: bool = False,
+        max_retry_delay: timedelta | float | None = None,
+        start_date: datetime | None = None,
+        end_date: datetime | None = None,
+        depends_on_past: bool = False,
+        wait_for_downstream: bool = False,
+        dag: DAG | None = None,
+        params: dict[str, Any] | None = None,
+        priority_weight: int = 1,
+        weight_rule: str = "downstream",
+        queue: str = "default",
+        pool: str | None = None,
+        pool_slots: int = 1,
+        execution_timeout: timedelta | float | None = None,
+        on_execute_callback: Callable | list[Callable] | None = None,
+        on_failure_callback: Callable | list[Callable] | None = None,
+        on_success_callback: Callable | list[Callable] | None = None,
+        on_retry_callback: Callable | list[Callable] | None = None,
+        trigger_rule: str = "all_success",
+        do_xcom_push: bool = True,
+        multiple_outputs: bool = False,
+        doc_md: str | None = None,
+        doc: str | None = None,
+        task_group: TaskGroup | None = None,
+        inlets: Any = None,
+        outlets: Any = None,
+        max_active_tis_per_dag: int | None = None,
+        executor_config: dict | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if kwargs:
+            raise DagDefinitionError(
+                f"invalid arguments were passed to {type(self).__name__} (task_id: {task_id}): "
+                + ", ".join(sorted(kwargs))
+            )
+        _check_identifier("task_id", task_id)
+        from tradewind.scheduler.trigger_rules import validate_trigger_rule
+
+        self.owner = owner
+        self.email = email
+        self.email_on_retry = email_on_retry
+        self.email_on_failure = email_on_failure
+        self.retries = _default_retries() if retries is None else int(retries)
+        self.retry_delay = _as_timedelta(retry_delay, "retry_delay")
+        self.retry_exponential_backoff = retry_exponential_backoff
+        self.max_retry_delay = None if max_retry_delay is None else _as_timedelta(max_retry_delay, "max_retry_delay")
+        self.start_date = start_date
+        self.end_date = end_date
+        self.depends_on_past = depends_on_past or wait_for_downstream
+        self.wait_for_downstream = wait_for_downstream
+        self.params = dict(params or {})
+        self.priority_weight = int(priority_weight)
+        if weight_rule not in _PRIORITY_WEIGHT_RULES:
+            raise DagDefinitionError(f"weight_rule must be one of {', '.join(_PRIORITY_WEIGHT_RULES)}, not {weight_rule!r}")
+        self.weight_rule = weight_rule
+        self.queue = queue
+        self.pool = pool or "default_pool"
+        self.pool_slots = int(pool_slots)
+        if self.pool_slots < 1:
+            raise DagDefinitionError(f"pool_slots must be at least 1 (task {task_id})")
+        self.execution_timeout = None if execution_timeout is None else _as_timedelta(execution_timeout, "execution_timeout")
+        self.on_execute_callback = on_execute_callback
+        self.on_failure_callback = on_failure_callback
+        self.on_success_callback = on_success_callback
+        self.on_retry_callback = on_retry_callback
+        self.trigger_rule = str(validate_trigger_rule(str(trigger_rule)))
+        self.do_xcom_push = do_xcom_push
+        self.multiple_outputs = multiple_outputs
+        self.doc_md = doc_md or doc
+        self.inlets = _as_list(inlets)
+        self.outlets = _as_list(outlets)
+        self.max_active_tis_per_dag = max_active_tis_per_dag
+        self.executor_config = executor_config or {}
+        self.upstream_task_ids: set[str] = set()
+        self.downstream_task_ids: set[str] = set()
+        self.dag: DAG | None = None
+        self.task_group: TaskGroup | None = None
+
+        dag = dag or dag_context.current_dag()
+        group = task_group or dag_context.current_group(dag)
+        if group is None and dag is not None:
+            group = dag.task_group
+        self.task_id = group.child_id(task_id) if group is not None else task_id
+        self._group = group
+        self._dag_to_join = dag
+
+    def _post_init(self) -> None:
+        """Runs after the subclass `__init__`: join the DAG/group and wire XComArg inputs."""
+        if self._group is not None:
+            self._group.add(self)
+        if self._dag_to_join is not None:
+            self._dag_to_join.add_task(self)
+        from tradewind.sdk.xcom_arg import XComArg
+
+        for name in self.template_fields:
+            for arg in XComArg.iter_xcom_args(getattr(self, name, None)):
+                arg.operator.set_downstream(self)
+
+    @classmethod
+    def _accepted_kwargs(cls) -> frozenset[str]:
+        names = BaseOperator._accepted_cache.get(cls)
+        if names is None:
+            names = BaseOperator._accepted_cache[cls] = _init_param_names(cls)
+        return names
+
+    # --- dependencies ------------------------------------------------------------------------
+    @property
+    def roots(self) -> list[BaseOperator]:
+        return [self]
+
+    @property
+    def leaves(self) -> list[BaseOperator]:
+        return [self]
+
+    def _link_downstream(self, other: BaseOperator, edge_modifier: Label | None = None) -> None:
+        """Add the edge self → other, adopting a DAG if only one side has one."""
+        if self.dag is None and other.dag is None:
+            raise DagDefinitionError(
+                f"cannot link {self.task_id} >> {other.task_id}: neither task belongs to a DAG"
+            )
+        dag = self.dag or other.dag
+        assert dag is not None
+        for op in (self, other):
+            if op.dag is None:
+                dag.add_task(op)
+            elif op.dag is not dag:
+                raise DagDefinitionError(
+                    f"tasks {self.task_id} and {other.task_id} belong to different DAGs "
+                    f"({self.dag.dag_id if self.dag else None} and {other.dag.dag_id if other.dag else None})"
+                )
+        if other.task_id == self.task_id:
+            raise DagDefinitionError(f"task {self.task_id} cannot depend on itself")
+        self.downstream_task_ids.add(other.task_id)
+        other.upstream_task_ids.add(self.task_id)
+        if edge_modifier is not None:
+            dag.set_edge_info(self.task_id, other.task_id, {"label": edge_modifier.label})
+
+    @property
+    def upstream_list(self) -> list[BaseOperator]:
+        assert self.dag is not None
+        return [self.dag.task_dict[t] for t in sorted(self.upstream_task_ids)]
+
+    @property
+    def downstream_list(self) -> list[BaseOperator]:
+        assert self.dag is not None
+        return [self.dag.task_dict[t] for t in sorted(self.downstream_task_ids)]
+
+    def get_direct_relatives(self, upstream: bool = False) -> list[BaseOperator]:
+        return self.upstream_list if upstream else self.downstream_list
+
+    # --- XCom --------------------------------------------------------------------------------
+    @property
+    def output(self) -> XComArg:
+        """This task's `return_value` XCom, for passing into another task."""
+        from tradewind.sdk.xcom_arg import XComArg
+
+        return XComArg(self)
+
+    # --- mapping -----------------------------------------------------------------------------
+    is_mapped: ClassVar[bool] = False
+
+    @classmethod
+    def partial(cls, **kwargs: Any) -> OperatorPartial:
+        """Fix the arguments shared by every mapped copy; finish with `.expand(...)`."""
+        from tradewind.sdk.mapped import OperatorPartial
+
+        return OperatorPartial(cls, kwargs)
+
+    # --- running -----------------------------------------------------------------------------
+    def execute(self, context: Context) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} must implement execute(context)")
+
+    def pre_execute(self, context: Context) -> None:
+        """Hook run right before `execute`."""
+
+    def post_execute(self, context: Context, result: Any = None) -> None:
+        """Hook run right after a successful `execute`."""
+
+    def on_kill(self) -> None:
+        """Called when the task is stopped (timeout, clear); release external resources here."""
+
+    @property
+    def operator_name(self) -> str:
+        return type(self).__name__
+
+    @property
+    def log(self) -> logging.Logger:
+        """The task logger; the runtime sends it to this try's log file."""
+        return logging.getLogger("tradewind.task")
+
+    def retry_delay_for(self, try_number: int) -> timedelta:
+        """How long to wait after try `try_number` failed, with Airflow's exponential backoff."""
+        delay = self.retry_delay
+        if self.retry_exponential_backoff:
+            seconds = delay.total_seconds() * (2 ** max(try_number - 1, 0))
+            delay = timedelta(seconds=seconds)
+        ceiling = self.max_retry_delay
+        if ceiling is None and self.retry_exponential_backoff:
+            ceiling = timedelta(days=1)
+        if ceiling is not None and delay > ceiling:
+            delay = ceiling
+        return delay
+
+    def __repr__(self) -> str:
+        return f"<Task({type(self).__name__}): {self.task_id}>"
+
+    def __deepcopy__(self, memo: dict) -> BaseOperator:
+        """Copies share the DAG reference; used when rendering a task for one try."""
+        import copy
+
+        cls = type(self)
+        new = cls.__new__(cls)
+        memo[id(self)] = new
+        for key, value in self.__dict__.items():
+            if key in ("dag", "task_group", "_group", "_dag_to_join") or callable(value):
+                new.__dict__[key] = value
+            else:
+                new.__dict__[key] = copy.deepcopy(value, memo)
+        return new
+
+
+def _check_identifier(kind: str, value: Any) -> None:
+    import re
+
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9_.\-]{1,250}", value):
+        raise DagDefinitionError(
+            f"{kind} {value!r} must be 1-250 characters of letters, digits, '_', '-' and '.'"
+        )
+
+
+def _as_timedelta(value: Any, name: str) -> timedelta:
+    if isinstance(value, timedelta):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return timedelta(seconds=value)
+    raise DagDefinitionError(f"{name} must be a timedelta or a number of seconds, not {value!r}")
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple, set)) else [value]
+
+
+def _default_retries() -> int:
+    from tradewind.config import conf
+
+    return int(conf.getint("core", "default_task_retries"))
+
+
+def chain(*items: Any) -> None:
+    """`chain(a, b, [c, d], e)`: each item downstream of the one before; lists pair up elementwise."""
+    from tradewind.sdk.dependency import DependencyMixin
+
+    for up, down in zip(items, items[1:]):
+        up_is_list = isinstance(up, (list, tuple))
+        down_is_list = isinstance(down, (list, tuple))
+        if up_is_list and down_is_list:
+            if len(up) != len(down):
+                raise DagDefinitionError(
+                    f"chain() needs lists of equal length side by side, got {len(up)} and {len(down)}"
+                )
+            for u, d in zip(up, down):
+                u.set_downstream(d)
+        elif up_is_list:
+            for u in up:
+                u.set_downstream(down)
+        elif isinstance(up, DependencyMixin):
+            up.set_downstream(down)
+        else:
+            raise DagDefinitionError(f"chain() cannot link {up!r}")
+
+
+def cross_downstream(from_tasks: Sequence[Any], to_tasks: Any) -> None:
+    """Every task of `from_tasks` upstream of every task of `to_tasks`."""
+    for task in from_tasks:
+        task.set_downstream(to_tasks)

@@ -1,0 +1,216 @@
+"""TaskFlow: `@task`, `@task.branch`, `@task.short_circuit`, `@task.bash` over plain functions.
+
+Calling a decorated function inside a DAG adds a task and returns an XComArg for its result;
+passing that XComArg to another decorated function wires the dependency and the data.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from tradewind.exceptions import DagDefinitionError
+from tradewind.operators.bash import BashOperator
+from tradewind.operators.python import (
+    BranchMixin,
+    PythonOperator,
+    ShortCircuitOperator,
+    callable_kwargs,
+)
+from tradewind.sdk import dag_context
+from tradewind.sdk.xcom_arg import XComArg
+
+
+class DecoratedPythonOperator(PythonOperator):
+    """What `@task` creates: a PythonOperator that shows `@task` as its kind."""
+
+    custom_operator_name = "@task"
+
+    @property
+    def operator_name(self) -> str:
+        return self.custom_operator_name
+
+
+class DecoratedBranchOperator(BranchMixin, DecoratedPythonOperator):
+    custom_operator_name = "@task.branch"
+
+    def execute(self, context: dict[str, Any]) -> Any:
+        return self.do_branch(context, super().execute(context))
+
+
+class DecoratedShortCircuitOperator(ShortCircuitOperator):
+    custom_operator_name = "@task.short_circuit"
+
+    @property
+    def operator_name(self) -> str:
+        return self.custom_operator_name
+
+
+class DecoratedBashOperator(BashOperator):
+    """`@task.bash`: the function returns the command, which is then rendered and run."""
+
+    template_fields = ("op_args", "op_kwargs", "env", "cwd")
+    custom_operator_name = "@task.bash"
+
+    def __init__(
+        self,
+        *,
+        python_callable: Callable[..., str],
+        op_args: list[Any] | None = None,
+        op_kwargs: dict[str, Any] | None = None,
+        multiple_outputs: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(bash_command="", **kwargs)
+        self.python_callable = python_callable
+        self.op_args = list(op_args or [])
+        self.op_kwargs = dict(op_kwargs or {})
+
+    @property
+    def operator_name(self) -> str:
+        return self.custom_operator_name
+
+    def execute(self, context: dict[str, Any]) -> Any:
+        kwargs = callable_kwargs(self.python_callable, context, self.op_args, self.op_kwargs)
+        command = self.python_callable(*self.op_args, **kwargs)
+        if not isinstance(command, str) or not command.strip():
+            raise DagDefinitionError(f"@task.bash function {self.task_id} must return a non-empty command string")
+        from tradewind.runtime.templating import render_value
+
+        assert self.dag is not None
+        self.bash_command = render_value(command, context, self.dag.get_template_env())
+        return super().execute(context)
+
+
+class TaskDecorator:
+    """A function turned into a task factory by `@task` (and friends)."""
+
+    def __init__(self, function: Callable[..., Any], operator_class: type, kwargs: dict[str, Any]) -> None:
+        self.function = function
+        self.operator_class = operator_class
+        self.kwargs = kwargs
+        functools.update_wrapper(self, function)
+
+    def override(self, **kwargs: Any) -> TaskDecorator:
+        """Same function, other operator arguments (e.g. another task_id or retries)."""
+        return TaskDecorator(self.function, self.operator_class, {**self.kwargs, **kwargs})
+
+    def _operator_kwargs(self) -> dict[str, Any]:
+        kwargs = dict(self.kwargs)
+        kwargs.setdefault("task_id", self.function.__name__)
+        kwargs["task_id"] = _unique_task_id(kwargs["task_id"], kwargs.get("dag"), kwargs.get("task_group"))
+        kwargs.setdefault("multiple_outputs", _infers_multiple_outputs(self.function))
+        kwargs["python_callable"] = self.function
+        if "doc_md" not in kwargs and self.function.__doc__:
+            kwargs["doc_md"] = inspect.cleandoc(self.function.__doc__)
+        return kwargs
+
+    def __call__(self, *args: Any, **kwargs: Any) -> XComArg:
+        self._check_signature(args, kwargs)
+        op = self.operator_class(op_args=list(args), op_kwargs=kwargs, **self._operator_kwargs())
+        return XComArg(op)
+
+    def _check_signature(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        """Arguments a function cannot take fail at DAG load, not when the task runs."""
+        try:
+            sig = inspect.signature(self.function)
+        except (TypeError, ValueError):
+            return
+        try:
+            sig.bind_partial(*args, **kwargs)
+        except TypeError as exc:
+            raise DagDefinitionError(f"task {self.function.__name__}: {exc}") from None
+
+    def partial(self, **kwargs: Any) -> DecoratedPartial:
+        return DecoratedPartial(self, kwargs)
+
+    def expand(self, **mapped: Any) -> XComArg:
+        return self.partial().expand(**mapped)
+
+    def expand_kwargs(self, kwargs_list: Any) -> XComArg:
+        return self.partial().expand_kwargs(kwargs_list)
+
+
+class DecoratedPartial:
+    """`fn.partial(y=1)`: fixed function arguments; `.expand(x=[...])` maps over the rest."""
+
+    def __init__(self, decorator: TaskDecorator, fixed: dict[str, Any]) -> None:
+        self.decorator = decorator
+        self.fixed = fixed
+
+    def _partial(self):  # type: ignore[no-untyped-def]
+        from tradewind.sdk.mapped import OperatorPartial
+
+        kwargs = self.decorator._operator_kwargs()
+        kwargs["op_kwargs"] = dict(self.fixed)
+        return OperatorPartial(self.decorator.operator_class, kwargs, expand_into="op_kwargs")
+
+    def expand(self, **mapped: Any) -> XComArg:
+        params = inspect.signature(self.decorator.function).parameters
+        accepts_any = any(p.kind is p.VAR_KEYWORD for p in params.values())
+        unknown = [name for name in mapped if name not in params and not accepts_any]
+        if unknown:
+            raise DagDefinitionError(
+                f"expand() got arguments {unknown} that {self.decorator.function.__name__}() does not take"
+            )
+        return XComArg(self._partial().expand(**mapped))
+
+    def expand_kwargs(self, kwargs_list: Any) -> XComArg:
+        return XComArg(self._partial().expand_kwargs(kwargs_list))
+
+
+def _infers_multiple_outputs(fn: Callable[..., Any]) -> bool:
+    import typing
+
+    try:
+        hints = typing.get_type_hints(fn)
+    except Exception:
+        return False
+    ret = hints.get("return")
+    origin = typing.get_origin(ret) or ret
+    return origin in (dict, typing.Dict)  # noqa: UP006
+
+
+def _unique_task_id(task_id: str, dag: Any, group: Any) -> str:
+    """Calling one @task function twice in a DAG gives `name`, `name__1`, `name__2`, like Airflow."""
+    dag = dag or dag_context.current_dag()
+    if dag is None:
+        raise DagDefinitionError(f"task {task_id} must be called inside a DAG (a `with DAG(...)` block or @dag function)")
+    group = group or dag_context.current_group(dag) or dag.task_group
+    if group.child_id(task_id) not in dag.task_dict:
+        return task_id
+    n = 1
+    while group.child_id(f"{task_id}__{n}") in dag.task_dict:
+        n += 1
+    return f"{task_id}__{n}"
+
+
+def _factory(operator_class: type) -> Callable[..., Any]:
+    def decorate(python_callable: Callable[..., Any] | None = None, **kwargs: Any) -> Any:
+        if python_callable is not None and not callable(python_callable):
+            raise DagDefinitionError("use @task or @task(...) over a function")
+        if python_callable is None:
+            return lambda fn: TaskDecorator(fn, operator_class, kwargs)
+        return TaskDecorator(python_callable, operator_class, kwargs)
+
+    return decorate
+
+
+class _TaskDecoratorCollection:
+    """`task` itself, with `task.python`, `task.branch`, `task.short_circuit`, `task.bash`."""
+
+    python = staticmethod(_factory(DecoratedPythonOperator))
+    branch = staticmethod(_factory(DecoratedBranchOperator))
+    short_circuit = staticmethod(_factory(DecoratedShortCircuitOperator))
+    bash = staticmethod(_factory(DecoratedBashOperator))
+
+    def __call__(self, python_callable: Callable[..., Any] | None = None, **kwargs: Any) -> Any:
+        return self.python(python_callable, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        raise AttributeError(f"task.{name} is not a Tradewind task decorator")
+
+
+task = _TaskDecoratorCollection()
