@@ -1,0 +1,35 @@
+"""Airflow's `airflow.models` names that DAG code uses at run time: `from tradewind.models import Variable`.
+
+Names resolve on first access so that importing this package costs nothing (DAG files import it
+at parse time, and parsing must stay fast). `Connection` joins the map when connections exist;
+until then `hasattr(tradewind.models, "Connection")` is False, which the template `conn` accessor checks.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS: dict[str, str] = {
+    "Variable": "tradewind.models.variable",
+}
+
+__all__ = list(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'tradewind.models' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+if TYPE_CHECKING:
+    from tradewind.models.variable import Variable

@@ -1,0 +1,1 @@
+"""Runs one task instance: its context, templates, XCom, logs, timeout and final state."""

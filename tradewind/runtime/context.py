@@ -1,0 +1,237 @@
+"""The template context a task sees: Airflow 2's keys, with the same values for the same run.
+
+Dates are timezone-aware stdlib datetimes in UTC (Airflow hands out pendulum datetimes in UTC):
+`ds`, `ts` and friends are derived from the logical date in UTC, as Airflow does, not in the
+DAG's timezone. `var` and `conn` look values up only when a template reads them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from tradewind.exceptions import NotFound, TemplateError
+
+
+def build_context(
+    *,
+    dag: Any,
+    task: Any,
+    ti: Any,
+    dag_run: Any,
+    params: Mapping[str, Any],
+    conf: Any = None,
+    test_mode: bool = False,
+    extra: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Airflow's `TaskInstance.get_template_context()`; `extra` keys are added last (and win)."""
+    from tradewind.runtime import macros
+
+    if conf is None:
+        from tradewind.config import conf
+
+    logical_date = _utc(dag_run.logical_date)
+    start, end = _data_interval(dag, dag_run, logical_date)
+    ds = logical_date.strftime("%Y-%m-%d")
+    ds_nodash = ds.replace("-", "")
+    ts = logical_date.isoformat()
+    if getattr(dag_run, "external_trigger", False):
+        # Airflow: a manual run has no schedule to step along, so next/prev are its own date.
+        next_date: datetime | None = logical_date
+        prev_date: datetime | None = logical_date
+    else:
+        next_date = end
+        prev_date = _previous_schedule(dag, logical_date)
+    yesterday = logical_date - timedelta(days=1)
+    tomorrow = logical_date + timedelta(days=1)
+
+    context: dict[str, Any] = {
+        "conf": conf,
+        "conn": ConnectionAccessor(),
+        "dag": dag,
+        "dag_run": dag_run,
+        "data_interval_end": end,
+        "data_interval_start": start,
+        "ds": ds,
+        "ds_nodash": ds_nodash,
+        "execution_date": logical_date,
+        "expanded_ti_count": None,
+        "inlets": _list_attr(task, "inlets"),
+        "logical_date": logical_date,
+        "macros": macros,
+        "map_index_template": getattr(task, "map_index_template", None),
+        "next_ds": _ds(next_date),
+        "next_ds_nodash": _ds_nodash(next_date),
+        "next_execution_date": next_date,
+        "outlets": _list_attr(task, "outlets"),
+        "params": params,
+        "prev_ds": _ds(prev_date),
+        "prev_ds_nodash": _ds_nodash(prev_date),
+        "prev_execution_date": prev_date,
+        "run_id": dag_run.run_id,
+        "task": task,
+        "task_instance": ti,
+        "task_instance_key_str": f"{dag_run.dag_id}__{task.task_id}__{ds_nodash}",
+        "templates_dict": None,
+        "test_mode": test_mode,
+        "ti": ti,
+        "tomorrow_ds": _ds(tomorrow),
+        "tomorrow_ds_nodash": _ds_nodash(tomorrow),
+        "try_number": getattr(ti, "try_number", None),
+        "ts": ts,
+        "ts_nodash": logical_date.strftime("%Y%m%dT%H%M%S"),
+        "ts_nodash_with_tz": ts.replace("-", "").replace(":", ""),
+        "var": {"json": VariableAccessor(deserialize_json=True), "value": VariableAccessor(deserialize_json=False)},
+        "yesterday_ds": _ds(yesterday),
+        "yesterday_ds_nodash": _ds_nodash(yesterday),
+    }
+    if extra:
+        context.update(extra)
+    return context
+
+
+def _utc(value: datetime) -> datetime:
+    """Aware UTC; a naive value (only from old callers) is read as UTC, as the database stores it."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
+
+
+def _data_interval(dag: Any, dag_run: Any, logical_date: datetime) -> tuple[datetime, datetime]:
+    start, end = dag_run.data_interval_start, dag_run.data_interval_end
+    if start is not None and end is not None:
+        return _utc(start), _utc(end)
+    infer = getattr(dag, "infer_manual_data_interval", None)  # a run stored without one, as Airflow infers it
+    if infer is not None:
+        interval = infer(logical_date)
+        return _utc(interval.start), _utc(interval.end)
+    return logical_date, logical_date
+
+
+def _previous_schedule(dag: Any, logical_date: datetime) -> datetime | None:
+    """Airflow's `dag.previous_schedule`: one step back on an interval schedule, else None."""
+    step_back = getattr(getattr(dag, "timetable", None), "_get_prev", None)
+    if step_back is None:
+        return None
+    try:
+        return _utc(step_back(logical_date))
+    except NotImplementedError:
+        return None
+
+
+def _ds(value: datetime | None) -> str | None:
+    return None if value is None else value.strftime("%Y-%m-%d")
+
+
+def _ds_nodash(value: datetime | None) -> str | None:
+    return None if value is None else value.strftime("%Y%m%d")
+
+
+def _list_attr(task: Any, name: str) -> list[Any]:
+    value = getattr(task, name, None)
+    return value if isinstance(value, list) else list(value or [])
+
+
+# --- lazy accessors: `{{ var.value.key }}`, `{{ var.json.key.field }}`, `{{ conn.my_db.host }}` --
+class _Unset:
+    pass
+
+
+_UNSET: Any = _Unset()
+
+
+class VariableAccessor:
+    """Reads a Variable when a template names it; a missing one is a clear template error."""
+
+    __slots__ = ("_deserialize_json",)
+
+    def __init__(self, *, deserialize_json: bool) -> None:
+        self._deserialize_json = deserialize_json
+
+    def __getattr__(self, key: str) -> Any:
+        if key.startswith("__"):  # copy, pickle and friends probe for dunders: never a variable
+            raise AttributeError(key)
+        return self.get(key)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.get(key)
+
+    def get(self, key: str, default: Any = _UNSET) -> Any:
+        from tradewind.models.variable import Variable
+
+        try:
+            if default is _UNSET:
+                return Variable.get(key, deserialize_json=self._deserialize_json)
+            return Variable.get(key, default, deserialize_json=self._deserialize_json)
+        except json.JSONDecodeError as exc:
+            raise TemplateError(f"variable '{key}' is not valid JSON: {exc}") from exc
+        except KeyError:
+            raise TemplateError(f"variable '{key}' does not exist") from None
+
+    def __repr__(self) -> str:
+        return f"<var.{'json' if self._deserialize_json else 'value'} accessor>"
+
+
+class ConnectionAccessor:
+    """Reads a Connection when a template names it, through `tradewind.models.Connection` once it exists."""
+
+    __slots__ = ()
+
+    def __getattr__(self, conn_id: str) -> Any:
+        if conn_id.startswith("__"):
+            raise AttributeError(conn_id)
+        return _connection_class().get_connection_from_secrets(conn_id)
+
+    def __getitem__(self, conn_id: str) -> Any:
+        return _connection_class().get_connection_from_secrets(conn_id)
+
+    def get(self, conn_id: str, default_conn: Any = None) -> Any:
+        cls = _connection_class()
+        try:
+            return cls.get_connection_from_secrets(conn_id)
+        except NotFound:
+            return default_conn
+
+    def __repr__(self) -> str:
+        return "<conn accessor>"
+
+
+def _connection_class() -> Any:
+    import tradewind.models as models
+
+    cls = getattr(models, "Connection", None)
+    if cls is None:
+        raise TemplateError("connections are not available yet")
+    return cls
+
+
+# --- the context as environment variables, for subprocesses (BashOperator) ---------------
+_CTX_ENV = (
+    ("task", "email", "DAG_EMAIL"),
+    ("task", "owner", "DAG_OWNER"),
+    ("task_instance", "dag_id", "DAG_ID"),
+    ("task_instance", "task_id", "TASK_ID"),
+    ("task_instance", "execution_date", "EXECUTION_DATE"),
+    ("task_instance", "try_number", "TRY_NUMBER"),
+    ("dag_run", "run_id", "DAG_RUN_ID"),
+)
+
+
+def context_to_env(context: Mapping[str, Any]) -> dict[str, str]:
+    """Airflow's `AIRFLOW_CTX_*` variables, also under `TRADEWIND_CTX_*`; empty values are left out."""
+    out: dict[str, str] = {}
+    for source, attr, name in _CTX_ENV:
+        value = getattr(context.get(source), attr, None)
+        if not value:
+            continue
+        if isinstance(value, datetime):
+            text = value.isoformat()
+        elif isinstance(value, (list, tuple)):
+            text = ",".join(map(str, value))
+        else:
+            text = str(value)
+        out[f"AIRFLOW_CTX_{name}"] = text
+        out[f"TRADEWIND_CTX_{name}"] = text
+    return out

@@ -1,0 +1,367 @@
+"""Jinja templating of operator fields, following Apache Airflow 2's rules.
+
+DAG authors write `{{ ds }}` in `bash_command`, name `.sh` files, nest templates in lists, dicts
+and objects that declare `template_fields`; which values render, and how, must match Airflow so
+that DAGs behave the same. Differences are only in speed: environments are cached per set of
+arguments, and templates compiled from strings are cached per environment, because a warm
+worker renders the same fields run after run and compiling is the expensive part.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, time
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import jinja2.nativetypes
+import jinja2.sandbox
+
+from tradewind.exceptions import TaskControl, TemplateError, TradewindException
+
+_ENV_CACHE_SIZE = 64
+_TEMPLATE_CACHE_SIZE = 512
+
+
+@dataclass(frozen=True, slots=True)
+class LiteralValue:
+    """A value passed through rendering untouched, even if it looks like a template (Airflow's `literal`)."""
+
+    value: Any
+
+
+def literal(value: Any) -> LiteralValue:
+    return LiteralValue(value)
+
+
+# --- Airflow's date filters: `{{ data_interval_end | ds }}` ----------------------------------
+def ds_filter(value: date | time | None) -> str | None:
+    return None if value is None else value.strftime("%Y-%m-%d")
+
+
+def ds_nodash_filter(value: date | time | None) -> str | None:
+    return None if value is None else value.strftime("%Y%m%d")
+
+
+def ts_filter(value: date | time | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def ts_nodash_filter(value: date | time | None) -> str | None:
+    return None if value is None else value.strftime("%Y%m%dT%H%M%S")
+
+
+def ts_nodash_with_tz_filter(value: date | time | None) -> str | None:
+    return None if value is None else value.isoformat().replace("-", "").replace(":", "")
+
+
+FILTERS = {
+    "ds": ds_filter,
+    "ds_nodash": ds_nodash_filter,
+    "ts": ts_filter,
+    "ts_nodash": ts_nodash_filter,
+    "ts_nodash_with_tz": ts_nodash_with_tz_filter,
+}
+
+
+# --- environments ----------------------------------------------------------------------------
+class _TradewindEnvironmentMixin:
+    """Airflow's filters and attribute rule, plus a bounded cache of templates compiled from strings."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.filters.update(FILTERS)  # type: ignore[attr-defined]
+        self._compiled: OrderedDict[str, jinja2.Template] = OrderedDict()
+        self._compiled_lock = threading.Lock()
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        """As Airflow: `_private` attributes are readable, `__dunder__` and internals are not."""
+        return not jinja2.sandbox.is_internal_attribute(obj, attr)
+
+    def compiled_from_string(self, source: str) -> jinja2.Template:
+        """`from_string`, compiled once per source text (Jinja itself caches only loaded files)."""
+        with self._compiled_lock:
+            template = self._compiled.get(source)
+            if template is not None:
+                self._compiled.move_to_end(source)
+                return template
+        template = self.from_string(source)  # type: ignore[attr-defined]
+        with self._compiled_lock:
+            self._compiled[source] = template
+            while len(self._compiled) > _TEMPLATE_CACHE_SIZE:
+                self._compiled.popitem(last=False)
+        return template
+
+
+class SandboxedEnvironment(_TradewindEnvironmentMixin, jinja2.sandbox.SandboxedEnvironment):
+    """The default, as in Airflow: templates render to strings inside Jinja's sandbox."""
+
+
+class NativeEnvironment(_TradewindEnvironmentMixin, jinja2.nativetypes.NativeEnvironment):
+    """`render_template_as_native_obj=True`: `"{{ [1, 2] }}"` renders to a list, not a string."""
+
+
+_env_cache: OrderedDict[tuple[Any, ...], tuple[jinja2.Environment, tuple[Any, ...]]] = OrderedDict()
+_env_lock = threading.Lock()
+
+
+def _identity(mapping: Mapping[str, Any]) -> tuple[tuple[str, int], ...]:
+    """A cache key that is hashable whatever the values are; the cache entry keeps them alive."""
+    return tuple((name, id(value)) for name, value in mapping.items())
+
+
+def make_jinja_env(
+    *,
+    searchpath: Sequence[str | Path] | str | Path = (),
+    user_defined_macros: Mapping[str, Any] | None = None,
+    user_defined_filters: Mapping[str, Any] | None = None,
+    native: bool = False,
+    undefined: type[jinja2.Undefined] = jinja2.StrictUndefined,
+    jinja_environment_kwargs: Mapping[str, Any] | None = None,
+) -> jinja2.Environment:
+    """The environment a DAG's templates render in, built as Airflow's `DAG.get_template_env`.
+
+    Cached: the same arguments (macros and filters compared by identity) give the same environment.
+    """
+    if isinstance(searchpath, (str, Path)):
+        searchpath = [searchpath]
+    paths = tuple(str(p) for p in searchpath)
+    macros = dict(user_defined_macros or {})
+    filters = dict(user_defined_filters or {})
+    options = dict(jinja_environment_kwargs or {})
+    key = (paths, native, undefined, _identity(macros), _identity(filters), _identity(options))
+    with _env_lock:
+        hit = _env_cache.get(key)
+        if hit is not None:
+            _env_cache.move_to_end(key)
+            return hit[0]
+    env = _build_env(paths, macros, filters, native, undefined, options)
+    with _env_lock:
+        _env_cache[key] = (env, (macros, filters, options))
+        while len(_env_cache) > _ENV_CACHE_SIZE:
+            _env_cache.popitem(last=False)
+    return env
+
+
+def _build_env(
+    paths: tuple[str, ...],
+    macros: dict[str, Any],
+    filters: dict[str, Any],
+    native: bool,
+    undefined: type[jinja2.Undefined],
+    options: dict[str, Any],
+) -> jinja2.Environment:
+    settings: dict[str, Any] = {
+        "loader": jinja2.FileSystemLoader(list(paths)),
+        "undefined": undefined,
+        "extensions": ["jinja2.ext.do"],
+        "autoescape": False,
+        "keep_trailing_newline": False,  # Airflow's default; DAGs opt in via jinja_environment_kwargs
+    }
+    settings.update(options)
+    env: jinja2.Environment = (NativeEnvironment if native else SandboxedEnvironment)(**settings)
+    env.globals.update(macros)
+    env.filters.update(filters)
+    return env
+
+
+def clear_env_cache() -> None:
+    """Forget cached environments (tests, or a worker that reloads every DAG file)."""
+    with _env_lock:
+        _env_cache.clear()
+
+
+# --- rendering -------------------------------------------------------------------------------
+class _RenderFailure(Exception):
+    """Internal: the one-line reason a value did not render; public functions say where."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def render_value(
+    value: Any,
+    context: Mapping[str, Any],
+    env: jinja2.Environment,
+    *,
+    template_ext: Sequence[str] = (),
+    seen: set[int] | None = None,
+    field: str | None = None,
+) -> Any:
+    """Render `value` as Airflow's `render_template` does; raises TemplateError naming `field`.
+
+    Strings render (a string ending in one of `template_ext` names a template file on the search
+    path); lists, tuples, sets and dict values render item by item into new containers; objects
+    with `template_fields` render those attributes in place; anything else is returned as is.
+    """
+    try:
+        return _render(value, context, env, tuple(template_ext), set() if seen is None else seen)
+    except _RenderFailure as failure:
+        where = f"cannot render {field}" if field else "cannot render template"
+        raise TemplateError(f"{where}: {failure}") from failure.__cause__
+
+
+def render_template_fields(
+    obj: Any,
+    context: Mapping[str, Any],
+    env: jinja2.Environment,
+    *,
+    template_fields: Sequence[str] | None = None,
+    template_ext: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """Render each template field of `obj` in place; returns {field: value} to store as rendered.
+
+    Fields default to `obj.template_fields` and extensions to `obj.template_ext`. As in Airflow,
+    empty values are left alone and a callable value is called with `context` and `jinja_env`.
+    """
+    fields = tuple(obj.template_fields if template_fields is None else template_fields)
+    exts = tuple(getattr(obj, "template_ext", ()) if template_ext is None else template_ext)
+    try:
+        _render_fields(obj, fields, context, env, exts, set())
+    except _RenderFailure as failure:
+        raise TemplateError(f"cannot render {failure.field} of {_describe(obj)}: {failure}") from failure.__cause__
+    return {name: getattr(obj, name, None) for name in fields}
+
+
+def _describe(obj: Any) -> str:
+    task_id = getattr(obj, "task_id", None)
+    return f"task {task_id}" if task_id else type(obj).__name__
+
+
+def _render_fields(
+    parent: Any,
+    fields: Sequence[str],
+    context: Mapping[str, Any],
+    env: jinja2.Environment,
+    exts: tuple[str, ...],
+    seen: set[int],
+) -> None:
+    for name in fields:
+        try:
+            value = getattr(parent, name)
+        except AttributeError:
+            raise _RenderFailure(
+                f"{name!r} is configured as a template field but {type(parent).__name__} does not have this attribute",
+                name,
+            ) from None
+        try:
+            if not value:
+                continue
+        except Exception:  # noqa: BLE001 — no truth value (a DataFrame): render it anyway, as Airflow does
+            pass
+        try:
+            if callable(value):
+                rendered = value(context=context, jinja_env=env)
+            else:
+                rendered = _render(value, context, env, exts, seen)
+        except _RenderFailure as failure:
+            failure.field = name  # the outermost field wins: it is the one the user wrote
+            raise
+        except TaskControl:
+            raise
+        except Exception as exc:  # noqa: BLE001 — a callable field failed; report it like a template
+            raise _RenderFailure(_reason(exc), name) from exc
+        setattr(parent, name, rendered)
+
+
+def _render(
+    value: Any, context: Mapping[str, Any], env: jinja2.Environment, exts: tuple[str, ...], seen: set[int]
+) -> Any:
+    if id(value) in seen:
+        return value
+    if isinstance(value, str):
+        return _render_string(value, context, env, exts)
+    if isinstance(value, LiteralValue):
+        return value.value
+    resolvable = _resolvable_types()
+    if resolvable and isinstance(value, resolvable):
+        return value.resolve(context)
+    if value.__class__ is tuple:
+        return tuple(_render(item, context, env, exts, seen) for item in value)
+    if isinstance(value, tuple):  # a named tuple keeps its class
+        return value.__class__(*(_render(item, context, env, exts, seen) for item in value))
+    if isinstance(value, list):
+        return [_render(item, context, env, exts, seen) for item in value]
+    if isinstance(value, dict):
+        return {key: _render(item, context, env, exts, seen) for key, item in value.items()}
+    if isinstance(value, set):
+        return {_render(item, context, env, exts, seen) for item in value}
+    _render_nested(value, context, env, exts, seen)
+    return value
+
+
+def _render_nested(
+    value: Any, context: Mapping[str, Any], env: jinja2.Environment, exts: tuple[str, ...], seen: set[int]
+) -> None:
+    """An object with its own `template_fields` renders them in place (Airflow's nested templating)."""
+    if id(value) in seen:
+        return
+    seen.add(id(value))
+    try:
+        fields = value.template_fields
+    except AttributeError:
+        return
+    _render_fields(value, fields, context, env, exts, seen)
+
+
+def _render_string(value: str, context: Mapping[str, Any], env: jinja2.Environment, exts: tuple[str, ...]) -> Any:
+    try:
+        if exts and value.endswith(exts):
+            template = env.get_template(value)
+        else:
+            compile_cached = getattr(env, "compiled_from_string", None)
+            template = compile_cached(value) if compile_cached is not None else env.from_string(value)
+        return template.render(context)
+    except (jinja2.TemplateNotFound, jinja2.TemplatesNotFound) as exc:
+        raise _RenderFailure(_not_found(exc, env)) from exc
+    except jinja2.TemplateSyntaxError as exc:
+        where = f"line {exc.lineno}" if not exc.name else f"{exc.name}, line {exc.lineno}"
+        raise _RenderFailure(f"{_one_line(exc.message or str(exc))} ({where})") from exc
+    except TaskControl:
+        raise
+    except Exception as exc:  # noqa: BLE001 — whatever a template calls may fail; say what, in one line
+        raise _RenderFailure(_reason(exc)) from exc
+
+
+def _reason(exc: BaseException) -> str:
+    """One line: Jinja's and our own messages as they are, other errors with their type."""
+    if isinstance(exc, jinja2.TemplateError):
+        return _one_line(exc.message or type(exc).__name__)
+    if isinstance(exc, TradewindException):
+        return _one_line(str(exc) or type(exc).__name__)
+    text = str(exc)
+    return _one_line(f"{type(exc).__name__}: {text}" if text else type(exc).__name__)
+
+
+def _not_found(exc: jinja2.TemplateNotFound, env: jinja2.Environment) -> str:
+    name = exc.name if isinstance(exc.name, str) else ", ".join(map(str, exc.templates))
+    paths = list(getattr(env.loader, "searchpath", []) or [])
+    message = f"template file '{name}' not found in {', '.join(paths) if paths else '(an empty search path)'}"
+    if name.startswith("/"):
+        message += "; template files are looked up relative to the search path (add the folder to template_searchpath)"
+    return message
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+_resolvable: tuple[type, ...] | None = None
+
+
+def _resolvable_types() -> tuple[type, ...]:
+    """The SDK's run-time values (XComArg, DagParamArg), resolved like Airflow's ResolveMixin."""
+    global _resolvable
+    if _resolvable is None:
+        try:
+            from tradewind.sdk.xcom_arg import ResolvableArg
+        except ImportError:
+            _resolvable = ()
+        else:
+            _resolvable = (ResolvableArg,)
+    return _resolvable

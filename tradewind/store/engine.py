@@ -1,0 +1,178 @@
+"""One SQLAlchemy engine per database URL, created on first use, and the transaction helpers.
+
+SQLite gets WAL, foreign keys and a busy timeout on every connection, and write transactions
+start with `BEGIN IMMEDIATE`: two processes that both read-then-write would otherwise deadlock
+on the lock upgrade (SQLite answers SQLITE_BUSY at once there, busy_timeout does not help).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine.url import URL
+
+from tradewind.exceptions import DatabaseError
+
+_engines: dict[str, Engine] = {}
+_lock = threading.Lock()
+
+SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=NORMAL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA busy_timeout=30000",
+)
+
+
+def database_url() -> str:
+    from tradewind.config import conf
+
+    return str(conf.get("database", "sql_alchemy_conn"))
+
+
+def _reason(exc: BaseException) -> str:
+    """The driver's message, first line only: users get one line, never a traceback."""
+    orig = getattr(exc, "orig", None) or exc
+    text = str(orig).strip().splitlines()
+    return text[0] if text else type(orig).__name__
+
+
+def _normalize(url: URL) -> URL:
+    """`postgresql://` means psycopg2 to SQLAlchemy; use psycopg (3) when that is what is installed."""
+    if url.drivername in ("postgresql", "postgres"):
+        if importlib.util.find_spec("psycopg2") is None and importlib.util.find_spec("psycopg") is not None:
+            return url.set(drivername="postgresql+psycopg")
+        return url.set(drivername="postgresql")
+    return url
+
+
+def _build(text: str) -> Engine:
+    from tradewind.config import conf
+
+    try:
+        url = _normalize(make_url(text))
+    except sa.exc.ArgumentError:
+        raise DatabaseError(f"[database] sql_alchemy_conn is not a database URL: {text!r}") from None
+    echo = conf.getboolean("database", "sql_alchemy_echo", fallback=False)
+    kwargs: dict[str, object] = {"echo": echo}
+    is_sqlite = url.get_backend_name() == "sqlite"
+    if is_sqlite:
+        database = url.database or ""
+        if database and database != ":memory:" and not database.startswith("file:"):
+            folder = Path(database).expanduser().parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseError(f"cannot create the folder {folder} for the SQLite database: {exc.strerror}") from None
+    else:
+        kwargs["pool_size"] = conf.getint("database", "sql_alchemy_pool_size", fallback=5)
+        kwargs["pool_pre_ping"] = conf.getboolean("database", "sql_alchemy_pool_pre_ping", fallback=True)
+    try:
+        engine = sa.create_engine(url, **kwargs)  # type: ignore[arg-type]
+    except (ImportError, sa.exc.NoSuchModuleError) as exc:
+        raise DatabaseError(
+            f"cannot use {url.drivername}: {_reason(exc)} (for PostgreSQL: pip install 'tradewind[postgres]')"
+        ) from None
+    if is_sqlite:
+        _configure_sqlite(engine)
+    return engine
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        dbapi_conn.isolation_level = None  # we emit BEGIN ourselves, below
+        cursor = dbapi_conn.cursor()
+        for pragma in SQLITE_PRAGMAS:
+            cursor.execute(pragma)
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # type: ignore[no-untyped-def]
+        mode = conn.get_execution_options().get("sqlite_begin", "")
+        conn.exec_driver_sql(f"BEGIN {mode}".strip())
+
+
+def get_engine(url: str | None = None) -> Engine:
+    """The engine for `url` (default: `[database] sql_alchemy_conn`), built once per URL."""
+    text = url or database_url()
+    engine = _engines.get(text)
+    if engine is None:
+        with _lock:
+            engine = _engines.get(text)
+            if engine is None:
+                engine = _engines[text] = _build(text)
+    return engine
+
+
+def reset_engine() -> None:
+    """Close every pooled connection and forget the engines (tests, URL changes)."""
+    with _lock:
+        for engine in _engines.values():
+            engine.dispose()
+        _engines.clear()
+
+
+def _after_fork_in_child() -> None:
+    # A forked worker must not reuse the parent's sockets/file handles; keep the engines, drop the pools.
+    global _lock
+    _lock = threading.Lock()
+    for engine in _engines.values():
+        engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def describe_url(url: str | None = None) -> str:
+    """The URL with its password hidden, for messages."""
+    try:
+        return make_url(url or database_url()).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return "<invalid URL>"
+
+
+@contextmanager
+def _connection(write: bool, url: str | None) -> Iterator[Connection]:
+    engine = get_engine(url)
+    try:
+        conn = engine.connect()
+    except sa.exc.DBAPIError as exc:
+        raise DatabaseError(f"cannot connect to the database {describe_url(url)}: {_reason(exc)}") from None
+    try:
+        if write and engine.dialect.name == "sqlite":
+            conn.execution_options(sqlite_begin="IMMEDIATE")
+        try:
+            with conn.begin():
+                yield conn
+        except sa.exc.OperationalError as exc:
+            raise DatabaseError(f"database error: {_reason(exc)}") from None
+        except sa.exc.StatementError as exc:
+            # A value our column types refused (naive datetime, unserializable JSON): show the real error.
+            if not isinstance(exc, sa.exc.DBAPIError) and isinstance(exc.orig, (ValueError, TypeError)):
+                raise exc.orig from None
+            raise
+    finally:
+        conn.close()
+
+
+@contextmanager
+def transaction(url: str | None = None) -> Iterator[Connection]:
+    """A connection inside one write transaction: committed on success, rolled back on error."""
+    with _connection(True, url) as conn:
+        yield conn
+
+
+@contextmanager
+def session(url: str | None = None) -> Iterator[Connection]:
+    """A connection inside one read transaction (a consistent snapshot; no write lock on SQLite)."""
+    with _connection(False, url) as conn:
+        yield conn

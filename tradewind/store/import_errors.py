@@ -1,0 +1,55 @@
+"""Import errors of DAG files: replaced per file at every parse, so a fixed file clears its error."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+
+from tradewind.store.engine import session, transaction
+from tradewind.store.models import dag, import_error
+from tradewind.store.records import ImportErrorRecord
+from tradewind.store.sql import chunked, in_list, utcnow
+
+ErrorTuple = tuple[str, "int | None", str, str]  # (filename, lineno, message, stacktrace)
+
+
+def replace_import_errors(filenames: Iterable[str], errors: list[ErrorTuple]) -> None:
+    """Clear the errors of every file parsed (`filenames`) and record the new ones, in one transaction.
+
+    DAGs already known from those files get `has_import_errors` set accordingly (the UI flags them).
+    """
+    failed = {e[0] for e in errors}
+    files = set(filenames) | failed
+    now = utcnow()
+    with transaction() as conn:
+        for batch in chunked(files):
+            conn.execute(sa.delete(import_error).where(in_list(import_error.c.filename, batch)))
+            bad = failed.intersection(batch)
+            flag = sa.case((in_list(dag.c.fileloc, bad), sa.true()), else_=sa.false()) if bad else False
+            conn.execute(sa.update(dag).where(in_list(dag.c.fileloc, batch)).values(has_import_errors=flag))
+        if errors:
+            conn.execute(
+                sa.insert(import_error),
+                [
+                    {"filename": f, "lineno": line, "message": msg, "stacktrace": trace, "timestamp": now}
+                    for f, line, msg, trace in errors
+                ],
+            )
+
+
+def prune_import_errors(existing_files: Iterable[str]) -> int:
+    """Forget errors of files that no longer exist (a deleted file cannot be fixed)."""
+    keep = set(existing_files)
+    with transaction() as conn:
+        stale = [f for f in conn.execute(sa.select(import_error.c.filename).distinct()).scalars() if f not in keep]
+        deleted = 0
+        for batch in chunked(stale):
+            deleted += conn.execute(sa.delete(import_error).where(in_list(import_error.c.filename, batch))).rowcount
+    return deleted
+
+
+def list_import_errors() -> list[ImportErrorRecord]:
+    query = sa.select(import_error).order_by(import_error.c.filename, import_error.c.id)
+    with session() as conn:
+        return [ImportErrorRecord.from_row(r) for r in conn.execute(query)]

@@ -1,0 +1,269 @@
+"""The metadata schema as SQLAlchemy Core tables: the single description migrations are checked against.
+
+Core, not ORM: the store hands out frozen records (`records.py`), never objects that write
+themselves back. Names follow Airflow's tables and columns so that people who know Airflow's
+metadata database can read this one.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+ID_LEN = 250  # Airflow's limit for dag_id / task_id / run_id
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in, aware UTC datetimes out; naive UTC in the column on every backend.
+
+    A naive datetime is refused: it is the classic source of runs shifted by a timezone offset.
+    """
+
+    impl = sa.DateTime(timezone=False)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if not isinstance(value, datetime):
+            raise TypeError(f"expected a datetime, got {type(value).__name__}")
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value.isoformat()} given to the database: use an aware (UTC) datetime")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is not None:
+            return value.astimezone(timezone.utc)
+        return value.replace(tzinfo=timezone.utc)
+
+
+class JsonText(TypeDecorator[Any]):
+    """Plain JSON stored as TEXT (same bytes on SQLite and PostgreSQL; no JSONB semantics needed)."""
+
+    impl = sa.Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: sa.Dialect) -> str | None:
+        return None if value is None else json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+    def process_result_value(self, value: Any, dialect: sa.Dialect) -> Any:
+        return None if value is None else json.loads(value)
+
+
+class SerdeText(TypeDecorator[Any]):
+    """JSON with Tradewind's tagged types (tuples, datetimes, …) for values taken from task code."""
+
+    impl = sa.Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: sa.Dialect) -> str | None:
+        from tradewind.utils import serde
+
+        return None if value is None else serde.dumps(value)
+
+    def process_result_value(self, value: Any, dialect: sa.Dialect) -> Any:
+        from tradewind.utils import serde
+
+        return None if value is None else serde.loads(value)
+
+
+def _id(name: str, **kw: Any) -> sa.Column[str]:
+    return sa.Column(name, sa.String(ID_LEN), nullable=False, **kw)
+
+
+def _bool(name: str, default: bool) -> sa.Column[bool]:
+    server_default = sa.true() if default else sa.false()
+    return sa.Column(name, sa.Boolean, nullable=False, default=default, server_default=server_default)
+
+
+dag = sa.Table(
+    "dag",
+    metadata,
+    _id("dag_id", primary_key=True),
+    sa.Column("fileloc", sa.String(2000)),
+    _bool("is_paused", False),
+    _bool("is_active", True),
+    sa.Column("description", sa.Text),
+    sa.Column("schedule_summary", sa.String(1000)),
+    sa.Column("timetable_description", sa.String(1000)),
+    sa.Column("owners", sa.String(2000)),
+    sa.Column("tags", JsonText),
+    sa.Column("max_active_runs", sa.Integer),
+    sa.Column("max_active_tasks", sa.Integer),
+    sa.Column("next_dagrun", UtcDateTime),
+    sa.Column("next_dagrun_data_interval_start", UtcDateTime),
+    sa.Column("next_dagrun_data_interval_end", UtcDateTime),
+    sa.Column("next_dagrun_create_after", UtcDateTime),
+    sa.Column("last_parsed_time", UtcDateTime),
+    _bool("has_import_errors", False),
+    sa.Column("default_view", sa.String(25)),
+)
+
+serialized_dag = sa.Table(
+    "serialized_dag",
+    metadata,
+    _id("dag_id", primary_key=True),
+    sa.Column("fileloc", sa.String(2000)),
+    sa.Column("data", JsonText, nullable=False),
+    sa.Column("dag_hash", sa.String(64), nullable=False),
+    sa.Column("last_updated", UtcDateTime, nullable=False),
+    sa.ForeignKeyConstraint(["dag_id"], ["dag.dag_id"], ondelete="CASCADE"),
+)
+
+dag_run = sa.Table(
+    "dag_run",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    _id("dag_id"),
+    _id("run_id"),
+    sa.Column("logical_date", UtcDateTime, nullable=False),
+    sa.Column("data_interval_start", UtcDateTime),
+    sa.Column("data_interval_end", UtcDateTime),
+    sa.Column("run_type", sa.String(50), nullable=False),
+    sa.Column("state", sa.String(50), nullable=False),
+    sa.Column("conf", JsonText),
+    _bool("external_trigger", False),
+    sa.Column("queued_at", UtcDateTime),
+    sa.Column("start_date", UtcDateTime),
+    sa.Column("end_date", UtcDateTime),
+    sa.Column("last_scheduling_decision", UtcDateTime),
+    sa.Column("note", sa.Text),
+    sa.UniqueConstraint("dag_id", "run_id"),
+    sa.UniqueConstraint("dag_id", "logical_date"),
+    sa.Index(None, "dag_id", "state"),
+    sa.Index(None, "state"),
+)
+
+task_instance = sa.Table(
+    "task_instance",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    _id("dag_id"),
+    _id("run_id"),
+    _id("task_id"),
+    sa.Column("map_index", sa.Integer, nullable=False, default=-1, server_default=sa.text("-1")),
+    sa.Column("state", sa.String(20), nullable=False, default="none", server_default="none"),
+    sa.Column("try_number", sa.Integer, nullable=False, default=0, server_default=sa.text("0")),
+    sa.Column("max_tries", sa.Integer, nullable=False, default=0, server_default=sa.text("0")),
+    sa.Column("start_date", UtcDateTime),
+    sa.Column("end_date", UtcDateTime),
+    sa.Column("duration", sa.Float),
+    sa.Column("hostname", sa.String(1000)),
+    sa.Column("pid", sa.Integer),
+    sa.Column("operator", sa.String(1000)),
+    sa.Column("pool", sa.String(256), nullable=False, default="default_pool", server_default="default_pool"),
+    sa.Column("pool_slots", sa.Integer, nullable=False, default=1, server_default=sa.text("1")),
+    sa.Column("queue", sa.String(256), nullable=False, default="default", server_default="default"),
+    sa.Column("priority_weight", sa.Integer, nullable=False, default=1, server_default=sa.text("1")),
+    sa.Column("queued_dttm", UtcDateTime),
+    sa.Column("next_retry_at", UtcDateTime),
+    sa.Column("reschedule_at", UtcDateTime),
+    sa.Column("log_path", sa.Text),
+    sa.Column("rendered_fields", SerdeText),
+    sa.Column("updated_at", UtcDateTime),
+    sa.UniqueConstraint("dag_id", "run_id", "task_id", "map_index"),
+    sa.Index(None, "dag_id", "run_id", "state"),
+    sa.Index(None, "state"),
+    sa.Index(None, "pool", "state"),
+)
+
+task_try = sa.Table(
+    "task_try",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    _id("dag_id"),
+    _id("run_id"),
+    _id("task_id"),
+    sa.Column("map_index", sa.Integer, nullable=False, server_default=sa.text("-1")),
+    sa.Column("try_number", sa.Integer, nullable=False),
+    sa.Column("state", sa.String(20), nullable=False),
+    sa.Column("start_date", UtcDateTime),
+    sa.Column("end_date", UtcDateTime),
+    sa.Column("duration", sa.Float),
+    sa.Column("hostname", sa.String(1000)),
+    sa.Column("pid", sa.Integer),
+    sa.Column("log_path", sa.Text),
+    sa.UniqueConstraint("dag_id", "run_id", "task_id", "map_index", "try_number"),
+)
+
+xcom = sa.Table(
+    "xcom",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    _id("dag_id"),
+    _id("run_id"),
+    _id("task_id"),
+    sa.Column("map_index", sa.Integer, nullable=False, server_default=sa.text("-1")),
+    sa.Column("key", sa.String(512), nullable=False),
+    sa.Column("value", sa.Text),
+    sa.Column("timestamp", UtcDateTime, nullable=False),
+    sa.UniqueConstraint("dag_id", "run_id", "task_id", "map_index", "key"),
+    sa.Index(None, "dag_id", "run_id", "task_id"),
+)
+
+variable = sa.Table(
+    "variable",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("key", sa.String(ID_LEN), nullable=False, unique=True),
+    sa.Column("val", sa.Text),
+    sa.Column("description", sa.Text),
+    _bool("is_encrypted", False),
+)
+
+connection = sa.Table(
+    "connection",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("conn_id", sa.String(ID_LEN), nullable=False, unique=True),
+    sa.Column("conn_type", sa.String(500), nullable=False),
+    sa.Column("description", sa.Text),
+    sa.Column("host", sa.String(500)),
+    sa.Column("schema", sa.String(500)),
+    sa.Column("login", sa.Text),
+    sa.Column("password", sa.Text),
+    sa.Column("port", sa.Integer),
+    sa.Column("extra", sa.Text),
+    _bool("is_encrypted", False),
+    _bool("is_extra_encrypted", False),
+)
+
+import_error = sa.Table(
+    "import_error",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("filename", sa.String(2000), nullable=False),
+    sa.Column("lineno", sa.Integer),
+    sa.Column("message", sa.Text),
+    sa.Column("stacktrace", sa.Text),
+    sa.Column("timestamp", UtcDateTime, nullable=False),
+    sa.Index(None, "filename"),
+)
+
+slot_pool = sa.Table(
+    "slot_pool",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("pool", sa.String(256), nullable=False, unique=True),
+    sa.Column("slots", sa.Integer, nullable=False),
+    sa.Column("description", sa.Text),
+    _bool("include_deferred", False),
+)
+
+DEFAULT_POOL = "default_pool"

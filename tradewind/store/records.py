@@ -1,0 +1,171 @@
+"""What the store hands out: frozen values built from rows, never objects that write themselves back.
+
+Changing state goes through the store's functions (`runs.set_dag_run_state`, `task_instances.set_states`,
+…); a record is a snapshot of one row at the moment it was read. Imports no SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import Any, TypeVar
+
+R = TypeVar("R", bound="_Record")
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+class _Record:
+    """`from_row()` for every record: pick this class's fields out of a row's mapping."""
+
+    __slots__ = ()
+
+    @classmethod
+    def from_row(cls: type[R], row: Any) -> R:
+        names = _FIELD_NAMES.get(cls)
+        if names is None:
+            names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+        mapping = getattr(row, "_mapping", row)
+        return cls(**{name: mapping[name] for name in names})
+
+
+@dataclass(frozen=True, slots=True)
+class DagRecord(_Record):
+    dag_id: str
+    fileloc: str | None
+    is_paused: bool
+    is_active: bool
+    description: str | None
+    schedule_summary: str | None
+    timetable_description: str | None
+    owners: str | None
+    tags: list[str] | None
+    max_active_runs: int | None
+    max_active_tasks: int | None
+    next_dagrun: datetime | None
+    next_dagrun_data_interval_start: datetime | None
+    next_dagrun_data_interval_end: datetime | None
+    next_dagrun_create_after: datetime | None
+    last_parsed_time: datetime | None
+    has_import_errors: bool
+    default_view: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DagRunRecord(_Record):
+    id: int
+    dag_id: str
+    run_id: str
+    logical_date: datetime
+    data_interval_start: datetime | None
+    data_interval_end: datetime | None
+    run_type: str
+    state: str
+    conf: dict[str, Any] | None
+    external_trigger: bool
+    queued_at: datetime | None
+    start_date: datetime | None
+    end_date: datetime | None
+    last_scheduling_decision: datetime | None
+    note: str | None
+
+    @property
+    def execution_date(self) -> datetime:
+        """Airflow 2's older name for the logical date."""
+        return self.logical_date
+
+
+@dataclass(frozen=True, slots=True)
+class TaskInstanceRecord(_Record):
+    id: int
+    dag_id: str
+    run_id: str
+    task_id: str
+    map_index: int
+    state: str
+    try_number: int
+    max_tries: int
+    start_date: datetime | None
+    end_date: datetime | None
+    duration: float | None
+    hostname: str | None
+    pid: int | None
+    operator: str | None
+    pool: str
+    pool_slots: int
+    queue: str
+    priority_weight: int
+    queued_dttm: datetime | None
+    next_retry_at: datetime | None
+    reschedule_at: datetime | None
+    log_path: str | None
+    rendered_fields: dict[str, Any] | None
+    updated_at: datetime | None
+
+    @property
+    def key(self) -> tuple[str, str, str, int]:
+        return (self.dag_id, self.run_id, self.task_id, self.map_index)
+
+
+@dataclass(frozen=True, slots=True)
+class TaskTryRecord(_Record):
+    """One finished try of a task instance (the UI's list of attempts)."""
+
+    id: int
+    dag_id: str
+    run_id: str
+    task_id: str
+    map_index: int
+    try_number: int
+    state: str
+    start_date: datetime | None
+    end_date: datetime | None
+    duration: float | None
+    hostname: str | None
+    pid: int | None
+    log_path: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class XComRecord(_Record):
+    """`value` is already decoded (see `tradewind.utils.serde`)."""
+
+    id: int
+    dag_id: str
+    run_id: str
+    task_id: str
+    map_index: int
+    key: str
+    value: Any
+    timestamp: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class VariableRecord(_Record):
+    key: str
+    val: str | None
+    description: str | None
+    is_encrypted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ImportErrorRecord(_Record):
+    id: int
+    filename: str
+    lineno: int | None
+    message: str | None
+    stacktrace: str | None
+    timestamp: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PoolRecord(_Record):
+    pool: str
+    slots: int
+    description: str | None
+    include_deferred: bool
+
+    @property
+    def unlimited(self) -> bool:
+        """Airflow's convention: -1 slots means no limit."""
+        return self.slots < 0

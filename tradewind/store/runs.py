@@ -1,0 +1,188 @@
+"""DAG runs: create one with all its task instances, read them, move their state by compare-and-set."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from tradewind.exceptions import DagRunAlreadyExists
+from tradewind.store.engine import session, transaction
+from tradewind.store.models import dag_run, task_instance, task_try, xcom
+from tradewind.store.records import DagRunRecord
+from tradewind.store.sql import in_list, state_str, utcnow
+from tradewind.store.task_instances import normalize_ti_rows
+
+QUEUED = "queued"
+RUNNING = "running"
+
+
+def create_dag_run(
+    *,
+    dag_id: str,
+    run_id: str,
+    logical_date: datetime,
+    data_interval: tuple[datetime, datetime] | None,
+    run_type: str,
+    conf: dict[str, Any] | None,
+    state: str,
+    external_trigger: bool,
+    task_instances: list[dict[str, Any]],
+) -> DagRunRecord:
+    """Insert the run and every task instance in ONE transaction (one executemany for the TIs).
+
+    Raises DagRunAlreadyExists, naming the clash, if the run_id or the logical date is taken.
+    """
+    now = utcnow()
+    state, run_type = state_str(state), state_str(run_type)
+    start, end = data_interval if data_interval is not None else (None, None)
+    values = {
+        "dag_id": dag_id, "run_id": run_id, "logical_date": logical_date, "data_interval_start": start,
+        "data_interval_end": end, "run_type": run_type, "state": state, "conf": conf,
+        "external_trigger": external_trigger, "queued_at": now if state == QUEUED else None,
+        "start_date": now if state == RUNNING else None,
+    }
+    try:
+        with transaction() as conn:
+            _refuse_duplicate(conn, dag_id, run_id, logical_date)
+            row = conn.execute(sa.insert(dag_run).values(values).returning(*dag_run.c)).one()
+            rows = normalize_ti_rows(dag_id, run_id, task_instances, now)
+            if rows:
+                conn.execute(sa.insert(task_instance), rows)
+    except sa.exc.IntegrityError:
+        # Lost a race with another process creating the same run: report it like the pre-check does.
+        with session() as conn:
+            _refuse_duplicate(conn, dag_id, run_id, logical_date)
+        raise
+    return DagRunRecord.from_row(row)
+
+
+def _refuse_duplicate(conn: sa.Connection, dag_id: str, run_id: str, logical_date: datetime) -> None:
+    clash = conn.execute(
+        sa.select(dag_run.c.run_id, dag_run.c.logical_date).where(
+            dag_run.c.dag_id == dag_id,
+            sa.or_(dag_run.c.run_id == run_id, dag_run.c.logical_date == logical_date),
+        )
+    ).first()
+    if clash is None:
+        return
+    if clash.run_id == run_id:
+        raise DagRunAlreadyExists(f"a DAG run with run_id '{run_id}' already exists for DAG '{dag_id}'")
+    raise DagRunAlreadyExists(
+        f"a DAG run of '{dag_id}' at logical date {logical_date.isoformat()} already exists "
+        f"(run_id '{clash.run_id}')"
+    )
+
+
+def _one(where: Any) -> DagRunRecord | None:
+    with session() as conn:
+        row = conn.execute(sa.select(dag_run).where(where)).first()
+    return DagRunRecord.from_row(row) if row is not None else None
+
+
+def get_dag_run(dag_id: str, run_id: str) -> DagRunRecord | None:
+    return _one(sa.and_(dag_run.c.dag_id == dag_id, dag_run.c.run_id == run_id))
+
+
+def get_dag_run_by_id(id: int) -> DagRunRecord | None:  # noqa: A002 - the column's name
+    return _one(dag_run.c.id == id)
+
+
+def find_dag_run(dag_id: str, logical_date: datetime) -> DagRunRecord | None:
+    return _one(sa.and_(dag_run.c.dag_id == dag_id, dag_run.c.logical_date == logical_date))
+
+
+def list_dag_runs(
+    dag_id: str | None = None,
+    state: str | Iterable[str] | None = None,
+    limit: int | None = None,
+    newest_first: bool = True,
+) -> list[DagRunRecord]:
+    """Runs ordered by logical date (newest first by default); `state` may be one state or several."""
+    query = sa.select(dag_run)
+    if dag_id is not None:
+        query = query.where(dag_run.c.dag_id == dag_id)
+    if state is not None:
+        query = query.where(in_list(dag_run.c.state, map(state_str, [state] if isinstance(state, str) else state)))
+    order = (dag_run.c.logical_date.desc(), dag_run.c.id.desc()) if newest_first else (
+        dag_run.c.logical_date.asc(), dag_run.c.id.asc())
+    query = query.order_by(*order)
+    if limit is not None:
+        query = query.limit(limit)
+    with session() as conn:
+        return [DagRunRecord.from_row(r) for r in conn.execute(query)]
+
+
+def latest_run(dag_id: str, run_types: Iterable[str] | None = None) -> DagRunRecord | None:
+    """The run with the latest logical date, optionally among some run types only."""
+    query = sa.select(dag_run).where(dag_run.c.dag_id == dag_id)
+    if run_types is not None:
+        query = query.where(in_list(dag_run.c.run_type, run_types))
+    query = query.order_by(dag_run.c.logical_date.desc(), dag_run.c.id.desc()).limit(1)
+    with session() as conn:
+        row = conn.execute(query).first()
+    return DagRunRecord.from_row(row) if row is not None else None
+
+
+def active_run_counts(dag_ids: Iterable[str] | None = None) -> dict[str, int]:
+    """Queued + running runs per DAG (for max_active_runs), in one grouped query."""
+    query = (
+        sa.select(dag_run.c.dag_id, sa.func.count())
+        .where(in_list(dag_run.c.state, (QUEUED, RUNNING)))
+        .group_by(dag_run.c.dag_id)
+    )
+    if dag_ids is not None:
+        query = query.where(in_list(dag_run.c.dag_id, dag_ids))
+    with session() as conn:
+        return {dag_id: count for dag_id, count in conn.execute(query)}
+
+
+def set_dag_run_state(
+    dag_id: str,
+    run_id: str,
+    state: str,
+    *,
+    expected: set[str] | frozenset[str] | None = None,
+    start_date: datetime | None = None,
+    end_date: datetime | None = None,
+) -> bool:
+    """Compare-and-set the run's state (only from `expected`, if given); True if the row changed.
+
+    As Airflow: moving to queued stamps `queued_at`; moving to queued/running clears an old end_date.
+    """
+    state = state_str(state)
+    values: dict[str, Any] = {"state": state}
+    if state == QUEUED:
+        values["queued_at"] = utcnow()
+    if state in (QUEUED, RUNNING):
+        values["end_date"] = None
+    if start_date is not None:
+        values["start_date"] = start_date
+    if end_date is not None:
+        values["end_date"] = end_date
+    stmt = sa.update(dag_run).where(dag_run.c.dag_id == dag_id, dag_run.c.run_id == run_id).values(values)
+    if expected is not None:
+        stmt = stmt.where(in_list(dag_run.c.state, map(state_str, expected)))
+    with transaction() as conn:
+        return conn.execute(stmt).rowcount > 0
+
+
+def set_last_scheduling_decision(dag_id: str, run_id: str, when: datetime) -> None:
+    with transaction() as conn:
+        conn.execute(
+            sa.update(dag_run)
+            .where(dag_run.c.dag_id == dag_id, dag_run.c.run_id == run_id)
+            .values(last_scheduling_decision=when)
+        )
+
+
+def delete_dag_run(dag_id: str, run_id: str) -> bool:
+    """Delete a run with its task instances, tries and XComs; False if there was no such run."""
+    with transaction() as conn:
+        for table in (xcom, task_try, task_instance):
+            conn.execute(sa.delete(table).where(table.c.dag_id == dag_id, table.c.run_id == run_id))
+        return conn.execute(
+            sa.delete(dag_run).where(dag_run.c.dag_id == dag_id, dag_run.c.run_id == run_id)
+        ).rowcount > 0

@@ -1,0 +1,69 @@
+"""Small SQL helpers the repository modules share: dialect-specific upserts, chunking, the clock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime, timezone
+from enum import Enum
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+T = TypeVar("T")
+
+#: Bound parameters per IN (...) list: far below SQLite's and PostgreSQL's limits.
+CHUNK = 500
+
+
+def state_str(value: Any) -> str:
+    """A state as the plain string stored in the database (StrEnum members included)."""
+    return value.value if isinstance(value, Enum) else str(value)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def chunked(items: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _dialect_insert(conn: Connection, table: sa.Table) -> Any:
+    name = conn.dialect.name
+    if name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        raise NotImplementedError(f"unsupported database dialect {name!r}")
+    return insert(table)
+
+
+def insert_ignore(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> None:
+    """INSERT rows, skipping those whose `keys` (a unique constraint) already exist: one executemany."""
+    if rows:
+        conn.execute(_dialect_insert(conn, table).on_conflict_do_nothing(index_elements=list(keys)), list(rows))
+
+
+def upsert(
+    conn: Connection, table: sa.Table, values: dict[str, Any], keys: Sequence[str], update: Sequence[str]
+) -> sa.Row[Any] | None:
+    """INSERT … ON CONFLICT (keys) DO UPDATE SET update-columns; returns the resulting row."""
+    stmt = _dialect_insert(conn, table).values(**values)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=list(keys), set_={col: stmt.excluded[col] for col in update}
+    ).returning(*table.c)
+    return conn.execute(stmt).first()
+
+
+def in_list(column: sa.ColumnElement[Any], values: Iterable[Any]) -> sa.ColumnElement[bool]:
+    """`column IN (…)`, accepting any iterable (sets, frozensets, generators)."""
+    return column.in_(list(values))

@@ -1,0 +1,319 @@
+"""Task instances: every state change is one UPDATE … WHERE state IN (expected), so races are lost safely.
+
+A runner claims a task instance with `start_try` (CAS to running) and reports with `finish_try`
+(CAS from running, same try); the scheduler moves waiting instances with `set_states`. Whoever
+loses a race gets False/None back and must re-read, never overwrite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from tradewind.store.engine import session, transaction
+from tradewind.store.models import DEFAULT_POOL, task_instance, task_try, xcom
+from tradewind.store.records import TaskInstanceRecord, TaskTryRecord
+from tradewind.store.sql import CHUNK, chunked, in_list, insert_ignore, state_str, utcnow
+
+ti = task_instance
+RUNNING = "running"
+QUEUED = "queued"
+NONE = "none"
+EXECUTING = (QUEUED, RUNNING)
+TI_KEY = ("dag_id", "run_id", "task_id", "map_index")
+
+#: Columns `StateChange.fields` may set (identity and state are not among them; map_index is, for expansion).
+SETTABLE = frozenset(c.name for c in ti.c) - {"id", "dag_id", "run_id", "task_id", "state"}
+
+_ROW_DEFAULTS: dict[str, Any] = {
+    "map_index": -1, "state": NONE, "try_number": 0, "max_tries": 0, "operator": None,
+    "pool": DEFAULT_POOL, "pool_slots": 1, "queue": "default", "priority_weight": 1,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class StateChange:
+    """Move one task instance to `new_state` if (and only if) it is in one of `expected`."""
+
+    dag_id: str
+    run_id: str
+    task_id: str
+    map_index: int
+    expected: frozenset[str]
+    new_state: str
+    fields: Mapping[str, Any] = field(default_factory=dict, hash=False)
+
+
+def normalize_ti_rows(dag_id: str, run_id: str, rows: Iterable[Mapping[str, Any]], now: datetime) -> list[dict[str, Any]]:
+    """Complete task-instance dicts with defaults so one executemany can insert them all."""
+    out = []
+    for row in rows:
+        values = {**_ROW_DEFAULTS, **{k: v for k, v in row.items() if k in _ROW_DEFAULTS or k == "task_id"}}
+        values["state"] = state_str(values["state"])
+        values.update(dag_id=dag_id, run_id=run_id, updated_at=now, queued_dttm=now if values["state"] == QUEUED else None)
+        out.append(values)
+    return out
+
+
+def _key(dag_id: str, run_id: str, task_id: str, map_index: int, table: sa.Table = ti) -> sa.ColumnElement[bool]:
+    return sa.and_(
+        table.c.dag_id == dag_id, table.c.run_id == run_id, table.c.task_id == task_id, table.c.map_index == map_index
+    )
+
+
+def _state_values(new_state: str, now: datetime) -> dict[str, Any]:
+    values: dict[str, Any] = {"state": new_state, "updated_at": now}
+    if new_state == QUEUED:
+        values["queued_dttm"] = now
+    return values
+
+
+# --- reads -------------------------------------------------------------------------------
+def get_task_instance(dag_id: str, run_id: str, task_id: str, map_index: int = -1) -> TaskInstanceRecord | None:
+    with session() as conn:
+        row = conn.execute(sa.select(ti).where(_key(dag_id, run_id, task_id, map_index))).first()
+    return TaskInstanceRecord.from_row(row) if row is not None else None
+
+
+def list_task_instances(dag_id: str, run_id: str, *, states: Iterable[str] | None = None) -> list[TaskInstanceRecord]:
+    query = sa.select(ti).where(ti.c.dag_id == dag_id, ti.c.run_id == run_id)
+    if states is not None:
+        query = query.where(in_list(ti.c.state, map(state_str, states)))
+    with session() as conn:
+        return [TaskInstanceRecord.from_row(r) for r in conn.execute(query.order_by(ti.c.task_id, ti.c.map_index))]
+
+
+def find_task_instances(states: Iterable[str], *, dag_id: str | None = None) -> list[TaskInstanceRecord]:
+    """Task instances in some states across all runs (e.g. what was running when a scheduler died)."""
+    query = sa.select(ti).where(in_list(ti.c.state, map(state_str, states)))
+    if dag_id is not None:
+        query = query.where(ti.c.dag_id == dag_id)
+    with session() as conn:
+        return [TaskInstanceRecord.from_row(r) for r in conn.execute(query.order_by(ti.c.id))]
+
+
+def list_tries(dag_id: str, run_id: str, task_id: str, map_index: int = -1) -> list[TaskTryRecord]:
+    """Finished tries of one task instance, first try first."""
+    query = sa.select(task_try).where(_key(dag_id, run_id, task_id, map_index, task_try)).order_by(task_try.c.try_number)
+    with session() as conn:
+        return [TaskTryRecord.from_row(r) for r in conn.execute(query)]
+
+
+def count_by_state(dag_id: str | None = None, run_id: str | None = None) -> dict[str, int]:
+    query = sa.select(ti.c.state, sa.func.count()).group_by(ti.c.state)
+    if dag_id is not None:
+        query = query.where(ti.c.dag_id == dag_id)
+    if run_id is not None:
+        query = query.where(ti.c.run_id == run_id)
+    with session() as conn:
+        return {state: n for state, n in conn.execute(query)}
+
+
+def count_active(
+    by: str, *, states: Iterable[str] = EXECUTING, dag_id: str | None = None, slots: bool = False
+) -> dict[str, int]:
+    """Task instances in `states` grouped by `by` ("pool", "dag_id", "task_id", "run_id", "queue").
+
+    `slots=True` sums pool_slots instead of counting rows (pool occupancy). One grouped query:
+    the scheduler asks this once per pass, not once per task.
+    """
+    if by not in ("pool", "dag_id", "task_id", "run_id", "queue"):
+        raise ValueError(f"cannot group task instances by {by!r}")
+    column = ti.c[by]
+    measure = sa.func.coalesce(sa.func.sum(ti.c.pool_slots), 0) if slots else sa.func.count()
+    query = sa.select(column, measure).where(in_list(ti.c.state, map(state_str, states))).group_by(column)
+    if dag_id is not None:
+        query = query.where(ti.c.dag_id == dag_id)
+    with session() as conn:
+        return {name: int(n) for name, n in conn.execute(query)}
+
+
+# --- state changes -----------------------------------------------------------------------
+def set_states(changes: Sequence[StateChange]) -> list[bool]:
+    """Apply each change as a CAS, in order, in ONE transaction; returns which ones took effect.
+
+    Consecutive changes of the same run with the same expected/new state and no extra fields are
+    sent as one `UPDATE … WHERE (task_id, map_index) IN (…) RETURNING`, so a planner deciding
+    a thousand instances costs a few statements, not a thousand.
+    """
+    for change in changes:
+        bad = set(change.fields) - SETTABLE
+        if bad:
+            raise ValueError(f"StateChange cannot set {', '.join(sorted(bad))}")
+    results = [False] * len(changes)
+    now = utcnow()
+    with transaction() as conn:
+        batch: list[int] = []
+        batch_sig: tuple[Any, ...] | None = None
+        seen: set[tuple[str, int]] = set()
+        for i, change in enumerate(changes):
+            expected = frozenset(map(state_str, change.expected))
+            if change.fields:
+                _flush(conn, changes, batch, results, now)
+                batch, batch_sig, seen = [], None, set()
+                results[i] = _apply_one(conn, change, expected, now)
+                continue
+            sig = (change.dag_id, change.run_id, expected, state_str(change.new_state))
+            key = (change.task_id, change.map_index)
+            if sig != batch_sig or key in seen or len(batch) >= CHUNK:
+                _flush(conn, changes, batch, results, now)
+                batch, batch_sig, seen = [], sig, set()
+            batch.append(i)
+            seen.add(key)
+        _flush(conn, changes, batch, results, now)
+    return results
+
+
+def _apply_one(conn: sa.Connection, change: StateChange, expected: frozenset[str], now: datetime) -> bool:
+    values = {**_state_values(state_str(change.new_state), now), **change.fields}
+    stmt = (
+        sa.update(ti)
+        .where(_key(change.dag_id, change.run_id, change.task_id, change.map_index), in_list(ti.c.state, expected))
+        .values(values)
+    )
+    return conn.execute(stmt).rowcount > 0
+
+
+def _flush(conn: sa.Connection, changes: Sequence[StateChange], batch: list[int], results: list[bool], now: datetime) -> None:
+    if not batch:
+        return
+    first = changes[batch[0]]
+    keys = [(changes[i].task_id, changes[i].map_index) for i in batch]
+    stmt = (
+        sa.update(ti)
+        .where(
+            ti.c.dag_id == first.dag_id,
+            ti.c.run_id == first.run_id,
+            in_list(ti.c.state, map(state_str, first.expected)),
+            sa.tuple_(ti.c.task_id, ti.c.map_index).in_(keys),
+        )
+        .values(_state_values(state_str(first.new_state), now))
+        .returning(ti.c.task_id, ti.c.map_index)
+    )
+    done = {(r.task_id, r.map_index) for r in conn.execute(stmt)}
+    for i, key in zip(batch, keys):
+        results[i] = key in done
+
+
+def start_try(
+    dag_id: str,
+    run_id: str,
+    task_id: str,
+    map_index: int = -1,
+    *,
+    expected: Iterable[str],
+    hostname: str,
+    pid: int,
+    log_path: str,
+    start_date: datetime,
+) -> TaskInstanceRecord | None:
+    """Claim the instance for a new try (CAS to running, try_number + 1); None if someone else has it.
+
+    As in Airflow, a new try starts without the XComs its previous try pushed.
+    """
+    stmt = (
+        sa.update(ti)
+        .where(_key(dag_id, run_id, task_id, map_index), in_list(ti.c.state, map(state_str, expected)))
+        .values(
+            state=RUNNING, try_number=ti.c.try_number + 1, hostname=hostname, pid=pid, log_path=log_path,
+            start_date=start_date, end_date=None, duration=None, next_retry_at=None, reschedule_at=None,
+            updated_at=utcnow(),
+        )
+        .returning(*ti.c)
+    )
+    with transaction() as conn:
+        row = conn.execute(stmt).first()
+        if row is None:
+            return None
+        conn.execute(sa.delete(xcom).where(_key(dag_id, run_id, task_id, map_index, xcom)))
+    return TaskInstanceRecord.from_row(row)
+
+
+def finish_try(
+    dag_id: str,
+    run_id: str,
+    task_id: str,
+    map_index: int = -1,
+    *,
+    state: str,
+    end_date: datetime,
+    next_retry_at: datetime | None = None,
+    rendered_fields: dict[str, Any] | None = None,
+    reschedule_at: datetime | None = None,
+) -> TaskInstanceRecord | None:
+    """End the running try (CAS from running, same try number) and record it in task_try.
+
+    None if the instance is no longer running that try (cleared or failed by someone else
+    meanwhile): the late result is dropped, never written over the newer state.
+    """
+    with transaction() as conn:
+        current = conn.execute(
+            sa.select(ti.c.try_number, ti.c.start_date).where(
+                _key(dag_id, run_id, task_id, map_index), ti.c.state == RUNNING
+            )
+        ).first()
+        if current is None:
+            return None
+        start = current.start_date
+        values: dict[str, Any] = {
+            "state": state_str(state), "end_date": end_date, "next_retry_at": next_retry_at,
+            "reschedule_at": reschedule_at, "updated_at": utcnow(),
+            "duration": (end_date - start).total_seconds() if start is not None else None,
+        }
+        if rendered_fields is not None:
+            values["rendered_fields"] = rendered_fields
+        row = conn.execute(
+            sa.update(ti)
+            .where(
+                _key(dag_id, run_id, task_id, map_index), ti.c.state == RUNNING, ti.c.try_number == current.try_number
+            )
+            .values(values)
+            .returning(*ti.c)
+        ).first()
+        if row is None:
+            return None
+        record = TaskInstanceRecord.from_row(row)
+        history = {
+            name: getattr(record, name)
+            for name in ("dag_id", "run_id", "task_id", "map_index", "try_number", "state", "start_date",
+                         "end_date", "duration", "hostname", "pid", "log_path")
+        }
+        insert_ignore(conn, task_try, [history], (*TI_KEY, "try_number"))
+    return record
+
+
+def add_task_instances(dag_id: str, run_id: str, rows: list[dict[str, Any]]) -> None:
+    """Insert task instances (mapped-task expansion); rows already present are left alone."""
+    with transaction() as conn:
+        insert_ignore(conn, ti, normalize_ti_rows(dag_id, run_id, rows, utcnow()), TI_KEY)
+
+
+def clear_task_instances(
+    dag_id: str, run_id: str, task_ids: list[str] | None = None, *, retries: Mapping[str, int] | None = None
+) -> int:
+    """Send instances back to state none (try_number kept, retry timers dropped); returns how many.
+
+    Pass each task's `retries` to give cleared instances their retries again, as Airflow does
+    (max_tries = try_number + retries). The caller decides what happens to the DAG run.
+    """
+    base = sa.update(ti).where(ti.c.dag_id == dag_id, ti.c.run_id == run_id)
+    values = {"state": NONE, "next_retry_at": None, "reschedule_at": None, "updated_at": utcnow()}
+    total = 0
+    with transaction() as conn:
+        if task_ids is None:
+            total = conn.execute(base.values(values)).rowcount
+        else:
+            for ids in chunked(task_ids):
+                total += conn.execute(base.values(values).where(in_list(ti.c.task_id, ids))).rowcount
+        by_retries: dict[int, list[str]] = {}
+        for task_id in (task_ids if task_ids is not None else list(retries or ())):
+            if retries and task_id in retries:
+                by_retries.setdefault(int(retries[task_id]), []).append(task_id)
+        for n, all_ids in by_retries.items():
+            for ids in chunked(all_ids):
+                conn.execute(base.values(max_tries=ti.c.try_number + n).where(in_list(ti.c.task_id, ids)))
+    return total

@@ -1,0 +1,129 @@
+"""Schedules: turn what a DAG file says (`schedule=...`) into a timetable, and back from JSON.
+
+Importing this package is cheap: croniter and the timetable modules load on first use.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta, tzinfo
+from typing import TYPE_CHECKING, Any
+
+from tradewind.exceptions import InvalidScheduleError
+
+if TYPE_CHECKING:
+    from tradewind.timetables.base import Timetable
+
+__all__ = ["create_timetable", "deserialize_timetable"]
+
+_EXPECTED = "expected None, '@once', '@continuous', a preset like '@daily', a 5-field cron string, a timedelta or datasets"
+
+
+def create_timetable(schedule: Any, timezone: str | tzinfo = "UTC", *, runs_at_tick: bool = False) -> Timetable:
+    """The timetable for a DAG's `schedule`, in the DAG's time zone.
+
+    `runs_at_tick=True` makes cron strings and presets run at each tick with a zero-length data
+    interval (Airflow 3 / `airflow.sdk`); otherwise they schedule Airflow 2 data intervals.
+    """
+    from tradewind.timetables.base import Timetable
+
+    if isinstance(schedule, Timetable):
+        return schedule
+    if schedule is None:
+        from tradewind.timetables.simple import NullTimetable
+
+        return NullTimetable()
+    if isinstance(schedule, str):
+        return _from_string(schedule, timezone, runs_at_tick)
+    from tradewind.timetables import delta
+
+    if isinstance(schedule, timedelta) or delta.is_relativedelta(schedule):
+        from tradewind.timetables.interval import DeltaDataIntervalTimetable
+
+        return DeltaDataIntervalTimetable(schedule)
+    uris = _dataset_uris(schedule)
+    if uris:
+        from tradewind.timetables.simple import DatasetTriggeredTimetable
+
+        return DatasetTriggeredTimetable(uris)
+    raise InvalidScheduleError(f"invalid schedule {schedule!r}: {_EXPECTED}")
+
+
+def _from_string(schedule: str, timezone: str | tzinfo, runs_at_tick: bool) -> Timetable:
+    text = schedule.strip()
+    if text == "@once":
+        from tradewind.timetables.simple import OnceTimetable
+
+        return OnceTimetable()
+    if text == "@continuous":
+        from tradewind.timetables.simple import ContinuousTimetable
+
+        return ContinuousTimetable()
+    if runs_at_tick:
+        from tradewind.timetables.trigger import CronTriggerTimetable
+
+        return CronTriggerTimetable(schedule, timezone=timezone)
+    from tradewind.timetables.interval import CronDataIntervalTimetable
+
+    return CronDataIntervalTimetable(schedule, timezone)
+
+
+def _dataset_uris(schedule: Any) -> list[str]:
+    """URIs of a Dataset, or of a non-empty list of Datasets (objects with `.uri`) or URI strings."""
+    if isinstance(getattr(schedule, "uri", None), str):
+        return [schedule.uri]
+    if not isinstance(schedule, (list, tuple, set, frozenset)) or not schedule:
+        return []
+    uris = []
+    for item in schedule:
+        uri = item if isinstance(item, str) else getattr(item, "uri", None)
+        if not isinstance(uri, str):
+            raise InvalidScheduleError(f"invalid schedule {schedule!r}: a list schedule must hold datasets, not {item!r}")
+        uris.append(uri)
+    return sorted(set(uris)) if isinstance(schedule, (set, frozenset)) else uris
+
+
+def deserialize_timetable(data: dict[str, Any]) -> Timetable:
+    """The timetable `Timetable.serialize()` described."""
+    kind = data.get("type") if isinstance(data, dict) else None
+    try:
+        if kind == "null":
+            from tradewind.timetables.simple import NullTimetable
+
+            return NullTimetable()
+        if kind == "once":
+            from tradewind.timetables.simple import OnceTimetable
+
+            return OnceTimetable()
+        if kind == "continuous":
+            from tradewind.timetables.simple import ContinuousTimetable
+
+            return ContinuousTimetable()
+        if kind == "dataset":
+            from tradewind.timetables.simple import DatasetTriggeredTimetable
+
+            return DatasetTriggeredTimetable(data.get("datasets", []))
+        if kind == "cron_data_interval":
+            from tradewind.timetables.interval import CronDataIntervalTimetable
+
+            return CronDataIntervalTimetable(data["expression"], data["timezone"])
+        if kind == "delta_data_interval":
+            from tradewind.timetables import delta
+            from tradewind.timetables.interval import DeltaDataIntervalTimetable
+
+            return DeltaDataIntervalTimetable(delta.decode(data["delta"]))
+        if kind == "cron_trigger":
+            from tradewind.timetables import delta
+            from tradewind.timetables.trigger import CronTriggerTimetable
+
+            run_immediately = data.get("run_immediately", False)
+            if isinstance(run_immediately, dict):
+                run_immediately = timedelta(seconds=run_immediately["seconds"])
+            return CronTriggerTimetable(
+                data["expression"],
+                timezone=data["timezone"],
+                interval=delta.decode(data.get("interval", 0)),
+                run_immediately=run_immediately,
+            )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InvalidScheduleError(f"cannot read serialized timetable {data!r}: {exc!r}") from None
+    raise InvalidScheduleError(f"cannot read serialized timetable {data!r}: unknown type {kind!r}")

@@ -1,0 +1,93 @@
+"""JSON for values that cross a process boundary (XCom, rendered fields), with exact round-trips.
+
+Plain JSON would silently turn a tuple into a list, a datetime into an error and `{1: x}` into
+`{"1": x}`; a task pulling its upstream's value must get back what was pushed. Values JSON cannot
+express are written as a small tagged object `{"__tw__": "<type>", "v": ...}`.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from pathlib import Path, PurePath
+from typing import Any
+
+TAG = "__tw__"
+VALUE = "v"
+
+
+def _tagged(kind: str, value: Any) -> dict[str, Any]:
+    return {TAG: kind, VALUE: value}
+
+
+def _encode(value: Any) -> Any:
+    """A JSON-ready copy of `value`; raises TypeError naming the first unsupported type."""
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    if isinstance(value, list):
+        return [_encode(v) for v in value]
+    if isinstance(value, dict):
+        if TAG not in value and all(isinstance(k, str) for k in value):
+            return {k: _encode(v) for k, v in value.items()}
+        return _tagged("dict", [[_encode(k), _encode(v)] for k, v in value.items()])
+    if isinstance(value, tuple):
+        return _tagged("tuple", [_encode(v) for v in value])
+    if isinstance(value, datetime):  # before date: datetime is a date
+        return _tagged("datetime", value.isoformat())
+    if isinstance(value, date):
+        return _tagged("date", value.isoformat())
+    if isinstance(value, time):
+        return _tagged("time", value.isoformat())
+    if isinstance(value, timedelta):
+        return _tagged("timedelta", [value.days, value.seconds, value.microseconds])
+    if isinstance(value, (set, frozenset)):
+        kind = "frozenset" if isinstance(value, frozenset) else "set"
+        return _tagged(kind, [_encode(v) for v in value])
+    if isinstance(value, PurePath):
+        return _tagged("path", str(value))
+    if isinstance(value, Decimal):
+        return _tagged("decimal", str(value))
+    if type(value).__module__ == "numpy" and hasattr(value, "item") and getattr(value, "ndim", 1) == 0:
+        return _encode(value.item())  # numpy scalars: the Python number they hold
+    name = type(value).__qualname__
+    module = type(value).__module__
+    if module not in ("builtins", None):
+        name = f"{module}.{name}"
+    raise TypeError(f"XCom value of type {name} is not JSON-serializable")
+
+
+_DECODERS: dict[str, Any] = {
+    "dict": lambda v: {k: x for k, x in v},  # keys were decoded already (tuples stay tuples)
+    "tuple": tuple,
+    "datetime": datetime.fromisoformat,
+    "date": date.fromisoformat,
+    "time": time.fromisoformat,
+    "timedelta": lambda v: timedelta(days=v[0], seconds=v[1], microseconds=v[2]),
+    "set": set,
+    "frozenset": frozenset,
+    "path": Path,
+    "decimal": Decimal,
+}
+
+
+def _decode(obj: dict[str, Any]) -> Any:
+    kind = obj.get(TAG)
+    if kind is None or len(obj) != 2 or VALUE not in obj:
+        return obj
+    decoder = _DECODERS.get(kind)
+    if decoder is None:
+        raise ValueError(f"unknown serialized type tag {kind!r}")
+    return decoder(obj[VALUE])
+
+
+def dumps(value: Any) -> str:
+    """Compact JSON text for `value`; TypeError if some part of it has no JSON form."""
+    return json.dumps(_encode(value), separators=(",", ":"), ensure_ascii=False)
+
+
+def loads(text: str | bytes | None) -> Any:
+    """The value `dumps` was given (None stays None)."""
+    if text is None:
+        return None
+    return json.loads(text, object_hook=_decode)
