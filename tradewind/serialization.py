@@ -153,7 +153,7 @@ def dag_row(dag: DAG, data: dict[str, Any]) -> dict[str, Any]:
         "dag_id": dag.dag_id,
         "fileloc": dag.fileloc,
         "description": dag.description,
-        "schedule_summary": data["timetable_summary"],
+        "schedule_summary": dag.schedule_summary,
         "timetable_description": getattr(dag.timetable, "description", data["timetable_summary"]),
         "owners": dag.owner,
         "tags": dag.tags,

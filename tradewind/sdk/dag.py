@@ -95,6 +95,11 @@ class DAG:
         self.timetable: Timetable = create_timetable(self.schedule, self.timezone, runs_at_tick=_runs_at_tick())
         dag_context.record_created(self)
 
+    @property
+    def schedule_summary(self) -> str:
+        """The schedule as the author wrote it when it is a string (``@daily``), else the timetable's."""
+        return self.schedule if isinstance(self.schedule, str) else self.timetable.summary
+
     # --- context manager ---------------------------------------------------------------------
     def __enter__(self) -> DAG:
         dag_context.push_dag(self)
@@ -251,6 +256,7 @@ class DAG:
             user_defined_macros=self.user_defined_macros,
             user_defined_filters=self.user_defined_filters,
             native=self.render_template_as_native_obj,
+            jinja_environment_kwargs=self.jinja_environment_kwargs,
         )
 
     @property

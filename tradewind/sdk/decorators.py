@@ -80,7 +80,7 @@ class DecoratedBashOperator(BashOperator):
         from tradewind.runtime.templating import render_value
 
         assert self.dag is not None
-        self.bash_command = render_value(command, context, self.dag.get_template_env())
+        self.bash_command = render_value(command, context, self.dag.get_template_env(), template_ext=self.template_ext)
         return super().execute(context)
 
 

@@ -24,7 +24,7 @@ def list_dags(args: argparse.Namespace) -> int:
             "fileloc": dag.fileloc,
             "owners": dag.owner,
             "is_paused": paused.get(dag.dag_id),
-            "schedule": dag.timetable.summary,
+            "schedule": dag.schedule_summary,
             "tags": dag.tags,
         }
         for dag in sorted(bag.dags.values(), key=lambda d: d.dag_id)
@@ -106,7 +106,7 @@ def details(args: argparse.Namespace) -> int:
         "dag_id": dag.dag_id,
         "fileloc": dag.fileloc,
         "description": dag.description,
-        "schedule": dag.timetable.summary,
+        "schedule": dag.schedule_summary,
         "timezone": str(dag.timezone),
         "start_date": dag.start_date,
         "end_date": dag.end_date,
