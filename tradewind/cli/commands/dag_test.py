@@ -6,11 +6,20 @@ import argparse
 import logging
 import sys
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from tradewind.cli.common import get_dag, parse_conf, parse_date, ready_db
 from tradewind.cli.output import print_table, state_style, to_json
+
+
+def _replace_earlier_test_run(dag_id: str, logical_date: datetime, run_id: str | None) -> None:
+    """As Airflow's `dags test`: a run already at this logical date (or run_id) is replaced."""
+    from tradewind.store import runs
+
+    for existing in (runs.find_dag_run(dag_id, logical_date), runs.get_dag_run(dag_id, run_id) if run_id else None):
+        if existing is not None:
+            runs.delete_dag_run(dag_id, existing.run_id)
 
 
 def dags_test(args: argparse.Namespace) -> int:
@@ -31,6 +40,7 @@ def dags_test(args: argparse.Namespace) -> int:
     ready_db()
     started = time.monotonic()
     structure = sync_dag(dag)
+    _replace_earlier_test_run(dag.dag_id, logical_date, args.run_id)
     dag_run = create_manual_run(dag, structure, logical_date=logical_date, conf=conf, run_id=args.run_id)
     quiet = args.output == "json"
     progress = None if quiet else TerminalProgress(len(structure.nodes))
