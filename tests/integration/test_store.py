@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from tradewind.exceptions import DagNotFound, DagRunAlreadyExists, DatabaseError, DatabaseNotMigrated, NotFound, UsageError
+from tradewind.store.schema_version import HEAD_REVISION
 
 UTC = timezone.utc
 T0 = datetime(2024, 3, 4, tzinfo=UTC)
@@ -60,11 +61,11 @@ def test_migrate_check_reset(db_url):
 
     status = migrate.check()
     assert (status.current, status.ok, status.empty) == (None, False, True)
-    assert migrate.migrate() == (None, "0001")
-    assert migrate.migrate() == ("0001", "0001")
+    assert migrate.migrate() == (None, HEAD_REVISION)
+    assert migrate.migrate() == (HEAD_REVISION, HEAD_REVISION)
     assert migrate.check().ok
     variables.set_variable("k", "v")
-    assert migrate.reset() == (None, "0001")
+    assert migrate.reset() == (None, HEAD_REVISION)
     assert variables.get_variable("k") is None
     from tradewind.store.pools import get_pool
 
@@ -93,7 +94,7 @@ def test_ensure_ready_refuses_without_auto_migrate_or_old_schema(db_url, monkeyp
     migrate.migrate()
     with transaction() as conn:
         conn.execute(sa.text("UPDATE alembic_version SET version_num = '0000'"))
-    with pytest.raises(DatabaseNotMigrated, match="database schema is at 0000, this Tradewind needs 0001"):
+    with pytest.raises(DatabaseNotMigrated, match=f"database schema is at 0000, this Tradewind needs {HEAD_REVISION}"):
         migrate.ensure_ready()
     with pytest.raises(DatabaseError, match="cannot migrate the database") as info:
         migrate.migrate()  # a revision this Tradewind does not know (a newer release wrote it)

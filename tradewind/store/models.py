@@ -267,3 +267,54 @@ slot_pool = sa.Table(
 )
 
 DEFAULT_POOL = "default_pool"
+
+# --- scheduler (revision 0002) ----------------------------------------------------------------
+
+job = sa.Table(
+    "job",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("job_type", sa.String(30), nullable=False),
+    sa.Column("state", sa.String(20), nullable=False),
+    sa.Column("hostname", sa.String(1000)),
+    sa.Column("pid", sa.Integer),
+    sa.Column("executor_class", sa.String(500)),
+    sa.Column("start_date", UtcDateTime),
+    sa.Column("end_date", UtcDateTime),
+    sa.Column("latest_heartbeat", UtcDateTime),
+    sa.Index(None, "job_type", "state", "latest_heartbeat"),
+)
+"""One row per scheduler / dag-processor / webserver process: heartbeats tell who is alive."""
+
+task_reschedule = sa.Table(
+    "task_reschedule",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    _id("dag_id"),
+    _id("run_id"),
+    _id("task_id"),
+    sa.Column("map_index", sa.Integer, nullable=False, server_default=sa.text("-1")),
+    sa.Column("try_number", sa.Integer, nullable=False),
+    sa.Column("start_date", UtcDateTime, nullable=False),
+    sa.Column("end_date", UtcDateTime, nullable=False),
+    sa.Column("duration", sa.Float),
+    sa.Column("reschedule_date", UtcDateTime, nullable=False),
+    sa.Index(None, "dag_id", "run_id", "task_id", "map_index", "try_number"),
+)
+"""A sensor in reschedule mode leaves one row per poke: its first row starts the sensor's timeout."""
+
+dag_file = sa.Table(
+    "dag_file",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("fileloc", sa.String(2000), nullable=False),
+    sa.Column("fileloc_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("mtime", sa.Float),
+    sa.Column("size", sa.Integer),
+    sa.Column("content_hash", sa.String(64)),
+    sa.Column("dag_ids", JsonText),
+    sa.Column("last_parsed", UtcDateTime),
+    sa.Column("parse_duration", sa.Float),
+    sa.Column("source_code", sa.Text),
+)
+"""What the DAG processor last saw of each file: change detection, and the code shown in the UI."""
