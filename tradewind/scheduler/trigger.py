@@ -1,0 +1,64 @@
+"""Trigger a DAG run from what the database knows of the DAG, without importing its file.
+
+The CLI (`dags trigger`), the REST API, the web UI and `TriggerDagRunOperator` all come here, so
+a triggered run is validated and shaped the same way everywhere. The run is created `queued`;
+the scheduler starts it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from tradewind.exceptions import DagNotFound
+from tradewind.states import DagRunState, DagRunType
+
+if TYPE_CHECKING:
+    from tradewind.store.records import DagRunRecord
+
+
+def params_from_serialized(dumped: dict[str, Any]) -> Any:
+    """The DAG's ParamsDict rebuilt from its serialized dump (defaults and JSON schemas)."""
+    from tradewind.sdk.param import Param, ParamsDict, _NOTSET
+
+    return ParamsDict({
+        key: Param(p["value"] if p.get("has_default") else _NOTSET, p.get("description"), **(p.get("schema") or {}))
+        for key, p in (dumped or {}).items()
+    })
+
+
+def trigger_dag(
+    dag_id: str,
+    *,
+    conf: dict[str, Any] | None = None,
+    run_id: str | None = None,
+    logical_date: datetime | None = None,
+    run_type: DagRunType = DagRunType.MANUAL,
+    state: DagRunState = DagRunState.QUEUED,
+) -> DagRunRecord:
+    """Create a queued run; raises DagNotFound, ParamValidationError or DagRunAlreadyExists."""
+    from tradewind.scheduler.runs import make_run_id
+    from tradewind.scheduler.structure import DagStructure
+    from tradewind.store import dags, runs
+    from tradewind.timetables import deserialize_timetable
+
+    data = dags.get_serialized(dag_id)
+    if data is None:
+        raise DagNotFound(f"DAG '{dag_id}' is not in the database: is its file in the DAGs folder and free of import errors?")
+    conf = dict(conf or {})
+    params_from_serialized(data.get("params") or {}).validate(conf)  # bad conf fails before anything is written
+    when = logical_date or datetime.now(timezone.utc)
+    when = when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when.astimezone(timezone.utc)
+    interval = deserialize_timetable(data["timetable"]).infer_manual_data_interval(run_after=when)
+    structure = DagStructure.from_serialized(data)
+    return runs.create_dag_run(
+        dag_id=dag_id,
+        run_id=run_id or make_run_id(run_type, when),
+        logical_date=when,
+        data_interval=(interval.start, interval.end),
+        run_type=DagRunType(run_type).value,
+        conf=conf,
+        state=DagRunState(state).value,
+        external_trigger=True,
+        task_instances=structure.initial_task_instances(),
+    )
