@@ -95,6 +95,10 @@ class TaskTimeout(TradewindException):
     """A task ran past its `execution_timeout` and was stopped (retries still apply)."""
 
 
+class TaskTerminated(TradewindException):
+    """The task's process was told to stop (scheduler shutdown, state changed from outside)."""
+
+
 class TaskDeferred(TaskControl):
     """A sensor in reschedule mode asks to be run again later, freeing its slot."""
 

@@ -76,6 +76,16 @@ TREE: tuple[Command | Group, ...] = (
             arg("-v", "--verbose", action="store_true", help="echo task logs to the terminal"),
             arg("-o", "--output", choices=("table", "json"), default="table", help="final report format"),
         )),
+        Command("backfill", "Run every interval from START to END (inclusive) through the scheduler's machinery",
+                "scheduler:backfill", (
+                    DAG_ID, SUBDIR,
+                    arg("-s", "--start-date", required=True, help="first logical date (ISO 8601)"),
+                    arg("-e", "--end-date", help="last logical date (default: the start date)"),
+                    arg("--reset-dagruns", action="store_true", help="re-run existing runs in the range from scratch"),
+                    arg("--rerun-failed-tasks", action="store_true", help="clear failed tasks of existing runs"),
+                    arg("--dry-run", action="store_true", help="list the runs that would be created"),
+                    arg("-o", "--output", choices=("table", "json"), default="table", help="final report format"),
+                )),
         Command("pause", "Pause a DAG", "dags:pause", (DAG_ID, SUBDIR)),
         Command("unpause", "Unpause a DAG", "dags:unpause", (DAG_ID, SUBDIR)),
     )),
@@ -87,6 +97,10 @@ TREE: tuple[Command | Group, ...] = (
             arg("-m", "--map-index", type=int, default=-1, help="map index of a mapped task"),
             arg("-t", "--task-params", help="JSON object of params for this test"),
         )),
+    )),
+    Command("scheduler", "Run the scheduler with its local executor (foreground)", "scheduler:scheduler", (
+        arg("-n", "--num-runs", type=int, default=-1, help="stop after this many scheduling loops (default: run forever)"),
+        arg("--pid", help="write the process id to this file"),
     )),
     Group("variables", "Manage Variables", (
         Command("get", "Print a variable", "variables:get", (arg("key"),

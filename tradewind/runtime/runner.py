@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
-from tradewind.exceptions import FailTask, SkipTask, TaskTimeout, TradewindException
+from tradewind.exceptions import FailTask, SkipTask, TaskTerminated, TaskTimeout, TradewindException
 from tradewind.states import TaskState
 
 if TYPE_CHECKING:
@@ -143,7 +143,7 @@ def _execute(
             try:
                 operator.pre_execute(context)
                 result = operator.execute(context)
-            except TaskTimeout:
+            except (TaskTimeout, TaskTerminated):
                 operator.on_kill()
                 raise
         operator.post_execute(context, result)

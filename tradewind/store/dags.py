@@ -170,3 +170,9 @@ def delete_dag(dag_id: str) -> int:
     if not found and deleted == 0:
         raise DagNotFound(f"DAG '{dag_id}' is not in the database")
     return deleted
+
+
+def serialized_hashes() -> dict[str, str]:
+    """dag_id → dag_hash of every serialized DAG: the scheduler's cheap "did anything change?"."""
+    with session() as conn:
+        return dict(conn.execute(sa.select(serialized_dag.c.dag_id, serialized_dag.c.dag_hash)).all())

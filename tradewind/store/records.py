@@ -169,3 +169,18 @@ class PoolRecord(_Record):
     def unlimited(self) -> bool:
         """Airflow's convention: -1 slots means no limit."""
         return self.slots < 0
+
+
+@dataclass(frozen=True, slots=True)
+class JobRecord(_Record):
+    """A scheduler (or other long-running process) and its last sign of life."""
+
+    id: int
+    job_type: str
+    state: str
+    hostname: str | None
+    pid: int | None
+    executor_class: str | None
+    start_date: datetime | None
+    end_date: datetime | None
+    latest_heartbeat: datetime | None

@@ -186,3 +186,16 @@ def delete_dag_run(dag_id: str, run_id: str) -> bool:
         return conn.execute(
             sa.delete(dag_run).where(dag_run.c.dag_id == dag_id, dag_run.c.run_id == run_id)
         ).rowcount > 0
+
+
+def previous_run(dag_id: str, logical_date: datetime) -> DagRunRecord | None:
+    """The run just before `logical_date` (depends_on_past looks at it)."""
+    query = (
+        sa.select(dag_run)
+        .where(dag_run.c.dag_id == dag_id, dag_run.c.logical_date < logical_date)
+        .order_by(dag_run.c.logical_date.desc())
+        .limit(1)
+    )
+    with session() as conn:
+        row = conn.execute(query).first()
+    return DagRunRecord.from_row(row) if row is not None else None

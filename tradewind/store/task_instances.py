@@ -317,3 +317,43 @@ def clear_task_instances(
             for ids in chunked(all_ids):
                 conn.execute(base.values(max_tries=ti.c.try_number + n).where(in_list(ti.c.task_id, ids)))
     return total
+
+
+# --- liveness ----------------------------------------------------------------------------
+def heartbeat_task(dag_id: str, run_id: str, task_id: str, map_index: int, try_number: int) -> bool:
+    """Touch the running try's `updated_at`; False once it is no longer running (cleared, marked).
+
+    The task process calls this periodically: False tells it to stop, as Airflow's heartbeat does
+    when a task's state was changed from outside.
+    """
+    stmt = (
+        sa.update(ti)
+        .where(_key(dag_id, run_id, task_id, map_index), ti.c.state == RUNNING, ti.c.try_number == try_number)
+        .values(updated_at=utcnow())
+    )
+    with transaction() as conn:
+        return conn.execute(stmt).rowcount > 0
+
+
+def running_not_heard_from(since: datetime) -> list[TaskInstanceRecord]:
+    """Running instances whose last heartbeat is older than `since` (their process may be gone)."""
+    query = sa.select(ti).where(ti.c.state == RUNNING, ti.c.updated_at < since)
+    with session() as conn:
+        return [TaskInstanceRecord.from_row(r) for r in conn.execute(query)]
+
+
+def get_many(keys: Iterable[tuple[str, str, str, int]]) -> list[TaskInstanceRecord]:
+    """Several instances by (dag_id, run_id, task_id, map_index), in one query per run."""
+    by_run: dict[tuple[str, str], list[tuple[str, int]]] = {}
+    for dag_id, run_id, task_id, map_index in keys:
+        by_run.setdefault((dag_id, run_id), []).append((task_id, map_index))
+    out: list[TaskInstanceRecord] = []
+    with session() as conn:
+        for (dag_id, run_id), pairs in by_run.items():
+            for chunk in chunked(sorted(set(pairs))):
+                query = sa.select(ti).where(
+                    ti.c.dag_id == dag_id, ti.c.run_id == run_id,
+                    sa.tuple_(ti.c.task_id, ti.c.map_index).in_(chunk),
+                )
+                out.extend(TaskInstanceRecord.from_row(r) for r in conn.execute(query))
+    return out

@@ -1,0 +1,89 @@
+"""`tradewind scheduler` (the long-running process) and `tradewind dags backfill`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from tradewind.cli.common import get_dag, parse_date, ready_db
+
+
+def _configure_logging() -> None:
+    logging.basicConfig(level=logging.INFO, format="[%(asctime)s] %(levelname)s %(name)s: %(message)s")
+
+
+def scheduler(args: argparse.Namespace) -> int:
+    from tradewind.scheduler.job import Scheduler
+
+    ready_db()
+    _configure_logging()
+    pid_file = Path(args.pid).expanduser() if args.pid else None
+    if pid_file is not None:
+        pid_file.write_text(f"{os.getpid()}\n", encoding="utf-8")
+    try:
+        Scheduler(num_runs=args.num_runs).run()
+    finally:
+        if pid_file is not None:
+            pid_file.unlink(missing_ok=True)
+    return 0
+
+
+def backfill(args: argparse.Namespace) -> int:
+    """Create a run for every interval in [start, end] and run them, with progress."""
+    from tradewind.cli.output import print_table, state_style, to_json
+    from tradewind.scheduler.backfill import backfill_intervals, run_backfill
+    from tradewind.scheduler.runs import make_run_id
+    from tradewind.states import DagRunType
+
+    ready_db()
+    start = parse_date(args.start_date, what="start date")
+    end = parse_date(args.end_date, what="end date") if args.end_date else start
+    dag = get_dag(args)
+    if args.dry_run:
+        for info in backfill_intervals(dag.timetable, start, end):
+            print(f"{make_run_id(DagRunType.BACKFILL, info.logical_date)}  "
+                  f"{info.data_interval.start.isoformat()} → {info.data_interval.end.isoformat()}")
+        return 0
+    progress = _Progress(quiet=args.output == "json")
+    try:
+        results = run_backfill(dag, start, end, rerun_failed=args.rerun_failed_tasks,
+                               reset_dagruns=args.reset_dagruns, on_task_event=progress.event)
+    finally:
+        progress.close()
+    rows = [
+        {"run_id": r.run_id, "logical_date": r.logical_date, "state": r.state,
+         "duration": round((r.end_date - r.start_date).total_seconds(), 3) if r.end_date and r.start_date else None}
+        for r in results
+    ]
+    if args.output == "json":
+        print(to_json(rows))
+    else:
+        print_table(rows, ("run_id", "logical_date", "state", "duration"), styles={"state": state_style},
+                    title=f"backfill of {dag.dag_id}")
+    return 0 if rows and all(r["state"] == "success" for r in rows) else 1
+
+
+class _Progress:
+    """A live count of finished tasks on a terminal; silent otherwise."""
+
+    def __init__(self, *, quiet: bool) -> None:
+        self._status: Any = None
+        self.done = 0
+        if not quiet and sys.stderr.isatty():
+            from rich.console import Console
+
+            self._status = Console(file=sys.stderr).status("backfill: starting")
+            self._status.start()
+
+    def event(self, event: Any) -> None:
+        self.done += 1
+        if self._status is not None:
+            self._status.update(f"backfill: {self.done} task(s) finished, last {event.key[2]} of {event.key[1]}")
+
+    def close(self) -> None:
+        if self._status is not None:
+            self._status.stop()

@@ -1,0 +1,193 @@
+"""A warm worker process of the LocalExecutor: take a workload, fork a child to run it, report.
+
+The worker caches each DAG file it has imported (re-imported when the file changes), so the
+forked child starts with the DAG ready. The child heartbeats its task instance; if the state is
+changed from outside (cleared, marked failed) the child stops itself, as Airflow's task runner does.
+If the child dies without recording a result (crash, OOM kill, segfault), the worker records the
+failure by the task's retry rules.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import signal
+import sys
+import threading
+from datetime import datetime, timezone
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tradewind.executors.base import TaskEvent, Workload
+
+if TYPE_CHECKING:
+    from tradewind.sdk.dag import DAG
+
+log = logging.getLogger(__name__)
+
+_current_child: int | None = None
+_stopping = False
+
+
+def worker_main(tasks: Any, events: Connection, scheduler_pid: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the scheduler decides
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    cache = DagFileCache()
+    while not _stopping:
+        try:
+            workload = tasks.get(timeout=1.0)
+        except queue.Empty:
+            if os.getppid() != scheduler_pid:
+                break  # the scheduler is gone (kill -9): take no more work
+            continue
+        if workload is None:
+            break
+        code = run_workload(workload, cache)
+        try:
+            events.send(TaskEvent(workload.key, code))
+        except (BrokenPipeError, OSError):
+            break
+    events.close()
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    global _stopping
+    _stopping = True
+    if _current_child is not None:
+        try:
+            os.kill(_current_child, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+
+
+class DagFileCache:
+    """DAG files imported once per worker, re-imported when their mtime changes."""
+
+    def __init__(self) -> None:
+        self._files: dict[str, tuple[float, dict[str, DAG]]] = {}
+
+    def get_dag(self, fileloc: str, dag_id: str) -> DAG:
+        from tradewind.exceptions import DagNotFound
+        from tradewind.parsing.dagbag import DagBag
+
+        try:
+            mtime = Path(fileloc).stat().st_mtime
+        except OSError:
+            raise DagNotFound(f"the DAG file {fileloc} of DAG '{dag_id}' is gone") from None
+        hit = self._files.get(fileloc)
+        if hit is None or hit[0] != mtime:
+            bag = DagBag(fileloc, include_examples=False, safe_mode=False)
+            if fileloc in bag.import_errors:
+                raise DagNotFound(f"cannot import {fileloc}: {bag.import_errors[fileloc].message}")
+            hit = self._files[fileloc] = (mtime, dict(bag.dags))
+        dag = hit[1].get(dag_id)
+        if dag is None:
+            raise DagNotFound(f"DAG '{dag_id}' is no longer defined in {fileloc}")
+        return dag
+
+
+def run_workload(workload: Workload, cache: DagFileCache) -> int:
+    """Fork a child for the task; return its exit code (0: success or skipped)."""
+    global _current_child
+    from tradewind.store import runs
+
+    try:
+        dag = cache.get_dag(workload.fileloc, workload.dag_id)
+        dag_run = runs.get_dag_run(workload.dag_id, workload.run_id)
+    except Exception as exc:  # noqa: BLE001 — a DAG that cannot load fails its task, not the worker
+        _fail_unstartable(workload, f"{type(exc).__name__}: {exc}")
+        return 1
+    if dag_run is None:
+        return 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            code = _child(dag, dag_run, workload)
+        finally:
+            os._exit(code)
+    _current_child = pid
+    try:
+        _, status = os.waitpid(pid, 0)
+    finally:
+        _current_child = None
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        _record_if_vanished(workload, dag, pid, code)
+    return code
+
+
+def _child(dag: DAG, dag_run: Any, workload: Workload) -> int:
+    """In the forked child: run the task with a heartbeat; exit code 0 for success/skipped."""
+    from tradewind.exceptions import TaskTerminated
+    from tradewind.runtime.runner import run_task_instance
+    from tradewind.states import TaskState
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def _terminate(signum: int, frame: object) -> None:
+        raise TaskTerminated(f"received signal {signal.Signals(signum).name}")
+
+    signal.signal(signal.SIGTERM, _terminate)
+    stop = threading.Event()
+    beat = threading.Thread(target=_heartbeat, args=(workload, stop), daemon=True)
+    beat.start()
+    try:
+        outcome = run_task_instance(dag, dag_run, workload.task_id, workload.map_index)
+    finally:
+        stop.set()
+    if outcome is None:
+        return 3  # someone else had already claimed it: nothing ran here
+    return 0 if outcome.state in (TaskState.SUCCESS, TaskState.SKIPPED) else 1
+
+
+def _heartbeat(workload: Workload, stop: threading.Event) -> None:
+    from tradewind.config import conf
+    from tradewind.store import task_instances
+
+    interval = conf.getfloat("scheduler", "task_heartbeat_interval", fallback=5.0)
+    try_number = None
+    while not stop.wait(interval):
+        try:
+            if try_number is None:
+                current = task_instances.get_task_instance(*workload.key)
+                if current is None:
+                    return
+                try_number = current.try_number
+            if not task_instances.heartbeat_task(*workload.key, try_number):
+                if not stop.is_set():
+                    logging.getLogger("tradewind.task").warning(
+                        "the task instance's state was changed from outside: terminating"
+                    )
+                    os.kill(os.getpid(), signal.SIGTERM)
+                return
+        except Exception:  # noqa: BLE001 — a missed heartbeat is retried on the next beat
+            continue
+
+
+def _record_if_vanished(workload: Workload, dag: DAG, pid: int, code: int) -> None:
+    """The child died without finishing its try (still `running` with its pid): apply retry rules."""
+    from tradewind.store import task_instances
+
+    current = task_instances.get_task_instance(*workload.key)
+    if current is None or current.state != "running" or current.pid != pid:
+        return
+    reason = f"the task's process exited with code {code} without recording a result"
+    from tradewind.scheduler.orphans import fail_orphan
+
+    fail_orphan(current, reason, retries_left=current.try_number <= current.max_tries,
+                retry_delay=dag.get_task(workload.task_id).retry_delay_for(current.try_number)
+                if workload.task_id in dag.task_dict else None)
+
+
+def _fail_unstartable(workload: Workload, reason: str) -> None:
+    from tradewind.store import task_instances
+    from tradewind.store.task_instances import StateChange
+
+    log.error("cannot start %s: %s", workload.key, reason)
+    task_instances.set_states([StateChange(*workload.key, frozenset({"queued", "scheduled"}), "failed",
+                                           {"end_date": datetime.now(timezone.utc)})])

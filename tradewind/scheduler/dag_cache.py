@@ -1,0 +1,79 @@
+"""The scheduler's view of each DAG, built from its serialized form and refreshed when its hash changes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from tradewind.scheduler.structure import DagStructure
+
+
+@dataclass(frozen=True, slots=True)
+class DagInfo:
+    dag_id: str
+    fileloc: str
+    structure: DagStructure
+    timetable: Any
+    start_date: datetime | None
+    end_date: datetime | None
+    catchup: bool
+    dag_hash: str
+
+    @property
+    def depends_on_past(self) -> bool:
+        return any(n.depends_on_past for n in self.structure.nodes.values())
+
+
+class DagCache:
+    """dag_id → DagInfo; `refresh()` costs one small query when nothing changed."""
+
+    def __init__(self) -> None:
+        self._infos: dict[str, DagInfo] = {}
+        self._hashes: dict[str, str] = {}
+
+    def refresh(self) -> set[str]:
+        """Forget DAGs whose serialized hash changed (or that vanished); return their ids."""
+        from tradewind.store import dags
+
+        hashes = dags.serialized_hashes()
+        changed = {d for d, h in hashes.items() if self._hashes.get(d) != h} | (set(self._hashes) - set(hashes))
+        for dag_id in changed:
+            self._infos.pop(dag_id, None)
+        self._hashes = hashes
+        return changed
+
+    def get(self, dag_id: str) -> DagInfo | None:
+        info = self._infos.get(dag_id)
+        if info is None:
+            info = self._load(dag_id)
+            if info is not None:
+                self._infos[dag_id] = info
+        return info
+
+    @property
+    def structures(self) -> dict[str, DagStructure]:
+        return {d: i.structure for d, i in self._infos.items()}
+
+    def _load(self, dag_id: str) -> DagInfo | None:
+        from tradewind.serialization import dag_hash
+        from tradewind.store import dags
+        from tradewind.timetables import deserialize_timetable
+
+        data = dags.get_serialized(dag_id)
+        if data is None:
+            return None
+        return DagInfo(
+            dag_id=dag_id,
+            fileloc=data["fileloc"],
+            structure=DagStructure.from_serialized(data),
+            timetable=deserialize_timetable(data["timetable"]),
+            start_date=_dt(data.get("start_date")),
+            end_date=_dt(data.get("end_date")),
+            catchup=bool(data.get("catchup", True)),
+            dag_hash=self._hashes.get(dag_id) or dag_hash(data),
+        )
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None

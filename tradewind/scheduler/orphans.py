@@ -1,0 +1,96 @@
+"""Tries whose process is gone: a crashed task, or tasks of a scheduler killed with -9.
+
+Such an instance is still `running` in the database with nobody to finish it. It is finished
+here by its retry rules (up_for_retry with the task's retry delay, else failed), and a line is
+added to its log so the user sees why.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tradewind.scheduler.structure import DagStructure
+    from tradewind.store.records import TaskInstanceRecord
+
+log = logging.getLogger(__name__)
+
+
+def fail_orphan(
+    ti: TaskInstanceRecord, reason: str, *, retries_left: bool, retry_delay: timedelta | None
+) -> bool:
+    """Finish a running try that nobody will finish; True if this call did it."""
+    from tradewind.store import task_instances
+
+    now = datetime.now(timezone.utc)
+    state = "up_for_retry" if retries_left else "failed"
+    next_retry_at = now + (retry_delay or timedelta(0)) if retries_left else None
+    done = task_instances.finish_try(
+        ti.dag_id, ti.run_id, ti.task_id, ti.map_index, state=state, end_date=now, next_retry_at=next_retry_at
+    )
+    if done is None:
+        return False
+    log.warning("%s.%s (%s) try %s: %s → %s", ti.dag_id, ti.task_id, ti.run_id, ti.try_number, reason, state)
+    if ti.log_path:
+        try:
+            with Path(ti.log_path).open("a", encoding="utf-8") as fh:
+                fh.write(f"[{now.isoformat()}] ERROR - {reason}; marking the task {state.upper()}\n")
+        except OSError:
+            pass
+    return True
+
+
+def pid_alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def find_orphans(
+    structures: dict[str, DagStructure], *, heartbeat_timeout: timedelta, skip: set[tuple[str, str, str, int]] = frozenset()
+) -> int:
+    """Finish running tries whose process is dead (this host) or silent too long (any host).
+
+    `skip`: instances the caller's own executor is running (alive by definition).
+    """
+    from tradewind.store import task_instances
+
+    here = socket.gethostname()
+    now = datetime.now(timezone.utc)
+    count = 0
+    for ti in task_instances.find_task_instances(["running"]):
+        if ti.key in skip or (ti.hostname == here and ti.pid and pid_alive(ti.pid)):
+            continue
+        silent = ti.updated_at is None or ti.updated_at < now - heartbeat_timeout
+        if ti.hostname == here or silent:
+            node = structures.get(ti.dag_id)
+            task = node.nodes.get(ti.task_id) if node is not None else None
+            why = (f"its process {ti.pid} on {ti.hostname} is gone" if ti.hostname == here
+                   else f"no heartbeat from {ti.hostname} since {ti.updated_at}")
+            count += fail_orphan(
+                ti, f"task instance orphaned: {why}",
+                retries_left=ti.try_number <= ti.max_tries,
+                retry_delay=task.retry_delay_for(ti.try_number) if task is not None else None,
+            )
+    return count
+
+
+def requeue_stranded() -> int:
+    """Queued instances that no live executor holds (the scheduler restarted) go back to scheduled."""
+    from tradewind.store import task_instances
+    from tradewind.store.task_instances import StateChange
+
+    stranded = task_instances.find_task_instances(["queued"])
+    changes = [StateChange(*t.key, frozenset({"queued"}), "scheduled") for t in stranded]
+    return sum(task_instances.set_states(changes)) if changes else 0

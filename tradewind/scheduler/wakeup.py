@@ -1,0 +1,65 @@
+"""Wake a sleeping scheduler at once when someone triggers, clears or unpauses something.
+
+The scheduler listens on a Unix datagram socket in TRADEWIND_HOME; `notify()` sends it one byte.
+Best effort: with no scheduler listening (or on another machine) the change is still picked up
+by the scheduler's periodic sweep, only later.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def socket_path() -> Path:
+    from tradewind.config import tradewind_home
+
+    return tradewind_home() / "scheduler.wake"
+
+
+def notify() -> None:
+    path = socket_path()
+    if not path.exists():
+        return
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+            sock.setblocking(False)
+            sock.sendto(b"!", str(path))
+    except OSError:
+        pass
+
+
+class WakeListener:
+    """The scheduler's end: a socket to wait on, drained after each wake-up."""
+
+    def __init__(self) -> None:
+        self.path = socket_path()
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.sock.setblocking(False)
+        try:
+            self.path.unlink()
+        except FileNotFoundError:
+            pass
+        self.sock.bind(str(self.path))
+
+    def fileno(self) -> int:
+        return self.sock.fileno()
+
+    def drain(self) -> None:
+        while True:
+            try:
+                self.sock.recv(64)
+            except (BlockingIOError, OSError):
+                return
+
+    def close(self) -> None:
+        self.sock.close()
+        try:
+            if self.path.exists():
+                os.unlink(self.path)
+        except OSError:
+            pass
