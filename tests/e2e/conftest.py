@@ -6,10 +6,14 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from scheduler_process import FAST, SchedulerProcess
 
 
 @dataclass
@@ -64,3 +68,15 @@ def cli_process():
         return Result(proc.returncode, proc.stdout, proc.stderr)
 
     return run
+
+
+@pytest.fixture
+def scheduler(tradewind_home: Path, dags_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    for key, value in FAST.items():
+        monkeypatch.setenv(key, value)
+    from tradewind.store.migrate import migrate
+
+    migrate()
+    proc = SchedulerProcess(tradewind_home, tradewind_home / "scheduler.out")
+    yield proc
+    proc.stop()

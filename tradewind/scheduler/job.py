@@ -242,14 +242,22 @@ class Scheduler:
 
         self._dags_changed(self.cache.refresh())
         running = runs.list_dag_runs(state=DagRunState.RUNNING.value)
+        paused = self._paused_dags()
         self._running_runs = {
-            (r.dag_id, r.run_id): r for r in running if self.only_runs is None or (r.dag_id, r.run_id) in self.only_runs
-        }
+            (r.dag_id, r.run_id): r for r in running
+            if (r.dag_id, r.run_id) in self.only_runs
+        } if self.only_runs is not None else {(r.dag_id, r.run_id): r for r in running if r.dag_id not in paused}
         for key in self._running_runs:
             self._dirty[key] = None
         self._next_create = None
         self._queued_hint = True
         self._find_orphans()
+
+    def _paused_dags(self) -> set[str]:
+        """As Airflow: a paused DAG's runs neither start nor schedule tasks (backfills ignore pausing)."""
+        from tradewind.store import dags
+
+        return {d.dag_id for d in dags.list_dags(active_only=False) if d.is_paused}
 
     def _find_orphans(self) -> None:
         from tradewind.scheduler import orphans
@@ -307,6 +315,7 @@ class Scheduler:
         queued = runs.list_dag_runs(state=DagRunState.QUEUED.value, newest_first=False) if self._may_have_queued() else []
         if not queued:
             return
+        paused = self._paused_dags() if self.only_runs is None else set()
         running_per_dag: dict[str, int] = {}
         for dag_id, _ in self._running_runs:
             running_per_dag[dag_id] = running_per_dag.get(dag_id, 0) + 1
@@ -315,7 +324,7 @@ class Scheduler:
             if self.only_runs is not None and key not in self.only_runs:
                 continue
             info = self.cache.get(run.dag_id)
-            if info is None:
+            if info is None or run.dag_id in paused:
                 continue
             if running_per_dag.get(run.dag_id, 0) >= info.structure.max_active_runs:
                 continue

@@ -39,6 +39,7 @@ def trigger_dag(
     """Create a queued run; raises DagNotFound, ParamValidationError or DagRunAlreadyExists."""
     from tradewind.scheduler.runs import make_run_id
     from tradewind.scheduler.structure import DagStructure
+    from tradewind.scheduler.wakeup import notify
     from tradewind.store import dags, runs
     from tradewind.timetables import deserialize_timetable
 
@@ -51,7 +52,7 @@ def trigger_dag(
     when = when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when.astimezone(timezone.utc)
     interval = deserialize_timetable(data["timetable"]).infer_manual_data_interval(run_after=when)
     structure = DagStructure.from_serialized(data)
-    return runs.create_dag_run(
+    run = runs.create_dag_run(
         dag_id=dag_id,
         run_id=run_id or make_run_id(run_type, when),
         logical_date=when,
@@ -62,3 +63,5 @@ def trigger_dag(
         external_trigger=True,
         task_instances=structure.initial_task_instances(),
     )
+    notify()  # a sleeping scheduler starts it now, not at its next sweep
+    return run

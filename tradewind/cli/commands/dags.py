@@ -133,6 +133,10 @@ def _set_paused(args: argparse.Namespace, paused: bool) -> int:
         bag.get_dag(args.dag_id)  # raises DagNotFound with the reason
     sync_dagbag(bag)
     dags.set_paused(args.dag_id, paused)
+    if not paused:
+        from tradewind.scheduler.wakeup import notify
+
+        notify()
     print(f"Dag: {args.dag_id}, paused: {paused}")
     return 0
 

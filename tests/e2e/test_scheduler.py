@@ -1,0 +1,260 @@
+"""End to end: a real scheduler process runs DAGs written to a temporary DAGs folder."""
+
+from __future__ import annotations
+
+import json
+import signal
+import time
+from datetime import datetime, timezone
+
+import pytest
+
+from scheduler_process import wait_for
+
+pytestmark = pytest.mark.timeout(120)
+
+
+def runs_of(dag_id: str):
+    from tradewind.store import runs
+
+    return runs.list_dag_runs(dag_id, newest_first=False)
+
+
+def tis_of(dag_id: str, run_id: str) -> dict[str, object]:
+    from tradewind.store import task_instances
+
+    return {t.task_id if t.map_index < 0 else f"{t.task_id}[{t.map_index}]": t
+            for t in task_instances.list_task_instances(dag_id, run_id)}
+
+
+def finished(dag_id: str, count: int = 1):
+    def check():
+        done = [r for r in runs_of(dag_id) if r.state in ("success", "failed")]
+        return done if len(done) >= count else None
+    return check
+
+
+def test_daily_catchup_creates_and_runs_every_interval(scheduler, write_dag):
+    write_dag("daily.py", """
+        from datetime import datetime
+        from tradewind import DAG
+        from tradewind.operators.bash import BashOperator
+        with DAG("daily", schedule="@daily", start_date=datetime(2024, 1, 1), end_date=datetime(2024, 1, 4),
+                 catchup=True, max_active_runs=2):
+            BashOperator(task_id="a", bash_command="echo {{ ds }}") >> BashOperator(task_id="b", bash_command="true")
+    """)
+    scheduler.start()
+    done = wait_for(finished("daily", 4), what="four daily runs")
+    assert [r.logical_date.date().isoformat() for r in done] == ["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04"]
+    assert all(r.state == "success" and r.run_type == "scheduled" for r in done)
+    assert [(r.data_interval_start.day, r.data_interval_end.day) for r in done] == [(1, 2), (2, 3), (3, 4), (4, 5)]
+    time.sleep(1.0)
+    assert len(runs_of("daily")) == 4  # end_date reached: nothing more
+
+
+def test_manual_trigger_with_conf_and_paused_dag_waits(scheduler, write_dag, cli):
+    write_dag("manual.py", """
+        from tradewind import DAG
+        from tradewind.operators.bash import BashOperator
+        with DAG("manual", schedule=None, params={"who": "nobody"}, is_paused_upon_creation=True):
+            BashOperator(task_id="hello", bash_command="echo hello {{ params.who }}")
+    """)
+    scheduler.start()
+    from tradewind.store import dags
+
+    wait_for(lambda: dags.get_dag("manual"), what="the DAG to be parsed")
+    from tradewind.scheduler.trigger import trigger_dag
+
+    run = trigger_dag("manual", conf={"who": "tradewind"})
+    time.sleep(1.5)
+    assert runs_of("manual")[0].state == "queued"  # paused: the run waits, as in Airflow
+    dags.set_paused("manual", False)
+    done = wait_for(finished("manual"), what="the triggered run")
+    assert done[0].state == "success" and done[0].conf == {"who": "tradewind"}
+    from tradewind.store import xcom
+
+    assert xcom.pull("manual", run.run_id, ["hello"]) == {("hello", -1): "hello tradewind"}
+
+
+def test_retry_is_observable_then_second_try_runs(scheduler, write_dag, tradewind_home):
+    marker = tradewind_home / "first-try-done"
+    write_dag("retry.py", f"""
+        from datetime import timedelta
+        from tradewind import DAG
+        from tradewind.operators.bash import BashOperator
+        with DAG("retry", schedule=None):
+            BashOperator(task_id="flaky", retries=1, retry_delay=timedelta(seconds=2),
+                         bash_command="if [ -e {marker} ]; then echo ok; else touch {marker}; exit 1; fi")
+    """)
+    scheduler.start()
+    from tradewind.store import dags
+    from tradewind.scheduler.trigger import trigger_dag
+
+    wait_for(lambda: dags.get_dag("retry"), what="the DAG to be parsed")
+    run = trigger_dag("retry")
+    ti = wait_for(lambda: (t := tis_of("retry", run.run_id)["flaky"]).state == "up_for_retry" and t,
+                  what="up_for_retry")
+    assert ti.next_retry_at is not None and ti.try_number == 1
+    done = wait_for(finished("retry"), what="the run")
+    ti = tis_of("retry", run.run_id)["flaky"]
+    assert done[0].state == "success" and ti.state == "success" and ti.try_number == 2
+    assert ti.start_date >= ti.next_retry_at if ti.next_retry_at else True
+
+
+def test_trigger_rules_and_branching_in_parallel(scheduler, write_dag):
+    write_dag("branchy.py", """
+        from tradewind import DAG, task
+        from tradewind.operators.bash import BashOperator
+        from tradewind.operators.empty import EmptyOperator
+        with DAG("branchy", schedule=None):
+            @task.branch
+            def pick():
+                return "left"
+            left = BashOperator(task_id="left", bash_command="sleep 0.2")
+            right = BashOperator(task_id="right", bash_command="true")
+            fails = BashOperator(task_id="fails", bash_command="exit 3")
+            join = EmptyOperator(task_id="join", trigger_rule="none_failed_min_one_success")
+            cleanup = EmptyOperator(task_id="cleanup", trigger_rule="all_done")
+            on_fail = EmptyOperator(task_id="on_fail", trigger_rule="one_failed")
+            skipped_after_fail = EmptyOperator(task_id="after_fail")
+            pick() >> [left, right] >> join
+            fails >> [on_fail, skipped_after_fail]
+            [join, fails] >> cleanup
+    """)
+    scheduler.start()
+    from tradewind.scheduler.trigger import trigger_dag
+    from tradewind.store import dags
+
+    wait_for(lambda: dags.get_dag("branchy"), what="the DAG to be parsed")
+    run = trigger_dag("branchy")
+    done = wait_for(finished("branchy"), what="the run")
+    states = {k: t.state for k, t in tis_of("branchy", run.run_id).items()}
+    assert states == {
+        "pick": "success", "left": "success", "right": "skipped", "join": "success", "fails": "failed",
+        "on_fail": "success", "after_fail": "upstream_failed", "cleanup": "success",
+    }
+    assert done[0].state == "failed"  # a leaf is upstream_failed
+
+
+def test_pool_limits_concurrency(scheduler, write_dag):
+    from tradewind.store import pools
+
+    pools.set_pool("single", 1, "one at a time")
+    write_dag("pooled.py", """
+        from tradewind import DAG
+        from tradewind.operators.bash import BashOperator
+        with DAG("pooled", schedule=None):
+            for i in range(3):
+                BashOperator(task_id=f"t{i}", pool="single", bash_command="sleep 0.3")
+    """)
+    scheduler.start()
+    from tradewind.scheduler.trigger import trigger_dag
+    from tradewind.store import dags
+
+    wait_for(lambda: dags.get_dag("pooled"), what="the DAG to be parsed")
+    run = trigger_dag("pooled")
+    wait_for(finished("pooled"), what="the run")
+    spans = sorted((t.start_date, t.end_date) for t in tis_of("pooled", run.run_id).values())
+    assert all(a_end <= b_start for (_, a_end), (b_start, _) in zip(spans, spans[1:])), spans
+
+
+def test_execution_timeout_kills_a_sleeping_task(scheduler, write_dag):
+    write_dag("slow.py", """
+        from datetime import timedelta
+        from tradewind import DAG
+        from tradewind.operators.bash import BashOperator
+        with DAG("slow", schedule=None):
+            BashOperator(task_id="sleeper", bash_command="sleep 30", execution_timeout=timedelta(seconds=1))
+    """)
+    scheduler.start()
+    from tradewind.scheduler.trigger import trigger_dag
+    from tradewind.store import dags
+
+    wait_for(lambda: dags.get_dag("slow"), what="the DAG to be parsed")
+    started = time.monotonic()
+    run = trigger_dag("slow")
+    done = wait_for(finished("slow"), what="the run", timeout=20)
+    assert done[0].state == "failed" and time.monotonic() - started < 15
+    ti = tis_of("slow", run.run_id)["sleeper"]
+    assert ti.state == "failed"
+    assert "timeout" in open(ti.log_path).read().lower()
+
+
+def test_clear_runs_tasks_again(scheduler, write_dag):
+    write_dag("clearme.py", """
+        from tradewind import DAG
+        from tradewind.operators.bash import BashOperator
+        with DAG("clearme", schedule=None):
+            BashOperator(task_id="a", bash_command="true") >> BashOperator(task_id="b", bash_command="true")
+    """)
+    scheduler.start()
+    from tradewind.scheduler.trigger import trigger_dag
+    from tradewind.scheduler.wakeup import notify
+    from tradewind.store import dags, runs, task_instances
+
+    wait_for(lambda: dags.get_dag("clearme"), what="the DAG to be parsed")
+    run = trigger_dag("clearme")
+    wait_for(finished("clearme"), what="the first run")
+    task_instances.clear_task_instances("clearme", run.run_id, ["b"])
+    runs.set_dag_run_state("clearme", run.run_id, "queued")
+    notify()
+    wait_for(lambda: tis_of("clearme", run.run_id)["b"].try_number == 2 and runs.get_dag_run("clearme", run.run_id).state == "success",
+             what="b to run again")
+    assert tis_of("clearme", run.run_id)["a"].try_number == 1
+
+
+def test_edited_and_broken_dag_files(scheduler, write_dag):
+    path = write_dag("editable.py", """
+        from tradewind import DAG
+        from tradewind.operators.bash import BashOperator
+        with DAG("editable", schedule=None):
+            BashOperator(task_id="one", bash_command="true")
+    """)
+    write_dag("broken.py", "from tradewind import DAG\nthis is not python\n")
+    scheduler.start()
+    from tradewind.scheduler.trigger import trigger_dag
+    from tradewind.store import dags, import_errors
+
+    wait_for(lambda: dags.get_dag("editable"), what="the DAG to be parsed")
+    errors = wait_for(import_errors.list_import_errors, what="the import error")
+    assert errors[0].filename.endswith("broken.py") and errors[0].lineno == 2
+    time.sleep(1.1)  # a new mtime
+    path.write_text(path.read_text().replace('task_id="one", bash_command="true")',
+                                             'task_id="one", bash_command="true") >> BashOperator(task_id="two", bash_command="echo two")'))
+    wait_for(lambda: "two" in json.dumps(dags.get_serialized("editable")), what="the edit to be parsed")
+    run = trigger_dag("editable")
+    wait_for(finished("editable"), what="the run")
+    assert {k: t.state for k, t in tis_of("editable", run.run_id).items()} == {"one": "success", "two": "success"}
+
+
+def test_kill_9_then_restart_completes_the_run(scheduler, write_dag, tradewind_home):
+    spans = tradewind_home / "spans"
+    spans.mkdir()
+    write_dag("long.py", f"""
+        from tradewind import DAG
+        from tradewind.operators.bash import BashOperator
+        with DAG("long", schedule=None, max_active_tasks=1):
+            prev = None
+            for i in range(4):
+                t = BashOperator(task_id=f"s{{i}}", retries=2,
+                                 bash_command=f"echo start >> {spans}/s{{i}}; sleep 1; echo end >> {spans}/s{{i}}")
+                if prev: prev >> t
+                prev = t
+    """)
+    scheduler.start()
+    from tradewind.scheduler.trigger import trigger_dag
+    from tradewind.store import dags
+
+    wait_for(lambda: dags.get_dag("long"), what="the DAG to be parsed")
+    run = trigger_dag("long")
+    wait_for(lambda: tis_of("long", run.run_id)["s1"].state == "running", what="s1 to run")
+    scheduler.stop(signal.SIGKILL)
+    scheduler.start()
+    done = wait_for(finished("long"), timeout=60, what="the run after the restart")
+    tis = tis_of("long", run.run_id)
+    assert done[0].state == "success", {k: t.state for k, t in tis.items()}
+    assert all(t.state == "success" for t in tis.values())
+    # no task ran twice at the same time: every start line of a task is followed by its end first
+    for i in range(4):
+        kinds = (spans / f"s{i}").read_text().split()
+        assert "start start" not in " ".join(kinds), kinds
