@@ -14,7 +14,7 @@ import os
 import signal
 import socket
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from multiprocessing.connection import wait
 from typing import TYPE_CHECKING, Any
@@ -102,6 +102,11 @@ class Scheduler:
         self._signal_count = 0
         self._running_runs: dict[RunKey, DagRunRecord] = {}
         self._dirty: dict[RunKey, set[str] | None] = {}  # None: plan the whole run
+        # Task instances of each running run, kept current from events and our own changes, so
+        # one task's end costs a read of that task's row, not of the whole run.
+        self._tis: dict[RunKey, dict[tuple[str, int], Any]] = {}
+        self._reload: set[RunKey] = set()
+        self._refresh: dict[RunKey, set[TIKey]] = {}
         self._pending: list[_Pending] = []
         self._pending_keys: set[TIKey] = set()
         self._timers: list[tuple[datetime, str]] = []
@@ -249,6 +254,9 @@ class Scheduler:
         } if self.only_runs is not None else {(r.dag_id, r.run_id): r for r in running if r.dag_id not in paused}
         for key in self._running_runs:
             self._dirty[key] = None
+        self._reload = set(self._running_runs)
+        for key in set(self._tis) - set(self._running_runs):
+            del self._tis[key]
         self._next_create = None
         self._queued_hint = True
         self._find_orphans()
@@ -278,6 +286,7 @@ class Scheduler:
             if self.on_task_event is not None:
                 self.on_task_event(event)
             run_key = (dag_id, run_id)
+            self._refresh.setdefault(run_key, set()).add(event.key)
             info = self.cache.get(dag_id)
             focus = self._dirty.get(run_key, set()) if run_key in self._dirty else set()
             if focus is not None and info is not None and task_id in info.structure.nodes:
@@ -333,6 +342,7 @@ class Scheduler:
                 running_per_dag[run.dag_id] = running_per_dag.get(run.dag_id, 0) + 1
                 self._running_runs[key] = runs.get_dag_run(run.dag_id, run.run_id) or run
                 self._dirty[key] = None
+                self._reload.add(key)
 
     def _may_have_queued(self) -> bool:
         """Queued runs appear through triggers (wake-up/sweep), creation, or finished runs freeing room."""
@@ -352,17 +362,23 @@ class Scheduler:
                 continue
             if self._timed_out(run, info, now):
                 continue
-            tis = task_instances.list_task_instances(*run_key)
+            tis = self._current_tis(run_key)
             past = self._past_states(run, info) if info.depends_on_past else None
-            decided = plan(info.structure, tis, now, past_states=past, only=focus)
+            decided = plan(info.structure, tis.values(), now, past_states=past, only=focus)
             if decided.changes:
-                task_instances.set_states([
-                    StateChange(run.dag_id, run.run_id, tid, mi, WAITING, state.value)
-                    for (tid, mi), state in decided.changes.items()
+                changes = list(decided.changes.items())
+                applied = task_instances.set_states([
+                    StateChange(run.dag_id, run.run_id, tid, mi, WAITING, state.value) for (tid, mi), state in changes
                 ])
+                for ((tid, mi), state), ok in zip(changes, applied):
+                    if ok:
+                        tis[(tid, mi)] = replace(tis[(tid, mi)], state=state.value)
+                    else:
+                        self._reload.add(run_key)
             if decided.expand:
                 self._expand(run, info, decided.expand)
                 self._dirty[run_key] = None
+                self._reload.add(run_key)
                 continue
             if decided.changes and focus is not None:
                 # a decision may unblock tasks outside the focus (skips cascading): plan the rest too
@@ -372,12 +388,28 @@ class Scheduler:
                 continue
             if decided.run_state is not None:
                 self._dirty[run_key] = None
-            by_key = {(t.task_id, t.map_index): t for t in tis}
             for tid, mi in decided.ready:
-                ti = by_key[(tid, mi)]
-                self._add_pending(ti, info)
+                self._add_pending(tis[(tid, mi)], info)
             if decided.wake_at is not None:
                 self._add_timer(decided.wake_at, run_key)
+
+    def _current_tis(self, run_key: RunKey) -> dict[tuple[str, int], Any]:
+        """The run's task instances: read whole when needed, else just the rows events named."""
+        from tradewind.store import task_instances
+
+        cached = self._tis.get(run_key)
+        if cached is None or run_key in self._reload:
+            self._reload.discard(run_key)
+            self._refresh.pop(run_key, None)
+            cached = self._tis[run_key] = {
+                (t.task_id, t.map_index): t for t in task_instances.list_task_instances(*run_key)
+            }
+            return cached
+        keys = self._refresh.pop(run_key, None)
+        if keys:
+            for t in task_instances.get_many(keys):
+                cached[(t.task_id, t.map_index)] = t
+        return cached
 
     def _past_states(self, run: DagRunRecord, info: DagInfo) -> dict[str, str]:
         from tradewind.store import runs, task_instances
@@ -434,6 +466,7 @@ class Scheduler:
         if runs.set_dag_run_state(run.dag_id, run.run_id, state.value, expected={DagRunState.RUNNING.value}, end_date=now):
             log.info("run %s of %s finished: %s", run.run_id, run.dag_id, state.value)
         self._running_runs.pop((run.dag_id, run.run_id), None)
+        self._tis.pop((run.dag_id, run.run_id), None)
         self._queued_hint = True  # room for the next queued run of this DAG
         self._next_create = None
 
@@ -486,6 +519,10 @@ class Scheduler:
         ])
         for item, ok in zip(chosen, results):
             self._pending_keys.discard(item.key)
+            cached = self._tis.get((item.key[0], item.key[1]))
+            if cached is not None and (item.key[2], item.key[3]) in cached:
+                ti = cached[(item.key[2], item.key[3])]
+                cached[(item.key[2], item.key[3])] = replace(ti, state=TaskState.QUEUED.value) if ok else ti
             if ok:
                 info = self.cache.get(item.key[0])
                 assert info is not None

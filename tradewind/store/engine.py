@@ -3,10 +3,14 @@
 SQLite gets WAL, foreign keys and a busy timeout on every connection, and write transactions
 start with `BEGIN IMMEDIATE`: two processes that both read-then-write would otherwise deadlock
 on the lock upgrade (SQLite answers SQLITE_BUSY at once there, busy_timeout does not help).
+Writers also take a `flock` on a file beside the database first: a waiting writer then wakes the
+moment the lock is free, where SQLite's busy handler sleeps 1–100 ms between retries — which is
+most of a task hand-off when the scheduler and running tasks write at the same time.
 """
 
 from __future__ import annotations
 
+import fcntl
 import importlib.util
 import os
 import threading
@@ -23,6 +27,31 @@ from tradewind.exceptions import DatabaseError
 
 _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
+
+
+class _WriterLock:
+    """One writer at a time across processes (flock) and threads (a mutex) for one SQLite file."""
+
+    def __init__(self, database: str) -> None:
+        self.path = f"{database}.writer-lock"
+        self._mutex = threading.Lock()
+        self._fd: int | None = None
+        self._pid = 0
+
+    @contextmanager
+    def hold(self) -> Iterator[None]:
+        with self._mutex:
+            if self._fd is None or self._pid != os.getpid():  # a forked child opens its own
+                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+                self._pid = os.getpid()
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+
+_writer_locks: dict[str, _WriterLock] = {}
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -83,6 +112,9 @@ def _build(text: str) -> Engine:
         ) from None
     if is_sqlite:
         _configure_sqlite(engine)
+        database = url.database or ""
+        if database and database != ":memory:" and not database.startswith("file:"):
+            _writer_locks[text] = _WriterLock(str(Path(database).expanduser()))
     return engine
 
 
@@ -119,6 +151,7 @@ def reset_engine() -> None:
         for engine in _engines.values():
             engine.dispose()
         _engines.clear()
+        _writer_locks.clear()
 
 
 def _after_fork_in_child() -> None:
@@ -147,11 +180,12 @@ def _connection(write: bool, url: str | None) -> Iterator[Connection]:
         conn = engine.connect()
     except sa.exc.DBAPIError as exc:
         raise DatabaseError(f"cannot connect to the database {describe_url(url)}: {_reason(exc)}") from None
+    writer = _writer_locks.get(url or database_url()) if write else None
     try:
         if write and engine.dialect.name == "sqlite":
             conn.execution_options(sqlite_begin="IMMEDIATE")
         try:
-            with conn.begin():
+            with writer.hold() if isinstance(writer, _WriterLock) else _nothing(), conn.begin():
                 yield conn
         except sa.exc.OperationalError as exc:
             raise DatabaseError(f"database error: {_reason(exc)}") from None
@@ -162,6 +196,11 @@ def _connection(write: bool, url: str | None) -> Iterator[Connection]:
             raise
     finally:
         conn.close()
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield
 
 
 @contextmanager

@@ -1,0 +1,155 @@
+"""Scheduler benchmark: a real `tradewind scheduler` (local executor) runs triggered DAGs.
+
+    .venv/bin/python bench/scheduler.py [--repeat N] [--only NAME ...] [--sizes 100,1000,10000]
+
+Prints medians: trigger → run success, the gap between one task's end and the next one's start
+(chains), tasks/s, ms per task, scheduler cost per task across DAG sizes, and the scheduler's
+RSS idle. Results also go to bench/results/scheduler.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PY = sys.executable
+
+FANOUT = '''
+from datetime import datetime
+from tradewind import DAG
+from tradewind.operators.empty import EmptyOperator
+from tradewind.operators.python import PythonOperator
+
+def noop():
+    return None
+
+with DAG("fanout_{n}", schedule=None, start_date=datetime(2024, 1, 1), max_active_tasks={n}):
+    EmptyOperator(task_id="start") >> [PythonOperator(task_id=f"p{{i}}", python_callable=noop) for i in range({n})] >> EmptyOperator(task_id="end")
+'''
+
+CHAIN = '''
+from datetime import datetime
+from tradewind import DAG, chain
+from tradewind.operators.python import PythonOperator
+
+def noop():
+    return None
+
+with DAG("chain_{n}", schedule=None, start_date=datetime(2024, 1, 1)):
+    chain(*[PythonOperator(task_id=f"p{{i}}", python_callable=noop) for i in range({n})])
+'''
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--only", nargs="*")
+    parser.add_argument("--sizes", default="100,1000,10000", help="fan-out sizes for the cost-per-task curve")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    home = Path(tempfile.mkdtemp(prefix="tw-bench-sched-"))
+    dags = home / "dags"
+    dags.mkdir()
+    (dags / "linear_10.py").write_text((HERE / "dags" / "linear_10.py").read_text())
+    for n in sorted({1000, *sizes}):
+        (dags / f"fanout_{n}.py").write_text(FANOUT.format(n=n))
+    (dags / "chain_1000.py").write_text(CHAIN.format(n=1000))
+    env = {
+        **os.environ, "TRADEWIND_HOME": str(home), "TRADEWIND__CORE__DAGS_FOLDER": str(dags),
+        "TRADEWIND__CORE__LOAD_EXAMPLES": "false", "TRADEWIND__CORE__DAGS_ARE_PAUSED_AT_CREATION": "false",
+        "TRADEWIND__CORE__PARALLELISM": "2",
+    }
+    os.environ.update(env)
+    subprocess.run([PY, "-m", "tradewind", "db", "migrate"], env=env, check=True, stdout=subprocess.DEVNULL)
+    log = (home / "scheduler.log").open("wb")
+    sched = subprocess.Popen([PY, "-m", "tradewind", "scheduler"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        results = run_all(args, sizes, sched.pid)
+    finally:
+        sched.send_signal(signal.SIGTERM)
+        sched.wait(60)
+    print(f"{'benchmark':34} {'median':>10}  extra")
+    for name, r in results.items():
+        extra = ", ".join(f"{k}={v:.2f}" for k, v in r.items() if k != "median_s")
+        print(f"{name:34} {r.get('median_s', 0) * 1000:9.1f}ms  {extra}")
+    out = HERE / "results"
+    out.mkdir(exist_ok=True)
+    (out / "scheduler.json").write_text(json.dumps({"repeat": args.repeat, "results": results}, indent=2))
+
+
+def run_all(args: argparse.Namespace, sizes: list[int], sched_pid: int) -> dict[str, dict[str, float]]:
+    from tradewind.store import dags
+
+    want = set(args.only or [])
+    deadline = time.monotonic() + 300
+    expected = {"linear_10", "chain_1000", *(f"fanout_{n}" for n in {1000, *sizes})}
+    while {d.dag_id for d in dags.list_dags()} < expected:
+        if time.monotonic() > deadline:
+            raise SystemExit("the scheduler did not parse the benchmark DAGs in 300 s")
+        time.sleep(0.2)
+    time.sleep(1.0)
+    results: dict[str, dict[str, float]] = {"scheduler_rss_idle": {"rss_mb": rss_mb(sched_pid)}}
+
+    def bench(name: str, dag_id: str, tasks: int, repeat: int) -> None:
+        if want and name not in want:
+            return
+        walls, gaps = [], []
+        for _ in range(repeat):
+            wall, run_gaps = trigger_and_wait(dag_id)
+            walls.append(wall)
+            gaps.extend(run_gaps)
+        r = {"median_s": statistics.median(walls), "tasks_per_s": tasks / statistics.median(walls),
+             "ms_per_task": 1000 * statistics.median(walls) / tasks}
+        if gaps:
+            r["gap_median_ms"] = 1000 * statistics.median(gaps)
+        results[name] = r
+
+    bench("linear_10", "linear_10", 10, args.repeat)
+    bench("fanout_1000", "fanout_1000", 1002, max(1, args.repeat // 2))
+    bench("chain_1000", "chain_1000", 1000, max(1, args.repeat // 2))
+    for n in sizes:
+        bench(f"cost_per_task_fanout_{n}", f"fanout_{n}", n + 2, 1 if n >= 10000 else max(1, args.repeat // 2))
+    time.sleep(1.0)
+    results["scheduler_rss_after"] = {"rss_mb": rss_mb(sched_pid)}
+    return results
+
+
+def trigger_and_wait(dag_id: str) -> tuple[float, list[float]]:
+    from tradewind.scheduler.trigger import trigger_dag
+    from tradewind.store import runs, task_instances
+
+    start = time.perf_counter()
+    run = trigger_dag(dag_id)
+    while True:
+        current = runs.get_dag_run(dag_id, run.run_id)
+        if current is not None and current.state in ("success", "failed"):
+            break
+        time.sleep(0.005)
+    wall = time.perf_counter() - start
+    if current.state != "success":
+        raise SystemExit(f"{dag_id} run {run.run_id} ended {current.state}")
+    tis = sorted(task_instances.list_task_instances(dag_id, run.run_id), key=lambda t: t.start_date)
+    gaps = []
+    if dag_id.startswith(("linear", "chain")):
+        gaps = [(b.start_date - a.end_date).total_seconds() for a, b in zip(tis, tis[1:])]
+    return wall, gaps
+
+
+if __name__ == "__main__":
+    main()
