@@ -55,8 +55,11 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "scheduler": {
         "scheduler_heartbeat_sec": 5,
         "min_file_process_interval": 30,
-        "dag_dir_list_interval": 300,
-        "task_heartbeat_timeout": 300,
+        "dag_dir_list_interval": 5,
+        "task_heartbeat_interval": 5,
+        "task_heartbeat_timeout": 120,
+        "sweep_interval": 2,
+        "graceful_shutdown_timeout": 30,
     },
     "smtp": {
         "smtp_host": "localhost",

@@ -65,7 +65,7 @@ class Settings:
             sweep_interval=conf.getfloat("scheduler", "sweep_interval", fallback=2.0),
             heartbeat_interval=conf.getfloat("scheduler", "scheduler_heartbeat_sec", fallback=5.0),
             task_heartbeat_timeout=timedelta(
-                seconds=conf.getfloat("scheduler", "task_instance_heartbeat_timeout", fallback=60.0)
+                seconds=conf.getfloat("scheduler", "task_heartbeat_timeout", fallback=120.0)
             ),
             dag_dir_list_interval=conf.getfloat("scheduler", "dag_dir_list_interval", fallback=5.0),
             graceful_shutdown_timeout=conf.getfloat("scheduler", "graceful_shutdown_timeout", fallback=30.0),
