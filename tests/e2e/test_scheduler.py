@@ -258,3 +258,34 @@ def test_kill_9_then_restart_completes_the_run(scheduler, write_dag, tradewind_h
     for i in range(4):
         kinds = (spans / f"s{i}").read_text().split()
         assert "start start" not in " ".join(kinds), kinds
+
+
+def test_a_task_that_kills_its_own_process_is_retried_then_failed(scheduler, write_dag):
+    write_dag("crash.py", """
+        import os, signal
+        from datetime import timedelta
+        from tradewind import DAG
+        from tradewind.operators.python import PythonOperator
+        from tradewind.operators.bash import BashOperator
+
+        def crash():
+            os.kill(os.getpid(), signal.SIGKILL)
+
+        with DAG("crash", schedule=None):
+            PythonOperator(task_id="boom", python_callable=crash, retries=1, retry_delay=timedelta(seconds=0.5))
+            BashOperator(task_id="bystander", bash_command="echo fine")
+    """)
+    scheduler.start()
+    from tradewind.scheduler.trigger import trigger_dag
+    from tradewind.store import dags, task_instances
+
+    wait_for(lambda: dags.get_dag("crash"), what="the DAG to be parsed")
+    run = trigger_dag("crash")
+    done = wait_for(finished("crash"), what="the run")
+    tis = tis_of("crash", run.run_id)
+    assert done[0].state == "failed"
+    assert tis["boom"].state == "failed" and tis["boom"].try_number == 2
+    assert tis["bystander"].state == "success"
+    assert [t.state for t in task_instances.list_tries("crash", run.run_id, "boom")] == ["up_for_retry", "failed"]
+    assert "exited with code -9" in open(tis["boom"].log_path).read()
+    assert scheduler.proc.poll() is None  # the scheduler is unharmed

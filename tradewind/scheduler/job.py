@@ -115,6 +115,11 @@ class Scheduler:
         self._next_parse = 0.0
         self._next_create: datetime | None = None
         self._processor: Any = None
+        # Pool sizes and slots in use (per pool, per DAG): read from the database at each sweep,
+        # kept current in between from what this scheduler queues and hears back.
+        self._occupancy: tuple[dict[str, int], dict[str, int], dict[str, int]] | None = None
+        self._holding: dict[TIKey, tuple[str, int]] = {}
+        self._check_only_runs = True
         self._blocked = False
         self._queued_hint = True
         self._wake: Any = None
@@ -255,6 +260,9 @@ class Scheduler:
         for key in self._running_runs:
             self._dirty[key] = None
         self._reload = set(self._running_runs)
+        self._occupancy = None
+        self._holding.clear()
+        self._check_only_runs = True
         for key in set(self._tis) - set(self._running_runs):
             del self._tis[key]
         self._next_create = None
@@ -287,6 +295,10 @@ class Scheduler:
                 self.on_task_event(event)
             run_key = (dag_id, run_id)
             self._refresh.setdefault(run_key, set()).add(event.key)
+            held = self._holding.pop(event.key, None)
+            if held is not None and self._occupancy is not None:
+                self._occupancy[1][held[0]] = self._occupancy[1].get(held[0], 0) - held[1]
+                self._occupancy[2][dag_id] = self._occupancy[2].get(dag_id, 0) - 1
             info = self.cache.get(dag_id)
             focus = self._dirty.get(run_key, set()) if run_key in self._dirty else set()
             if focus is not None and info is not None and task_id in info.structure.nodes:
@@ -467,6 +479,7 @@ class Scheduler:
             log.info("run %s of %s finished: %s", run.run_id, run.dag_id, state.value)
         self._running_runs.pop((run.dag_id, run.run_id), None)
         self._tis.pop((run.dag_id, run.run_id), None)
+        self._check_only_runs = True
         self._queued_hint = True  # room for the next queued run of this DAG
         self._next_create = None
 
@@ -485,9 +498,13 @@ class Scheduler:
 
         if not self._pending or self.executor is None or self.executor.open_slots <= 0:
             return
-        pool_size = {p.pool: p.slots for p in pools.list_pools()}
-        pool_used = task_instances.count_active("pool", slots=True)
-        dag_used = task_instances.count_active("dag_id")
+        if self._occupancy is None:
+            self._occupancy = (
+                {p.pool: p.slots for p in pools.list_pools()},
+                task_instances.count_active("pool", slots=True),
+                task_instances.count_active("dag_id"),
+            )
+        pool_size, pool_used, dag_used = self._occupancy
         chosen: list[_Pending] = []
         held: list[_Pending] = []
         slots = self.executor.open_slots
@@ -526,7 +543,11 @@ class Scheduler:
             if ok:
                 info = self.cache.get(item.key[0])
                 assert info is not None
+                self._holding[item.key] = (item.pool, item.pool_slots)
                 self.executor.queue(Workload(*item.key, fileloc=info.fileloc))
+            else:
+                pool_used[item.pool] -= item.pool_slots
+                dag_used[item.key[0]] -= 1
 
     # --- waiting -------------------------------------------------------------------------------
     def _wait(self) -> None:
@@ -562,6 +583,9 @@ class Scheduler:
 
         if self.only_runs is None:
             return True
+        if not self._check_only_runs:
+            return True
+        self._check_only_runs = False
         for dag_id, run_id in self.only_runs:
             run = runs.get_dag_run(dag_id, run_id)
             if run is not None and run.state in (DagRunState.QUEUED.value, DagRunState.RUNNING.value):
