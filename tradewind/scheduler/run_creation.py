@@ -42,7 +42,7 @@ class RunCreator:
                 continue
             room = info.structure.max_active_runs - active.get(record.dag_id, 0)
             while True:
-                nxt = self._planned(info)
+                nxt = self._planned(info, now)
                 if nxt is None:
                     break
                 if nxt.run_after > now:
@@ -54,10 +54,10 @@ class RunCreator:
                 if run is not None:
                     created.append(run)
                     room -= 1
-                self._advance(info, nxt)
+                self._compute(info, nxt.data_interval, now)
         return created, wake
 
-    def _planned(self, info: DagInfo) -> Any:
+    def _planned(self, info: DagInfo, now: datetime) -> Any:
         nxt = self._next.get(info.dag_id, _UNSET)
         if nxt is _UNSET:
             from tradewind.store import runs
@@ -69,15 +69,17 @@ class RunCreator:
                 if last is not None and last.data_interval_start is not None and last.data_interval_end is not None
                 else None
             )
-            nxt = self._compute(info, last_interval)
+            nxt = self._compute(info, last_interval, now)
         return nxt
 
-    def _compute(self, info: DagInfo, last_interval: Any) -> Any:
+    def _compute(self, info: DagInfo, last_interval: Any, now: datetime) -> Any:
         from tradewind.store import dags
         from tradewind.timetables.base import TimeRestriction
 
         restriction = TimeRestriction(earliest=info.start_date, latest=info.end_date, catchup=info.catchup)
-        nxt = info.timetable.next_dagrun_info(last_automated_data_interval=last_interval, restriction=restriction)
+        nxt = info.timetable.next_dagrun_info(
+            last_automated_data_interval=last_interval, restriction=restriction, now=now
+        )
         self._next[info.dag_id] = nxt
         dags.set_next_dagrun(
             info.dag_id,
@@ -86,9 +88,6 @@ class RunCreator:
             create_after=nxt.run_after if nxt is not None else None,
         )
         return nxt
-
-    def _advance(self, info: DagInfo, created: Any) -> None:
-        self._compute(info, created.data_interval)
 
     def _create(self, info: DagInfo, nxt: Any) -> Any:
         from tradewind.exceptions import DagRunAlreadyExists
