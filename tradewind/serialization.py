@@ -124,6 +124,7 @@ def serialize_dag(dag: DAG) -> dict[str, Any]:
         "dagrun_timeout": _seconds(dag.dagrun_timeout),
         "is_paused_upon_creation": dag.is_paused_upon_creation,
         "default_view": dag.default_view,
+        "has_dag_callbacks": bool(dag.on_success_callback or dag.on_failure_callback),
         "params": _json_safe(dag.params.dump()),
         "edge_info": [[u, d, info] for (u, d), info in sorted(dag.edge_info.items())],
         "task_group": _serialize_group(dag.task_group),

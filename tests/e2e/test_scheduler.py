@@ -289,3 +289,33 @@ def test_a_task_that_kills_its_own_process_is_retried_then_failed(scheduler, wri
     assert [t.state for t in task_instances.list_tries("crash", run.run_id, "boom")] == ["up_for_retry", "failed"]
     assert "exited with code -9" in open(tis["boom"].log_path).read()
     assert scheduler.proc.poll() is None  # the scheduler is unharmed
+
+
+def test_dag_level_callbacks_fire_once_per_finished_run(scheduler, write_dag, tradewind_home, cli):
+    out = tradewind_home / "callbacks.txt"
+    source = f"""
+        from tradewind import DAG
+        from tradewind.operators.bash import BashOperator
+
+        def note(context):
+            with open({str(out)!r}, "a") as fh:
+                fh.write(f"{{context['dag_run'].run_id}} {{context['reason']}}\\n")
+
+        with DAG("cb", schedule=None, on_success_callback=note, on_failure_callback=note):
+            BashOperator(task_id="t", bash_command="exit {{{{ params.get('code', 0) }}}}")
+    """
+    write_dag("cb.py", source)
+    scheduler.start()
+    from tradewind.scheduler.trigger import trigger_dag
+    from tradewind.store import dags
+
+    wait_for(lambda: dags.get_dag("cb"), what="the DAG to be parsed")
+    ok = trigger_dag("cb", run_id="ok")
+    bad = trigger_dag("cb", run_id="bad", conf={"code": 1})
+    wait_for(finished("cb", 2), what="both runs")
+    lines = wait_for(lambda: out.exists() and len(out.read_text().splitlines()) == 2 and out.read_text().splitlines(),
+                     what="two callback lines")
+    assert sorted(lines) == ["bad task_failure", "ok success"]
+    assert ok and bad
+    r = cli("dags", "test", "cb", "2024-01-01")
+    assert r.code == 0 and out.read_text().count("success") == 2  # dags test fires it too

@@ -7,6 +7,9 @@ from typing import Any, Protocol
 
 TIKey = tuple[str, str, str, int]  # dag_id, run_id, task_id, map_index
 
+DAG_CALLBACK = "__dag_callback__"
+"""The task_id of a workload that fires a finished run's DAG-level callback instead of a task."""
+
 
 @dataclass(frozen=True, slots=True)
 class Workload:

@@ -20,7 +20,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tradewind.executors.base import TaskEvent, Workload
+from tradewind.executors.base import DAG_CALLBACK, TaskEvent, Workload
 
 if TYPE_CHECKING:
     from tradewind.sdk.dag import DAG
@@ -116,13 +116,18 @@ def run_workload(workload: Workload, cache: DagFileCache) -> int:
     finally:
         _current_child = None
     code = os.waitstatus_to_exitcode(status)
-    if code != 0:
+    if code != 0 and workload.task_id != DAG_CALLBACK:
         _record_if_vanished(workload, dag, pid, code)
     return code
 
 
 def _child(dag: DAG, dag_run: Any, workload: Workload) -> int:
     """In the forked child: run the task with a heartbeat; exit code 0 for success/skipped."""
+    if workload.task_id == DAG_CALLBACK:
+        from tradewind.runtime.dag_callbacks import run_dag_callbacks
+
+        run_dag_callbacks(dag, dag_run, dag_run.state, "success" if dag_run.state == "success" else "task_failure")
+        return 0
     from tradewind.exceptions import TaskTerminated
     from tradewind.runtime.runner import run_task_instance
     from tradewind.states import TaskState

@@ -19,6 +19,7 @@ class DagInfo:
     end_date: datetime | None
     catchup: bool
     dag_hash: str
+    has_dag_callbacks: bool = False
 
     @property
     def depends_on_past(self) -> bool:
@@ -72,6 +73,7 @@ class DagCache:
             end_date=_dt(data.get("end_date")),
             catchup=bool(data.get("catchup", True)),
             dag_hash=self._hashes.get(dag_id) or dag_hash(data),
+            has_dag_callbacks=bool(data.get("has_dag_callbacks")),
         )
 
 

@@ -84,6 +84,8 @@ def run_inline(
             continue
         if decided.run_state is not None:
             runs.set_dag_run_state(dag.dag_id, dag_run.run_id, decided.run_state.value, end_date=clock())
+            _dag_callbacks(dag, dag_run, decided.run_state.value, "success" if decided.run_state is DagRunState.SUCCESS
+                           else "task_failure")
             return InlineResult(decided.run_state)
         if decided.ready:
             for task_id, map_index in decided.ready:
@@ -106,7 +108,15 @@ def run_inline(
             continue
         reasons = "; ".join(f"{tid}: {why}" for (tid, _), why in sorted(decided.waiting_reasons.items()))
         runs.set_dag_run_state(dag.dag_id, dag_run.run_id, DagRunState.FAILED.value, end_date=clock())
+        _dag_callbacks(dag, dag_run, DagRunState.FAILED.value, "deadlock")
         return InlineResult(DagRunState.FAILED, f"the run cannot make progress: {reasons or 'no task is ready'}")
+
+
+def _dag_callbacks(dag: DAG, dag_run: DagRunRecord, state: str, reason: str) -> None:
+    from tradewind.runtime.dag_callbacks import run_dag_callbacks
+    from tradewind.store import runs
+
+    run_dag_callbacks(dag, runs.get_dag_run(dag.dag_id, dag_run.run_id) or dag_run, state, reason)
 
 
 def _fail_unexpandable(dag: DAG, dag_run: DagRunRecord, task_id: str, reason: str) -> None:

@@ -289,8 +289,12 @@ class Scheduler:
     def _handle_events(self) -> None:
         if self.executor is None:
             return
+        from tradewind.executors.base import DAG_CALLBACK
+
         for event in self.executor.get_events():
             dag_id, run_id, task_id, _ = event.key
+            if task_id == DAG_CALLBACK:
+                continue
             if self.on_task_event is not None:
                 self.on_task_event(event)
             run_key = (dag_id, run_id)
@@ -477,6 +481,11 @@ class Scheduler:
 
         if runs.set_dag_run_state(run.dag_id, run.run_id, state.value, expected={DagRunState.RUNNING.value}, end_date=now):
             log.info("run %s of %s finished: %s", run.run_id, run.dag_id, state.value)
+            info = self.cache.get(run.dag_id)
+            if info is not None and info.has_dag_callbacks and self.executor is not None:
+                from tradewind.executors.base import DAG_CALLBACK, Workload
+
+                self.executor.queue(Workload(run.dag_id, run.run_id, DAG_CALLBACK, -1, fileloc=info.fileloc))
         self._running_runs.pop((run.dag_id, run.run_id), None)
         self._tis.pop((run.dag_id, run.run_id), None)
         self._check_only_runs = True
