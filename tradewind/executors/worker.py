@@ -9,6 +9,7 @@ failure by the task's retry rules.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import queue
@@ -103,6 +104,7 @@ def run_workload(workload: Workload, cache: DagFileCache) -> int:
         return 1
     sys.stdout.flush()
     sys.stderr.flush()
+    gc.freeze()  # the child's garbage collector leaves inherited objects (and their pages) alone
     pid = os.fork()
     if pid == 0:
         code = 1
