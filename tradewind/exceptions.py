@@ -24,6 +24,10 @@ class DatabaseNotMigrated(DatabaseError):
     """The schema is older than this version of Tradewind: run `tradewind db migrate`."""
 
 
+class FernetKeyError(ConfigError):
+    """`[core] fernet_key` is malformed, missing, or not the key a stored secret was encrypted with."""
+
+
 # --- authoring ---------------------------------------------------------------------------
 class DagDefinitionError(TradewindException):
     """A DAG file defines something that cannot be a valid DAG."""
@@ -72,6 +76,18 @@ class DagRunAlreadyExists(TradewindException):
 
 class UsageError(TradewindException):
     """A command-line argument or API input is malformed (bad date, bad JSON, …)."""
+
+
+class ConnectionNotFound(NotFound):
+    """No connection with that conn_id in the environment or the database."""
+
+
+class InvalidConnection(UsageError):
+    """A connection URI, JSON document or `extra` cannot be understood."""
+
+
+class EmailError(TradewindException):
+    """An email could not be sent (SMTP server unreachable, refused, timed out)."""
 
 
 # --- raised inside tasks to steer their state --------------------------------------------

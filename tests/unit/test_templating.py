@@ -427,9 +427,11 @@ def test_missing_variable_reads_the_database_then_fails_clearly() -> None:
         render("{{ var.value.nope }}", ctx)
 
 
-def test_conn_accessor_waits_for_connections() -> None:
-    with pytest.raises(TemplateError, match="connections are not available yet"):
+def test_conn_accessor_reads_connections(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(TemplateError, match="The conn_id `my_db` isn't defined"):
         render("{{ conn.my_db.host }}")
+    monkeypatch.setenv("TRADEWIND_CONN_MY_DB", "postgres://u:pw@db.local:5432/wh")
+    assert render("{{ conn.my_db.host }}:{{ conn.my_db.port }}/{{ conn['my_db'].schema }}") == "db.local:5432/wh"
 
 
 def test_accessors_survive_copying_and_introspection() -> None:

@@ -113,6 +113,61 @@ TREE: tuple[Command | Group, ...] = (
         Command("import", "Import variables from a JSON file", "variables:import_", (arg("file"),)),
         Command("export", "Export variables to a JSON file", "variables:export", (arg("file"),)),
     )),
+    Group("connections", "Manage connections", (
+        Command("add", "Add a connection", "connections:add", (
+            arg("conn_id", help="the connection's id"),
+            arg("--conn-uri", help="the connection as a URI: type://login:password@host:port/schema?extra=value"),
+            arg("--conn-json", help="the connection as a JSON object of its fields"),
+            arg("--conn-type", help="connection type (ftp, postgres, http, ...), needed without --conn-uri"),
+            arg("--conn-host"), arg("--conn-login"), arg("--conn-password"), arg("--conn-schema"),
+            arg("--conn-port", help="port number"),
+            arg("--conn-extra", help="extra settings as a JSON object"),
+            arg("--conn-description", help="a description of the connection"),
+        )),
+        Command("get", "Show a connection (password hidden)", "connections:get", (arg("conn_id"), OUTPUT)),
+        Command("list", "List connections (passwords hidden)", "connections:list_", (
+            OUTPUT, arg("--conn-id", help="only this connection"))),
+        Command("delete", "Delete a connection", "connections:delete", (arg("conn_id"),)),
+        Command("export", "Export connections to a .json, .yaml or .env file (- for stdout)", "connections:export", (
+            arg("file"),
+            arg("--file-format", "--format", dest="file_format", choices=("json", "yaml", "env"),
+                help="file format (default: from the file's extension)"),
+            arg("--serialization-format", choices=("uri", "json"), default="uri",
+                help="how each connection is written in an .env file"),
+        )),
+        Command("import", "Import connections from a .json, .yaml or .env file", "connections:import_", (
+            arg("file"), arg("--overwrite", action="store_true", help="replace connections that already exist"))),
+    )),
+    Command("rotate-fernet-key", "Re-encrypt stored connections with the first [core] fernet_key",
+            "connections:rotate_fernet_key"),
+    Group("users", "Manage web UI / REST API users", (
+        Command("create", "Create a user", "users:create", (
+            arg("-u", "--username", required=True), arg("-f", "--firstname", required=True),
+            arg("-l", "--lastname", required=True), arg("-e", "--email", required=True),
+            arg("-r", "--role", required=True, help="Admin, Op, User or Viewer"),
+            arg("-p", "--password", help="the password (default: asked twice, hidden)"),
+            arg("--use-random-password", action="store_true", help="generate a password and print it"),
+        )),
+        Command("list", "List users", "users:list_", (OUTPUT,)),
+        Command("delete", "Delete a user", "users:delete", (arg("-u", "--username", required=True),)),
+        Command("add-role", "Give a user a role", "users:add_role", (
+            arg("-u", "--username", required=True), arg("-r", "--role", required=True))),
+        Command("remove-role", "Take a role from a user", "users:remove_role", (
+            arg("-u", "--username", required=True), arg("-r", "--role", required=True))),
+        Command("reset-password", "Set a user's password", "users:reset_password", (
+            arg("-u", "--username", required=True),
+            arg("-p", "--password", help="the new password (default: asked twice, hidden)"),
+            arg("--use-random-password", action="store_true", help="generate a password and print it"),
+        )),
+    )),
+    Command("webserver", "Run the web UI and REST API (uvicorn)", "webserver:webserver", (
+        arg("-p", "--port", type=int, default=None, help="port (default: [webserver] web_server_port, 8080)"),
+        arg("-H", "--hostname", default=None, help="address to bind (default: [webserver] web_server_host, 0.0.0.0)"),
+        arg("-w", "--workers", type=int, default=None, help="worker processes (default: [webserver] workers, 1)"),
+    )),
+    Command("standalone", "Migrate, create an admin user, run scheduler and webserver together", "webserver:standalone", (
+        arg("-p", "--port", type=int, default=None, help="webserver port (default 8080)"),
+    )),
 )
 
 

@@ -1,8 +1,7 @@
 """Airflow's `airflow.models` names that DAG code uses at run time: `from tradewind.models import Variable`.
 
 Names resolve on first access so that importing this package costs nothing (DAG files import it
-at parse time, and parsing must stay fast). `Connection` joins the map when connections exist;
-until then `hasattr(tradewind.models, "Connection")` is False, which the template `conn` accessor checks.
+at parse time, and parsing must stay fast).
 """
 
 from __future__ import annotations
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 _EXPORTS: dict[str, str] = {
     "Variable": "tradewind.models.variable",
+    "Connection": "tradewind.models.connection",
 }
 
 __all__ = list(_EXPORTS)
@@ -32,4 +32,5 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    from tradewind.models.connection import Connection
     from tradewind.models.variable import Variable

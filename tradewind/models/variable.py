@@ -40,6 +40,9 @@ class Variable:
             if default_var is not _NO_DEFAULT:
                 return default_var
             raise KeyError(f"Variable {key} does not exist")
+        from tradewind.secrets.masker import mask_secret
+
+        mask_secret(value, key)  # hidden in task logs when the key looks secret (password, api_key, ...)
         return json.loads(value) if deserialize_json else value
 
     @classmethod

@@ -99,6 +99,10 @@ def run_task_instance(
         )
         if finished is not None and ti is not None:
             _run_callbacks(task, {**context, "exception": error}, state)
+        if finished is not None and state in (TaskState.FAILED, TaskState.UP_FOR_RETRY):
+            from tradewind.notify.task_mail import notify_task_outcome  # email_on_failure / email_on_retry
+
+            notify_task_outcome(task, dag_run, claimed, state=state, error=error, log_path=str(path), context=context)
     return Outcome(
         task_id=task_id, map_index=map_index, state=state, try_number=claimed.try_number,
         duration=time.monotonic() - started, error=error, log_path=str(path), next_retry_at=next_retry_at,
@@ -190,15 +194,16 @@ def _render(operator: BaseOperator, context: dict[str, Any], dag: DAG) -> dict[s
         operator, context, dag.get_template_env(), template_fields=operator.template_fields,
         template_ext=operator.template_ext,
     )
+    from tradewind.secrets.masker import redact
     from tradewind.utils import serde
 
     safe: dict[str, Any] = {}
     for key, value in rendered.items():
         try:
             serde.dumps(value)
-            safe[key] = value
+            safe[key] = redact(value, key)  # stored for display: secrets read while rendering show as ***
         except TypeError:
-            safe[key] = repr(value)
+            safe[key] = redact(repr(value))
     return safe
 
 

@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
 
+from tradewind.secrets.masker import RedactingFilter
+
 LOG_FORMAT = "[%(asctime)s] {%(filename)s:%(lineno)d} %(levelname)s - %(message)s"
 
 
@@ -52,8 +54,11 @@ def capture_task_log(path: Path, *, echo: logging.Handler | None = None) -> Iter
     logger.propagate = False
     handler = logging.FileHandler(path, encoding="utf-8")
     handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    redacting = RedactingFilter()  # secrets read during the try (connection passwords, …) show as ***
+    handler.addFilter(redacting)
     logger.addHandler(handler)
     if echo is not None:
+        echo.addFilter(redacting)
         logger.addHandler(echo)
     out, err = _LoggerStream(logger, logging.INFO), _LoggerStream(logger, logging.WARNING)
     try:
@@ -65,4 +70,5 @@ def capture_task_log(path: Path, *, echo: logging.Handler | None = None) -> Iter
         logger.removeHandler(handler)
         if echo is not None:
             logger.removeHandler(echo)
+            echo.removeFilter(redacting)
         handler.close()

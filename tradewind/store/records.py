@@ -149,6 +149,23 @@ class VariableRecord(_Record):
 
 
 @dataclass(frozen=True, slots=True)
+class ConnectionRecord(_Record):
+    """`password` and `extra` are in clear text: the store decrypts them (see `store.connections`)."""
+
+    conn_id: str
+    conn_type: str
+    description: str | None
+    host: str | None
+    schema: str | None
+    login: str | None
+    password: str | None
+    port: int | None
+    extra: str | None
+    is_encrypted: bool
+    is_extra_encrypted: bool
+
+
+@dataclass(frozen=True, slots=True)
 class ImportErrorRecord(_Record):
     id: int
     filename: str

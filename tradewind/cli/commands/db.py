@@ -14,7 +14,20 @@ def migrate(args: argparse.Namespace) -> int:
         print(f"Database is up to date (revision {after}).")
     else:
         print(f"Database migrated from {before or 'empty'} to {after}.")
+    _ensure_fernet_key()
     return 0
+
+
+def _ensure_fernet_key() -> None:
+    """As `airflow db migrate`: make sure secrets can be encrypted at rest (see tradewind.secrets.fernet)."""
+    from tradewind.config import config_file_path
+    from tradewind.secrets.fernet import configured_key, ensure_fernet_key, get_fernet
+
+    if configured_key():
+        get_fernet()  # a malformed key is reported now, not when the first connection is saved
+        return
+    if ensure_fernet_key() is not None:
+        print(f"Created a new [core] fernet_key in {config_file_path()}.")
 
 
 def check(args: argparse.Namespace) -> int:
