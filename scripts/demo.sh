@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
-# The main job: set up, then run the weekly tutorial pipeline end to end on embedded SQLite.
+# The main job: set up, then run the seed's weekly ML pipeline (examples/work_automation) end to
+# end through the real scheduler on embedded SQLite: a local FTP server serves three weekly data
+# drops, `tradewind dags backfill` runs the three weekly runs, and the report shows the trend.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export TRADEWIND_HOME="${TRADEWIND_HOME:-$HOME/tradewind}"
-.venv/bin/tradewind db migrate
-.venv/bin/tradewind dags test tutorial_weekly_pipeline "$@"
-echo
-echo "Report: $TRADEWIND_HOME/tutorial/*/report.html   Logs: $TRADEWIND_HOME/logs/dag_id=tutorial_weekly_pipeline/"
+.venv/bin/python examples/demo.py "$@"

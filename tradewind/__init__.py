@@ -26,6 +26,8 @@ _EXPORTS: dict[str, str] = {
     "TradewindException": "tradewind.exceptions",
     "SkipTask": "tradewind.exceptions",
     "FailTask": "tradewind.exceptions",
+    "Dataset": "tradewind.datasets",
+    "Asset": "tradewind.datasets",
 }
 
 __all__ = ["__version__", *_EXPORTS]
@@ -47,6 +49,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    from tradewind.datasets import Asset, Dataset
     from tradewind.exceptions import FailTask, SkipTask, TradewindException
     from tradewind.sdk.baseoperator import BaseOperator, chain, cross_downstream
     from tradewind.sdk.current_context import get_current_context

@@ -34,6 +34,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "default_task_retries": 0,
         "default_task_retry_delay": 300,
         "max_task_retry_delay": 86400,
+        "retry_delay_scale": 1.0,
         "killed_task_cleanup_time": 60,
         "fernet_key": "",
         "catchup_by_default": True,
@@ -56,10 +57,12 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "scheduler_heartbeat_sec": 5,
         "min_file_process_interval": 30,
         "dag_dir_list_interval": 5,
+        "parsing_processes": 2,
         "task_heartbeat_interval": 5,
         "task_heartbeat_timeout": 120,
         "sweep_interval": 2,
         "graceful_shutdown_timeout": 30,
+        "scheduler_health_check_threshold": 30,
     },
     "smtp": {
         "smtp_host": "localhost",
@@ -75,6 +78,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "webserver": {
         "web_server_port": 8080,
         "web_server_host": "0.0.0.0",
+        "workers": 1,
         "secret_key": "",
     },
 }

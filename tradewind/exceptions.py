@@ -6,6 +6,11 @@ its own state, and the runtime catches them by class, never by message.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
 
 class TradewindException(Exception):
     """Root of every Tradewind error; the CLI turns these into one line on stderr."""
@@ -45,6 +50,10 @@ class InvalidScheduleError(DagDefinitionError):
     """A schedule (cron string, preset, timedelta) cannot be understood."""
 
 
+class InvalidDatasetError(DagDefinitionError, ValueError):
+    """A dataset URI or extra is unusable (empty, whitespace, reserved scheme); a ValueError as in Airflow."""
+
+
 class ParamValidationError(TradewindException):
     """A DAG run's params do not satisfy the DAG's `Param` definitions."""
 
@@ -78,6 +87,10 @@ class UsageError(TradewindException):
     """A command-line argument or API input is malformed (bad date, bad JSON, …)."""
 
 
+class UserAlreadyExists(UsageError):
+    """A web UI / REST API user with that username already exists."""
+
+
 class ConnectionNotFound(NotFound):
     """No connection with that conn_id in the environment or the database."""
 
@@ -107,6 +120,10 @@ class SensorTimeout(FailTask):
     """A sensor waited longer than its `timeout`; never retried."""
 
 
+class TriggeredDagRunFailed(TradewindException):
+    """A DAG run a TriggerDagRunOperator waited for ended in one of its failed_states (retries apply)."""
+
+
 class TaskTimeout(TradewindException):
     """A task ran past its `execution_timeout` and was stopped (retries still apply)."""
 
@@ -115,12 +132,15 @@ class TaskTerminated(TradewindException):
     """The task's process was told to stop (scheduler shutdown, state changed from outside)."""
 
 
-class TaskDeferred(TaskControl):
-    """A sensor in reschedule mode asks to be run again later, freeing its slot."""
+class RescheduleTask(TaskControl):
+    """A sensor in reschedule mode asks to run again at `reschedule_date`, freeing its slot meanwhile.
 
-    def __init__(self, reschedule_at) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(f"rescheduled for {reschedule_at}")
-        self.reschedule_at = reschedule_at
+    The task instance goes to up_for_reschedule with the same try number (a reschedule is not a retry).
+    """
+
+    def __init__(self, reschedule_date: datetime) -> None:
+        super().__init__(f"rescheduled for {reschedule_date.isoformat()}")
+        self.reschedule_date = reschedule_date
 
 
 # Airflow's names, so that DAG code written for Airflow keeps working.
@@ -128,4 +148,5 @@ AirflowException = TradewindException
 AirflowSkipException = SkipTask
 AirflowFailException = FailTask
 AirflowSensorTimeout = SensorTimeout
+AirflowRescheduleException = RescheduleTask
 AirflowTaskTimeout = TaskTimeout

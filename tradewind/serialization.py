@@ -86,7 +86,15 @@ def serialize_task(task: BaseOperator, weight: int) -> dict[str, Any]:
         "end_date": _iso(task.end_date),
         "is_mapped": bool(getattr(task, "is_mapped", False)),
         "expand": _expand_spec(task),
+        "outlets": _outlet_uris(task),
     }
+
+
+def _outlet_uris(task: Any) -> list[str]:
+    """URIs of the datasets a task updates when it succeeds (the scheduler's dataset references)."""
+    from tradewind.datasets import outlet_datasets
+
+    return [d.uri for d in outlet_datasets(getattr(task, "outlets", None) or [])]
 
 
 def _serialize_group(group: TaskGroup) -> dict[str, Any]:

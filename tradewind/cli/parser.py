@@ -41,6 +41,8 @@ DAG_ID = arg("dag_id", help="the DAG's id")
 TASK_ID = arg("task_id", help="the task's id")
 YES = arg("-y", "--yes", action="store_true", help="do not ask for confirmation")
 LOGICAL_DATE = arg("logical_date", nargs="?", help="logical date (ISO 8601; default: now)")
+RUN_ID = arg("run_id", help="the run's run_id (or its logical date)")
+MAP_INDEX = arg("-m", "--map-index", type=int, default=-1, help="map index of a mapped task")
 
 TREE: tuple[Command | Group, ...] = (
     Command("version", "Show the version", "info:version"),
@@ -88,6 +90,27 @@ TREE: tuple[Command | Group, ...] = (
                 )),
         Command("pause", "Pause a DAG", "dags:pause", (DAG_ID, SUBDIR)),
         Command("unpause", "Unpause a DAG", "dags:unpause", (DAG_ID, SUBDIR)),
+        Command("trigger", "Create a manual run; the scheduler runs it", "runs:trigger", (
+            DAG_ID, SUBDIR,
+            arg("-c", "--conf", help="JSON object for the run's conf / params"),
+            arg("-r", "--run-id", help="run id (default: manual__<logical date>)"),
+            arg("-e", "--exec-date", "--logical-date", dest="logical_date",
+                help="logical date (ISO 8601; default: now)"),
+            arg("-o", "--output", choices=("table", "json"), default="table", help="output format"),
+        )),
+        Command("list-runs", "List a DAG's runs, newest first", "runs:list_runs", (
+            arg("dag_id", nargs="?", help="the DAG's id"),
+            arg("-d", "--dag-id", dest="dag_id_flag", help="the DAG's id (Airflow 2's spelling)"),
+            arg("--state", help="only runs in this state (queued, running, success, failed)"),
+            arg("-s", "--start-date", help="only runs with a logical date at or after this one"),
+            arg("-e", "--end-date", help="only runs with a logical date at or before this one"),
+            arg("--no-backfill", action="store_true", help="leave out backfill runs"),
+            arg("-o", "--output", choices=("table", "json", "yaml", "plain"), default="table", help="output format"),
+        )),
+        Command("state", "Print the state of a DAG run", "runs:state", (
+            DAG_ID, arg("logical_date_or_run_id", help="the run's run_id or logical date"))),
+        Command("delete", "Delete a DAG's runs, task instances, XComs and database records (not its file)",
+                "runs:delete", (DAG_ID, YES)),
     )),
     Group("tasks", "Inspect and test tasks", (
         Command("list", "List a DAG's tasks", "tasks:list_tasks", (DAG_ID, SUBDIR,
@@ -97,10 +120,61 @@ TREE: tuple[Command | Group, ...] = (
             arg("-m", "--map-index", type=int, default=-1, help="map index of a mapped task"),
             arg("-t", "--task-params", help="JSON object of params for this test"),
         )),
+        Command("states-for-dag-run", "Show the state of every task instance of a run",
+                "task_state:states_for_dag_run", (
+            DAG_ID, RUN_ID, arg("-o", "--output", choices=("table", "json", "yaml", "plain"), default="table",
+                                help="output format"))),
+        Command("state", "Print the state of a task instance", "task_state:state",
+                (DAG_ID, TASK_ID, RUN_ID, MAP_INDEX)),
+        Command("explain", "Say why a task instance is not running (or what it is doing)", "task_state:explain", (
+            DAG_ID, TASK_ID, RUN_ID, MAP_INDEX,
+            arg("-o", "--output", choices=("text", "json"), default="text", help="output format"))),
+        Command("clear", "Clear task instances so that the scheduler runs them again", "task_state:clear", (
+            DAG_ID,
+            arg("-t", "--task-regex", help="only tasks whose id matches this regular expression"),
+            arg("-s", "--start-date", help="only runs with a logical date at or after this one"),
+            arg("-e", "--end-date", help="only runs with a logical date at or before this one"),
+            arg("-f", "--only-failed", action="store_true", help="only failed and upstream_failed instances"),
+            arg("-u", "--upstream", action="store_true", help="also the matched tasks' upstream tasks"),
+            arg("-d", "--downstream", action="store_true", help="also the matched tasks' downstream tasks"),
+            YES,
+        )),
+        Command("run", "Run one task instance of an existing run (what a worker executes)", "task_run:run", (
+            DAG_ID, TASK_ID, RUN_ID, MAP_INDEX, SUBDIR,
+            arg("-i", "--ignore-dependencies", action="store_true",
+                help="run even if upstream tasks, depends_on_past or a retry delay hold it back"))),
+        Command("log", "Print the log of a task instance's try", "task_run:log", (
+            DAG_ID, TASK_ID, RUN_ID, MAP_INDEX,
+            arg("--try", dest="try_number", type=int, help="which try (default: the latest)"),
+            arg("-f", "--follow", action="store_true", help="keep printing new lines until the task instance finishes"),
+        )),
+    )),
+    Command("dag-processor", "Parse DAG files into the database in a loop (foreground)",
+            "dag_processor:dag_processor", (
+        arg("-n", "--num-runs", type=int, default=-1, help="stop after this many passes (default: run forever)"),
+        SUBDIR,
     )),
     Command("scheduler", "Run the scheduler with its local executor (foreground)", "scheduler:scheduler", (
         arg("-n", "--num-runs", type=int, default=-1, help="stop after this many scheduling loops (default: run forever)"),
         arg("--pid", help="write the process id to this file"),
+    )),
+    Group("datasets", "Inspect datasets (data-aware scheduling)", (
+        Command("list", "List datasets with the DAGs they trigger and the tasks that update them",
+                "datasets:list_", (OUTPUT,)),
+        Command("events", "List a dataset's events, newest first", "datasets:events", (
+            arg("uri", help="the dataset's URI"),
+            arg("--limit", type=int, default=100, help="at most this many events (default: 100)"), OUTPUT)),
+    )),
+    Group("pools", "Manage pools (slot budgets shared by task instances)", (
+        Command("set", "Create or update a pool", "pools:set_", (
+            arg("name"), arg("slots", type=int, help="number of slots (-1: unlimited)"),
+            arg("description", nargs="?", help="what the pool is for"),
+            arg("--include-deferred", action="store_true", help="deferred tasks count against the pool"), OUTPUT)),
+        Command("get", "Show a pool", "pools:get", (arg("name"), OUTPUT)),
+        Command("list", "List pools", "pools:list_", (OUTPUT,)),
+        Command("delete", "Delete a pool (not default_pool)", "pools:delete", (arg("name"),)),
+        Command("import", "Import pools from a JSON file", "pools:import_", (arg("file"),)),
+        Command("export", "Export pools to a JSON file (- for stdout)", "pools:export", (arg("file"),)),
     )),
     Group("variables", "Manage Variables", (
         Command("get", "Print a variable", "variables:get", (arg("key"),
@@ -166,7 +240,8 @@ TREE: tuple[Command | Group, ...] = (
         arg("-w", "--workers", type=int, default=None, help="worker processes (default: [webserver] workers, 1)"),
     )),
     Command("standalone", "Migrate, create an admin user, run scheduler and webserver together", "webserver:standalone", (
-        arg("-p", "--port", type=int, default=None, help="webserver port (default 8080)"),
+        arg("-p", "--port", type=int, default=None, help="webserver port (default: [webserver] web_server_port, 8080)"),
+        arg("-H", "--hostname", default=None, help="address to bind (default: [webserver] web_server_host)"),
     )),
 )
 

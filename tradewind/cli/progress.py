@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from tradewind.runtime.runner import Outcome
     from tradewind.states import TaskState
 
-_ICONS = {"success": "✔", "failed": "✘", "up_for_retry": "↻", "skipped": "⤼", "upstream_failed": "✘"}
+_ICONS = {"success": "✔", "failed": "✘", "up_for_retry": "↻", "up_for_reschedule": "⏲", "skipped": "⤼", "upstream_failed": "✘"}
 
 
 class TerminalProgress:
@@ -39,7 +39,7 @@ class TerminalProgress:
             self._status.update(f"running [bold]{label}[/] (try {try_number})")
 
     def task_finished(self, outcome: Outcome) -> None:
-        if outcome.state.value not in ("up_for_retry",):
+        if outcome.state.value not in ("up_for_retry", "up_for_reschedule"):
             self.finished += 1
         detail = f" [dim]{outcome.duration:.2f}s, try {outcome.try_number}[/]"
         if outcome.error:

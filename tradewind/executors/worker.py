@@ -35,6 +35,7 @@ _stopping = False
 def worker_main(tasks: Any, events: Connection, scheduler_pid: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the scheduler decides
     signal.signal(signal.SIGTERM, _on_sigterm)
+    _rehearse()
     cache = DagFileCache()
     while not _stopping:
         try:
@@ -53,6 +54,53 @@ def worker_main(tasks: Any, events: Connection, scheduler_pid: int) -> None:
     events.close()
 
 
+def _rehearse() -> None:
+    """Run one throwaway task in this worker, inside a transaction that is rolled back.
+
+    A forked child's caches die with it: whatever it compiles (SQL statements), builds (Jinja
+    environments, loggers) or imports, the next child pays for again. Done once here, in the
+    long-lived worker, every child inherits it warm.
+    """
+    import shutil
+    import tempfile
+
+    from tradewind.store.engine import rehearsal
+
+    logs = tempfile.mkdtemp(prefix="tradewind-rehearsal-")
+    saved = os.environ.get("TRADEWIND__LOGGING__BASE_LOG_FOLDER")
+    os.environ["TRADEWIND__LOGGING__BASE_LOG_FOLDER"] = logs
+    try:
+        with rehearsal():
+            _rehearsal_task()
+    except Exception:  # noqa: BLE001 — only a warm-up: the real tasks report real errors
+        log.debug("worker warm-up failed", exc_info=True)
+    finally:
+        if saved is None:
+            os.environ.pop("TRADEWIND__LOGGING__BASE_LOG_FOLDER", None)
+        else:
+            os.environ["TRADEWIND__LOGGING__BASE_LOG_FOLDER"] = saved
+        shutil.rmtree(logs, ignore_errors=True)
+
+
+def _rehearsal_task() -> None:
+    from tradewind.operators.python import PythonOperator
+    from tradewind.runtime.runner import run_task_instance
+    from tradewind.scheduler.structure import DagStructure
+    from tradewind.sdk.dag import DAG
+    from tradewind.serialization import serialize_dag
+    from tradewind.store import runs
+
+    now = datetime.now(timezone.utc)
+    with DAG("__tradewind_rehearsal__", schedule=None, start_date=now) as dag:
+        PythonOperator(task_id="noop", python_callable=lambda: 1)  # a return value: XCom is warmed too
+    structure = DagStructure.from_serialized(serialize_dag(dag))
+    run = runs.create_dag_run(
+        dag_id=dag.dag_id, run_id="rehearsal", logical_date=now, data_interval=(now, now), run_type="manual",
+        conf={}, state="running", external_trigger=True, task_instances=structure.initial_task_instances(),
+    )
+    run_task_instance(dag, run, "noop")
+
+
 def _on_sigterm(signum: int, frame: object) -> None:
     global _stopping
     _stopping = True
@@ -61,6 +109,19 @@ def _on_sigterm(signum: int, frame: object) -> None:
             os.kill(_current_child, signal.SIGTERM)
         except ProcessLookupError:
             pass
+
+
+def add_dag_folders_to_path() -> None:
+    """As at parse time (and in Airflow): DAG files may import helper modules from the DAGs and examples folders."""
+    from tradewind.config import conf
+    from tradewind.parsing.dagbag import example_folders
+
+    folders = [Path(conf.getpath("core", "dags_folder"))]
+    if conf.getboolean("core", "load_examples"):
+        folders += example_folders()
+    for folder in folders:
+        if folder.is_dir() and str(folder) not in sys.path:
+            sys.path.append(str(folder))
 
 
 class DagFileCache:
@@ -79,10 +140,13 @@ class DagFileCache:
             raise DagNotFound(f"the DAG file {fileloc} of DAG '{dag_id}' is gone") from None
         hit = self._files.get(fileloc)
         if hit is None or hit[0] != mtime:
+            add_dag_folders_to_path()
             bag = DagBag(fileloc, include_examples=False, safe_mode=False)
             if fileloc in bag.import_errors:
                 raise DagNotFound(f"cannot import {fileloc}: {bag.import_errors[fileloc].message}")
             hit = self._files[fileloc] = (mtime, dict(bag.dags))
+            for loaded in bag.dags.values():
+                loaded.get_template_env()  # built here once, inherited by every forked child
         dag = hit[1].get(dag_id)
         if dag is None:
             raise DagNotFound(f"DAG '{dag_id}' is no longer defined in {fileloc}")
@@ -164,6 +228,8 @@ def _heartbeat(workload: Workload, stop: threading.Event) -> None:
                 current = task_instances.get_task_instance(*workload.key)
                 if current is None:
                     return
+                if current.pid != os.getpid():
+                    continue  # not claimed by this process yet (a slow claim): its try number is not known
                 try_number = current.try_number
             if not task_instances.heartbeat_task(*workload.key, try_number):
                 if not stop.is_set():

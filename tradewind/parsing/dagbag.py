@@ -25,6 +25,12 @@ if TYPE_CHECKING:
     from tradewind.sdk.dag import DAG
 
 EXAMPLES_FOLDER = Path(__file__).resolve().parent.parent / "example_dags"
+REPO_EXAMPLES_FOLDER = Path(__file__).resolve().parent.parent.parent / "examples"  # the seed's pipelines (source checkout)
+
+
+def example_folders() -> list[Path]:
+    """Folders loaded when `[core] load_examples` is on: the bundled examples, then the repo's `examples/` if present."""
+    return [EXAMPLES_FOLDER] + ([REPO_EXAMPLES_FOLDER] if REPO_EXAMPLES_FOLDER.is_dir() else [])
 
 
 class DagImportTimeout(TradewindException):
@@ -67,7 +73,9 @@ class DagBag:
         self.files_seen: list[str] = []
         self.collect(self.dag_folder)
         if include_examples:
-            self.collect(EXAMPLES_FOLDER)
+            for folder in example_folders():
+                if folder.resolve() != self.dag_folder.resolve():  # the DAGs folder may be examples/ itself
+                    self.collect(folder)
 
     def collect(self, folder: Path) -> None:
         if folder.is_dir() and str(folder) not in sys.path:

@@ -55,8 +55,7 @@ def list_dag_files(root: Path, *, safe_mode: bool = True) -> Iterator[Path]:
         for entry in entries:
             if entry.name.startswith(".") or entry.name == "__pycache__":
                 continue
-            rel = os.path.relpath(entry.path, root)
-            if any(p.search(rel) for p in patterns):
+            if patterns and any(p.search(os.path.relpath(entry.path, root)) for p in patterns):
                 continue
             if entry.is_dir(follow_symlinks=True):
                 stack.append((Path(entry.path), patterns))

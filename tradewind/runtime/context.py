@@ -66,6 +66,7 @@ def build_context(
         "next_ds_nodash": _ds_nodash(next_date),
         "next_execution_date": next_date,
         "outlets": _list_attr(task, "outlets"),
+        "outlet_events": _outlet_events(),
         "params": params,
         "prev_ds": _ds(prev_date),
         "prev_ds_nodash": _ds_nodash(prev_date),
@@ -77,6 +78,7 @@ def build_context(
         "templates_dict": None,
         "test_mode": test_mode,
         "ti": ti,
+        "triggering_dataset_events": _triggering_dataset_events(dag_run),
         "tomorrow_ds": _ds(tomorrow),
         "tomorrow_ds_nodash": _ds_nodash(tomorrow),
         "try_number": getattr(ti, "try_number", None),
@@ -127,6 +129,21 @@ def _ds(value: datetime | None) -> str | None:
 
 def _ds_nodash(value: datetime | None) -> str | None:
     return None if value is None else value.strftime("%Y%m%d")
+
+
+def _outlet_events() -> Any:
+    from tradewind.datasets import OutletEventAccessors
+
+    return OutletEventAccessors()
+
+
+def _triggering_dataset_events(dag_run: Any) -> dict[str, list[Any]]:
+    """uri → events that created a dataset-triggered run (one query, only for such runs); else {}."""
+    if getattr(dag_run, "run_type", None) != "dataset_triggered" or getattr(dag_run, "id", None) is None:
+        return {}
+    from tradewind.store.datasets import triggering_events
+
+    return triggering_events(dag_run.id)
 
 
 def _list_attr(task: Any, name: str) -> list[Any]:

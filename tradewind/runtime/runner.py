@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
-from tradewind.exceptions import FailTask, SkipTask, TaskTerminated, TaskTimeout, TradewindException
+from tradewind.exceptions import FailTask, RescheduleTask, SkipTask, TaskTerminated, TaskTimeout, TradewindException
 from tradewind.states import TaskState
 
 if TYPE_CHECKING:
@@ -45,6 +45,13 @@ class Outcome:
     next_retry_at: datetime | None = None
 
 
+def _retry_delay_scale() -> float:
+    """[core] retry_delay_scale: shortens retry delays for tests and demos without editing DAG files."""
+    from tradewind.config import conf
+
+    return conf.getfloat("core", "retry_delay_scale", fallback=1.0)
+
+
 def _hostname() -> str:
     return socket.gethostname()
 
@@ -67,7 +74,7 @@ def run_task_instance(
     current = task_instances.get_task_instance(dag_run.dag_id, dag_run.run_id, task_id, map_index)
     if current is None:
         return None
-    try_number = current.try_number + 1
+    try_number = current.try_number + (0 if current.reschedule_at is not None else 1)  # a rescheduled sensor: same try
     path = log_path(dag_run.dag_id, dag_run.run_id, task_id, map_index, try_number)
     claimed = task_instances.start_try(
         dag_run.dag_id, dag_run.run_id, task_id, map_index,
@@ -84,9 +91,12 @@ def run_task_instance(
             task, dag, dag_run, claimed, map_index, now, str(path), test_mode, task_logger
         )
         next_retry_at = None
-        if state is TaskState.UP_FOR_RETRY:
+        reschedule_at = _reschedule_date(state, context)
+        if state is TaskState.UP_FOR_RESCHEDULE:
+            task_logger.info("Marking task as UP_FOR_RESCHEDULE; next poke at %s", reschedule_at)
+        elif state is TaskState.UP_FOR_RETRY:
             delay = retry_delay_override if retry_delay_override is not None else task.retry_delay_for(claimed.try_number)
-            next_retry_at = datetime.now(timezone.utc) + delay
+            next_retry_at = datetime.now(timezone.utc) + delay * _retry_delay_scale()  # [core] retry_delay_scale
             task_logger.info("Marking task as UP_FOR_RETRY; next try at %s", next_retry_at.isoformat())
         else:
             task_logger.info("Marking task as %s", state.value.upper())
@@ -95,8 +105,12 @@ def run_task_instance(
         finished = task_instances.finish_try(
             dag_run.dag_id, dag_run.run_id, task_id, map_index,
             state=state.value, end_date=datetime.now(timezone.utc), next_retry_at=next_retry_at,
-            rendered_fields=rendered,
+            rendered_fields=rendered, reschedule_at=reschedule_at,
         )
+        if finished is not None and state is TaskState.SUCCESS and not test_mode:
+            from tradewind.scheduler.datasets import emit_outlet_events  # data-aware scheduling
+
+            emit_outlet_events(task, dag_run, map_index, context)
         if finished is not None and ti is not None:
             _run_callbacks(task, {**context, "exception": error}, state)
         if finished is not None and state in (TaskState.FAILED, TaskState.UP_FOR_RETRY):
@@ -153,6 +167,9 @@ def _execute(
         operator.post_execute(context, result)
         _push_result(ti, operator, result)
         return TaskState.SUCCESS, None, rendered, ti, context
+    except RescheduleTask as exc:
+        context["exception"] = exc  # read back by _reschedule_date
+        return TaskState.UP_FOR_RESCHEDULE, None, rendered, ti, context
     except SkipTask as exc:
         task_logger.info("Skipping: %s", exc)
         return TaskState.SKIPPED, None, rendered, ti, context
@@ -164,6 +181,12 @@ def _execute(
     finally:
         if token is not None:
             reset_current_context(token)
+
+
+def _reschedule_date(state: TaskState, context: dict[str, Any]) -> datetime | None:
+    """When a sensor that asked to be rescheduled runs again (None for any other outcome)."""
+    exc = context.get("exception")
+    return exc.reschedule_date if state is TaskState.UP_FOR_RESCHEDULE and isinstance(exc, RescheduleTask) else None
 
 
 def run_params(dag: DAG, task: BaseOperator, conf: dict[str, Any] | None) -> dict[str, Any]:

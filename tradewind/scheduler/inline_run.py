@@ -103,7 +103,8 @@ def run_inline(
             continue
         if decided.wake_at is not None:
             if progress:
-                progress.waiting(decided.wake_at, "retry delay")
+                rescheduled = any(t.state == TaskState.UP_FOR_RESCHEDULE for t in tis)
+                progress.waiting(decided.wake_at, "a sensor's next poke" if rescheduled else "retry delay")
             sleep(max(0.0, (decided.wake_at - clock()).total_seconds()))
             continue
         reasons = "; ".join(f"{tid}: {why}" for (tid, _), why in sorted(decided.waiting_reasons.items()))

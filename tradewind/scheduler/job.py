@@ -29,11 +29,26 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 RunKey = tuple[str, str]  # dag_id, run_id
+_NEVER = datetime.max.replace(tzinfo=timezone.utc)
 WAITING = frozenset({TaskState.NONE.value, TaskState.SCHEDULED.value})
 
 
 def _utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+class RunInstances(dict[tuple[str, int], Any]):
+    """A running run's task-instance records, with the planner's index kept in step on every write."""
+
+    def __init__(self, records: Any = ()) -> None:
+        from tradewind.scheduler.planner import RunView
+
+        super().__init__(((t.task_id, t.map_index), t) for t in records)
+        self.view = RunView(self.values())
+
+    def __setitem__(self, key: tuple[str, int], ti: Any) -> None:
+        super().__setitem__(key, ti)
+        self.view.update(ti)
 
 
 @dataclass(order=True)
@@ -104,7 +119,7 @@ class Scheduler:
         self._dirty: dict[RunKey, set[str] | None] = {}  # None: plan the whole run
         # Task instances of each running run, kept current from events and our own changes, so
         # one task's end costs a read of that task's row, not of the whole run.
-        self._tis: dict[RunKey, dict[tuple[str, int], Any]] = {}
+        self._tis: dict[RunKey, RunInstances] = {}
         self._reload: set[RunKey] = set()
         self._refresh: dict[RunKey, set[TIKey]] = {}
         self._pending: list[_Pending] = []
@@ -328,7 +343,8 @@ class Scheduler:
 
         created, wake = self.creator.create_due_runs(now)
         created += create_dataset_runs(now)
-        self._next_create = wake
+        # No schedule due: wait for a wake-up, a sweep, or a DAG change (each resets this), not every loop.
+        self._next_create = wake if wake is not None else _NEVER
         self._queued_hint = self._queued_hint or bool(created)
         for run in created:
             log.info("created run %s of %s", run.run_id, run.dag_id)
@@ -380,7 +396,7 @@ class Scheduler:
                 continue
             tis = self._current_tis(run_key)
             past = self._past_states(run, info) if info.depends_on_past else None
-            decided = plan(info.structure, tis.values(), now, past_states=past, only=focus)
+            decided = plan(info.structure, tis.view, now, past_states=past, only=focus)
             if decided.changes:
                 changes = list(decided.changes.items())
                 applied = task_instances.set_states([
@@ -409,7 +425,7 @@ class Scheduler:
             if decided.wake_at is not None:
                 self._add_timer(decided.wake_at, run_key)
 
-    def _current_tis(self, run_key: RunKey) -> dict[tuple[str, int], Any]:
+    def _current_tis(self, run_key: RunKey) -> RunInstances:
         """The run's task instances: read whole when needed, else just the rows events named."""
         from tradewind.store import task_instances
 
@@ -417,9 +433,7 @@ class Scheduler:
         if cached is None or run_key in self._reload:
             self._reload.discard(run_key)
             self._refresh.pop(run_key, None)
-            cached = self._tis[run_key] = {
-                (t.task_id, t.map_index): t for t in task_instances.list_task_instances(*run_key)
-            }
+            cached = self._tis[run_key] = RunInstances(task_instances.list_task_instances(*run_key))
             return cached
         keys = self._refresh.pop(run_key, None)
         if keys:
@@ -525,7 +539,7 @@ class Scheduler:
                 self._pending_keys.discard(item.key)
                 continue
             size = pool_size.get(item.pool)
-            if size is not None and pool_used.get(item.pool, 0) + item.pool_slots > size:
+            if size is not None and size >= 0 and pool_used.get(item.pool, 0) + item.pool_slots > size:
                 held.append(item)
                 continue
             if dag_used.get(dag_id, 0) >= info.structure.max_active_tasks:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from tradewind.scheduler.structure import DagStructure
+from tradewind.scheduler.structure import DagStructure, TaskNode
 from tradewind.scheduler.trigger_rules import Decision, UpstreamSummary, evaluate
 from tradewind.states import FINISHED, DagRunState, TaskState
 
@@ -42,9 +42,104 @@ class Plan:
 _SUCCESS_LIKE = frozenset({TaskState.SUCCESS, TaskState.SKIPPED})
 
 
+class RunView:
+    """A run's task-instance states indexed for planning, updated one instance at a time.
+
+    The scheduler keeps one per running run, with, for every task, a count of its upstream
+    instances per state: an event then costs work in proportion to what it touches, not to the
+    size of the DAG (the 10,000th task of a fan-in costs what the 100th does).
+    """
+
+    __slots__ = ("states", "by_task", "timers", "unfinished", "structure", "upstream_counts")
+
+    def __init__(self, task_instances: Iterable[TIView] = (), structure: DagStructure | None = None) -> None:
+        self.states: dict[TIKey, TaskState] = {}
+        self.by_task: dict[str, list[TIKey]] = defaultdict(list)
+        self.timers: dict[TIKey, datetime | None] = {}
+        self.unfinished: set[TIKey] = set()
+        self.structure: DagStructure | None = None
+        self.upstream_counts: dict[str, dict[TaskState, int]] = {}
+        for ti in task_instances:
+            self.update(ti)
+        if structure is not None:
+            self.bind(structure)
+
+    def bind(self, structure: DagStructure) -> None:
+        """Count upstream states for `structure`'s edges (again, if the DAG changed)."""
+        if self.structure is structure:
+            return
+        self.structure = structure
+        counts: dict[str, dict[TaskState, int]] = {t: defaultdict(int) for t in structure.nodes}
+        for (task_id, _), state in self.states.items():
+            node = structure.nodes.get(task_id)
+            if node is not None:
+                for down in node.downstream:
+                    counts[down][state] += 1
+        self.upstream_counts = counts
+
+    def update(self, ti: TIView) -> None:
+        key = (ti.task_id, ti.map_index)
+        state = TaskState(ti.state)
+        old = self.states.get(key)
+        if old is None:
+            self.by_task[ti.task_id].append(key)
+        self.states[key] = state
+        if state == TaskState.UP_FOR_RETRY:
+            self.timers[key] = ti.next_retry_at
+        elif state == TaskState.UP_FOR_RESCHEDULE:
+            self.timers[key] = ti.reschedule_at
+        else:
+            self.timers.pop(key, None)
+        if state in FINISHED:
+            self.unfinished.discard(key)
+        else:
+            self.unfinished.add(key)
+        if self.structure is not None and old is not state:
+            node = self.structure.nodes.get(ti.task_id)
+            if node is not None:
+                for down in node.downstream:
+                    counts = self.upstream_counts[down]
+                    if old is not None:
+                        counts[old] -= 1
+                    counts[state] += 1
+
+    def upstream_summary(self, node: TaskNode, changes: Mapping[TIKey, TaskState],
+                         changed_tasks: Mapping[str, list[TIKey]]) -> UpstreamSummary:
+        """The node's upstream summary, counting this pass's not-yet-stored `changes` too."""
+        if self.structure is None or self.structure.nodes.get(node.task_id) is not node:
+            return UpstreamSummary.from_states(
+                changes.get(k) or self.states[k] for up in node.upstream for k in self.by_task.get(up, [])
+            )
+        counts = self.upstream_counts[node.task_id]
+        if changed_tasks:
+            upstream = self.structure.upstream_sets[node.task_id]
+            touched = [t for t in changed_tasks if t in upstream]
+            if touched:
+                counts = dict(counts)
+                for task_id in touched:
+                    for key in changed_tasks[task_id]:
+                        counts[self.states[key]] -= 1
+                        counts[changes[key]] = counts.get(changes[key], 0) + 1
+        return UpstreamSummary.from_counts(counts)
+
+
+class _Overlay:
+    """The view's states plus this pass's own decisions (applied to the view only once stored)."""
+
+    __slots__ = ("view", "changes")
+
+    def __init__(self, view: RunView, changes: dict[TIKey, TaskState]) -> None:
+        self.view = view
+        self.changes = changes
+
+    def __getitem__(self, key: TIKey) -> TaskState:
+        changed = self.changes.get(key)
+        return changed if changed is not None else self.view.states[key]
+
+
 def plan(
     structure: DagStructure,
-    task_instances: Iterable[TIView],
+    task_instances: Iterable[TIView] | RunView,
     now: datetime,
     *,
     past_states: Mapping[str, str] | None = None,
@@ -52,33 +147,25 @@ def plan(
 ) -> Plan:
     """One pass in topological order, so a decision cascades downstream within the same pass.
 
+    `task_instances` is the run's instances, or a `RunView` of them kept by the caller.
     `past_states` maps task_id → state of that task in the previous run (for depends_on_past).
-    `only` limits evaluation to those task ids (their downstream is what an event touched);
-    the run-state check still looks at every instance.
+    `only` limits evaluation to those task ids (their downstream is what an event touched).
     """
-    states: dict[TIKey, TaskState] = {}
-    by_task: dict[str, list[TIKey]] = defaultdict(list)
-    timers: dict[TIKey, datetime | None] = {}
-    for ti in task_instances:
-        key = (ti.task_id, ti.map_index)
-        states[key] = TaskState(ti.state)
-        by_task[ti.task_id].append(key)
-        if ti.state == TaskState.UP_FOR_RETRY:
-            timers[key] = ti.next_retry_at
-        elif ti.state == TaskState.UP_FOR_RESCHEDULE:
-            timers[key] = ti.reschedule_at
+    view = task_instances if isinstance(task_instances, RunView) else RunView(task_instances, structure)
+    view.bind(structure)
+    by_task = view.by_task
     result = Plan()
-    focus = None if only is None else set(only)
-    for task_id in structure.order:
-        if focus is not None and task_id not in focus:
-            continue
+    changed_tasks: dict[str, list[TIKey]] = defaultdict(list)
+    states = _Overlay(view, result.changes)
+    order = structure.order if only is None else _in_order(structure, only)
+    for task_id in order:
         node = structure.nodes[task_id]
         keys = by_task.get(task_id, [])
         summary: UpstreamSummary | None = None
         for key in sorted(keys, key=lambda k: k[1]):
             state = states[key]
             if state in (TaskState.UP_FOR_RETRY, TaskState.UP_FOR_RESCHEDULE):
-                when = timers.get(key)
+                when = view.timers.get(key)
                 if when is None or when <= now:
                     result.ready.append(key)
                 else:
@@ -88,18 +175,14 @@ def plan(
             if state not in (TaskState.NONE, TaskState.SCHEDULED):
                 continue
             if summary is None:
-                summary = UpstreamSummary.from_states(
-                    states[k] for up in node.upstream for k in by_task.get(up, [])
-                )
+                summary = view.upstream_summary(node, result.changes, changed_tasks)
             decision = evaluate(node.trigger_rule, summary)
             if decision is Decision.WAIT:
                 result.waiting_reasons[key] = _why_waiting(node.trigger_rule, summary)
                 continue
-            if decision is Decision.SKIP:
-                states[key] = result.changes[key] = TaskState.SKIPPED
-                continue
-            if decision is Decision.UPSTREAM_FAILED:
-                states[key] = result.changes[key] = TaskState.UPSTREAM_FAILED
+            if decision is Decision.SKIP or decision is Decision.UPSTREAM_FAILED:
+                result.changes[key] = TaskState.SKIPPED if decision is Decision.SKIP else TaskState.UPSTREAM_FAILED
+                changed_tasks[task_id].append(key)
                 continue
             if node.depends_on_past and past_states is not None:
                 past = past_states.get(task_id)
@@ -110,10 +193,16 @@ def plan(
                 result.expand.append(task_id)
             else:
                 result.ready.append(key)
-    position = {tid: i for i, tid in enumerate(structure.order)}
+    position = structure.position
     result.ready.sort(key=lambda k: (-structure.nodes[k[0]].priority_weight, position[k[0]], k[1]))
-    result.run_state = _run_state(structure, states, by_task, result, detect_deadlock=focus is None)
+    result.run_state = _run_state(structure, view, states, result, detect_deadlock=only is None)
     return result
+
+
+def _in_order(structure: DagStructure, only: Iterable[str]) -> list[str]:
+    """The focus tasks in topological order, without walking the whole DAG."""
+    position = structure.position
+    return sorted((t for t in set(only) if t in position), key=position.__getitem__)
 
 
 def _why_waiting(rule: str, s: UpstreamSummary) -> str:
@@ -126,8 +215,8 @@ def _why_waiting(rule: str, s: UpstreamSummary) -> str:
 
 def _run_state(
     structure: DagStructure,
-    states: dict[TIKey, TaskState],
-    by_task: Mapping[str, list[TIKey]],
+    view: RunView,
+    states: _Overlay,
     result: Plan,
     *,
     detect_deadlock: bool,
@@ -135,11 +224,11 @@ def _run_state(
     """Failed once every leaf is finished and one failed; success once everything is finished."""
     if result.ready or result.expand:
         return None
-    leaf_states = [states[k] for leaf in structure.leaves for k in by_task.get(leaf, [])]
+    leaf_states = [states[k] for leaf in structure.leaves for k in view.by_task.get(leaf, [])]
     leaves_done = all(s in FINISHED for s in leaf_states)
     if leaves_done and any(s in (TaskState.FAILED, TaskState.UPSTREAM_FAILED) for s in leaf_states):
         return DagRunState.FAILED
-    unfinished = [k for k, s in states.items() if s not in FINISHED]
+    unfinished = [k for k in view.unfinished if states[k] not in FINISHED]
     if not unfinished:
         return DagRunState.SUCCESS
     active = {TaskState.QUEUED, TaskState.RUNNING, TaskState.UP_FOR_RETRY, TaskState.UP_FOR_RESCHEDULE}

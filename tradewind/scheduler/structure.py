@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -52,10 +52,15 @@ class DagStructure:
     max_active_tasks: int
     max_active_runs: int
     dagrun_timeout: timedelta | None
+    # Derived once, read on every scheduling event (keeps an event's cost independent of DAG size).
+    leaves: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    position: dict[str, int] = field(init=False, repr=False, compare=False)
+    upstream_sets: dict[str, frozenset[str]] = field(init=False, repr=False, compare=False)
 
-    @property
-    def leaves(self) -> list[str]:
-        return [tid for tid in self.order if not self.nodes[tid].downstream]
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "leaves", tuple(t for t in self.order if not self.nodes[t].downstream))
+        object.__setattr__(self, "position", {t: i for i, t in enumerate(self.order)})
+        object.__setattr__(self, "upstream_sets", {t: frozenset(n.upstream) for t, n in self.nodes.items()})
 
     @classmethod
     def from_serialized(cls, data: dict[str, Any]) -> DagStructure:

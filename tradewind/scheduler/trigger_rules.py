@@ -9,7 +9,7 @@ one_failed, one_done) runs without waiting for the other upstreams.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -70,18 +70,22 @@ class UpstreamSummary:
     def from_states(cls, states: Iterable[str | TaskState]) -> UpstreamSummary:
         """Count states; `None` is read as TaskState.NONE, an unknown string raises ValueError."""
         counts = dict.fromkeys(TaskState, 0)
-        total = 0
         for state in states:
             counts[TaskState.NONE if state is None else TaskState(state)] += 1
-            total += 1
+        return cls.from_counts(counts)
+
+    @classmethod
+    def from_counts(cls, counts: Mapping[TaskState, int]) -> UpstreamSummary:
+        """From a count per state (the scheduler keeps these up to date instead of recounting)."""
+        get = counts.get
         return cls(
-            total=total,
-            success=counts[TaskState.SUCCESS],
-            skipped=counts[TaskState.SKIPPED],
-            failed=counts[TaskState.FAILED],
-            upstream_failed=counts[TaskState.UPSTREAM_FAILED],
-            removed=counts[TaskState.REMOVED],
-            done=sum(counts[s] for s in FINISHED),
+            total=sum(counts.values()),
+            success=get(TaskState.SUCCESS, 0),
+            skipped=get(TaskState.SKIPPED, 0),
+            failed=get(TaskState.FAILED, 0),
+            upstream_failed=get(TaskState.UPSTREAM_FAILED, 0),
+            removed=get(TaskState.REMOVED, 0),
+            done=sum(get(s, 0) for s in FINISHED),
         )
 
     @property

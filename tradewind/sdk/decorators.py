@@ -1,4 +1,4 @@
-"""TaskFlow: `@task`, `@task.branch`, `@task.short_circuit`, `@task.bash` over plain functions.
+"""TaskFlow: `@task`, `@task.branch`, `@task.short_circuit`, `@task.bash`, `@task.sensor` over plain functions.
 
 Calling a decorated function inside a DAG adds a task and returns an XComArg for its result;
 passing that XComArg to another decorated function wires the dependency and the data.
@@ -21,6 +21,7 @@ from tradewind.operators.python import (
 )
 from tradewind.sdk import dag_context
 from tradewind.sdk.xcom_arg import XComArg
+from tradewind.sensors.python import DecoratedSensorOperator
 
 
 class DecoratedPythonOperator(PythonOperator):
@@ -199,12 +200,13 @@ def _factory(operator_class: type) -> Callable[..., Any]:
 
 
 class _TaskDecoratorCollection:
-    """`task` itself, with `task.python`, `task.branch`, `task.short_circuit`, `task.bash`."""
+    """`task` itself, with `task.python`, `task.branch`, `task.short_circuit`, `task.bash`, `task.sensor`."""
 
     python = staticmethod(_factory(DecoratedPythonOperator))
     branch = staticmethod(_factory(DecoratedBranchOperator))
     short_circuit = staticmethod(_factory(DecoratedShortCircuitOperator))
     bash = staticmethod(_factory(DecoratedBashOperator))
+    sensor = staticmethod(_factory(DecoratedSensorOperator))
 
     def __call__(self, python_callable: Callable[..., Any] | None = None, **kwargs: Any) -> Any:
         return self.python(python_callable, **kwargs)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from tradewind.exceptions import DagNotFound
 from tradewind.store.engine import session, transaction
-from tradewind.store.models import dag, dag_run, serialized_dag, task_instance, task_try, xcom
+from tradewind.store.models import dag, dag_run, serialized_dag, task_instance, task_reschedule, task_try, xcom
 from tradewind.store.records import DagRecord
 from tradewind.store.sql import chunked, in_list, utcnow
 
@@ -34,43 +34,52 @@ def sync_dags(items: list[SyncItem], *, paused_at_creation: bool) -> list[bool]:
     """
     if not items:
         return []
+    with transaction() as conn:
+        changed = upsert_dags(conn, items, paused_at_creation=paused_at_creation)
+    return [changed[row["dag_id"]] for row, _, _ in items]
+
+
+def upsert_dags(conn: sa.Connection, items: list[SyncItem], *, paused_at_creation: bool) -> dict[str, bool]:
+    """`sync_dags` inside the caller's transaction (the DAG processor writes a batch in one); dag_id → changed."""
     now = utcnow()
     latest = {row["dag_id"]: (row, data, h) for row, data, h in items}  # a repeated dag_id: last wins
-    with transaction() as conn:
-        existing: set[str] = set()
-        hashes: dict[str, str] = {}
-        for ids in chunked(latest):
-            existing.update(conn.execute(sa.select(dag.c.dag_id).where(in_list(dag.c.dag_id, ids))).scalars())
-            q = sa.select(serialized_dag.c.dag_id, serialized_dag.c.dag_hash).where(in_list(serialized_dag.c.dag_id, ids))
-            hashes.update({r.dag_id: r.dag_hash for r in conn.execute(q)})
-        new_rows: list[dict[str, Any]] = []
-        updates: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        new_ser: list[dict[str, Any]] = []
-        changed_ser: list[dict[str, Any]] = []
-        changed: dict[str, bool] = {}
-        for dag_id, (row, data, h) in latest.items():
-            values = {k: v for k, v in row.items() if k in _SYNCED}
-            values.update(dag_id=dag_id, is_active=True, last_parsed_time=now)
-            if dag_id in existing:
-                updates.setdefault(tuple(sorted(values)), []).append(values)
-            else:
-                own = data.get("is_paused_upon_creation") if isinstance(data, dict) else None
-                values["is_paused"] = paused_at_creation if own is None else bool(own)
-                new_rows.append(values)
-            ser = {"dag_id": dag_id, "fileloc": row.get("fileloc"), "data": data, "dag_hash": h, "last_updated": now}
-            if dag_id not in hashes:
-                new_ser.append(ser)
-            elif hashes[dag_id] != h:
-                changed_ser.append(ser)
-            changed[dag_id] = dag_id not in existing or hashes.get(dag_id) != h
-        _insert_by_keys(conn, dag, new_rows)
-        for columns, rows in updates.items():
-            conn.execute(_update_by_key(dag, "dag_id", columns), [_bind(r) for r in rows])
-        _insert_by_keys(conn, serialized_dag, new_ser)
-        if changed_ser:
-            stmt = _update_by_key(serialized_dag, "dag_id", ("dag_id", "fileloc", "data", "dag_hash", "last_updated"))
-            conn.execute(stmt, [_bind(r) for r in changed_ser])
-    return [changed[row["dag_id"]] for row, _, _ in items]
+    existing: set[str] = set()
+    hashes: dict[str, str] = {}
+    for ids in chunked(latest):
+        existing.update(conn.execute(sa.select(dag.c.dag_id).where(in_list(dag.c.dag_id, ids))).scalars())
+        q = sa.select(serialized_dag.c.dag_id, serialized_dag.c.dag_hash).where(in_list(serialized_dag.c.dag_id, ids))
+        hashes.update({r.dag_id: r.dag_hash for r in conn.execute(q)})
+    new_rows: list[dict[str, Any]] = []
+    updates: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    new_ser: list[dict[str, Any]] = []
+    changed_ser: list[dict[str, Any]] = []
+    changed: dict[str, bool] = {}
+    for dag_id, (row, data, h) in latest.items():
+        values = {k: v for k, v in row.items() if k in _SYNCED}
+        values.update(dag_id=dag_id, is_active=True, last_parsed_time=now)
+        if dag_id in existing:
+            updates.setdefault(tuple(sorted(values)), []).append(values)
+        else:
+            own = data.get("is_paused_upon_creation") if isinstance(data, dict) else None
+            values["is_paused"] = paused_at_creation if own is None else bool(own)
+            new_rows.append(values)
+        ser = {"dag_id": dag_id, "fileloc": row.get("fileloc"), "data": data, "dag_hash": h, "last_updated": now}
+        if dag_id not in hashes:
+            new_ser.append(ser)
+        elif hashes[dag_id] != h:
+            changed_ser.append(ser)
+        changed[dag_id] = dag_id not in existing or hashes.get(dag_id) != h
+    _insert_by_keys(conn, dag, new_rows)
+    for columns, rows in updates.items():
+        conn.execute(_update_by_key(dag, "dag_id", columns), [_bind(r) for r in rows])
+    _insert_by_keys(conn, serialized_dag, new_ser)
+    if changed_ser:
+        stmt = _update_by_key(serialized_dag, "dag_id", ("dag_id", "fileloc", "data", "dag_hash", "last_updated"))
+        conn.execute(stmt, [_bind(r) for r in changed_ser])
+    from tradewind.store.datasets import sync_references  # which DAGs wait for / produce which datasets
+
+    sync_references(conn, {r["dag_id"]: r["data"] for r in new_ser + changed_ser})
+    return changed
 
 
 def _insert_by_keys(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
@@ -165,7 +174,11 @@ def delete_dag(dag_id: str) -> int:
     deleted = 0
     with transaction() as conn:
         found = conn.execute(sa.select(dag.c.dag_id).where(dag.c.dag_id == dag_id)).first() is not None
-        for table in (xcom, task_try, task_instance, dag_run, serialized_dag, dag):
+        from tradewind.store.datasets import delete_references, delete_run_links
+
+        delete_run_links(conn, conn.execute(sa.select(dag_run.c.id).where(dag_run.c.dag_id == dag_id)).scalars().all())
+        delete_references(conn, dag_id)
+        for table in (xcom, task_reschedule, task_try, task_instance, dag_run, serialized_dag, dag):
             deleted += conn.execute(sa.delete(table).where(table.c.dag_id == dag_id)).rowcount
     if not found and deleted == 0:
         raise DagNotFound(f"DAG '{dag_id}' is not in the database")

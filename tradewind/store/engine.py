@@ -173,8 +173,41 @@ def describe_url(url: str | None = None) -> str:
         return "<invalid URL>"
 
 
+_rehearsing = threading.local()
+
+
+@contextmanager
+def rehearsal(url: str | None = None) -> Iterator[None]:
+    """Run store calls for real, then undo them: inside, every call of this thread shares one
+    write transaction that is rolled back at the end.
+
+    Workers use it to run a throwaway task once, so that what every task needs (compiled SQL,
+    templating, logging) is warm in the process their tasks are forked from.
+    """
+    engine = get_engine(url)
+    writer = _writer_locks.get(url or database_url())
+    conn = engine.connect()
+    try:
+        if engine.dialect.name == "sqlite":
+            conn.execution_options(sqlite_begin="IMMEDIATE")
+        with writer.hold() if isinstance(writer, _WriterLock) else _nothing():
+            trans = conn.begin()
+            _rehearsing.conn = conn
+            try:
+                yield
+            finally:
+                _rehearsing.conn = None
+                trans.rollback()
+    finally:
+        conn.close()
+
+
 @contextmanager
 def _connection(write: bool, url: str | None) -> Iterator[Connection]:
+    shared = getattr(_rehearsing, "conn", None)
+    if shared is not None:
+        yield shared
+        return
     engine = get_engine(url)
     try:
         conn = engine.connect()

@@ -19,23 +19,28 @@ def replace_import_errors(filenames: Iterable[str], errors: list[ErrorTuple]) ->
 
     DAGs already known from those files get `has_import_errors` set accordingly (the UI flags them).
     """
+    with transaction() as conn:
+        replace_import_errors_in(conn, filenames, errors)
+
+
+def replace_import_errors_in(conn: sa.Connection, filenames: Iterable[str], errors: list[ErrorTuple]) -> None:
+    """`replace_import_errors` inside the caller's transaction (the DAG processor writes a batch in one)."""
     failed = {e[0] for e in errors}
     files = set(filenames) | failed
     now = utcnow()
-    with transaction() as conn:
-        for batch in chunked(files):
-            conn.execute(sa.delete(import_error).where(in_list(import_error.c.filename, batch)))
-            bad = failed.intersection(batch)
-            flag = sa.case((in_list(dag.c.fileloc, bad), sa.true()), else_=sa.false()) if bad else False
-            conn.execute(sa.update(dag).where(in_list(dag.c.fileloc, batch)).values(has_import_errors=flag))
-        if errors:
-            conn.execute(
-                sa.insert(import_error),
-                [
-                    {"filename": f, "lineno": line, "message": msg, "stacktrace": trace, "timestamp": now}
-                    for f, line, msg, trace in errors
-                ],
-            )
+    for batch in chunked(files):
+        conn.execute(sa.delete(import_error).where(in_list(import_error.c.filename, batch)))
+        bad = failed.intersection(batch)
+        flag = sa.case((in_list(dag.c.fileloc, bad), sa.true()), else_=sa.false()) if bad else False
+        conn.execute(sa.update(dag).where(in_list(dag.c.fileloc, batch)).values(has_import_errors=flag))
+    if errors:
+        conn.execute(
+            sa.insert(import_error),
+            [
+                {"filename": f, "lineno": line, "message": msg, "stacktrace": trace, "timestamp": now}
+                for f, line, msg, trace in errors
+            ],
+        )
 
 
 def prune_import_errors(existing_files: Iterable[str]) -> int:

@@ -318,3 +318,90 @@ dag_file = sa.Table(
     sa.Column("source_code", sa.Text),
 )
 """What the DAG processor last saw of each file: change detection, and the code shown in the UI."""
+
+# --- datasets (revision 0003) --------------------------------------------------------------------
+
+dataset = sa.Table(
+    "dataset",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("uri", sa.String(3000), nullable=False, unique=True),
+    sa.Column("extra", JsonText),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+)
+"""Every dataset a DAG is scheduled on or a task produces (rows are kept: events point at them)."""
+
+dataset_event = sa.Table(
+    "dataset_event",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("dataset_id", sa.Integer, nullable=False),
+    sa.Column("extra", JsonText),
+    sa.Column("source_dag_id", sa.String(ID_LEN)),
+    sa.Column("source_task_id", sa.String(ID_LEN)),
+    sa.Column("source_run_id", sa.String(ID_LEN)),
+    sa.Column("source_map_index", sa.Integer, server_default=sa.text("-1")),
+    sa.Column("timestamp", UtcDateTime, nullable=False),
+    sa.Index(None, "dataset_id", "timestamp"),
+)
+"""One row per successful task try that updated a dataset (its outlet)."""
+
+dag_schedule_dataset_reference = sa.Table(
+    "dag_schedule_dataset_reference",
+    metadata,
+    sa.Column("dataset_id", sa.Integer, primary_key=True),
+    _id("dag_id", primary_key=True),
+    sa.Index(None, "dag_id"),
+)
+"""Which DAGs are scheduled on which datasets (from the serialized DAGs, rewritten on change)."""
+
+task_outlet_dataset_reference = sa.Table(
+    "task_outlet_dataset_reference",
+    metadata,
+    sa.Column("dataset_id", sa.Integer, primary_key=True),
+    _id("dag_id", primary_key=True),
+    _id("task_id", primary_key=True),
+    sa.Index(None, "dag_id"),
+)
+"""Which tasks produce which datasets (for listings; events come from the task's own outlets)."""
+
+dataset_dag_run_queue = sa.Table(
+    "dataset_dag_run_queue",
+    metadata,
+    sa.Column("dataset_id", sa.Integer, primary_key=True),
+    _id("target_dag_id", primary_key=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Index(None, "target_dag_id"),
+)
+"""A dataset updated since the target DAG's last dataset-triggered run; consumed when the run is created."""
+
+dagrun_dataset_event = sa.Table(
+    "dagrun_dataset_event",
+    metadata,
+    sa.Column("dag_run_id", sa.Integer, primary_key=True),
+    sa.Column("event_id", sa.Integer, primary_key=True),
+    sa.Index(None, "event_id"),
+)
+"""The events that triggered a dataset-triggered run (its `triggering_dataset_events`)."""
+
+# --- users (revision 0004) ---------------------------------------------------------------------
+
+ab_user = sa.Table(
+    "ab_user",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("username", sa.String(256), nullable=False, unique=True),
+    sa.Column("first_name", sa.String(256), nullable=False),
+    sa.Column("last_name", sa.String(256), nullable=False),
+    sa.Column("email", sa.String(512), nullable=False),
+    sa.Column("password", sa.String(256)),
+    sa.Column("roles", JsonText),
+    _bool("active", True),
+    sa.Column("created_on", UtcDateTime),
+    sa.Column("changed_on", UtcDateTime),
+    sa.Column("last_login", UtcDateTime),
+    sa.Column("login_count", sa.Integer, nullable=False, server_default=sa.text("0")),
+    sa.Column("fail_login_count", sa.Integer, nullable=False, server_default=sa.text("0")),
+)
+"""Web UI / REST API users (Airflow's table name); `roles` is a JSON list of role names."""

@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from tradewind.store import reschedules
 from tradewind.store.engine import session, transaction
 from tradewind.store.models import DEFAULT_POOL, task_instance, task_try, xcom
 from tradewind.store.records import TaskInstanceRecord, TaskTryRecord
@@ -23,6 +24,7 @@ ti = task_instance
 RUNNING = "running"
 QUEUED = "queued"
 NONE = "none"
+UP_FOR_RESCHEDULE = "up_for_reschedule"
 EXECUTING = (QUEUED, RUNNING)
 TI_KEY = ("dag_id", "run_id", "task_id", "map_index")
 
@@ -213,13 +215,14 @@ def start_try(
 ) -> TaskInstanceRecord | None:
     """Claim the instance for a new try (CAS to running, try_number + 1); None if someone else has it.
 
-    As in Airflow, a new try starts without the XComs its previous try pushed.
+    A sensor coming back from up_for_reschedule continues its try: the try number stays (Airflow's
+    rule: a reschedule is not a retry). As in Airflow, a run starts without the XComs it pushed before.
     """
     stmt = (
         sa.update(ti)
         .where(_key(dag_id, run_id, task_id, map_index), in_list(ti.c.state, map(state_str, expected)))
         .values(
-            state=RUNNING, try_number=ti.c.try_number + 1, hostname=hostname, pid=pid, log_path=log_path,
+            state=RUNNING, try_number=_claimed_try_number(), hostname=hostname, pid=pid, log_path=log_path,
             start_date=start_date, end_date=None, duration=None, next_retry_at=None, reschedule_at=None,
             updated_at=utcnow(),
         )
@@ -231,6 +234,12 @@ def start_try(
             return None
         conn.execute(sa.delete(xcom).where(_key(dag_id, run_id, task_id, map_index, xcom)))
     return TaskInstanceRecord.from_row(row)
+
+
+def _claimed_try_number() -> sa.ColumnElement[int]:
+    """try_number + 1, except for a rescheduled sensor: its reschedule_at stays set through queued
+    until this claim clears it (SET expressions see the row as it was before the UPDATE)."""
+    return sa.case((ti.c.reschedule_at.is_not(None), ti.c.try_number), else_=ti.c.try_number + 1)
 
 
 def finish_try(
@@ -282,7 +291,15 @@ def finish_try(
             for name in ("dag_id", "run_id", "task_id", "map_index", "try_number", "state", "start_date",
                          "end_date", "duration", "hostname", "pid", "log_path")
         }
-        insert_ignore(conn, task_try, [history], (*TI_KEY, "try_number"))
+        if record.state == UP_FOR_RESCHEDULE and reschedule_at is not None:
+            # the try goes on at reschedule_at: log this poke, the try's history row comes when it ends
+            reschedules.add_reschedule(
+                conn, dag_id=dag_id, run_id=run_id, task_id=task_id, map_index=map_index,
+                try_number=record.try_number, start_date=start or end_date, end_date=end_date,
+                reschedule_date=reschedule_at,
+            )
+        else:
+            insert_ignore(conn, task_try, [history], (*TI_KEY, "try_number"))
     return record
 
 

@@ -40,6 +40,10 @@ def create_timetable(schedule: Any, timezone: str | tzinfo = "UTC", *, runs_at_t
         from tradewind.timetables.interval import DeltaDataIntervalTimetable
 
         return DeltaDataIntervalTimetable(schedule)
+    if callable(getattr(schedule, "condition_json", None)) and not isinstance(getattr(schedule, "uri", None), str):
+        from tradewind.timetables.simple import DatasetTriggeredTimetable  # `ds1 & ds2`, `ds1 | ds2`
+
+        return DatasetTriggeredTimetable(schedule.uris, condition=schedule.condition_json())
     uris = _dataset_uris(schedule)
     if uris:
         from tradewind.timetables.simple import DatasetTriggeredTimetable
@@ -101,7 +105,7 @@ def deserialize_timetable(data: dict[str, Any]) -> Timetable:
         if kind == "dataset":
             from tradewind.timetables.simple import DatasetTriggeredTimetable
 
-            return DatasetTriggeredTimetable(data.get("datasets", []))
+            return DatasetTriggeredTimetable(data.get("datasets", []), condition=data.get("condition"))
         if kind == "cron_data_interval":
             from tradewind.timetables.interval import CronDataIntervalTimetable
 

@@ -104,12 +104,23 @@ class DatasetTriggeredTimetable(NullTimetable):
     description = "Triggered by datasets"
     _type = "dataset"
 
-    def __init__(self, uris: list[str] | tuple[str, ...] = ()) -> None:
+    def __init__(self, uris: list[str] | tuple[str, ...] = (), condition: Any = None) -> None:
         self.dataset_uris: tuple[str, ...] = tuple(uris)
+        #: JSON condition (see tradewind.datasets): a list schedule means "all of them"
+        self.condition: Any = condition if condition is not None else {"all": list(self.dataset_uris)}
 
     @property
     def summary(self) -> str:
         return "Dataset"
 
+    def is_ready(self, updated_uris: set[str] | frozenset[str]) -> bool:
+        """True when the datasets updated since the last dataset-triggered run satisfy the schedule."""
+        from tradewind.datasets import evaluate_condition
+
+        return evaluate_condition(self.condition, {uri: uri in updated_uris for uri in self.dataset_uris})
+
     def serialize(self) -> dict[str, Any]:
-        return {"type": self._type, "datasets": list(self.dataset_uris)}
+        data: dict[str, Any] = {"type": self._type, "datasets": list(self.dataset_uris)}
+        if self.condition != {"all": list(self.dataset_uris)}:
+            data["condition"] = self.condition
+        return data

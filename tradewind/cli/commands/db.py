@@ -15,7 +15,19 @@ def migrate(args: argparse.Namespace) -> int:
     else:
         print(f"Database migrated from {before or 'empty'} to {after}.")
     _ensure_fernet_key()
+    _ensure_secret_key()
     return 0
+
+
+def _ensure_secret_key() -> None:
+    """As the fernet key: the webserver's session-signing key is created once and saved in the config."""
+    from tradewind.api.session_key import ensure_secret_key
+    from tradewind.config import conf, config_file_path
+
+    if not str(conf.get("webserver", "secret_key", fallback="") or "").strip():
+        ensure_secret_key()
+        if str(conf.get("webserver", "secret_key", fallback="") or "").strip():
+            print(f"Created a new [webserver] secret_key in {config_file_path()}.")
 
 
 def _ensure_fernet_key() -> None:

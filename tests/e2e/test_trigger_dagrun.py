@@ -1,0 +1,129 @@
+"""End to end: TriggerDagRunOperator under a real scheduler (two worker slots: the waiter holds one)."""
+
+from __future__ import annotations
+
+import pytest
+
+from scheduler_process import wait_for
+
+pytestmark = pytest.mark.timeout(120)
+
+TARGET = """
+    from tradewind import DAG
+    from tradewind.operators.bash import BashOperator
+    with DAG("target", schedule=None, params={"who": "nobody", "fail": False}):
+        BashOperator(task_id="work", bash_command="echo hello {{ params.who }}; {{ 'exit 1' if params.fail == 'True' else 'true' }}")
+"""
+
+CONTROLLER = """
+    from tradewind import DAG
+    from tradewind.operators.trigger_dagrun import TriggerDagRunOperator
+    with DAG("controller", schedule=None, params={{"fail": False}}):
+        TriggerDagRunOperator(
+            task_id="trigger", trigger_dag_id="{target}", trigger_run_id="from_{{{{ run_id }}}}",
+            conf={{"who": "{{{{ dag.dag_id }}}}", "fail": "{{{{ params.fail }}}}"}},
+            wait_for_completion=True, poke_interval=0.2, retries=0, {extra}
+        )
+"""
+
+
+def runs_of(dag_id: str):
+    from tradewind.store import runs
+
+    return runs.list_dag_runs(dag_id, newest_first=False)
+
+
+def finished(dag_id: str, count: int = 1):
+    def check():
+        done = [r for r in runs_of(dag_id) if r.state in ("success", "failed")]
+        return done if len(done) >= count else None
+    return check
+
+
+def parsed(*dag_ids: str):
+    from tradewind.store import dags
+
+    return lambda: all(dags.get_dag(d) is not None for d in dag_ids)
+
+
+def start(scheduler, write_dag, target: str = "target", extra: str = "") -> None:
+    write_dag("target.py", TARGET)
+    write_dag("controller.py", CONTROLLER.format(target=target, extra=extra))
+    scheduler.start(TRADEWIND__CORE__PARALLELISM="2")
+    wait_for(parsed("target", "controller"), what="both DAGs parsed")
+
+
+def test_waits_for_target_and_succeeds_with_conf(scheduler, write_dag):
+    from tradewind.scheduler.trigger import trigger_dag
+    from tradewind.store import task_instances, xcom
+
+    start(scheduler, write_dag)
+    controller = trigger_dag("controller")
+    done = wait_for(finished("controller"), what="the controller run")[0]
+    assert done.state == "success"
+    [target] = runs_of("target")
+    assert target.state == "success"
+    assert target.run_id == f"from_{controller.run_id}" and target.run_type == "manual"
+    assert target.conf == {"who": "controller", "fail": "False"}
+    assert xcom.pull("target", target.run_id, ["work"]) == {("work", -1): "hello controller"}
+    pushed = xcom.pull("controller", controller.run_id, ["trigger"], key="trigger_run_id")
+    assert pushed == {("trigger", -1): target.run_id}
+    trigger_ti = task_instances.get_task_instance("controller", controller.run_id, "trigger")
+    assert trigger_ti.end_date >= target.end_date  # it really waited for the target to finish
+
+
+def test_fails_when_target_fails(scheduler, write_dag):
+    from tradewind.scheduler.trigger import trigger_dag
+
+    start(scheduler, write_dag)
+    trigger_dag("controller", conf={"fail": True})
+    done = wait_for(finished("controller"), what="the controller run")[0]
+    assert done.state == "failed"
+    [target] = runs_of("target")
+    assert target.state == "failed"
+    log = _trigger_log(done.run_id)
+    assert "TriggeredDagRunFailed" in log and "failed state failed" in log
+
+
+def test_reset_dag_run_clears_and_reruns_the_existing_run(scheduler, write_dag):
+    from tradewind.scheduler.trigger import trigger_dag
+    from tradewind.store import task_instances
+
+    start(scheduler, write_dag, extra="reset_dag_run=True")
+    first = trigger_dag("controller", run_id="same")
+    wait_for(finished("controller"), what="the first controller run")
+    target_run = f"from_{first.run_id}"
+    first_end = task_instances.get_task_instance("target", target_run, "work").end_date
+    from tradewind.api.actions import clear
+
+    clear("controller", first.run_id)  # the same run id again: the target run exists already
+
+    def second_try_done():
+        ti = task_instances.get_task_instance("controller", first.run_id, "trigger")
+        return ti.try_number >= 2 and ti.state in ("success", "failed")
+
+    wait_for(second_try_done, what="the trigger task's second try")
+    done = wait_for(finished("controller"), what="the cleared controller run")[0]
+    assert done.state == "success"
+    [target] = runs_of("target")  # reset, not a second run
+    work = task_instances.get_task_instance("target", target_run, "work")
+    assert target.state == "success" and work.end_date > first_end
+
+
+def test_unknown_target_dag_fails_with_a_clear_error(scheduler, write_dag):
+    from tradewind.scheduler.trigger import trigger_dag
+
+    start(scheduler, write_dag, target="no_such_dag")
+    trigger_dag("controller")
+    done = wait_for(finished("controller"), what="the controller run")[0]
+    assert done.state == "failed"
+    assert "DAG 'no_such_dag' is not in the database" in _trigger_log(done.run_id)
+
+
+def _trigger_log(run_id: str) -> str:
+    from pathlib import Path
+
+    from tradewind.store import task_instances
+
+    ti = task_instances.get_task_instance("controller", run_id, "trigger")
+    return Path(ti.log_path).read_text()

@@ -1,0 +1,289 @@
+"""The web UI's pages through the real app (TestClient, real SQLite): every page for every role,
+permission-gated buttons, CSRF on every form, and the trigger form's validation."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROLES = ("Admin", "Op", "User", "Viewer")
+PASSWORD = "pw-for-tests-1"
+DAG_SOURCE = '''
+from datetime import datetime
+from tradewind import DAG, Param, TaskGroup, task
+from tradewind.operators.bash import BashOperator
+
+with DAG("ui_demo", start_date=datetime(2024, 1, 1), schedule="@daily", catchup=False, tags=["ui"],
+         params={"n": Param(3, type="integer", minimum=1), "who": "bob"}) as dag:
+    first = BashOperator(task_id="first", bash_command="echo hello from {{ params.who }}")
+    with TaskGroup("grp") as grp:
+        BashOperator(task_id="b", bash_command="echo b")
+        BashOperator(task_id="c", bash_command="echo c")
+    first >> grp
+
+    @task
+    def double(x):
+        return x * 2
+
+    double.expand(x=[1, 2])
+'''
+
+
+@pytest.fixture
+def app_env(tradewind_home: Path) -> Iterator[Any]:
+    """A migrated database with one parsed DAG, one finished run, one user per role, and the app."""
+    from fastapi.testclient import TestClient
+
+    from tradewind.api.app import create_app
+    from tradewind.cli.main import main
+    from tradewind.scheduler.dag_sync import DagSync
+    from tradewind.store.migrate import migrate
+    from tradewind.store.users import create_user
+
+    migrate()
+    dags = tradewind_home / "dags"
+    dags.mkdir(exist_ok=True)
+    (dags / "ui_demo.py").write_text(textwrap.dedent(DAG_SOURCE), encoding="utf-8")
+    broken = "from tradewind import DAG  # a DAG file\nimport nothing_here_at_all\n"
+    (dags / "broken.py").write_text(broken, encoding="utf-8")
+    DagSync().run_once(force=True)
+    assert main(["dags", "test", "ui_demo", "2024-03-05"]) == 0
+    for role in ROLES:
+        create_user(role.lower(), role, "Tester", f"{role.lower()}@example.com", [role], PASSWORD)
+    with TestClient(create_app(), base_url="http://testserver") as client:
+        yield client
+
+
+def login(client: Any, username: str) -> str:
+    """Sign in through the login form; returns the session's CSRF token (from the page's body)."""
+    form = client.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
+    resp = client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token,
+                                       "next": "/home"},
+                       follow_redirects=False)
+    assert resp.status_code == 303, resp.text
+    home = client.get("/home")
+    return re.search(r'data-csrf="([^"]+)"', home.text).group(1)
+
+
+def the_run_id(client: Any) -> str:
+    from tradewind.store import runs
+
+    return runs.list_dag_runs("ui_demo")[0].run_id
+
+
+HTML = {"Accept": "text/html"}
+
+
+def test_anonymous_is_sent_to_login(app_env: Any) -> None:
+    resp = app_env.get("/dags/ui_demo/grid", headers=HTML, follow_redirects=False)
+    assert resp.status_code == 303
+    assert resp.headers["location"].startswith("/login?next=")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_renders_for_every_role(app_env: Any, role: str) -> None:
+    from urllib.parse import quote
+
+    login(app_env, role.lower())
+    run_id = quote(the_run_id(app_env), safe="")
+    pages = ["/home", "/home?q=ui&status=active", "/home?tags=ui", "/dags/ui_demo/grid", "/dags/ui_demo/graph",
+             "/dags/ui_demo/code", "/dags/ui_demo/runs", f"/dags/ui_demo/runs/{run_id}",
+             f"/dags/ui_demo/runs/{run_id}/tasks/first", f"/dags/ui_demo/runs/{run_id}/tasks/grp.b",
+             "/dags/ui_demo/grid/fragment", "/admin/pools"]
+    for url in pages:
+        resp = app_env.get(url, headers=HTML)
+        assert resp.status_code == 200, (url, resp.status_code, resp.text[:300])
+        assert "<html" in resp.text or url.endswith("fragment")
+    gated = {"/dags/ui_demo/trigger": "User", "/admin/variables": "Op", "/admin/connections": "Op",
+             "/admin/users": "Admin"}
+    rank = ROLES[::-1].index
+    for url, needed in gated.items():
+        resp = app_env.get(url, headers=HTML)
+        expected = 200 if rank(role) >= rank(needed) else 403
+        assert resp.status_code == expected, (role, url, resp.status_code)
+
+
+def test_dags_list_shows_runs_schedule_and_import_errors(app_env: Any) -> None:
+    login(app_env, "viewer")
+    html = app_env.get("/home").text
+    assert 'class="dot state-success"' in html
+    assert "broken.py" in html and "nothing_here_at_all" in html
+    assert "@daily" in html
+    assert 'class="button trigger"' not in html  # a Viewer gets no trigger button
+    assert "disabled" in html  # and a disabled pause switch
+    assert "ui_demo" not in app_env.get("/home?q=zzz").text.split("<h1>DAGs</h1>")[1]
+
+
+def test_grid_cells_carry_states_and_link_to_the_instance(app_env: Any) -> None:
+    login(app_env, "user")
+    html = app_env.get("/dags/ui_demo/grid").text
+    cells = re.findall(r'class="cell state-(\w+)" href="([^"]+)"', html)
+    assert len(cells) == 4 and {s for s, _ in cells} == {"success"}
+    for _state, href in cells:
+        assert app_env.get(href).status_code == 200
+    assert "double · success · 2 mapped" in html
+    mapped = app_env.get(next(h for _s, h in cells if h.endswith("/double")), follow_redirects=False)
+    assert mapped.status_code == 303 and mapped.headers["location"].endswith("/tasks/double?map_index=0")
+    copy = app_env.get(mapped.headers["location"]).text
+    assert "Mapped instances" in copy and "?map_index=1" in copy and "<pre class=\"value\">2</pre>" in copy
+    assert 'hx-trigger="every 2s"' not in html  # nothing is active: no polling
+
+
+def test_graph_json_has_nodes_edges_groups_and_states(app_env: Any) -> None:
+    login(app_env, "viewer")
+    data = app_env.get("/dags/ui_demo/graph.json", params={"run_id": the_run_id(app_env)}).json()
+    assert {n["id"]: n["state"] for n in data["nodes"]} == {
+        "first": "success", "grp.b": "success", "grp.c": "success", "double": "success"}
+    assert sorted(map(tuple, data["edges"])) == [("first", "grp.b"), ("first", "grp.c")]
+    assert data["groups"] == [{"id": "grp", "parent": None, "tooltip": ""}]
+    assert data["live"] is False
+
+
+def test_task_page_shows_rendered_template_xcom_and_log(app_env: Any) -> None:
+    from urllib.parse import quote
+
+    login(app_env, "viewer")
+    run_id = quote(the_run_id(app_env), safe="")
+    html = app_env.get(f"/dags/ui_demo/runs/{run_id}/tasks/first").text
+    assert "echo hello from bob" in html  # rendered bash_command
+    assert "return_value" in html  # the Bash task's last line as XCom
+    assert re.search(r'<pre class="log" id="log"[^>]*>[^<]*hello from bob', html)
+    chunk = app_env.get(f"/dags/ui_demo/runs/{run_id}/tasks/first/log.json", params={"try": 1, "offset": 0}).json()
+    assert "hello from bob" in chunk["text"] and chunk["exists"]
+    rest = app_env.get(f"/dags/ui_demo/runs/{run_id}/tasks/first/log.json",
+                       params={"try": 1, "offset": chunk["offset"]}).json()
+    assert rest["text"] == "" and rest["done"] is True
+
+
+def test_code_page_shows_the_source(app_env: Any) -> None:
+    login(app_env, "viewer")
+    assert "TaskGroup(&#34;grp&#34;)" in app_env.get("/dags/ui_demo/code").text
+
+
+@pytest.mark.parametrize("url,data", [
+    ("/dags/ui_demo/trigger", {}),
+    ("/dags/ui_demo/paused", {"is_paused": "true"}),
+    ("/admin/variables", {"key": "k", "val": "v"}),
+    ("/admin/pools", {"name": "p", "slots": "3"}),
+])
+def test_forged_post_without_csrf_is_refused(app_env: Any, url: str, data: dict[str, str]) -> None:
+    login(app_env, "admin")
+    assert app_env.post(url, data=data, headers=HTML, follow_redirects=False).status_code == 403
+    assert app_env.post(url, data={**data, "csrf_token": "stolen-less guess"}, headers=HTML,
+                        follow_redirects=False).status_code == 403
+
+
+def test_viewer_cannot_trigger_even_with_a_valid_token(app_env: Any) -> None:
+    from tradewind.store import runs
+
+    token = login(app_env, "viewer")
+    before = len(runs.list_dag_runs("ui_demo"))
+    resp = app_env.post("/dags/ui_demo/trigger", data={"csrf_token": token}, headers=HTML, follow_redirects=False)
+    assert resp.status_code == 403
+    assert app_env.post("/dags/ui_demo/paused", data={"csrf_token": token, "is_paused": "true"},
+                        headers=HTML).status_code == 403
+    assert len(runs.list_dag_runs("ui_demo")) == before
+
+
+def test_user_triggers_with_params_and_sees_validation_errors(app_env: Any) -> None:
+    from tradewind.store import runs
+
+    token = login(app_env, "user")
+    form = app_env.get("/dags/ui_demo/trigger").text
+    assert 'name="param__n"' in form and 'value="3"' in form
+    bad = app_env.post("/dags/ui_demo/trigger", data={"csrf_token": token, "param__n": "0", "param__who": "x"})
+    assert bad.status_code == 400 and "flash-error" in bad.text and 'value="0"' in bad.text
+    bad_json = app_env.post("/dags/ui_demo/trigger", data={"csrf_token": token, "conf": "{nope"})
+    assert bad_json.status_code == 400 and "not valid JSON" in bad_json.text
+    ok = app_env.post("/dags/ui_demo/trigger", data={"csrf_token": token, "param__n": "7", "param__who": "ann",
+                                                     "run_id": "from_the_form"}, follow_redirects=False)
+    assert ok.status_code == 303 and ok.headers["location"].startswith("/dags/ui_demo/grid")
+    run = runs.get_dag_run("ui_demo", "from_the_form")
+    assert run is not None and run.conf == {"n": 7, "who": "ann"} and run.state == "queued"
+    grid = app_env.get("/dags/ui_demo/grid").text
+    assert 'hx-trigger="every 2s"' in grid  # an active run: the grid polls its fragment
+    waiting = app_env.get("/dags/ui_demo/runs/from_the_form/tasks/first").text
+    assert 'id="explain"' in waiting and 'hx-select="#ti-page"' in waiting  # why it waits; refreshed until it runs
+    assert "No log yet" in waiting
+    assert 'data-code="dag_paused"' in waiting and "is paused" in waiting
+
+
+def test_user_pauses_clears_marks_and_deletes(app_env: Any) -> None:
+    from urllib.parse import quote
+
+    from tradewind.store import dags, runs, task_instances
+
+    token = login(app_env, "user")
+    run_id = the_run_id(app_env)
+    base = f"/dags/ui_demo/runs/{quote(run_id, safe='')}"
+    assert app_env.post("/dags/ui_demo/paused", data={"csrf_token": token, "is_paused": "true"}).status_code == 200
+    assert dags.get_dag("ui_demo").is_paused
+    assert app_env.post(base + "/tasks/grp.b/clear", data={"csrf_token": token}).status_code == 200
+    assert task_instances.get_task_instance("ui_demo", run_id, "grp.b").state in ("none", None)
+    assert runs.get_dag_run("ui_demo", run_id).state == "queued"
+    assert app_env.post(base + "/mark", data={"csrf_token": token, "state": "failed"}).status_code == 200
+    assert runs.get_dag_run("ui_demo", run_id).state == "failed"
+    assert app_env.post(base + "/delete", data={"csrf_token": token}).status_code == 200
+    assert runs.get_dag_run("ui_demo", run_id) is None
+
+
+def test_connection_password_is_never_shown_back(app_env: Any) -> None:
+    from tradewind.store.connections import get_connection
+
+    token = login(app_env, "op")
+    resp = app_env.post("/admin/connections", data={"csrf_token": token, "conn_id": "ftp_src", "conn_type": "ftp",
+                                                    "host": "127.0.0.1", "login": "me", "password": "s3cr3t-pw"})
+    assert resp.status_code == 200 and "s3cr3t-pw" not in resp.text and "set (hidden)" in resp.text
+    app_env.post("/admin/connections", data={"csrf_token": token, "conn_id": "ftp_src", "conn_type": "ftp",
+                                             "host": "10.0.0.1", "login": "me", "password": ""})
+    stored = get_connection("ftp_src")
+    assert stored.host == "10.0.0.1" and stored.password == "s3cr3t-pw"  # empty field keeps the password
+
+
+def test_variables_named_like_secrets_are_masked(app_env: Any) -> None:
+    token = login(app_env, "op")
+    app_env.post("/admin/variables", data={"csrf_token": token, "key": "threshold", "val": "42"})
+    html = app_env.post("/admin/variables", data={"csrf_token": token, "key": "api_token", "val": "tok-123456"}).text
+    assert "Variable api_token saved" in html and "42" in html and "tok-123456" not in html and "***" in html
+
+
+def test_admin_manages_users_and_op_may_not(app_env: Any) -> None:
+    from tradewind.store.users import get_user
+
+    op_token = login(app_env, "op")
+    assert app_env.post("/admin/users", data={"csrf_token": op_token, "username": "eve", "first_name": "E",
+                                              "last_name": "V", "email": "e@x.org", "role": "Admin",
+                                              "password": "pw"}, headers=HTML).status_code == 403
+    assert get_user("eve") is None
+    app_env.cookies.clear()
+    token = login(app_env, "admin")
+    resp = app_env.post("/admin/users", data={"csrf_token": token, "username": "eve", "first_name": "E",
+                                              "last_name": "V", "email": "e@x.org", "role": "Viewer",
+                                              "password": "a-long-password"})
+    assert resp.status_code == 200 and get_user("eve").roles == ["Viewer"]
+    app_env.post("/admin/users/roles", data={"csrf_token": token, "username": "eve", "roles": ["User", "Op"]})
+    assert set(get_user("eve").roles) == {"User", "Op"}
+
+
+def test_pages_are_served_with_a_strict_csp_and_vendored_assets(app_env: Any) -> None:
+    login(app_env, "viewer")
+    resp = app_env.get("/dags/ui_demo/graph")
+    assert "default-src 'self'" in resp.headers["content-security-policy"]
+    for src in re.findall(r'(?:src|href)="(/static/[^"]+)"', resp.text):
+        assert app_env.get(src).status_code == 200, src
+    assert "http://" not in resp.text.split("<body")[0] and "https://" not in resp.text.split("<body")[0]
+
+
+def test_unknown_things_get_a_404_page_and_logout_ends_the_session(app_env: Any) -> None:
+    token = login(app_env, "viewer")
+    for url in ("/dags/nope/grid", "/dags/ui_demo/runs/nope", "/dags/ui_demo/runs/nope/tasks/first"):
+        resp = app_env.get(url, headers=HTML)
+        assert resp.status_code == 404 and "<html" in resp.text and "not found" in resp.text, url
+    assert app_env.post("/logout", data={"csrf_token": token}, follow_redirects=False).status_code == 303
+    assert app_env.get("/home", headers=HTML, follow_redirects=False).status_code == 303

@@ -1,0 +1,180 @@
+"""What the REST API and the web UI do to DAGs, runs and task instances: one implementation for both.
+
+Each function validates (raising NotFound / UsageError), then calls the store.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tradewind.exceptions import DagNotFound, DagRunNotFound, NotFound, TaskNotFound, UsageError
+from tradewind.states import FINISHED, DagRunState, TaskState
+from tradewind.store.records import DagRecord, DagRunRecord, TaskInstanceRecord
+
+MARKABLE_TI_STATES = frozenset({"success", "failed", "skipped"})
+LOG_CHUNK = 256 * 1024
+
+
+def require_dag(dag_id: str) -> DagRecord:
+    from tradewind.store import dags
+
+    record = dags.get_dag(dag_id)
+    if record is None:
+        raise DagNotFound(f"DAG '{dag_id}' not found")
+    return record
+
+
+def require_run(dag_id: str, run_id: str) -> DagRunRecord:
+    from tradewind.store import runs
+
+    record = runs.get_dag_run(dag_id, run_id)
+    if record is None:
+        raise DagRunNotFound(f"DAG run '{run_id}' of DAG '{dag_id}' not found")
+    return record
+
+
+def require_ti(dag_id: str, run_id: str, task_id: str, map_index: int = -1) -> TaskInstanceRecord:
+    from tradewind.store import task_instances
+
+    require_run(dag_id, run_id)
+    record = task_instances.get_task_instance(dag_id, run_id, task_id, map_index)
+    if record is None:
+        raise TaskNotFound(f"task instance '{task_id}' (map index {map_index}) of run '{run_id}' not found")
+    return record
+
+
+def set_paused(dag_id: str, paused: bool) -> DagRecord:
+    from tradewind.store import dags
+
+    require_dag(dag_id)
+    record = dags.set_paused(dag_id, paused)
+    if not paused:
+        _wake()
+    return record
+
+
+def trigger(dag_id: str, conf: dict[str, Any] | None = None, run_id: str | None = None,
+            logical_date: datetime | None = None) -> DagRunRecord:
+    from tradewind.scheduler.trigger import trigger_dag
+
+    require_dag(dag_id)
+    if run_id is not None and (not run_id.strip() or len(run_id) > 250):
+        raise UsageError("dag_run_id must be 1 to 250 characters")
+    return trigger_dag(dag_id, conf=conf, run_id=run_id, logical_date=logical_date)
+
+
+def _retries(dag_id: str) -> dict[str, int]:
+    from tradewind.store import dags
+
+    data = dags.get_serialized(dag_id) or {}
+    return {t["task_id"]: int(t.get("retries") or 0) for t in data.get("tasks", [])}
+
+
+def clear(dag_id: str, run_id: str, task_ids: list[str] | None = None, *, only_failed: bool = False,
+          dry_run: bool = False) -> list[TaskInstanceRecord]:
+    """Send instances back to `none` (retries restored) and the run back to queued, as Airflow does."""
+    from tradewind.store import runs, task_instances
+
+    require_run(dag_id, run_id)
+    tis = task_instances.list_task_instances(dag_id, run_id)
+    if task_ids is not None:
+        unknown = set(task_ids) - {t.task_id for t in tis}
+        if unknown:
+            raise TaskNotFound(f"no task {', '.join(sorted(unknown))} in run '{run_id}'")
+        tis = [t for t in tis if t.task_id in set(task_ids)]
+    if only_failed:
+        tis = [t for t in tis if t.state in (TaskState.FAILED, TaskState.UPSTREAM_FAILED)]
+    if dry_run or not tis:
+        return tis
+    ids = sorted({t.task_id for t in tis})
+    task_instances.clear_task_instances(dag_id, run_id, ids, retries=_retries(dag_id))
+    runs.set_dag_run_state(dag_id, run_id, DagRunState.QUEUED)
+    _wake()
+    return tis
+
+
+def mark_run(dag_id: str, run_id: str, state: str) -> DagRunRecord:
+    """Mark a run success (unfinished tasks → success) or failed (running → failed, waiting → skipped)."""
+    from tradewind.store import runs, task_instances
+    from tradewind.store.sql import utcnow
+    from tradewind.store.task_instances import StateChange
+
+    if state not in (DagRunState.SUCCESS, DagRunState.FAILED):
+        raise UsageError(f"a DAG run can be marked success or failed, not {state!r}")
+    require_run(dag_id, run_id)
+    now = utcnow()
+    changes = []
+    for t in task_instances.list_task_instances(dag_id, run_id):
+        if t.state in FINISHED:
+            continue
+        if state == DagRunState.SUCCESS:
+            new = TaskState.SUCCESS
+        else:
+            new = TaskState.FAILED if t.state in (TaskState.RUNNING, TaskState.QUEUED) else TaskState.SKIPPED
+        changes.append(StateChange(dag_id, run_id, t.task_id, t.map_index, frozenset({t.state}), new,
+                                   {"end_date": now}))
+    if changes:
+        task_instances.set_states(changes)
+    runs.set_dag_run_state(dag_id, run_id, state, end_date=now)
+    return require_run(dag_id, run_id)
+
+
+def set_ti_state(dag_id: str, run_id: str, task_id: str, map_index: int, state: str) -> TaskInstanceRecord:
+    from tradewind.store import task_instances
+    from tradewind.store.sql import utcnow
+    from tradewind.store.task_instances import StateChange
+
+    if state not in MARKABLE_TI_STATES:
+        raise UsageError(f"a task instance can be set to {', '.join(sorted(MARKABLE_TI_STATES))}, not {state!r}")
+    ti = require_ti(dag_id, run_id, task_id, map_index)
+    if ti.state != state:
+        task_instances.set_states([StateChange(dag_id, run_id, task_id, map_index, frozenset({ti.state}), state,
+                                               {"end_date": ti.end_date or utcnow()})])
+        _wake()
+    return require_ti(dag_id, run_id, task_id, map_index)
+
+
+def delete_run(dag_id: str, run_id: str) -> None:
+    from tradewind.store import runs
+
+    if not runs.delete_dag_run(dag_id, run_id):
+        raise DagRunNotFound(f"DAG run '{run_id}' of DAG '{dag_id}' not found")
+
+
+def read_log(ti: TaskInstanceRecord, try_number: int, offset: int = 0) -> tuple[str, int, bool]:
+    """(text from byte `offset`, the next offset, whether the file exists) of one try's log."""
+    from tradewind.runtime.task_log import log_path
+
+    if try_number < 1 or try_number > max(ti.try_number, 1):
+        raise NotFound(f"task instance '{ti.task_id}' has no try {try_number}")
+    path = log_path(ti.dag_id, ti.run_id, ti.task_id, ti.map_index, try_number)
+    try:
+        with path.open("rb") as fh:
+            fh.seek(max(offset, 0))
+            data = fh.read(LOG_CHUNK)
+    except FileNotFoundError:
+        return "", offset, False
+    return data.decode("utf-8", errors="replace"), offset + len(data), True
+
+
+def dag_source(record: DagRecord) -> str:
+    """The code of the DAG's file: as the DAG processor stored it, else read from disk."""
+    from tradewind.store.ui_queries import stored_source
+
+    if not record.fileloc:
+        return "# the file of this DAG is not known"
+    stored = stored_source(record.fileloc)
+    if stored:
+        return stored
+    try:
+        return Path(record.fileloc).read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        return f"# cannot read {record.fileloc}: {exc.strerror}"
+
+
+def _wake() -> None:
+    from tradewind.scheduler.wakeup import notify
+
+    notify()

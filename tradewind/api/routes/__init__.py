@@ -1,0 +1,1 @@
+"""One module per REST resource, after Airflow's stable REST API."""

@@ -1,0 +1,208 @@
+"""/variables, /pools and /connections: Op and Admin edit them; connection passwords are write-only."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from tradewind.api import serialize
+from tradewind.api.security import Caller, api_user
+from tradewind.exceptions import ConnectionNotFound, NotFound, UsageError
+from tradewind.permissions import (
+    EDIT_CONNECTIONS, EDIT_POOLS, EDIT_VARIABLES, READ_CONNECTIONS, READ_POOLS, READ_VARIABLES,
+)
+
+router = APIRouter()
+Limit = Annotated[int, Query(ge=1, le=10000)]
+Offset = Annotated[int, Query(ge=0)]
+Key = Field(min_length=1, max_length=250)
+
+
+def page(name: str, items: list[Any], limit: int, offset: int) -> dict[str, Any]:
+    return {name: items[offset:offset + limit], "total_entries": len(items)}
+
+
+# --- variables ----------------------------------------------------------------------------------
+class VariableBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    key: str = Key
+    value: str
+    description: str | None = None
+
+
+@router.get("/variables", tags=["Variable"])
+def list_variables(_: Annotated[Caller, Depends(api_user(READ_VARIABLES))], limit: Limit = 100,
+                   offset: Offset = 0) -> dict[str, Any]:
+    from tradewind.store.variables import list_variables as all_variables
+
+    return page("variables", [serialize.variable(v, with_value=False) for v in all_variables()], limit, offset)
+
+
+@router.get("/variables/{key}", tags=["Variable"])
+def get_variable(key: str, _: Annotated[Caller, Depends(api_user(READ_VARIABLES))]) -> dict[str, Any]:
+    from tradewind.store.variables import get_variable_record
+
+    record = get_variable_record(key)
+    if record is None:
+        raise NotFound(f"variable '{key}' not found")
+    return serialize.variable(record)
+
+
+@router.post("/variables", tags=["Variable"])
+def post_variable(body: VariableBody, _: Annotated[Caller, Depends(api_user(EDIT_VARIABLES))]) -> dict[str, Any]:
+    from tradewind.store.variables import set_variable
+
+    return serialize.variable(set_variable(body.key, body.value, body.description))
+
+
+@router.patch("/variables/{key}", tags=["Variable"])
+def patch_variable(key: str, body: VariableBody,
+                   _: Annotated[Caller, Depends(api_user(EDIT_VARIABLES))]) -> dict[str, Any]:
+    from tradewind.store.variables import get_variable_record, set_variable
+
+    if body.key != key:
+        raise UsageError("the key in the body does not match the URL")
+    if get_variable_record(key) is None:
+        raise NotFound(f"variable '{key}' not found")
+    return serialize.variable(set_variable(key, body.value, body.description))
+
+
+@router.delete("/variables/{key}", status_code=204, tags=["Variable"])
+def delete_variable(key: str, _: Annotated[Caller, Depends(api_user(EDIT_VARIABLES))]) -> Response:
+    from tradewind.store.variables import delete_variable as delete
+
+    if not delete(key):
+        raise NotFound(f"variable '{key}' not found")
+    return Response(status_code=204)
+
+
+# --- pools --------------------------------------------------------------------------------------
+class PoolBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    name: str = Key
+    slots: int = Field(ge=-1)
+    description: str | None = None
+    include_deferred: bool = False
+
+
+@router.get("/pools", tags=["Pool"])
+def list_pools(_: Annotated[Caller, Depends(api_user(READ_POOLS))], limit: Limit = 100,
+               offset: Offset = 0) -> dict[str, Any]:
+    from tradewind.store.pools import list_pools as all_pools
+    from tradewind.store.ui_queries import pool_occupancy
+
+    used = pool_occupancy()
+    return page("pools", [serialize.pool(p, used.get(p.pool)) for p in all_pools()], limit, offset)
+
+
+@router.get("/pools/{name}", tags=["Pool"])
+def get_pool(name: str, _: Annotated[Caller, Depends(api_user(READ_POOLS))]) -> dict[str, Any]:
+    from tradewind.store.pools import get_pool as get
+
+    record = get(name)
+    if record is None:
+        raise NotFound(f"pool '{name}' not found")
+    return serialize.pool(record)
+
+
+@router.post("/pools", tags=["Pool"])
+def post_pool(body: PoolBody, _: Annotated[Caller, Depends(api_user(EDIT_POOLS))]) -> dict[str, Any]:
+    from tradewind.store.pools import set_pool
+
+    return serialize.pool(set_pool(body.name, body.slots, body.description, include_deferred=body.include_deferred))
+
+
+@router.patch("/pools/{name}", tags=["Pool"])
+def patch_pool(name: str, body: PoolBody, _: Annotated[Caller, Depends(api_user(EDIT_POOLS))]) -> dict[str, Any]:
+    from tradewind.store.pools import get_pool as get, set_pool
+
+    if body.name != name:
+        raise UsageError("the name in the body does not match the URL")
+    if get(name) is None:
+        raise NotFound(f"pool '{name}' not found")
+    return serialize.pool(set_pool(name, body.slots, body.description, include_deferred=body.include_deferred))
+
+
+@router.delete("/pools/{name}", status_code=204, tags=["Pool"])
+def delete_pool(name: str, _: Annotated[Caller, Depends(api_user(EDIT_POOLS))]) -> Response:
+    from tradewind.store.pools import delete_pool as delete
+
+    delete(name)
+    return Response(status_code=204)
+
+
+# --- connections --------------------------------------------------------------------------------
+class ConnectionBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    connection_id: str = Key
+    conn_type: str = Field(min_length=1, max_length=500)
+    description: str | None = None
+    host: str | None = None
+    login: str | None = None
+    schema_: str | None = Field(default=None, alias="schema")
+    port: int | None = Field(default=None, ge=0, le=65535)
+    password: str | None = None
+    extra: str | None = None
+
+
+def connection_values(body: ConnectionBody, keep_password: str | None = None) -> dict[str, Any]:
+    """The store's fields from a body; a PATCH without a password keeps the stored one."""
+    if body.extra:
+        try:
+            if not isinstance(json.loads(body.extra), dict):
+                raise ValueError
+        except ValueError:
+            raise UsageError("extra must be a JSON object in a string") from None
+    return {"conn_type": body.conn_type, "description": body.description, "host": body.host, "login": body.login,
+            "schema": body.schema_, "port": body.port, "extra": body.extra,
+            "password": body.password if body.password is not None else keep_password}
+
+
+def _store() -> Any:
+    from tradewind.store import connections
+
+    return connections
+
+
+@router.get("/connections", tags=["Connection"])
+def list_connections(_: Annotated[Caller, Depends(api_user(READ_CONNECTIONS))], limit: Limit = 100,
+                     offset: Offset = 0) -> dict[str, Any]:
+    return page("connections", [serialize.connection(c) for c in _store().list_connections()], limit, offset)
+
+
+@router.get("/connections/{connection_id}", tags=["Connection"])
+def get_connection(connection_id: str, _: Annotated[Caller, Depends(api_user(READ_CONNECTIONS))]) -> dict[str, Any]:
+    record = _store().get_connection(connection_id)
+    if record is None:
+        raise ConnectionNotFound(f"connection '{connection_id}' not found")
+    return serialize.connection(record)
+
+
+@router.post("/connections", tags=["Connection"])
+def post_connection(body: ConnectionBody,
+                    _: Annotated[Caller, Depends(api_user(EDIT_CONNECTIONS))]) -> dict[str, Any]:
+    record = _store().set_connection(body.connection_id, replace_existing=False, **connection_values(body))
+    if record is None:
+        raise HTTPException(409, f"connection '{body.connection_id}' already exists")
+    return serialize.connection(record)
+
+
+@router.patch("/connections/{connection_id}", tags=["Connection"])
+def patch_connection(connection_id: str, body: ConnectionBody,
+                     _: Annotated[Caller, Depends(api_user(EDIT_CONNECTIONS))]) -> dict[str, Any]:
+    if body.connection_id != connection_id:
+        raise UsageError("the connection_id in the body does not match the URL")
+    old = _store().get_connection(connection_id)
+    if old is None:
+        raise ConnectionNotFound(f"connection '{connection_id}' not found")
+    return serialize.connection(_store().set_connection(connection_id, **connection_values(body, old.password)))
+
+
+@router.delete("/connections/{connection_id}", status_code=204, tags=["Connection"])
+def delete_connection(connection_id: str, _: Annotated[Caller, Depends(api_user(EDIT_CONNECTIONS))]) -> Response:
+    if not _store().delete_connection(connection_id):
+        raise ConnectionNotFound(f"connection '{connection_id}' not found")
+    return Response(status_code=204)

@@ -1,0 +1,92 @@
+"""/dags/{dag_id}/dagRuns: list, trigger, get, mark, delete, clear."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from tradewind.api import actions, serialize
+from tradewind.api.security import Caller, api_user
+from tradewind.permissions import EDIT_DAGS, READ_DAGS
+
+router = APIRouter(tags=["DAGRun"])
+Reader = Annotated[Caller, Depends(api_user(READ_DAGS))]
+Editor = Annotated[Caller, Depends(api_user(EDIT_DAGS))]
+
+
+class TriggerBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    conf: dict[str, Any] | None = None
+    dag_run_id: str | None = Field(default=None, min_length=1, max_length=250)
+    logical_date: datetime | None = None
+    execution_date: datetime | None = None
+    note: str | None = None
+
+
+class RunStateBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    state: Literal["success", "failed", "queued"]
+
+
+class ClearRunBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    dry_run: bool = True
+    only_failed: bool = False
+
+
+@router.get("/dags/{dag_id}/dagRuns")
+def list_runs(dag_id: str, _: Reader, limit: Annotated[int, Query(ge=1, le=10000)] = 100,
+              offset: Annotated[int, Query(ge=0)] = 0,
+              state: Annotated[list[str] | None, Query()] = None,
+              execution_date_gte: datetime | None = None, execution_date_lte: datetime | None = None) -> dict[str, Any]:
+    """Runs of one DAG (or of all with `~`), newest first; dates filter on the logical date."""
+    from tradewind.store import runs
+
+    if dag_id != "~":
+        actions.require_dag(dag_id)
+    records = runs.list_dag_runs(None if dag_id == "~" else dag_id, state=state)
+    if execution_date_gte is not None:
+        records = [r for r in records if r.logical_date >= _utc(execution_date_gte)]
+    if execution_date_lte is not None:
+        records = [r for r in records if r.logical_date <= _utc(execution_date_lte)]
+    return {"dag_runs": [serialize.dag_run(r) for r in records[offset:offset + limit]], "total_entries": len(records)}
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+
+
+@router.post("/dags/{dag_id}/dagRuns")
+def trigger_run(dag_id: str, body: TriggerBody, _: Editor) -> dict[str, Any]:
+    run = actions.trigger(dag_id, body.conf, body.dag_run_id, body.logical_date or body.execution_date)
+    return serialize.dag_run(run)
+
+
+@router.get("/dags/{dag_id}/dagRuns/{dag_run_id}")
+def get_run(dag_id: str, dag_run_id: str, _: Reader) -> dict[str, Any]:
+    return serialize.dag_run(actions.require_run(dag_id, dag_run_id))
+
+
+@router.patch("/dags/{dag_id}/dagRuns/{dag_run_id}")
+def set_run_state(dag_id: str, dag_run_id: str, body: RunStateBody, _: Editor) -> dict[str, Any]:
+    if body.state == "queued":
+        actions.clear(dag_id, dag_run_id)
+        return serialize.dag_run(actions.require_run(dag_id, dag_run_id))
+    return serialize.dag_run(actions.mark_run(dag_id, dag_run_id, body.state))
+
+
+@router.delete("/dags/{dag_id}/dagRuns/{dag_run_id}", status_code=204)
+def delete_run(dag_id: str, dag_run_id: str, _: Editor) -> Response:
+    actions.delete_run(dag_id, dag_run_id)
+    return Response(status_code=204)
+
+
+@router.post("/dags/{dag_id}/dagRuns/{dag_run_id}/clear")
+def clear_run(dag_id: str, dag_run_id: str, body: ClearRunBody, _: Editor) -> dict[str, Any]:
+    tis = actions.clear(dag_id, dag_run_id, only_failed=body.only_failed, dry_run=body.dry_run)
+    if body.dry_run:
+        return {"task_instances": [serialize.task_instance(t) for t in tis], "total_entries": len(tis)}
+    return serialize.dag_run(actions.require_run(dag_id, dag_run_id))

@@ -1,0 +1,74 @@
+"""/health, /version (no login needed, as in Airflow) and /importErrors."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+
+from tradewind.api import serialize
+from tradewind.api.security import Caller, api_user
+from tradewind.exceptions import NotFound, TradewindException
+from tradewind.permissions import READ_DAGS
+
+router = APIRouter(tags=["Monitoring"])
+
+
+def heartbeat_threshold() -> timedelta:
+    """[scheduler] scheduler_health_check_threshold: how old a heartbeat may be for "healthy"."""
+    from tradewind.config import conf
+
+    return timedelta(seconds=conf.getfloat("scheduler", "scheduler_health_check_threshold", fallback=30.0))
+
+
+def health_status() -> dict[str, Any]:
+    """Database reachable? Scheduler heartbeat within the threshold? (Shared by the API and the UI footer.)"""
+    from tradewind.store import jobs
+    from tradewind.store.ui_queries import ping
+
+    try:
+        ping()
+        job = jobs.latest_job(jobs.SCHEDULER)
+    except TradewindException:
+        return {"metadatabase": {"status": "unhealthy"},
+                "scheduler": {"status": "unhealthy", "latest_scheduler_heartbeat": None}}
+    beat = job.latest_heartbeat if job is not None else None
+    alive = (job is not None and job.state == jobs.RUNNING and beat is not None
+             and datetime.now(timezone.utc) - beat <= heartbeat_threshold())
+    return {"metadatabase": {"status": "healthy"},
+            "scheduler": {"status": "healthy" if alive else "unhealthy",
+                          "latest_scheduler_heartbeat": serialize.iso(beat)}}
+
+
+@router.get("/health")
+def health() -> dict[str, Any]:
+    return health_status()
+
+
+@router.get("/version")
+def version() -> dict[str, Any]:
+    from tradewind import __version__
+
+    return {"version": __version__, "git_version": None}
+
+
+@router.get("/importErrors", tags=["ImportError"])
+def list_import_errors(_: Annotated[Caller, Depends(api_user(READ_DAGS))],
+                       limit: Annotated[int, Query(ge=1, le=10000)] = 100,
+                       offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+    from tradewind.store.import_errors import list_import_errors as all_errors
+
+    errors = all_errors()
+    return {"import_errors": [serialize.import_error(e) for e in errors[offset:offset + limit]],
+            "total_entries": len(errors)}
+
+
+@router.get("/importErrors/{import_error_id}", tags=["ImportError"])
+def get_import_error(import_error_id: int, _: Annotated[Caller, Depends(api_user(READ_DAGS))]) -> dict[str, Any]:
+    from tradewind.store.import_errors import list_import_errors as all_errors
+
+    for e in all_errors():
+        if e.id == import_error_id:
+            return serialize.import_error(e)
+    raise NotFound(f"import error {import_error_id} not found")

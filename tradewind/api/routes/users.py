@@ -1,0 +1,87 @@
+"""/users: Admin only. Passwords are write-only."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from tradewind.api import serialize
+from tradewind.api.security import Caller, api_user
+from tradewind.exceptions import NotFound, UsageError
+from tradewind.permissions import MANAGE_USERS
+
+router = APIRouter(tags=["User"])
+Admin = Annotated[Caller, Depends(api_user(MANAGE_USERS))]
+Name = Field(min_length=1, max_length=256)
+
+
+class Role(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    name: str
+
+
+class UserBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    username: str = Name
+    first_name: str = Name
+    last_name: str = Name
+    email: str = Field(min_length=1, max_length=512)
+    roles: list[Role] = Field(default_factory=list, max_length=10)
+    password: str | None = Field(default=None, min_length=1, max_length=1024)
+    active: bool | None = None
+
+
+@router.get("/users")
+def list_users(_: Admin, limit: Annotated[int, Query(ge=1, le=10000)] = 100,
+               offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+    from tradewind.store.users import list_users as all_users
+
+    users = all_users()
+    return {"users": [serialize.user(u) for u in users[offset:offset + limit]], "total_entries": len(users)}
+
+
+@router.get("/users/{username}")
+def get_user(username: str, _: Admin) -> dict[str, Any]:
+    from tradewind.store.users import get_user as get
+
+    user = get(username)
+    if user is None:
+        raise NotFound(f"user '{username}' not found")
+    return serialize.user(user)
+
+
+@router.post("/users")
+def post_user(body: UserBody, _: Admin) -> dict[str, Any]:
+    from tradewind.store.users import create_user
+
+    if not body.password:
+        raise UsageError("password is required")
+    return serialize.user(create_user(body.username, body.first_name, body.last_name, body.email,
+                                      [r.name for r in body.roles], body.password))
+
+
+@router.patch("/users/{username}")
+def patch_user(username: str, body: UserBody, _: Admin) -> dict[str, Any]:
+    from tradewind.store import users
+
+    if body.username != username:
+        raise UsageError("the username in the body does not match the URL")
+    users.update_user(username, first_name=body.first_name, last_name=body.last_name, email=body.email,
+                      active=body.active)
+    if body.roles:
+        users.set_roles(username, [r.name for r in body.roles])
+    if body.password:
+        users.set_password(username, body.password)
+    return get_user(username, _)
+
+
+@router.delete("/users/{username}", status_code=204)
+def delete_user(username: str, caller: Admin) -> Response:
+    from tradewind.store.users import delete_user as delete
+
+    if username == caller.user.username:
+        raise UsageError("you cannot delete yourself")
+    delete(username)
+    return Response(status_code=204)

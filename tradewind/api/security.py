@@ -1,0 +1,263 @@
+"""Who is asking, and may they: HTTP basic or the UI's signed session cookie, CSRF, login throttling.
+
+Every route depends on `api_user(PERMISSION)` or `ui_user(PERMISSION)`; both resolve the user the
+same way and ask `tradewind.permissions.allowed`, so the API and the UI enforce one rule set.
+A state-changing request authenticated by the cookie must carry the session's CSRF token (form
+field `csrf_token` or header `X-CSRF-Token`); HTTP basic needs none (a browser never sends it
+on its own to a site the user did not log in to with it).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import secrets
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import HTTPException, Request
+
+from tradewind.api.session_key import ensure_secret_key
+from tradewind.permissions import allowed, permissions_of
+from tradewind.store.users import UserRecord
+
+COOKIE = "tradewind_session"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+GENERIC_LOGIN_ERROR = "Invalid username or password."
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The authenticated user of one request, and how they proved it."""
+
+    user: UserRecord
+    via: str  # "basic" or "session"
+    csrf: str | None = None
+
+    @property
+    def permissions(self) -> frozenset[str]:
+        return permissions_of(self.user.roles)
+
+    def can(self, permission: str) -> bool:
+        return allowed(self.user.roles, permission)
+
+
+# --- secret key and session cookie ------------------------------------------------------------
+def secret_key() -> str:
+    """The key sessions are signed with: [webserver] secret_key (created and saved on first use)."""
+    return ensure_secret_key()
+
+
+def _serializer() -> Any:
+    from itsdangerous import URLSafeTimedSerializer
+
+    return URLSafeTimedSerializer(secret_key(), salt="tradewind-session")
+
+
+def session_max_age() -> int:
+    from tradewind.config import conf
+
+    return int(conf.getint("webserver", "session_lifetime_minutes", fallback=720)) * 60
+
+
+def make_session(username: str) -> tuple[str, str]:
+    """A new signed cookie value and its CSRF token."""
+    csrf = secrets.token_urlsafe(24)
+    return str(_serializer().dumps({"u": username, "c": csrf})), csrf
+
+
+def read_session(value: str | None) -> dict[str, str] | None:
+    from itsdangerous import BadSignature
+
+    if not value:
+        return None
+    try:
+        data = _serializer().loads(value, max_age=session_max_age())
+    except BadSignature:
+        return None
+    return data if isinstance(data, dict) and isinstance(data.get("u"), str) else None
+
+
+def set_session_cookie(response: Any, request: Request, value: str) -> None:
+    response.set_cookie(COOKIE, value, max_age=session_max_age(), httponly=True, samesite="lax",
+                        secure=request.url.scheme == "https", path="/")
+
+
+# --- throttling -------------------------------------------------------------------------------
+class LoginThrottle:
+    """At most `limit` failed logins per (username, client address) within `window` seconds."""
+
+    def __init__(self, limit: int = 5, window: float = 60.0) -> None:
+        self.limit, self.window = limit, window
+        self._failures: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str, now: float) -> deque[float]:
+        q = self._failures.setdefault(key, deque())
+        while q and q[0] <= now - self.window:
+            q.popleft()
+        return q
+
+    def blocked(self, *keys: str) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            return any(len(self._recent(k, now)) >= self.limit for k in keys)
+
+    def fail(self, *keys: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            for k in keys:
+                self._recent(k, now).append(now)
+
+    def succeed(self, *keys: str) -> None:
+        with self._lock:
+            for k in keys:
+                self._failures.pop(k, None)
+
+
+@lru_cache(maxsize=1)
+def throttle() -> LoginThrottle:
+    from tradewind.config import conf
+
+    return LoginThrottle(conf.getint("webserver", "login_max_attempts", fallback=5),
+                         conf.getfloat("webserver", "login_window_seconds", fallback=60.0))
+
+
+class TooManyAttempts(HTTPException):
+    def __init__(self) -> None:
+        super().__init__(429, "Too many failed login attempts; try again in a minute.", {"Retry-After": "60"})
+
+
+def login(request: Request, username: str, password: str) -> UserRecord | None:
+    """Check credentials with throttling; None for any wrong credential (one generic message)."""
+    from tradewind.store.users import authenticate
+
+    key = f"{username.strip().lower()}|{request.client.host if request.client else '?'}"
+    if throttle().blocked(key):
+        raise TooManyAttempts()
+    user = authenticate(username, password)
+    if user is None:
+        throttle().fail(key)
+        return None
+    throttle().succeed(key)
+    return user
+
+
+# --- resolving the caller ---------------------------------------------------------------------
+def _basic(request: Request) -> tuple[str, str] | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        username, sep, password = base64.b64decode(token, validate=True).decode("utf-8").partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        raise HTTPException(401, "malformed basic credentials", {"WWW-Authenticate": 'Basic realm="tradewind"'}) from None
+    if not sep:
+        raise HTTPException(401, "malformed basic credentials", {"WWW-Authenticate": 'Basic realm="tradewind"'})
+    return username, password
+
+
+_verified: dict[str, tuple[float, str]] = {}
+VERIFIED_SECONDS = 60.0
+
+
+def _basic_user(request: Request, username: str, password: str) -> UserRecord | None:
+    """`login()`, but credentials verified in the last minute skip argon2 (a script calling the API in a
+    loop would otherwise pay ~50 ms and a database write per request). A password change invalidates them."""
+    from tradewind.store.users import get_user
+
+    digest = hmac.new(secret_key().encode(), f"{username}\0{password}".encode(), hashlib.sha256).hexdigest()
+    hit = _verified.get(digest)
+    if hit is not None and hit[0] > time.monotonic():
+        user = get_user(username)
+        if user is not None and user.active and user.password_hash == hit[1]:
+            return user
+    user = login(request, username, password)
+    if user is not None:
+        if len(_verified) > 1000:
+            _verified.clear()
+        _verified[digest] = (time.monotonic() + VERIFIED_SECONDS, user.password_hash or "")
+    return user
+
+
+def resolve(request: Request) -> Caller | None:
+    """The caller, from basic credentials (checked) or the session cookie; None if anonymous."""
+    from tradewind.store.users import get_user
+
+    cached = getattr(request.state, "caller", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    creds = _basic(request)
+    caller: Caller | None = None
+    if creds is not None:
+        user = _basic_user(request, *creds)
+        if user is None:
+            raise HTTPException(401, GENERIC_LOGIN_ERROR, {"WWW-Authenticate": 'Basic realm="tradewind"'})
+        caller = Caller(user, "basic")
+    else:
+        data = read_session(request.cookies.get(COOKIE))
+        if data is not None:
+            user = get_user(data["u"])
+            if user is not None and user.active:
+                caller = Caller(user, "session", data.get("c"))
+    request.state.caller = caller
+    return caller
+
+
+async def check_csrf(request: Request, caller: Caller) -> None:
+    if request.method in SAFE_METHODS or caller.via != "session":
+        return
+    token = request.headers.get("x-csrf-token")
+    if token is None and request.headers.get("content-type", "").startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()
+        value = form.get("csrf_token")
+        token = value if isinstance(value, str) else None
+    if not token or not caller.csrf or not hmac.compare_digest(token, caller.csrf):
+        raise HTTPException(403, "missing or wrong CSRF token")
+
+
+class LoginRequired(Exception):
+    """A UI page was asked for without a session: the app answers with a redirect to /login."""
+
+    def __init__(self, next_url: str) -> None:
+        self.next_url = next_url
+
+
+def api_user(permission: str) -> Any:
+    """A FastAPI dependency: the caller, or 401 (anonymous) / 403 (not allowed) as JSON."""
+
+    async def dependency(request: Request) -> Caller:
+        caller = resolve(request)
+        if caller is None:
+            raise HTTPException(401, "not authenticated", {"WWW-Authenticate": 'Basic realm="tradewind"'})
+        if not caller.can(permission):
+            raise HTTPException(403, f"your role(s) {', '.join(caller.user.roles) or '(none)'} may not do this")
+        await check_csrf(request, caller)
+        return caller
+
+    return dependency
+
+
+def ui_user(permission: str) -> Any:
+    """A FastAPI dependency for pages: redirect to the login page when anonymous, 403 when not allowed."""
+
+    async def dependency(request: Request) -> Caller:
+        caller = resolve(request)
+        if caller is None:
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            raise LoginRequired(quote(target, safe=""))
+        if not caller.can(permission):
+            raise HTTPException(403, "You do not have permission to do this.")
+        await check_csrf(request, caller)
+        return caller
+
+    return dependency

@@ -1,0 +1,106 @@
+"""`tradewind pools set|get|list|delete|import|export` (Airflow's names, file format and output)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tradewind.cli.common import ready_db
+from tradewind.cli.output import print_records
+from tradewind.exceptions import NotFound, UsageError
+
+if TYPE_CHECKING:
+    from tradewind.store.records import PoolRecord
+
+COLUMNS = ("pool", "slots", "description", "include_deferred", "used_slots")
+
+
+def _records(pools: list[PoolRecord]) -> list[dict[str, Any]]:
+    from tradewind.store import task_instances
+
+    used = task_instances.count_active("pool", slots=True)
+    return [{"pool": p.pool, "slots": p.slots, "description": p.description, "include_deferred": p.include_deferred,
+             "used_slots": used.get(p.pool, 0)} for p in pools]
+
+
+def set_(args: argparse.Namespace) -> int:
+    from tradewind.store import pools
+
+    ready_db()
+    pool = pools.set_pool(args.name, args.slots, args.description, include_deferred=args.include_deferred)
+    print_records(_records([pool]), args.output, columns=COLUMNS)
+    return 0
+
+
+def get(args: argparse.Namespace) -> int:
+    from tradewind.store import pools
+
+    ready_db()
+    pool = pools.get_pool(args.name)
+    if pool is None:
+        raise NotFound(f"pool '{args.name}' does not exist")
+    print_records(_records([pool]), args.output, columns=COLUMNS)
+    return 0
+
+
+def list_(args: argparse.Namespace) -> int:
+    from tradewind.store import pools
+
+    ready_db()
+    print_records(_records(pools.list_pools()), args.output, columns=COLUMNS)
+    return 0
+
+
+def delete(args: argparse.Namespace) -> int:
+    from tradewind.store import pools
+
+    ready_db()
+    pools.delete_pool(args.name)
+    print(f"Pool {args.name} deleted")
+    return 0
+
+
+def import_(args: argparse.Namespace) -> int:
+    """Airflow's format: {"name": {"slots": N, "description": "...", "include_deferred": false}}."""
+    from tradewind.store import pools
+
+    path = Path(args.file)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"no such file: {path}") from None
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}") from None
+    if not isinstance(data, dict):
+        raise UsageError(f"{path} must hold a JSON object of pool name: {{\"slots\": N, \"description\": …}}")
+    bad = [name for name, spec in data.items() if not isinstance(spec, dict) or not _is_slots(spec.get("slots"))]
+    if bad:  # checked before writing anything, so a bad file imports nothing
+        raise UsageError(f"{path}: pool(s) {', '.join(bad)} need an object with \"slots\": an integer >= -1")
+    ready_db()
+    for name, spec in data.items():
+        pools.set_pool(name, spec["slots"], spec.get("description"),
+                       include_deferred=bool(spec.get("include_deferred", False)))
+    print(f"Uploaded {len(data)} pool(s)")
+    return 0
+
+
+def _is_slots(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= -1
+
+
+def export(args: argparse.Namespace) -> int:
+    from tradewind.store import pools
+
+    ready_db()
+    data = {p.pool: {"slots": p.slots, "description": p.description, "include_deferred": p.include_deferred}
+            for p in pools.list_pools()}
+    text = json.dumps(data, indent=4, sort_keys=True)
+    if args.file == "-":
+        sys.stdout.write(text + "\n")
+    else:
+        Path(args.file).write_text(text + "\n", encoding="utf-8")
+        print(f"Exported {len(data)} pool(s) to {args.file}")
+    return 0

@@ -1,0 +1,133 @@
+"""`tradewind tasks run` (what a worker executes for one task instance) and `tasks log` (its log, or a tail)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from typing import TYPE_CHECKING
+
+from tradewind.cli.commands.runs import resolve_run
+from tradewind.cli.common import ready_db
+from tradewind.exceptions import NotFound, UsageError
+
+if TYPE_CHECKING:
+    from tradewind.sdk.dag import DAG
+    from tradewind.store.records import TaskInstanceRecord
+
+#: How often `tasks log -f` looks for new lines and for the end of the task.
+FOLLOW_POLL = 0.3
+
+
+def run(args: argparse.Namespace) -> int:
+    from tradewind.api.actions import require_ti
+    from tradewind.runtime.runner import CLAIMABLE, run_task_instance
+    from tradewind.scheduler.wakeup import notify
+    from tradewind.states import TaskState
+
+    ready_db()
+    dag_run = resolve_run(args.dag_id, args.run_id)
+    ti = require_ti(dag_run.dag_id, dag_run.run_id, args.task_id, args.map_index)
+    if ti.state not in CLAIMABLE:
+        raise UsageError(f"task instance {_label(ti)} is {ti.state}: only a waiting or queued instance can run "
+                         f"(clear it first: tradewind tasks clear {ti.dag_id} -t '^{ti.task_id}$')")
+    if ti.state != TaskState.QUEUED and not args.ignore_dependencies:
+        _refuse_if_held_back(ti)
+    dag = _load_dag(args)
+    if args.task_id not in dag.task_dict:
+        raise NotFound(f"task '{args.task_id}' is no longer defined in DAG '{dag.dag_id}' ({dag.fileloc})")
+    outcome = run_task_instance(dag, dag_run, args.task_id, args.map_index)
+    if outcome is None:
+        raise UsageError(f"task instance {_label(ti)} was claimed by another process meanwhile")
+    notify()  # the scheduler plans the downstream now
+    line = f"{_label(ti)} try {outcome.try_number}: {outcome.state.value} in {outcome.duration:.2f}s"
+    print(line + (f" — {outcome.error}" if outcome.error else ""))
+    print(f"log: {outcome.log_path}")
+    return 0 if outcome.state in (TaskState.SUCCESS, TaskState.SKIPPED) else 1
+
+
+def _refuse_if_held_back(ti: TaskInstanceRecord) -> None:
+    """As Airflow's `tasks run`: upstreams, depends_on_past and retry timers must allow it (unless -i)."""
+    from tradewind.scheduler.explain import Code, explain_task_instance
+
+    task_deps = {Code.UPSTREAM_PENDING, Code.TRIGGER_RULE_UNMET, Code.DEPENDS_ON_PAST, Code.RETRY_WAIT,
+                 Code.RESCHEDULE_WAIT, Code.AWAITING_EXPANSION}
+    held = [r for r in explain_task_instance(*ti.key) if r.code in task_deps]
+    if held:
+        raise UsageError(f"{_label(ti)} cannot run yet: {held[0].sentence} (-i runs it anyway)")
+
+
+def _load_dag(args: argparse.Namespace) -> DAG:
+    """The DAG from the file the database knows for it, else from the DAGs folder (-S)."""
+    from tradewind.cli.common import get_dag
+    from tradewind.store import dags
+
+    record = dags.get_dag(args.dag_id)
+    if record is None or not record.fileloc or args.subdir:
+        return get_dag(args)
+    from tradewind.executors.worker import DagFileCache
+
+    return DagFileCache().get_dag(record.fileloc, args.dag_id)
+
+
+def _label(ti: TaskInstanceRecord) -> str:
+    index = f"[{ti.map_index}]" if ti.map_index >= 0 else ""
+    return f"{ti.dag_id}.{ti.task_id}{index} ({ti.run_id})"
+
+
+# --- log -----------------------------------------------------------------------------------
+def log(args: argparse.Namespace) -> int:
+    from tradewind.api.actions import read_log, require_ti
+
+    ready_db()
+    dag_run = resolve_run(args.dag_id, args.run_id)
+    ti = require_ti(dag_run.dag_id, dag_run.run_id, args.task_id, args.map_index)
+    if args.try_number is not None and args.try_number < 1:
+        raise UsageError("--try must be 1 or more")
+    if args.follow:
+        _follow(ti, args.try_number)
+        return 0
+    if ti.try_number == 0 and args.try_number is None:
+        raise NotFound(f"task instance {_label(ti)} has not run yet (state {ti.state}); "
+                       "use -f to wait for its log")
+    try_number = args.try_number or ti.try_number
+    text, offset, exists = read_log(ti, try_number)
+    if not exists:
+        raise NotFound(f"no log file for try {try_number} of {_label(ti)}")
+    while text:
+        sys.stdout.write(text)
+        text, offset, _ = read_log(ti, try_number, offset)
+    sys.stdout.flush()
+    return 0
+
+
+def _follow(ti: TaskInstanceRecord, pinned: int | None) -> None:
+    """Print a try's log as it grows; without --try, go on with each retry until the instance finishes."""
+    from tradewind.api.actions import read_log
+    from tradewind.states import FINISHED, TaskState
+    from tradewind.store import task_instances
+
+    current = pinned or max(ti.try_number, 1)
+    offset = 0
+    while True:
+        text, offset, _ = read_log(ti, current, offset)
+        if text:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            continue
+        latest = task_instances.get_task_instance(*ti.key)
+        if latest is None:
+            raise NotFound(f"task instance {_label(ti)} was deleted")
+        ti = latest
+        try_over = ti.try_number > current or (ti.try_number == current and ti.state != TaskState.RUNNING)
+        if try_over:
+            text, offset, _ = read_log(ti, current, offset)  # what was written before the state changed
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            if pinned is not None or (ti.try_number == current and TaskState(ti.state) in FINISHED):
+                return
+            if ti.try_number > current:
+                current, offset = current + 1, 0
+                print(f"--- try {current} ---", flush=True)
+                continue
+        time.sleep(FOLLOW_POLL)

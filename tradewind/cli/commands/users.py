@@ -1,0 +1,111 @@
+"""`tradewind users create|list|delete|add-role|remove-role|reset-password`."""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+import sys
+
+from tradewind.cli.common import ready_db
+from tradewind.exceptions import UsageError, UserAlreadyExists
+
+
+def random_password() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def _password(args: argparse.Namespace) -> str:
+    """--password, --use-random-password (printed once), or asked twice without echo."""
+    if args.password is not None and args.use_random_password:
+        raise UsageError("give either --password or --use-random-password, not both")
+    if args.password is not None:
+        return str(args.password)
+    if args.use_random_password:
+        password = random_password()
+        print(f"Generated password: {password}")
+        return password
+    import getpass
+
+    if not sys.stdin.isatty():
+        raise UsageError("no terminal to ask for the password on: pass --password or --use-random-password")
+    try:
+        first = getpass.getpass("Password: ")
+        second = getpass.getpass("Repeat for confirmation: ")
+    except (EOFError, KeyboardInterrupt):
+        raise UsageError("no password given (use --password or --use-random-password)") from None
+    if first != second:
+        raise UsageError("passwords did not match")
+    if not first:
+        raise UsageError("the password must not be empty")
+    return first
+
+
+def create(args: argparse.Namespace) -> int:
+    from tradewind.store.users import check_role, create_user, get_user
+
+    role = check_role(args.role)
+    ready_db()
+    if get_user(args.username) is not None:  # before asking for a password that would be thrown away
+        raise UserAlreadyExists(f"user '{args.username}' already exists")
+    password = _password(args)
+    create_user(args.username, args.firstname, args.lastname, args.email, [role], password)
+    print(f"User \"{args.username}\" created with role \"{role}\"")
+    return 0
+
+
+def list_(args: argparse.Namespace) -> int:
+    from tradewind.cli.output import print_records
+    from tradewind.store.users import list_users
+
+    ready_db()
+    records = [
+        {"id": u.id, "username": u.username, "email": u.email, "first_name": u.first_name,
+         "last_name": u.last_name, "roles": u.roles, "active": u.active}
+        for u in list_users()
+    ]
+    print_records(records, args.output, columns=("id", "username", "email", "first_name", "last_name", "roles"))
+    return 0
+
+
+def delete(args: argparse.Namespace) -> int:
+    from tradewind.store.users import delete_user
+
+    ready_db()
+    delete_user(args.username)
+    print(f"User \"{args.username}\" deleted")
+    return 0
+
+
+def add_role(args: argparse.Namespace) -> int:
+    from tradewind.store.users import add_role as add
+
+    ready_db()
+    add(args.username, args.role)
+    print(f"User \"{args.username}\" added to role \"{_canonical(args.role)}\"")
+    return 0
+
+
+def remove_role(args: argparse.Namespace) -> int:
+    from tradewind.store.users import remove_role as remove
+
+    ready_db()
+    remove(args.username, args.role)
+    print(f"User \"{args.username}\" removed from role \"{_canonical(args.role)}\"")
+    return 0
+
+
+def reset_password(args: argparse.Namespace) -> int:
+    from tradewind.store.users import get_user, set_password
+
+    ready_db()
+    if get_user(args.username) is None:
+        raise UsageError(f"user '{args.username}' does not exist")
+    set_password(args.username, _password(args))
+    print(f"Password for user \"{args.username}\" reset.")
+    return 0
+
+
+def _canonical(role: str) -> str:
+    from tradewind.permissions import canonical_role
+
+    return canonical_role(role) or role

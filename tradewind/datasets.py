@@ -1,0 +1,223 @@
+"""Datasets: the names tasks produce (`outlets=`) and DAGs wait for (`schedule=[...]`).
+
+Airflow 2's `Dataset` (Airflow 3 calls it `Asset`): a URI plus optional `extra`. `a & b` and
+`a | b` build the conditions a DAG's schedule may also be. Pure Python, no database: a DAG file
+imports this cheaply. The scheduler works from `condition_json()`, never from these objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, Union
+from urllib.parse import urlsplit
+
+from tradewind.exceptions import InvalidDatasetError
+
+__all__ = [
+    "Asset", "Dataset", "DatasetAll", "DatasetAny", "OutletEventAccessors", "condition_uris", "evaluate_condition",
+]
+
+MAX_URI_LENGTH = 3000  # Airflow's column size
+_RESERVED_SCHEMES = frozenset({"airflow", "tradewind"})
+
+#: JSON form of a condition: a URI, {"all": [...]} or {"any": [...]}.
+Condition = Union[str, dict[str, list[Any]]]
+
+
+def validate_uri(uri: Any) -> str:
+    """The URI if Airflow would accept it; InvalidDatasetError (a ValueError) says why not."""
+    if not isinstance(uri, str):
+        raise InvalidDatasetError(f"dataset URI must be a string, not {type(uri).__name__}")
+    if not uri or uri.isspace():
+        raise InvalidDatasetError("dataset URI cannot be empty")
+    if any(ch.isspace() for ch in uri):
+        raise InvalidDatasetError(f"dataset URI {uri!r} must not contain whitespace")
+    if not uri.isascii():
+        raise InvalidDatasetError(f"dataset URI {uri!r} must only consist of ASCII characters")
+    if len(uri) > MAX_URI_LENGTH:
+        raise InvalidDatasetError(f"dataset URI is longer than {MAX_URI_LENGTH} characters")
+    scheme = urlsplit(uri).scheme.lower() if "://" in uri else ""
+    if scheme in _RESERVED_SCHEMES:
+        raise InvalidDatasetError(f"dataset URI scheme {scheme!r} is reserved")
+    return uri
+
+
+class BaseDataset:
+    """What `schedule=` accepts: a dataset, or an all/any combination of them."""
+
+    def __and__(self, other: BaseDataset) -> DatasetAll:
+        if not isinstance(other, BaseDataset):
+            return NotImplemented
+        return DatasetAll(self, other)
+
+    def __or__(self, other: BaseDataset) -> DatasetAny:
+        if not isinstance(other, BaseDataset):
+            return NotImplemented
+        return DatasetAny(self, other)
+
+    def iter_datasets(self) -> Iterator[Dataset]:
+        raise NotImplementedError
+
+    def condition_json(self) -> Condition:
+        raise NotImplementedError
+
+    @property
+    def uris(self) -> list[str]:
+        """Every URI this schedule names, once each, in order of appearance."""
+        return list(dict.fromkeys(d.uri for d in self.iter_datasets()))
+
+    def evaluate(self, statuses: Mapping[str, bool]) -> bool:
+        """True when the datasets marked updated in `statuses` satisfy this condition."""
+        return evaluate_condition(self.condition_json(), statuses)
+
+
+class Dataset(BaseDataset):
+    """A named piece of data. Equal (and hashed) by URI, as in Airflow."""
+
+    __slots__ = ("uri", "extra")
+
+    def __init__(self, uri: str, extra: dict[str, Any] | None = None) -> None:
+        self.uri = validate_uri(uri)
+        if extra is not None and not isinstance(extra, dict):
+            raise InvalidDatasetError(f"dataset extra must be a dict, not {type(extra).__name__}")
+        self.extra: dict[str, Any] = dict(extra or {})
+
+    def iter_datasets(self) -> Iterator[Dataset]:
+        yield self
+
+    def condition_json(self) -> Condition:
+        return self.uri
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Dataset):
+            return NotImplemented
+        return self.uri == other.uri
+
+    def __hash__(self) -> int:
+        return hash(self.uri)
+
+    def __repr__(self) -> str:
+        extra = f", extra={self.extra!r}" if self.extra else ""
+        return f"{type(self).__name__}(uri={self.uri!r}{extra})"
+
+
+class Asset(Dataset):
+    """Airflow 3's name for a Dataset."""
+
+    __slots__ = ()
+
+
+class _DatasetBooleanCondition(BaseDataset):
+    _key = ""
+
+    def __init__(self, *objects: BaseDataset) -> None:
+        if not objects:
+            raise InvalidDatasetError(f"{type(self).__name__} needs at least one dataset")
+        for obj in objects:
+            if not isinstance(obj, BaseDataset):
+                raise InvalidDatasetError(f"{type(self).__name__} takes datasets, not {obj!r}")
+        self.objects: tuple[BaseDataset, ...] = objects
+
+    def iter_datasets(self) -> Iterator[Dataset]:
+        for obj in self.objects:
+            yield from obj.iter_datasets()
+
+    def condition_json(self) -> Condition:
+        return {self._key: [obj.condition_json() for obj in self.objects]}
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, _DatasetBooleanCondition):
+            return NotImplemented
+        return self.condition_json() == other.condition_json()
+
+    def __hash__(self) -> int:
+        return hash(repr(self))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(map(repr, self.objects))})"
+
+
+class DatasetAll(_DatasetBooleanCondition):
+    """Every one of these datasets updated since the last run (also `a & b`, or a list)."""
+
+    _key = "all"
+
+    def __and__(self, other: BaseDataset) -> DatasetAll:
+        if not isinstance(other, BaseDataset):
+            return NotImplemented
+        return DatasetAll(*self.objects, other)
+
+
+class DatasetAny(_DatasetBooleanCondition):
+    """Any one of these datasets updated since the last run (also `a | b`)."""
+
+    _key = "any"
+
+    def __or__(self, other: BaseDataset) -> DatasetAny:
+        if not isinstance(other, BaseDataset):
+            return NotImplemented
+        return DatasetAny(*self.objects, other)
+
+
+def evaluate_condition(condition: Condition, statuses: Mapping[str, bool]) -> bool:
+    """Evaluate a JSON condition (from `condition_json()`) against updated-or-not per URI."""
+    if isinstance(condition, str):
+        return bool(statuses.get(condition, False))
+    if isinstance(condition, dict) and len(condition) == 1:
+        (key, items), = condition.items()
+        results = (evaluate_condition(item, statuses) for item in items)
+        if key == "all":
+            return all(results)
+        if key == "any":
+            return any(results)
+    raise InvalidDatasetError(f"unknown dataset condition {condition!r}")
+
+
+def condition_uris(condition: Condition) -> list[str]:
+    """Every URI a JSON condition names, once each."""
+    if isinstance(condition, str):
+        return [condition]
+    found: dict[str, None] = {}
+    for items in condition.values():
+        for item in items:
+            found.update(dict.fromkeys(condition_uris(item)))
+    return list(found)
+
+
+def outlet_datasets(outlets: Iterable[Any]) -> list[Dataset]:
+    """The Datasets among a task's outlets (other objects are ignored, as Airflow does)."""
+    return [o for o in outlets if isinstance(o, Dataset)]
+
+
+class OutletEventAccessor:
+    """`context["outlet_events"][dataset]`: set `.extra` to attach data to the event this task emits."""
+
+    __slots__ = ("uri", "extra")
+
+    def __init__(self, uri: str) -> None:
+        self.uri = uri
+        self.extra: dict[str, Any] = {}
+
+    def __repr__(self) -> str:
+        return f"OutletEventAccessor(uri={self.uri!r}, extra={self.extra!r})"
+
+
+class OutletEventAccessors:
+    """Airflow 2.10's `outlet_events` context key: one accessor per dataset, keyed by Dataset or URI."""
+
+    def __init__(self) -> None:
+        self._by_uri: dict[str, OutletEventAccessor] = {}
+
+    def __getitem__(self, key: Dataset | str) -> OutletEventAccessor:
+        uri = key.uri if isinstance(key, Dataset) else validate_uri(key)
+        accessor = self._by_uri.get(uri)
+        if accessor is None:
+            accessor = self._by_uri[uri] = OutletEventAccessor(uri)
+        return accessor
+
+    def extra_for(self, uri: str) -> dict[str, Any]:
+        accessor = self._by_uri.get(uri)
+        return dict(accessor.extra) if accessor is not None else {}
+
+    def __repr__(self) -> str:
+        return f"OutletEventAccessors({list(self._by_uri.values())!r})"

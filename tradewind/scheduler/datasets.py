@@ -1,0 +1,113 @@
+"""Data-aware scheduling: a task's outlets emit dataset events; DAGs scheduled on them get runs.
+
+Works from the database and serialized DAGs only (no DAG file is imported). Delivery is
+at-least-once: a run is created before its queue is cleared, so a crash in between can at
+worst create one extra run, never lose an update.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from tradewind.states import DagRunState, DagRunType
+
+if TYPE_CHECKING:
+    from tradewind.store.records import DagRunRecord
+
+log = logging.getLogger(__name__)
+
+
+def emit_outlet_events(task: Any, dag_run: Any, map_index: int, context: dict[str, Any] | None = None) -> None:
+    """After a successful try: one event per Dataset outlet, queued for the DAGs scheduled on it.
+
+    Never fails the task (it already succeeded): a problem is logged in the task's log.
+    """
+    from tradewind.datasets import outlet_datasets
+
+    datasets = outlet_datasets(getattr(task, "outlets", None) or [])
+    if not datasets:
+        return
+    try:
+        from tradewind.scheduler.wakeup import notify
+        from tradewind.store.datasets import record_events
+
+        accessors = (context or {}).get("outlet_events")
+        extras = {d.uri: accessors.extra_for(d.uri) if accessors is not None else {} for d in datasets}
+        record_events(
+            dag_id=dag_run.dag_id, run_id=dag_run.run_id, task_id=task.task_id, map_index=map_index, outlets=extras
+        )
+        logging.getLogger("tradewind.task").info("Updated datasets: %s", ", ".join(extras))
+        notify()  # a waiting consumer DAG starts now, not at the scheduler's next sweep
+    except Exception:  # noqa: BLE001
+        logging.getLogger("tradewind.task").exception("could not record the dataset events of %s", task.task_id)
+
+
+def create_dataset_triggered_runs(now: datetime) -> list[DagRunRecord]:
+    """Create a run for every DAG whose queued dataset updates satisfy its schedule; clear what it consumed.
+
+    One query when nothing is queued (the common case), so the scheduler may call this at every wake-up.
+    """
+    from tradewind.store import datasets
+
+    created: list[DagRunRecord] = []
+    for dag_id, updated in sorted(datasets.queued_uris_by_dag().items()):
+        try:
+            run = _create_if_ready(dag_id, updated, now)
+        except Exception:  # noqa: BLE001 - one broken DAG must not stop the others' runs
+            log.exception("cannot create a dataset-triggered run of %s", dag_id)
+            continue
+        if run is not None:
+            created.append(run)
+    return created
+
+
+def _create_if_ready(dag_id: str, updated: set[str], now: datetime) -> DagRunRecord | None:
+    from tradewind.exceptions import DagRunAlreadyExists
+    from tradewind.scheduler.runs import make_run_id
+    from tradewind.scheduler.structure import DagStructure
+    from tradewind.store import dags, datasets, runs
+    from tradewind.timetables import deserialize_timetable
+    from tradewind.timetables.simple import DatasetTriggeredTimetable
+
+    data = dags.get_serialized(dag_id)
+    if data is None:
+        return None
+    now = max(now, datetime.now(timezone.utc))  # an update queued after the caller's `now` belongs to this run
+    timetable = deserialize_timetable(data["timetable"])
+    if not isinstance(timetable, DatasetTriggeredTimetable) or not timetable.is_ready(updated):
+        return None
+    previous = runs.latest_run(dag_id, run_types=[DagRunType.DATASET_TRIGGERED.value])
+    since = previous.logical_date if previous is not None else None
+    events = datasets.events_between(timetable.dataset_uris, since=since, until=now)
+    try:
+        run = runs.create_dag_run(
+            dag_id=dag_id,
+            run_id=make_run_id(DagRunType.DATASET_TRIGGERED, now),
+            logical_date=now,
+            data_interval=_data_interval(events, now),
+            run_type=DagRunType.DATASET_TRIGGERED.value,
+            conf={},
+            state=DagRunState.QUEUED.value,
+            external_trigger=False,
+            task_instances=DagStructure.from_serialized(data).initial_task_instances(),
+        )
+    except DagRunAlreadyExists as exc:
+        log.info("not creating a dataset-triggered run of %s: %s", dag_id, exc)
+        return None
+    datasets.consume_queue(
+        dag_run_id=run.id, dag_id=dag_id, event_ids=[e.id for e, _, _ in events],
+        uris=timetable.dataset_uris, until=now,
+    )
+    log.info("dataset-triggered run %s of %s (%d events)", run.run_id, dag_id, len(events))
+    return run
+
+
+def _data_interval(events: list[tuple[Any, datetime | None, datetime | None]], now: datetime) -> tuple[datetime, datetime]:
+    """Airflow's rule: from the earliest source run's interval start to the latest one's end (event times if none)."""
+    if not events:
+        return now, now
+    starts = [start if start is not None else event.timestamp for event, start, _ in events]
+    ends = [end if end is not None else event.timestamp for event, _, end in events]
+    return min(starts), max(ends)

@@ -1,0 +1,33 @@
+"""`DateTimeSensor`: wait until a (templated) date and time has passed."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from tradewind.exceptions import DagDefinitionError
+from tradewind.sdk.baseoperator import Context
+from tradewind.sensors.base import BaseSensorOperator
+
+__all__ = ["DateTimeSensor"]
+
+
+class DateTimeSensor(BaseSensorOperator):
+    """Done once now > target_time: a datetime, or an ISO string such as "{{ data_interval_end }}".
+
+    A naive target is taken as UTC.
+    """
+
+    template_fields = ("target_time",)
+
+    def __init__(self, *, target_time: str | datetime, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if not isinstance(target_time, (str, datetime)):
+            raise DagDefinitionError(f"target_time of {self.task_id} must be a string or datetime, not {type(target_time).__name__}")
+        self.target_time = target_time.isoformat() if isinstance(target_time, datetime) else target_time
+
+    def poke(self, context: Context) -> bool:
+        target = datetime.fromisoformat(str(self.target_time))
+        target = target.replace(tzinfo=timezone.utc) if target.tzinfo is None else target
+        self.log.info("Checking if the time (%s) has come", target.isoformat())
+        return datetime.now(timezone.utc) > target

@@ -1,0 +1,57 @@
+"""`PythonSensor`: poke by calling a Python function until it returns something truthy."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping
+from typing import Any
+
+from tradewind.exceptions import DagDefinitionError
+from tradewind.operators.python import callable_kwargs
+from tradewind.sdk.baseoperator import Context
+from tradewind.sensors.base import BaseSensorOperator, PokeReturnValue
+
+__all__ = ["PythonSensor", "PokeReturnValue"]
+
+
+class PythonSensor(BaseSensorOperator):
+    """The callable gets op_args, op_kwargs and the context entries it names, as PythonOperator's does.
+
+    It returns a bool, or a `PokeReturnValue` whose `xcom_value` is pushed once it is done.
+    """
+
+    template_fields = ("templates_dict", "op_args", "op_kwargs")
+    template_fields_renderers = {"templates_dict": "json", "op_args": "py", "op_kwargs": "py"}
+
+    def __init__(
+        self,
+        *,
+        python_callable: Callable[..., Any],
+        op_args: Collection[Any] | None = None,
+        op_kwargs: Mapping[str, Any] | None = None,
+        templates_dict: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if not callable(python_callable):
+            raise DagDefinitionError(f"python_callable of sensor {kwargs.get('task_id')} is not callable")
+        super().__init__(**kwargs)
+        self.python_callable = python_callable
+        self.op_args = list(op_args or [])
+        self.op_kwargs = dict(op_kwargs or {})
+        self.templates_dict = templates_dict
+
+    def poke(self, context: Context) -> bool | PokeReturnValue:
+        context = {**context, "templates_dict": self.templates_dict}
+        kwargs = callable_kwargs(self.python_callable, context, self.op_args, self.op_kwargs)
+        self.log.info("Poking callable: %s", getattr(self.python_callable, "__name__", self.python_callable))
+        result = self.python_callable(*self.op_args, **kwargs)
+        return result if isinstance(result, PokeReturnValue) else bool(result)
+
+
+class DecoratedSensorOperator(PythonSensor):
+    """What `@task.sensor` creates: the decorated function is the poke (bool or PokeReturnValue)."""
+
+    custom_operator_name = "@task.sensor"
+
+    @property
+    def operator_name(self) -> str:
+        return self.custom_operator_name

@@ -1,0 +1,38 @@
+"""`TimeDeltaSensor`: wait until `delta` after the run's data interval ends; `TimeSensor`: until a time of day."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta, timezone
+from typing import Any
+
+from tradewind.sdk.baseoperator import Context
+from tradewind.sensors.base import BaseSensorOperator
+
+__all__ = ["TimeDeltaSensor", "TimeSensor"]
+
+
+class TimeDeltaSensor(BaseSensorOperator):
+    """Done once now > data_interval_end + delta (the run's interval end: its schedule tick)."""
+
+    def __init__(self, *, delta: timedelta, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.delta = delta
+
+    def poke(self, context: Context) -> bool:
+        target = context["data_interval_end"] + self.delta
+        self.log.info("Checking if the time (%s) has come", target.isoformat())
+        return datetime.now(timezone.utc) > target
+
+
+class TimeSensor(BaseSensorOperator):
+    """Done once the time of day in the DAG's timezone is past `target_time` (Airflow 2's TimeSensor)."""
+
+    def __init__(self, *, target_time: time, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.target_time = target_time
+
+    def poke(self, context: Context) -> bool:
+        tz = getattr(context.get("dag"), "timezone", None) or timezone.utc
+        now = datetime.now(timezone.utc).astimezone(tz)
+        self.log.info("Checking if the time (%s) has come", self.target_time)
+        return now.time() > self.target_time

@@ -1,0 +1,105 @@
+"""Rendering pages: the Jinja2 environment, the context every page gets, and error pages."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from tradewind import permissions
+
+STATES = ("success", "running", "failed", "queued", "scheduled", "up_for_retry", "up_for_reschedule",
+          "upstream_failed", "skipped", "removed", "none")
+
+
+@lru_cache(maxsize=1)
+def templates() -> Any:
+    from fastapi.templating import Jinja2Templates
+
+    from tradewind.secrets.masker import MASK, should_hide_value_for_key
+
+    t = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
+    t.env.filters["dt"] = format_dt
+    t.env.filters["duration"] = format_duration
+    t.env.filters["show"] = show_value
+    t.env.globals["P"] = permissions
+    t.env.globals["STATES"] = STATES
+    t.env.globals["hide_value"] = should_hide_value_for_key  # variables named like secrets show as ***
+    t.env.globals["MASK"] = MASK
+    return t
+
+
+def format_dt(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    if value.tzinfo is not None:
+        value = value.astimezone(timezone.utc)
+    return value.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def show_value(value: Any) -> str:
+    """An XCom, rendered field or conf as text: strings as they are, the rest as indented JSON.
+
+    Anything JSON cannot encode (a datetime, a DataFrame…) falls back to its repr, never to an error page.
+    """
+    import json
+
+    if isinstance(value, str):
+        return value
+    try:
+        return json.dumps(value, indent=2, ensure_ascii=False, default=repr)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+def format_duration(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    seconds = float(seconds)
+    if seconds < 60:
+        return f"{seconds:.1f}s"
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m{secs:02d}s" if hours else f"{minutes}m{secs:02d}s"
+
+
+def run_duration(run: Any) -> float | None:
+    if run.start_date is None:
+        return None
+    end = run.end_date or datetime.now(timezone.utc)
+    return (end - run.start_date).total_seconds()
+
+
+def page(request: Request, name: str, caller: Any = None, status: int = 200, **context: Any) -> HTMLResponse:
+    from tradewind import __version__
+
+    ctx = {"request": request, "caller": caller, "user": caller.user if caller else None,
+           "csrf": caller.csrf if caller else "", "can": (caller.can if caller else (lambda _p: False)),
+           "version": __version__, "flash": request.query_params.get("msg"), **context}
+    response: HTMLResponse = templates().TemplateResponse(request, name, ctx, status_code=status)
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Content-Security-Policy"] = ("default-src 'self'; img-src 'self' data:; style-src 'self'; "
+                                                   "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    return response
+
+
+def redirect(url: str, msg: str | None = None) -> RedirectResponse:
+    from urllib.parse import quote
+
+    if msg:
+        url += ("&" if "?" in url else "?") + "msg=" + quote(msg)
+    return RedirectResponse(url, status_code=303)
+
+
+def error_page(request: Request, status: int, detail: str, headers: dict[str, str] | None = None) -> Response:
+    caller = getattr(request.state, "caller", None)
+    response = page(request, "error.html", caller, status=status, status_code=status, detail=detail)
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response

@@ -1,0 +1,160 @@
+"""Admin pages: variables and connections (Op, Admin), pools (all read, Op edits), users (Admin).
+
+Connection passwords are never sent back to the browser; leaving the field empty keeps the stored one.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import Response
+
+from tradewind.api.security import Caller, ui_user
+from tradewind.exceptions import TradewindException, UsageError
+from tradewind.permissions import (
+    EDIT_CONNECTIONS, EDIT_POOLS, EDIT_VARIABLES, MANAGE_USERS, READ_CONNECTIONS, READ_POOLS, READ_VARIABLES, ROLES,
+)
+from tradewind.ui.render import page, redirect
+
+router = APIRouter(prefix="/admin")
+Text = Annotated[str, Form(max_length=65536)]
+Short = Annotated[str, Form(max_length=512)]
+
+
+def _do(url: str, ok: str, fn: Any, *args: Any, **kwargs: Any) -> Response:
+    """Run a store call; a user mistake comes back as the page's message, not an error page."""
+    try:
+        fn(*args, **kwargs)
+    except (TradewindException, ValueError, TypeError) as exc:
+        return redirect(url, f"Error: {exc}")
+    return redirect(url, ok)
+
+
+# --- variables ----------------------------------------------------------------------------------
+@router.get("/variables")
+def variables_page(request: Request, caller: Annotated[Caller, Depends(ui_user(READ_VARIABLES))]) -> Response:
+    from tradewind.store.variables import list_variables
+
+    return page(request, "admin_variables.html", caller, variables=list_variables(), section="variables")
+
+
+@router.post("/variables")
+def variable_save(_: Annotated[Caller, Depends(ui_user(EDIT_VARIABLES))], key: Short, val: Text = "",
+                  description: Text = "") -> Response:
+    from tradewind.store.variables import set_variable
+
+    return _do("/admin/variables", f"Variable {key} saved", set_variable, key.strip(), val, description or None)
+
+
+@router.post("/variables/delete")
+def variable_delete(_: Annotated[Caller, Depends(ui_user(EDIT_VARIABLES))], key: Short) -> Response:
+    from tradewind.store.variables import delete_variable
+
+    def delete(k: str) -> None:
+        if not delete_variable(k):
+            raise UsageError(f"variable '{k}' does not exist")
+
+    return _do("/admin/variables", f"Variable {key} deleted", delete, key)
+
+
+# --- pools --------------------------------------------------------------------------------------
+@router.get("/pools")
+def pools_page(request: Request, caller: Annotated[Caller, Depends(ui_user(READ_POOLS))]) -> Response:
+    from tradewind.store.pools import list_pools
+    from tradewind.store.ui_queries import pool_occupancy
+
+    return page(request, "admin_pools.html", caller, pools=list_pools(), used=pool_occupancy(), section="pools")
+
+
+@router.post("/pools")
+def pool_save(_: Annotated[Caller, Depends(ui_user(EDIT_POOLS))], name: Short, slots: Short,
+              description: Text = "") -> Response:
+    from tradewind.store.pools import set_pool
+
+    try:
+        number = int(slots)
+    except ValueError:
+        return redirect("/admin/pools", f"Error: slots must be an integer, got {slots!r}")
+    return _do("/admin/pools", f"Pool {name} saved", set_pool, name.strip(), number, description or None)
+
+
+@router.post("/pools/delete")
+def pool_delete(_: Annotated[Caller, Depends(ui_user(EDIT_POOLS))], name: Short) -> Response:
+    from tradewind.store.pools import delete_pool
+
+    return _do("/admin/pools", f"Pool {name} deleted", delete_pool, name)
+
+
+# --- connections --------------------------------------------------------------------------------
+@router.get("/connections")
+def connections_page(request: Request, caller: Annotated[Caller, Depends(ui_user(READ_CONNECTIONS))]) -> Response:
+    from tradewind.store.connections import list_connections
+
+    return page(request, "admin_connections.html", caller, connections=list_connections(), section="connections")
+
+
+@router.post("/connections")
+def connection_save(_: Annotated[Caller, Depends(ui_user(EDIT_CONNECTIONS))], conn_id: Short, conn_type: Short,
+                    host: Short = "", login: Short = "", password: Short = "",
+                    schema_: Annotated[str, Form(alias="schema", max_length=512)] = "", port: Short = "",
+                    extra: Text = "", description: Text = "") -> Response:
+    from tradewind.store.connections import get_connection, set_connection
+
+    def save() -> None:
+        old = get_connection(conn_id.strip())
+        if port and not port.isdigit():
+            raise UsageError(f"port must be a number, got {port!r}")
+        set_connection(conn_id.strip(), conn_type=conn_type.strip(), host=host or None, login=login or None,
+                       password=password or (old.password if old else None), schema=schema_ or None,
+                       port=int(port) if port else None, extra=extra or None, description=description or None)
+
+    return _do("/admin/connections", f"Connection {conn_id} saved", save)
+
+
+@router.post("/connections/delete")
+def connection_delete(_: Annotated[Caller, Depends(ui_user(EDIT_CONNECTIONS))], conn_id: Short) -> Response:
+    from tradewind.store.connections import delete_connection
+
+    return _do("/admin/connections", f"Connection {conn_id} deleted", delete_connection, conn_id)
+
+
+# --- users --------------------------------------------------------------------------------------
+@router.get("/users")
+def users_page(request: Request, caller: Annotated[Caller, Depends(ui_user(MANAGE_USERS))]) -> Response:
+    from tradewind.store.users import list_users
+
+    return page(request, "admin_users.html", caller, users=list_users(), roles=ROLES, section="users")
+
+
+@router.post("/users")
+def user_create(_: Annotated[Caller, Depends(ui_user(MANAGE_USERS))], username: Short, first_name: Short,
+                last_name: Short, email: Short, role: Short, password: Short) -> Response:
+    from tradewind.store.users import create_user
+
+    return _do("/admin/users", f"User {username} created", create_user, username, first_name, last_name, email,
+               [role], password)
+
+
+@router.post("/users/roles")
+def user_roles(request: Request, _: Annotated[Caller, Depends(ui_user(MANAGE_USERS))], username: Short,
+               roles: Annotated[list[str], Form()]) -> Response:
+    from tradewind.store.users import set_roles
+
+    return _do("/admin/users", f"Roles of {username} saved", set_roles, username, roles)
+
+
+@router.post("/users/password")
+def user_password(_: Annotated[Caller, Depends(ui_user(MANAGE_USERS))], username: Short, password: Short) -> Response:
+    from tradewind.store.users import set_password
+
+    return _do("/admin/users", f"Password of {username} changed", set_password, username, password)
+
+
+@router.post("/users/delete")
+def user_delete(caller: Annotated[Caller, Depends(ui_user(MANAGE_USERS))], username: Short) -> Response:
+    from tradewind.store.users import delete_user
+
+    if username == caller.user.username:
+        return redirect("/admin/users", "Error: you cannot delete yourself")
+    return _do("/admin/users", f"User {username} deleted", delete_user, username)

@@ -1,0 +1,219 @@
+"""A DAG's pages: grid, graph, code, runs, trigger, and the run page with its actions."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from tradewind.api import actions
+from tradewind.api.security import Caller, ui_user
+from tradewind.exceptions import DagRunAlreadyExists, ParamValidationError, UsageError
+from tradewind.permissions import EDIT_DAGS, READ_DAGS
+from tradewind.ui.render import page, redirect, run_duration
+
+router = APIRouter()
+Reader = Annotated[Caller, Depends(ui_user(READ_DAGS))]
+Editor = Annotated[Caller, Depends(ui_user(EDIT_DAGS))]
+ACTIVE = ("queued", "running")
+RunCount = Annotated[int, Query(ge=1, le=365)]
+
+
+def _serialized(dag_id: str) -> dict[str, Any]:
+    from tradewind.store import dags
+
+    return dags.get_serialized(dag_id) or {}
+
+
+def task_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Tasks in topological order with their group path, for the grid's rows."""
+    return [{"task_id": t["task_id"], "group": t.get("task_group"), "operator": t.get("operator"),
+             "depth": t["task_id"].count(".")} for t in data.get("tasks", [])]
+
+
+def _grid_context(dag_id: str, runs: int) -> dict[str, Any]:
+    from tradewind.store.ui_queries import grid
+    from tradewind.ui.grid import grid_rows
+
+    records, cells = grid(dag_id, runs)
+    rows = grid_rows(dag_id, records, cells, task_rows(_serialized(dag_id)))
+    return {"runs": records, "rows": rows, "run_count": runs,
+            "live": any(r.state in ACTIVE for r in records), "durations": {r.run_id: run_duration(r) for r in records}}
+
+
+def _dag_page(request: Request, caller: Caller, name: str, dag_id: str, tab: str, **ctx: Any) -> Response:
+    return page(request, name, caller, dag=actions.require_dag(dag_id), tab=tab, **ctx)
+
+
+@router.get("/dags/{dag_id}")
+def dag_root(dag_id: str, _: Reader) -> Response:
+    return redirect(f"/dags/{dag_id}/grid")
+
+
+@router.get("/dags/{dag_id}/grid")
+def grid_page(request: Request, dag_id: str, caller: Reader, runs: RunCount = 25) -> Response:
+    return _dag_page(request, caller, "dag_grid.html", dag_id, "grid", **_grid_context(dag_id, runs))
+
+
+@router.get("/dags/{dag_id}/grid/fragment")
+def grid_fragment(request: Request, dag_id: str, caller: Reader, runs: RunCount = 25) -> Response:
+    actions.require_dag(dag_id)
+    return page(request, "_grid.html", caller, dag_id=dag_id, **_grid_context(dag_id, runs))
+
+
+@router.get("/dags/{dag_id}/graph")
+def graph_page(request: Request, dag_id: str, caller: Reader, run_id: str | None = None) -> Response:
+    from tradewind.store import runs
+
+    recent = runs.list_dag_runs(dag_id, limit=25)
+    return _dag_page(request, caller, "dag_graph.html", dag_id, "graph", recent=recent,
+                     run_id=run_id or (recent[0].run_id if recent else ""))
+
+
+@router.get("/dags/{dag_id}/graph.json")
+def graph_data(dag_id: str, _: Reader, run_id: str | None = None) -> Response:
+    """Nodes, edges and groups of the DAG, with the states of one run's instances (polled by the graph)."""
+    from tradewind.store.ui_queries import run_task_states
+
+    actions.require_dag(dag_id)
+    data = _serialized(dag_id)
+    states: dict[str, str] = {}
+    run_state = None
+    if run_id:
+        run_state = actions.require_run(dag_id, run_id).state
+        states = run_task_states(dag_id, run_id)
+    nodes = [{"id": t["task_id"], "operator": t.get("operator"), "group": t.get("task_group"),
+              "state": states.get(t["task_id"], "none")} for t in data.get("tasks", [])]
+    edges = [[u, t["task_id"]] for t in data.get("tasks", []) for u in t.get("upstream", [])]
+    groups: list[dict[str, Any]] = []
+
+    def walk(group: dict[str, Any], parent: str | None) -> None:
+        for child in group.get("children", []):
+            if isinstance(child, dict):
+                groups.append({"id": child["group_id"], "parent": parent, "tooltip": child.get("tooltip")})
+                walk(child, child["group_id"])
+
+    walk(data.get("task_group") or {}, None)
+    return JSONResponse({"nodes": nodes, "edges": edges, "groups": groups, "run_state": run_state,
+                         "live": run_state in ACTIVE})
+
+
+@router.get("/dags/{dag_id}/code")
+def code_page(request: Request, dag_id: str, caller: Reader) -> Response:
+    record = actions.require_dag(dag_id)
+    return _dag_page(request, caller, "dag_code.html", dag_id, "code", source=actions.dag_source(record))
+
+
+@router.get("/dags/{dag_id}/runs")
+def runs_page(request: Request, dag_id: str, caller: Reader,
+              limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> Response:
+    from tradewind.store import runs
+
+    records = runs.list_dag_runs(dag_id, limit=limit)
+    return _dag_page(request, caller, "dag_runs.html", dag_id, "runs", dag_runs=records,
+                     durations={r.run_id: run_duration(r) for r in records})
+
+
+# --- trigger ------------------------------------------------------------------------------------
+def _param_fields(data: dict[str, Any]) -> list[dict[str, Any]]:
+    fields = []
+    for key, p in (data.get("params") or {}).items():
+        schema = p.get("schema") or {}
+        kind = schema.get("type", "string")
+        kind = kind[0] if isinstance(kind, list) and kind else kind
+        value = p.get("value")
+        text = json.dumps(value) if kind in ("array", "object") else ("" if value is None else str(value))
+        fields.append({"key": key, "type": kind, "description": p.get("description") or schema.get("description"),
+                       "enum": schema.get("enum"), "value": value, "text": text, "required": not p.get("has_default")})
+    return fields
+
+
+def _convert(field: dict[str, Any], raw: str) -> Any:
+    kind = field["type"]
+    try:
+        if kind == "integer":
+            return int(raw)
+        if kind == "number":
+            return float(raw)
+        if kind == "boolean":
+            return raw.lower() in ("true", "on", "1", "yes")
+        if kind in ("array", "object"):
+            return json.loads(raw)
+    except ValueError:
+        raise UsageError(f"param '{field['key']}': {raw!r} is not a valid {kind}") from None
+    return raw
+
+
+async def conf_from_form(request: Request, fields: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run's conf: the JSON box if filled, with the generated params form filling the rest."""
+    form = await request.form()
+    raw = str(form.get("conf") or "").strip()
+    conf: dict[str, Any] = {}
+    if raw:
+        try:
+            conf = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise UsageError(f"conf is not valid JSON: {exc.msg} (line {exc.lineno})") from None
+        if not isinstance(conf, dict):
+            raise UsageError("conf must be a JSON object")
+    for field in fields:
+        name = f"param__{field['key']}"
+        if field["key"] in conf:
+            continue
+        if field["type"] == "boolean":
+            conf[field["key"]] = name in form
+        elif name in form and str(form[name]) != "":
+            conf[field["key"]] = _convert(field, str(form[name]))
+    return conf
+
+
+@router.get("/dags/{dag_id}/trigger")
+def trigger_page(request: Request, dag_id: str, caller: Editor) -> Response:
+    return _dag_page(request, caller, "trigger.html", dag_id, "trigger", fields=_param_fields(_serialized(dag_id)),
+                     conf_text="", error=None, run_id="")
+
+
+@router.post("/dags/{dag_id}/trigger")
+async def trigger_submit(request: Request, dag_id: str, caller: Editor) -> Response:
+    fields = _param_fields(_serialized(dag_id))
+    form = await request.form()
+    run_id = str(form.get("run_id") or "").strip() or None
+    try:
+        conf = await conf_from_form(request, fields)
+        run = actions.trigger(dag_id, conf, run_id)
+    except (UsageError, ParamValidationError, DagRunAlreadyExists) as exc:
+        return _dag_page(request, caller, "trigger.html", dag_id, "trigger", fields=fields, status=400,
+                         conf_text=str(form.get("conf") or ""), error=str(exc), run_id=run_id or "",
+                         form_values={k: str(v) for k, v in form.items() if k.startswith("param__")})
+    return redirect(f"/dags/{dag_id}/grid", f"Triggered {dag_id}: run {run.run_id}")
+
+
+# --- one run --------------------------------------------------------------------------------------
+@router.get("/dags/{dag_id}/runs/{run_id}")
+def run_page(request: Request, dag_id: str, run_id: str, caller: Reader) -> Response:
+    from tradewind.store import task_instances
+
+    run = actions.require_run(dag_id, run_id)
+    tis = task_instances.list_task_instances(dag_id, run_id)
+    return _dag_page(request, caller, "run.html", dag_id, "runs", run=run, tis=tis, duration=run_duration(run),
+                     live=run.state in ACTIVE)
+
+
+@router.post("/dags/{dag_id}/runs/{run_id}/clear")
+def clear_run(dag_id: str, run_id: str, _: Editor, only_failed: Annotated[str, Form()] = "") -> Response:
+    tis = actions.clear(dag_id, run_id, only_failed=only_failed == "true")
+    return redirect(f"/dags/{dag_id}/runs/{run_id}", f"Cleared {len(tis)} task instance(s)")
+
+
+@router.post("/dags/{dag_id}/runs/{run_id}/mark")
+def mark_run(dag_id: str, run_id: str, _: Editor, state: Annotated[str, Form()]) -> Response:
+    actions.mark_run(dag_id, run_id, state)
+    return redirect(f"/dags/{dag_id}/runs/{run_id}", f"Run marked {state}")
+
+
+@router.post("/dags/{dag_id}/runs/{run_id}/delete")
+def delete_run(dag_id: str, run_id: str, _: Editor) -> Response:
+    actions.delete_run(dag_id, run_id)
+    return redirect(f"/dags/{dag_id}/runs", f"Run {run_id} deleted")

@@ -1,0 +1,117 @@
+"""The task instance page: tries, duration, rendered templates, XCom, and a log that follows live."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from tradewind.api import actions
+from tradewind.api.security import Caller, ui_user
+from tradewind.exceptions import TaskNotFound, TradewindException
+from tradewind.permissions import EDIT_DAGS, READ_DAGS
+from tradewind.states import FINISHED
+from tradewind.ui.render import page, redirect
+
+router = APIRouter()
+Reader = Annotated[Caller, Depends(ui_user(READ_DAGS))]
+Editor = Annotated[Caller, Depends(ui_user(EDIT_DAGS))]
+MapIndex = Annotated[int, Query(ge=-1)]
+BASE = "/dags/{dag_id}/runs/{run_id}/tasks/{task_id}"
+LIVE = ("queued", "running", "scheduled", "up_for_retry", "up_for_reschedule", "none")
+
+
+def _url(dag_id: str, run_id: str, task_id: str, map_index: int) -> str:
+    from urllib.parse import quote
+
+    url = f"/dags/{quote(dag_id)}/runs/{quote(run_id, safe='')}/tasks/{quote(task_id)}"
+    return url + (f"?map_index={map_index}" if map_index >= 0 else "")
+
+
+@router.get(BASE)
+def task_page(request: Request, dag_id: str, run_id: str, task_id: str, caller: Reader, map_index: MapIndex = -1,
+              try_number: Annotated[int | None, Query(alias="try", ge=1)] = None) -> Response:
+    from tradewind.store import task_instances, xcom
+
+    try:
+        ti = actions.require_ti(dag_id, run_id, task_id, map_index)
+    except TaskNotFound:
+        # A mapped task has no instance -1 once expanded (the grid links there): show its first copy.
+        copies = [t.map_index for t in task_instances.list_task_instances(dag_id, run_id)
+                  if t.task_id == task_id and t.map_index >= 0]
+        if map_index != -1 or not copies:
+            raise
+        return redirect(_url(dag_id, run_id, task_id, min(copies)))
+    tries = task_instances.list_tries(dag_id, run_id, task_id, map_index)
+    attempts: list[Any] = list(tries)
+    if ti.try_number > 0 and all(t.try_number != ti.try_number for t in tries):
+        attempts.append(ti)  # the current try, not finished yet
+    numbers = [a.try_number for a in attempts]
+    shown = try_number if try_number in numbers else (numbers[-1] if numbers else None)
+    mapped = [t for t in task_instances.list_task_instances(dag_id, run_id)
+              if t.task_id == task_id and t.map_index >= 0]
+    xcoms = [x for x in xcom.list_xcoms(dag_id, run_id, task_id) if x.map_index == map_index]
+    url = _url(dag_id, run_id, task_id, map_index)
+    sep = "&" if "?" in url else "?"
+    path = url.split("?", 1)[0]
+    mapped_q = f"map_index={map_index}&" if map_index >= 0 else ""
+    log_text, log_offset = "", 0
+    if shown is not None:
+        log_text, log_offset, _exists = actions.read_log(ti, shown, 0)
+    return page(request, "task.html", caller, dag=actions.require_dag(dag_id), tab="runs", ti=ti, attempts=attempts,
+                numbers=numbers, shown_try=shown, xcoms=xcoms, mapped=mapped, url=url, url_path=path,
+                try_url=f"{url}{sep}try=", log_url=f"{path}/log.json?{mapped_q}try={shown}",
+                log_text=log_text, log_offset=log_offset, reasons=_reasons(ti),
+                follow=ti.state == "running" and shown == ti.try_number,
+                waiting=ti.state not in FINISHED and ti.state != "running")
+
+
+def _reasons(ti: Any) -> list[Any]:
+    """'Why isn't my task running?' sentences for an unfinished instance (empty if explain is unavailable)."""
+    if ti.state in FINISHED or ti.state == "running":
+        return []
+    try:
+        from tradewind.scheduler.explain import explain_task_instance
+    except ImportError:
+        return []
+    try:
+        return list(explain_task_instance(ti.dag_id, ti.run_id, ti.task_id, ti.map_index))
+    except TradewindException:
+        return []
+
+
+@router.get(BASE + "/log.json")
+def log_chunk(dag_id: str, run_id: str, task_id: str, _: Reader, map_index: MapIndex = -1,
+              try_number: Annotated[int, Query(alias="try", ge=1)] = 1,
+              offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+    """The log from `offset` on; `done` once the try is over, so the page stops polling."""
+    ti = actions.require_ti(dag_id, run_id, task_id, map_index)
+    text, next_offset, exists = actions.read_log(ti, try_number, offset)
+    done = not (ti.state in LIVE and try_number >= ti.try_number)
+    return JSONResponse({"text": text, "offset": next_offset, "exists": exists, "done": done and not text,
+                         "state": ti.state})
+
+
+@router.post(BASE + "/clear")
+def clear_task(dag_id: str, run_id: str, task_id: str, _: Editor, downstream: Annotated[str, Form()] = "") -> Response:
+    from tradewind.store import dags
+
+    ids = [task_id]
+    if downstream == "true":
+        by_id = {t["task_id"]: t for t in (dags.get_serialized(dag_id) or {}).get("tasks", [])}
+        todo = [task_id]
+        while todo:
+            for d in by_id.get(todo.pop(), {}).get("downstream", []):
+                if d not in ids:
+                    ids.append(d)
+                    todo.append(d)
+    tis = actions.clear(dag_id, run_id, ids)
+    return redirect(_url(dag_id, run_id, task_id, -1), f"Cleared {len(tis)} task instance(s)")
+
+
+@router.post(BASE + "/mark")
+def mark_task(dag_id: str, run_id: str, task_id: str, _: Editor, state: Annotated[str, Form()],
+              map_index: Annotated[int, Form(ge=-1)] = -1) -> Response:
+    actions.set_ti_state(dag_id, run_id, task_id, map_index, state)
+    return redirect(_url(dag_id, run_id, task_id, map_index), f"Task marked {state}")
