@@ -254,14 +254,17 @@ def test_file_state_and_source_are_recorded(dags: Path) -> None:
 
 
 def test_examples_load_with_the_folder_and_retire_when_turned_off(dags: Path) -> None:
-    from tradewind.parsing.dagbag import EXAMPLES_FOLDER
+    from tradewind.parsing.dagbag import example_folders
     from tradewind.store import dags as dag_store
 
     write_dag(dags, "a.py", "dag_a")
     processor(include_examples=True).run_once()
     examples = active_dags() - {"dag_a"}
     assert examples
-    assert {Path(d.fileloc).parent for d in dag_store.list_dags() if d.dag_id in examples} == {EXAMPLES_FOLDER}
+    folders = example_folders()
+    assert all(any(Path(d.fileloc).is_relative_to(f) for f in folders)
+               for d in dag_store.list_dags() if d.dag_id in examples)
+    assert {"example_bash_operator", "work_automation", "image_text_extraction"} <= examples
 
     result = processor(include_examples=False).run_once()
     assert active_dags() == {"dag_a"}

@@ -92,16 +92,17 @@ class DagFileProcessor:
         timeout: float | None = None,
     ) -> None:
         from tradewind.config import conf
-        from tradewind.parsing.dagbag import EXAMPLES_FOLDER
+        from tradewind.parsing.dagbag import example_folders
         from tradewind.parsing.pool import ParsePool
 
         self.folder = Path(subdir).expanduser() if subdir else Path(conf.getpath("core", "dags_folder"))
         if include_examples is None:
             include_examples = conf.getboolean("core", "load_examples")
-        self.roots = [self.folder] + ([EXAMPLES_FOLDER] if include_examples else [])
+        examples = [f for f in example_folders() if f.resolve() != self.folder.resolve()]
+        self.roots = [self.folder] + (examples if include_examples else [])
         # Files under these belong to this processor: gone from a listing means deleted. The
         # examples folder is ours whenever the whole DAG folder is, so turning examples off retires them.
-        self._owned = [str(self.folder)] + ([str(EXAMPLES_FOLDER)] if include_examples or not subdir else [])
+        self._owned = [str(self.folder)] + ([str(f) for f in examples] if include_examples or not subdir else [])
         self.dir_list_interval = conf.getfloat("scheduler", "dag_dir_list_interval", fallback=5.0)
         self.min_file_interval = conf.getfloat("scheduler", "min_file_process_interval", fallback=30.0)
         self.paused_at_creation = conf.getboolean("core", "dags_are_paused_at_creation")

@@ -208,6 +208,8 @@ class Scheduler:
         from tradewind.store import jobs
 
         try:
+            if self._processor is not None:
+                self._processor.stop()  # a file still being parsed is abandoned, not waited for
             if self.executor is not None:
                 self.executor.end(self.settings.graceful_shutdown_timeout)
                 self._handle_events()
