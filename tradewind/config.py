@@ -39,6 +39,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "fernet_key": "",
         "catchup_by_default": True,
         "cron_runs_at_tick": False,
+        "airflow_compat": True,
         "default_pool_task_slot_count": 128,
         "hostname_callable": "socket.getfqdn",
     },

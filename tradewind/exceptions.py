@@ -54,6 +54,10 @@ class InvalidDatasetError(DagDefinitionError, ValueError):
     """A dataset URI or extra is unusable (empty, whitespace, reserved scheme); a ValueError as in Airflow."""
 
 
+class NotProvidedByTradewind(TradewindException, ModuleNotFoundError):
+    """A DAG file imports an `airflow...` module or name that Tradewind's Airflow compatibility does not map."""
+
+
 class ParamValidationError(TradewindException):
     """A DAG run's params do not satisfy the DAG's `Param` definitions."""
 

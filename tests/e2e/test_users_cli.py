@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import signal
 import subprocess
 import sys
 import time
@@ -97,6 +98,7 @@ def _on_a_terminal(argv: list[str], answers: list[str], timeout: float = 60) -> 
     seen = b""
     deadline = time.monotonic() + timeout
     pending = list(answers)
+    answered = 0
     try:
         while time.monotonic() < deadline:
             try:
@@ -106,9 +108,11 @@ def _on_a_terminal(argv: list[str], answers: list[str], timeout: float = 60) -> 
             if not chunk:
                 break
             seen += chunk
-            open("/tmp/ptydbg.log", "a").write(repr(chunk) + "\n")
-            if pending and seen.rstrip().endswith(b":"):
+            if pending and seen[answered:].rstrip().endswith(b":"):  # a new prompt, not the last one again
                 os.write(fd, pending.pop(0).encode() + b"\n")
+                answered = len(seen)
+        else:
+            os.kill(pid, signal.SIGKILL)
     finally:
         _, status = os.waitpid(pid, 0)
         os.close(fd)

@@ -31,7 +31,7 @@ with DAG("other_dag", start_date=datetime(2024, 1, 1), schedule=None, tags=["oth
 '''
 
 
-def build(home: Path, *, with_run: bool = True) -> Any:
+def build(home: Path, *, with_run: bool = True, raise_server_exceptions: bool = True) -> Any:
     """Migrate, parse the DAG file (plus one broken file), run api_demo once, create users; return a TestClient."""
     from fastapi.testclient import TestClient
 
@@ -54,7 +54,7 @@ def build(home: Path, *, with_run: bool = True) -> Any:
         assert main(["dags", "test", DAG_ID, "2024-03-05"]) == 0
     for role in ROLES:
         create_user(role.lower(), role, "Tester", f"{role.lower()}@example.com", [role], PASSWORD)
-    return TestClient(create_app(), base_url="http://testserver")
+    return TestClient(create_app(), base_url="http://testserver", raise_server_exceptions=raise_server_exceptions)
 
 
 def basic(username: str, password: str = PASSWORD) -> dict[str, str]:

@@ -340,3 +340,28 @@ def test_every_writing_endpoint_answers_garbage_with_a_4xx(client: Any) -> None:
 def test_odd_urls_get_a_4xx(client: Any, url: str) -> None:
     resp = client.get(url, headers=ADMIN)
     assert 400 <= resp.status_code < 500 or (resp.status_code == 200 and url.endswith("tags=")), resp.text
+
+
+def test_out_of_range_values_get_a_400(client: Any) -> None:
+    run = f"{RUNS}/{first_run_id()}"
+    for body in ({"logical_date": "0001-01-01T00:00:00Z"}, {"logical_date": "9999-12-31T23:59:59Z"},
+                 {"dag_run_id": "a/b"}, {"dag_run_id": "x" * 251}):
+        problem(client.post(RUNS, json=body, headers=ADMIN), 400)
+    problem(client.post("/api/v1/pools", json={"name": "p", "slots": 10**30}, headers=ADMIN), 400)
+    problem(client.patch(f"{run}/taskInstances/first", json={"new_state": "success", "map_index": 10**20},
+                         headers=ADMIN), 400)
+    problem(client.get(f"{run}/taskInstances/first?map_index=99999999999999999999", headers=ADMIN), 400)
+    problem(client.get("/api/v1/dags?limit=99999999999999999999999", headers=ADMIN), 400)
+    deep = b"[" * 100_000 + b"]" * 100_000
+    problem(client.post(RUNS, content=b'{"conf": {"a": ' + deep + b"}}",
+                        headers={**ADMIN, "Content-Type": "application/json"}), 400)
+
+
+def test_a_json_body_sent_as_a_form_would_be_is_refused(client: Any) -> None:
+    """A cross-site form can post text/plain or form data with the browser's credentials: never a change."""
+    from tradewind.store import runs
+
+    before = len(runs.list_dag_runs(DAG_ID))
+    for content_type in ("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"):
+        problem(client.post(RUNS, content=b'{"conf": {}}', headers={**ADMIN, "Content-Type": content_type}), 400)
+    assert len(runs.list_dag_runs(DAG_ID)) == before

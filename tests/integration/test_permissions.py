@@ -186,3 +186,90 @@ def test_a_forged_or_foreign_session_cookie_is_anonymous(client: Any) -> None:
     assert client.get("/api/v1/dags").status_code == 401
     client.cookies.set(COOKIE, "garbage")
     assert client.get("/api/v1/dags").status_code == 401
+
+
+def test_a_password_change_ends_the_sessions_opened_before_it(client: Any) -> None:
+    from tradewind.api.security import COOKIE, make_session
+    from tradewind.store.users import set_password
+
+    value, _csrf = make_session("op")
+    client.cookies.set(COOKIE, value)
+    assert client.get("/api/v1/variables").status_code == 200
+    set_password("op", "a-new-password")
+    assert client.get("/api/v1/variables").status_code == 401
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_the_session_cookie_is_httponly_and_samesite_lax(scheme: str) -> None:
+    from starlette.requests import Request
+    from starlette.responses import Response
+
+    from tradewind.api.security import COOKIE, set_session_cookie
+
+    request = Request({"type": "http", "scheme": scheme, "method": "GET", "path": "/", "headers": [],
+                       "query_string": b"", "server": ("example.com", 443 if scheme == "https" else 80)})
+    response = Response()
+    set_session_cookie(response, request, "signed-value")
+    header = response.headers["set-cookie"]
+    assert header.startswith(f"{COOKIE}=signed-value;")
+    assert "HttpOnly" in header and "SameSite=lax" in header and "Path=/" in header
+    assert ("Secure" in header) == (scheme == "https")
+
+
+NUMERIC = {"task_try_number", "try_number", "import_error_id"}
+OPEN = {"/", "/login",  # "/" only redirects to /home
+        "/health", "/api/v1/health", "/api/v1/version", "/api/v1/openapi.json"}
+
+
+def _routes() -> list[tuple[str, str]]:
+    """(method, path with every parameter filled in) for every route of every API and UI router."""
+    import importlib
+    import pkgutil
+    import re
+
+    import tradewind.api.routes
+    import tradewind.ui.views
+
+    out = []
+    for package, prefix in ((tradewind.api.routes, "/api/v1"), (tradewind.ui.views, "")):
+        for info in pkgutil.iter_modules(package.__path__):
+            router = getattr(importlib.import_module(f"{package.__name__}.{info.name}"), "router", None)
+            for route in getattr(router, "routes", []):
+                full = prefix + route.path
+                if full in OPEN:
+                    continue
+                path = re.sub(r"\{(\w+)(:\w+)?\}", lambda m: "1" if m.group(1) in NUMERIC else "x", full)
+                out += [(method, path) for method in sorted(route.methods) if method != "HEAD"]
+    return out
+
+
+def test_no_route_answers_an_anonymous_caller(client: Any) -> None:
+    routes = _routes()
+    assert len(routes) > 50 and any(not p.startswith("/api/") for _m, p in routes)
+    wrong = []
+    for method, path in routes:
+        resp = client.request(method, path, follow_redirects=False)
+        if path.startswith("/api/"):
+            ok = resp.status_code == 401
+        else:
+            ok = resp.status_code == 303 and resp.headers["location"].startswith("/login")
+        if not ok:
+            wrong.append(f"{method} {path}: {resp.status_code}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_a_viewer_session_may_change_nothing_anywhere(client: Any) -> None:
+    """Every state-changing route, API or UI, with a Viewer's valid session and CSRF token: 403 (logout aside)."""
+    from tradewind.api.security import COOKIE, make_session
+
+    value, csrf = make_session("viewer")
+    client.cookies.set(COOKIE, value)
+    wrong = []
+    for method, path in _routes():
+        if method == "GET" or path == "/logout":
+            continue
+        resp = client.request(method, path, headers={"X-CSRF-Token": csrf}, data={"csrf_token": csrf},
+                              follow_redirects=False)
+        if resp.status_code != 403:
+            wrong.append(f"{method} {path}: {resp.status_code}")
+    assert not wrong, "\n".join(wrong)

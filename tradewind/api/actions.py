@@ -5,6 +5,7 @@ Each function validates (raising NotFound / UsageError), then calls the store.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from tradewind.exceptions import DagNotFound, DagRunNotFound, NotFound, TaskNotF
 from tradewind.states import FINISHED, DagRunState, TaskState
 from tradewind.store.records import DagRecord, DagRunRecord, TaskInstanceRecord
 
+RUN_ID = re.compile(r"[A-Za-z0-9_.~:+-]+")  # Airflow's allowed_run_id_pattern: safe in a URL path
 MARKABLE_TI_STATES = frozenset({"success", "failed", "skipped"})
 LOG_CHUNK = 256 * 1024
 
@@ -60,9 +62,12 @@ def trigger(dag_id: str, conf: dict[str, Any] | None = None, run_id: str | None 
     from tradewind.scheduler.trigger import trigger_dag
 
     require_dag(dag_id)
-    if run_id is not None and (not run_id.strip() or len(run_id) > 250):
-        raise UsageError("dag_run_id must be 1 to 250 characters")
-    return trigger_dag(dag_id, conf=conf, run_id=run_id, logical_date=logical_date)
+    if run_id is not None and (len(run_id) > 250 or not RUN_ID.fullmatch(run_id)):
+        raise UsageError("dag_run_id must be 1 to 250 characters among letters, digits and _.~:+-")
+    try:
+        return trigger_dag(dag_id, conf=conf, run_id=run_id, logical_date=logical_date)
+    except OverflowError:  # e.g. year 1 or 9999: the data interval falls off the calendar
+        raise UsageError(f"logical_date {logical_date.isoformat() if logical_date else ''} is out of range") from None
 
 
 def _retries(dag_id: str) -> dict[str, int]:

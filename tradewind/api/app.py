@@ -23,7 +23,7 @@ def create_app() -> FastAPI:
     ensure_ready()
     secret_key()  # generated and saved now, not on the first login
     app = FastAPI(title="Tradewind REST API", version=__version__, openapi_url=f"{API_PREFIX}/openapi.json",
-                  docs_url=f"{API_PREFIX}/ui", redoc_url=None,
+                  docs_url=None, redoc_url=None,  # Swagger UI would load its assets from a CDN
                   description="Airflow's stable REST API resources (dags, dagRuns, taskInstances, …). "
                               "Authenticate with HTTP basic or the web UI's session cookie.")
     for module in (dags, dag_runs, task_instances, config, users, monitor):

@@ -15,7 +15,8 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tradewind.exceptions import (
-    DagRunAlreadyExists, NotFound, ParamValidationError, TradewindException, UsageError, UserAlreadyExists,
+    DagRunAlreadyExists, DatabaseError, NotFound, ParamValidationError, TradewindException, UsageError,
+    UserAlreadyExists,
 )
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,8 @@ def _status_of(exc: TradewindException) -> int:
         return 409
     if isinstance(exc, (UsageError, ParamValidationError)):
         return 400
+    if isinstance(exc, DatabaseError):  # unreachable or locked: try again later, not a bug of ours
+        return 503
     return 400 if isinstance(exc, (ValueError,)) else 500
 
 
@@ -75,6 +78,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(TradewindException)
     async def _tradewind(request: Request, exc: TradewindException) -> Response:
         return error_response(request, _status_of(exc), str(exc))
+
+    @app.exception_handler(OverflowError)
+    async def _overflow(request: Request, exc: OverflowError) -> Response:
+        return error_response(request, 400, f"a value is out of range: {exc}")
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:

@@ -3,8 +3,9 @@
 Every route depends on `api_user(PERMISSION)` or `ui_user(PERMISSION)`; both resolve the user the
 same way and ask `tradewind.permissions.allowed`, so the API and the UI enforce one rule set.
 A state-changing request authenticated by the cookie must carry the session's CSRF token (form
-field `csrf_token` or header `X-CSRF-Token`); HTTP basic needs none (a browser never sends it
-on its own to a site the user did not log in to with it).
+field `csrf_token` or header `X-CSRF-Token`). HTTP basic needs none: the API's writes take JSON
+bodies, which FastAPI parses only under `Content-Type: application/json`, a type no cross-site form
+can send and no cross-site script can send without a CORS preflight (which we never grant).
 """
 
 from __future__ import annotations
@@ -68,9 +69,21 @@ def session_max_age() -> int:
 
 
 def make_session(username: str) -> tuple[str, str]:
-    """A new signed cookie value and its CSRF token."""
+    """A new signed cookie value and its CSRF token.
+
+    The cookie also carries a fingerprint of the user's password hash: a password change ends every
+    session opened with the old password.
+    """
+    from tradewind.store.users import get_user
+
     csrf = secrets.token_urlsafe(24)
-    return str(_serializer().dumps({"u": username, "c": csrf})), csrf
+    user = get_user(username)
+    return str(_serializer().dumps({"u": username, "c": csrf, "p": _fingerprint(user)})), csrf
+
+
+def _fingerprint(user: UserRecord | None) -> str:
+    material = (user.password_hash or "") if user is not None else ""
+    return hmac.new(secret_key().encode(), material.encode(), hashlib.sha256).hexdigest()[:16]
 
 
 def read_session(value: str | None) -> dict[str, str] | None:
@@ -206,7 +219,7 @@ def resolve(request: Request) -> Caller | None:
         data = read_session(request.cookies.get(COOKIE))
         if data is not None:
             user = get_user(data["u"])
-            if user is not None and user.active:
+            if user is not None and user.active and hmac.compare_digest(str(data.get("p", "")), _fingerprint(user)):
                 caller = Caller(user, "session", data.get("c"))
     request.state.caller = caller
     return caller

@@ -71,6 +71,9 @@ class DagBag:
         self.import_errors: dict[str, ImportErrorInfo] = {}
         self.file_dags: dict[str, list[str]] = {}
         self.files_seen: list[str] = []
+        from tradewind.compat.airflow import install as install_airflow_compat
+
+        install_airflow_compat()  # unmodified `from airflow... import` lines get Tradewind's objects
         self.collect(self.dag_folder)
         if include_examples:
             for folder in example_folders():

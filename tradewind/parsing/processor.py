@@ -274,7 +274,7 @@ _WARM_MODULES = (
     "tradewind.timetables.cron", "tradewind.timetables.delta", "tradewind.timetables.simple",
     "tradewind.timetables.interval", "tradewind.timetables.describe", "tradewind.datasets",
     "tradewind.operators.bash", "tradewind.operators.python", "tradewind.operators.empty",
-    "tradewind.sensors.python", "tradewind.scheduler.trigger_rules", "tradewind.states",
+    "tradewind.sensors.python", "tradewind.compat.airflow.finder", "tradewind.scheduler.trigger_rules", "tradewind.states",
     "croniter", "zoneinfo", "graphlib", "calendar",
 )
 

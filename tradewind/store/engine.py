@@ -208,12 +208,13 @@ def _connection(write: bool, url: str | None) -> Iterator[Connection]:
     if shared is not None:
         yield shared
         return
+    url = url or database_url()  # looked up once: every store call passes here
     engine = get_engine(url)
     try:
         conn = engine.connect()
     except sa.exc.DBAPIError as exc:
         raise DatabaseError(f"cannot connect to the database {describe_url(url)}: {_reason(exc)}") from None
-    writer = _writer_locks.get(url or database_url()) if write else None
+    writer = _writer_locks.get(url) if write else None
     try:
         if write and engine.dialect.name == "sqlite":
             conn.execution_options(sqlite_begin="IMMEDIATE")

@@ -58,3 +58,9 @@ def list_import_errors() -> list[ImportErrorRecord]:
     query = sa.select(import_error).order_by(import_error.c.filename, import_error.c.id)
     with session() as conn:
         return [ImportErrorRecord.from_row(r) for r in conn.execute(query)]
+
+
+def get_import_error(error_id: int) -> ImportErrorRecord | None:
+    with session() as conn:
+        row = conn.execute(sa.select(import_error).where(import_error.c.id == error_id)).first()
+    return ImportErrorRecord.from_row(row) if row is not None else None

@@ -6,6 +6,7 @@ record's `password_hash`, which is left out of its repr.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -50,21 +51,28 @@ class UserRecord(_Record):
 
 @lru_cache(maxsize=1)
 def _hasher() -> Any:
+    """argon2id with OWASP's m=19 MiB, t=2, p=1 (pwdlib's default takes 64 MiB per hash, which alone would
+    double the webserver's memory during a login). Old hashes carry their own parameters and still verify."""
     from pwdlib import PasswordHash
     from pwdlib.hashers.argon2 import Argon2Hasher
 
-    return PasswordHash((Argon2Hasher(),))
+    return PasswordHash((Argon2Hasher(time_cost=2, memory_cost=19456, parallelism=1),))
+
+
+_hashing = threading.Lock()  # one hash at a time: memory stays bounded however many logins arrive
 
 
 @lru_cache(maxsize=1)
 def _dummy_hash() -> str:
-    return str(_hasher().hash("tradewind-no-such-user"))
+    with _hashing:
+        return str(_hasher().hash("tradewind-no-such-user"))
 
 
 def hash_password(password: str) -> str:
     if not isinstance(password, str) or not password:
         raise UsageError("the password must not be empty")
-    return str(_hasher().hash(password))
+    with _hashing:
+        return str(_hasher().hash(password))
 
 
 def check_role(role: str) -> str:
@@ -184,7 +192,8 @@ def authenticate(username: str, password: str) -> UserRecord | None:
     user = get_user(username) if isinstance(username, str) and username else None
     hashed = user.password_hash if user is not None and user.password_hash else _dummy_hash()
     try:
-        ok = bool(_hasher().verify(password or "", hashed))
+        with _hashing:
+            ok = bool(_hasher().verify(password or "", hashed))
     except Exception:  # noqa: BLE001 - a corrupt hash is a failed login, not a crash
         ok = False
     if user is None:

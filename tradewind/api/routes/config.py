@@ -83,7 +83,7 @@ def delete_variable(key: str, _: Annotated[Caller, Depends(api_user(EDIT_VARIABL
 class PoolBody(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     name: str = Key
-    slots: int = Field(ge=-1)
+    slots: int = Field(ge=-1, le=2**31 - 1)
     description: str | None = None
     include_deferred: bool = False
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 
 from tradewind.api import serialize
 from tradewind.api.security import Caller, api_user
@@ -65,10 +65,11 @@ def list_import_errors(_: Annotated[Caller, Depends(api_user(READ_DAGS))],
 
 
 @router.get("/importErrors/{import_error_id}", tags=["ImportError"])
-def get_import_error(import_error_id: int, _: Annotated[Caller, Depends(api_user(READ_DAGS))]) -> dict[str, Any]:
-    from tradewind.store.import_errors import list_import_errors as all_errors
+def get_import_error(import_error_id: Annotated[int, Path(ge=0, le=2**62)],
+                     _: Annotated[Caller, Depends(api_user(READ_DAGS))]) -> dict[str, Any]:
+    from tradewind.store.import_errors import get_import_error as get
 
-    for e in all_errors():
-        if e.id == import_error_id:
-            return serialize.import_error(e)
-    raise NotFound(f"import error {import_error_id} not found")
+    record = get(import_error_id)
+    if record is None:
+        raise NotFound(f"import error {import_error_id} not found")
+    return serialize.import_error(record)

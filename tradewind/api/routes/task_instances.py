@@ -15,7 +15,7 @@ from tradewind.permissions import EDIT_DAGS, READ_DAGS
 router = APIRouter(tags=["TaskInstance"])
 Reader = Annotated[Caller, Depends(api_user(READ_DAGS))]
 Editor = Annotated[Caller, Depends(api_user(EDIT_DAGS))]
-MapIndex = Annotated[int, Query(ge=-1)]
+MapIndex = Annotated[int, Query(ge=-1, le=2**31 - 1)]
 TI = "/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}"
 
 
@@ -30,7 +30,7 @@ class ClearBody(BaseModel):
 class TIStateBody(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     new_state: Literal["success", "failed", "skipped"]
-    map_index: int = Field(default=-1, ge=-1)
+    map_index: int = Field(default=-1, ge=-1, le=2**31 - 1)
     dry_run: bool = False
 
 
@@ -60,7 +60,7 @@ def list_tries(dag_id: str, dag_run_id: str, task_id: str, _: Reader, map_index:
 
 @router.get(TI + "/logs/{task_try_number}")
 def get_log(request: Request, dag_id: str, dag_run_id: str, task_id: str, task_try_number: int, _: Reader,
-            map_index: MapIndex = -1, offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+            map_index: MapIndex = -1, offset: Annotated[int, Query(ge=0, le=2**62)] = 0) -> Response:
     """One try's log from byte `offset`: JSON {content, continuation_token} (Airflow's), or text/plain if asked."""
     ti = actions.require_ti(dag_id, dag_run_id, task_id, map_index)
     text, next_offset, _exists = actions.read_log(ti, task_try_number, offset)

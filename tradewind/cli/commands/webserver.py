@@ -61,9 +61,24 @@ def webserver(args: argparse.Namespace) -> int:
     _prepare()
     _check_free(host, port)
     print(f"Tradewind webserver on http://{host}:{port} ({workers} worker{'s' if workers > 1 else ''})", flush=True)
-    uvicorn.run("tradewind.api.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level="info", server_header=False)
+    # uvicorn shuts down gracefully, then re-raises the signal it caught: make that a clean exit.
+    previous = signal.signal(signal.SIGTERM, _stop)
+    try:
+        uvicorn.run("tradewind.api.app:create_app", factory=True, host=host, port=port, workers=workers,
+                    log_level="info", server_header=False)
+    except (KeyboardInterrupt, _Stopped):
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     return 0
+
+
+class _Stopped(Exception):
+    """SIGTERM arrived (after uvicorn's graceful shutdown)."""
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise _Stopped()
 
 
 # --- standalone ---------------------------------------------------------------------------------

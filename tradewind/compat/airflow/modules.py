@@ -1,0 +1,162 @@
+"""Which Tradewind object each `airflow...` name is: the table the import hook builds modules from.
+
+One entry per Airflow module path: `{name in the module: "tradewind.module:attribute"}`. A path
+or name missing here is one Tradewind does not provide; importing it fails with a clear error.
+Airflow 1's module names and Airflow 3's `airflow.providers.standard` and `airflow.sdk` paths
+are listed beside Airflow 2's, since DAG files in the wild use all three.
+"""
+
+from __future__ import annotations
+
+_OPS = "tradewind.operators"
+_SENSORS = "tradewind.sensors"
+_SHIMS = "tradewind.compat.airflow.shims"
+_AIRFLOW3 = "tradewind.compat.airflow.airflow3"
+
+
+def _names(module: str, *names: str) -> dict[str, str]:
+    """`{name: "module:name"}` for names that keep their name in Tradewind."""
+    return {name: f"{module}:{name}" for name in names}
+
+
+_BASH = _names(f"{_OPS}.bash", "BashOperator")
+_PYTHON = _names(f"{_OPS}.python", "PythonOperator", "BranchPythonOperator", "ShortCircuitOperator", "get_current_context")
+_EMPTY = _names(f"{_OPS}.empty", "EmptyOperator")
+_DUMMY = _names(f"{_OPS}.empty", "DummyOperator")
+_EMAIL = _names(f"{_OPS}.email", "EmailOperator")
+_TRIGGER = _names(f"{_OPS}.trigger_dagrun", "TriggerDagRunOperator")
+_EXTERNAL = _names(f"{_SENSORS}.external_task", "ExternalTaskSensor", "ExternalTaskMarker")
+_FILE = _names(f"{_SENSORS}.filesystem", "FileSensor")
+_PYTHON_SENSOR = _names(f"{_SENSORS}.python", "PythonSensor", "PokeReturnValue")
+_TIME_DELTA = _names(f"{_SENSORS}.time_delta", "TimeDeltaSensor")
+_TIME = _names(f"{_SENSORS}.time_delta", "TimeSensor")
+_DATE_TIME = _names(f"{_SENSORS}.date_time", "DateTimeSensor")
+_SENSOR_BASE = _names(f"{_SENSORS}.base", "BaseSensorOperator", "PokeReturnValue")
+_BASE_OPERATOR = _names("tradewind.sdk.baseoperator", "BaseOperator", "chain", "cross_downstream")
+_PARAM = _names("tradewind.sdk.param", "Param", "ParamsDict")
+_DAG = _names("tradewind.sdk.dag", "DAG")
+_DECORATORS = {
+    **_names("tradewind.sdk.dag", "dag"),
+    **_names("tradewind.sdk.decorators", "task"),
+    **_names("tradewind.sdk.taskgroup", "task_group"),
+}
+_MODELS_RUNTIME = _names("tradewind.models", "Variable", "Connection")
+_XCOM_ARG = _names("tradewind.sdk.xcom_arg", "XComArg")
+_TI = {"TaskInstance": "tradewind.runtime.task_instance:RuntimeTaskInstance"}  # what `ti` is; for type hints
+_HOOK = _names("tradewind.hooks.base", "BaseHook")
+_TRIGGER_RULE = _names("tradewind.scheduler.trigger_rules", "TriggerRule")
+_CONTEXT = _names("tradewind.sdk.baseoperator", "Context")
+_EXCEPTIONS = {
+    **_names(
+        "tradewind.exceptions",
+        "AirflowException",
+        "AirflowSkipException",
+        "AirflowFailException",
+        "AirflowSensorTimeout",
+        "AirflowRescheduleException",
+        "AirflowTaskTimeout",
+        "ParamValidationError",
+    ),
+    "AirflowDagCycleException": "tradewind.exceptions:DagCycleError",
+    "DuplicateTaskIdFound": "tradewind.exceptions:DuplicateTaskIdError",
+}
+_STANDARD = "airflow.providers.standard"
+
+MODULES: dict[str, dict[str, str]] = {
+    "airflow": {**_DAG, **_names("tradewind.datasets", "Dataset"), **_XCOM_ARG},
+    # --- models -----------------------------------------------------------------------------
+    "airflow.models": {**_DAG, **_MODELS_RUNTIME, **_BASE_OPERATOR, **_PARAM, **_TI, **_XCOM_ARG},
+    "airflow.models.dag": _DAG,
+    "airflow.models.baseoperator": _BASE_OPERATOR,
+    "airflow.models.param": _PARAM,
+    "airflow.models.variable": _names("tradewind.models.variable", "Variable"),
+    "airflow.models.connection": _names("tradewind.models.connection", "Connection"),
+    "airflow.models.xcom_arg": _XCOM_ARG,
+    "airflow.models.taskinstance": _TI,
+    # --- operators (Airflow 2 paths, then Airflow 1's) --------------------------------------
+    "airflow.operators.bash": _BASH,
+    "airflow.operators.python": _PYTHON,
+    "airflow.operators.empty": _EMPTY,
+    "airflow.operators.dummy": _DUMMY,
+    "airflow.operators.email": _EMAIL,
+    "airflow.operators.trigger_dagrun": _TRIGGER,
+    "airflow.operators.bash_operator": _BASH,
+    "airflow.operators.python_operator": {k: v for k, v in _PYTHON.items() if k != "get_current_context"},
+    "airflow.operators.dummy_operator": _DUMMY,
+    "airflow.operators.email_operator": _EMAIL,
+    "airflow.operators.dagrun_operator": _TRIGGER,
+    # --- sensors ------------------------------------------------------------------------------
+    "airflow.sensors.base": _SENSOR_BASE,
+    "airflow.sensors.base_sensor_operator": _SENSOR_BASE,
+    "airflow.sensors.external_task": _EXTERNAL,
+    "airflow.sensors.external_task_sensor": _EXTERNAL,
+    "airflow.sensors.filesystem": _FILE,
+    "airflow.sensors.python": _PYTHON_SENSOR,
+    "airflow.sensors.time_delta": _TIME_DELTA,
+    "airflow.sensors.time_sensor": _TIME,
+    "airflow.sensors.date_time": _DATE_TIME,
+    # --- authoring helpers --------------------------------------------------------------------
+    "airflow.decorators": _DECORATORS,
+    "airflow.decorators.task_group": _names("tradewind.sdk.taskgroup", "task_group"),
+    "airflow.utils.task_group": _names("tradewind.sdk.taskgroup", "TaskGroup"),
+    "airflow.utils.edgemodifier": _names("tradewind.sdk.edges", "Label"),
+    "airflow.utils.trigger_rule": _TRIGGER_RULE,
+    "airflow.utils.dates": _names(_SHIMS, "days_ago"),
+    "airflow.utils.decorators": _names(_SHIMS, "apply_defaults"),
+    "airflow.utils.context": _CONTEXT,
+    "airflow.utils.state": {"TaskInstanceState": "tradewind.states:TaskState", **_names("tradewind.states", "DagRunState")},
+    "airflow.utils.types": _names("tradewind.states", "DagRunType"),
+    "airflow.exceptions": _EXCEPTIONS,
+    "airflow.datasets": _names("tradewind.datasets", "Dataset", "DatasetAll", "DatasetAny"),
+    "airflow.hooks.base": _HOOK,
+    "airflow.macros": _names("tradewind.runtime.macros", "ds_add", "ds_format"),
+    "airflow.timetables.interval": _names(
+        "tradewind.timetables.interval", "CronDataIntervalTimetable", "DeltaDataIntervalTimetable"
+    ),
+    "airflow.timetables.trigger": _names("tradewind.timetables.trigger", "CronTriggerTimetable"),
+    # --- providers: papermill, and Airflow 3's home of the standard operators ----------------
+    "airflow.providers.papermill.operators.papermill": _names(f"{_OPS}.papermill", "PapermillOperator"),
+    f"{_STANDARD}.operators.bash": _BASH,
+    f"{_STANDARD}.operators.python": _PYTHON,
+    f"{_STANDARD}.operators.empty": _EMPTY,
+    f"{_STANDARD}.operators.trigger_dagrun": _TRIGGER,
+    f"{_STANDARD}.sensors.external_task": _EXTERNAL,
+    f"{_STANDARD}.sensors.filesystem": _FILE,
+    f"{_STANDARD}.sensors.python": _PYTHON_SENSOR,
+    f"{_STANDARD}.sensors.time_delta": _TIME_DELTA,
+    f"{_STANDARD}.sensors.time": _TIME,
+    f"{_STANDARD}.sensors.date_time": _DATE_TIME,
+    # --- Airflow 3's task SDK: DAG and @dag follow Airflow 3's defaults ----------------------
+    "airflow.sdk": {
+        **_names(_AIRFLOW3, "DAG", "dag"),
+        **_names("tradewind.sdk.decorators", "task"),
+        **_names("tradewind.sdk.taskgroup", "TaskGroup", "task_group"),
+        **_names("tradewind.datasets", "Asset"),
+        "AssetAll": "tradewind.datasets:DatasetAll",
+        "AssetAny": "tradewind.datasets:DatasetAny",
+        **_BASE_OPERATOR,
+        **_SENSOR_BASE,
+        **_names("tradewind.sdk.param", "Param"),
+        **_MODELS_RUNTIME,
+        **_names("tradewind.sdk.edges", "Label"),
+        **_names("tradewind.sdk.current_context", "get_current_context"),
+        **_XCOM_ARG,
+        **_CONTEXT,
+        **_HOOK,
+        **_TRIGGER_RULE,
+    },
+    "airflow.sdk.bases.operator": _BASE_OPERATOR,
+    "airflow.sdk.bases.sensor": _SENSOR_BASE,
+    "airflow.sdk.bases.hook": _HOOK,
+}
+
+
+def _parents(name: str) -> list[str]:
+    parts = name.split(".")
+    return [".".join(parts[:i]) for i in range(1, len(parts))]
+
+
+#: Modules with submodules: imported as packages so `airflow.providers.papermill...` resolves.
+PACKAGES: frozenset[str] = frozenset(parent for name in MODULES for parent in _parents(name))
+#: Every module path the hook answers for (listed ones, and the packages leading to them).
+KNOWN: frozenset[str] = frozenset(MODULES) | PACKAGES
