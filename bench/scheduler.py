@@ -56,6 +56,12 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of the process itself (not its workers): the scheduler's own cost."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=5)
@@ -105,17 +111,23 @@ def run_all(args: argparse.Namespace, sizes: list[int], sched_pid: int) -> dict[
         time.sleep(0.2)
     time.sleep(1.0)
     results: dict[str, dict[str, float]] = {"scheduler_rss_idle": {"rss_mb": rss_mb(sched_pid)}}
+    cpu = cpu_seconds(sched_pid)
+    time.sleep(5.0)
+    results["scheduler_idle_cpu"] = {"percent": 100 * (cpu_seconds(sched_pid) - cpu) / 5.0}
 
     def bench(name: str, dag_id: str, tasks: int, repeat: int) -> None:
         if want and name not in want:
             return
-        walls, gaps = [], []
+        walls, gaps, cpus = [], [], []
         for _ in range(repeat):
+            cpu = cpu_seconds(sched_pid)
             wall, run_gaps = trigger_and_wait(dag_id)
+            cpus.append(cpu_seconds(sched_pid) - cpu)
             walls.append(wall)
             gaps.extend(run_gaps)
         r = {"median_s": statistics.median(walls), "tasks_per_s": tasks / statistics.median(walls),
-             "ms_per_task": 1000 * statistics.median(walls) / tasks}
+             "ms_per_task": 1000 * statistics.median(walls) / tasks,
+             "scheduler_cpu_ms_per_task": 1000 * statistics.median(cpus) / tasks}
         if gaps:
             r["gap_median_ms"] = 1000 * statistics.median(gaps)
         results[name] = r

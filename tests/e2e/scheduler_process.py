@@ -37,6 +37,28 @@ def wait_for(check: Callable[[], Any], timeout: float = 30.0, what: str = "condi
         time.sleep(0.1)
 
 
+def runs_of(dag_id: str) -> list[Any]:
+    """The DAG's runs, oldest first."""
+    from tradewind.store import runs
+
+    return runs.list_dag_runs(dag_id, newest_first=False)
+
+
+def finished(dag_id: str, count: int = 1) -> Callable[[], Any]:
+    """A `wait_for` check: the DAG's finished runs once there are at least `count`."""
+    def check() -> Any:
+        done = [r for r in runs_of(dag_id) if r.state in ("success", "failed")]
+        return done if len(done) >= count else None
+    return check
+
+
+def parsed(*dag_ids: str) -> Callable[[], bool]:
+    """A `wait_for` check: every DAG is in the database."""
+    from tradewind.store import dags
+
+    return lambda: all(dags.get_dag(d) is not None for d in dag_ids)
+
+
 class SchedulerProcess:
     def __init__(self, home: Path, log: Path) -> None:
         self.home = home

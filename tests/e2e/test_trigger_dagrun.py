@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scheduler_process import wait_for
+from scheduler_process import finished, parsed, runs_of, wait_for
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -25,25 +25,6 @@ CONTROLLER = """
             wait_for_completion=True, poke_interval=0.2, retries=0, {extra}
         )
 """
-
-
-def runs_of(dag_id: str):
-    from tradewind.store import runs
-
-    return runs.list_dag_runs(dag_id, newest_first=False)
-
-
-def finished(dag_id: str, count: int = 1):
-    def check():
-        done = [r for r in runs_of(dag_id) if r.state in ("success", "failed")]
-        return done if len(done) >= count else None
-    return check
-
-
-def parsed(*dag_ids: str):
-    from tradewind.store import dags
-
-    return lambda: all(dags.get_dag(d) is not None for d in dag_ids)
 
 
 def start(scheduler, write_dag, target: str = "target", extra: str = "") -> None:

@@ -85,3 +85,16 @@ def parse_conf(text: str | None) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise UsageError(f"conf must be a JSON object, not {type(value).__name__}")
     return value
+
+
+def read_json_object(path: Path, shape: str) -> dict[str, Any]:
+    """A user's JSON file holding one object; anything else is one clear line (`shape` says what belongs)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"no such file: {path}") from None
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}") from None
+    if not isinstance(data, dict):
+        raise UsageError(f"{path} must hold a JSON object of {shape}")
+    return data

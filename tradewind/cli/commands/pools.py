@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tradewind.cli.common import ready_db
+from tradewind.cli.common import read_json_object, ready_db
 from tradewind.cli.output import print_records
 from tradewind.exceptions import NotFound, UsageError
 
@@ -68,14 +68,7 @@ def import_(args: argparse.Namespace) -> int:
     from tradewind.store import pools
 
     path = Path(args.file)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"no such file: {path}") from None
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}") from None
-    if not isinstance(data, dict):
-        raise UsageError(f"{path} must hold a JSON object of pool name: {{\"slots\": N, \"description\": …}}")
+    data = read_json_object(path, 'pool name: {"slots": N, "description": …}')
     bad = [name for name, spec in data.items() if not isinstance(spec, dict) or not _is_slots(spec.get("slots"))]
     if bad:  # checked before writing anything, so a bad file imports nothing
         raise UsageError(f"{path}: pool(s) {', '.join(bad)} need an object with \"slots\": an integer >= -1")

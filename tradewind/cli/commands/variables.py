@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from tradewind.cli.common import ready_db
+from tradewind.cli.common import read_json_object, ready_db
 from tradewind.exceptions import NotFound, UsageError
 
 
@@ -69,14 +69,7 @@ def import_(args: argparse.Namespace) -> int:
     from tradewind.store.variables import set_variable
 
     path = Path(args.file)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"no such file: {path}") from None
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}") from None
-    if not isinstance(data, dict):
-        raise UsageError(f"{path} must hold a JSON object of key: value")
+    data = read_json_object(path, "key: value")
     ready_db()
     for key, value in data.items():
         set_variable(key, value if isinstance(value, str) else json.dumps(value))
