@@ -1,21 +1,25 @@
 """A warm worker process of the LocalExecutor: take a workload, fork a child to run it, report.
 
 The worker caches each DAG file it has imported (re-imported when the file changes), so the
-forked child starts with the DAG ready. The child heartbeats its task instance; if the state is
+forked child starts with the DAG ready. The worker claims each try and stores its result over its
+own warm database connection; the child runs the task, sends the result back through a pipe, and
+runs callbacks once the result is stored. The child heartbeats its task instance; if the state is
 changed from outside (cleared, marked failed) the child stops itself, as Airflow's task runner does.
-If the child dies without recording a result (crash, OOM kill, segfault), the worker records the
-failure by the task's retry rules.
+If the child dies without a result (crash, OOM kill, segfault), the worker records the failure by
+the task's retry rules.
 """
 
 from __future__ import annotations
 
 import gc
 import logging
+import multiprocessing
 import os
 import queue
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from datetime import datetime, timezone
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -46,10 +50,7 @@ def worker_main(tasks: Any, events: Connection, scheduler_pid: int) -> None:
             continue
         if workload is None:
             break
-        code = run_workload(workload, cache)
-        try:
-            events.send(TaskEvent(workload.key, code))
-        except (BrokenPipeError, OSError):
+        if not run_workload(workload, cache, lambda code, key=workload.key: events.send(TaskEvent(key, code))):
             break
     events.close()
 
@@ -153,9 +154,13 @@ class DagFileCache:
         return dag
 
 
-def run_workload(workload: Workload, cache: DagFileCache) -> int:
-    """Fork a child for the task; return its exit code (0: success or skipped)."""
-    global _current_child
+def run_workload(workload: Workload, cache: DagFileCache, report: Callable[[int], None]) -> bool:
+    """Run one workload in a forked child and `report` its exit code once; False if reporting failed.
+
+    For a task, this worker claims the try and stores its result over its own warm connection;
+    the child only runs the task and sends the result back. The scheduler hears of the result
+    as soon as it is stored, while the child still runs callbacks and exits.
+    """
     from tradewind.store import runs
 
     try:
@@ -163,9 +168,46 @@ def run_workload(workload: Workload, cache: DagFileCache) -> int:
         dag_run = runs.get_dag_run(workload.dag_id, workload.run_id)
     except Exception as exc:  # noqa: BLE001 — a DAG that cannot load fails its task, not the worker
         _fail_unstartable(workload, f"{type(exc).__name__}: {exc}")
-        return 1
+        return _report(report, 1)
     if dag_run is None:
-        return 1
+        return _report(report, 1)
+    if workload.task_id == DAG_CALLBACK:
+        return _report(report, _fork(lambda: _dag_callbacks(dag, dag_run)))
+    from tradewind.runtime.runner import claim_task_instance
+
+    try:
+        claim = claim_task_instance(dag_run, workload.task_id, workload.map_index)
+    except Exception:  # noqa: BLE001 — the database is unwell: the scheduler's orphan checks retry later
+        log.exception("cannot claim %s", workload.key)
+        return _report(report, 1)
+    if claim is None:
+        return _report(report, 3)  # someone else had already claimed it: nothing ran here
+    here, there = multiprocessing.Pipe()
+    reported: list[bool] = []
+
+    def on_result(code: int) -> None:
+        reported.append(_report(report, code))
+
+    code = _fork(lambda: _child(dag, dag_run, claim, there), parent=lambda: _store_results(here, claim, on_result),
+                 close_in_parent=there)
+    here.close()
+    if not reported:  # the child died before sending its result (crash, OOM kill, segfault)
+        _record_if_vanished(workload, dag, claim, code)
+        return _report(report, code or 1)
+    return reported[0]
+
+
+def _report(report: Callable[[int], None], code: int) -> bool:
+    try:
+        report(code)
+        return True
+    except (BrokenPipeError, OSError):
+        return False  # the scheduler is gone
+
+
+def _fork(child: Callable[[], int], parent: Callable[[], None] | None = None, close_in_parent: Any = None) -> int:
+    """Run `child()` in a forked process (its return value is the exit code); `parent()` meanwhile."""
+    global _current_child
     sys.stdout.flush()
     sys.stderr.flush()
     gc.freeze()  # the child's garbage collector leaves inherited objects (and their pages) alone
@@ -173,29 +215,53 @@ def run_workload(workload: Workload, cache: DagFileCache) -> int:
     if pid == 0:
         code = 1
         try:
-            code = _child(dag, dag_run, workload)
+            code = child()
         finally:
             os._exit(code)
     _current_child = pid
     try:
+        if close_in_parent is not None:
+            close_in_parent.close()
+        if parent is not None:
+            parent()
         _, status = os.waitpid(pid, 0)
     finally:
         _current_child = None
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0 and workload.task_id != DAG_CALLBACK:
-        _record_if_vanished(workload, dag, pid, code)
-    return code
+    return os.waitstatus_to_exitcode(status)
 
 
-def _child(dag: DAG, dag_run: Any, workload: Workload) -> int:
-    """In the forked child: run the task with a heartbeat; exit code 0 for success/skipped."""
-    if workload.task_id == DAG_CALLBACK:
-        from tradewind.runtime.dag_callbacks import run_dag_callbacks
+def _store_results(conn: Any, claim: Any, on_result: Callable[[int], None]) -> None:
+    """In the worker: store the result the child sends, tell it whether it was ours, then report."""
+    from tradewind.runtime.runner import record_try
+    from tradewind.states import TaskState
 
-        run_dag_callbacks(dag, dag_run, dag_run.state, "success" if dag_run.state == "success" else "task_failure")
-        return 0
+    try:
+        result = conn.recv()
+    except (EOFError, OSError):
+        return  # no result: the child died mid-try
+    try:
+        stored = record_try(claim.record, result)
+    except Exception:  # noqa: BLE001 — cannot store: the try stays running and is handled as an orphan
+        log.exception("cannot record the result of %s", claim.record.key)
+        stored = False
+    try:
+        conn.send(stored)
+    except (BrokenPipeError, OSError):
+        pass
+    on_result(0 if result.state in (TaskState.SUCCESS.value, TaskState.SKIPPED.value) else 1)
+
+
+def _dag_callbacks(dag: DAG, dag_run: Any) -> int:
+    from tradewind.runtime.dag_callbacks import run_dag_callbacks
+
+    run_dag_callbacks(dag, dag_run, dag_run.state, "success" if dag_run.state == "success" else "task_failure")
+    return 0
+
+
+def _child(dag: DAG, dag_run: Any, claim: Any, conn: Any) -> int:
+    """In the forked child: run the claimed try with a heartbeat; its result goes to the worker."""
     from tradewind.exceptions import TaskTerminated
-    from tradewind.runtime.runner import run_task_instance
+    from tradewind.runtime.runner import TryResult, run_claimed
     from tradewind.states import TaskState
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -203,55 +269,54 @@ def _child(dag: DAG, dag_run: Any, workload: Workload) -> int:
     def _terminate(signum: int, frame: object) -> None:
         raise TaskTerminated(f"received signal {signal.Signals(signum).name}")
 
+    def send(claimed: Any, result: TryResult) -> bool:
+        conn.send(result)
+        return bool(conn.recv())
+
     signal.signal(signal.SIGTERM, _terminate)
     stop = threading.Event()
-    beat = threading.Thread(target=_heartbeat, args=(workload, stop), daemon=True)
+    beat = threading.Thread(target=_heartbeat, args=(claim.record, stop), daemon=True)
     beat.start()
     try:
-        outcome = run_task_instance(dag, dag_run, workload.task_id, workload.map_index)
+        outcome = run_claimed(dag, dag_run, claim, record=send)
     finally:
         stop.set()
-    if outcome is None:
-        return 3  # someone else had already claimed it: nothing ran here
     return 0 if outcome.state in (TaskState.SUCCESS, TaskState.SKIPPED) else 1
 
 
-def _heartbeat(workload: Workload, stop: threading.Event) -> None:
+def _heartbeat(claimed: Any, stop: threading.Event) -> None:
     from tradewind.config import conf
     from tradewind.store import task_instances
 
     interval = conf.getfloat("scheduler", "task_heartbeat_interval", fallback=5.0)
-    try_number = None
     while not stop.wait(interval):
         try:
-            if try_number is None:
-                current = task_instances.get_task_instance(*workload.key)
-                if current is None:
-                    return
-                if current.pid != os.getpid():
-                    continue  # not claimed by this process yet (a slow claim): its try number is not known
-                try_number = current.try_number
-            if not task_instances.heartbeat_task(*workload.key, try_number):
-                if not stop.is_set():
-                    logging.getLogger("tradewind.task").warning(
-                        "the task instance's state was changed from outside: terminating"
-                    )
-                    os.kill(os.getpid(), signal.SIGTERM)
-                return
+            alive = task_instances.heartbeat_task(
+                claimed.dag_id, claimed.run_id, claimed.task_id, claimed.map_index, claimed.try_number
+            )
         except Exception:  # noqa: BLE001 — a missed heartbeat is retried on the next beat
             continue
+        if not alive:
+            if not stop.is_set():
+                logging.getLogger("tradewind.task").warning("the task instance's state was changed from outside: terminating")
+                os.kill(os.getpid(), signal.SIGTERM)
+            return
 
 
-def _record_if_vanished(workload: Workload, dag: DAG, pid: int, code: int) -> None:
-    """The child died without finishing its try (still `running` with its pid): apply retry rules."""
+def _record_if_vanished(workload: Workload, dag: DAG, claim: Any, code: int) -> None:
+    """The child died without a result while the try is still ours and running: apply retry rules."""
+    from tradewind.scheduler.orphans import fail_orphan
     from tradewind.store import task_instances
 
-    current = task_instances.get_task_instance(*workload.key)
-    if current is None or current.state != "running" or current.pid != pid:
+    try:
+        current = task_instances.get_task_instance(*workload.key)
+    except Exception:  # noqa: BLE001 — left to the scheduler's orphan checks
+        log.exception("cannot check %s after its process died", workload.key)
+        return
+    if (current is None or current.state != "running" or current.pid != os.getpid()
+            or current.try_number != claim.record.try_number):
         return
     reason = f"the task's process exited with code {code} without recording a result"
-    from tradewind.scheduler.orphans import fail_orphan
-
     fail_orphan(current, reason, retries_left=current.try_number <= current.max_tries,
                 retry_delay=dag.get_task(workload.task_id).retry_delay_for(current.try_number)
                 if workload.task_id in dag.task_dict else None)

@@ -12,8 +12,10 @@ import os
 import socket
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tradewind.exceptions import FailTask, RescheduleTask, SkipTask, TaskTerminated, TaskTimeout, TradewindException
@@ -56,18 +58,33 @@ def _hostname() -> str:
     return socket.gethostname()
 
 
-def run_task_instance(
-    dag: DAG,
-    dag_run: DagRunRecord,
-    task_id: str,
-    map_index: int = -1,
-    *,
-    retry_delay_override: timedelta | None = None,
-    echo: logging.Handler | None = None,
-    test_mode: bool = False,
-) -> Outcome | None:
-    """Claim the instance (CAS to running), run it, and store the result. None if already claimed."""
-    from tradewind.runtime.task_log import capture_task_log, log_path
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A try this process has claimed (the instance is `running` under our name)."""
+
+    record: Any  # the TaskInstanceRecord as claimed
+    log_path: str
+    start: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TryResult:
+    """What a try came to, as it is stored; travels from a forked child to its worker when it runs there."""
+
+    state: str
+    end_date: datetime
+    next_retry_at: datetime | None
+    reschedule_at: datetime | None
+    rendered_fields: dict[str, Any] | None
+
+
+#: Stores a try's result; True if it was ours to store (the try was still running, not cleared).
+Recorder = Callable[[Any, TryResult], bool]
+
+
+def claim_task_instance(dag_run: DagRunRecord, task_id: str, map_index: int = -1) -> Claim | None:
+    """CAS the instance to running for a new try (a rescheduled sensor continues its try); None if taken."""
+    from tradewind.runtime.task_log import log_path
     from tradewind.store import task_instances
 
     now = datetime.now(timezone.utc)
@@ -81,14 +98,62 @@ def run_task_instance(
         expected=frozenset(s.value for s in CLAIMABLE), hostname=_hostname(), pid=os.getpid(),
         log_path=str(path), start_date=now,
     )
-    if claimed is None:
+    return None if claimed is None else Claim(claimed, str(path), now)
+
+
+def record_try(claimed: Any, result: TryResult) -> bool:
+    """The default Recorder: end the try in the database (CAS from running, same try number)."""
+    from tradewind.store import task_instances
+
+    return task_instances.finish_try(
+        claimed.dag_id, claimed.run_id, claimed.task_id, claimed.map_index,
+        state=result.state, end_date=result.end_date, next_retry_at=result.next_retry_at,
+        rendered_fields=result.rendered_fields, reschedule_at=result.reschedule_at,
+    ) is not None
+
+
+def run_task_instance(
+    dag: DAG,
+    dag_run: DagRunRecord,
+    task_id: str,
+    map_index: int = -1,
+    *,
+    retry_delay_override: timedelta | None = None,
+    echo: logging.Handler | None = None,
+    test_mode: bool = False,
+) -> Outcome | None:
+    """Claim the instance (CAS to running), run it, and store the result. None if already claimed."""
+    claim = claim_task_instance(dag_run, task_id, map_index)
+    if claim is None:
         return None
+    return run_claimed(dag, dag_run, claim, retry_delay_override=retry_delay_override, echo=echo, test_mode=test_mode)
+
+
+def run_claimed(
+    dag: DAG,
+    dag_run: DagRunRecord,
+    claim: Claim,
+    *,
+    retry_delay_override: timedelta | None = None,
+    echo: logging.Handler | None = None,
+    test_mode: bool = False,
+    record: Recorder = record_try,
+) -> Outcome:
+    """Run a claimed try and hand its result to `record`; callbacks and mails follow a stored result.
+
+    Workers pass a `record` that sends the result to the worker process, which stores it over
+    its warm connection, so a forked task needs no database of its own unless its code asks.
+    """
+    from tradewind.runtime.task_log import capture_task_log
+
+    claimed, path = claim.record, claim.log_path
+    task_id, map_index = claimed.task_id, claimed.map_index
     task = dag.get_task(task_id)
     started = time.monotonic()
-    with capture_task_log(path, echo=echo) as task_logger:
+    with capture_task_log(Path(path), echo=echo) as task_logger:
         task_logger.info("Starting attempt %s of %s", claimed.try_number, claimed.max_tries + 1)
         state, error, rendered, ti, context = _execute(
-            task, dag, dag_run, claimed, map_index, now, str(path), test_mode, task_logger
+            task, dag, dag_run, claimed, map_index, claim.start, path, test_mode, task_logger
         )
         next_retry_at = None
         reschedule_at = _reschedule_date(state, context)
@@ -102,24 +167,20 @@ def run_task_instance(
             task_logger.info("Marking task as %s", state.value.upper())
         if ti is not None and ti.skip_requests:
             _apply_skips(dag_run, ti.skip_requests)
-        finished = task_instances.finish_try(
-            dag_run.dag_id, dag_run.run_id, task_id, map_index,
-            state=state.value, end_date=datetime.now(timezone.utc), next_retry_at=next_retry_at,
-            rendered_fields=rendered, reschedule_at=reschedule_at,
-        )
-        if finished is not None and state is TaskState.SUCCESS and not test_mode:
+        finished = record(claimed, TryResult(state.value, datetime.now(timezone.utc), next_retry_at, reschedule_at, rendered))
+        if finished and state is TaskState.SUCCESS and not test_mode:
             from tradewind.scheduler.datasets import emit_outlet_events  # data-aware scheduling
 
             emit_outlet_events(task, dag_run, map_index, context)
-        if finished is not None and ti is not None:
+        if finished and ti is not None:
             _run_callbacks(task, {**context, "exception": error}, state)
-        if finished is not None and state in (TaskState.FAILED, TaskState.UP_FOR_RETRY):
+        if finished and state in (TaskState.FAILED, TaskState.UP_FOR_RETRY):
             from tradewind.notify.task_mail import notify_task_outcome  # email_on_failure / email_on_retry
 
-            notify_task_outcome(task, dag_run, claimed, state=state, error=error, log_path=str(path), context=context)
+            notify_task_outcome(task, dag_run, claimed, state=state, error=error, log_path=path, context=context)
     return Outcome(
         task_id=task_id, map_index=map_index, state=state, try_number=claimed.try_number,
-        duration=time.monotonic() - started, error=error, log_path=str(path), next_retry_at=next_retry_at,
+        duration=time.monotonic() - started, error=error, log_path=path, next_retry_at=next_retry_at,
     )
 
 
