@@ -5,18 +5,28 @@ Each function validates (raising NotFound / UsageError), then calls the store.
 
 from __future__ import annotations
 
+import fnmatch
+import json
+import os
 import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from tradewind.exceptions import DagNotFound, DagRunNotFound, NotFound, TaskNotFound, UsageError
+from tradewind.exceptions import (
+    DagNotFound, DagRunNotFound, InvalidConnection, NotFound, TaskNotFound, UsageError,
+)
+from tradewind.secrets.masker import MASK
 from tradewind.states import FINISHED, DagRunState, TaskState
-from tradewind.store.records import DagRecord, DagRunRecord, TaskInstanceRecord
+from tradewind.store.records import (
+    ConnectionRecord, DagRecord, DagRunRecord, TaskInstanceRecord, VariableRecord,
+)
 
 RUN_ID = re.compile(r"[A-Za-z0-9_.~:+-]+")  # Airflow's allowed_run_id_pattern: safe in a URL path
 MARKABLE_TI_STATES = frozenset({"success", "failed", "skipped"})
 LOG_CHUNK = 256 * 1024
+MAX_SLOTS = MAX_MAP_INDEX = 2**31 - 1  # fit the database's 32-bit columns
+MAX_KEY = 250  # variable keys, pool names, conn ids (Airflow's column length)
 
 
 def require_dag(dag_id: str) -> DagRecord:
@@ -45,6 +55,21 @@ def require_ti(dag_id: str, run_id: str, task_id: str, map_index: int = -1) -> T
     if record is None:
         raise TaskNotFound(f"task instance '{task_id}' (map index {map_index}) of run '{run_id}' not found")
     return record
+
+
+def filter_dags(records: list[Any], search: str | None, tags: list[str] | None, paused: bool | None) -> list[Any]:
+    """The DAGs list's filters (API and UI): id substring (or glob), any of the tags, paused state."""
+    out = records
+    if search:
+        needle = search.lower()
+        glob = any(c in search for c in "*?[")
+        out = [d for d in out if (fnmatch.fnmatch(d.dag_id.lower(), needle) if glob else needle in d.dag_id.lower())]
+    if tags:
+        wanted = set(tags)
+        out = [d for d in out if wanted & set(d.tags or [])]
+    if paused is not None:
+        out = [d for d in out if d.is_paused == paused]
+    return out
 
 
 def set_paused(dag_id: str, paused: bool) -> DagRecord:
@@ -157,11 +182,87 @@ def read_log(ti: TaskInstanceRecord, try_number: int, offset: int = 0) -> tuple[
     path = log_path(ti.dag_id, ti.run_id, ti.task_id, ti.map_index, try_number)
     try:
         with path.open("rb") as fh:
-            fh.seek(max(offset, 0))
+            # An offset past the end (or past what the OS can seek to) reads nothing: no error.
+            start = min(max(offset, 0), os.fstat(fh.fileno()).st_size)
+            fh.seek(start)
             data = fh.read(LOG_CHUNK)
     except FileNotFoundError:
         return "", offset, False
-    return data.decode("utf-8", errors="replace"), offset + len(data), True
+    return data.decode("utf-8", errors="replace"), start + len(data), True
+
+
+def save_variable(key: str, value: str, description: str | None = None) -> VariableRecord:
+    """Create or replace a variable (API and UI): the key is trimmed, 1 to 250 characters."""
+    from tradewind.store.variables import set_variable
+
+    key = key.strip()
+    if not key or len(key) > MAX_KEY:
+        raise UsageError(f"a variable key must be 1 to {MAX_KEY} characters")
+    return set_variable(key, value, description)
+
+
+def save_connection(conn_id: str, fields: dict[str, Any], *, create_only: bool = False) -> ConnectionRecord | None:
+    """Create or replace a connection from the API's body or the UI's form: one set of checks for both.
+
+    `extra` must be a JSON object in a string, `port` a number from 0 to 65535. On a replace, a password
+    left out (None) keeps the stored one and extra values still masked as `***` keep theirs, so reading a
+    connection, editing it and saving it back loses no secret. With `create_only`, None if it exists.
+    """
+    from tradewind.store import connections
+
+    conn_id = conn_id.strip()
+    if not conn_id:
+        raise UsageError("conn_id must not be empty")
+    values = dict(fields)
+    values["conn_type"] = str(values.get("conn_type") or "").strip()
+    if not values["conn_type"]:
+        raise UsageError("conn_type must not be empty")
+    values["port"] = _port(values.get("port"))
+    extra = _extra_object(values.get("extra"))
+    old = None if create_only else connections.get_connection(conn_id)
+    if old is not None:
+        if values.get("password") is None:
+            values["password"] = old.password
+        stored = _extra_object(old.extra) if old.extra else {}
+        masked = [k for k, v in (extra or {}).items() if v == MASK and k in stored]
+        if extra is not None and masked:
+            values["extra"] = json.dumps({**extra, **{k: stored[k] for k in masked}})
+    return connections.set_connection(conn_id, replace_existing=not create_only, **values)
+
+
+def _port(value: int | str | None) -> int | None:
+    if value is None or value == "":
+        return None
+    text = str(value).strip()
+    if isinstance(value, bool) or not (text.isascii() and text.isdigit()) or int(text) > 65535:
+        raise UsageError(f"port must be a number from 0 to 65535, got {str(value)[:20]!r}")
+    return int(text)
+
+
+def _extra_object(extra: str | None) -> dict[str, Any] | None:
+    if not extra:
+        return None
+    try:
+        data = json.loads(extra)
+    except (ValueError, RecursionError):
+        data = None
+    if not isinstance(data, dict):
+        raise InvalidConnection("extra must be a JSON object in a string")
+    return data
+
+
+def downstream_of(dag_id: str, task_id: str) -> list[str]:
+    """`task_id` and every task downstream of it (transitively), from the DAG's serialized form."""
+    from tradewind.store import dags
+
+    by_id = {t["task_id"]: t for t in (dags.get_serialized(dag_id) or {}).get("tasks", [])}
+    ids, todo = [task_id], [task_id]
+    while todo:
+        for d in by_id.get(todo.pop(), {}).get("downstream", []):
+            if d not in ids:
+                ids.append(d)
+                todo.append(d)
+    return ids
 
 
 def dag_source(record: DagRecord) -> str:

@@ -26,7 +26,7 @@ from urllib.parse import quote
 from fastapi import HTTPException, Request
 
 from tradewind.api.session_key import ensure_secret_key
-from tradewind.permissions import allowed, permissions_of
+from tradewind.permissions import allowed
 from tradewind.store.users import UserRecord
 
 COOKIE = "tradewind_session"
@@ -41,10 +41,6 @@ class Caller:
     user: UserRecord
     via: str  # "basic" or "session"
     csrf: str | None = None
-
-    @property
-    def permissions(self) -> frozenset[str]:
-        return permissions_of(self.user.roles)
 
     def can(self, permission: str) -> bool:
         return allowed(self.user.roles, permission)
@@ -260,15 +256,17 @@ def api_user(permission: str) -> Any:
     return dependency
 
 
-def ui_user(permission: str) -> Any:
-    """A FastAPI dependency for pages: redirect to the login page when anonymous, 403 when not allowed."""
+def ui_user(permission: str | None) -> Any:
+    """A FastAPI dependency for pages: redirect to the login page when anonymous, 403 when not allowed.
+
+    `None` asks only for a signed-in user (signing out must work whatever the roles)."""
 
     async def dependency(request: Request) -> Caller:
         caller = resolve(request)
         if caller is None:
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             raise LoginRequired(quote(target, safe=""))
-        if not caller.can(permission):
+        if permission is not None and not caller.can(permission):
             raise HTTPException(403, "You do not have permission to do this.")
         await check_csrf(request, caller)
         return caller

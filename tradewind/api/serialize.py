@@ -72,9 +72,12 @@ def xcom(x: XComRecord, *, with_value: bool = True) -> dict[str, Any]:
 
 
 def variable(v: VariableRecord, *, with_value: bool = True) -> dict[str, Any]:
+    """A variable whose key looks like a secret (`*password*`, `*token*`…) shows `***`, as on its UI page."""
+    from tradewind.secrets.masker import MASK, should_hide_value_for_key
+
     out: dict[str, Any] = {"key": v.key, "description": v.description}
     if with_value:
-        out["value"] = v.val
+        out["value"] = MASK if v.val and should_hide_value_for_key(v.key) else v.val
     return out
 
 
@@ -97,6 +100,21 @@ def user(u: Any) -> dict[str, Any]:
 
 
 def connection(c: Any) -> dict[str, Any]:
-    """Never the password: it is write-only through the API and the UI."""
+    """Never the password (write-only through the API and the UI), and extra's secret-looking fields as `***`."""
     return {"connection_id": c.conn_id, "conn_type": c.conn_type, "description": c.description, "host": c.host,
-            "login": c.login, "schema": c.schema, "port": c.port, "extra": c.extra}
+            "login": c.login, "schema": c.schema, "port": c.port, "extra": _redacted_extra(c.extra)}
+
+
+def _redacted_extra(extra: str | None) -> str | None:
+    import json
+
+    from tradewind.secrets.masker import redact
+
+    try:
+        data = json.loads(extra) if extra else None
+    except (ValueError, RecursionError):
+        return extra
+    if not isinstance(data, dict):
+        return extra
+    hidden = redact(data)
+    return extra if hidden == data else json.dumps(hidden)

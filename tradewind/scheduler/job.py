@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 RunKey = tuple[str, str]  # dag_id, run_id
 _NEVER = datetime.max.replace(tzinfo=timezone.utc)
+_SWEEP_MARGIN = timedelta(seconds=5)  # writes stamped up to this long before a sweep are read again
 WAITING = frozenset({TaskState.NONE.value, TaskState.SCHEDULED.value})
 
 
@@ -129,6 +130,7 @@ class Scheduler:
         self._next_heartbeat = 0.0
         self._next_parse = 0.0
         self._next_create: datetime | None = None
+        self._last_sweep: datetime | None = None
         self._processor: Any = None
         # Pool sizes and slots in use (per pool, per DAG): read from the database at each sweep,
         # kept current in between from what this scheduler queues and hears back.
@@ -276,7 +278,7 @@ class Scheduler:
         } if self.only_runs is not None else {(r.dag_id, r.run_id): r for r in running if r.dag_id not in paused}
         for key in self._running_runs:
             self._dirty[key] = None
-        self._reload = set(self._running_runs)
+        self._catch_up_on_writes(now)
         self._occupancy = None
         self._holding.clear()
         self._check_only_runs = True
@@ -285,6 +287,23 @@ class Scheduler:
         self._next_create = None
         self._queued_hint = True
         self._find_orphans()
+
+    def _catch_up_on_writes(self, now: datetime) -> None:
+        """Bring cached runs up to date with what others wrote (clears, marks, orphan handling).
+
+        Reads only the rows written since the last sweep (with a margin for clocks and slow
+        commits), not every row of every run: a 10,000-task run costs a sweep what its changes cost.
+        """
+        from tradewind.store import task_instances
+
+        since, self._last_sweep = self._last_sweep, now
+        cached = [key for key in self._running_runs if key in self._tis and key not in self._reload]
+        if since is None:
+            self._reload.update(self._running_runs)
+            return
+        self._reload.update(key for key in self._running_runs if key not in self._tis)
+        for ti in task_instances.changed_since(cached, since - _SWEEP_MARGIN):
+            self._tis[(ti.dag_id, ti.run_id)][(ti.task_id, ti.map_index)] = ti
 
     def _paused_dags(self) -> set[str]:
         """As Airflow: a paused DAG's runs neither start nor schedule tasks (backfills ignore pausing)."""

@@ -228,6 +228,8 @@ def _run_state(
     leaves_done = all(s in FINISHED for s in leaf_states)
     if leaves_done and any(s in (TaskState.FAILED, TaskState.UPSTREAM_FAILED) for s in leaf_states):
         return DagRunState.FAILED
+    if not leaves_done and not detect_deadlock:
+        return None  # cannot have succeeded; looking further would cost a walk over every instance
     unfinished = [k for k in view.unfinished if states[k] not in FINISHED]
     if not unfinished:
         return DagRunState.SUCCESS

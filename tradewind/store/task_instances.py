@@ -359,6 +359,16 @@ def running_not_heard_from(since: datetime) -> list[TaskInstanceRecord]:
         return [TaskInstanceRecord.from_row(r) for r in conn.execute(query)]
 
 
+def changed_since(run_keys: Iterable[tuple[str, str]], since: datetime) -> list[TaskInstanceRecord]:
+    """Instances of these runs written at or after `since` (every write stamps `updated_at`)."""
+    out: list[TaskInstanceRecord] = []
+    with session() as conn:
+        for chunk in chunked(sorted(set(run_keys))):
+            query = sa.select(ti).where(sa.tuple_(ti.c.dag_id, ti.c.run_id).in_(chunk), ti.c.updated_at >= since)
+            out.extend(TaskInstanceRecord.from_row(r) for r in conn.execute(query))
+    return out
+
+
 def get_many(keys: Iterable[tuple[str, str, str, int]]) -> list[TaskInstanceRecord]:
     """Several instances by (dag_id, run_id, task_id, map_index), in one query per run."""
     by_run: dict[tuple[str, str], list[tuple[str, int]]] = {}

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from tradewind.api import serialize
+from tradewind.api import actions, serialize
 from tradewind.api.security import Caller, api_user
 from tradewind.exceptions import ConnectionNotFound, NotFound, UsageError
 from tradewind.permissions import (
@@ -18,7 +17,7 @@ from tradewind.permissions import (
 router = APIRouter()
 Limit = Annotated[int, Query(ge=1, le=10000)]
 Offset = Annotated[int, Query(ge=0)]
-Key = Field(min_length=1, max_length=250)
+Key = Field(min_length=1, max_length=actions.MAX_KEY)
 
 
 def page(name: str, items: list[Any], limit: int, offset: int) -> dict[str, Any]:
@@ -53,21 +52,19 @@ def get_variable(key: str, _: Annotated[Caller, Depends(api_user(READ_VARIABLES)
 
 @router.post("/variables", tags=["Variable"])
 def post_variable(body: VariableBody, _: Annotated[Caller, Depends(api_user(EDIT_VARIABLES))]) -> dict[str, Any]:
-    from tradewind.store.variables import set_variable
-
-    return serialize.variable(set_variable(body.key, body.value, body.description))
+    return serialize.variable(actions.save_variable(body.key, body.value, body.description))
 
 
 @router.patch("/variables/{key}", tags=["Variable"])
 def patch_variable(key: str, body: VariableBody,
                    _: Annotated[Caller, Depends(api_user(EDIT_VARIABLES))]) -> dict[str, Any]:
-    from tradewind.store.variables import get_variable_record, set_variable
+    from tradewind.store.variables import get_variable_record
 
     if body.key != key:
         raise UsageError("the key in the body does not match the URL")
     if get_variable_record(key) is None:
         raise NotFound(f"variable '{key}' not found")
-    return serialize.variable(set_variable(key, body.value, body.description))
+    return serialize.variable(actions.save_variable(key, body.value, body.description))
 
 
 @router.delete("/variables/{key}", status_code=204, tags=["Variable"])
@@ -83,7 +80,7 @@ def delete_variable(key: str, _: Annotated[Caller, Depends(api_user(EDIT_VARIABL
 class PoolBody(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     name: str = Key
-    slots: int = Field(ge=-1, le=2**31 - 1)
+    slots: int = Field(ge=-1, le=actions.MAX_SLOTS)
     description: str | None = None
     include_deferred: bool = False
 
@@ -148,17 +145,10 @@ class ConnectionBody(BaseModel):
     extra: str | None = None
 
 
-def connection_values(body: ConnectionBody, keep_password: str | None = None) -> dict[str, Any]:
-    """The store's fields from a body; a PATCH without a password keeps the stored one."""
-    if body.extra:
-        try:
-            if not isinstance(json.loads(body.extra), dict):
-                raise ValueError
-        except ValueError:
-            raise UsageError("extra must be a JSON object in a string") from None
+def connection_fields(body: ConnectionBody) -> dict[str, Any]:
+    """The store's fields from a body (checked and merged with the stored ones by `actions.save_connection`)."""
     return {"conn_type": body.conn_type, "description": body.description, "host": body.host, "login": body.login,
-            "schema": body.schema_, "port": body.port, "extra": body.extra,
-            "password": body.password if body.password is not None else keep_password}
+            "schema": body.schema_, "port": body.port, "extra": body.extra, "password": body.password}
 
 
 def _store() -> Any:
@@ -184,7 +174,7 @@ def get_connection(connection_id: str, _: Annotated[Caller, Depends(api_user(REA
 @router.post("/connections", tags=["Connection"])
 def post_connection(body: ConnectionBody,
                     _: Annotated[Caller, Depends(api_user(EDIT_CONNECTIONS))]) -> dict[str, Any]:
-    record = _store().set_connection(body.connection_id, replace_existing=False, **connection_values(body))
+    record = actions.save_connection(body.connection_id, connection_fields(body), create_only=True)
     if record is None:
         raise HTTPException(409, f"connection '{body.connection_id}' already exists")
     return serialize.connection(record)
@@ -195,10 +185,9 @@ def patch_connection(connection_id: str, body: ConnectionBody,
                      _: Annotated[Caller, Depends(api_user(EDIT_CONNECTIONS))]) -> dict[str, Any]:
     if body.connection_id != connection_id:
         raise UsageError("the connection_id in the body does not match the URL")
-    old = _store().get_connection(connection_id)
-    if old is None:
+    if _store().get_connection(connection_id) is None:
         raise ConnectionNotFound(f"connection '{connection_id}' not found")
-    return serialize.connection(_store().set_connection(connection_id, **connection_values(body, old.password)))
+    return serialize.connection(actions.save_connection(connection_id, connection_fields(body)))
 
 
 @router.delete("/connections/{connection_id}", status_code=204, tags=["Connection"])

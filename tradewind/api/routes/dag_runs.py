@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tradewind.api import actions, serialize
 from tradewind.api.security import Caller, api_user
+from tradewind.exceptions import UsageError
 from tradewind.permissions import EDIT_DAGS, READ_DAGS
 
 router = APIRouter(tags=["DAGRun"])
@@ -61,6 +62,8 @@ def _utc(value: datetime) -> datetime:
 
 @router.post("/dags/{dag_id}/dagRuns")
 def trigger_run(dag_id: str, body: TriggerBody, _: Editor) -> dict[str, Any]:
+    if body.logical_date and body.execution_date and body.logical_date != body.execution_date:
+        raise UsageError("logical_date and execution_date (its old name) differ: give one of them")
     run = actions.trigger(dag_id, body.conf, body.dag_run_id, body.logical_date or body.execution_date)
     return serialize.dag_run(run)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
@@ -22,28 +21,13 @@ class DagPatch(BaseModel):
     is_paused: bool
 
 
-def filter_dags(records: list[Any], search: str | None, tags: list[str] | None, paused: bool | None) -> list[Any]:
-    """The DAGs list's filters, shared with the UI: id substring (or glob), any of the tags, paused state."""
-    out = records
-    if search:
-        needle = search.lower()
-        glob = any(c in search for c in "*?[")
-        out = [d for d in out if (fnmatch.fnmatch(d.dag_id.lower(), needle) if glob else needle in d.dag_id.lower())]
-    if tags:
-        wanted = set(tags)
-        out = [d for d in out if wanted & set(d.tags or [])]
-    if paused is not None:
-        out = [d for d in out if d.is_paused == paused]
-    return out
-
-
 @router.get("/dags")
 def list_dags(_: Reader, limit: Annotated[int, Query(ge=1, le=10000)] = 100, offset: Annotated[int, Query(ge=0)] = 0,
               tags: Annotated[list[str] | None, Query()] = None, dag_id_pattern: str | None = None,
               paused: bool | None = None, only_active: bool = True) -> dict[str, Any]:
     from tradewind.store import dags
 
-    records = filter_dags(dags.list_dags(active_only=only_active), dag_id_pattern, tags, paused)
+    records = actions.filter_dags(dags.list_dags(active_only=only_active), dag_id_pattern, tags, paused)
     return {"dags": [serialize.dag(d) for d in records[offset:offset + limit]], "total_entries": len(records)}
 
 

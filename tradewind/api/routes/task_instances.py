@@ -15,7 +15,7 @@ from tradewind.permissions import EDIT_DAGS, READ_DAGS
 router = APIRouter(tags=["TaskInstance"])
 Reader = Annotated[Caller, Depends(api_user(READ_DAGS))]
 Editor = Annotated[Caller, Depends(api_user(EDIT_DAGS))]
-MapIndex = Annotated[int, Query(ge=-1, le=2**31 - 1)]
+MapIndex = Annotated[int, Query(ge=-1, le=actions.MAX_MAP_INDEX)]
 TI = "/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}"
 
 
@@ -30,7 +30,7 @@ class ClearBody(BaseModel):
 class TIStateBody(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     new_state: Literal["success", "failed", "skipped"]
-    map_index: int = Field(default=-1, ge=-1, le=2**31 - 1)
+    map_index: int = Field(default=-1, ge=-1, le=actions.MAX_MAP_INDEX)
     dry_run: bool = False
 
 

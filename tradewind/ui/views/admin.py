@@ -10,8 +10,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
+from tradewind.api import actions
 from tradewind.api.security import Caller, ui_user
-from tradewind.exceptions import TradewindException, UsageError
+from tradewind.exceptions import ConnectionNotFound, TradewindException, UsageError
 from tradewind.permissions import (
     EDIT_CONNECTIONS, EDIT_POOLS, EDIT_VARIABLES, MANAGE_USERS, READ_CONNECTIONS, READ_POOLS, READ_VARIABLES, ROLES,
 )
@@ -42,9 +43,7 @@ def variables_page(request: Request, caller: Annotated[Caller, Depends(ui_user(R
 @router.post("/variables")
 def variable_save(_: Annotated[Caller, Depends(ui_user(EDIT_VARIABLES))], key: Short, val: Text = "",
                   description: Text = "") -> Response:
-    from tradewind.store.variables import set_variable
-
-    return _do("/admin/variables", f"Variable {key} saved", set_variable, key.strip(), val, description or None)
+    return _do("/admin/variables", f"Variable {key} saved", actions.save_variable, key, val, description or None)
 
 
 @router.post("/variables/delete")
@@ -75,7 +74,9 @@ def pool_save(_: Annotated[Caller, Depends(ui_user(EDIT_POOLS))], name: Short, s
     try:
         number = int(slots)
     except ValueError:
-        return redirect("/admin/pools", f"Error: slots must be an integer, got {slots!r}")
+        number = None
+    if number is None or number > actions.MAX_SLOTS:
+        return redirect("/admin/pools", f"Error: slots must be an integer up to {actions.MAX_SLOTS}, got {slots[:20]!r}")
     return _do("/admin/pools", f"Pool {name} saved", set_pool, name.strip(), number, description or None)
 
 
@@ -99,24 +100,21 @@ def connection_save(_: Annotated[Caller, Depends(ui_user(EDIT_CONNECTIONS))], co
                     host: Short = "", login: Short = "", password: Short = "",
                     schema_: Annotated[str, Form(alias="schema", max_length=512)] = "", port: Short = "",
                     extra: Text = "", description: Text = "") -> Response:
-    from tradewind.store.connections import get_connection, set_connection
-
-    def save() -> None:
-        old = get_connection(conn_id.strip())
-        if port and not port.isdigit():
-            raise UsageError(f"port must be a number, got {port!r}")
-        set_connection(conn_id.strip(), conn_type=conn_type.strip(), host=host or None, login=login or None,
-                       password=password or (old.password if old else None), schema=schema_ or None,
-                       port=int(port) if port else None, extra=extra or None, description=description or None)
-
-    return _do("/admin/connections", f"Connection {conn_id} saved", save)
+    fields = {"conn_type": conn_type.strip(), "host": host or None, "login": login or None,
+              "password": password or None, "schema": schema_ or None, "port": port.strip() or None,
+              "extra": extra.strip() or None, "description": description or None}
+    return _do("/admin/connections", f"Connection {conn_id} saved", actions.save_connection, conn_id, fields)
 
 
 @router.post("/connections/delete")
 def connection_delete(_: Annotated[Caller, Depends(ui_user(EDIT_CONNECTIONS))], conn_id: Short) -> Response:
     from tradewind.store.connections import delete_connection
 
-    return _do("/admin/connections", f"Connection {conn_id} deleted", delete_connection, conn_id)
+    def delete(c: str) -> None:
+        if not delete_connection(c):
+            raise ConnectionNotFound(f"connection '{c}' does not exist")
+
+    return _do("/admin/connections", f"Connection {conn_id} deleted", delete, conn_id)
 
 
 # --- users --------------------------------------------------------------------------------------

@@ -12,7 +12,6 @@ from fastapi.responses import Response
 from tradewind.api.security import (
     COOKIE, GENERIC_LOGIN_ERROR, Caller, TooManyAttempts, login, make_session, resolve, set_session_cookie, ui_user,
 )
-from tradewind.permissions import READ_DAGS
 from tradewind.ui.render import page, redirect
 
 router = APIRouter()
@@ -62,7 +61,7 @@ def login_submit(request: Request, username: Annotated[str, Form(max_length=256)
 
 
 @router.post("/logout")
-def logout(request: Request, _: Annotated[Caller, Depends(ui_user(READ_DAGS))]) -> Response:
+def logout(request: Request, _: Annotated[Caller, Depends(ui_user(None))]) -> Response:
     response = redirect("/login")
     response.delete_cookie(COOKIE, path="/")
     return response

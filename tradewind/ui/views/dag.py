@@ -141,8 +141,9 @@ def _convert(field: dict[str, Any], raw: str) -> Any:
             return raw.lower() in ("true", "on", "1", "yes")
         if kind in ("array", "object"):
             return json.loads(raw)
-    except ValueError:
-        raise UsageError(f"param '{field['key']}': {raw!r} is not a valid {kind}") from None
+    except (ValueError, RecursionError):
+        shown = raw if len(raw) <= 40 else raw[:40] + "…"
+        raise UsageError(f"param '{field['key']}': {shown!r} is not a valid {kind}") from None
     return raw
 
 
@@ -156,6 +157,8 @@ async def conf_from_form(request: Request, fields: list[dict[str, Any]]) -> dict
             conf = json.loads(raw)
         except json.JSONDecodeError as exc:
             raise UsageError(f"conf is not valid JSON: {exc.msg} (line {exc.lineno})") from None
+        except RecursionError:
+            raise UsageError("conf is nested too deeply") from None
         if not isinstance(conf, dict):
             raise UsageError("conf must be a JSON object")
     for field in fields:

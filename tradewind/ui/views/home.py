@@ -8,7 +8,6 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import Response
 
 from tradewind.api import actions
-from tradewind.api.routes.dags import filter_dags
 from tradewind.api.security import Caller, ui_user
 from tradewind.permissions import EDIT_DAGS, READ_DAGS
 from tradewind.ui.render import page, redirect
@@ -34,7 +33,7 @@ def dags_list(request: Request, caller: Reader, q: str = "", tags: Annotated[lis
     all_tags = sorted({t for d in everything for t in (d.tags or [])})
     paused = {"active": False, "paused": True}.get(status)
     tags = [t for t in tags or [] if t]
-    shown = filter_dags(everything, q, tags, paused)
+    shown = actions.filter_dags(everything, q, tags, paused)
     pages = max(1, -(-len(shown) // PAGE_SIZE))
     visible = shown[(page_no - 1) * PAGE_SIZE: page_no * PAGE_SIZE]
     recent = recent_run_states([d.dag_id for d in visible]) if visible else {}

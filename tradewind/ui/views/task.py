@@ -17,7 +17,7 @@ from tradewind.ui.render import page, redirect
 router = APIRouter()
 Reader = Annotated[Caller, Depends(ui_user(READ_DAGS))]
 Editor = Annotated[Caller, Depends(ui_user(EDIT_DAGS))]
-MapIndex = Annotated[int, Query(ge=-1)]
+MapIndex = Annotated[int, Query(ge=-1, le=actions.MAX_MAP_INDEX)]
 BASE = "/dags/{dag_id}/runs/{run_id}/tasks/{task_id}"
 LIVE = ("queued", "running", "scheduled", "up_for_retry", "up_for_reschedule", "none")
 
@@ -95,23 +95,13 @@ def log_chunk(dag_id: str, run_id: str, task_id: str, _: Reader, map_index: MapI
 
 @router.post(BASE + "/clear")
 def clear_task(dag_id: str, run_id: str, task_id: str, _: Editor, downstream: Annotated[str, Form()] = "") -> Response:
-    from tradewind.store import dags
-
-    ids = [task_id]
-    if downstream == "true":
-        by_id = {t["task_id"]: t for t in (dags.get_serialized(dag_id) or {}).get("tasks", [])}
-        todo = [task_id]
-        while todo:
-            for d in by_id.get(todo.pop(), {}).get("downstream", []):
-                if d not in ids:
-                    ids.append(d)
-                    todo.append(d)
+    ids = actions.downstream_of(dag_id, task_id) if downstream == "true" else [task_id]
     tis = actions.clear(dag_id, run_id, ids)
     return redirect(_url(dag_id, run_id, task_id, -1), f"Cleared {len(tis)} task instance(s)")
 
 
 @router.post(BASE + "/mark")
 def mark_task(dag_id: str, run_id: str, task_id: str, _: Editor, state: Annotated[str, Form()],
-              map_index: Annotated[int, Form(ge=-1)] = -1) -> Response:
+              map_index: Annotated[int, Form(ge=-1, le=actions.MAX_MAP_INDEX)] = -1) -> Response:
     actions.set_ti_state(dag_id, run_id, task_id, map_index, state)
     return redirect(_url(dag_id, run_id, task_id, map_index), f"Task marked {state}")
