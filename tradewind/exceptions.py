@@ -128,6 +128,10 @@ class TriggeredDagRunFailed(TradewindException):
     """A DAG run a TriggerDagRunOperator waited for ended in one of its failed_states (retries apply)."""
 
 
+class NotebookExecutionFailed(TradewindException):
+    """A notebook run by PapermillOperator raised in a cell (or is missing); the message names the error."""
+
+
 class TaskTimeout(TradewindException):
     """A task ran past its `execution_timeout` and was stopped (retries still apply)."""
 

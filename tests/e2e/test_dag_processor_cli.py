@@ -66,3 +66,9 @@ def test_a_missing_subdir_is_one_line_on_stderr(cli_process) -> None:
     assert result.code != 0
     assert result.err.strip().count("\n") == 0 and "/no/such/folder" in result.err
     assert "Traceback" not in result.err
+
+
+def test_a_num_runs_of_zero_is_refused_instead_of_running_forever(cli_process) -> None:
+    for value in ("0", "-3"):
+        result = cli_process("dag-processor", "-n", value, timeout=60)
+        assert result.code != 0 and "--num-runs" in result.err and "Traceback" not in result.err

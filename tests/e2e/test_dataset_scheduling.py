@@ -200,3 +200,8 @@ def test_changed_schedule_forgets_updates_queued_for_dropped_datasets(tradewind_
     assert list(datasets.triggering_events(run.id)) == ["s3://a"]
     dags.delete_dag("c")
     assert all(d.consuming_dags == [] for d in datasets.list_datasets())
+
+
+def test_datasets_events_refuses_a_limit_below_one(cli):
+    result = cli("datasets", "events", "file:///tmp/any", "--limit", "0")
+    assert result.code == 1 and "--limit" in result.err and "Traceback" not in result.err

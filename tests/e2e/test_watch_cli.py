@@ -220,3 +220,22 @@ def test_pools_set_get_list_delete_import_export(cli, tmp_path):
     assert cli("pools", "get", "ok").code == 1  # nothing imported from a bad file
     assert cli("pools", "set", "neg", "-5").code == 1
     assert json.loads(cli("pools", "export", "-").out)["etl"]["slots"] == 5
+
+
+def test_user_mistakes_on_runs_and_pools_are_one_line(write_dag, cli, tmp_path):
+    write_dag("watch.py", CHAIN)
+    assert cli("dags", "trigger", "watch").code == 0  # parses the folder: the DAG is known
+    unknown = cli("dags", "list-runs", "ghost")
+    assert unknown.code == 1 and "ghost" in unknown.err and "Traceback" not in unknown.err
+    assert cli("dags", "list-runs", "watch").code == 0
+    unwritable = cli("pools", "export", str(tmp_path / "no" / "such" / "dir" / "pools.json"))
+    assert unwritable.code == 1 and "cannot write" in unwritable.err and "Traceback" not in unwritable.err
+    for name, content, expected in (
+        ("empty.json", '{"ok": {"slots": 1}, "": {"slots": 2}}', "must not be empty"),
+        ("desc.json", '{"ok": {"slots": 1}, "odd": {"slots": 2, "description": 5}}', "odd"),
+    ):
+        path = tmp_path / name
+        path.write_text(content)
+        result = cli("pools", "import", str(path))
+        assert result.code == 1 and expected in result.err and "Traceback" not in result.err, result
+        assert cli("pools", "get", "ok").code == 1  # a bad file imports nothing

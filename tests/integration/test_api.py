@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from api_env import DAG_ID, basic, build, first_run_id
+from api_env import DAG_ID, basic, build, first_run_id, new_run
 
 ADMIN = basic("admin")
 RUNS = f"/api/v1/dags/{DAG_ID}/dagRuns"
@@ -365,3 +365,97 @@ def test_a_json_body_sent_as_a_form_would_be_is_refused(client: Any) -> None:
     for content_type in ("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"):
         problem(client.post(RUNS, content=b'{"conf": {}}', headers={**ADMIN, "Content-Type": content_type}), 400)
     assert len(runs.list_dag_runs(DAG_ID)) == before
+
+
+# --- review fixes -------------------------------------------------------------------------------
+def test_a_log_offset_past_the_end_reads_nothing_instead_of_a_500(client: Any) -> None:
+    log = f"{RUNS}/{first_run_id()}/taskInstances/first/logs/1"
+    whole = client.get(log, headers=ADMIN).json()
+    assert "hello from api" in whole["content"]
+    for offset in (10**6, 2**62):
+        resp = client.get(f"{log}?offset={offset}", headers=ADMIN)
+        assert resp.status_code == 200, resp.text
+        assert resp.json() == {"content": "", "continuation_token": whole["continuation_token"]}
+
+
+def test_trigger_refuses_a_logical_date_and_a_different_execution_date(client: Any) -> None:
+    body = {"logical_date": "2024-01-01T00:00:00Z", "execution_date": "2024-01-02T00:00:00Z"}
+    assert "differ" in problem(client.post(RUNS, json=body, headers=ADMIN), 400)["detail"]
+    same = client.post(RUNS, json={**body, "execution_date": body["logical_date"]}, headers=ADMIN)
+    assert same.status_code == 200 and same.json()["logical_date"].startswith("2024-01-01T00:00:00")
+
+
+def test_secret_looking_variable_values_are_masked_in_responses(client: Any) -> None:
+    from tradewind.store.variables import get_variable_record
+
+    created = client.post("/api/v1/variables", json={"key": "db_password", "value": "hunter2-pw"}, headers=ADMIN)
+    assert created.status_code == 200 and created.json()["value"] == "***"
+    got = client.get("/api/v1/variables/db_password", headers=ADMIN)
+    assert got.json()["value"] == "***" and "hunter2-pw" not in got.text
+    assert get_variable_record("db_password").val == "hunter2-pw"
+    problem(client.post("/api/v1/variables", json={"key": "  ", "value": "v"}, headers=ADMIN), 400)
+
+
+def test_connection_extra_secrets_are_masked_and_survive_a_read_edit_save(client: Any) -> None:
+    import json
+
+    from tradewind.store.connections import get_connection
+
+    extra = json.dumps({"api_key": "key-0123456789", "timeout": 3})
+    body = {"connection_id": "svc", "conn_type": "http", "password": "pw-0123456", "extra": extra}
+    assert client.post("/api/v1/connections", json=body, headers=ADMIN).status_code == 200
+    shown = client.get("/api/v1/connections/svc", headers=ADMIN).json()
+    assert json.loads(shown["extra"]) == {"api_key": "***", "timeout": 3}
+    assert "key-0123456789" not in client.get("/api/v1/connections", headers=ADMIN).text
+    edited = client.patch("/api/v1/connections/svc", json={**shown, "host": "example.org"}, headers=ADMIN)
+    assert edited.status_code == 200, edited.text
+    stored = get_connection("svc")
+    assert stored.host == "example.org" and stored.password == "pw-0123456"
+    assert json.loads(stored.extra) == {"api_key": "key-0123456789", "timeout": 3}
+    for bad in ({"connection_id": "  "}, {"connection_id": "x", "conn_type": " "}):
+        problem(client.post("/api/v1/connections", json={**body, **bad}, headers=ADMIN), 400)
+
+
+def test_the_login_throttle_forgets_keys_whose_failures_expired() -> None:
+    """Every request with a new username used to leave an entry behind: memory grew without bound."""
+    from tradewind.api.security import LoginThrottle
+
+    expiring = LoginThrottle(limit=2, window=0.0)  # each failure is already out of the window
+    for i in range(100):
+        expiring.fail(f"user{i}|203.0.113.9")
+        assert not expiring.blocked(f"user{i}|203.0.113.9")
+    assert expiring._failures == {}
+    lasting = LoginThrottle(limit=2, window=3600.0)
+    lasting.fail("a|here")
+    lasting.fail("a|here")
+    assert lasting.blocked("a|here") and not lasting.blocked("b|here") and set(lasting._failures) == {"a|here"}
+    lasting.succeed("a|here")
+    assert not lasting.blocked("a|here")
+
+
+def test_one_pool_reports_the_slots_in_use_as_the_list_does(client: Any) -> None:
+    from tradewind.store import task_instances
+    from tradewind.store.task_instances import StateChange
+
+    run_id = new_run("pool_probe")
+    ti = task_instances.get_task_instance(DAG_ID, run_id, "first", -1)
+    task_instances.set_states([StateChange(DAG_ID, run_id, "first", -1, frozenset({ti.state}), "queued", {})])
+    listed = {p["name"]: p for p in client.get("/api/v1/pools", headers=ADMIN).json()["pools"]}
+    one = client.get("/api/v1/pools/default_pool", headers=ADMIN).json()
+    assert one["queued_slots"] == listed["default_pool"]["queued_slots"] == 1
+
+
+def test_a_log_read_never_cuts_a_character_in_two(client: Any) -> None:
+    """A task writing 'é' may have written one of its two bytes when the log is polled."""
+    from tradewind.runtime.task_log import log_path
+
+    run_id = first_run_id()
+    path = log_path(DAG_ID, run_id, "first", -1, 1)
+    path.write_bytes(b"caf\xc3")
+    log = f"{RUNS}/{run_id}/taskInstances/first/logs/1"
+    first = client.get(log, headers=ADMIN).json()
+    assert first == {"content": "caf", "continuation_token": "3"}
+    with path.open("ab") as fh:
+        fh.write(b"\xa9 \xe2\x9c\x94\n")
+    rest = client.get(f"{log}?offset=3", headers=ADMIN).json()
+    assert rest == {"content": "é ✔\n", "continuation_token": str(len("café ✔\n".encode()))}

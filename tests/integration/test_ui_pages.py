@@ -287,3 +287,93 @@ def test_unknown_things_get_a_404_page_and_logout_ends_the_session(app_env: Any)
         assert resp.status_code == 404 and "<html" in resp.text and "not found" in resp.text, url
     assert app_env.post("/logout", data={"csrf_token": token}, follow_redirects=False).status_code == 303
     assert app_env.get("/home", headers=HTML, follow_redirects=False).status_code == 303
+
+
+# --- review fixes -------------------------------------------------------------------------------
+def test_log_polling_past_the_end_of_the_file_is_not_a_500(app_env: Any) -> None:
+    from urllib.parse import quote
+
+    login(app_env, "viewer")
+    base = f"/dags/ui_demo/runs/{quote(the_run_id(app_env), safe='')}/tasks/first/log.json?try=1"
+    size = app_env.get(base).json()["offset"]
+    assert size > 0
+    for offset in (2**62, 2**64):
+        resp = app_env.get(f"{base}&offset={offset}", headers=HTML)
+        assert resp.status_code == 200 and resp.json()["text"] == "" and resp.json()["offset"] == size
+
+
+def test_trigger_form_reports_deep_or_huge_values_on_the_form(app_env: Any) -> None:
+    token = login(app_env, "user")
+    deep = app_env.post("/dags/ui_demo/trigger", data={"csrf_token": token, "conf": "[" * 100_000 + "]" * 100_000})
+    assert deep.status_code == 400 and "nested too deeply" in deep.text
+    huge = app_env.post("/dags/ui_demo/trigger", data={"csrf_token": token, "param__n": "9" * 5000})
+    alert = re.search(r'role="alert">([^<]*)<', huge.text).group(1)
+    assert huge.status_code == 400 and "is not a valid integer" in alert and len(alert) < 200
+
+
+def test_connection_form_checks_what_the_api_checks(app_env: Any) -> None:
+    from tradewind.store.connections import get_connection
+
+    token = login(app_env, "op")
+    for fields, reason in (({"extra": "{not json"}, "extra must be a JSON object"),
+                           ({"port": "²"}, "port must be a number"), ({"port": "99999"}, "port must be a number"),
+                           ({"conn_type": "  "}, "conn_type must not be empty")):
+        data = {"csrf_token": token, "conn_id": "web", "conn_type": "http", **fields}
+        resp = app_env.post("/admin/connections", data=data)
+        assert resp.status_code == 200 and "flash-error" in resp.text and reason in resp.text, fields
+        assert get_connection("web") is None
+    gone = app_env.post("/admin/connections/delete", data={"csrf_token": token, "conn_id": "never_made"})
+    assert "flash-error" in gone.text and "does not exist" in gone.text
+
+
+def test_pool_form_refuses_slots_beyond_the_column(app_env: Any) -> None:
+    from tradewind.store.pools import get_pool
+
+    token = login(app_env, "op")
+    for name, slots in (("big", "9" * 30), ("big", "1.5"), ("p" * 300, "2")):
+        resp = app_env.post("/admin/pools", data={"csrf_token": token, "name": name, "slots": slots})
+        assert resp.status_code == 200 and "flash-error" in resp.text and get_pool(name) is None, (name, slots)
+    ok = app_env.post("/admin/pools", data={"csrf_token": token, "name": " gpu ", "slots": " 2 "})
+    assert "Pool" in ok.text and get_pool("gpu").slots == 2
+
+
+def test_the_api_link_in_the_top_bar_leads_somewhere(app_env: Any) -> None:
+    login(app_env, "viewer")
+    link = re.search(r'<a href="([^"]+)"[^>]*>API</a>', app_env.get("/home").text).group(1)
+    assert app_env.get(link).status_code == 200
+
+
+def test_a_user_left_without_roles_can_still_sign_out(app_env: Any) -> None:
+    from tradewind.store.users import set_roles
+
+    login(app_env, "viewer")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', app_env.get("/home").text).group(1)
+    set_roles("viewer", [])
+    assert app_env.get("/home", headers=HTML).status_code == 403
+    assert app_env.post("/logout", data={"csrf_token": token}, follow_redirects=False).status_code == 303
+    assert app_env.get("/home", headers=HTML, follow_redirects=False).status_code == 303
+
+
+def test_dag_list_pages_and_tabs_keep_the_tag_filter(app_env: Any, monkeypatch: Any) -> None:
+    from tradewind.ui.views import home
+
+    monkeypatch.setattr(home, "PAGE_SIZE", 1)
+    login(app_env, "viewer")
+    html = app_env.get("/home?tags=ui").text
+    links = re.findall(r'href="(\?[^"]*)"', html)
+    assert links and all("tags=ui" in link for link in links), links
+
+
+def test_clear_with_downstream_clears_the_task_and_what_follows(app_env: Any) -> None:
+    from urllib.parse import quote
+
+    from tradewind.store import task_instances
+
+    token = login(app_env, "user")
+    run_id = the_run_id(app_env)
+    resp = app_env.post(f"/dags/ui_demo/runs/{quote(run_id, safe='')}/tasks/first/clear",
+                        data={"csrf_token": token, "downstream": "true"})
+    assert resp.status_code == 200 and "Cleared 3 task instance(s)" in resp.text
+    states = {t.task_id: t.state for t in task_instances.list_task_instances("ui_demo", run_id)}
+    assert states["first"] in ("none", None) and states["grp.b"] in ("none", None)
+    assert states["double"] == "success"

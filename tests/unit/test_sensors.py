@@ -144,6 +144,18 @@ def test_check_existence(db):
     assert sensor(external_dag_id="ext", external_task_id="a", check_existence=True).poke({"logical_date": DATE}) is False
 
 
+def test_check_existence_is_done_once_per_sensor_process(db):
+    from tradewind.store import dags
+
+    external_run()
+    s = sensor(external_dag_id="ext", external_task_id="a", check_existence=True)
+    assert s.poke({"logical_date": DATE}) is False
+    dags.delete_dag("ext")
+    assert s.poke({"logical_date": DATE}) is False  # as Airflow: not looked up again at every poke
+    with pytest.raises(DagNotFound):
+        sensor(external_dag_id="ext", external_task_id="a", check_existence=True).poke({"logical_date": DATE})
+
+
 def test_external_task_sensor_rejects_contradictions():
     with pytest.raises(DagDefinitionError):
         sensor(external_dag_id="x", external_task_id="a", external_task_ids=["b"])
@@ -151,6 +163,25 @@ def test_external_task_sensor_rejects_contradictions():
         sensor(external_dag_id="x", allowed_states=["failed"], failed_states=["failed"])
     with pytest.raises(DagDefinitionError):
         sensor(external_dag_id="x", execution_delta=timedelta(1), execution_date_fn=lambda d: d)
+
+
+def test_misspelt_states_and_argument_types_are_dag_errors():
+    with pytest.raises(DagDefinitionError, match="sucess"):
+        sensor(external_dag_id="x", external_task_id="a", allowed_states=["sucess"])
+    with pytest.raises(DagDefinitionError, match="upstream_failed"):  # a task state, not a DAG run state
+        sensor(external_dag_id="x", failed_states=["upstream_failed"])
+    assert sensor(external_dag_id="x", external_task_id="a", failed_states=["upstream_failed"]).failed_states == [
+        "upstream_failed"]
+    for bad in ({"poke_interval": "often"}, {"timeout": None}, {"max_wait": "1h"}):
+        with pytest.raises(DagDefinitionError):
+            sensor(PythonSensor, python_callable=lambda: True, **bad)
+    with pytest.raises(DagDefinitionError):
+        sensor(TimeDeltaSensor, delta=3600)
+    with pytest.raises(DagDefinitionError):
+        sensor(TimeSensor, target_time="10:00")
+    with pytest.raises(DagDefinitionError, match="ISO 8601"):
+        sensor(DateTimeSensor, target_time="tomorrow")
+    assert sensor(DateTimeSensor, target_time="{{ data_interval_end }}").target_time == "{{ data_interval_end }}"
 
 
 # --- FileSensor -------------------------------------------------------------------------------------

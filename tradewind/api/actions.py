@@ -1,4 +1,5 @@
-"""What the REST API and the web UI do to DAGs, runs and task instances: one implementation for both.
+"""What the REST API and the web UI do to DAGs, runs, task instances, variables, pools and connections:
+one implementation for both.
 
 Each function validates (raising NotFound / UsageError), then calls the store.
 """
@@ -19,7 +20,7 @@ from tradewind.exceptions import (
 from tradewind.secrets.masker import MASK
 from tradewind.states import FINISHED, DagRunState, TaskState
 from tradewind.store.records import (
-    ConnectionRecord, DagRecord, DagRunRecord, TaskInstanceRecord, VariableRecord,
+    ConnectionRecord, DagRecord, DagRunRecord, PoolRecord, TaskInstanceRecord, VariableRecord,
 )
 
 RUN_ID = re.compile(r"[A-Za-z0-9_.~:+-]+")  # Airflow's allowed_run_id_pattern: safe in a URL path
@@ -185,10 +186,21 @@ def read_log(ti: TaskInstanceRecord, try_number: int, offset: int = 0) -> tuple[
             # An offset past the end (or past what the OS can seek to) reads nothing: no error.
             start = min(max(offset, 0), os.fstat(fh.fileno()).st_size)
             fh.seek(start)
-            data = fh.read(LOG_CHUNK)
+            data = _whole_characters(fh.read(LOG_CHUNK))
     except FileNotFoundError:
         return "", offset, False
     return data.decode("utf-8", errors="replace"), start + len(data), True
+
+
+def _whole_characters(data: bytes) -> bytes:
+    """`data` without a UTF-8 character cut at its end (a chunk boundary, or a line being written):
+    the next read starts at that character instead of showing two replacement marks."""
+    for back in range(1, min(4, len(data)) + 1):
+        byte = data[-back]
+        if byte & 0xC0 != 0x80:  # ASCII, the first byte of a character, or a byte UTF-8 never uses
+            length = 1 if byte < 0xC0 or byte >= 0xF8 else 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+            return data[:-back] if length > back else data
+    return data
 
 
 def save_variable(key: str, value: str, description: str | None = None) -> VariableRecord:
@@ -199,6 +211,20 @@ def save_variable(key: str, value: str, description: str | None = None) -> Varia
     if not key or len(key) > MAX_KEY:
         raise UsageError(f"a variable key must be 1 to {MAX_KEY} characters")
     return set_variable(key, value, description)
+
+
+def save_pool(name: str, slots: int | str, description: str | None = None, *,
+              include_deferred: bool = False) -> PoolRecord:
+    """Create or resize a pool (API and UI): a trimmed name of 1 to 250 characters, -1 (unlimited) to MAX_SLOTS."""
+    from tradewind.store.pools import set_pool
+
+    name = name.strip()
+    if not name or len(name) > MAX_KEY:
+        raise UsageError(f"a pool name must be 1 to {MAX_KEY} characters")
+    text = str(slots).strip()
+    if isinstance(slots, bool) or not re.fullmatch(r"-?[0-9]{1,10}", text) or not -1 <= int(text) <= MAX_SLOTS:
+        raise UsageError(f"slots must be an integer from -1 (unlimited) to {MAX_SLOTS}, got {text[:20]!r}")
+    return set_pool(name, int(text), description, include_deferred=include_deferred)
 
 
 def save_connection(conn_id: str, fields: dict[str, Any], *, create_only: bool = False) -> ConnectionRecord | None:
@@ -223,10 +249,11 @@ def save_connection(conn_id: str, fields: dict[str, Any], *, create_only: bool =
     if old is not None:
         if values.get("password") is None:
             values["password"] = old.password
-        stored = _extra_object(old.extra) if old.extra else {}
-        masked = [k for k, v in (extra or {}).items() if v == MASK and k in stored]
-        if extra is not None and masked:
-            values["extra"] = json.dumps({**extra, **{k: stored[k] for k in masked}})
+        masked = [k for k, v in (extra or {}).items() if v == MASK]
+        stored = _stored_extra(old.extra) if masked else {}
+        kept = {k: stored[k] for k in masked if k in stored}
+        if extra is not None and kept:
+            values["extra"] = json.dumps({**extra, **kept})
     return connections.set_connection(conn_id, replace_existing=not create_only, **values)
 
 
@@ -249,6 +276,14 @@ def _extra_object(extra: str | None) -> dict[str, Any] | None:
     if not isinstance(data, dict):
         raise InvalidConnection("extra must be a JSON object in a string")
     return data
+
+
+def _stored_extra(extra: str | None) -> dict[str, Any]:
+    try:
+        data = json.loads(extra) if extra else {}
+    except (ValueError, RecursionError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def downstream_of(dag_id: str, task_id: str) -> list[str]:

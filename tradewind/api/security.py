@@ -109,9 +109,11 @@ class LoginThrottle:
         self._lock = threading.Lock()
 
     def _recent(self, key: str, now: float) -> deque[float]:
-        q = self._failures.setdefault(key, deque())
+        q = self._failures.get(key, deque())
         while q and q[0] <= now - self.window:
             q.popleft()
+        if not q:
+            self._failures.pop(key, None)  # forgotten keys take no memory: random usernames cannot fill it
         return q
 
     def blocked(self, *keys: str) -> bool:
@@ -122,8 +124,13 @@ class LoginThrottle:
     def fail(self, *keys: str) -> None:
         now = time.monotonic()
         with self._lock:
+            if len(self._failures) > 10_000:  # sweep the keys whose failures have all expired
+                for old in list(self._failures):
+                    self._recent(old, now)
             for k in keys:
-                self._recent(k, now).append(now)
+                q = self._recent(k, now)
+                q.append(now)
+                self._failures[k] = q
 
     def succeed(self, *keys: str) -> None:
         with self._lock:
@@ -241,11 +248,19 @@ class LoginRequired(Exception):
         self.next_url = next_url
 
 
+async def _resolve_off_loop(request: Request) -> Caller | None:
+    """`resolve` in a worker thread: it queries the database and may verify an argon2 hash (~50 ms),
+    which on the event loop would stall every other request meanwhile."""
+    from starlette.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(resolve, request)
+
+
 def api_user(permission: str) -> Any:
     """A FastAPI dependency: the caller, or 401 (anonymous) / 403 (not allowed) as JSON."""
 
     async def dependency(request: Request) -> Caller:
-        caller = resolve(request)
+        caller = await _resolve_off_loop(request)
         if caller is None:
             raise HTTPException(401, "not authenticated", {"WWW-Authenticate": 'Basic realm="tradewind"'})
         if not caller.can(permission):
@@ -262,7 +277,7 @@ def ui_user(permission: str | None) -> Any:
     `None` asks only for a signed-in user (signing out must work whatever the roles)."""
 
     async def dependency(request: Request) -> Caller:
-        caller = resolve(request)
+        caller = await _resolve_off_loop(request)
         if caller is None:
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             raise LoginRequired(quote(target, safe=""))

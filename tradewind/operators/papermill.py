@@ -12,13 +12,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tradewind.exceptions import TradewindException
+from tradewind.exceptions import NotebookExecutionFailed
 from tradewind.sdk.baseoperator import BaseOperator
 
-
-
-class NotebookExecutionFailed(TradewindException):
-    """A notebook cell raised; the message names the cell's error."""
+__all__ = ["NotebookExecutionFailed", "NotebookOperator", "PapermillOperator"]
 
 
 class PapermillOperator(BaseOperator):
@@ -102,8 +99,7 @@ class PapermillOperator(BaseOperator):
         """A relative `input_nb` is looked up beside the DAG file (as template files are)."""
         path = Path(self.input_nb).expanduser()
         if not path.is_absolute():
-            dag = context.get("dag") or self.dag
-            fileloc = getattr(dag, "fileloc", None)
+            fileloc = getattr(_dag(self, context), "fileloc", None)
             if fileloc:
                 path = Path(fileloc).resolve().parent / path
         if not path.is_file():
@@ -115,9 +111,13 @@ class NotebookOperator(PapermillOperator):
     """Another name for PapermillOperator (the seed says "train a model using a Jupyter notebook")."""
 
 
+def _dag(task: BaseOperator, context: dict[str, Any]) -> Any:
+    """The running DAG (from the context), else the one the task was defined in."""
+    return context.get("dag") or task.dag
+
+
 def _dag_id(task: BaseOperator, context: dict[str, Any]) -> str:
-    dag = context.get("dag") or task.dag
-    return str(getattr(dag, "dag_id", None) or "no-dag")
+    return str(getattr(_dag(task, context), "dag_id", None) or "no-dag")
 
 
 def _strip_ansi(text: str) -> str:

@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
-from tradewind.exceptions import DagRunAlreadyExists, SkipTask, TriggeredDagRunFailed, UsageError
+from tradewind.exceptions import DagDefinitionError, DagRunAlreadyExists, SkipTask, TriggeredDagRunFailed, UsageError
 from tradewind.sdk.baseoperator import BaseOperator
 from tradewind.states import DagRunState
+from tradewind.timetables.base import as_utc
 
 __all__ = ["TriggerDagRunOperator", "XCOM_LOGICAL_DATE_ISO", "XCOM_RUN_ID"]
 
@@ -54,6 +55,7 @@ class TriggerDagRunOperator(BaseOperator):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        _check_arguments(self.task_id, conf, logical_date if logical_date is not None else execution_date, poke_interval)
         self.trigger_dag_id = trigger_dag_id
         self.trigger_run_id = trigger_run_id
         self.conf = conf
@@ -127,6 +129,20 @@ class TriggerDagRunOperator(BaseOperator):
                 )
 
 
+def _check_arguments(task_id: str, conf: Any, logical_date: Any, poke_interval: Any) -> None:
+    """As Airflow, reject what can never work when the DAG file loads, not when the task runs."""
+    try:
+        json.dumps(conf)
+    except (TypeError, ValueError):
+        raise DagDefinitionError(f"conf of {task_id} must be JSON serializable (templated strings are)") from None
+    if logical_date is not None and not isinstance(logical_date, (str, datetime)):
+        raise DagDefinitionError(
+            f"logical_date of {task_id} must be a datetime or an ISO 8601 string, not {type(logical_date).__name__}"
+        )
+    if isinstance(poke_interval, bool) or not isinstance(poke_interval, (int, float)) or poke_interval < 0:
+        raise DagDefinitionError(f"poke_interval of {task_id} must be a number of seconds >= 0, got {poke_interval!r}")
+
+
 def _states(given: Iterable[str] | None, default: list[str]) -> list[str]:
     if given is None:
         return default
@@ -146,4 +162,4 @@ def _parse_logical_date(value: str | datetime | None) -> datetime | None:
             raise UsageError(f"invalid logical_date {value!r}: expected ISO 8601, e.g. 2024-03-05T10:00:00+00:00") from None
     if not isinstance(value, datetime):
         raise UsageError(f"logical_date must be a datetime or an ISO 8601 string, not {type(value).__name__}")
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+    return as_utc(value)

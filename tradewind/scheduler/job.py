@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 RunKey = tuple[str, str]  # dag_id, run_id
 _NEVER = datetime.max.replace(tzinfo=timezone.utc)
 _SWEEP_MARGIN = timedelta(seconds=5)  # writes stamped up to this long before a sweep are read again
+_FULL_PLAN_EVERY = 10  # sweeps
 WAITING = frozenset({TaskState.NONE.value, TaskState.SCHEDULED.value})
 
 
@@ -131,6 +132,7 @@ class Scheduler:
         self._next_parse = 0.0
         self._next_create: datetime | None = None
         self._last_sweep: datetime | None = None
+        self._sweeps = 0
         self._processor: Any = None
         # Pool sizes and slots in use (per pool, per DAG): read from the database at each sweep,
         # kept current in between from what this scheduler queues and hears back.
@@ -276,9 +278,17 @@ class Scheduler:
             (r.dag_id, r.run_id): r for r in running
             if (r.dag_id, r.run_id) in self.only_runs
         } if self.only_runs is not None else {(r.dag_id, r.run_id): r for r in running if r.dag_id not in paused}
+        self._sweeps += 1
+        changed = self._catch_up_on_writes(now)
+        full = self._sweeps % _FULL_PLAN_EVERY == 0  # now and then, plan every run whole, as a safety net
         for key in self._running_runs:
-            self._dirty[key] = None
-        self._catch_up_on_writes(now)
+            if full or key in self._reload:
+                self._dirty[key] = None
+            elif changed.get(key) and self._dirty.get(key, set()) is not None:
+                info = self.cache.get(key[0])
+                nodes = info.structure.nodes if info is not None else {}
+                focus = {d for t in changed[key] for d in (t, *(nodes[t].downstream if t in nodes else ()))}
+                self._dirty[key] = self._dirty.get(key, set()) | focus  # type: ignore[operator]
         self._occupancy = None
         self._holding.clear()
         self._check_only_runs = True
@@ -288,22 +298,30 @@ class Scheduler:
         self._queued_hint = True
         self._find_orphans()
 
-    def _catch_up_on_writes(self, now: datetime) -> None:
+    def _catch_up_on_writes(self, now: datetime) -> dict[RunKey, set[str]]:
         """Bring cached runs up to date with what others wrote (clears, marks, orphan handling).
 
         Reads only the rows written since the last sweep (with a margin for clocks and slow
-        commits), not every row of every run: a 10,000-task run costs a sweep what its changes cost.
+        commits), not every row of every run: a 10,000-task run costs a sweep what its changes
+        cost. Returns, per run, the tasks whose state changed under us.
         """
         from tradewind.store import task_instances
 
         since, self._last_sweep = self._last_sweep, now
-        cached = [key for key in self._running_runs if key in self._tis and key not in self._reload]
+        changed: dict[RunKey, set[str]] = {}
         if since is None:
             self._reload.update(self._running_runs)
-            return
+            return changed
+        cached = [key for key in self._running_runs if key in self._tis and key not in self._reload]
         self._reload.update(key for key in self._running_runs if key not in self._tis)
         for ti in task_instances.changed_since(cached, since - _SWEEP_MARGIN):
-            self._tis[(ti.dag_id, ti.run_id)][(ti.task_id, ti.map_index)] = ti
+            run_key, ti_key = (ti.dag_id, ti.run_id), (ti.task_id, ti.map_index)
+            tis = self._tis[run_key]
+            known = tis.get(ti_key)
+            tis[ti_key] = ti
+            if known is None or known.state != ti.state:
+                changed.setdefault(run_key, set()).add(ti.task_id)
+        return changed
 
     def _paused_dags(self) -> set[str]:
         """As Airflow: a paused DAG's runs neither start nor schedule tasks (backfills ignore pausing)."""

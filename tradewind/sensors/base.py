@@ -43,6 +43,8 @@ class PokeReturnValue:
 
 
 def _seconds(value: timedelta | float | int, name: str, task_id: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (timedelta, int, float)):
+        raise DagDefinitionError(f"{name} of sensor {task_id} must be a number of seconds or a timedelta, got {value!r}")
     seconds = value.total_seconds() if isinstance(value, timedelta) else float(value)
     if seconds < 0:
         raise DagDefinitionError(f"{name} of sensor {task_id} must be >= 0, got {value!r}")

@@ -8,6 +8,7 @@ from typing import Any
 from tradewind.exceptions import DagDefinitionError
 from tradewind.sdk.baseoperator import Context
 from tradewind.sensors.base import BaseSensorOperator
+from tradewind.timetables.base import as_utc
 
 __all__ = ["DateTimeSensor"]
 
@@ -25,9 +26,15 @@ class DateTimeSensor(BaseSensorOperator):
         if not isinstance(target_time, (str, datetime)):
             raise DagDefinitionError(f"target_time of {self.task_id} must be a string or datetime, not {type(target_time).__name__}")
         self.target_time = target_time.isoformat() if isinstance(target_time, datetime) else target_time
+        if "{{" not in self.target_time:  # a template is checked once rendered, at poke time
+            try:
+                datetime.fromisoformat(self.target_time)
+            except ValueError:
+                raise DagDefinitionError(
+                    f"target_time of {self.task_id} is not an ISO 8601 date and time: {self.target_time!r}"
+                ) from None
 
     def poke(self, context: Context) -> bool:
-        target = datetime.fromisoformat(str(self.target_time))
-        target = target.replace(tzinfo=timezone.utc) if target.tzinfo is None else target
+        target = as_utc(datetime.fromisoformat(str(self.target_time)))
         self.log.info("Checking if the time (%s) has come", target.isoformat())
         return datetime.now(timezone.utc) > target

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 from tradewind.exceptions import DagDefinitionError, DagNotFound, FailTask, SkipTask, TaskNotFound
 from tradewind.sdk.baseoperator import BaseOperator, Context
 from tradewind.sensors.base import BaseSensorOperator
+from tradewind.timetables.base import as_utc
 
 __all__ = ["ExternalTaskMarker", "ExternalTaskSensor"]
 
@@ -57,6 +58,8 @@ class ExternalTaskSensor(BaseSensorOperator):
         self.allowed_states = [str(s) for s in (allowed_states or ["success"])]
         self.skipped_states = [str(s) for s in (skipped_states or [])]
         self.failed_states = [str(s) for s in (failed_states or [])]
+        _check_states(self.task_id, self.allowed_states + self.skipped_states + self.failed_states,
+                      watch_run=self.external_task_ids is None and external_task_group_id is None)
         overlap = set(self.allowed_states) & (set(self.failed_states) | set(self.skipped_states))
         if overlap:
             raise DagDefinitionError(
@@ -67,6 +70,7 @@ class ExternalTaskSensor(BaseSensorOperator):
         self.execution_delta = execution_delta
         self.execution_date_fn = execution_date_fn
         self.check_existence = check_existence
+        self._checked_existence = False
 
     # --- what to look at -----------------------------------------------------------------------
     def logical_dates(self, context: Context) -> list[datetime]:
@@ -79,7 +83,7 @@ class ExternalTaskSensor(BaseSensorOperator):
         else:
             found = logical_date
         dates = found if isinstance(found, (list, tuple)) else [found]
-        return [d.replace(tzinfo=timezone.utc) if d.tzinfo is None else d.astimezone(timezone.utc) for d in dates]
+        return [as_utc(d) for d in dates]
 
     def watched_task_ids(self) -> list[str] | None:
         """The external task ids to count; None to watch the DAG run itself."""
@@ -89,8 +93,9 @@ class ExternalTaskSensor(BaseSensorOperator):
 
     # --- the poke -------------------------------------------------------------------------------
     def poke(self, context: Context) -> bool:
-        if self.check_existence:
+        if self.check_existence and not self._checked_existence:  # once per process, as Airflow
             self._check_existence()
+            self._checked_existence = True
         dates = self.logical_dates(context)
         task_ids = self.watched_task_ids()
         what = f"tasks {task_ids} of DAG" if task_ids is not None else "DAG"
@@ -152,6 +157,17 @@ class ExternalTaskMarker(BaseOperator):
 
     def execute(self, context: Context) -> None:
         return None
+
+
+def _check_states(task_id: str, states: list[str], *, watch_run: bool) -> None:
+    """A misspelt state would make the sensor wait until its timeout: refuse it when the DAG loads (as Airflow)."""
+    from tradewind.states import DagRunState, TaskState
+
+    known = [s.value for s in (DagRunState if watch_run else TaskState)]
+    unknown = sorted(set(states) - set(known))
+    if unknown:
+        what = "DAG run" if watch_run else "task instance"
+        raise DagDefinitionError(f"{task_id}: {unknown} are not {what} states; use {', '.join(known)}")
 
 
 def _call_date_fn(fn: Callable[..., Any], logical_date: datetime, context: Context) -> Any:

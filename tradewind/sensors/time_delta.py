@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta, timezone
 from typing import Any
 
+from tradewind.exceptions import DagDefinitionError
 from tradewind.sdk.baseoperator import Context
 from tradewind.sensors.base import BaseSensorOperator
 
@@ -16,6 +17,8 @@ class TimeDeltaSensor(BaseSensorOperator):
 
     def __init__(self, *, delta: timedelta, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        if not isinstance(delta, timedelta):
+            raise DagDefinitionError(f"delta of {self.task_id} must be a timedelta, not {type(delta).__name__}")
         self.delta = delta
 
     def poke(self, context: Context) -> bool:
@@ -29,6 +32,10 @@ class TimeSensor(BaseSensorOperator):
 
     def __init__(self, *, target_time: time, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        if not isinstance(target_time, time):
+            raise DagDefinitionError(
+                f"target_time of {self.task_id} must be a datetime.time, not {type(target_time).__name__}"
+            )
         self.target_time = target_time
 
     def poke(self, context: Context) -> bool:

@@ -98,29 +98,33 @@ def list_pools(_: Annotated[Caller, Depends(api_user(READ_POOLS))], limit: Limit
 @router.get("/pools/{name}", tags=["Pool"])
 def get_pool(name: str, _: Annotated[Caller, Depends(api_user(READ_POOLS))]) -> dict[str, Any]:
     from tradewind.store.pools import get_pool as get
+    from tradewind.store.ui_queries import pool_occupancy
 
     record = get(name)
     if record is None:
         raise NotFound(f"pool '{name}' not found")
-    return serialize.pool(record)
+    return serialize.pool(record, pool_occupancy().get(name))
 
 
 @router.post("/pools", tags=["Pool"])
 def post_pool(body: PoolBody, _: Annotated[Caller, Depends(api_user(EDIT_POOLS))]) -> dict[str, Any]:
-    from tradewind.store.pools import set_pool
+    from tradewind.store.ui_queries import pool_occupancy
 
-    return serialize.pool(set_pool(body.name, body.slots, body.description, include_deferred=body.include_deferred))
+    record = actions.save_pool(body.name, body.slots, body.description, include_deferred=body.include_deferred)
+    return serialize.pool(record, pool_occupancy().get(record.pool))
 
 
 @router.patch("/pools/{name}", tags=["Pool"])
 def patch_pool(name: str, body: PoolBody, _: Annotated[Caller, Depends(api_user(EDIT_POOLS))]) -> dict[str, Any]:
-    from tradewind.store.pools import get_pool as get, set_pool
+    from tradewind.store.pools import get_pool as get
+    from tradewind.store.ui_queries import pool_occupancy
 
     if body.name != name:
         raise UsageError("the name in the body does not match the URL")
     if get(name) is None:
         raise NotFound(f"pool '{name}' not found")
-    return serialize.pool(set_pool(name, body.slots, body.description, include_deferred=body.include_deferred))
+    record = actions.save_pool(name, body.slots, body.description, include_deferred=body.include_deferred)
+    return serialize.pool(record, pool_occupancy().get(name))
 
 
 @router.delete("/pools/{name}", status_code=204, tags=["Pool"])

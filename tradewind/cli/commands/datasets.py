@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from tradewind.cli.common import ready_db
-from tradewind.exceptions import NotFound
+from tradewind.exceptions import NotFound, UsageError
 
 
 def list_(args: argparse.Namespace) -> int:
@@ -27,6 +27,8 @@ def events(args: argparse.Namespace) -> int:
     from tradewind.cli.output import print_records
     from tradewind.store.datasets import get_dataset, list_events
 
+    if args.limit < 1:
+        raise UsageError(f"--limit must be 1 or more, got {args.limit}")
     ready_db()
     if get_dataset(args.uri) is None:
         raise NotFound(f"dataset '{args.uri}' is not in the database (no DAG or task names it)")

@@ -69,9 +69,13 @@ def import_(args: argparse.Namespace) -> int:
 
     path = Path(args.file)
     data = read_json_object(path, 'pool name: {"slots": N, "description": …}')
-    bad = [name for name, spec in data.items() if not isinstance(spec, dict) or not _is_slots(spec.get("slots"))]
+    if any(not name.strip() for name in data):
+        raise UsageError(f"{path}: a pool name must not be empty")
+    bad = [name for name, spec in data.items() if not isinstance(spec, dict) or not _is_slots(spec.get("slots"))
+           or not isinstance(spec.get("description") or "", str)]
     if bad:  # checked before writing anything, so a bad file imports nothing
-        raise UsageError(f"{path}: pool(s) {', '.join(bad)} need an object with \"slots\": an integer >= -1")
+        raise UsageError(f"{path}: pool(s) {', '.join(bad)} need an object with \"slots\": an integer >= -1 "
+                         "(and a string \"description\", if any)")
     ready_db()
     for name, spec in data.items():
         pools.set_pool(name, spec["slots"], spec.get("description"),
@@ -94,6 +98,9 @@ def export(args: argparse.Namespace) -> int:
     if args.file == "-":
         sys.stdout.write(text + "\n")
     else:
-        Path(args.file).write_text(text + "\n", encoding="utf-8")
+        try:
+            Path(args.file).write_text(text + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.file}: {exc.strerror}") from None
         print(f"Exported {len(data)} pool(s) to {args.file}")
     return 0

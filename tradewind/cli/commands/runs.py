@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from tradewind.cli.common import parse_conf, parse_date, ready_db
 from tradewind.cli.output import print_records, state_style
-from tradewind.exceptions import DagRunNotFound, UsageError
+from tradewind.exceptions import DagNotFound, DagRunNotFound, UsageError
 
 if TYPE_CHECKING:
     from tradewind.store.records import DagRunRecord
@@ -100,6 +100,7 @@ def list_runs(args: argparse.Namespace) -> int:
     start = parse_date(args.start_date, what="start date") if args.start_date else None
     end = parse_date(args.end_date, what="end date") if args.end_date else None
     ready_db()
+    _require_dag(dag_id)
     found = [
         r for r in runs.list_dag_runs(dag_id, state=args.state)
         if (start is None or r.logical_date >= start) and (end is None or r.logical_date <= end)
@@ -117,6 +118,14 @@ def _dag_id(args: argparse.Namespace) -> str:
     if not dag_id:
         raise UsageError("the DAG id is required: tradewind dags list-runs DAG_ID")
     return dag_id
+
+
+def _require_dag(dag_id: str) -> None:
+    """An unknown DAG is the user's typo, not an empty list (Airflow exits with an error too)."""
+    from tradewind.store import dags
+
+    if dags.get_dag(dag_id) is None:
+        raise DagNotFound(f"DAG '{dag_id}' is not in the database (has its file been parsed?)")
 
 
 def state(args: argparse.Namespace) -> int:

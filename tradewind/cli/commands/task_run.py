@@ -71,8 +71,9 @@ def _load_dag(args: argparse.Namespace) -> DAG:
 
 
 def _label(ti: TaskInstanceRecord) -> str:
-    index = f"[{ti.map_index}]" if ti.map_index >= 0 else ""
-    return f"{ti.dag_id}.{ti.task_id}{index} ({ti.run_id})"
+    from tradewind.cli.commands.task_state import task_label
+
+    return f"{ti.dag_id}.{task_label(ti.task_id, ti.map_index)} ({ti.run_id})"
 
 
 # --- log -----------------------------------------------------------------------------------

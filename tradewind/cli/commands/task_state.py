@@ -18,6 +18,11 @@ if TYPE_CHECKING:
 TI_COLUMNS = ("dag_id", "run_id", "task_id", "map_index", "state", "try_number", "start_date", "end_date")
 
 
+def task_label(task_id: str, map_index: int) -> str:
+    """`train`, or `train[3]` for one instance of a mapped task."""
+    return task_id if map_index < 0 else f"{task_id}[{map_index}]"
+
+
 def states_for_dag_run(args: argparse.Namespace) -> int:
     from tradewind.store import task_instances
 
@@ -51,8 +56,7 @@ def explain(args: argparse.Namespace) -> int:
         print(to_json({"dag_id": run.dag_id, "run_id": run.run_id, "task_id": args.task_id,
                        "map_index": args.map_index, "reasons": [r.as_dict() for r in reasons]}))
         return 0
-    label = args.task_id if args.map_index < 0 else f"{args.task_id}[{args.map_index}]"
-    print(f"{label} in run {run.run_id} of {run.dag_id}:")
+    print(f"{task_label(args.task_id, args.map_index)} in run {run.run_id} of {run.dag_id}:")
     for reason in reasons:
         print(f"  - {reason.sentence} [{reason.code.value}]")
     return 0
@@ -83,8 +87,7 @@ def clear(args: argparse.Namespace) -> int:
     total = sum(len(tis) for _, tis in plan)
     for run_id, tis in plan:
         for t in tis:
-            label = t.task_id if t.map_index < 0 else f"{t.task_id}[{t.map_index}]"
-            print(f"<TaskInstance: {args.dag_id}.{label} {run_id} [{t.state}]>")
+            print(f"<TaskInstance: {args.dag_id}.{task_label(t.task_id, t.map_index)} {run_id} [{t.state}]>")
     if not confirm(f"You are about to clear these {total} task instance(s). Proceed?",
                    refusal="tasks clear changes task states; pass -y to confirm", yes=args.yes):
         print("Cancelled.")

@@ -69,15 +69,7 @@ def pools_page(request: Request, caller: Annotated[Caller, Depends(ui_user(READ_
 @router.post("/pools")
 def pool_save(_: Annotated[Caller, Depends(ui_user(EDIT_POOLS))], name: Short, slots: Short,
               description: Text = "") -> Response:
-    from tradewind.store.pools import set_pool
-
-    try:
-        number = int(slots)
-    except ValueError:
-        number = None
-    if number is None or number > actions.MAX_SLOTS:
-        return redirect("/admin/pools", f"Error: slots must be an integer up to {actions.MAX_SLOTS}, got {slots[:20]!r}")
-    return _do("/admin/pools", f"Pool {name} saved", set_pool, name.strip(), number, description or None)
+    return _do("/admin/pools", f"Pool {name} saved", actions.save_pool, name, slots, description or None)
 
 
 @router.post("/pools/delete")

@@ -147,9 +147,8 @@ def _convert(field: dict[str, Any], raw: str) -> Any:
     return raw
 
 
-async def conf_from_form(request: Request, fields: list[dict[str, Any]]) -> dict[str, Any]:
+def conf_from_form(form: Any, fields: list[dict[str, Any]]) -> dict[str, Any]:
     """The run's conf: the JSON box if filled, with the generated params form filling the rest."""
-    form = await request.form()
     raw = str(form.get("conf") or "").strip()
     conf: dict[str, Any] = {}
     if raw:
@@ -180,12 +179,18 @@ def trigger_page(request: Request, dag_id: str, caller: Editor) -> Response:
 
 @router.post("/dags/{dag_id}/trigger")
 async def trigger_submit(request: Request, dag_id: str, caller: Editor) -> Response:
-    fields = _param_fields(_serialized(dag_id))
+    """Async only to read the form (its fields depend on the DAG's params); the work runs in a thread."""
+    from starlette.concurrency import run_in_threadpool
+
     form = await request.form()
+    return await run_in_threadpool(_trigger_from_form, request, dag_id, caller, form)
+
+
+def _trigger_from_form(request: Request, dag_id: str, caller: Caller, form: Any) -> Response:
+    fields = _param_fields(_serialized(dag_id))
     run_id = str(form.get("run_id") or "").strip() or None
     try:
-        conf = await conf_from_form(request, fields)
-        run = actions.trigger(dag_id, conf, run_id)
+        run = actions.trigger(dag_id, conf_from_form(form, fields), run_id)
     except (UsageError, ParamValidationError, DagRunAlreadyExists) as exc:
         return _dag_page(request, caller, "trigger.html", dag_id, "trigger", fields=fields, status=400,
                          conf_text=str(form.get("conf") or ""), error=str(exc), run_id=run_id or "",

@@ -34,23 +34,21 @@ def task_page(request: Request, dag_id: str, run_id: str, task_id: str, caller: 
               try_number: Annotated[int | None, Query(alias="try", ge=1)] = None) -> Response:
     from tradewind.store import task_instances, xcom
 
+    mapped = [t for t in task_instances.list_task_instances(dag_id, run_id)
+              if t.task_id == task_id and t.map_index >= 0]
     try:
         ti = actions.require_ti(dag_id, run_id, task_id, map_index)
     except TaskNotFound:
         # A mapped task has no instance -1 once expanded (the grid links there): show its first copy.
-        copies = [t.map_index for t in task_instances.list_task_instances(dag_id, run_id)
-                  if t.task_id == task_id and t.map_index >= 0]
-        if map_index != -1 or not copies:
+        if map_index != -1 or not mapped:
             raise
-        return redirect(_url(dag_id, run_id, task_id, min(copies)))
+        return redirect(_url(dag_id, run_id, task_id, min(t.map_index for t in mapped)))
     tries = task_instances.list_tries(dag_id, run_id, task_id, map_index)
     attempts: list[Any] = list(tries)
     if ti.try_number > 0 and all(t.try_number != ti.try_number for t in tries):
         attempts.append(ti)  # the current try, not finished yet
     numbers = [a.try_number for a in attempts]
     shown = try_number if try_number in numbers else (numbers[-1] if numbers else None)
-    mapped = [t for t in task_instances.list_task_instances(dag_id, run_id)
-              if t.task_id == task_id and t.map_index >= 0]
     xcoms = [x for x in xcom.list_xcoms(dag_id, run_id, task_id) if x.map_index == map_index]
     url = _url(dag_id, run_id, task_id, map_index)
     sep = "&" if "?" in url else "?"
