@@ -49,6 +49,9 @@ def test_waits_for_target_and_succeeds_with_conf(scheduler, write_dag):
     assert xcom.pull("target", target.run_id, ["work"]) == {("work", -1): "hello controller"}
     pushed = xcom.pull("controller", controller.run_id, ["trigger"], key="trigger_run_id")
     assert pushed == {("trigger", -1): target.run_id}
+    for key in ("trigger_logical_date_iso", "trigger_execution_date_iso"):  # Airflow 2.10's key and the older one
+        dates = xcom.pull("controller", controller.run_id, ["trigger"], key=key)
+        assert dates == {("trigger", -1): target.logical_date.isoformat()}, key
     trigger_ti = task_instances.get_task_instance("controller", controller.run_id, "trigger")
     assert trigger_ti.end_date >= target.end_date  # it really waited for the target to finish
 

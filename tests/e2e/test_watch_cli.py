@@ -239,3 +239,8 @@ def test_user_mistakes_on_runs_and_pools_are_one_line(write_dag, cli, tmp_path):
         result = cli("pools", "import", str(path))
         assert result.code == 1 and expected in result.err and "Traceback" not in result.err, result
         assert cli("pools", "get", "ok").code == 1  # a bad file imports nothing
+    binary = tmp_path / "binary.json"
+    binary.write_bytes(b"\xe4\xff\x00")
+    for unreadable in (tmp_path, binary):
+        result = cli("pools", "import", str(unreadable))
+        assert result.code == 1 and str(unreadable) in result.err and "Traceback" not in result.err, result

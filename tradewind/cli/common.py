@@ -95,6 +95,10 @@ def read_json_object(path: Path, shape: str) -> dict[str, Any]:
         raise UsageError(f"no such file: {path}") from None
     except json.JSONDecodeError as exc:
         raise UsageError(f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path} is not a UTF-8 text file") from None
+    except OSError as exc:  # a directory, no permission, …
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
     if not isinstance(data, dict):
         raise UsageError(f"{path} must hold a JSON object of {shape}")
     return data

@@ -17,16 +17,19 @@ from tradewind.sdk.baseoperator import BaseOperator
 from tradewind.states import DagRunState
 from tradewind.timetables.base import as_utc
 
-__all__ = ["TriggerDagRunOperator", "XCOM_LOGICAL_DATE_ISO", "XCOM_RUN_ID"]
+__all__ = ["TriggerDagRunOperator", "XCOM_EXECUTION_DATE_ISO", "XCOM_LOGICAL_DATE_ISO", "XCOM_RUN_ID"]
 
 XCOM_LOGICAL_DATE_ISO = "trigger_logical_date_iso"
+#: Airflow 2's key (until 2.10) for the same date: DAG files written for it pull this one.
+XCOM_EXECUTION_DATE_ISO = "trigger_execution_date_iso"
 XCOM_RUN_ID = "trigger_run_id"
 
 
 class TriggerDagRunOperator(BaseOperator):
     """Trigger a run of `trigger_dag_id` (Airflow's operator, same arguments and XComs).
 
-    Pushes the run's id as XCom `trigger_run_id` (and its logical date as `trigger_logical_date_iso`).
+    Pushes the run's id as XCom `trigger_run_id` (and its logical date as `trigger_logical_date_iso`,
+    and under Airflow 2's older key `trigger_execution_date_iso`).
     With `wait_for_completion`, checks the run's state every `poke_interval` seconds: the task
     succeeds when it reaches one of `allowed_states` and fails when it reaches one of `failed_states`.
     `reset_dag_run` clears an existing run with the same run id / logical date instead of failing;
@@ -90,6 +93,7 @@ class TriggerDagRunOperator(BaseOperator):
         self.log.info("Triggered %s: run %s", self.trigger_dag_id, dag_run.run_id)
         ti = context["ti"]
         ti.xcom_push(XCOM_LOGICAL_DATE_ISO, dag_run.logical_date.isoformat())
+        ti.xcom_push(XCOM_EXECUTION_DATE_ISO, dag_run.logical_date.isoformat())
         ti.xcom_push(XCOM_RUN_ID, dag_run.run_id)
         if self.wait_for_completion:
             self._wait(dag_run.run_id)
