@@ -244,3 +244,10 @@ def test_user_mistakes_on_runs_and_pools_are_one_line(write_dag, cli, tmp_path):
     for unreadable in (tmp_path, binary):
         result = cli("pools", "import", str(unreadable))
         assert result.code == 1 and str(unreadable) in result.err and "Traceback" not in result.err, result
+
+
+def test_scheduler_refuses_zero_loops_and_an_unwritable_pid_file(cli, tmp_path) -> None:
+    r = cli("scheduler", "-n", "0")
+    assert r.code != 0 and "--num-runs" in r.err and "Traceback" not in r.err
+    r = cli("scheduler", "-n", "1", "--pid", str(tmp_path / "no" / "such" / "dir" / "s.pid"))
+    assert r.code != 0 and "cannot write the pid file" in r.err and "Traceback" not in r.err

@@ -102,3 +102,10 @@ def read_json_object(path: Path, shape: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise UsageError(f"{path} must hold a JSON object of {shape}")
     return data
+
+
+def check_num_runs(value: int) -> int:
+    """`-n/--num-runs`: a positive number of loops, or -1 for "run until stopped"."""
+    if value == 0 or value < -1:
+        raise UsageError(f"--num-runs must be a positive number of passes, or -1 to run forever (got {value})")
+    return value

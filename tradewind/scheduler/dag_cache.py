@@ -23,7 +23,7 @@ class DagInfo:
 
     @property
     def depends_on_past(self) -> bool:
-        return any(n.depends_on_past for n in self.structure.nodes.values())
+        return self.structure.depends_on_past
 
 
 class DagCache:

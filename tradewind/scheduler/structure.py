@@ -56,11 +56,13 @@ class DagStructure:
     leaves: tuple[str, ...] = field(init=False, repr=False, compare=False)
     position: dict[str, int] = field(init=False, repr=False, compare=False)
     upstream_sets: dict[str, frozenset[str]] = field(init=False, repr=False, compare=False)
+    depends_on_past: bool = field(init=False, repr=False, compare=False)  # any task does
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "leaves", tuple(t for t in self.order if not self.nodes[t].downstream))
         object.__setattr__(self, "position", {t: i for i, t in enumerate(self.order)})
         object.__setattr__(self, "upstream_sets", {t: frozenset(n.upstream) for t, n in self.nodes.items()})
+        object.__setattr__(self, "depends_on_past", any(n.depends_on_past for n in self.nodes.values()))
 
     @classmethod
     def from_serialized(cls, data: dict[str, Any]) -> DagStructure:

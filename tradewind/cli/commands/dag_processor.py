@@ -9,7 +9,7 @@ import socket
 import time
 from typing import Any
 
-from tradewind.cli.common import dags_folder, ready_db
+from tradewind.cli.common import check_num_runs, dags_folder, ready_db
 from tradewind.exceptions import UsageError
 
 #: `job.job_type` of this process (Airflow's name).
@@ -24,8 +24,7 @@ def dag_processor(args: argparse.Namespace) -> int:
     from tradewind.parsing.processor import DagFileProcessor
     from tradewind.store import jobs
 
-    if args.num_runs == 0 or args.num_runs < -1:
-        raise UsageError(f"--num-runs must be a positive number of passes, or -1 to run forever (got {args.num_runs})")
+    check_num_runs(args.num_runs)
     folder = dags_folder(args.subdir)
     if args.subdir and not folder.exists():
         raise UsageError(f"--subdir {args.subdir}: no such file or directory")

@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tradewind.cli.common import get_dag, parse_date, ready_db
+from tradewind.cli.common import check_num_runs, get_dag, parse_date, ready_db
+from tradewind.exceptions import UsageError
 
 
 def _configure_logging() -> None:
@@ -19,11 +20,15 @@ def _configure_logging() -> None:
 def scheduler(args: argparse.Namespace) -> int:
     from tradewind.scheduler.job import Scheduler
 
+    check_num_runs(args.num_runs)
     ready_db()
     _configure_logging()
     pid_file = Path(args.pid).expanduser() if args.pid else None
     if pid_file is not None:
-        pid_file.write_text(f"{os.getpid()}\n", encoding="utf-8")
+        try:
+            pid_file.write_text(f"{os.getpid()}\n", encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write the pid file {pid_file}: {exc.strerror}") from None
     try:
         Scheduler(num_runs=args.num_runs).run()
     finally:
