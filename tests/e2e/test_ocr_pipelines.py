@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from scheduler_process import wait_for
+from scheduler_process import runs_of, wait_for
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -51,12 +51,6 @@ def link_examples(dags_dir: Path, *files: str) -> None:
     (dags_dir / ".tradewindignore").write_text("^seedlib/\n")
     for name in files:
         (dags_dir / name).symlink_to(EXAMPLES / name)
-
-
-def runs_of(dag_id: str) -> list[Any]:
-    from tradewind.store import runs
-
-    return runs.list_dag_runs(dag_id, newest_first=False)
 
 
 def tis_of(dag_id: str, run_id: str) -> dict[str, Any]:

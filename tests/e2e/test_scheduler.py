@@ -9,15 +9,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from scheduler_process import wait_for
+from scheduler_process import finished, runs_of, wait_for
 
 pytestmark = pytest.mark.timeout(120)
-
-
-def runs_of(dag_id: str):
-    from tradewind.store import runs
-
-    return runs.list_dag_runs(dag_id, newest_first=False)
 
 
 def tis_of(dag_id: str, run_id: str) -> dict[str, object]:
@@ -26,12 +20,6 @@ def tis_of(dag_id: str, run_id: str) -> dict[str, object]:
     return {t.task_id if t.map_index < 0 else f"{t.task_id}[{t.map_index}]": t
             for t in task_instances.list_task_instances(dag_id, run_id)}
 
-
-def finished(dag_id: str, count: int = 1):
-    def check():
-        done = [r for r in runs_of(dag_id) if r.state in ("success", "failed")]
-        return done if len(done) >= count else None
-    return check
 
 
 def test_daily_catchup_creates_and_runs_every_interval(scheduler, write_dag):
@@ -319,3 +307,24 @@ def test_dag_level_callbacks_fire_once_per_finished_run(scheduler, write_dag, tr
     assert ok and bad
     r = cli("dags", "test", "cb", "2024-01-01")
     assert r.code == 0 and out.read_text().count("success") == 2  # dags test fires it too
+
+
+def test_depends_on_past_runs_each_interval_after_the_previous_one(scheduler, write_dag):
+    write_dag("dop.py", """
+        from datetime import datetime
+        from tradewind import DAG
+        from tradewind.operators.bash import BashOperator
+        with DAG("dop", schedule="@daily", start_date=datetime(2024, 1, 1), end_date=datetime(2024, 1, 3),
+                 catchup=True, max_active_runs=3):
+            BashOperator(task_id="a", bash_command="sleep 0.5", depends_on_past=True)
+    """)
+    scheduler.start()
+    done = wait_for(finished("dop", 3), timeout=60, what="three runs")
+    assert all(r.state == "success" for r in done)
+    from tradewind.store import task_instances
+
+    tis = [task_instances.get_task_instance("dop", r.run_id, "a") for r in done]
+    for earlier, later in zip(tis, tis[1:]):
+        assert later.start_date >= earlier.end_date  # each waited for the previous interval's task
+    # handed over on the previous task's event, not by a periodic full plan
+    assert (done[-1].end_date - done[0].start_date).total_seconds() < 15

@@ -11,9 +11,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from tradewind.states import DagRunState, TaskState
+from tradewind.states import EXECUTING, DagRunState, TaskState
 
 if TYPE_CHECKING:
     from tradewind.runtime.runner import Outcome
@@ -62,6 +62,7 @@ def run_inline(
     runs.set_dag_run_state(dag.dag_id, dag_run.run_id, DagRunState.RUNNING.value, start_date=clock())
     mapped = {tid for tid, node in structure.nodes.items() if node.is_mapped}
     waiting = frozenset({TaskState.NONE.value, TaskState.SCHEDULED.value})
+    RUNNING = frozenset({DagRunState.RUNNING.value})  # noqa: N806
     while True:
         tis = task_instances.list_task_instances(dag.dag_id, dag_run.run_id)
         decided = plan(structure, tis, clock())
@@ -83,9 +84,11 @@ def run_inline(
                 expand_task(dag.dag_id, dag_run.run_id, node, length)
             continue
         if decided.run_state is not None:
-            runs.set_dag_run_state(dag.dag_id, dag_run.run_id, decided.run_state.value, end_date=clock())
-            _dag_callbacks(dag, dag_run, decided.run_state.value, "success" if decided.run_state is DagRunState.SUCCESS
-                           else "task_failure")
+            # compare-and-set: if a running scheduler finished this run first, it fired the callbacks
+            if runs.set_dag_run_state(dag.dag_id, dag_run.run_id, decided.run_state.value,
+                                      expected=RUNNING, end_date=clock()):
+                _dag_callbacks(dag, dag_run, decided.run_state.value,
+                               "success" if decided.run_state is DagRunState.SUCCESS else "task_failure")
             return InlineResult(decided.run_state)
         if decided.ready:
             for task_id, map_index in decided.ready:
@@ -101,6 +104,9 @@ def run_inline(
             continue
         if decided.changes:
             continue
+        if _executing_elsewhere(tis, clock()):
+            sleep(0.1)  # claimed by a scheduler's worker running beside us: wait for its result
+            continue
         if decided.wake_at is not None:
             if progress:
                 rescheduled = any(t.state == TaskState.UP_FOR_RESCHEDULE for t in tis)
@@ -108,9 +114,17 @@ def run_inline(
             sleep(max(0.0, (decided.wake_at - clock()).total_seconds()))
             continue
         reasons = "; ".join(f"{tid}: {why}" for (tid, _), why in sorted(decided.waiting_reasons.items()))
-        runs.set_dag_run_state(dag.dag_id, dag_run.run_id, DagRunState.FAILED.value, end_date=clock())
-        _dag_callbacks(dag, dag_run, DagRunState.FAILED.value, "deadlock")
+        if runs.set_dag_run_state(dag.dag_id, dag_run.run_id, DagRunState.FAILED.value, expected=RUNNING, end_date=clock()):
+            _dag_callbacks(dag, dag_run, DagRunState.FAILED.value, "deadlock")
         return InlineResult(DagRunState.FAILED, f"the run cannot make progress: {reasons or 'no task is ready'}")
+
+
+def _executing_elsewhere(tis: list[Any], now: datetime) -> bool:
+    """Instances queued or running in another process that is still heard from (heartbeat)."""
+    from tradewind.config import conf
+
+    timeout = timedelta(seconds=conf.getfloat("scheduler", "task_heartbeat_timeout", fallback=120.0))
+    return any(t.state in EXECUTING and t.updated_at is not None and now - t.updated_at < timeout for t in tis)
 
 
 def _dag_callbacks(dag: DAG, dag_run: DagRunRecord, state: str, reason: str) -> None:

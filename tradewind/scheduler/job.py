@@ -133,6 +133,7 @@ class Scheduler:
         self._next_create: datetime | None = None
         self._last_sweep: datetime | None = None
         self._sweeps = 0
+        self._past: dict[str, dict[RunKey, dict[str, str]]] = {}  # dag_id → run → previous run's states
         self._processor: Any = None
         # Pool sizes and slots in use (per pool, per DAG): read from the database at each sweep,
         # kept current in between from what this scheduler queues and hears back.
@@ -279,6 +280,7 @@ class Scheduler:
             if (r.dag_id, r.run_id) in self.only_runs
         } if self.only_runs is not None else {(r.dag_id, r.run_id): r for r in running if r.dag_id not in paused}
         self._sweeps += 1
+        self._past.clear()
         changed = self._catch_up_on_writes(now)
         full = self._sweeps % _FULL_PLAN_EVERY == 0  # now and then, plan every run whole, as a safety net
         for key in self._running_runs:
@@ -364,6 +366,11 @@ class Scheduler:
             else:
                 focus = None
             self._dirty[run_key] = focus
+            if info is not None and info.depends_on_past:
+                self._past.pop(dag_id, None)
+                for other in self._running_runs:  # a later run may wait on this one's task (depends_on_past)
+                    if other[0] == dag_id and other != run_key:
+                        self._dirty[other] = None
             if run_key not in self._running_runs:
                 self._next_sweep = 0.0
 
@@ -481,15 +488,19 @@ class Scheduler:
         return cached
 
     def _past_states(self, run: DagRunRecord, info: DagInfo) -> dict[str, str]:
+        """Task states of the previous run, read once until one of the DAG's tasks ends or a sweep."""
         from tradewind.store import runs, task_instances
 
+        cached = self._past.setdefault(run.dag_id, {})
+        key = (run.dag_id, run.run_id)
+        if key in cached:
+            return cached[key]
         prev = runs.previous_run(run.dag_id, run.logical_date)
-        if prev is None:
-            return {}
         states: dict[str, str] = {}
-        for ti in task_instances.list_task_instances(prev.dag_id, prev.run_id):
+        for ti in task_instances.list_task_instances(prev.dag_id, prev.run_id) if prev is not None else ():
             if ti.task_id not in states or ti.state not in ("success", "skipped"):
                 states[ti.task_id] = ti.state
+        cached[key] = states
         return states
 
     def _timed_out(self, run: DagRunRecord, info: DagInfo, now: datetime) -> bool:
