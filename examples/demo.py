@@ -145,10 +145,12 @@ def _print_results(home: Path, weeks: list[date]) -> None:
     print(f"  executed notebook {folder / 'train_model.ipynb'}")
     print(f"  model, metrics    {folder / 'model.joblib'}, {folder / 'metrics.json'}")
     print(f"  task logs         {home / 'logs' / ('dag_id=' + DAG_ID)}")
-    print("\nSee the runs in the web UI:")
-    print("  tradewind users create --username admin --role Admin --password admin "
-          "--firstname A --lastname Dmin --email admin@example.com")
+    print("\nSee the runs in the web UI (from this folder):")
+    print("  source .venv/bin/activate")
+    print("  tradewind users create --username admin --role Admin "
+          "--firstname Ada --lastname Admin --email admin@example.com   # asks for a password")
     print("  tradewind webserver --port 8080      # then open http://127.0.0.1:8080")
+    print("  (or `tradewind standalone`: an admin user with a generated password, scheduler and webserver)")
 
 
 if __name__ == "__main__":
