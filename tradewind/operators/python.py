@@ -33,6 +33,28 @@ def callable_kwargs(fn: Callable[..., Any], context: Mapping[str, Any], op_args:
     return out
 
 
+def check_callable(python_callable: Any, what: str, task_id: Any) -> None:
+    """A DAG definition error (so an import error with file and line) if it cannot be called."""
+    if not callable(python_callable):
+        raise DagDefinitionError(f"python_callable of {what} {task_id} is not callable")
+
+
+def bind_callable(op: Any, python_callable: Callable[..., Any], op_args: Collection[Any] | None,
+                  op_kwargs: Mapping[str, Any] | None, templates_dict: dict[str, Any] | None) -> None:
+    """Store the callable and its arguments on an operator or sensor, as PythonOperator keeps them."""
+    op.python_callable = python_callable
+    op.op_args = list(op_args or [])
+    op.op_kwargs = dict(op_kwargs or {})
+    op.templates_dict = templates_dict
+
+
+def call_python(op: Any, context: Mapping[str, Any]) -> Any:
+    """Call `op.python_callable` with op_args, op_kwargs and the context entries it names."""
+    context = {**context, "templates_dict": op.templates_dict}
+    kwargs = callable_kwargs(op.python_callable, context, op.op_args, op.op_kwargs)
+    return op.python_callable(*op.op_args, **kwargs)
+
+
 class PythonOperator(BaseOperator):
     template_fields = ("templates_dict", "op_args", "op_kwargs")
     template_fields_renderers = {"templates_dict": "json", "op_args": "py", "op_kwargs": "py"}
@@ -49,21 +71,15 @@ class PythonOperator(BaseOperator):
         show_return_value_in_logs: bool = True,
         **kwargs: Any,
     ) -> None:
-        if not callable(python_callable):
-            raise DagDefinitionError(f"python_callable of task {kwargs.get('task_id')} is not callable")
+        check_callable(python_callable, "task", kwargs.get("task_id"))
         super().__init__(**kwargs)
-        self.python_callable = python_callable
-        self.op_args = list(op_args or [])
-        self.op_kwargs = dict(op_kwargs or {})
-        self.templates_dict = templates_dict
+        bind_callable(self, python_callable, op_args, op_kwargs, templates_dict)
         if templates_exts:
             self.template_ext = tuple(templates_exts)  # type: ignore[misc]
         self.show_return_value_in_logs = show_return_value_in_logs
 
     def execute(self, context: dict[str, Any]) -> Any:
-        context = {**context, "templates_dict": self.templates_dict}
-        kwargs = callable_kwargs(self.python_callable, context, self.op_args, self.op_kwargs)
-        result = self.python_callable(*self.op_args, **kwargs)
+        result = call_python(self, context)
         if self.show_return_value_in_logs:
             self.log.info("Done. Returned value was: %r", result)
         return result

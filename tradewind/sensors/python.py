@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
-from tradewind.exceptions import DagDefinitionError
-from tradewind.operators.python import callable_kwargs
+from tradewind.operators.python import bind_callable, call_python, check_callable
 from tradewind.sdk.baseoperator import Context
 from tradewind.sensors.base import BaseSensorOperator, PokeReturnValue
 
@@ -31,19 +30,13 @@ class PythonSensor(BaseSensorOperator):
         templates_dict: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
-        if not callable(python_callable):
-            raise DagDefinitionError(f"python_callable of sensor {kwargs.get('task_id')} is not callable")
+        check_callable(python_callable, "sensor", kwargs.get("task_id"))
         super().__init__(**kwargs)
-        self.python_callable = python_callable
-        self.op_args = list(op_args or [])
-        self.op_kwargs = dict(op_kwargs or {})
-        self.templates_dict = templates_dict
+        bind_callable(self, python_callable, op_args, op_kwargs, templates_dict)
 
     def poke(self, context: Context) -> bool | PokeReturnValue:
-        context = {**context, "templates_dict": self.templates_dict}
-        kwargs = callable_kwargs(self.python_callable, context, self.op_args, self.op_kwargs)
         self.log.info("Poking callable: %s", getattr(self.python_callable, "__name__", self.python_callable))
-        result = self.python_callable(*self.op_args, **kwargs)
+        result = call_python(self, context)
         return result if isinstance(result, PokeReturnValue) else bool(result)
 
 
