@@ -253,6 +253,20 @@ def test_late_finish_after_clear_is_dropped(migrated_db):
     assert tis.list_tries("d", "r1", "a") == []
 
 
+def test_late_finish_after_clear_and_a_new_claim_is_dropped(migrated_db):
+    from tradewind.store import task_instances as tis
+
+    _run(tasks=("a",))
+    first = tis.start_try("d", "r1", "a", expected=WAITING, hostname="h", pid=1, log_path="x", start_date=T0)
+    assert tis.clear_task_instances("d", "r1", ["a"]) == 1
+    second = tis.start_try("d", "r1", "a", expected=WAITING, hostname="h", pid=2, log_path="y", start_date=T0)
+    assert (first.try_number, second.try_number) == (1, 2)
+    # the first try's result arrives late: it must not end the second try
+    assert tis.finish_try("d", "r1", "a", state="failed", end_date=T0, try_number=1) is None
+    assert tis.get_task_instance("d", "r1", "a").state == "running"
+    assert tis.finish_try("d", "r1", "a", state="success", end_date=T0, try_number=2).state == "success"
+
+
 def test_only_one_claim_wins_under_concurrency(migrated_db):
     from tradewind.store import task_instances as tis
 

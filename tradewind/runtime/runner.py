@@ -47,13 +47,6 @@ class Outcome:
     next_retry_at: datetime | None = None
 
 
-def _retry_delay_scale() -> float:
-    """[core] retry_delay_scale: shortens retry delays for tests and demos without editing DAG files."""
-    from tradewind.config import conf
-
-    return conf.getfloat("core", "retry_delay_scale", fallback=1.0)
-
-
 def _hostname() -> str:
     return socket.gethostname()
 
@@ -108,7 +101,7 @@ def record_try(claimed: Any, result: TryResult) -> bool:
     return task_instances.finish_try(
         claimed.dag_id, claimed.run_id, claimed.task_id, claimed.map_index,
         state=result.state, end_date=result.end_date, next_retry_at=result.next_retry_at,
-        rendered_fields=result.rendered_fields, reschedule_at=result.reschedule_at,
+        rendered_fields=result.rendered_fields, reschedule_at=result.reschedule_at, try_number=claimed.try_number,
     ) is not None
 
 
@@ -144,6 +137,7 @@ def run_claimed(
     Workers pass a `record` that sends the result to the worker process, which stores it over
     its warm connection, so a forked task needs no database of its own unless its code asks.
     """
+    from tradewind.runtime import retries
     from tradewind.runtime.task_log import capture_task_log
 
     claimed, path = claim.record, claim.log_path
@@ -161,7 +155,7 @@ def run_claimed(
             task_logger.info("Marking task as UP_FOR_RESCHEDULE; next poke at %s", reschedule_at)
         elif state is TaskState.UP_FOR_RETRY:
             delay = retry_delay_override if retry_delay_override is not None else task.retry_delay_for(claimed.try_number)
-            next_retry_at = datetime.now(timezone.utc) + delay * _retry_delay_scale()  # [core] retry_delay_scale
+            next_retry_at = retries.next_retry_at(datetime.now(timezone.utc), delay)
             task_logger.info("Marking task as UP_FOR_RETRY; next try at %s", next_retry_at.isoformat())
         else:
             task_logger.info("Marking task as %s", state.value.upper())

@@ -21,24 +21,19 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def _retry_delay_scale() -> float:
-    """[core] retry_delay_scale, as the task runner applies it."""
-    from tradewind.config import conf
-
-    return conf.getfloat("core", "retry_delay_scale", fallback=1.0)
-
-
 def fail_orphan(
     ti: TaskInstanceRecord, reason: str, *, retries_left: bool, retry_delay: timedelta | None
 ) -> bool:
     """Finish a running try that nobody will finish; True if this call did it."""
+    from tradewind.runtime import retries
     from tradewind.store import task_instances
 
     now = datetime.now(timezone.utc)
     state = "up_for_retry" if retries_left else "failed"
-    next_retry_at = now + (retry_delay or timedelta(0)) * _retry_delay_scale() if retries_left else None
+    next_retry_at = retries.next_retry_at(now, retry_delay) if retries_left else None
     done = task_instances.finish_try(
-        ti.dag_id, ti.run_id, ti.task_id, ti.map_index, state=state, end_date=now, next_retry_at=next_retry_at
+        ti.dag_id, ti.run_id, ti.task_id, ti.map_index, state=state, end_date=now, next_retry_at=next_retry_at,
+        try_number=ti.try_number,
     )
     if done is None:
         return False

@@ -253,11 +253,13 @@ def finish_try(
     next_retry_at: datetime | None = None,
     rendered_fields: dict[str, Any] | None = None,
     reschedule_at: datetime | None = None,
+    try_number: int | None = None,
 ) -> TaskInstanceRecord | None:
     """End the running try (CAS from running, same try number) and record it in task_try.
 
     None if the instance is no longer running that try (cleared or failed by someone else
-    meanwhile): the late result is dropped, never written over the newer state.
+    meanwhile, or cleared and claimed again for a later try when `try_number` names the try
+    this result belongs to): the late result is dropped, never written over the newer state.
     """
     with transaction() as conn:
         current = conn.execute(
@@ -265,7 +267,7 @@ def finish_try(
                 _key(dag_id, run_id, task_id, map_index), ti.c.state == RUNNING
             )
         ).first()
-        if current is None:
+        if current is None or (try_number is not None and current.try_number != try_number):
             return None
         start = current.start_date
         values: dict[str, Any] = {
