@@ -30,12 +30,14 @@ class Workload:
 class TaskEvent:
     """A worker finished with a workload: the task's process ended with `exit_code`.
 
-    The state itself is in the database; the event only says *which* instance to look at, so the
-    scheduler re-plans just that instance's downstream.
+    The state itself is in the database; the event says *which* instance to look at, so the
+    scheduler re-plans just that instance's downstream. `record` is the row as the worker stored
+    it, when it did: the scheduler then need not read it back.
     """
 
     key: TIKey
     exit_code: int
+    record: Any = None
 
 
 class Executor(Protocol):

@@ -50,7 +50,8 @@ def worker_main(tasks: Any, events: Connection, scheduler_pid: int) -> None:
             continue
         if workload is None:
             break
-        if not run_workload(workload, cache, lambda code, key=workload.key: events.send(TaskEvent(key, code))):
+        if not run_workload(workload, cache,
+                            lambda code, record=None, key=workload.key: events.send(TaskEvent(key, code, record))):
             break
     events.close()
 
@@ -154,7 +155,7 @@ class DagFileCache:
         return dag
 
 
-def run_workload(workload: Workload, cache: DagFileCache, report: Callable[[int], None]) -> bool:
+def run_workload(workload: Workload, cache: DagFileCache, report: Callable[..., None]) -> bool:
     """Run one workload in a forked child and `report` its exit code once; False if reporting failed.
 
     For a task, this worker claims the try and stores its result over its own warm connection;
@@ -185,8 +186,8 @@ def run_workload(workload: Workload, cache: DagFileCache, report: Callable[[int]
     here, there = multiprocessing.Pipe()
     reported: list[bool] = []
 
-    def on_result(code: int) -> None:
-        reported.append(_report(report, code))
+    def on_result(code: int, record: Any) -> None:
+        reported.append(_report(report, code, record))
 
     code = _fork(lambda: _child(dag, dag_run, claim, there), parent=lambda: _store_results(here, claim, on_result),
                  close_in_parent=there)
@@ -197,9 +198,9 @@ def run_workload(workload: Workload, cache: DagFileCache, report: Callable[[int]
     return reported[0]
 
 
-def _report(report: Callable[[int], None], code: int) -> bool:
+def _report(report: Callable[..., None], code: int, record: Any = None) -> bool:
     try:
-        report(code)
+        report(code, record)
         return True
     except (BrokenPipeError, OSError):
         return False  # the scheduler is gone
@@ -230,7 +231,7 @@ def _fork(child: Callable[[], int], parent: Callable[[], None] | None = None, cl
     return os.waitstatus_to_exitcode(status)
 
 
-def _store_results(conn: Any, claim: Any, on_result: Callable[[int], None]) -> None:
+def _store_results(conn: Any, claim: Any, on_result: Callable[[int, Any], None]) -> None:
     """In the worker: store the result the child sends, tell it whether it was ours, then report."""
     from tradewind.runtime.runner import record_try
     from tradewind.states import TaskState
@@ -243,12 +244,12 @@ def _store_results(conn: Any, claim: Any, on_result: Callable[[int], None]) -> N
         stored = record_try(claim.record, result)
     except Exception:  # noqa: BLE001 — cannot store: the try stays running and is handled as an orphan
         log.exception("cannot record the result of %s", claim.record.key)
-        stored = False
+        stored = None
     try:
-        conn.send(stored)
+        conn.send(stored is not None)
     except (BrokenPipeError, OSError):
         pass
-    on_result(0 if result.state in (TaskState.SUCCESS.value, TaskState.SKIPPED.value) else 1)
+    on_result(0 if result.state in (TaskState.SUCCESS.value, TaskState.SKIPPED.value) else 1, stored)
 
 
 def _dag_callbacks(dag: DAG, dag_run: Any) -> int:

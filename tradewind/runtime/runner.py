@@ -71,8 +71,8 @@ class TryResult:
     rendered_fields: dict[str, Any] | None
 
 
-#: Stores a try's result; True if it was ours to store (the try was still running, not cleared).
-Recorder = Callable[[Any, TryResult], bool]
+#: Stores a try's result; the stored row (truthy) if it was ours to store (the try was still running, not cleared).
+Recorder = Callable[[Any, TryResult], Any]
 
 
 def claim_task_instance(dag_run: DagRunRecord, task_id: str, map_index: int = -1) -> Claim | None:
@@ -94,15 +94,15 @@ def claim_task_instance(dag_run: DagRunRecord, task_id: str, map_index: int = -1
     return None if claimed is None else Claim(claimed, str(path), now)
 
 
-def record_try(claimed: Any, result: TryResult) -> bool:
-    """The default Recorder: end the try in the database (CAS from running, same try number)."""
+def record_try(claimed: Any, result: TryResult) -> Any:
+    """The default Recorder: end the try in the database (CAS from running, same try number); the row or None."""
     from tradewind.store import task_instances
 
     return task_instances.finish_try(
         claimed.dag_id, claimed.run_id, claimed.task_id, claimed.map_index,
         state=result.state, end_date=result.end_date, next_retry_at=result.next_retry_at,
         rendered_fields=result.rendered_fields, reschedule_at=result.reschedule_at, try_number=claimed.try_number,
-    ) is not None
+    )
 
 
 def run_task_instance(

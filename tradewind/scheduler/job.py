@@ -354,7 +354,11 @@ class Scheduler:
             if self.on_task_event is not None:
                 self.on_task_event(event)
             run_key = (dag_id, run_id)
-            self._refresh.setdefault(run_key, set()).add(event.key)
+            cached = self._tis.get(run_key)
+            if event.record is not None and cached is not None:
+                cached[(task_id, event.key[3])] = event.record  # the row as the worker stored it
+            else:
+                self._refresh.setdefault(run_key, set()).add(event.key)
             held = self._holding.pop(event.key, None)
             if held is not None and self._occupancy is not None:
                 self._occupancy[1][held[0]] = self._occupancy[1].get(held[0], 0) - held[1]
