@@ -328,3 +328,35 @@ def test_depends_on_past_runs_each_interval_after_the_previous_one(scheduler, wr
         assert later.start_date >= earlier.end_date  # each waited for the previous interval's task
     # handed over on the previous task's event, not by a periodic full plan
     assert (done[-1].end_date - done[0].start_date).total_seconds() < 15
+
+
+def test_a_task_runs_the_dag_file_as_it_is_when_the_task_starts(scheduler, write_dag, tradewind_home):
+    """Workers fork task processes ahead of need; one forked before the file changed must not run old code."""
+    out = tradewind_home / "b.txt"
+    template = """
+        from pathlib import Path
+        from tradewind import DAG
+        from tradewind.operators.python import PythonOperator
+
+        VERSION = "{version}"
+
+        def edit():
+            path = Path(__file__)
+            path.write_text(path.read_text().replace('VERSION = "old"', 'VERSION = "new"'))
+
+        def note():
+            Path({out!r}).write_text(VERSION)
+
+        with DAG("edited_midrun", schedule=None):
+            PythonOperator(task_id="a", python_callable=edit) >> PythonOperator(task_id="b", python_callable=note)
+    """
+    write_dag("edited_midrun.py", template.format(version="old", out=str(out)))
+    scheduler.start()
+    from tradewind.scheduler.trigger import trigger_dag
+    from tradewind.store import dags
+
+    wait_for(lambda: dags.get_dag("edited_midrun"), what="the DAG to be parsed")
+    trigger_dag("edited_midrun")
+    done = wait_for(finished("edited_midrun"), what="the run")
+    assert done[0].state == "success"
+    assert out.read_text() == "new"

@@ -3,7 +3,9 @@
 The worker caches each DAG file it has imported (re-imported when the file changes), so the
 forked child starts with the DAG ready. The worker claims each try and stores its result over its
 own warm database connection; the child runs the task, sends the result back through a pipe, and
-runs callbacks once the result is stored. The child heartbeats its task instance; if the state is
+runs callbacks once the result is stored. After each task the worker forks the next task's
+process ahead of need (a standby, used only if the DAG file has not changed since), so the fork
+is not on the path from one task's end to the next one's start. The child heartbeats its task instance; if the state is
 changed from outside (cleared, marked failed) the child stops itself, as Airflow's task runner does.
 If the child dies without a result (crash, OOM kill, segfault), the worker records the failure by
 the task's retry rules.
@@ -34,6 +36,7 @@ log = logging.getLogger(__name__)
 
 _current_child: int | None = None
 _stopping = False
+_standby: Standby | None = None
 
 
 def worker_main(tasks: Any, events: Connection, scheduler_pid: int) -> None:
@@ -53,6 +56,8 @@ def worker_main(tasks: Any, events: Connection, scheduler_pid: int) -> None:
         if not run_workload(workload, cache,
                             lambda code, record=None, key=workload.key: events.send(TaskEvent(key, code, record))):
             break
+    if _standby is not None:
+        _standby.dismiss()
     events.close()
 
 
@@ -132,6 +137,11 @@ class DagFileCache:
     def __init__(self) -> None:
         self._files: dict[str, tuple[float, dict[str, DAG]]] = {}
 
+    @property
+    def entries(self) -> dict[str, tuple[float, dict[str, DAG]]]:
+        """fileloc → (mtime, DAGs) as imported; an entry is replaced, never changed, on re-import."""
+        return self._files
+
     def get_dag(self, fileloc: str, dag_id: str) -> DAG:
         from tradewind.exceptions import DagNotFound
         from tradewind.parsing.dagbag import DagBag
@@ -183,15 +193,25 @@ def run_workload(workload: Workload, cache: DagFileCache, report: Callable[..., 
         return _report(report, 1)
     if claim is None:
         return _report(report, 3)  # someone else had already claimed it: nothing ran here
-    here, there = multiprocessing.Pipe()
     reported: list[bool] = []
 
     def on_result(code: int, record: Any) -> None:
         reported.append(_report(report, code, record))
 
-    code = _fork(lambda: _child(dag, dag_run, claim, there), parent=lambda: _store_results(here, claim, on_result),
-                 close_in_parent=there)
-    here.close()
+    global _standby
+    standby, _standby = _standby, None
+    if standby is not None and standby.fits(cache, workload.fileloc):
+        standby.start(workload, dag_run, claim)
+        code = _wait(standby.pid, lambda: _store_results(standby.conn, claim, on_result))
+        standby.conn.close()
+    else:
+        if standby is not None:
+            standby.dismiss()
+        here, there = multiprocessing.Pipe()
+        code = _fork(lambda: _child(dag, dag_run, claim, there),
+                     parent=lambda: _store_results(here, claim, on_result), close_in_parent=there)
+        here.close()
+    _standby = Standby(cache)  # the next task's process, forked while this worker would idle anyway
     if not reported:  # the child died before sending its result (crash, OOM kill, segfault)
         _record_if_vanished(workload, dag, claim, code)
         return _report(report, code or 1)
@@ -208,7 +228,13 @@ def _report(report: Callable[..., None], code: int, record: Any = None) -> bool:
 
 def _fork(child: Callable[[], int], parent: Callable[[], None] | None = None, close_in_parent: Any = None) -> int:
     """Run `child()` in a forked process (its return value is the exit code); `parent()` meanwhile."""
-    global _current_child
+    pid = _spawn(child)
+    if close_in_parent is not None:
+        close_in_parent.close()
+    return _wait(pid, parent)
+
+
+def _spawn(child: Callable[[], int]) -> int:
     sys.stdout.flush()
     sys.stderr.flush()
     gc.freeze()  # the child's garbage collector leaves inherited objects (and their pages) alone
@@ -219,16 +245,66 @@ def _fork(child: Callable[[], int], parent: Callable[[], None] | None = None, cl
             code = child()
         finally:
             os._exit(code)
+    return pid
+
+
+def _wait(pid: int, parent: Callable[[], None] | None = None) -> int:
+    """Run `parent()` (talking to the child) and reap the child; SIGTERM to the worker reaches it meanwhile."""
+    global _current_child
     _current_child = pid
     try:
-        if close_in_parent is not None:
-            close_in_parent.close()
         if parent is not None:
             parent()
         _, status = os.waitpid(pid, 0)
     finally:
         _current_child = None
     return os.waitstatus_to_exitcode(status)
+
+
+class Standby:
+    """A task process forked ahead of need: it waits for its try, so the fork is off the hand-off's path.
+
+    It inherited the worker's DAG cache as it was at the fork; it serves a workload only if the
+    DAG's file is still cached as it was then (same cache entry), else it is dismissed unused.
+    """
+
+    def __init__(self, cache: DagFileCache) -> None:
+        self.snapshot = dict(cache.entries)
+        here, there = multiprocessing.Pipe()
+        self.pid = _spawn(lambda: _standby_main(cache, there, here))
+        there.close()
+        self.conn = here
+
+    def fits(self, cache: DagFileCache, fileloc: str) -> bool:
+        entry = cache.entries.get(fileloc)
+        return entry is not None and self.snapshot.get(fileloc) is entry
+
+    def start(self, workload: Workload, dag_run: Any, claim: Any) -> None:
+        self.conn.send((workload.fileloc, workload.dag_id, dag_run, claim))
+
+    def dismiss(self) -> None:
+        try:
+            self.conn.send(None)
+        except (BrokenPipeError, OSError):
+            pass
+        self.conn.close()
+        try:
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            pass
+
+
+def _standby_main(cache: DagFileCache, conn: Any, other_end: Any) -> int:
+    """In a standby child: wait for a try (or None: not needed), then run it as any task child."""
+    other_end.close()
+    try:
+        job = conn.recv()
+    except (EOFError, OSError):
+        return 0  # the worker is gone
+    if job is None:
+        return 0
+    fileloc, dag_id, dag_run, claim = job
+    return _child(cache.entries[fileloc][1][dag_id], dag_run, claim, conn)
 
 
 def _store_results(conn: Any, claim: Any, on_result: Callable[[int, Any], None]) -> None:
