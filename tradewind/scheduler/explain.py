@@ -15,6 +15,7 @@ from datetime import datetime, timedelta, timezone
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from tradewind.scheduler.planner import SUCCESS_LIKE, past_states
 from tradewind.scheduler.trigger_rules import Decision, UpstreamSummary, evaluate
 from tradewind.states import FINISHED, DagRunState, DagRunType, TaskState
 
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
 
 #: A scheduler whose last heartbeat is older than this is taken for dead (as /health judges it).
 SCHEDULER_GRACE = timedelta(seconds=30)
-_SUCCESS_LIKE = frozenset({TaskState.SUCCESS, TaskState.SKIPPED})
 
 
 class Code(StrEnum):
@@ -141,11 +141,7 @@ def _past_state(previous: DagRunRecord, task_id: str) -> str | None:
     """The task's state in the previous run, as the scheduler sees it: any unsuccessful map index wins."""
     from tradewind.store import task_instances
 
-    state = None
-    for other in task_instances.list_task_instances(previous.dag_id, previous.run_id):
-        if other.task_id == task_id and (state is None or other.state not in _SUCCESS_LIKE):
-            state = other.state
-    return state
+    return past_states(task_instances.list_task_instances(previous.dag_id, previous.run_id)).get(task_id)
 
 
 # --- the pure part -------------------------------------------------------------------------
@@ -265,7 +261,7 @@ def _dependencies(facts: Facts, state: TaskState, now: datetime) -> list[Reason]
         return [Reason(Code.TRIGGER_RULE_UNMET, (
             f"Its trigger rule {node.trigger_rule} can no longer be met (upstream: {listing}): "
             f"the scheduler marks it {decision.value} at its next pass."), {**details, "becomes": decision.value})]
-    if node.depends_on_past and facts.past_state is not None and facts.past_state not in _SUCCESS_LIKE:
+    if node.depends_on_past and facts.past_state is not None and facts.past_state not in SUCCESS_LIKE:
         return [Reason(Code.DEPENDS_ON_PAST, (
             f"It has depends_on_past=True and the previous run's '{ti.task_id}' "
             f"(run {facts.previous_run_id}) is {facts.past_state}, not success or skipped."),

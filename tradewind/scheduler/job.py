@@ -499,11 +499,10 @@ class Scheduler:
         key = (run.dag_id, run.run_id)
         if key in cached:
             return cached[key]
+        from tradewind.scheduler.planner import past_states
+
         prev = runs.previous_run(run.dag_id, run.logical_date)
-        states: dict[str, str] = {}
-        for ti in task_instances.list_task_instances(prev.dag_id, prev.run_id) if prev is not None else ():
-            if ti.task_id not in states or ti.state not in ("success", "skipped"):
-                states[ti.task_id] = ti.state
+        states = past_states(task_instances.list_task_instances(prev.dag_id, prev.run_id)) if prev is not None else {}
         cached[key] = states
         return states
 

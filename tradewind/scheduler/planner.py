@@ -39,7 +39,16 @@ class Plan:
     waiting_reasons: dict[TIKey, str] = field(default_factory=dict)
 
 
-_SUCCESS_LIKE = frozenset({TaskState.SUCCESS, TaskState.SKIPPED})
+SUCCESS_LIKE = frozenset({TaskState.SUCCESS, TaskState.SKIPPED})
+
+
+def past_states(task_instances: Iterable[TIView]) -> dict[str, str]:
+    """task_id → its state in a (previous) run, for depends_on_past: any unsuccessful map index wins."""
+    states: dict[str, str] = {}
+    for ti in task_instances:
+        if ti.task_id not in states or ti.state not in SUCCESS_LIKE:
+            states[ti.task_id] = ti.state
+    return states
 
 
 class RunView:
@@ -186,7 +195,7 @@ def plan(
                 continue
             if node.depends_on_past and past_states is not None:
                 past = past_states.get(task_id)
-                if past is not None and past not in _SUCCESS_LIKE:
+                if past is not None and past not in SUCCESS_LIKE:
                     result.waiting_reasons[key] = f"depends_on_past: the previous run's {task_id} is {past}"
                     continue
             if node.is_mapped and key[1] == -1:
