@@ -1,8 +1,8 @@
-"""LocalExecutor: `parallelism` warm worker processes; each task runs in its own forked child.
+"""LocalExecutor: `parallelism` warm worker processes; each task runs in its own forked process.
 
-Workers are forked from the scheduler once and keep parsed DAG files cached, so a task starts
-with a fork (≈1 ms), not a fresh interpreter. A task that crashes or leaks takes only its own
-child down; the worker notices the exit and reports it. Events come back over one pipe per
+Workers are forked from the scheduler once; each has a fork server that keeps parsed DAG files
+cached, so a task starts with a fork, not a fresh interpreter. A task that crashes or leaks takes
+only its own process down; the worker hears of the exit and reports it. Events come back over one pipe per
 worker, which the scheduler waits on together with its timers — no polling.
 """
 

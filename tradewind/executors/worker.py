@@ -1,49 +1,38 @@
-"""A warm worker process of the LocalExecutor: take a workload, fork a child to run it, report.
+"""A warm worker process of the LocalExecutor: take a workload, have its process forked, store its result.
 
-The worker caches each DAG file it has imported (re-imported when the file changes), so the
-forked child starts with the DAG ready. The worker claims each try and stores its result over its
-own warm database connection; the child runs the task, sends the result back through a pipe, and
-runs callbacks once the result is stored. After each task the worker forks the next task's
-process ahead of need (a standby, used only if the DAG file has not changed since), so the fork
-is not on the path from one task's end to the next one's start. The child heartbeats its task instance; if the state is
-changed from outside (cleared, marked failed) the child stops itself, as Airflow's task runner does.
-If the child dies without a result (crash, OOM kill, segfault), the worker records the failure by
-the task's retry rules.
+The worker claims each try and stores its result over its own warm database connection; the
+task runs in a process of its own, forked by the worker's fork server (see forkserver.py for why
+the worker does not fork itself), and sends its result back over a socket. The scheduler hears
+of the result as soon as it is stored, while the task's process still runs callbacks and exits.
+If the process dies without a result (crash, OOM kill, segfault), the worker records the failure
+by the task's retry rules.
 """
 
 from __future__ import annotations
 
-import gc
 import logging
-import multiprocessing
 import os
 import queue
 import signal
-import sys
-import threading
 from collections.abc import Callable
 from datetime import datetime, timezone
 from multiprocessing.connection import Connection
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tradewind.executors.base import DAG_CALLBACK, TaskEvent, Workload
-
-if TYPE_CHECKING:
-    from tradewind.sdk.dag import DAG
+from tradewind.executors.forkserver import ForkServer
 
 log = logging.getLogger(__name__)
 
 _current_child: int | None = None
 _stopping = False
-_standby: Standby | None = None
 
 
 def worker_main(tasks: Any, events: Connection, scheduler_pid: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the scheduler decides
     signal.signal(signal.SIGTERM, _on_sigterm)
     _rehearse()
-    cache = DagFileCache()
+    server = ForkServer(close_in_server=(events,))
     while not _stopping:
         try:
             workload = tasks.get(timeout=1.0)
@@ -53,11 +42,16 @@ def worker_main(tasks: Any, events: Connection, scheduler_pid: int) -> None:
             continue
         if workload is None:
             break
-        if not run_workload(workload, cache,
-                            lambda code, record=None, key=workload.key: events.send(TaskEvent(key, code, record))):
+        try:
+            sent = run_workload(workload, server,
+                                lambda code, record=None, key=workload.key: events.send(TaskEvent(key, code, record)))
+        except (EOFError, OSError):  # the fork server died: report the workload, start a new one
+            log.exception("the fork server of worker %s died", os.getpid())
+            sent = _report(lambda code, record=None, key=workload.key: events.send(TaskEvent(key, code, record)), 1)
+            server = ForkServer(close_in_server=(events,))
+        if not sent:
             break
-    if _standby is not None:
-        _standby.dismiss()
+    server.close()
     events.close()
 
 
@@ -118,102 +112,49 @@ def _on_sigterm(signum: int, frame: object) -> None:
             pass
 
 
-def add_dag_folders_to_path() -> None:
-    """As at parse time (and in Airflow): DAG files may import helper modules from the DAGs and examples folders."""
-    from tradewind.config import conf
-    from tradewind.parsing.dagbag import example_folders
-
-    folders = [Path(conf.getpath("core", "dags_folder"))]
-    if conf.getboolean("core", "load_examples"):
-        folders += example_folders()
-    for folder in folders:
-        if folder.is_dir() and str(folder) not in sys.path:
-            sys.path.append(str(folder))
-
-
-class DagFileCache:
-    """DAG files imported once per worker, re-imported when their mtime changes."""
-
-    def __init__(self) -> None:
-        self._files: dict[str, tuple[float, dict[str, DAG]]] = {}
-
-    @property
-    def entries(self) -> dict[str, tuple[float, dict[str, DAG]]]:
-        """fileloc → (mtime, DAGs) as imported; an entry is replaced, never changed, on re-import."""
-        return self._files
-
-    def get_dag(self, fileloc: str, dag_id: str) -> DAG:
-        from tradewind.exceptions import DagNotFound
-        from tradewind.parsing.dagbag import DagBag
-
-        try:
-            mtime = Path(fileloc).stat().st_mtime
-        except OSError:
-            raise DagNotFound(f"the DAG file {fileloc} of DAG '{dag_id}' is gone") from None
-        hit = self._files.get(fileloc)
-        if hit is None or hit[0] != mtime:
-            add_dag_folders_to_path()
-            bag = DagBag(fileloc, include_examples=False, safe_mode=False)
-            if fileloc in bag.import_errors:
-                raise DagNotFound(f"cannot import {fileloc}: {bag.import_errors[fileloc].message}")
-            hit = self._files[fileloc] = (mtime, dict(bag.dags))
-            for loaded in bag.dags.values():
-                loaded.get_template_env()  # built here once, inherited by every forked child
-        dag = hit[1].get(dag_id)
-        if dag is None:
-            raise DagNotFound(f"DAG '{dag_id}' is no longer defined in {fileloc}")
-        return dag
-
-
-def run_workload(workload: Workload, cache: DagFileCache, report: Callable[..., None]) -> bool:
-    """Run one workload in a forked child and `report` its exit code once; False if reporting failed.
-
-    For a task, this worker claims the try and stores its result over its own warm connection;
-    the child only runs the task and sends the result back. The scheduler hears of the result
-    as soon as it is stored, while the child still runs callbacks and exits.
-    """
+def run_workload(workload: Workload, server: ForkServer, report: Callable[..., None]) -> bool:
+    """Run one workload in a process of its own and `report` its exit code once; False if reporting failed."""
+    from tradewind.exceptions import DagNotFound
+    from tradewind.runtime.runner import claim_task_instance
     from tradewind.store import runs
 
     try:
-        dag = cache.get_dag(workload.fileloc, workload.dag_id)
         dag_run = runs.get_dag_run(workload.dag_id, workload.run_id)
-    except Exception as exc:  # noqa: BLE001 — a DAG that cannot load fails its task, not the worker
+    except Exception as exc:  # noqa: BLE001 — the database is unwell: the task fails, not the worker
         _fail_unstartable(workload, f"{type(exc).__name__}: {exc}")
         return _report(report, 1)
     if dag_run is None:
         return _report(report, 1)
-    if workload.task_id == DAG_CALLBACK:
-        return _report(report, _fork(lambda: _dag_callbacks(dag, dag_run)))
-    from tradewind.runtime.runner import claim_task_instance
-
     try:
-        claim = claim_task_instance(dag_run, workload.task_id, workload.map_index)
-    except Exception:  # noqa: BLE001 — the database is unwell: the scheduler's orphan checks retry later
-        log.exception("cannot claim %s", workload.key)
+        pid, conn = server.start(workload.fileloc, workload.dag_id)
+    except DagNotFound as exc:  # a DAG that cannot load fails its task, not the worker
+        _fail_unstartable(workload, str(exc))
         return _report(report, 1)
-    if claim is None:
-        return _report(report, 3)  # someone else had already claimed it: nothing ran here
-    reported: list[bool] = []
+    with conn:
+        if workload.task_id == DAG_CALLBACK:
+            conn.send(("callbacks", dag_run))
+            return _report(report, _wait_exit(server, pid))
+        try:
+            claim = claim_task_instance(dag_run, workload.task_id, workload.map_index)
+        except Exception:  # noqa: BLE001 — the database is unwell: the scheduler's orphan checks retry later
+            log.exception("cannot claim %s", workload.key)
+            claim = None
+            code = 1
+        else:
+            code = 3  # someone else had already claimed it: nothing ran here
+        if claim is None:
+            conn.send(None)
+            _wait_exit(server, pid)
+            return _report(report, code)
+        reported: list[bool] = []
 
-    def on_result(code: int, record: Any) -> None:
-        reported.append(_report(report, code, record))
+        def on_result(code: int, record: Any) -> None:
+            reported.append(_report(report, code, record))
 
-    global _standby
-    standby, _standby = _standby, None
-    if standby is not None and standby.fits(cache, workload.fileloc):
-        standby.start(workload, dag_run, claim)
-        code = _wait(standby.pid, lambda: _store_results(standby.conn, claim, on_result))
-        standby.conn.close()
-    else:
-        if standby is not None:
-            standby.dismiss()
-        here, there = multiprocessing.Pipe()
-        code = _fork(lambda: _child(dag, dag_run, claim, there),
-                     parent=lambda: _store_results(here, claim, on_result), close_in_parent=there)
-        here.close()
-    _standby = Standby(cache)  # the next task's process, forked while this worker would idle anyway
-    if not reported:  # the child died before sending its result (crash, OOM kill, segfault)
-        _record_if_vanished(workload, dag, claim, code)
+        conn.send(("task", dag_run, claim))
+        code = _wait_exit(server, pid, lambda: _store_results(conn, claim, on_result))
+    if not reported:  # the process died before sending its result (crash, OOM kill, segfault)
+        _record_if_vanished(workload, claim, code)
         return _report(report, code or 1)
     return reported[0]
 
@@ -226,96 +167,27 @@ def _report(report: Callable[..., None], code: int, record: Any = None) -> bool:
         return False  # the scheduler is gone
 
 
-def _fork(child: Callable[[], int], parent: Callable[[], None] | None = None, close_in_parent: Any = None) -> int:
-    """Run `child()` in a forked process (its return value is the exit code); `parent()` meanwhile."""
-    pid = _spawn(child)
-    if close_in_parent is not None:
-        close_in_parent.close()
-    return _wait(pid, parent)
-
-
-def _spawn(child: Callable[[], int]) -> int:
-    sys.stdout.flush()
-    sys.stderr.flush()
-    gc.freeze()  # the child's garbage collector leaves inherited objects (and their pages) alone
-    pid = os.fork()
-    if pid == 0:
-        code = 1
-        try:
-            code = child()
-        finally:
-            os._exit(code)
-    return pid
-
-
-def _wait(pid: int, parent: Callable[[], None] | None = None) -> int:
-    """Run `parent()` (talking to the child) and reap the child; SIGTERM to the worker reaches it meanwhile."""
+def _wait_exit(server: ForkServer, pid: int, talk: Callable[[], None] | None = None) -> int:
+    """Run `talk()` (with the task's process) and wait for the process to exit; SIGTERM to the worker reaches it."""
     global _current_child
     _current_child = pid
     try:
-        if parent is not None:
-            parent()
-        _, status = os.waitpid(pid, 0)
+        if talk is not None:
+            talk()
+        return server.wait_exit()
     finally:
         _current_child = None
-    return os.waitstatus_to_exitcode(status)
 
 
-class Standby:
-    """A task process forked ahead of need: it waits for its try, so the fork is off the hand-off's path.
-
-    It inherited the worker's DAG cache as it was at the fork; it serves a workload only if the
-    DAG's file is still cached as it was then (same cache entry), else it is dismissed unused.
-    """
-
-    def __init__(self, cache: DagFileCache) -> None:
-        self.snapshot = dict(cache.entries)
-        here, there = multiprocessing.Pipe()
-        self.pid = _spawn(lambda: _standby_main(cache, there, here))
-        there.close()
-        self.conn = here
-
-    def fits(self, cache: DagFileCache, fileloc: str) -> bool:
-        entry = cache.entries.get(fileloc)
-        return entry is not None and self.snapshot.get(fileloc) is entry
-
-    def start(self, workload: Workload, dag_run: Any, claim: Any) -> None:
-        self.conn.send((workload.fileloc, workload.dag_id, dag_run, claim))
-
-    def dismiss(self) -> None:
-        try:
-            self.conn.send(None)
-        except (BrokenPipeError, OSError):
-            pass
-        self.conn.close()
-        try:
-            os.waitpid(self.pid, 0)
-        except ChildProcessError:
-            pass
-
-
-def _standby_main(cache: DagFileCache, conn: Any, other_end: Any) -> int:
-    """In a standby child: wait for a try (or None: not needed), then run it as any task child."""
-    other_end.close()
-    try:
-        job = conn.recv()
-    except (EOFError, OSError):
-        return 0  # the worker is gone
-    if job is None:
-        return 0
-    fileloc, dag_id, dag_run, claim = job
-    return _child(cache.entries[fileloc][1][dag_id], dag_run, claim, conn)
-
-
-def _store_results(conn: Any, claim: Any, on_result: Callable[[int, Any], None]) -> None:
-    """In the worker: store the result the child sends, tell it whether it was ours, then report."""
+def _store_results(conn: Connection, claim: Any, on_result: Callable[[int, Any], None]) -> None:
+    """Store the result the task's process sends, tell it whether it was ours, then report."""
     from tradewind.runtime.runner import record_try
     from tradewind.states import TaskState
 
     try:
         result = conn.recv()
     except (EOFError, OSError):
-        return  # no result: the child died mid-try
+        return  # no result: the process died mid-try
     try:
         stored = record_try(claim.record, result)
     except Exception:  # noqa: BLE001 — cannot store: the try stays running and is handled as an orphan
@@ -328,60 +200,9 @@ def _store_results(conn: Any, claim: Any, on_result: Callable[[int, Any], None])
     on_result(0 if result.state in (TaskState.SUCCESS.value, TaskState.SKIPPED.value) else 1, stored)
 
 
-def _dag_callbacks(dag: DAG, dag_run: Any) -> int:
-    from tradewind.runtime.dag_callbacks import run_dag_callbacks
-
-    run_dag_callbacks(dag, dag_run, dag_run.state, "success" if dag_run.state == "success" else "task_failure")
-    return 0
-
-
-def _child(dag: DAG, dag_run: Any, claim: Any, conn: Any) -> int:
-    """In the forked child: run the claimed try with a heartbeat; its result goes to the worker."""
-    from tradewind.exceptions import TaskTerminated
-    from tradewind.runtime.runner import TryResult, run_claimed
-    from tradewind.states import TaskState
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-    def _terminate(signum: int, frame: object) -> None:
-        raise TaskTerminated(f"received signal {signal.Signals(signum).name}")
-
-    def send(claimed: Any, result: TryResult) -> bool:
-        conn.send(result)
-        return bool(conn.recv())
-
-    signal.signal(signal.SIGTERM, _terminate)
-    stop = threading.Event()
-    beat = threading.Thread(target=_heartbeat, args=(claim.record, stop), daemon=True)
-    beat.start()
-    try:
-        outcome = run_claimed(dag, dag_run, claim, record=send)
-    finally:
-        stop.set()
-    return 0 if outcome.state in (TaskState.SUCCESS, TaskState.SKIPPED) else 1
-
-
-def _heartbeat(claimed: Any, stop: threading.Event) -> None:
-    from tradewind.config import conf
-    from tradewind.store import task_instances
-
-    interval = conf.getfloat("scheduler", "task_heartbeat_interval", fallback=5.0)
-    while not stop.wait(interval):
-        try:
-            alive = task_instances.heartbeat_task(
-                claimed.dag_id, claimed.run_id, claimed.task_id, claimed.map_index, claimed.try_number
-            )
-        except Exception:  # noqa: BLE001 — a missed heartbeat is retried on the next beat
-            continue
-        if not alive:
-            if not stop.is_set():
-                logging.getLogger("tradewind.task").warning("the task instance's state was changed from outside: terminating")
-                os.kill(os.getpid(), signal.SIGTERM)
-            return
-
-
-def _record_if_vanished(workload: Workload, dag: DAG, claim: Any, code: int) -> None:
-    """The child died without a result while the try is still ours and running: apply retry rules."""
+def _record_if_vanished(workload: Workload, claim: Any, code: int) -> None:
+    """The task's process died without a result while the try is still ours and running: apply retry rules."""
+    from tradewind.executors.dag_file_cache import DagFileCache
     from tradewind.scheduler.orphans import fail_orphan
     from tradewind.store import task_instances
 
@@ -394,9 +215,12 @@ def _record_if_vanished(workload: Workload, dag: DAG, claim: Any, code: int) -> 
             or current.try_number != claim.record.try_number):
         return
     reason = f"the task's process exited with code {code} without recording a result"
-    fail_orphan(current, reason, retries_left=current.try_number <= current.max_tries,
-                retry_delay=dag.get_task(workload.task_id).retry_delay_for(current.try_number)
-                if workload.task_id in dag.task_dict else None)
+    try:  # the task's own retry_delay; this (rare) path imports the DAG file here, in the worker
+        dag = DagFileCache().get_dag(workload.fileloc, workload.dag_id)
+        retry_delay = dag.get_task(workload.task_id).retry_delay_for(current.try_number)
+    except Exception:  # noqa: BLE001 — the file changed or broke since: the configured default applies
+        retry_delay = None
+    fail_orphan(current, reason, retries_left=current.try_number <= current.max_tries, retry_delay=retry_delay)
 
 
 def _fail_unstartable(workload: Workload, reason: str) -> None:

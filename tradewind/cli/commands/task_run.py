@@ -65,7 +65,7 @@ def _load_dag(args: argparse.Namespace) -> DAG:
     record = dags.get_dag(args.dag_id)
     if record is None or not record.fileloc or args.subdir:
         return get_dag(args)
-    from tradewind.executors.worker import DagFileCache
+    from tradewind.executors.dag_file_cache import DagFileCache
 
     return DagFileCache().get_dag(record.fileloc, args.dag_id)
 

@@ -1,0 +1,97 @@
+"""The fork server of a worker slot, through its real protocol: processes forked, exit codes, no leftovers."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from tradewind.exceptions import DagNotFound
+from tradewind.executors.forkserver import ForkServer
+
+DAG_FILE = '''
+from datetime import datetime
+from tradewind import DAG
+from tradewind.operators.empty import EmptyOperator
+
+with DAG("fs", schedule=None, start_date=datetime(2024, 1, 1)):
+    EmptyOperator(task_id="t")
+'''
+
+
+def _children(pid: int) -> set[int]:
+    out = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    out.add(int(entry.name))
+            except (OSError, ValueError):
+                pass
+    return out
+
+
+@pytest.fixture()
+def dag_file(tradewind_home: Path) -> str:
+    path = tradewind_home / "dags" / "fs.py"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(DAG_FILE)
+    return str(path)
+
+
+def test_each_job_gets_a_process_of_its_own_and_its_exit_code(dag_file: str) -> None:
+    server = ForkServer()
+    try:
+        pids = set()
+        for _ in range(3):
+            pid, conn = server.start(dag_file, "fs")
+            with conn:
+                conn.send(None)  # not needed after all: the process exits cleanly
+            assert server.wait_exit() == 0
+            pids.add(pid)
+        assert len(pids) == 3 and server.pid not in pids and os.getpid() not in pids
+        standby = _children(server.pid)
+        assert len(standby) == 1  # the next job's process, forked ahead of need
+    finally:
+        server.close()
+    assert server.pid not in _children(os.getpid())  # reaped, and its standby with it
+    assert not any(Path(f"/proc/{pid}").exists() for pid in standby)
+
+
+def test_a_process_killed_mid_job_reports_its_signal(dag_file: str) -> None:
+    server = ForkServer()
+    try:
+        pid, conn = server.start(dag_file, "fs")
+        os.kill(pid, signal.SIGKILL)
+        assert server.wait_exit() == -signal.SIGKILL
+        conn.close()
+    finally:
+        server.close()
+
+
+def test_a_dag_that_cannot_load_is_a_reason_not_a_dead_server(dag_file: str, tradewind_home: Path) -> None:
+    broken = tradewind_home / "dags" / "broken.py"
+    broken.write_text("import nowhere_to_be_found\n")
+    server = ForkServer()
+    try:
+        with pytest.raises(DagNotFound, match="nowhere_to_be_found"):
+            server.start(str(broken), "broken")
+        with pytest.raises(DagNotFound, match="no longer defined"):
+            server.start(dag_file, "not_here")
+        pid, conn = server.start(dag_file, "fs")  # and the server still serves
+        with conn:
+            conn.send(None)
+        assert server.wait_exit() == 0
+    finally:
+        server.close()
+
+
+def test_the_server_ends_when_its_worker_goes_away(dag_file: str) -> None:
+    server = ForkServer()
+    server.start(dag_file, "fs")[1].close()  # the job's channel closes: the process exits (worker gone)
+    assert server.wait_exit() == 1
+    server._sock.close()  # as if the worker died: no goodbye
+    _, status = os.waitpid(server.pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0

@@ -1,0 +1,57 @@
+"""DAG files imported once per process and re-imported when they change, for the processes that run tasks."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tradewind.sdk.dag import DAG
+
+
+def add_dag_folders_to_path() -> None:
+    """As at parse time (and in Airflow): DAG files may import helper modules from the DAGs and examples folders."""
+    from tradewind.config import conf
+    from tradewind.parsing.dagbag import example_folders
+
+    folders = [Path(conf.getpath("core", "dags_folder"))]
+    if conf.getboolean("core", "load_examples"):
+        folders += example_folders()
+    for folder in folders:
+        if folder.is_dir() and str(folder) not in sys.path:
+            sys.path.append(str(folder))
+
+
+class DagFileCache:
+    """DAG files imported once per process, re-imported when their mtime changes."""
+
+    def __init__(self) -> None:
+        self._files: dict[str, tuple[float, dict[str, DAG]]] = {}
+
+    @property
+    def entries(self) -> dict[str, tuple[float, dict[str, DAG]]]:
+        """fileloc → (mtime, DAGs) as imported; an entry is replaced, never changed, on re-import."""
+        return self._files
+
+    def get_dag(self, fileloc: str, dag_id: str) -> DAG:
+        from tradewind.exceptions import DagNotFound
+        from tradewind.parsing.dagbag import DagBag
+
+        try:
+            mtime = Path(fileloc).stat().st_mtime
+        except OSError:
+            raise DagNotFound(f"the DAG file {fileloc} of DAG '{dag_id}' is gone") from None
+        hit = self._files.get(fileloc)
+        if hit is None or hit[0] != mtime:
+            add_dag_folders_to_path()
+            bag = DagBag(fileloc, include_examples=False, safe_mode=False)
+            if fileloc in bag.import_errors:
+                raise DagNotFound(f"cannot import {fileloc}: {bag.import_errors[fileloc].message}")
+            hit = self._files[fileloc] = (mtime, dict(bag.dags))
+            for loaded in bag.dags.values():
+                loaded.get_template_env()  # built here once, inherited by every forked child
+        dag = hit[1].get(dag_id)
+        if dag is None:
+            raise DagNotFound(f"DAG '{dag_id}' is no longer defined in {fileloc}")
+        return dag

@@ -1,0 +1,206 @@
+"""A worker slot's fork server: the process that forks each task's process, and does nothing else.
+
+Why a process of its own: after a fork, every page the forking process writes to is copied
+(copy-on-write). A worker that reads and writes the database between forks touched about 1,600
+pages per task (measured), and paid a page fault and a copy for each on every fork. The fork
+server only reads a short request and forks, so its pages stay shared with its children; the
+worker, which no longer forks, keeps its own pages to itself.
+
+The server imports each DAG file once (again when it changes), so a task's process starts with
+its DAG ready. It keeps one standby process forked ahead of need, while the current task runs,
+so the fork is off the path from one task's end to the next one's start; the standby serves a
+request only if the DAG file is cached as it was when the standby was forked.
+
+Protocol (SOCK_SEQPACKET, one pickle per message): the worker sends `(fileloc, dag_id)` with the
+file descriptor of a fresh socket for the task's process; the server answers `("started", pid)`
+or `("error", reason)`, and later `("exited", exit_code)`. `None` (or the worker gone) stops it.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import pickle
+import signal
+import socket
+import sys
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any
+
+from tradewind.exceptions import DagNotFound
+
+_MAX_MESSAGE = 65536
+
+
+class ForkServer:
+    """The worker's handle on its fork server (forked from the worker, so it starts warm)."""
+
+    def __init__(self, close_in_server: tuple[Any, ...] = ()) -> None:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.pid = spawn(lambda: serve(theirs, (ours, *close_in_server)))
+        theirs.close()
+        self._sock = ours
+
+    def start(self, fileloc: str, dag_id: str) -> tuple[int, Connection]:
+        """A process for a job of this DAG, and the channel to it; DagNotFound if the DAG cannot load."""
+        here, there = socket.socketpair()
+        try:
+            socket.send_fds(self._sock, [pickle.dumps((fileloc, dag_id))], [there.fileno()])
+        finally:
+            there.close()
+        reply = self._recv()
+        if reply[0] == "error":
+            here.close()
+            raise DagNotFound(reply[1])
+        return reply[1], Connection(here.detach())
+
+    def wait_exit(self) -> int:
+        """The exit code of the process last started, once it has exited."""
+        return int(self._recv()[1])
+
+    def _recv(self) -> Any:
+        data = self._sock.recv(_MAX_MESSAGE)
+        if not data:
+            raise EOFError("the fork server is gone")
+        return pickle.loads(data)
+
+    def close(self) -> None:
+        try:
+            self._sock.send(pickle.dumps(None))
+        except OSError:
+            pass
+        self._sock.close()
+        try:
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            pass
+
+
+def spawn(child: Callable[[], int]) -> int:
+    """Run `child()` in a forked process; its return value is the exit code."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    gc.freeze()  # the child's garbage collector leaves inherited objects (and their pages) alone
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            code = child()
+        finally:
+            os._exit(code)
+    return pid
+
+
+def serve(sock: socket.socket, inherited: tuple[Any, ...]) -> int:
+    """The fork server's loop: one request at a time, each answered with a started and an exited.
+
+    `inherited` are the worker's ends of its pipes, closed here so that only the worker holds them.
+    """
+    from tradewind.executors.dag_file_cache import DagFileCache
+
+    for handle in inherited:
+        handle.close()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the worker decides; it ends us by closing the socket
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    cache = DagFileCache()
+    standby: Standby | None = None
+    while True:
+        try:
+            data, fds, _, _ = socket.recv_fds(sock, _MAX_MESSAGE, 1)
+        except OSError:
+            break
+        request = pickle.loads(data) if data else None
+        if request is None:
+            for fd in fds:
+                os.close(fd)
+            break
+        fileloc, dag_id = request
+        fd = fds[0]
+        try:
+            dag = cache.get_dag(fileloc, dag_id)
+        except Exception as exc:  # noqa: BLE001 — a DAG that cannot load fails its task, not the server
+            os.close(fd)
+            _send(sock, ("error", f"{type(exc).__name__}: {exc}"[:8000]))
+            continue
+        if standby is not None and standby.fits(cache, fileloc):
+            pid = standby.start(fileloc, dag_id, fd)
+        else:
+            if standby is not None:
+                standby.dismiss()
+            pid = spawn(lambda: _task_main(dag, fd, sock))
+        os.close(fd)
+        if not _send(sock, ("started", pid)):
+            os.kill(pid, signal.SIGTERM)
+        standby = Standby(cache, sock)  # the next task's process, forked while this one runs
+        _, status = os.waitpid(pid, 0)
+        if not _send(sock, ("exited", os.waitstatus_to_exitcode(status))):
+            break
+    if standby is not None:
+        standby.dismiss()
+    return 0
+
+
+def _send(sock: socket.socket, message: Any) -> bool:
+    try:
+        sock.send(pickle.dumps(message))
+        return True
+    except OSError:
+        return False  # the worker is gone
+
+
+def _task_main(dag: Any, fd: int, server_sock: socket.socket) -> int:
+    from tradewind.executors.task_process import task_main
+
+    server_sock.close()  # the server's line to the worker is not the task's
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    return task_main(dag, fd)
+
+
+class Standby:
+    """A task process forked ahead of need, waiting for its request.
+
+    It inherited the server's DAG cache as it was at the fork; it serves a request only if the
+    DAG's file is still cached as it was then (same cache entry), else it is dismissed unused.
+    """
+
+    def __init__(self, cache: Any, server_sock: socket.socket) -> None:
+        self.snapshot = dict(cache.entries)
+        here, there = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.pid = spawn(lambda: _standby_main(cache, there, here, server_sock))
+        there.close()
+        self._sock = here
+
+    def fits(self, cache: Any, fileloc: str) -> bool:
+        entry = cache.entries.get(fileloc)
+        return entry is not None and self.snapshot.get(fileloc) is entry
+
+    def start(self, fileloc: str, dag_id: str, fd: int) -> int:
+        socket.send_fds(self._sock, [pickle.dumps((fileloc, dag_id))], [fd])
+        self._sock.close()
+        return self.pid
+
+    def dismiss(self) -> None:
+        _send(self._sock, None)
+        self._sock.close()
+        try:
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            pass
+
+
+def _standby_main(cache: Any, sock: socket.socket, other_end: socket.socket, server_sock: socket.socket) -> int:
+    """In a standby process: wait for a request (or None: not needed), then run it as any task's process."""
+    other_end.close()
+    server_sock.close()
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        data, fds, _, _ = socket.recv_fds(sock, _MAX_MESSAGE, 1)
+    except OSError:
+        return 0  # the server is gone
+    request = pickle.loads(data) if data else None
+    if request is None:
+        return 0
+    fileloc, dag_id = request
+    sock.close()
+    return _task_main(cache.entries[fileloc][1][dag_id], fds[0], server_sock)
