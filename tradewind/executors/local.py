@@ -51,8 +51,10 @@ class LocalExecutor:
 
     def queue(self, workload: Workload) -> None:
         self._running.add(workload.key)
-        # Workers are started as work needs them, up to `parallelism`, and then kept warm.
-        if len(self._running) > len(self._workers) and len(self._workers) < self.parallelism:
+        # Workers are started as work needs them, up to `parallelism`, and then kept warm; one
+        # more than the running tasks, so a task never waits for a worker whose last task is still
+        # exiting (its result is in, its process not yet gone).
+        if len(self._running) >= len(self._workers) and len(self._workers) < self.parallelism:
             self._spawn()
         self._tasks.put(workload)
 
