@@ -6,6 +6,7 @@ import json
 import signal
 import time
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 
@@ -166,6 +167,32 @@ def test_execution_timeout_kills_a_sleeping_task(scheduler, write_dag):
     ti = tis_of("slow", run.run_id)["sleeper"]
     assert ti.state == "failed"
     assert "timeout" in open(ti.log_path).read().lower()
+
+
+def test_a_task_marked_failed_from_outside_is_stopped(scheduler, write_dag, tradewind_home):
+    pidfile = tradewind_home / "sleeper.pid"
+    write_dag("marked.py", f"""
+        from tradewind import DAG
+        from tradewind.operators.bash import BashOperator
+        with DAG("marked", schedule=None):
+            BashOperator(task_id="sleeper", bash_command="echo $$ > {pidfile}; exec sleep 60")
+    """)
+    scheduler.start()
+    from tradewind.scheduler.trigger import trigger_dag
+    from tradewind.scheduler.wakeup import notify
+    from tradewind.store import dags, task_instances
+    from tradewind.store.task_instances import StateChange
+
+    wait_for(lambda: dags.get_dag("marked"), what="the DAG to be parsed")
+    run = trigger_dag("marked")
+    wait_for(lambda: pidfile.exists() and pidfile.read_text().strip(), what="the task to start")
+    pid = int(pidfile.read_text())
+    assert task_instances.set_states([StateChange("marked", run.run_id, "sleeper", -1, frozenset({"running"}), "failed")])
+    notify()
+    wait_for(lambda: not Path(f"/proc/{pid}").exists(), what="the task's process to be stopped", timeout=15)
+    ti = tis_of("marked", run.run_id)["sleeper"]
+    assert ti.state == "failed"  # the stopped try's own result does not overwrite the state set from outside
+    assert "changed from outside" in open(ti.log_path).read()
 
 
 def test_clear_runs_tasks_again(scheduler, write_dag):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -52,7 +53,9 @@ def test_each_job_gets_a_process_of_its_own_and_its_exit_code(dag_file: str) -> 
             assert server.wait_exit() == 0
             pids.add(pid)
         assert len(pids) == 3 and server.pid not in pids and os.getpid() not in pids
-        standby = _children(server.pid)
+        deadline = time.monotonic() + 10
+        while not (standby := _children(server.pid)) and time.monotonic() < deadline:
+            time.sleep(0.01)
         assert len(standby) == 1  # the next job's process, forked ahead of need
     finally:
         server.close()

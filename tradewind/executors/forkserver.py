@@ -29,6 +29,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from tradewind.exceptions import DagNotFound
+from tradewind.executors.task_process import task_main
 
 _MAX_MESSAGE = 65536
 
@@ -132,10 +133,13 @@ def serve(sock: socket.socket, inherited: tuple[Any, ...]) -> int:
         os.close(fd)
         if not _send(sock, ("started", pid)):
             os.kill(pid, signal.SIGTERM)
-        standby = Standby(cache, sock)  # the next task's process, forked while this one runs
         _, status = os.waitpid(pid, 0)
         if not _send(sock, ("exited", os.waitstatus_to_exitcode(status))):
             break
+        # The next task's process, forked now: while the task ran, a fork here would take the CPU
+        # from it and from the worker (measured: +1.3 ms on the worker's wake-up); now the worker
+        # reports the result, and the next request usually goes to another slot.
+        standby = Standby(cache, sock)
     if standby is not None:
         standby.dismiss()
     return 0
@@ -150,8 +154,6 @@ def _send(sock: socket.socket, message: Any) -> bool:
 
 
 def _task_main(dag: Any, fd: int, server_sock: socket.socket) -> int:
-    from tradewind.executors.task_process import task_main
-
     server_sock.close()  # the server's line to the worker is not the task's
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     return task_main(dag, fd)

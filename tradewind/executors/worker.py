@@ -2,7 +2,9 @@
 
 The worker claims each try and stores its result over its own warm database connection; the
 task runs in a process of its own, forked by the worker's fork server (see forkserver.py for why
-the worker does not fork itself), and sends its result back over a socket. The scheduler hears
+the worker does not fork itself), and sends its result back over a socket. While it runs, the
+worker heartbeats the try; if the state is changed from outside (cleared, marked failed) it
+stops the task's process, as Airflow's task runner does. The scheduler hears
 of the result as soon as it is stored, while the task's process still runs callbacks and exits.
 If the process dies without a result (crash, OOM kill, segfault), the worker records the failure
 by the task's retry rules.
@@ -132,7 +134,7 @@ def run_workload(workload: Workload, server: ForkServer, report: Callable[..., N
         return _report(report, 1)
     with conn:
         if workload.task_id == DAG_CALLBACK:
-            conn.send(("callbacks", dag_run))
+            _send_job(conn, ("callbacks", dag_run))
             return _report(report, _wait_exit(server, pid))
         try:
             claim = claim_task_instance(dag_run, workload.task_id, workload.map_index)
@@ -143,7 +145,7 @@ def run_workload(workload: Workload, server: ForkServer, report: Callable[..., N
         else:
             code = 3  # someone else had already claimed it: nothing ran here
         if claim is None:
-            conn.send(None)
+            _send_job(conn, None)
             _wait_exit(server, pid)
             return _report(report, code)
         reported: list[bool] = []
@@ -151,8 +153,8 @@ def run_workload(workload: Workload, server: ForkServer, report: Callable[..., N
         def on_result(code: int, record: Any) -> None:
             reported.append(_report(report, code, record))
 
-        conn.send(("task", dag_run, claim))
-        code = _wait_exit(server, pid, lambda: _store_results(conn, claim, on_result))
+        _send_job(conn, ("task", dag_run, claim))
+        code = _wait_exit(server, pid, lambda: _store_results(conn, claim, pid, on_result))
     if not reported:  # the process died before sending its result (crash, OOM kill, segfault)
         _record_if_vanished(workload, claim, code)
         return _report(report, code or 1)
@@ -179,12 +181,26 @@ def _wait_exit(server: ForkServer, pid: int, talk: Callable[[], None] | None = N
         _current_child = None
 
 
-def _store_results(conn: Connection, claim: Any, on_result: Callable[[int, Any], None]) -> None:
-    """Store the result the task's process sends, tell it whether it was ours, then report."""
+def _send_job(conn: Connection, job: Any) -> None:
+    try:
+        conn.send(job)
+    except OSError:
+        pass  # the process died before its job: its exit code tells the rest
+
+
+def _store_results(conn: Connection, claim: Any, pid: int, on_result: Callable[[int, Any], None]) -> None:
+    """Heartbeat the try until the task's process sends its result; store it, tell the process, report."""
+    from tradewind.config import conf
     from tradewind.runtime.runner import record_try
     from tradewind.states import TaskState
 
+    interval = conf.getfloat("scheduler", "task_heartbeat_interval", fallback=5.0)
+    stopped = False
     try:
+        while not conn.poll(interval):
+            if not stopped and not _heartbeat(claim.record):
+                _stop_changed_task(claim, pid)
+                stopped = True
         result = conn.recv()
     except (EOFError, OSError):
         return  # no result: the process died mid-try
@@ -198,6 +214,29 @@ def _store_results(conn: Connection, claim: Any, on_result: Callable[[int, Any],
     except (BrokenPipeError, OSError):
         pass
     on_result(0 if result.state in (TaskState.SUCCESS.value, TaskState.SKIPPED.value) else 1, stored)
+
+
+def _heartbeat(claimed: Any) -> bool:
+    """Record that the try is alive; False if its state was changed from outside meanwhile."""
+    from tradewind.store import task_instances
+
+    try:
+        return task_instances.heartbeat_task(
+            claimed.dag_id, claimed.run_id, claimed.task_id, claimed.map_index, claimed.try_number
+        )
+    except Exception:  # noqa: BLE001 — a missed heartbeat is retried on the next beat
+        return True
+
+
+def _stop_changed_task(claim: Any, pid: int) -> None:
+    """Say why in the task's log, then SIGTERM its process (the task stops as on any SIGTERM)."""
+    from tradewind.runtime.task_log import log_line
+
+    log_line(claim.log_path, "WARNING", "the task instance's state was changed from outside: terminating")
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
 
 
 def _record_if_vanished(workload: Workload, claim: Any, code: int) -> None:

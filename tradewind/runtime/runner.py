@@ -32,6 +32,8 @@ CLAIMABLE = frozenset(
     {TaskState.NONE, TaskState.SCHEDULED, TaskState.QUEUED, TaskState.UP_FOR_RETRY, TaskState.UP_FOR_RESCHEDULE}
 )
 
+_CLAIMABLE_VALUES = frozenset(s.value for s in CLAIMABLE)
+
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
@@ -81,17 +83,12 @@ def claim_task_instance(dag_run: DagRunRecord, task_id: str, map_index: int = -1
     from tradewind.store import task_instances
 
     now = datetime.now(timezone.utc)
-    current = task_instances.get_task_instance(dag_run.dag_id, dag_run.run_id, task_id, map_index)
-    if current is None:
-        return None
-    try_number = current.try_number + (0 if current.reschedule_at is not None else 1)  # a rescheduled sensor: same try
-    path = log_path(dag_run.dag_id, dag_run.run_id, task_id, map_index, try_number)
     claimed = task_instances.start_try(
         dag_run.dag_id, dag_run.run_id, task_id, map_index,
-        expected=frozenset(s.value for s in CLAIMABLE), hostname=_hostname(), pid=os.getpid(),
-        log_path=str(path), start_date=now,
+        expected=_CLAIMABLE_VALUES, hostname=_hostname(), pid=os.getpid(), start_date=now,
+        log_path=lambda try_number: str(log_path(dag_run.dag_id, dag_run.run_id, task_id, map_index, try_number)),
     )
-    return None if claimed is None else Claim(claimed, str(path), now)
+    return None if claimed is None else Claim(claimed, claimed.log_path, now)
 
 
 def record_try(claimed: Any, result: TryResult) -> Any:

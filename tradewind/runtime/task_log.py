@@ -24,6 +24,19 @@ def log_path(dag_id: str, run_id: str, task_id: str, map_index: int, try_number:
     return path / f"attempt={try_number}.log"
 
 
+def log_line(path: str | Path | None, level: str, message: str) -> None:
+    """Append one line to a try's log from outside the task's process (why it was stopped or failed)."""
+    if not path:
+        return
+    from datetime import datetime, timezone
+
+    try:
+        with Path(path).open("a", encoding="utf-8") as fh:
+            fh.write(f"[{datetime.now(timezone.utc).isoformat()}] {level} - {message}\n")
+    except OSError:
+        pass  # the log is a courtesy: the state in the database is what counts
+
+
 class _LoggerStream(io.TextIOBase):
     """A file-like object that turns `print()` output of a task into log records."""
 

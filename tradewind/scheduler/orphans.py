@@ -11,7 +11,6 @@ import logging
 import os
 import socket
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -26,6 +25,7 @@ def fail_orphan(
 ) -> bool:
     """Finish a running try that nobody will finish; True if this call did it."""
     from tradewind.runtime import retries
+    from tradewind.runtime.task_log import log_line
     from tradewind.store import task_instances
 
     now = datetime.now(timezone.utc)
@@ -38,12 +38,7 @@ def fail_orphan(
     if done is None:
         return False
     log.warning("%s.%s (%s) try %s: %s → %s", ti.dag_id, ti.task_id, ti.run_id, ti.try_number, reason, state)
-    if ti.log_path:
-        try:
-            with Path(ti.log_path).open("a", encoding="utf-8") as fh:
-                fh.write(f"[{now.isoformat()}] ERROR - {reason}; marking the task {state.upper()}\n")
-        except OSError:
-            pass
+    log_line(ti.log_path, "ERROR", f"{reason}; marking the task {state.upper()}")
     return True
 
 

@@ -12,7 +12,7 @@ from tradewind.exceptions import DagRunAlreadyExists
 from tradewind.store.engine import session, transaction
 from tradewind.store.models import dag_run, task_instance, task_try, xcom
 from tradewind.store.records import DagRunRecord
-from tradewind.store.sql import in_list, state_str, utcnow
+from tradewind.store.sql import in_list, param, prepared, state_str, utcnow
 from tradewind.store.task_instances import normalize_ti_rows
 
 QUEUED = "queued"
@@ -83,7 +83,14 @@ def _one(where: Any) -> DagRunRecord | None:
 
 
 def get_dag_run(dag_id: str, run_id: str) -> DagRunRecord | None:
-    return _one(sa.and_(dag_run.c.dag_id == dag_id, dag_run.c.run_id == run_id))
+    with session() as conn:  # on every task's path (the worker reads the run): a statement built once
+        row = conn.execute(_select_by_run_id(), {"p_dag_id": dag_id, "p_run_id": run_id}).first()
+    return DagRunRecord.from_row(row) if row is not None else None
+
+
+@prepared
+def _select_by_run_id() -> sa.Select[Any]:
+    return sa.select(dag_run).where(dag_run.c.dag_id == param(dag_run.c.dag_id), dag_run.c.run_id == param(dag_run.c.run_id))
 
 
 def get_dag_run_by_id(id: int) -> DagRunRecord | None:  # noqa: A002 - the column's name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timezone
 from enum import Enum
@@ -37,7 +38,10 @@ def chunked(items: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
 
 
 def _dialect_insert(conn: Connection, table: sa.Table) -> Any:
-    name = conn.dialect.name
+    return _dialect_insert_for(conn.dialect.name, table)
+
+
+def _dialect_insert_for(name: str, table: sa.Table) -> Any:
     if name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     elif name == "sqlite":
@@ -50,7 +54,27 @@ def _dialect_insert(conn: Connection, table: sa.Table) -> Any:
 def insert_ignore(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> None:
     """INSERT rows, skipping those whose `keys` (a unique constraint) already exist: one executemany."""
     if rows:
-        conn.execute(_dialect_insert(conn, table).on_conflict_do_nothing(index_elements=list(keys)), list(rows))
+        conn.execute(_insert_ignore_statement(conn.dialect.name, table, tuple(keys)), list(rows))
+
+
+@functools.cache
+def _insert_ignore_statement(dialect: str, table: sa.Table, keys: tuple[str, ...]) -> Any:
+    """Built once per table: statement construction costs more than running it (hot on every finished try)."""
+    return _dialect_insert_for(dialect, table).on_conflict_do_nothing(index_elements=list(keys))
+
+
+def prepared(build: Any) -> Any:
+    """Decorate a zero-argument function that builds a statement with `bindparam`s: built once, reused.
+
+    Building a SQLAlchemy statement (coercing every clause) costs several times what executing
+    its cached compiled form does; the statements on each task's path are built once per process.
+    """
+    return functools.cache(build)
+
+
+def param(column: sa.Column[Any], prefix: str = "p_") -> sa.BindParameter[Any]:
+    """A bound parameter named after `column` (with `prefix`), typed like it."""
+    return sa.bindparam(f"{prefix}{column.name}", type_=column.type)
 
 
 def upsert(

@@ -7,7 +7,8 @@ loses a race gets False/None back and must re-read, never overwrite.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -18,7 +19,7 @@ from tradewind.store import reschedules
 from tradewind.store.engine import session, transaction
 from tradewind.store.models import DEFAULT_POOL, task_instance, task_try, xcom
 from tradewind.store.records import TaskInstanceRecord, TaskTryRecord
-from tradewind.store.sql import CHUNK, chunked, in_list, insert_ignore, state_str, utcnow
+from tradewind.store.sql import CHUNK, chunked, in_list, insert_ignore, param, prepared, state_str, utcnow
 
 ti = task_instance
 RUNNING = "running"
@@ -67,6 +68,16 @@ def _key(dag_id: str, run_id: str, task_id: str, map_index: int, table: sa.Table
     )
 
 
+@prepared
+def _by_key() -> sa.ColumnElement[bool]:
+    """The key as bound parameters (see `_key_args`), for the statements built once below."""
+    return sa.and_(*(ti.c[name] == param(ti.c[name]) for name in TI_KEY))
+
+
+def _key_args(dag_id: str, run_id: str, task_id: str, map_index: int) -> dict[str, Any]:
+    return {"p_dag_id": dag_id, "p_run_id": run_id, "p_task_id": task_id, "p_map_index": map_index}
+
+
 def _state_values(new_state: str, now: datetime) -> dict[str, Any]:
     values: dict[str, Any] = {"state": new_state, "updated_at": now}
     if new_state == QUEUED:
@@ -75,9 +86,14 @@ def _state_values(new_state: str, now: datetime) -> dict[str, Any]:
 
 
 # --- reads -------------------------------------------------------------------------------
+@prepared
+def _select_one() -> sa.Select[Any]:
+    return sa.select(ti).where(_by_key())
+
+
 def get_task_instance(dag_id: str, run_id: str, task_id: str, map_index: int = -1) -> TaskInstanceRecord | None:
     with session() as conn:
-        row = conn.execute(sa.select(ti).where(_key(dag_id, run_id, task_id, map_index))).first()
+        row = conn.execute(_select_one(), _key_args(dag_id, run_id, task_id, map_index)).first()
     return TaskInstanceRecord.from_row(row) if row is not None else None
 
 
@@ -210,36 +226,54 @@ def start_try(
     expected: Iterable[str],
     hostname: str,
     pid: int,
-    log_path: str,
+    log_path: str | Callable[[int], str],
     start_date: datetime,
 ) -> TaskInstanceRecord | None:
     """Claim the instance for a new try (CAS to running, try_number + 1); None if someone else has it.
 
     A sensor coming back from up_for_reschedule continues its try: the try number stays (Airflow's
     rule: a reschedule is not a retry). As in Airflow, a run starts without the XComs it pushed before.
+    `log_path` may be a function of the try number, for a log file named after the try.
     """
-    stmt = (
-        sa.update(ti)
-        .where(_key(dag_id, run_id, task_id, map_index), in_list(ti.c.state, map(state_str, expected)))
-        .values(
-            state=RUNNING, try_number=_claimed_try_number(), hostname=hostname, pid=pid, log_path=log_path,
-            start_date=start_date, end_date=None, duration=None, next_retry_at=None, reschedule_at=None,
-            updated_at=utcnow(),
-        )
-        .returning(*ti.c)
-    )
+    key = _key_args(dag_id, run_id, task_id, map_index)
     with transaction() as conn:
-        row = conn.execute(stmt).first()
-        if row is None:
+        current = conn.execute(_claim_read(), key).first()
+        if current is None or current.state not in {state_str(s) for s in expected}:
             return None
-        conn.execute(sa.delete(xcom).where(_key(dag_id, run_id, task_id, map_index, xcom)))
+        try_number = current.try_number + (0 if current.reschedule_at is not None else 1)
+        row = conn.execute(_claim_update(), {
+            **key, "cur_state": current.state, "cur_try_number": current.try_number, "p_try_number": try_number,
+            "p_hostname": hostname, "p_pid": pid, "p_start_date": start_date, "p_updated_at": utcnow(),
+            "p_log_path": log_path(try_number) if callable(log_path) else log_path,
+        }).first()
+        if row is None:  # changed since the read (PostgreSQL: another claimer committed first)
+            return None
+        conn.execute(_delete_xcoms(), key)
     return TaskInstanceRecord.from_row(row)
 
 
-def _claimed_try_number() -> sa.ColumnElement[int]:
-    """try_number + 1, except for a rescheduled sensor: its reschedule_at stays set through queued
-    until this claim clears it (SET expressions see the row as it was before the UPDATE)."""
-    return sa.case((ti.c.reschedule_at.is_not(None), ti.c.try_number), else_=ti.c.try_number + 1)
+@prepared
+def _claim_read() -> sa.Select[Any]:
+    return sa.select(ti.c.state, ti.c.try_number, ti.c.reschedule_at).where(_by_key())
+
+
+@prepared
+def _claim_update() -> sa.Update:
+    return (
+        sa.update(ti)
+        .where(_by_key(), ti.c.state == param(ti.c.state, "cur_"), ti.c.try_number == param(ti.c.try_number, "cur_"))
+        .values(
+            state=RUNNING, try_number=param(ti.c.try_number), hostname=param(ti.c.hostname), pid=param(ti.c.pid),
+            log_path=param(ti.c.log_path), start_date=param(ti.c.start_date), end_date=None, duration=None,
+            next_retry_at=None, reschedule_at=None, updated_at=param(ti.c.updated_at),
+        )
+        .returning(*ti.c)
+    )
+
+
+@prepared
+def _delete_xcoms() -> sa.Delete:
+    return sa.delete(xcom).where(*(xcom.c[name] == param(xcom.c[name]) for name in TI_KEY))
 
 
 def finish_try(
@@ -261,30 +295,20 @@ def finish_try(
     meanwhile, or cleared and claimed again for a later try when `try_number` names the try
     this result belongs to): the late result is dropped, never written over the newer state.
     """
+    key = _key_args(dag_id, run_id, task_id, map_index)
     with transaction() as conn:
-        current = conn.execute(
-            sa.select(ti.c.try_number, ti.c.start_date).where(
-                _key(dag_id, run_id, task_id, map_index), ti.c.state == RUNNING
-            )
-        ).first()
+        current = conn.execute(_finish_read(), key).first()
         if current is None or (try_number is not None and current.try_number != try_number):
             return None
         start = current.start_date
         values: dict[str, Any] = {
-            "state": state_str(state), "end_date": end_date, "next_retry_at": next_retry_at,
-            "reschedule_at": reschedule_at, "updated_at": utcnow(),
-            "duration": (end_date - start).total_seconds() if start is not None else None,
+            **key, "cur_try_number": current.try_number, "p_state": state_str(state), "p_end_date": end_date,
+            "p_next_retry_at": next_retry_at, "p_reschedule_at": reschedule_at, "p_updated_at": utcnow(),
+            "p_duration": (end_date - start).total_seconds() if start is not None else None,
         }
         if rendered_fields is not None:
-            values["rendered_fields"] = rendered_fields
-        row = conn.execute(
-            sa.update(ti)
-            .where(
-                _key(dag_id, run_id, task_id, map_index), ti.c.state == RUNNING, ti.c.try_number == current.try_number
-            )
-            .values(values)
-            .returning(*ti.c)
-        ).first()
+            values["p_rendered_fields"] = rendered_fields
+        row = conn.execute(_finish_update(rendered_fields is not None), values).first()
         if row is None:
             return None
         record = TaskInstanceRecord.from_row(row)
@@ -303,6 +327,24 @@ def finish_try(
         else:
             insert_ignore(conn, task_try, [history], (*TI_KEY, "try_number"))
     return record
+
+
+@prepared
+def _finish_read() -> sa.Select[Any]:
+    return sa.select(ti.c.try_number, ti.c.start_date).where(_by_key(), ti.c.state == RUNNING)
+
+
+@functools.cache
+def _finish_update(with_rendered_fields: bool) -> sa.Update:
+    columns = ["state", "end_date", "next_retry_at", "reschedule_at", "updated_at", "duration"]
+    if with_rendered_fields:
+        columns.append("rendered_fields")
+    return (
+        sa.update(ti)
+        .where(_by_key(), ti.c.state == RUNNING, ti.c.try_number == param(ti.c.try_number, "cur_"))
+        .values({name: param(ti.c[name]) for name in columns})
+        .returning(*ti.c)
+    )
 
 
 def add_task_instances(dag_id: str, run_id: str, rows: list[dict[str, Any]]) -> None:
