@@ -9,6 +9,7 @@ the CLI's fast path.
 
 from __future__ import annotations
 
+import functools
 import os
 import tomllib
 from pathlib import Path
@@ -107,6 +108,12 @@ def config_file_path() -> Path:
     return Path(explicit).expanduser() if explicit else tradewind_home() / "tradewind.toml"
 
 
+@functools.lru_cache(maxsize=8)
+def _config_file_path_cached(explicit: str | None, home: str | None) -> Path:
+    """config_file_path() for these environment values: every option lookup checks the file, so cheaply."""
+    return config_file_path()
+
+
 def _expand(value: Any) -> Any:
     if isinstance(value, str) and HOME_PLACEHOLDER in value:
         return value.replace(HOME_PLACEHOLDER, str(tradewind_home()))
@@ -127,7 +134,7 @@ class Config:
     # --- sources ---------------------------------------------------------------------------
     def _file(self) -> dict[str, dict[str, Any]]:
         """The TOML file's options, lower-cased; re-parsed only when path, mtime or size change."""
-        path = config_file_path()
+        path = _config_file_path_cached(os.environ.get("TRADEWIND_CONFIG"), os.environ.get("TRADEWIND_HOME"))
         try:
             st = path.stat()
         except OSError:

@@ -242,6 +242,31 @@ def test_edited_and_broken_dag_files(scheduler, write_dag):
     assert {k: t.state for k, t in tis_of("editable", run.run_id).items()} == {"one": "success", "two": "success"}
 
 
+def test_a_dag_file_broken_while_its_run_runs_fails_the_next_task_with_the_reason(scheduler, write_dag, tradewind_home):
+    gate = tradewind_home / "gate"
+    path = write_dag("breaks.py", f"""
+        from tradewind import DAG
+        from tradewind.operators.bash import BashOperator
+        with DAG("breaks", schedule=None):
+            BashOperator(task_id="first", bash_command="while [ ! -e {gate} ]; do sleep 0.05; done") >> BashOperator(
+                task_id="second", bash_command="true")
+    """)
+    scheduler.start()
+    from tradewind.scheduler.trigger import trigger_dag
+    from tradewind.store import dags
+
+    wait_for(lambda: dags.get_dag("breaks"), what="the DAG to be parsed")
+    run = trigger_dag("breaks")
+    wait_for(lambda: tis_of("breaks", run.run_id)["first"].state == "running", what="the first task to run")
+    path.write_text(path.read_text() + "\nthis is not python\n")
+    gate.touch()
+    done = wait_for(finished("breaks"), what="the run")
+    assert done[0].state == "failed"
+    second = tis_of("breaks", run.run_id)["second"]
+    assert second.state == "failed" and second.try_number == 1
+    assert "cannot load the DAG" in open(second.log_path).read()
+
+
 def test_kill_9_then_restart_completes_the_run(scheduler, write_dag, tradewind_home):
     spans = tradewind_home / "spans"
     spans.mkdir()

@@ -47,8 +47,8 @@ def test_each_job_gets_a_process_of_its_own_and_its_exit_code(dag_file: str) -> 
     try:
         pids = set()
         for _ in range(3):
-            pid, conn = server.start(dag_file, "fs")
-            with conn:
+            with server.request(dag_file, "fs") as conn:
+                pid = server.started()
                 conn.send(None)  # not needed after all: the process exits cleanly
             assert server.wait_exit() == 0
             pids.add(pid)
@@ -66,10 +66,9 @@ def test_each_job_gets_a_process_of_its_own_and_its_exit_code(dag_file: str) -> 
 def test_a_process_killed_mid_job_reports_its_signal(dag_file: str) -> None:
     server = ForkServer()
     try:
-        pid, conn = server.start(dag_file, "fs")
-        os.kill(pid, signal.SIGKILL)
-        assert server.wait_exit() == -signal.SIGKILL
-        conn.close()
+        with server.request(dag_file, "fs"):
+            os.kill(server.started(), signal.SIGKILL)
+            assert server.wait_exit() == -signal.SIGKILL
     finally:
         server.close()
 
@@ -79,12 +78,12 @@ def test_a_dag_that_cannot_load_is_a_reason_not_a_dead_server(dag_file: str, tra
     broken.write_text("import nowhere_to_be_found\n")
     server = ForkServer()
     try:
-        with pytest.raises(DagNotFound, match="nowhere_to_be_found"):
-            server.start(str(broken), "broken")
-        with pytest.raises(DagNotFound, match="no longer defined"):
-            server.start(dag_file, "not_here")
-        pid, conn = server.start(dag_file, "fs")  # and the server still serves
-        with conn:
+        with server.request(str(broken), "broken"), pytest.raises(DagNotFound, match="nowhere_to_be_found"):
+            server.started()
+        with server.request(dag_file, "not_here"), pytest.raises(DagNotFound, match="no longer defined"):
+            server.started()
+        with server.request(dag_file, "fs") as conn:  # and the server still serves
+            server.started()
             conn.send(None)
         assert server.wait_exit() == 0
     finally:
@@ -93,7 +92,8 @@ def test_a_dag_that_cannot_load_is_a_reason_not_a_dead_server(dag_file: str, tra
 
 def test_the_server_ends_when_its_worker_goes_away(dag_file: str) -> None:
     server = ForkServer()
-    server.start(dag_file, "fs")[1].close()  # the job's channel closes: the process exits (worker gone)
+    server.request(dag_file, "fs").close()  # the job's channel closes: the process exits (worker gone)
+    server.started()
     assert server.wait_exit() == 1
     server._sock.close()  # as if the worker died: no goodbye
     _, status = os.waitpid(server.pid, 0)

@@ -13,13 +13,18 @@ DAG_CALLBACK = "__dag_callback__"
 
 @dataclass(frozen=True, slots=True)
 class Workload:
-    """Everything a worker needs to run one try: which instance, and which file defines its DAG."""
+    """Everything a worker needs to run one try: which instance, and which file defines its DAG.
+
+    `dag_run` is the run's record when the scheduler has it at hand: the worker then need not
+    read it (its conf, dates and interval never change; a DAG callback reads the final state).
+    """
 
     dag_id: str
     run_id: str
     task_id: str
     map_index: int
     fileloc: str
+    dag_run: Any = None
 
     @property
     def key(self) -> TIKey:

@@ -43,18 +43,25 @@ class ForkServer:
         theirs.close()
         self._sock = ours
 
-    def start(self, fileloc: str, dag_id: str) -> tuple[int, Connection]:
-        """A process for a job of this DAG, and the channel to it; DagNotFound if the DAG cannot load."""
+    def request(self, fileloc: str, dag_id: str) -> Connection:
+        """Ask for a process for a job of this DAG; returns the channel to it at once (see `started`)."""
         here, there = socket.socketpair()
         try:
             socket.send_fds(self._sock, [pickle.dumps((fileloc, dag_id))], [there.fileno()])
         finally:
             there.close()
+        return Connection(here.detach())
+
+    def started(self) -> int:
+        """The pid of the process last requested; DagNotFound if its DAG cannot load.
+
+        Between `request` and `started` the worker does its own part (claiming the try) while
+        the server hands the request to its standby process.
+        """
         reply = self._recv()
         if reply[0] == "error":
-            here.close()
             raise DagNotFound(reply[1])
-        return reply[1], Connection(here.detach())
+        return int(reply[1])
 
     def wait_exit(self) -> int:
         """The exit code of the process last started, once it has exited."""

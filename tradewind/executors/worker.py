@@ -117,33 +117,25 @@ def _on_sigterm(signum: int, frame: object) -> None:
 def run_workload(workload: Workload, server: ForkServer, report: Callable[..., None]) -> bool:
     """Run one workload in a process of its own and `report` its exit code once; False if reporting failed."""
     from tradewind.exceptions import DagNotFound
-    from tradewind.runtime.runner import claim_task_instance
     from tradewind.store import runs
 
     try:
-        dag_run = runs.get_dag_run(workload.dag_id, workload.run_id)
+        dag_run = workload.dag_run or runs.get_dag_run(workload.dag_id, workload.run_id)
     except Exception as exc:  # noqa: BLE001 — the database is unwell: the task fails, not the worker
         _fail_unstartable(workload, f"{type(exc).__name__}: {exc}")
         return _report(report, 1)
     if dag_run is None:
         return _report(report, 1)
-    try:
-        pid, conn = server.start(workload.fileloc, workload.dag_id)
-    except DagNotFound as exc:  # a DAG that cannot load fails its task, not the worker
-        _fail_unstartable(workload, str(exc))
-        return _report(report, 1)
-    with conn:
+    with server.request(workload.fileloc, workload.dag_id) as conn:
+        claim, code = _claim(workload, dag_run) if workload.task_id != DAG_CALLBACK else (None, 1)
+        try:
+            pid = server.started()
+        except DagNotFound as exc:  # a DAG that cannot load fails its task, not the worker
+            _fail_unloadable(workload, claim, str(exc))
+            return _report(report, 1)
         if workload.task_id == DAG_CALLBACK:
             _send_job(conn, ("callbacks", dag_run))
             return _report(report, _wait_exit(server, pid))
-        try:
-            claim = claim_task_instance(dag_run, workload.task_id, workload.map_index)
-        except Exception:  # noqa: BLE001 — the database is unwell: the scheduler's orphan checks retry later
-            log.exception("cannot claim %s", workload.key)
-            claim = None
-            code = 1
-        else:
-            code = 3  # someone else had already claimed it: nothing ran here
         if claim is None:
             _send_job(conn, None)
             _wait_exit(server, pid)
@@ -159,6 +151,33 @@ def run_workload(workload: Workload, server: ForkServer, report: Callable[..., N
         _record_if_vanished(workload, claim, code)
         return _report(report, code or 1)
     return reported[0]
+
+
+def _claim(workload: Workload, dag_run: Any) -> tuple[Any, int]:
+    """Claim the try (while the fork server readies its process); with the exit code to report if not ours."""
+    from tradewind.runtime.runner import claim_task_instance
+
+    try:
+        claim = claim_task_instance(dag_run, workload.task_id, workload.map_index)
+    except Exception:  # noqa: BLE001 — the database is unwell: the scheduler's orphan checks retry later
+        log.exception("cannot claim %s", workload.key)
+        return None, 1
+    return claim, 3  # 3: someone else had already claimed it, nothing ran here
+
+
+def _fail_unloadable(workload: Workload, claim: Any, reason: str) -> None:
+    """The DAG's file cannot be imported now: the claimed try fails, with the reason in its log."""
+    from tradewind.runtime.runner import TryResult, record_try
+    from tradewind.runtime.task_log import log_line
+
+    log.error("cannot run %s: %s", workload.key, reason)
+    if claim is None:
+        return
+    log_line(claim.log_path, "ERROR", f"cannot load the DAG: {reason}")
+    try:
+        record_try(claim.record, TryResult("failed", datetime.now(timezone.utc), None, None, None))
+    except Exception:  # noqa: BLE001 — left running: the scheduler's orphan checks finish it
+        log.exception("cannot record the failure of %s", workload.key)
 
 
 def _report(report: Callable[..., None], code: int, record: Any = None) -> bool:

@@ -31,6 +31,7 @@ def log_line(path: str | Path | None, level: str, message: str) -> None:
     from datetime import datetime, timezone
 
     try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)  # the try may have failed before its process wrote
         with Path(path).open("a", encoding="utf-8") as fh:
             fh.write(f"[{datetime.now(timezone.utc).isoformat()}] {level} - {message}\n")
     except OSError:

@@ -620,7 +620,8 @@ class Scheduler:
                 info = self.cache.get(item.key[0])
                 assert info is not None
                 self._holding[item.key] = (item.pool, item.pool_slots)
-                self.executor.queue(Workload(*item.key, fileloc=info.fileloc))
+                run = self._running_runs.get((item.key[0], item.key[1]))
+                self.executor.queue(Workload(*item.key, fileloc=info.fileloc, dag_run=run))
             else:
                 pool_used[item.pool] -= item.pool_slots
                 dag_used[item.key[0]] -= 1

@@ -201,20 +201,33 @@ def _flush(conn: sa.Connection, changes: Sequence[StateChange], batch: list[int]
         return
     first = changes[batch[0]]
     keys = [(changes[i].task_id, changes[i].map_index) for i in batch]
-    stmt = (
-        sa.update(ti)
-        .where(
-            ti.c.dag_id == first.dag_id,
-            ti.c.run_id == first.run_id,
-            in_list(ti.c.state, map(state_str, first.expected)),
-            sa.tuple_(ti.c.task_id, ti.c.map_index).in_(keys),
-        )
-        .values(_state_values(state_str(first.new_state), now))
-        .returning(ti.c.task_id, ti.c.map_index)
-    )
-    done = {(r.task_id, r.map_index) for r in conn.execute(stmt)}
+    new_state = state_str(first.new_state)
+    args = {"p_dag_id": first.dag_id, "p_run_id": first.run_id, "p_expected": sorted(map(state_str, first.expected)),
+            "p_keys": keys, "p_state": new_state, "p_updated_at": now}
+    if new_state == QUEUED:
+        args["p_queued_dttm"] = now
+    done = {(r.task_id, r.map_index) for r in conn.execute(_batch_update(new_state == QUEUED), args)}
     for i, key in zip(batch, keys):
         results[i] = key in done
+
+
+@functools.cache
+def _batch_update(stamps_queued: bool) -> sa.Update:
+    """One run's instances in `p_keys` (task_id, map_index pairs) from `p_expected` states to `p_state`."""
+    values = {"state": param(ti.c.state), "updated_at": param(ti.c.updated_at)}
+    if stamps_queued:
+        values["queued_dttm"] = param(ti.c.queued_dttm)
+    return (
+        sa.update(ti)
+        .where(
+            ti.c.dag_id == param(ti.c.dag_id),
+            ti.c.run_id == param(ti.c.run_id),
+            ti.c.state.in_(sa.bindparam("p_expected", expanding=True)),
+            sa.tuple_(ti.c.task_id, ti.c.map_index).in_(sa.bindparam("p_keys", expanding=True)),
+        )
+        .values(values)
+        .returning(ti.c.task_id, ti.c.map_index)
+    )
 
 
 def start_try(
