@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import os
-import queue
 import signal
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -30,31 +29,37 @@ _current_child: int | None = None
 _stopping = False
 
 
-def worker_main(tasks: Any, events: Connection, scheduler_pid: int) -> None:
+def worker_main(conn: Connection, scheduler_pid: int) -> None:
+    """Take workloads from the scheduler over `conn` (None: stop) and send a TaskEvent back for each."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the scheduler decides
     signal.signal(signal.SIGTERM, _on_sigterm)
     _rehearse()
-    server = ForkServer(close_in_server=(events,))
+    server = ForkServer(close_in_server=(conn,))
     while not _stopping:
         try:
-            workload = tasks.get(timeout=1.0)
-        except queue.Empty:
-            if os.getppid() != scheduler_pid:
-                break  # the scheduler is gone (kill -9): take no more work
-            continue
+            if not conn.poll(1.0):
+                if os.getppid() != scheduler_pid:
+                    break  # the scheduler is gone (kill -9): take no more work
+                continue
+            workload = conn.recv()
+        except (EOFError, OSError):
+            break  # the scheduler is gone
         if workload is None:
             break
+
+        def report(code: int, record: Any = None, key: Any = workload.key) -> None:
+            conn.send(TaskEvent(key, code, record))
+
         try:
-            sent = run_workload(workload, server,
-                                lambda code, record=None, key=workload.key: events.send(TaskEvent(key, code, record)))
+            sent = run_workload(workload, server, report)
         except (EOFError, OSError):  # the fork server died: report the workload, start a new one
             log.exception("the fork server of worker %s died", os.getpid())
-            sent = _report(lambda code, record=None, key=workload.key: events.send(TaskEvent(key, code, record)), 1)
-            server = ForkServer(close_in_server=(events,))
+            sent = _report(report, 1)
+            server = ForkServer(close_in_server=(conn,))
         if not sent:
             break
     server.close()
-    events.close()
+    conn.close()
 
 
 def _rehearse() -> None:

@@ -203,7 +203,8 @@ def _flush(conn: sa.Connection, changes: Sequence[StateChange], batch: list[int]
     keys = [(changes[i].task_id, changes[i].map_index) for i in batch]
     new_state = state_str(first.new_state)
     args = {"p_dag_id": first.dag_id, "p_run_id": first.run_id, "p_expected": sorted(map(state_str, first.expected)),
-            "p_keys": keys, "p_state": new_state, "p_updated_at": now}
+            "p_keys": keys, "p_task_ids": sorted({k[0] for k in keys}), "p_map_indexes": sorted({k[1] for k in keys}),
+            "p_state": new_state, "p_updated_at": now}
     if new_state == QUEUED:
         args["p_queued_dttm"] = now
     done = {(r.task_id, r.map_index) for r in conn.execute(_batch_update(new_state == QUEUED), args)}
@@ -213,7 +214,12 @@ def _flush(conn: sa.Connection, changes: Sequence[StateChange], batch: list[int]
 
 @functools.cache
 def _batch_update(stamps_queued: bool) -> sa.Update:
-    """One run's instances in `p_keys` (task_id, map_index pairs) from `p_expected` states to `p_state`."""
+    """One run's instances in `p_keys` (task_id, map_index pairs) from `p_expected` states to `p_state`.
+
+    The separate task_id and map_index IN lists are what let SQLite search the unique key's index
+    (it cannot for a row-value IN, and would scan every waiting instance of the run instead:
+    a cost per task that grew with the DAG's size).
+    """
     values = {"state": param(ti.c.state), "updated_at": param(ti.c.updated_at)}
     if stamps_queued:
         values["queued_dttm"] = param(ti.c.queued_dttm)
@@ -222,6 +228,8 @@ def _batch_update(stamps_queued: bool) -> sa.Update:
         .where(
             ti.c.dag_id == param(ti.c.dag_id),
             ti.c.run_id == param(ti.c.run_id),
+            ti.c.task_id.in_(sa.bindparam("p_task_ids", expanding=True)),
+            ti.c.map_index.in_(sa.bindparam("p_map_indexes", expanding=True)),
             ti.c.state.in_(sa.bindparam("p_expected", expanding=True)),
             sa.tuple_(ti.c.task_id, ti.c.map_index).in_(sa.bindparam("p_keys", expanding=True)),
         )
