@@ -263,8 +263,13 @@ def test_late_finish_after_clear_and_a_new_claim_is_dropped(migrated_db):
     assert (first.try_number, second.try_number) == (1, 2)
     # the first try's result arrives late: it must not end the second try
     assert tis.finish_try("d", "r1", "a", state="failed", end_date=T0, try_number=1) is None
+    # the same with the claimer's start date (the path that skips reading the row first)
+    assert tis.finish_try("d", "r1", "a", state="failed", end_date=T0, try_number=1, start_date=T0) is None
     assert tis.get_task_instance("d", "r1", "a").state == "running"
-    assert tis.finish_try("d", "r1", "a", state="success", end_date=T0, try_number=2).state == "success"
+    done = tis.finish_try("d", "r1", "a", state="success", end_date=T0 + timedelta(seconds=2), try_number=2,
+                          start_date=T0)
+    assert (done.state, done.duration) == ("success", 2.0)
+    assert [t.try_number for t in tis.list_tries("d", "r1", "a")] == [2]
 
 
 def test_only_one_claim_wins_under_concurrency(migrated_db):

@@ -99,6 +99,7 @@ def record_try(claimed: Any, result: TryResult) -> Any:
         claimed.dag_id, claimed.run_id, claimed.task_id, claimed.map_index,
         state=result.state, end_date=result.end_date, next_retry_at=result.next_retry_at,
         rendered_fields=result.rendered_fields, reschedule_at=result.reschedule_at, try_number=claimed.try_number,
+        start_date=claimed.start_date,
     )
 
 

@@ -309,21 +309,25 @@ def finish_try(
     rendered_fields: dict[str, Any] | None = None,
     reschedule_at: datetime | None = None,
     try_number: int | None = None,
+    start_date: datetime | None = None,
 ) -> TaskInstanceRecord | None:
     """End the running try (CAS from running, same try number) and record it in task_try.
 
     None if the instance is no longer running that try (cleared or failed by someone else
     meanwhile, or cleared and claimed again for a later try when `try_number` names the try
     this result belongs to): the late result is dropped, never written over the newer state.
+    The claimer knows its try's number and start: given both, the row is not read first.
     """
     key = _key_args(dag_id, run_id, task_id, map_index)
     with transaction() as conn:
-        current = conn.execute(_finish_read(), key).first()
-        if current is None or (try_number is not None and current.try_number != try_number):
-            return None
-        start = current.start_date
+        if try_number is None or start_date is None:
+            current = conn.execute(_finish_read(), key).first()
+            if current is None or (try_number is not None and current.try_number != try_number):
+                return None
+            try_number, start_date = current.try_number, current.start_date
+        start = start_date
         values: dict[str, Any] = {
-            **key, "cur_try_number": current.try_number, "p_state": state_str(state), "p_end_date": end_date,
+            **key, "cur_try_number": try_number, "p_state": state_str(state), "p_end_date": end_date,
             "p_next_retry_at": next_retry_at, "p_reschedule_at": reschedule_at, "p_updated_at": utcnow(),
             "p_duration": (end_date - start).total_seconds() if start is not None else None,
         }
