@@ -132,25 +132,25 @@ def run_workload(workload: Workload, server: ForkServer, report: Callable[..., N
     if dag_run is None:
         return _report(report, 1)
     with server.request(workload.fileloc, workload.dag_id) as conn:
-        claim, code = _claim(workload, dag_run) if workload.task_id != DAG_CALLBACK else (None, 1)
+        if workload.task_id == DAG_CALLBACK:
+            claim, code, job = None, 1, ("callbacks", dag_run)
+        else:
+            claim, code = _claim(workload, dag_run)
+            job = ("task", dag_run, claim) if claim is not None else None
+        _send_job(conn, job)  # waits in the socket if the process is not there yet
         try:
             pid = server.started()
         except DagNotFound as exc:  # a DAG that cannot load fails its task, not the worker
             _fail_unloadable(workload, claim, str(exc))
             return _report(report, 1)
-        if workload.task_id == DAG_CALLBACK:
-            _send_job(conn, ("callbacks", dag_run))
-            return _report(report, _wait_exit(server, pid))
         if claim is None:
-            _send_job(conn, None)
-            _wait_exit(server, pid)
-            return _report(report, code)
+            exit_code = _wait_exit(server, pid)
+            return _report(report, exit_code if workload.task_id == DAG_CALLBACK else code)
         reported: list[bool] = []
 
         def on_result(code: int, record: Any) -> None:
             reported.append(_report(report, code, record))
 
-        _send_job(conn, ("task", dag_run, claim))
         code = _wait_exit(server, pid, lambda: _store_results(conn, claim, pid, on_result))
     if not reported:  # the process died before sending its result (crash, OOM kill, segfault)
         _record_if_vanished(workload, claim, code)
@@ -213,7 +213,7 @@ def _send_job(conn: Connection, job: Any) -> None:
 
 
 def _store_results(conn: Connection, claim: Any, pid: int, on_result: Callable[[int, Any], None]) -> None:
-    """Heartbeat the try until the task's process sends its result; store it, tell the process, report."""
+    """Heartbeat the try until the task's process sends its result; store it, report, tell the process."""
     from tradewind.config import conf
     from tradewind.runtime.runner import record_try
     from tradewind.states import TaskState
@@ -233,11 +233,12 @@ def _store_results(conn: Connection, claim: Any, pid: int, on_result: Callable[[
     except Exception:  # noqa: BLE001 — cannot store: the try stays running and is handled as an orphan
         log.exception("cannot record the result of %s", claim.record.key)
         stored = None
+    # the scheduler first (the next task waits on it), then the task's process (its callbacks)
+    on_result(0 if result.state in (TaskState.SUCCESS.value, TaskState.SKIPPED.value) else 1, stored)
     try:
         conn.send(stored is not None)
     except (BrokenPipeError, OSError):
         pass
-    on_result(0 if result.state in (TaskState.SUCCESS.value, TaskState.SKIPPED.value) else 1, stored)
 
 
 def _heartbeat(claimed: Any) -> bool:
