@@ -133,9 +133,9 @@ def run_workload(workload: Workload, server: ForkServer, report: Callable[..., N
         return _report(report, 1)
     with server.request(workload.fileloc, workload.dag_id) as conn:
         if workload.task_id == DAG_CALLBACK:
-            claim, code, job = None, 1, ("callbacks", dag_run)
+            claim, not_ours, job = None, 1, ("callbacks", dag_run)
         else:
-            claim, code = _claim(workload, dag_run)
+            claim, not_ours = _claim(workload, dag_run)
             job = ("task", dag_run, claim) if claim is not None else None
         _send_job(conn, job)  # waits in the socket if the process is not there yet
         try:
@@ -143,9 +143,9 @@ def run_workload(workload: Workload, server: ForkServer, report: Callable[..., N
         except DagNotFound as exc:  # a DAG that cannot load fails its task, not the worker
             _fail_unloadable(workload, claim, str(exc))
             return _report(report, 1)
-        if claim is None:
+        if claim is None:  # DAG callbacks (their exit code is the report), or a try that is not ours
             exit_code = _wait_exit(server, pid)
-            return _report(report, exit_code if workload.task_id == DAG_CALLBACK else code)
+            return _report(report, exit_code if job is not None else not_ours)
         reported: list[bool] = []
 
         def on_result(code: int, record: Any) -> None:
@@ -159,7 +159,7 @@ def run_workload(workload: Workload, server: ForkServer, report: Callable[..., N
 
 
 def _claim(workload: Workload, dag_run: Any) -> tuple[Any, int]:
-    """Claim the try (while the fork server readies its process); with the exit code to report if not ours."""
+    """Claim the try (while the fork server readies its process); and the exit code to report if it is not ours."""
     from tradewind.runtime.runner import claim_task_instance
 
     try:
