@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import time
 from datetime import datetime, timezone
@@ -193,6 +194,42 @@ def test_a_task_marked_failed_from_outside_is_stopped(scheduler, write_dag, trad
     ti = tis_of("marked", run.run_id)["sleeper"]
     assert ti.state == "failed"  # the stopped try's own result does not overwrite the state set from outside
     assert "changed from outside" in open(ti.log_path).read()
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    out.append(int(entry.name))
+            except (OSError, ValueError):
+                pass
+    return out
+
+
+def test_a_killed_fork_server_is_replaced_and_tasks_still_run(scheduler, write_dag):
+    write_dag("forks.py", """
+        from tradewind import DAG
+        from tradewind.operators.bash import BashOperator
+        with DAG("forks", schedule=None):
+            BashOperator(task_id="a", bash_command="true") >> BashOperator(task_id="b", bash_command="true")
+    """)
+    scheduler.start()
+    from tradewind.scheduler.trigger import trigger_dag
+    from tradewind.store import dags
+
+    wait_for(lambda: dags.get_dag("forks"), what="the DAG to be parsed")
+    trigger_dag("forks")
+    wait_for(finished("forks"), what="the first run")
+    workers = _children(scheduler.proc.pid)
+    servers = [s for w in workers for s in _children(w)]
+    assert servers  # each worker has its fork server
+    for pid in servers:
+        os.kill(pid, signal.SIGKILL)
+    trigger_dag("forks")
+    done = wait_for(finished("forks", 2), what="a run after the fork servers died")
+    assert [r.state for r in done] == ["success", "success"]
 
 
 def test_clear_runs_tasks_again(scheduler, write_dag):

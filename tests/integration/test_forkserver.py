@@ -98,3 +98,18 @@ def test_the_server_ends_when_its_worker_goes_away(dag_file: str) -> None:
     server._sock.close()  # as if the worker died: no goodbye
     _, status = os.waitpid(server.pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+def test_a_dead_server_is_replaced_on_the_next_request(dag_file: str) -> None:
+    server = ForkServer()
+    first = server.pid
+    try:
+        os.kill(first, signal.SIGKILL)
+        os.waitpid(first, 0)
+        with server.request(dag_file, "fs") as conn:
+            pid = server.started()
+            conn.send(None)
+        assert server.wait_exit() == 0
+        assert server.pid != first and pid not in (first, server.pid)
+    finally:
+        server.close()

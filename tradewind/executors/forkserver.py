@@ -38,16 +38,33 @@ class ForkServer:
     """The worker's handle on its fork server (forked from the worker, so it starts warm)."""
 
     def __init__(self, close_in_server: tuple[Any, ...] = ()) -> None:
+        self._close_in_server = close_in_server
+        self._start()
+
+    def _start(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        self.pid = spawn(lambda: serve(theirs, (ours, *close_in_server)))
+        self.pid = spawn(lambda: serve(theirs, (ours, *self._close_in_server)))
         theirs.close()
         self._sock = ours
 
+    def restart(self) -> None:
+        """Reap the server (it died, or is stopped now) and start a new one."""
+        self.close()
+        self._start()
+
     def request(self, fileloc: str, dag_id: str) -> Connection:
-        """Ask for a process for a job of this DAG; returns the channel to it at once (see `started`)."""
+        """Ask for a process for a job of this DAG; returns the channel to it at once (see `started`).
+
+        A server found dead here (nothing was asked of it yet) is replaced, and asked instead.
+        """
+        payload = pickle.dumps((fileloc, dag_id))
         here, there = socket.socketpair()
         try:
-            socket.send_fds(self._sock, [pickle.dumps((fileloc, dag_id))], [there.fileno()])
+            try:
+                socket.send_fds(self._sock, [payload], [there.fileno()])
+            except OSError:
+                self.restart()
+                socket.send_fds(self._sock, [payload], [there.fileno()])
         finally:
             there.close()
         return Connection(here.detach())

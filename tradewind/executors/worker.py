@@ -52,10 +52,10 @@ def worker_main(conn: Connection, scheduler_pid: int) -> None:
 
         try:
             sent = run_workload(workload, server, report)
-        except (EOFError, OSError):  # the fork server died: report the workload, start a new one
+        except (EOFError, OSError):  # the fork server died mid-workload: report it, start a new server
             log.exception("the fork server of worker %s died", os.getpid())
             sent = _report(report, 1)
-            server = ForkServer(close_in_server=(conn,))
+            server.restart()
         if not sent:
             break
     server.close()
@@ -143,6 +143,10 @@ def run_workload(workload: Workload, server: ForkServer, report: Callable[..., N
         except DagNotFound as exc:  # a DAG that cannot load fails its task, not the worker
             _fail_unloadable(workload, claim, str(exc))
             return _report(report, 1)
+        except (EOFError, OSError):  # the fork server died before starting it: the try ends by its retry rules
+            if claim is not None:
+                _record_if_vanished(workload, claim, 1)
+            raise
         if claim is None:  # DAG callbacks (their exit code is the report), or a try that is not ours
             exit_code = _wait_exit(server, pid)
             return _report(report, exit_code if job is not None else not_ours)
