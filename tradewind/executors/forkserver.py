@@ -7,8 +7,8 @@ server only reads a short request and forks, so its pages stay shared with its c
 worker, which no longer forks, keeps its own pages to itself.
 
 The server imports each DAG file once (again when it changes), so a task's process starts with
-its DAG ready. It keeps one standby process forked ahead of need, while the current task runs,
-so the fork is off the path from one task's end to the next one's start; the standby serves a
+its DAG ready. It keeps one standby process forked ahead of need (after each task's process
+exits), so the fork is off the path from a request to the task's start; the standby serves a
 request only if the DAG file is cached as it was when the standby was forked.
 
 Protocol (SOCK_SEQPACKET, one pickle per message): the worker sends `(fileloc, dag_id)` with the
@@ -154,6 +154,7 @@ def serve(sock: socket.socket, inherited: tuple[Any, ...]) -> int:
             if standby is not None:
                 standby.dismiss()
             pid = spawn(lambda: _task_main(dag, fd, sock))
+        standby = None
         os.close(fd)
         if not _send(sock, ("started", pid)):
             os.kill(pid, signal.SIGTERM)
