@@ -3,8 +3,8 @@
     .venv/bin/python bench/scheduler.py [--repeat N] [--only NAME ...] [--sizes 100,1000,10000]
 
 Prints medians: trigger → run success, the gap between one task's end and the next one's start
-(chains), tasks/s, ms per task, scheduler cost per task across DAG sizes, and the scheduler's
-RSS idle. Results also go to bench/results/scheduler.json.
+(chains), tasks/s, ms per task, CPU per task by process (scheduler, workers, fork servers with
+the task processes) across DAG sizes, and the scheduler's RSS idle. Results also go to bench/results/scheduler.json.
 """
 
 from __future__ import annotations
@@ -56,10 +56,42 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU of the process itself (not its workers): the scheduler's own cost."""
+def cpu_seconds(pid: int, reaped_children: bool = False) -> float:
+    """User + system CPU of the process itself (with `reaped_children`, also of children it has reaped)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    used = int(fields[11]) + int(fields[12]) + ((int(fields[13]) + int(fields[14])) if reaped_children else 0)
+    return used / os.sysconf("SC_CLK_TCK")
+
+
+def children(pid: int) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    out.append(int(entry.name))
+            except (OSError, ValueError):
+                pass
+    return out
+
+
+def cpu_by_role(sched_pid: int) -> dict[str, float]:
+    """CPU seconds so far of the scheduler, its workers, and their fork servers with the task
+    processes they forked and reaped: where a task's cost goes, by process."""
+    workers = children(sched_pid)
+    servers = [s for w in workers for s in children(w)]
+    totals = {"scheduler": cpu_seconds(sched_pid), "workers": 0.0, "tasks": 0.0}
+    for pid in workers:
+        try:
+            totals["workers"] += cpu_seconds(pid)
+        except OSError:
+            pass
+    for pid in servers:
+        try:
+            totals["tasks"] += cpu_seconds(pid, reaped_children=True)
+        except OSError:
+            pass
+    return totals
 
 
 def main() -> None:
@@ -120,14 +152,16 @@ def run_all(args: argparse.Namespace, sizes: list[int], sched_pid: int) -> dict[
             return
         walls, gaps, cpus = [], [], []
         for _ in range(repeat):
-            cpu = cpu_seconds(sched_pid)
+            before = cpu_by_role(sched_pid)
             wall, run_gaps = trigger_and_wait(dag_id)
-            cpus.append(cpu_seconds(sched_pid) - cpu)
+            after = cpu_by_role(sched_pid)
+            cpus.append({role: after[role] - before[role] for role in after})
             walls.append(wall)
             gaps.extend(run_gaps)
         r = {"median_s": statistics.median(walls), "tasks_per_s": tasks / statistics.median(walls),
-             "ms_per_task": 1000 * statistics.median(walls) / tasks,
-             "scheduler_cpu_ms_per_task": 1000 * statistics.median(cpus) / tasks}
+             "ms_per_task": 1000 * statistics.median(walls) / tasks}
+        for role in ("scheduler", "workers", "tasks"):  # CPU per task by process role (tasks: fork servers + task processes)
+            r[f"{role}_cpu_ms_per_task"] = 1000 * statistics.median(c[role] for c in cpus) / tasks
         if gaps:
             r["gap_median_ms"] = 1000 * statistics.median(gaps)
         results[name] = r
