@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from processes import child_pids
 from scheduler_process import finished, runs_of, wait_for
 
 pytestmark = pytest.mark.timeout(120)
@@ -196,18 +197,6 @@ def test_a_task_marked_failed_from_outside_is_stopped(scheduler, write_dag, trad
     assert "changed from outside" in open(ti.log_path).read()
 
 
-def _children(pid: int) -> list[int]:
-    out = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                    out.append(int(entry.name))
-            except (OSError, ValueError):
-                pass
-    return out
-
-
 def test_a_killed_fork_server_is_replaced_and_tasks_still_run(scheduler, write_dag):
     write_dag("forks.py", """
         from tradewind import DAG
@@ -222,8 +211,8 @@ def test_a_killed_fork_server_is_replaced_and_tasks_still_run(scheduler, write_d
     wait_for(lambda: dags.get_dag("forks"), what="the DAG to be parsed")
     trigger_dag("forks")
     wait_for(finished("forks"), what="the first run")
-    workers = _children(scheduler.proc.pid)
-    servers = [s for w in workers for s in _children(w)]
+    workers = child_pids(scheduler.proc.pid)
+    servers = [s for w in workers for s in child_pids(w)]
     assert servers  # each worker has its fork server
     for pid in servers:
         os.kill(pid, signal.SIGKILL)

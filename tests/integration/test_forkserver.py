@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from processes import child_pids
+
 from tradewind.exceptions import DagNotFound
 from tradewind.executors.forkserver import ForkServer
 
@@ -20,18 +22,6 @@ from tradewind.operators.empty import EmptyOperator
 with DAG("fs", schedule=None, start_date=datetime(2024, 1, 1)):
     EmptyOperator(task_id="t")
 '''
-
-
-def _children(pid: int) -> set[int]:
-    out = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                    out.add(int(entry.name))
-            except (OSError, ValueError):
-                pass
-    return out
 
 
 @pytest.fixture()
@@ -54,12 +44,12 @@ def test_each_job_gets_a_process_of_its_own_and_its_exit_code(dag_file: str) -> 
             pids.add(pid)
         assert len(pids) == 3 and server.pid not in pids and os.getpid() not in pids
         deadline = time.monotonic() + 10
-        while not (standby := _children(server.pid)) and time.monotonic() < deadline:
+        while not (standby := child_pids(server.pid)) and time.monotonic() < deadline:
             time.sleep(0.01)
         assert len(standby) == 1  # the next job's process, forked ahead of need
     finally:
         server.close()
-    assert server.pid not in _children(os.getpid())  # reaped, and its standby with it
+    assert server.pid not in child_pids(os.getpid())  # reaped, and its standby with it
     assert not any(Path(f"/proc/{pid}").exists() for pid in standby)
 
 
