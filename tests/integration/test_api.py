@@ -127,10 +127,12 @@ def test_grid_data_has_every_task_of_every_run(client: Any) -> None:
 
 # --- DAG runs --------------------------------------------------------------------------------------
 def test_trigger_a_run_with_conf_then_get_list_and_delete_it(client: Any) -> None:
-    resp = client.post(RUNS, json={"conf": {"n": 7}, "dag_run_id": "from_api"}, headers=ADMIN)
+    resp = client.post(RUNS, json={"conf": {"n": 7}, "dag_run_id": "from_api", "note": "rerun after the fix"},
+                       headers=ADMIN)
     assert resp.status_code == 200, resp.text
     run = resp.json()
     assert run["dag_run_id"] == "from_api" and run["state"] == "queued" and run["conf"] == {"n": 7}
+    assert run["note"] == "rerun after the fix"
     assert run["external_trigger"] is True
     assert client.get(f"{RUNS}/from_api", headers=ADMIN).json()["conf"] == {"n": 7}
     listed = client.get(f"{RUNS}?state=queued", headers=ADMIN).json()
@@ -140,6 +142,10 @@ def test_trigger_a_run_with_conf_then_get_list_and_delete_it(client: Any) -> Non
     assert client.delete(f"{RUNS}/from_api", headers=ADMIN).status_code == 204
     problem(client.get(f"{RUNS}/from_api", headers=ADMIN), 404)
     problem(client.delete(f"{RUNS}/from_api", headers=ADMIN), 404)
+
+
+def test_runs_filter_refuses_an_unknown_state(client: Any) -> None:
+    assert "unknown DAG run state 'sucess'" in problem(client.get(f"{RUNS}?state=sucess", headers=ADMIN), 400)["detail"]
 
 
 def test_runs_filter_on_logical_dates(client: Any) -> None:

@@ -84,14 +84,14 @@ def set_paused(dag_id: str, paused: bool) -> DagRecord:
 
 
 def trigger(dag_id: str, conf: dict[str, Any] | None = None, run_id: str | None = None,
-            logical_date: datetime | None = None) -> DagRunRecord:
+            logical_date: datetime | None = None, note: str | None = None) -> DagRunRecord:
     from tradewind.scheduler.trigger import trigger_dag
 
     require_dag(dag_id)
     if run_id is not None and (len(run_id) > 250 or not RUN_ID.fullmatch(run_id)):
         raise UsageError("dag_run_id must be 1 to 250 characters among letters, digits and _.~:+-")
     try:
-        return trigger_dag(dag_id, conf=conf, run_id=run_id, logical_date=logical_date)
+        return trigger_dag(dag_id, conf=conf, run_id=run_id, logical_date=logical_date, note=note)
     except OverflowError:  # e.g. year 1 or 9999: the data interval falls off the calendar
         raise UsageError(f"logical_date {logical_date.isoformat() if logical_date else ''} is out of range") from None
 

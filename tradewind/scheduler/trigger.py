@@ -35,6 +35,7 @@ def trigger_dag(
     logical_date: datetime | None = None,
     run_type: DagRunType = DagRunType.MANUAL,
     state: DagRunState = DagRunState.QUEUED,
+    note: str | None = None,
 ) -> DagRunRecord:
     """Create a queued run; raises DagNotFound, ParamValidationError or DagRunAlreadyExists."""
     from tradewind.scheduler.runs import make_run_id
@@ -62,6 +63,7 @@ def trigger_dag(
         state=DagRunState(state).value,
         external_trigger=True,
         task_instances=structure.initial_task_instances(),
+        note=note,
     )
     notify()  # a sleeping scheduler starts it now, not at its next sweep
     return run

@@ -30,6 +30,7 @@ def create_dag_run(
     state: str,
     external_trigger: bool,
     task_instances: list[dict[str, Any]],
+    note: str | None = None,
 ) -> DagRunRecord:
     """Insert the run and every task instance in ONE transaction (one executemany for the TIs).
 
@@ -42,7 +43,7 @@ def create_dag_run(
         "dag_id": dag_id, "run_id": run_id, "logical_date": logical_date, "data_interval_start": start,
         "data_interval_end": end, "run_type": run_type, "state": state, "conf": conf,
         "external_trigger": external_trigger, "queued_at": now if state == QUEUED else None,
-        "start_date": now if state == RUNNING else None,
+        "start_date": now if state == RUNNING else None, "note": note,
     }
     try:
         with transaction() as conn:

@@ -12,6 +12,7 @@ from tradewind.api import actions, serialize
 from tradewind.api.security import Caller, api_user
 from tradewind.exceptions import UsageError
 from tradewind.permissions import EDIT_DAGS, READ_DAGS
+from tradewind.states import DagRunState
 
 router = APIRouter(tags=["DAGRun"])
 Reader = Annotated[Caller, Depends(api_user(READ_DAGS))]
@@ -48,6 +49,9 @@ def list_runs(dag_id: str, _: Reader, limit: Annotated[int, Query(ge=1, le=10000
 
     if dag_id != "~":
         actions.require_dag(dag_id)
+    unknown = sorted(set(state or ()) - {s.value for s in DagRunState})
+    if unknown:
+        raise UsageError(f"unknown DAG run state {unknown[0]!r}: use one of {', '.join(s.value for s in DagRunState)}")
     records = runs.list_dag_runs(None if dag_id == "~" else dag_id, state=state)
     if execution_date_gte is not None:
         records = [r for r in records if r.logical_date >= _utc(execution_date_gte)]
@@ -64,7 +68,7 @@ def _utc(value: datetime) -> datetime:
 def trigger_run(dag_id: str, body: TriggerBody, _: Editor) -> dict[str, Any]:
     if body.logical_date and body.execution_date and body.logical_date != body.execution_date:
         raise UsageError("logical_date and execution_date (its old name) differ: give one of them")
-    run = actions.trigger(dag_id, body.conf, body.dag_run_id, body.logical_date or body.execution_date)
+    run = actions.trigger(dag_id, body.conf, body.dag_run_id, body.logical_date or body.execution_date, body.note)
     return serialize.dag_run(run)
 
 
