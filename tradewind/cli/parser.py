@@ -101,7 +101,7 @@ TREE: tuple[Command | Group, ...] = (
         Command("list-runs", "List a DAG's runs, newest first", "runs:list_runs", (
             arg("dag_id", nargs="?", help="the DAG's id"),
             arg("-d", "--dag-id", dest="dag_id_flag", help="the DAG's id (Airflow 2's spelling)"),
-            arg("--state", choices=("queued", "running", "success", "failed"), help="only runs in this state"),
+            arg("--state", help="only runs in this state (queued, running, success, failed)"),
             arg("-s", "--start-date", help="only runs with a logical date at or after this one"),
             arg("-e", "--end-date", help="only runs with a logical date at or before this one"),
             arg("--no-backfill", action="store_true", help="leave out backfill runs"),
