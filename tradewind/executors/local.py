@@ -76,10 +76,12 @@ class LocalExecutor:
                 worker.conn.send(workload)
             except OSError:
                 self._lose(worker)
+                if not self._idle and len(self._workers) < self.parallelism:
+                    self._spawn()  # the dead one's replacement takes the workload
                 continue
             worker.task = workload.key
             return
-        self._running.discard(workload.key)  # every worker died: the scheduler's orphan checks take over
+        self._running.discard(workload.key)  # cannot happen while a worker can be started; kept as a guard
         log.error("no worker left to run %s", workload.key)
 
     @property
