@@ -28,6 +28,7 @@ class TaskNode:
     is_mapped: bool
     expand: dict[str, Any] | None
     max_active_tis_per_dag: int | None
+    max_active_tis_per_dagrun: int | None
 
     def retry_delay_for(self, try_number: int) -> timedelta:
         """Delay after try `try_number` failed (exponential backoff doubles it each try)."""
@@ -88,6 +89,7 @@ class DagStructure:
                 is_mapped=bool(t["is_mapped"]),
                 expand=t.get("expand"),
                 max_active_tis_per_dag=t.get("max_active_tis_per_dag"),
+                max_active_tis_per_dagrun=t.get("max_active_tis_per_dagrun"),
             )
         return cls(
             dag_id=data["dag_id"],
