@@ -10,7 +10,8 @@ from tradewind.scheduler.capacity import SlotBook, SlotRequest
 from tradewind.states import TaskState
 
 if TYPE_CHECKING:
-    from tradewind.executors.base import Executor, TIKey
+    from tradewind.executors.base import Executor
+    from tradewind.executors.messages import TIKey
     from tradewind.scheduler.dag_cache import DagCache
     from tradewind.scheduler.run_cache import RunCache
     from tradewind.scheduler.structure import DagStructure
@@ -52,7 +53,7 @@ class Dispatcher:
 
     def dispatch(self, executor: Executor, dags: DagCache, runs: RunCache) -> None:
         """Move the best pending instances to queued and hand them to `executor`."""
-        from tradewind.executors.base import Workload
+        from tradewind.executors.messages import Workload
         from tradewind.store import task_instances
         from tradewind.store.task_instances import StateChange
 

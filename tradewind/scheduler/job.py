@@ -296,7 +296,7 @@ class Scheduler:
     def _handle_events(self) -> None:
         if self.executor is None:
             return
-        from tradewind.executors.base import DAG_CALLBACK
+        from tradewind.executors.messages import DAG_CALLBACK
 
         for event in self.executor.get_events():
             dag_id, run_id, task_id, _ = event.key
@@ -438,7 +438,7 @@ class Scheduler:
             log.info("run %s of %s finished: %s", run.run_id, run.dag_id, state.value)
             info = self.cache.get(run.dag_id)
             if info is not None and info.has_dag_callbacks and self.executor is not None:
-                from tradewind.executors.base import DAG_CALLBACK, Workload
+                from tradewind.executors.messages import DAG_CALLBACK, Workload
 
                 self.executor.queue(Workload(run.dag_id, run.run_id, DAG_CALLBACK, -1, fileloc=info.fileloc))
         self.runs.remove((run.dag_id, run.run_id))

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from tradewind.executors.base import TIKey
+    from tradewind.executors.messages import TIKey
     from tradewind.scheduler.dag_cache import DagInfo
     from tradewind.store.records import DagRunRecord, TaskInstanceRecord
 

@@ -31,14 +31,11 @@ class TaskNode:
     max_active_tis_per_dagrun: int | None
 
     def retry_delay_for(self, try_number: int) -> timedelta:
-        """Delay after try `try_number` failed (exponential backoff doubles it each try)."""
-        delay = self.retry_delay
-        if self.retry_exponential_backoff:
-            delay = timedelta(seconds=delay.total_seconds() * (2 ** max(try_number - 1, 0)))
-            ceiling = self.max_retry_delay or timedelta(days=1)
-        else:
-            ceiling = self.max_retry_delay
-        return min(delay, ceiling) if ceiling is not None else delay
+        """Delay after try `try_number` failed (the task runner's rule, from the stored DAG)."""
+        from tradewind.runtime.retries import retry_delay
+
+        return retry_delay(self.retry_delay, try_number, exponential=self.retry_exponential_backoff,
+                           ceiling=self.max_retry_delay)
 
 
 def _td(seconds: float | None) -> timedelta | None:

@@ -283,16 +283,10 @@ class BaseOperator(DependencyMixin, metaclass=OperatorMeta):
 
     def retry_delay_for(self, try_number: int) -> timedelta:
         """How long to wait after try `try_number` failed, with Airflow's exponential backoff."""
-        delay = self.retry_delay
-        if self.retry_exponential_backoff:
-            seconds = delay.total_seconds() * (2 ** max(try_number - 1, 0))
-            delay = timedelta(seconds=seconds)
-        ceiling = self.max_retry_delay
-        if ceiling is None and self.retry_exponential_backoff:
-            ceiling = timedelta(days=1)
-        if ceiling is not None and delay > ceiling:
-            delay = ceiling
-        return delay
+        from tradewind.runtime.retries import retry_delay
+
+        return retry_delay(self.retry_delay, try_number, exponential=self.retry_exponential_backoff,
+                           ceiling=self.max_retry_delay)
 
     def __repr__(self) -> str:
         return f"<Task({type(self).__name__}): {self.task_id}>"
