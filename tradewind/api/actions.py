@@ -99,8 +99,8 @@ def trigger(dag_id: str, conf: dict[str, Any] | None = None, run_id: str | None 
 def _retries(dag_id: str) -> dict[str, int]:
     from tradewind.store import dags
 
-    data = dags.get_serialized(dag_id) or {}
-    return {t["task_id"]: int(t.get("retries") or 0) for t in data.get("tasks", [])}
+    structure = dags.get_structure(dag_id)
+    return {t: n.retries for t, n in structure.nodes.items()} if structure is not None else {}
 
 
 def clear(dag_id: str, run_id: str, task_ids: list[str] | None = None, *, only_failed: bool = False,
@@ -290,14 +290,8 @@ def downstream_of(dag_id: str, task_id: str) -> list[str]:
     """`task_id` and every task downstream of it (transitively), from the DAG's serialized form."""
     from tradewind.store import dags
 
-    by_id = {t["task_id"]: t for t in (dags.get_serialized(dag_id) or {}).get("tasks", [])}
-    ids, todo = [task_id], [task_id]
-    while todo:
-        for d in by_id.get(todo.pop(), {}).get("downstream", []):
-            if d not in ids:
-                ids.append(d)
-                todo.append(d)
-    return ids
+    structure = dags.get_structure(dag_id)
+    return structure.relatives([task_id], upstream=False) if structure is not None else [task_id]
 
 
 def dag_source(record: DagRecord) -> str:

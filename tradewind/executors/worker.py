@@ -95,7 +95,7 @@ def _rehearse() -> None:
 def _rehearsal_task() -> None:
     from tradewind.operators.python import PythonOperator
     from tradewind.runtime.runner import run_task_instance
-    from tradewind.scheduler.structure import DagStructure
+    from tradewind.structure import DagStructure
     from tradewind.sdk.dag import DAG
     from tradewind.serialization import serialize_dag
     from tradewind.store import runs

@@ -10,7 +10,7 @@ from tradewind.states import UNSCHEDULED, TaskState
 
 if TYPE_CHECKING:
     from tradewind.scheduler.planner import Plan, TIKey
-    from tradewind.scheduler.structure import DagStructure
+    from tradewind.structure import DagStructure
 
 log = logging.getLogger(__name__)
 

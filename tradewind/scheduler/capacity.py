@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tradewind.scheduler.structure import DagStructure
+    from tradewind.structure import DagStructure
 
 TIKey = tuple[str, str, str, int]  # dag_id, run_id, task_id, map_index
 

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from tradewind.executors.messages import TIKey
     from tradewind.scheduler.dag_cache import DagCache
     from tradewind.scheduler.run_cache import RunCache
-    from tradewind.scheduler.structure import DagStructure
+    from tradewind.structure import DagStructure
 
 
 @dataclass(order=True)

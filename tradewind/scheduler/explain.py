@@ -21,7 +21,7 @@ from tradewind.scheduler.trigger_rules import Decision, UpstreamSummary, evaluat
 from tradewind.states import FINISHED, DagRunState, DagRunType, TaskState
 
 if TYPE_CHECKING:
-    from tradewind.scheduler.structure import DagStructure
+    from tradewind.structure import DagStructure
     from tradewind.store.records import DagRecord, DagRunRecord, TaskInstanceRecord
 
 #: A scheduler whose last heartbeat is older than this is taken for dead (as /health judges it).
@@ -98,7 +98,6 @@ def gather(dag_id: str, run_id: str, task_id: str, map_index: int = -1, *, now: 
     """Read everything `explain` needs (a handful of small queries)."""
     from tradewind.config import conf
     from tradewind.exceptions import DagRunNotFound, TaskNotFound
-    from tradewind.scheduler.structure import DagStructure
     from tradewind.store import dags, jobs, runs, task_instances
 
     run = runs.get_dag_run(dag_id, run_id)
@@ -108,8 +107,7 @@ def gather(dag_id: str, run_id: str, task_id: str, map_index: int = -1, *, now: 
     if ti is None:
         where = "" if map_index < 0 else f" (map index {map_index})"
         raise TaskNotFound(f"task instance '{task_id}'{where} of run '{run_id}' of DAG '{dag_id}' not found")
-    data = dags.get_serialized(dag_id)
-    structure = DagStructure.from_serialized(data) if data is not None else None
+    structure = dags.get_structure(dag_id)
     upstream: dict[str, list[str]] = {}
     node = structure.nodes.get(task_id) if structure is not None else None
     if node is not None and node.upstream:

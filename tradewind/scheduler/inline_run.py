@@ -17,7 +17,7 @@ from tradewind.states import EXECUTING, DagRunState, TaskState
 
 if TYPE_CHECKING:
     from tradewind.runtime.runner import Outcome
-    from tradewind.scheduler.structure import DagStructure
+    from tradewind.structure import DagStructure
     from tradewind.sdk.dag import DAG
     from tradewind.store.records import DagRunRecord
 

@@ -15,7 +15,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
-from tradewind.scheduler.structure import DagStructure, TaskNode
+from tradewind.structure import DagStructure, TaskNode
 from tradewind.scheduler.trigger_rules import Decision, UpstreamSummary, evaluate
 from tradewind.states import FINISHED, DagRunState, TaskState
 
