@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import fnmatch
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tradewind.exceptions import DagNotFound
-from tradewind.store.records import DagRecord
+
+if TYPE_CHECKING:
+    from tradewind.store.records import DagRecord
 
 
 def require_dag(dag_id: str) -> DagRecord:
