@@ -17,6 +17,8 @@ MAX_KEY = 250  # variable keys, pool names, conn ids (Airflow's column length)
 def checked_key(value: str, what: str) -> str:
     """A name the user typed, trimmed: 1 to MAX_KEY characters."""
     key = value.strip()
-    if not key or len(key) > MAX_KEY:
-        raise UsageError(f"{what} must be 1 to {MAX_KEY} characters")
+    if not key:
+        raise UsageError(f"{what} must not be empty")
+    if len(key) > MAX_KEY:
+        raise UsageError(f"{what} must be at most {MAX_KEY} characters, not {len(key)}")
     return key
