@@ -91,6 +91,11 @@ class UsageError(TradewindException):
     """A command-line argument or API input is malformed (bad date, bad JSON, …)."""
 
 
+class StateConflict(TradewindException):
+    """A run or task instance changed state between reading it and acting on it (another process won the
+    race): nothing was written; look again and retry. The API answers 409."""
+
+
 class UserAlreadyExists(UsageError):
     """A web UI / REST API user with that username already exists."""
 

@@ -78,7 +78,7 @@ def test_reset_dag_run_clears_and_reruns_the_existing_run(scheduler, write_dag):
     wait_for(finished("controller"), what="the first controller run")
     target_run = f"from_{first.run_id}"
     first_end = task_instances.get_task_instance("target", target_run, "work").end_date
-    from tradewind.api.actions import clear
+    from tradewind.actions.runs import clear
 
     clear("controller", first.run_id)  # the same run id again: the target run exists already
 

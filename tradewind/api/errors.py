@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tradewind.exceptions import (
-    DagRunAlreadyExists, DatabaseError, NotFound, ParamValidationError, TradewindException, UsageError,
+    DagRunAlreadyExists, DatabaseError, NotFound, ParamValidationError, StateConflict, TradewindException, UsageError,
     UserAlreadyExists,
 )
 
@@ -26,7 +26,7 @@ MAX_BODY = 1024 * 1024
 def _status_of(exc: TradewindException) -> int:
     if isinstance(exc, NotFound):
         return 404
-    if isinstance(exc, (DagRunAlreadyExists, UserAlreadyExists)):
+    if isinstance(exc, (DagRunAlreadyExists, UserAlreadyExists, StateConflict)):
         return 409
     if isinstance(exc, (UsageError, ParamValidationError)):
         return 400

@@ -75,18 +75,6 @@ def parse_date(text: str | None, *, what: str = "date") -> datetime:
     return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
-def parse_conf(text: str | None) -> dict[str, Any]:
-    if not text:
-        return {}
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"invalid conf JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
-    if not isinstance(value, dict):
-        raise UsageError(f"conf must be a JSON object, not {type(value).__name__}")
-    return value
-
-
 def read_json_object(path: Path, shape: str) -> dict[str, Any]:
     """A user's JSON file holding one object; anything else is one clear line (`shape` says what belongs)."""
     try:

@@ -63,7 +63,7 @@ class Connection:
             self.login = login
             self.password = password
             self.schema = schema
-            self.port = _port(port, conn_id)
+            self.port = parse_port(port, conn_id)
             self.extra = json.dumps(extra) if isinstance(extra, dict) else extra
 
     # --- URIs ------------------------------------------------------------------------------
@@ -248,16 +248,14 @@ class Connection:
     __hash__ = None  # type: ignore[assignment]
 
 
-def _port(value: Any, conn_id: str | None) -> int | None:
+def parse_port(value: Any, conn_id: str | None) -> int | None:
+    """A port as given (a number, or its digits as text), checked: the one rule for every way in."""
     if value is None or value == "":
         return None
-    try:
-        port = int(value)
-    except (TypeError, ValueError):
-        raise InvalidConnection(f"port of connection '{conn_id}' must be a number, got {value!r}") from None
-    if not 0 <= port <= 65535:
-        raise InvalidConnection(f"port of connection '{conn_id}' must be from 0 to 65535, got {port}")
-    return port
+    text = str(value).strip()
+    if isinstance(value, bool) or not (text.isascii() and text.isdigit()) or int(text) > 65535:
+        raise InvalidConnection(f"connection '{conn_id}': port must be a number from 0 to 65535, got {str(value)[:20]!r}")
+    return int(text)
 
 
 def _hostname(parts: Any) -> str:

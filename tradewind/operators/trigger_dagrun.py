@@ -72,6 +72,7 @@ class TriggerDagRunOperator(BaseOperator):
         self.deferrable = deferrable  # accepted for Airflow DAG files; waiting always polls here
 
     def execute(self, context: dict[str, Any]) -> None:
+        from tradewind.actions.runs import check_run_id
         from tradewind.scheduler.trigger import trigger_dag
 
         logical_date = _parse_logical_date(self.logical_date)
@@ -80,7 +81,7 @@ class TriggerDagRunOperator(BaseOperator):
             json.dumps(conf)
         except (TypeError, ValueError):
             raise UsageError("conf of TriggerDagRunOperator must be JSON serializable") from None
-        run_id = str(self.trigger_run_id) if self.trigger_run_id else None
+        run_id = check_run_id(str(self.trigger_run_id)) if self.trigger_run_id else None  # the UI's, API's, CLI's rule
         try:
             dag_run = trigger_dag(self.trigger_dag_id, conf=conf, run_id=run_id, logical_date=logical_date)
         except DagRunAlreadyExists:
@@ -100,7 +101,7 @@ class TriggerDagRunOperator(BaseOperator):
 
     def _reset(self, run_id: str | None, logical_date: datetime | None) -> Any:
         """Airflow's reset_dag_run: clear the clashing run so that it runs again from the start."""
-        from tradewind.api.actions import clear
+        from tradewind.actions.runs import clear
         from tradewind.store import runs
 
         existing = runs.get_dag_run(self.trigger_dag_id, run_id) if run_id else None

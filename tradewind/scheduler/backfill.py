@@ -67,9 +67,9 @@ def run_backfill(
             if rerun_failed and existing.state == DagRunState.FAILED.value:
                 failed = [t.task_id for t in task_instances.list_task_instances(dag_id, existing.run_id)
                           if t.state in ("failed", "upstream_failed")]
-                task_instances.clear_task_instances(
-                    dag_id, existing.run_id, failed, retries={t: structure.nodes[t].retries for t in failed})
-                runs.set_dag_run_state(dag_id, existing.run_id, DagRunState.QUEUED.value)
+                runs.clear_run(dag_id, existing.run_id, failed, expected={DagRunState.FAILED.value},
+                               retries={t: structure.nodes[t].retries for t in failed},
+                               ti_states=("failed", "upstream_failed"))  # one transaction, only if still failed
                 keys.add((dag_id, existing.run_id))
             elif existing.state in (DagRunState.QUEUED.value, DagRunState.RUNNING.value):
                 keys.add((dag_id, existing.run_id))

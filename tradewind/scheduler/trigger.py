@@ -1,8 +1,8 @@
 """Trigger a DAG run from what the database knows of the DAG, without importing its file.
 
-The CLI (`dags trigger`), the REST API, the web UI and `TriggerDagRunOperator` all come here, so
-a triggered run is validated and shaped the same way everywhere. The run is created `queued`;
-the scheduler starts it.
+The CLI (`dags trigger`), the REST API and the web UI (through `actions.runs.trigger`, which checks
+the run_id) and `TriggerDagRunOperator` all come here, so a triggered run is validated and shaped the
+same way everywhere. The run is created `queued`; the scheduler starts it.
 """
 
 from __future__ import annotations

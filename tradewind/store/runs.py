@@ -1,8 +1,11 @@
-"""DAG runs: create one with all its task instances, read them, move their state by compare-and-set."""
+"""DAG runs: create one with all its task instances, read them, move their state by compare-and-set.
+
+Clearing or marking a run moves the run and its task instances together, in one transaction.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -13,7 +16,7 @@ from tradewind.store.engine import session, transaction
 from tradewind.store.models import dag_run, task_instance, task_try, xcom
 from tradewind.store.records import DagRunRecord
 from tradewind.store.sql import in_list, param, prepared, state_str, utcnow
-from tradewind.store.task_instances import normalize_ti_rows
+from tradewind.store.task_instances import StateChange, clear_task_instances, normalize_ti_rows, set_states
 
 QUEUED = "queued"
 RUNNING = "running"
@@ -160,6 +163,12 @@ def set_dag_run_state(
 
     As Airflow: moving to queued stamps `queued_at`; moving to queued/running clears an old end_date.
     """
+    with transaction() as conn:
+        return _set_state(conn, dag_id, run_id, state, expected, start_date=start_date, end_date=end_date)
+
+
+def _set_state(conn: sa.Connection, dag_id: str, run_id: str, state: str, expected: Iterable[str] | None, *,
+               start_date: datetime | None = None, end_date: datetime | None = None) -> bool:
     state = state_str(state)
     values: dict[str, Any] = {"state": state}
     if state == QUEUED:
@@ -173,8 +182,52 @@ def set_dag_run_state(
     stmt = sa.update(dag_run).where(dag_run.c.dag_id == dag_id, dag_run.c.run_id == run_id).values(values)
     if expected is not None:
         stmt = stmt.where(in_list(dag_run.c.state, map(state_str, expected)))
+    return conn.execute(stmt).rowcount > 0
+
+
+def clear_run(
+    dag_id: str,
+    run_id: str,
+    task_ids: list[str] | None = None,
+    *,
+    expected: Collection[str],
+    retries: Mapping[str, int] | None = None,
+    ti_states: Iterable[str] | None = None,
+) -> bool:
+    """Airflow's clear, in ONE transaction: the run back to queued, its instances (all, or those of
+    `task_ids`; only those in `ti_states` if given) back to none with their `retries` restored.
+
+    Compare-and-set: only from a run state in `expected`; False, with nothing written, otherwise.
+    """
     with transaction() as conn:
-        return conn.execute(stmt).rowcount > 0
+        if not _set_state(conn, dag_id, run_id, QUEUED, expected):
+            return False
+        clear_task_instances(dag_id, run_id, task_ids, retries=retries, states=ti_states, conn=conn)
+    return True
+
+
+def mark_run(
+    dag_id: str, run_id: str, state: str, *, expected: Collection[str], moves: Mapping[str, str], end_date: datetime
+) -> bool:
+    """Set the run's state and move its task instances (from each state in `moves` to the state it maps to,
+    each a compare-and-set, stamping `end_date`), in ONE transaction.
+
+    Only from a run state in `expected`; False, with nothing written, otherwise. An instance another
+    process moved meanwhile keeps its newer state.
+    """
+    ti = task_instance
+    moves = {state_str(old): state_str(new) for old, new in moves.items()}
+    with transaction() as conn:
+        if not _set_state(conn, dag_id, run_id, state, expected, end_date=end_date):
+            return False
+        rows = conn.execute(
+            sa.select(ti.c.task_id, ti.c.map_index, ti.c.state)
+            .where(ti.c.dag_id == dag_id, ti.c.run_id == run_id, in_list(ti.c.state, moves))
+            .order_by(ti.c.state, ti.c.task_id, ti.c.map_index)
+        ).all()
+        set_states([StateChange(dag_id, run_id, r.task_id, r.map_index, frozenset({r.state}), moves[r.state],
+                                {"end_date": end_date}) for r in rows], conn=conn)
+    return True
 
 
 def set_last_scheduling_decision(dag_id: str, run_id: str, when: datetime) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -159,12 +160,13 @@ def count_active_per_task() -> dict[tuple[str, str, str], int]:
 
 
 # --- state changes -----------------------------------------------------------------------
-def set_states(changes: Sequence[StateChange]) -> list[bool]:
+def set_states(changes: Sequence[StateChange], *, conn: sa.Connection | None = None) -> list[bool]:
     """Apply each change as a CAS, in order, in ONE transaction; returns which ones took effect.
 
     Consecutive changes of the same run with the same expected/new state and no extra fields are
     sent as one `UPDATE … WHERE (task_id, map_index) IN (…) RETURNING`, so a planner deciding
-    a thousand instances costs a few statements, not a thousand.
+    a thousand instances costs a few statements, not a thousand. Given `conn`, the changes join
+    that transaction (the run's state moving with them).
     """
     for change in changes:
         bad = set(change.fields) - SETTABLE
@@ -172,7 +174,7 @@ def set_states(changes: Sequence[StateChange]) -> list[bool]:
             raise ValueError(f"StateChange cannot set {', '.join(sorted(bad))}")
     results = [False] * len(changes)
     now = utcnow()
-    with transaction() as conn:
+    with transaction() if conn is None else nullcontext(conn) as conn:
         batch: list[int] = []
         batch_sig: tuple[Any, ...] | None = None
         seen: set[tuple[str, int]] = set()
@@ -387,29 +389,33 @@ def add_task_instances(dag_id: str, run_id: str, rows: list[dict[str, Any]]) -> 
 
 
 def clear_task_instances(
-    dag_id: str, run_id: str, task_ids: list[str] | None = None, *, retries: Mapping[str, int] | None = None
+    dag_id: str, run_id: str, task_ids: list[str] | None = None, *, retries: Mapping[str, int] | None = None,
+    states: Iterable[str] | None = None, conn: sa.Connection | None = None,
 ) -> int:
     """Send instances back to state none (try_number kept, retry timers dropped); returns how many.
 
     Pass each task's `retries` to give cleared instances their retries again, as Airflow does
-    (max_tries = try_number + retries). The caller decides what happens to the DAG run.
+    (max_tries = try_number + retries); `states` to clear only instances in those states. The caller
+    decides what happens to the DAG run (`runs.clear_run` does both in one transaction, via `conn`).
     """
     base = sa.update(ti).where(ti.c.dag_id == dag_id, ti.c.run_id == run_id)
+    if states is not None:
+        base = base.where(in_list(ti.c.state, map(state_str, states)))
     values = {"state": NONE, "next_retry_at": None, "reschedule_at": None, "updated_at": utcnow()}
     total = 0
-    with transaction() as conn:
+    with transaction() if conn is None else nullcontext(conn) as conn:
+        by_retries: dict[int, list[str]] = {}
+        for task_id in (task_ids if task_ids is not None else list(retries or ())):
+            if retries and task_id in retries:
+                by_retries.setdefault(int(retries[task_id]), []).append(task_id)
+        for n, all_ids in by_retries.items():  # first: `states` still matches the instances to clear
+            for ids in chunked(all_ids):
+                conn.execute(base.values(max_tries=ti.c.try_number + n).where(in_list(ti.c.task_id, ids)))
         if task_ids is None:
             total = conn.execute(base.values(values)).rowcount
         else:
             for ids in chunked(task_ids):
                 total += conn.execute(base.values(values).where(in_list(ti.c.task_id, ids))).rowcount
-        by_retries: dict[int, list[str]] = {}
-        for task_id in (task_ids if task_ids is not None else list(retries or ())):
-            if retries and task_id in retries:
-                by_retries.setdefault(int(retries[task_id]), []).append(task_id)
-        for n, all_ids in by_retries.items():
-            for ids in chunked(all_ids):
-                conn.execute(base.values(max_tries=ti.c.try_number + n).where(in_list(ti.c.task_id, ids)))
     return total
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -95,6 +96,18 @@ def redirect(url: str, msg: str | None = None) -> RedirectResponse:
     if msg:
         url += ("&" if "?" in url else "?") + "msg=" + quote(msg)
     return RedirectResponse(url, status_code=303)
+
+
+def act(url: str, ok: str | Callable[[Any], str], fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Response:
+    """Run an action and go to `url` with the message `ok` (or `ok` of the action's result); a refusal
+    (bad input, a lost race) comes back as that page's message, not an error page."""
+    from tradewind.exceptions import TradewindException
+
+    try:
+        result = fn(*args, **kwargs)
+    except (TradewindException, ValueError, TypeError) as exc:
+        return redirect(url, f"Error: {exc}")
+    return redirect(url, ok if isinstance(ok, str) else ok(result))
 
 
 def error_page(request: Request, status: int, detail: str, headers: dict[str, str] | None = None) -> Response:

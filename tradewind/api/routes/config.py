@@ -7,7 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from tradewind.api import actions, serialize
+from tradewind.actions import connections, pools, variables
+from tradewind.api import serialize
 from tradewind.api.security import Caller, api_user
 from tradewind.exceptions import ConnectionNotFound, NotFound, UsageError
 from tradewind.permissions import (
@@ -17,7 +18,6 @@ from tradewind.permissions import (
 router = APIRouter()
 Limit = Annotated[int, Query(ge=1, le=10000)]
 Offset = Annotated[int, Query(ge=0)]
-Key = Field(min_length=1, max_length=actions.MAX_KEY)
 
 
 def page(name: str, items: list[Any], limit: int, offset: int) -> dict[str, Any]:
@@ -27,7 +27,7 @@ def page(name: str, items: list[Any], limit: int, offset: int) -> dict[str, Any]
 # --- variables ----------------------------------------------------------------------------------
 class VariableBody(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
-    key: str = Key
+    key: str  # checked (trimmed, 1 to 250 characters) by the action, as for the UI and the CLI
     value: str
     description: str | None = None
 
@@ -52,7 +52,7 @@ def get_variable(key: str, _: Annotated[Caller, Depends(api_user(READ_VARIABLES)
 
 @router.post("/variables", tags=["Variable"])
 def post_variable(body: VariableBody, _: Annotated[Caller, Depends(api_user(EDIT_VARIABLES))]) -> dict[str, Any]:
-    return serialize.variable(actions.save_variable(body.key, body.value, body.description))
+    return serialize.variable(variables.save_variable(body.key, body.value, body.description))
 
 
 @router.patch("/variables/{key}", tags=["Variable"])
@@ -64,23 +64,20 @@ def patch_variable(key: str, body: VariableBody,
         raise UsageError("the key in the body does not match the URL")
     if get_variable_record(key) is None:
         raise NotFound(f"variable '{key}' not found")
-    return serialize.variable(actions.save_variable(key, body.value, body.description))
+    return serialize.variable(variables.save_variable(key, body.value, body.description))
 
 
 @router.delete("/variables/{key}", status_code=204, tags=["Variable"])
 def delete_variable(key: str, _: Annotated[Caller, Depends(api_user(EDIT_VARIABLES))]) -> Response:
-    from tradewind.store.variables import delete_variable as delete
-
-    if not delete(key):
-        raise NotFound(f"variable '{key}' not found")
+    variables.delete_variable(key)
     return Response(status_code=204)
 
 
 # --- pools --------------------------------------------------------------------------------------
 class PoolBody(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
-    name: str = Key
-    slots: int = Field(ge=-1, le=actions.MAX_SLOTS)
+    name: str  # name and slots checked by actions.pools, as for the UI and the CLI
+    slots: int
     description: str | None = None
     include_deferred: bool = False
 
@@ -110,7 +107,7 @@ def get_pool(name: str, _: Annotated[Caller, Depends(api_user(READ_POOLS))]) -> 
 def post_pool(body: PoolBody, _: Annotated[Caller, Depends(api_user(EDIT_POOLS))]) -> dict[str, Any]:
     from tradewind.store.ui_queries import pool_occupancy
 
-    record = actions.save_pool(body.name, body.slots, body.description, include_deferred=body.include_deferred)
+    record = pools.save_pool(body.name, body.slots, body.description, include_deferred=body.include_deferred)
     return serialize.pool(record, pool_occupancy().get(record.pool))
 
 
@@ -123,34 +120,32 @@ def patch_pool(name: str, body: PoolBody, _: Annotated[Caller, Depends(api_user(
         raise UsageError("the name in the body does not match the URL")
     if get(name) is None:
         raise NotFound(f"pool '{name}' not found")
-    record = actions.save_pool(name, body.slots, body.description, include_deferred=body.include_deferred)
+    record = pools.save_pool(name, body.slots, body.description, include_deferred=body.include_deferred)
     return serialize.pool(record, pool_occupancy().get(name))
 
 
 @router.delete("/pools/{name}", status_code=204, tags=["Pool"])
 def delete_pool(name: str, _: Annotated[Caller, Depends(api_user(EDIT_POOLS))]) -> Response:
-    from tradewind.store.pools import delete_pool as delete
-
-    delete(name)
+    pools.delete_pool(name)
     return Response(status_code=204)
 
 
 # --- connections --------------------------------------------------------------------------------
 class ConnectionBody(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
-    connection_id: str = Key
-    conn_type: str = Field(min_length=1, max_length=500)
+    connection_id: str  # every field checked by actions.connections, as for the UI and the CLI
+    conn_type: str = Field(max_length=500)
     description: str | None = None
     host: str | None = None
     login: str | None = None
     schema_: str | None = Field(default=None, alias="schema")
-    port: int | None = Field(default=None, ge=0, le=65535)
+    port: int | None = None
     password: str | None = None
     extra: str | None = None
 
 
 def connection_fields(body: ConnectionBody) -> dict[str, Any]:
-    """The store's fields from a body (checked and merged with the stored ones by `actions.save_connection`)."""
+    """The store's fields from a body (checked and merged with the stored ones by `connections.save_connection`)."""
     return {"conn_type": body.conn_type, "description": body.description, "host": body.host, "login": body.login,
             "schema": body.schema_, "port": body.port, "extra": body.extra, "password": body.password}
 
@@ -178,7 +173,7 @@ def get_connection(connection_id: str, _: Annotated[Caller, Depends(api_user(REA
 @router.post("/connections", tags=["Connection"])
 def post_connection(body: ConnectionBody,
                     _: Annotated[Caller, Depends(api_user(EDIT_CONNECTIONS))]) -> dict[str, Any]:
-    record = actions.save_connection(body.connection_id, connection_fields(body), create_only=True)
+    record = connections.save_connection(body.connection_id, connection_fields(body), create_only=True)
     if record is None:
         raise HTTPException(409, f"connection '{body.connection_id}' already exists")
     return serialize.connection(record)
@@ -191,11 +186,10 @@ def patch_connection(connection_id: str, body: ConnectionBody,
         raise UsageError("the connection_id in the body does not match the URL")
     if _store().get_connection(connection_id) is None:
         raise ConnectionNotFound(f"connection '{connection_id}' not found")
-    return serialize.connection(actions.save_connection(connection_id, connection_fields(body)))
+    return serialize.connection(connections.save_connection(connection_id, connection_fields(body)))
 
 
 @router.delete("/connections/{connection_id}", status_code=204, tags=["Connection"])
 def delete_connection(connection_id: str, _: Annotated[Caller, Depends(api_user(EDIT_CONNECTIONS))]) -> Response:
-    if not _store().delete_connection(connection_id):
-        raise ConnectionNotFound(f"connection '{connection_id}' not found")
+    connections.delete_connection(connection_id)
     return Response(status_code=204)

@@ -6,9 +6,10 @@ from datetime import datetime, timezone
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
-from tradewind.api import actions, serialize
+from tradewind.actions import dags, runs
+from tradewind.api import serialize
 from tradewind.api.security import Caller, api_user
 from tradewind.exceptions import UsageError
 from tradewind.permissions import EDIT_DAGS, READ_DAGS
@@ -22,7 +23,7 @@ Editor = Annotated[Caller, Depends(api_user(EDIT_DAGS))]
 class TriggerBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
     conf: dict[str, Any] | None = None
-    dag_run_id: str | None = Field(default=None, min_length=1, max_length=250)
+    dag_run_id: str | None = None  # runs.check_run_id: the rule the CLI and the UI apply
     logical_date: datetime | None = None
     execution_date: datetime | None = None
     note: str | None = None
@@ -45,14 +46,14 @@ def list_runs(dag_id: str, _: Reader, limit: Annotated[int, Query(ge=1, le=10000
               state: Annotated[list[str] | None, Query()] = None,
               execution_date_gte: datetime | None = None, execution_date_lte: datetime | None = None) -> dict[str, Any]:
     """Runs of one DAG (or of all with `~`), newest first; dates filter on the logical date."""
-    from tradewind.store import runs
+    from tradewind.store.runs import list_dag_runs
 
     if dag_id != "~":
-        actions.require_dag(dag_id)
+        dags.require_dag(dag_id)
     unknown = sorted(set(state or ()) - {s.value for s in DagRunState})
     if unknown:
         raise UsageError(f"unknown DAG run state {unknown[0]!r}: use one of {', '.join(s.value for s in DagRunState)}")
-    records = runs.list_dag_runs(None if dag_id == "~" else dag_id, state=state)
+    records = list_dag_runs(None if dag_id == "~" else dag_id, state=state)
     if execution_date_gte is not None:
         records = [r for r in records if r.logical_date >= _utc(execution_date_gte)]
     if execution_date_lte is not None:
@@ -68,32 +69,29 @@ def _utc(value: datetime) -> datetime:
 def trigger_run(dag_id: str, body: TriggerBody, _: Editor) -> dict[str, Any]:
     if body.logical_date and body.execution_date and body.logical_date != body.execution_date:
         raise UsageError("logical_date and execution_date (its old name) differ: give one of them")
-    run = actions.trigger(dag_id, body.conf, body.dag_run_id, body.logical_date or body.execution_date, body.note)
+    run = runs.trigger(dag_id, body.conf, body.dag_run_id, body.logical_date or body.execution_date, body.note)
     return serialize.dag_run(run)
 
 
 @router.get("/dags/{dag_id}/dagRuns/{dag_run_id}")
 def get_run(dag_id: str, dag_run_id: str, _: Reader) -> dict[str, Any]:
-    return serialize.dag_run(actions.require_run(dag_id, dag_run_id))
+    return serialize.dag_run(runs.require_run(dag_id, dag_run_id))
 
 
 @router.patch("/dags/{dag_id}/dagRuns/{dag_run_id}")
 def set_run_state(dag_id: str, dag_run_id: str, body: RunStateBody, _: Editor) -> dict[str, Any]:
-    if body.state == "queued":
-        actions.clear(dag_id, dag_run_id)
-        return serialize.dag_run(actions.require_run(dag_id, dag_run_id))
-    return serialize.dag_run(actions.mark_run(dag_id, dag_run_id, body.state))
+    return serialize.dag_run(runs.mark_run(dag_id, dag_run_id, body.state))
 
 
 @router.delete("/dags/{dag_id}/dagRuns/{dag_run_id}", status_code=204)
 def delete_run(dag_id: str, dag_run_id: str, _: Editor) -> Response:
-    actions.delete_run(dag_id, dag_run_id)
+    runs.delete_run(dag_id, dag_run_id)
     return Response(status_code=204)
 
 
 @router.post("/dags/{dag_id}/dagRuns/{dag_run_id}/clear")
 def clear_run(dag_id: str, dag_run_id: str, body: ClearRunBody, _: Editor) -> dict[str, Any]:
-    tis = actions.clear(dag_id, dag_run_id, only_failed=body.only_failed, dry_run=body.dry_run)
+    tis = runs.clear(dag_id, dag_run_id, only_failed=body.only_failed, dry_run=body.dry_run)
     if body.dry_run:
         return {"task_instances": [serialize.task_instance(t) for t in tis], "total_entries": len(tis)}
-    return serialize.dag_run(actions.require_run(dag_id, dag_run_id))
+    return serialize.dag_run(runs.require_run(dag_id, dag_run_id))

@@ -7,7 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict
 
-from tradewind.api import actions, serialize
+from tradewind.actions import dags
+from tradewind.api import serialize
 from tradewind.api.security import Caller, api_user
 from tradewind.permissions import EDIT_DAGS, READ_DAGS
 
@@ -25,28 +26,28 @@ class DagPatch(BaseModel):
 def list_dags(_: Reader, limit: Annotated[int, Query(ge=1, le=10000)] = 100, offset: Annotated[int, Query(ge=0)] = 0,
               tags: Annotated[list[str] | None, Query()] = None, dag_id_pattern: str | None = None,
               paused: bool | None = None, only_active: bool = True) -> dict[str, Any]:
-    from tradewind.store import dags
+    from tradewind.store.dags import list_dags as all_dags
 
-    records = actions.filter_dags(dags.list_dags(active_only=only_active), dag_id_pattern, tags, paused)
+    records = dags.filter_dags(all_dags(active_only=only_active), dag_id_pattern, tags, paused)
     return {"dags": [serialize.dag(d) for d in records[offset:offset + limit]], "total_entries": len(records)}
 
 
 @router.get("/dags/{dag_id}")
 def get_dag(dag_id: str, _: Reader) -> dict[str, Any]:
-    return serialize.dag(actions.require_dag(dag_id))
+    return serialize.dag(dags.require_dag(dag_id))
 
 
 @router.patch("/dags/{dag_id}")
 def patch_dag(dag_id: str, body: DagPatch, _: Editor) -> dict[str, Any]:
-    return serialize.dag(actions.set_paused(dag_id, body.is_paused))
+    return serialize.dag(dags.set_paused(dag_id, body.is_paused))
 
 
 @router.get("/dags/{dag_id}/tasks")
 def list_tasks(dag_id: str, _: Reader) -> dict[str, Any]:
-    from tradewind.store import dags
+    from tradewind.store.dags import get_structure
 
-    actions.require_dag(dag_id)
-    structure = dags.get_structure(dag_id)
+    dags.require_dag(dag_id)
+    structure = get_structure(dag_id)
     nodes = [structure.nodes[t] for t in structure.order] if structure is not None else []
     tasks = [{"task_id": n.task_id, "operator": n.operator, "upstream": list(n.upstream),
               "downstream": list(n.downstream), "trigger_rule": n.trigger_rule, "retries": n.retries,
@@ -57,8 +58,8 @@ def list_tasks(dag_id: str, _: Reader) -> dict[str, Any]:
 
 @router.get("/dags/{dag_id}/source")
 def dag_source(dag_id: str, _: Reader) -> dict[str, Any]:
-    record = actions.require_dag(dag_id)
-    return {"dag_id": dag_id, "fileloc": record.fileloc, "content": actions.dag_source(record)}
+    record = dags.require_dag(dag_id)
+    return {"dag_id": dag_id, "fileloc": record.fileloc, "content": dags.dag_source(record)}
 
 
 @router.get("/dags/{dag_id}/grid", tags=["UI data"])
@@ -66,7 +67,7 @@ def grid(dag_id: str, _: Reader, limit: Annotated[int, Query(ge=1, le=1000)] = 2
     """The grid view's data: the newest `limit` runs (oldest first) and each task's state in each run."""
     from tradewind.store.ui_queries import grid as grid_data
 
-    actions.require_dag(dag_id)
+    dags.require_dag(dag_id)
     records, cells = grid_data(dag_id, limit)
     return {"dag_runs": [serialize.dag_run(r) for r in records],
             "task_instances": {run_id: by_task for run_id, by_task in cells.items()}}

@@ -8,14 +8,15 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from tradewind.api import actions, serialize
+from tradewind.actions import runs, tasks
+from tradewind.api import serialize
 from tradewind.api.security import Caller, api_user
 from tradewind.permissions import EDIT_DAGS, READ_DAGS
 
 router = APIRouter(tags=["TaskInstance"])
 Reader = Annotated[Caller, Depends(api_user(READ_DAGS))]
 Editor = Annotated[Caller, Depends(api_user(EDIT_DAGS))]
-MapIndex = Annotated[int, Query(ge=-1, le=actions.MAX_MAP_INDEX)]
+MapIndex = Annotated[int, Query(ge=-1, le=tasks.MAX_MAP_INDEX)]
 TI = "/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}"
 
 
@@ -30,7 +31,7 @@ class ClearBody(BaseModel):
 class TIStateBody(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     new_state: Literal["success", "failed", "skipped"]
-    map_index: int = Field(default=-1, ge=-1, le=actions.MAX_MAP_INDEX)
+    map_index: int = Field(default=-1, ge=-1, le=tasks.MAX_MAP_INDEX)
     dry_run: bool = False
 
 
@@ -38,22 +39,22 @@ class TIStateBody(BaseModel):
 def list_tis(dag_id: str, dag_run_id: str, _: Reader) -> dict[str, Any]:
     from tradewind.store import task_instances
 
-    run = actions.require_run(dag_id, dag_run_id)
+    run = runs.require_run(dag_id, dag_run_id)
     tis = task_instances.list_task_instances(dag_id, dag_run_id)
     return {"task_instances": [serialize.task_instance(t, run.logical_date) for t in tis], "total_entries": len(tis)}
 
 
 @router.get(TI)
 def get_ti(dag_id: str, dag_run_id: str, task_id: str, _: Reader, map_index: MapIndex = -1) -> dict[str, Any]:
-    run = actions.require_run(dag_id, dag_run_id)
-    return serialize.task_instance(actions.require_ti(dag_id, dag_run_id, task_id, map_index), run.logical_date)
+    run = runs.require_run(dag_id, dag_run_id)
+    return serialize.task_instance(tasks.require_ti(dag_id, dag_run_id, task_id, map_index), run.logical_date)
 
 
 @router.get(TI + "/tries")
 def list_tries(dag_id: str, dag_run_id: str, task_id: str, _: Reader, map_index: MapIndex = -1) -> dict[str, Any]:
     from tradewind.store import task_instances
 
-    actions.require_ti(dag_id, dag_run_id, task_id, map_index)
+    tasks.require_ti(dag_id, dag_run_id, task_id, map_index)
     tries = task_instances.list_tries(dag_id, dag_run_id, task_id, map_index)
     return {"task_instances": [serialize.task_try(t) for t in tries], "total_entries": len(tries)}
 
@@ -62,8 +63,8 @@ def list_tries(dag_id: str, dag_run_id: str, task_id: str, _: Reader, map_index:
 def get_log(request: Request, dag_id: str, dag_run_id: str, task_id: str, task_try_number: int, _: Reader,
             map_index: MapIndex = -1, offset: Annotated[int, Query(ge=0, le=2**62)] = 0) -> Response:
     """One try's log from byte `offset`: JSON {content, continuation_token} (Airflow's), or text/plain if asked."""
-    ti = actions.require_ti(dag_id, dag_run_id, task_id, map_index)
-    text, next_offset, _exists = actions.read_log(ti, task_try_number, offset)
+    ti = tasks.require_ti(dag_id, dag_run_id, task_id, map_index)
+    text, next_offset, _exists = tasks.read_log(ti, task_try_number, offset)
     if "text/plain" in request.headers.get("accept", ""):
         return PlainTextResponse(text, headers={"X-Log-Offset": str(next_offset)})
     return JSONResponse({"content": text, "continuation_token": str(next_offset)})
@@ -72,13 +73,13 @@ def get_log(request: Request, dag_id: str, dag_run_id: str, task_id: str, task_t
 @router.patch(TI)
 def set_ti_state(dag_id: str, dag_run_id: str, task_id: str, body: TIStateBody, _: Editor) -> dict[str, Any]:
     if body.dry_run:
-        return serialize.task_instance(actions.require_ti(dag_id, dag_run_id, task_id, body.map_index))
-    return serialize.task_instance(actions.set_ti_state(dag_id, dag_run_id, task_id, body.map_index, body.new_state))
+        return serialize.task_instance(tasks.require_ti(dag_id, dag_run_id, task_id, body.map_index))
+    return serialize.task_instance(tasks.set_ti_state(dag_id, dag_run_id, task_id, body.map_index, body.new_state))
 
 
 @router.post("/dags/{dag_id}/clearTaskInstances")
 def clear_tis(dag_id: str, body: ClearBody, _: Editor) -> dict[str, Any]:
-    tis = actions.clear(dag_id, body.dag_run_id, body.task_ids, only_failed=body.only_failed, dry_run=body.dry_run)
+    tis = runs.clear(dag_id, body.dag_run_id, body.task_ids, only_failed=body.only_failed, dry_run=body.dry_run)
     return {"task_instances": [serialize.task_instance(t) for t in tis], "total_entries": len(tis)}
 
 
@@ -86,7 +87,7 @@ def clear_tis(dag_id: str, body: ClearBody, _: Editor) -> dict[str, Any]:
 def list_xcoms(dag_id: str, dag_run_id: str, task_id: str, _: Reader, map_index: MapIndex = -1) -> dict[str, Any]:
     from tradewind.store import xcom
 
-    actions.require_ti(dag_id, dag_run_id, task_id, map_index)
+    tasks.require_ti(dag_id, dag_run_id, task_id, map_index)
     entries = [x for x in xcom.list_xcoms(dag_id, dag_run_id, task_id) if x.map_index == map_index]
     return {"xcom_entries": [serialize.xcom(x, with_value=False) for x in entries], "total_entries": len(entries)}
 
@@ -97,7 +98,7 @@ def get_xcom(dag_id: str, dag_run_id: str, task_id: str, xcom_key: str, _: Reade
     from tradewind.exceptions import NotFound
     from tradewind.store import xcom
 
-    actions.require_ti(dag_id, dag_run_id, task_id, map_index)
+    tasks.require_ti(dag_id, dag_run_id, task_id, map_index)
     for x in xcom.list_xcoms(dag_id, dag_run_id, task_id):
         if x.map_index == map_index and x.key == xcom_key:
             return serialize.xcom(x)

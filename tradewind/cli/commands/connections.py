@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tradewind.cli.common import ready_db
-from tradewind.exceptions import InvalidConnection, NotFound, UsageError
+from tradewind.exceptions import InvalidConnection, UsageError
 
 if TYPE_CHECKING:
     from tradewind.models.connection import Connection
@@ -26,22 +26,11 @@ _FORMATS = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".env": "env"}
 
 
 # --- helpers ---------------------------------------------------------------------------------
-def _check_extra(text: str, conn_id: str) -> str:
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InvalidConnection(f"--conn-extra for connection '{conn_id}' is not valid JSON: {exc.msg}") from None
-    if not isinstance(value, dict):
-        raise InvalidConnection(f"--conn-extra for connection '{conn_id}' must be a JSON object, got {type(value).__name__}")
-    return text
-
-
 def _from_args(args: argparse.Namespace) -> Connection:
+    """The connection the flags describe (its fields are checked when it is saved, as the API's and the UI's)."""
     from tradewind.models.connection import Connection
 
     conn_id = args.conn_id
-    if not conn_id.strip() or any(ch.isspace() for ch in conn_id):
-        raise UsageError(f"invalid conn_id {conn_id!r}: it must be non-empty and contain no spaces")
     has_uri, has_json = bool(args.conn_uri), bool(args.conn_json)
     if has_uri and has_json:
         raise UsageError("cannot supply both --conn-uri and --conn-json")
@@ -62,17 +51,8 @@ def _from_args(args: argparse.Namespace) -> Connection:
     if args.conn_description is not None:
         conn.description = args.conn_description
     if args.conn_extra is not None:
-        conn.extra = _check_extra(args.conn_extra, conn_id)
-    if not conn.conn_type:
-        raise InvalidConnection(f"connection '{conn_id}' has no type: give --conn-type or a URI scheme")
+        conn.extra = args.conn_extra
     return conn
-
-
-def _store(conn: Connection, *, replace_existing: bool) -> bool:
-    from tradewind.store.connections import set_connection
-
-    fields = conn.to_dict()
-    return set_connection(conn.conn_id, replace_existing=replace_existing, **fields) is not None
 
 
 def masked_uri(conn: Connection) -> str:
@@ -106,9 +86,11 @@ def _display(conn: Connection) -> dict[str, Any]:
 
 # --- commands --------------------------------------------------------------------------------
 def add(args: argparse.Namespace) -> int:
+    from tradewind.actions.connections import save_connection
+
     conn = _from_args(args)
     ready_db()
-    if not _store(conn, replace_existing=False):
+    if save_connection(conn.conn_id, conn.to_dict(), create_only=True) is None:
         raise UsageError(f"A connection with `conn_id`={conn.conn_id} already exists.")
     print(f"Successfully added `conn_id`={conn.conn_id} : {masked_uri(conn)}")
     return 0
@@ -142,11 +124,10 @@ def list_(args: argparse.Namespace) -> int:
 
 
 def delete(args: argparse.Namespace) -> int:
-    from tradewind.store.connections import delete_connection
+    from tradewind.actions.connections import delete_connection
 
     ready_db()
-    if not delete_connection(args.conn_id):
-        raise NotFound(f"Did not find a connection with `conn_id`={args.conn_id}")
+    delete_connection(args.conn_id)
     print(f"Successfully deleted connection with `conn_id`={args.conn_id}")
     return 0
 
@@ -243,17 +224,18 @@ def parse_connections_file(path: Path) -> dict[str, Connection]:
         else:
             raise InvalidConnection(f"connection '{conn_id}' in {path} must be a URI string or an object")
         conn.conn_id = str(conn_id)
-        if not conn.conn_type:
-            raise InvalidConnection(f"connection '{conn_id}' in {path} has no conn_type")
         out[str(conn_id)] = conn
     return out
 
 
 def import_(args: argparse.Namespace) -> int:
+    from tradewind.actions.connections import import_connections
+
     conns = parse_connections_file(Path(args.file))
     ready_db()
-    for conn_id, conn in conns.items():
-        if _store(conn, replace_existing=args.overwrite):
+    imported = import_connections({c: conn.to_dict() for c, conn in conns.items()}, overwrite=args.overwrite)
+    for conn_id, done in imported.items():
+        if done:
             print(f"Imported connection {conn_id}")
         else:
             print(f"Could not import connection {conn_id}: connection already exists.")

@@ -9,7 +9,8 @@ import time
 from datetime import datetime, timedelta
 from typing import Any
 
-from tradewind.cli.common import get_dag, parse_conf, parse_date, ready_db
+from tradewind.actions.runs import parse_conf
+from tradewind.cli.common import get_dag, parse_date, ready_db
 from tradewind.cli.output import print_table, state_style, to_json
 
 

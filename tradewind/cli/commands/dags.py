@@ -126,17 +126,13 @@ def details(args: argparse.Namespace) -> int:
 
 
 def _set_paused(args: argparse.Namespace, paused: bool) -> int:
-    from tradewind.store import dags
+    from tradewind.actions.dags import set_paused
 
     bag = load_dagbag(args)
     if args.dag_id not in bag.dags:
         bag.get_dag(args.dag_id)  # raises DagNotFound with the reason
     sync_dagbag(bag)
-    dags.set_paused(args.dag_id, paused)
-    if not paused:
-        from tradewind.scheduler.wakeup import notify
-
-        notify()
+    set_paused(args.dag_id, paused)
     print(f"Dag: {args.dag_id}, paused: {paused}")
     return 0
 

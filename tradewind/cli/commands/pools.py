@@ -27,10 +27,10 @@ def _records(pools: list[PoolRecord]) -> list[dict[str, Any]]:
 
 
 def set_(args: argparse.Namespace) -> int:
-    from tradewind.store import pools
+    from tradewind.actions.pools import save_pool
 
     ready_db()
-    pool = pools.set_pool(args.name, args.slots, args.description, include_deferred=args.include_deferred)
+    pool = save_pool(args.name, args.slots, args.description, include_deferred=args.include_deferred)
     print_records(_records([pool]), args.output, columns=COLUMNS)
     return 0
 
@@ -55,37 +55,22 @@ def list_(args: argparse.Namespace) -> int:
 
 
 def delete(args: argparse.Namespace) -> int:
-    from tradewind.store import pools
+    from tradewind.actions.pools import delete_pool
 
     ready_db()
-    pools.delete_pool(args.name)
+    delete_pool(args.name)
     print(f"Pool {args.name} deleted")
     return 0
 
 
 def import_(args: argparse.Namespace) -> int:
     """Airflow's format: {"name": {"slots": N, "description": "...", "include_deferred": false}}."""
-    from tradewind.store import pools
+    from tradewind.actions.pools import import_pools
 
-    path = Path(args.file)
-    data = read_json_object(path, 'pool name: {"slots": N, "description": …}')
-    if any(not name.strip() for name in data):
-        raise UsageError(f"{path}: a pool name must not be empty")
-    bad = [name for name, spec in data.items() if not isinstance(spec, dict) or not _is_slots(spec.get("slots"))
-           or not isinstance(spec.get("description") or "", str)]
-    if bad:  # checked before writing anything, so a bad file imports nothing
-        raise UsageError(f"{path}: pool(s) {', '.join(bad)} need an object with \"slots\": an integer >= -1 "
-                         "(and a string \"description\", if any)")
+    data = read_json_object(Path(args.file), 'pool name: {"slots": N, "description": …}')
     ready_db()
-    for name, spec in data.items():
-        pools.set_pool(name, spec["slots"], spec.get("description"),
-                       include_deferred=bool(spec.get("include_deferred", False)))
-    print(f"Uploaded {len(data)} pool(s)")
+    print(f"Uploaded {import_pools(data)} pool(s)")
     return 0
-
-
-def _is_slots(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= -1
 
 
 def export(args: argparse.Namespace) -> int:

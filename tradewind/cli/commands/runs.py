@@ -6,9 +6,9 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from tradewind.cli.common import parse_conf, parse_date, ready_db
+from tradewind.cli.common import parse_date, ready_db
 from tradewind.cli.output import print_records, state_style
-from tradewind.exceptions import DagNotFound, DagRunNotFound, UsageError
+from tradewind.exceptions import DagRunNotFound, UsageError
 
 if TYPE_CHECKING:
     from tradewind.store.records import DagRunRecord
@@ -56,17 +56,17 @@ def confirm(question: str, *, refusal: str, yes: bool) -> bool:
 
 
 def trigger(args: argparse.Namespace) -> int:
-    from tradewind.scheduler.trigger import trigger_dag
+    from tradewind.actions import runs
     from tradewind.store import dags
 
-    conf = parse_conf(args.conf)
+    conf = runs.parse_conf(args.conf)
     when = parse_date(args.logical_date, what="logical date") if args.logical_date else None
-    if args.run_id is not None and (not args.run_id.strip() or len(args.run_id) > 250):
-        raise UsageError("--run-id must be 1 to 250 characters")
+    if args.run_id is not None:
+        runs.check_run_id(args.run_id)  # before reading the DAGs folder; `trigger` checks it again
     ready_db()
     if dags.get_serialized(args.dag_id) is None:
         _sync_from_folder(args)
-    run = trigger_dag(args.dag_id, conf=conf, run_id=args.run_id, logical_date=when)
+    run = runs.trigger(args.dag_id, conf, args.run_id, when)
     record_dag = dags.get_dag(args.dag_id)
     if record_dag is not None and record_dag.is_paused:
         print(f"[INFO] DAG '{args.dag_id}' is paused: the run waits until `tradewind dags unpause {args.dag_id}`.",
@@ -91,6 +91,7 @@ def _sync_from_folder(args: argparse.Namespace) -> None:
 
 
 def list_runs(args: argparse.Namespace) -> int:
+    from tradewind.actions.dags import require_dag
     from tradewind.states import DagRunState
     from tradewind.store import runs
 
@@ -100,7 +101,7 @@ def list_runs(args: argparse.Namespace) -> int:
     start = parse_date(args.start_date, what="start date") if args.start_date else None
     end = parse_date(args.end_date, what="end date") if args.end_date else None
     ready_db()
-    _require_dag(dag_id)
+    require_dag(dag_id)  # an unknown DAG is the user's typo, not an empty list (Airflow exits with an error too)
     found = [
         r for r in runs.list_dag_runs(dag_id, state=args.state)
         if (start is None or r.logical_date >= start) and (end is None or r.logical_date <= end)
@@ -120,14 +121,6 @@ def _dag_id(args: argparse.Namespace) -> str:
     return dag_id
 
 
-def _require_dag(dag_id: str) -> None:
-    """An unknown DAG is the user's typo, not an empty list (Airflow exits with an error too)."""
-    from tradewind.store import dags
-
-    if dags.get_dag(dag_id) is None:
-        raise DagNotFound(f"DAG '{dag_id}' is not in the database (has its file been parsed?)")
-
-
 def state(args: argparse.Namespace) -> int:
     ready_db()
     print(resolve_run(args.dag_id, args.logical_date_or_run_id).state)
@@ -135,14 +128,14 @@ def state(args: argparse.Namespace) -> int:
 
 
 def delete(args: argparse.Namespace) -> int:
-    from tradewind.store import dags
+    from tradewind.actions.dags import delete_dag
 
     ready_db()
     if not confirm(f"This deletes every run, task instance and XCom of DAG '{args.dag_id}'. Proceed?",
                    refusal=f"dags delete removes all records of '{args.dag_id}'; pass -y to confirm", yes=args.yes):
         print("Cancelled.")
         return 1
-    count = dags.delete_dag(args.dag_id)
+    count = delete_dag(args.dag_id)
     print(f"Removed {count} record(s) of DAG '{args.dag_id}' (its file is untouched: delete it too, or the "
           "scheduler will find the DAG again).")
     return 0

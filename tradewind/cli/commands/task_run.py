@@ -20,7 +20,7 @@ FOLLOW_POLL = 0.3
 
 
 def run(args: argparse.Namespace) -> int:
-    from tradewind.api.actions import require_ti
+    from tradewind.actions.tasks import require_ti
     from tradewind.runtime.runner import CLAIMABLE, run_task_instance
     from tradewind.scheduler.wakeup import notify
     from tradewind.states import TaskState
@@ -78,7 +78,7 @@ def _label(ti: TaskInstanceRecord) -> str:
 
 # --- log -----------------------------------------------------------------------------------
 def log(args: argparse.Namespace) -> int:
-    from tradewind.api.actions import read_log, require_ti
+    from tradewind.actions.tasks import read_log, require_ti
 
     ready_db()
     dag_run = resolve_run(args.dag_id, args.run_id)
@@ -104,7 +104,7 @@ def log(args: argparse.Namespace) -> int:
 
 def _follow(ti: TaskInstanceRecord, pinned: int | None) -> None:
     """Print a try's log as it grows; without --try, go on with each retry until the instance finishes."""
-    from tradewind.api.actions import read_log
+    from tradewind.actions.tasks import read_log
     from tradewind.states import FINISHED, TaskState
     from tradewind.store import task_instances
 

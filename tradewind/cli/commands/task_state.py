@@ -38,7 +38,7 @@ def states_for_dag_run(args: argparse.Namespace) -> int:
 
 
 def state(args: argparse.Namespace) -> int:
-    from tradewind.api.actions import require_ti
+    from tradewind.actions.tasks import require_ti
 
     ready_db()
     run = resolve_run(args.dag_id, args.run_id)
@@ -65,7 +65,7 @@ def explain(args: argparse.Namespace) -> int:
 # --- clear ---------------------------------------------------------------------------------
 def clear(args: argparse.Namespace) -> int:
     """Airflow's `tasks clear`: matching instances of every run in range go back to `none`."""
-    from tradewind.api.actions import clear as clear_run
+    from tradewind.actions.runs import clear as clear_run
     from tradewind.store import runs
 
     start = parse_date(args.start_date, what="start date") if args.start_date else None

@@ -32,7 +32,7 @@ def get(args: argparse.Namespace) -> int:
 
 
 def set_(args: argparse.Namespace) -> int:
-    from tradewind.store.variables import set_variable
+    from tradewind.actions.variables import save_variable
 
     if args.json:
         try:
@@ -40,7 +40,7 @@ def set_(args: argparse.Namespace) -> int:
         except json.JSONDecodeError as exc:
             raise UsageError(f"value is not valid JSON: {exc.msg}") from None
     ready_db()
-    set_variable(args.key, args.value, args.description)
+    save_variable(args.key, args.value, args.description)
     print(f"Variable {args.key} created")
     return 0
 
@@ -56,24 +56,21 @@ def list_(args: argparse.Namespace) -> int:
 
 
 def delete(args: argparse.Namespace) -> int:
-    from tradewind.store.variables import delete_variable
+    from tradewind.actions.variables import delete_variable
 
     ready_db()
-    if not delete_variable(args.key):
-        raise NotFound(f"variable '{args.key}' does not exist")
+    delete_variable(args.key)
     print(f"Variable {args.key} deleted")
     return 0
 
 
 def import_(args: argparse.Namespace) -> int:
-    from tradewind.store.variables import set_variable
+    from tradewind.actions.variables import import_variables
 
-    path = Path(args.file)
-    data = read_json_object(path, "key: value")
+    data = read_json_object(Path(args.file), "key: value")
     ready_db()
-    for key, value in data.items():
-        set_variable(key, value if isinstance(value, str) else json.dumps(value))
-    print(f"{len(data)} of {len(data)} variables successfully updated.")
+    count = import_variables(data)
+    print(f"{count} of {len(data)} variables successfully updated.")
     return 0
 
 

@@ -5,31 +5,21 @@ Connection passwords are never sent back to the browser; leaving the field empty
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
-from tradewind.api import actions
+from tradewind.actions import connections, pools, variables
 from tradewind.api.security import Caller, ui_user
-from tradewind.exceptions import ConnectionNotFound, TradewindException, UsageError
 from tradewind.permissions import (
     EDIT_CONNECTIONS, EDIT_POOLS, EDIT_VARIABLES, MANAGE_USERS, READ_CONNECTIONS, READ_POOLS, READ_VARIABLES, ROLES,
 )
-from tradewind.ui.render import page, redirect
+from tradewind.ui.render import act, page, redirect
 
 router = APIRouter(prefix="/admin")
 Text = Annotated[str, Form(max_length=65536)]
 Short = Annotated[str, Form(max_length=512)]
-
-
-def _do(url: str, ok: str, fn: Any, *args: Any, **kwargs: Any) -> Response:
-    """Run a store call; a user mistake comes back as the page's message, not an error page."""
-    try:
-        fn(*args, **kwargs)
-    except (TradewindException, ValueError, TypeError) as exc:
-        return redirect(url, f"Error: {exc}")
-    return redirect(url, ok)
 
 
 # --- variables ----------------------------------------------------------------------------------
@@ -43,18 +33,12 @@ def variables_page(request: Request, caller: Annotated[Caller, Depends(ui_user(R
 @router.post("/variables")
 def variable_save(_: Annotated[Caller, Depends(ui_user(EDIT_VARIABLES))], key: Short, val: Text = "",
                   description: Text = "") -> Response:
-    return _do("/admin/variables", f"Variable {key} saved", actions.save_variable, key, val, description or None)
+    return act("/admin/variables", f"Variable {key} saved", variables.save_variable, key, val, description or None)
 
 
 @router.post("/variables/delete")
 def variable_delete(_: Annotated[Caller, Depends(ui_user(EDIT_VARIABLES))], key: Short) -> Response:
-    from tradewind.store.variables import delete_variable
-
-    def delete(k: str) -> None:
-        if not delete_variable(k):
-            raise UsageError(f"variable '{k}' does not exist")
-
-    return _do("/admin/variables", f"Variable {key} deleted", delete, key)
+    return act("/admin/variables", f"Variable {key} deleted", variables.delete_variable, key)
 
 
 # --- pools --------------------------------------------------------------------------------------
@@ -69,14 +53,12 @@ def pools_page(request: Request, caller: Annotated[Caller, Depends(ui_user(READ_
 @router.post("/pools")
 def pool_save(_: Annotated[Caller, Depends(ui_user(EDIT_POOLS))], name: Short, slots: Short,
               description: Text = "") -> Response:
-    return _do("/admin/pools", f"Pool {name} saved", actions.save_pool, name, slots, description or None)
+    return act("/admin/pools", f"Pool {name} saved", pools.save_pool, name, slots, description or None)
 
 
 @router.post("/pools/delete")
 def pool_delete(_: Annotated[Caller, Depends(ui_user(EDIT_POOLS))], name: Short) -> Response:
-    from tradewind.store.pools import delete_pool
-
-    return _do("/admin/pools", f"Pool {name} deleted", delete_pool, name)
+    return act("/admin/pools", f"Pool {name} deleted", pools.delete_pool, name)
 
 
 # --- connections --------------------------------------------------------------------------------
@@ -95,18 +77,12 @@ def connection_save(_: Annotated[Caller, Depends(ui_user(EDIT_CONNECTIONS))], co
     fields = {"conn_type": conn_type.strip(), "host": host or None, "login": login or None,
               "password": password or None, "schema": schema_ or None, "port": port.strip() or None,
               "extra": extra.strip() or None, "description": description or None}
-    return _do("/admin/connections", f"Connection {conn_id} saved", actions.save_connection, conn_id, fields)
+    return act("/admin/connections", f"Connection {conn_id} saved", connections.save_connection, conn_id, fields)
 
 
 @router.post("/connections/delete")
 def connection_delete(_: Annotated[Caller, Depends(ui_user(EDIT_CONNECTIONS))], conn_id: Short) -> Response:
-    from tradewind.store.connections import delete_connection
-
-    def delete(c: str) -> None:
-        if not delete_connection(c):
-            raise ConnectionNotFound(f"connection '{c}' does not exist")
-
-    return _do("/admin/connections", f"Connection {conn_id} deleted", delete, conn_id)
+    return act("/admin/connections", f"Connection {conn_id} deleted", connections.delete_connection, conn_id)
 
 
 # --- users --------------------------------------------------------------------------------------
@@ -122,7 +98,7 @@ def user_create(_: Annotated[Caller, Depends(ui_user(MANAGE_USERS))], username: 
                 last_name: Short, email: Short, role: Short, password: Short) -> Response:
     from tradewind.store.users import create_user
 
-    return _do("/admin/users", f"User {username} created", create_user, username, first_name, last_name, email,
+    return act("/admin/users", f"User {username} created", create_user, username, first_name, last_name, email,
                [role], password)
 
 
@@ -131,14 +107,14 @@ def user_roles(request: Request, _: Annotated[Caller, Depends(ui_user(MANAGE_USE
                roles: Annotated[list[str], Form()]) -> Response:
     from tradewind.store.users import set_roles
 
-    return _do("/admin/users", f"Roles of {username} saved", set_roles, username, roles)
+    return act("/admin/users", f"Roles of {username} saved", set_roles, username, roles)
 
 
 @router.post("/users/password")
 def user_password(_: Annotated[Caller, Depends(ui_user(MANAGE_USERS))], username: Short, password: Short) -> Response:
     from tradewind.store.users import set_password
 
-    return _do("/admin/users", f"Password of {username} changed", set_password, username, password)
+    return act("/admin/users", f"Password of {username} changed", set_password, username, password)
 
 
 @router.post("/users/delete")
@@ -147,4 +123,4 @@ def user_delete(caller: Annotated[Caller, Depends(ui_user(MANAGE_USERS))], usern
 
     if username == caller.user.username:
         return redirect("/admin/users", "Error: you cannot delete yourself")
-    return _do("/admin/users", f"User {username} deleted", delete_user, username)
+    return act("/admin/users", f"User {username} deleted", delete_user, username)

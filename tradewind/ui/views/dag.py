@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from tradewind.api import actions
+from tradewind.actions import dags, runs
 from tradewind.api.security import Caller, ui_user
 from tradewind.exceptions import DagRunAlreadyExists, ParamValidationError, UsageError
 from tradewind.permissions import EDIT_DAGS, READ_DAGS
-from tradewind.ui.render import page, redirect, run_duration
+from tradewind.ui.render import act, page, redirect, run_duration
 
 if TYPE_CHECKING:
     from tradewind.structure import DagStructure
@@ -49,7 +49,7 @@ def _grid_context(dag_id: str, runs: int) -> dict[str, Any]:
 
 
 def _dag_page(request: Request, caller: Caller, name: str, dag_id: str, tab: str, **ctx: Any) -> Response:
-    return page(request, name, caller, dag=actions.require_dag(dag_id), tab=tab, **ctx)
+    return page(request, name, caller, dag=dags.require_dag(dag_id), tab=tab, **ctx)
 
 
 @router.get("/dags/{dag_id}")
@@ -64,15 +64,15 @@ def grid_page(request: Request, dag_id: str, caller: Reader, runs: RunCount = 25
 
 @router.get("/dags/{dag_id}/grid/fragment")
 def grid_fragment(request: Request, dag_id: str, caller: Reader, runs: RunCount = 25) -> Response:
-    actions.require_dag(dag_id)
+    dags.require_dag(dag_id)
     return page(request, "_grid.html", caller, dag_id=dag_id, **_grid_context(dag_id, runs))
 
 
 @router.get("/dags/{dag_id}/graph")
 def graph_page(request: Request, dag_id: str, caller: Reader, run_id: str | None = None) -> Response:
-    from tradewind.store import runs
+    from tradewind.store.runs import list_dag_runs
 
-    recent = runs.list_dag_runs(dag_id, limit=25)
+    recent = list_dag_runs(dag_id, limit=25)
     return _dag_page(request, caller, "dag_graph.html", dag_id, "graph", recent=recent,
                      run_id=run_id or (recent[0].run_id if recent else ""))
 
@@ -82,12 +82,12 @@ def graph_data(dag_id: str, _: Reader, run_id: str | None = None) -> Response:
     """Nodes, edges and groups of the DAG, with the states of one run's instances (polled by the graph)."""
     from tradewind.store.ui_queries import run_task_states
 
-    actions.require_dag(dag_id)
+    dags.require_dag(dag_id)
     structure = _structure(dag_id)
     states: dict[str, str] = {}
     run_state = None
     if run_id:
-        run_state = actions.require_run(dag_id, run_id).state
+        run_state = runs.require_run(dag_id, run_id).state
         states = run_task_states(dag_id, run_id)
     nodes = [{"id": n.task_id, "operator": n.operator, "group": n.task_group, "state": states.get(n.task_id, "none")}
              for n in (structure.nodes[t] for t in structure.order)]
@@ -99,16 +99,16 @@ def graph_data(dag_id: str, _: Reader, run_id: str | None = None) -> Response:
 
 @router.get("/dags/{dag_id}/code")
 def code_page(request: Request, dag_id: str, caller: Reader) -> Response:
-    record = actions.require_dag(dag_id)
-    return _dag_page(request, caller, "dag_code.html", dag_id, "code", source=actions.dag_source(record))
+    record = dags.require_dag(dag_id)
+    return _dag_page(request, caller, "dag_code.html", dag_id, "code", source=dags.dag_source(record))
 
 
 @router.get("/dags/{dag_id}/runs")
 def runs_page(request: Request, dag_id: str, caller: Reader,
               limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> Response:
-    from tradewind.store import runs
+    from tradewind.store.runs import list_dag_runs
 
-    records = runs.list_dag_runs(dag_id, limit=limit)
+    records = list_dag_runs(dag_id, limit=limit)
     return _dag_page(request, caller, "dag_runs.html", dag_id, "runs", dag_runs=records,
                      durations={r.run_id: run_duration(r) for r in records})
 
@@ -144,17 +144,7 @@ def _convert(field: dict[str, Any], raw: str) -> Any:
 
 def conf_from_form(form: Any, fields: list[dict[str, Any]]) -> dict[str, Any]:
     """The run's conf: the JSON box if filled, with the generated params form filling the rest."""
-    raw = str(form.get("conf") or "").strip()
-    conf: dict[str, Any] = {}
-    if raw:
-        try:
-            conf = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise UsageError(f"conf is not valid JSON: {exc.msg} (line {exc.lineno})") from None
-        except RecursionError:
-            raise UsageError("conf is nested too deeply") from None
-        if not isinstance(conf, dict):
-            raise UsageError("conf must be a JSON object")
+    conf = runs.parse_conf(str(form.get("conf") or "").strip())
     for field in fields:
         name = f"param__{field['key']}"
         if field["key"] in conf:
@@ -185,7 +175,7 @@ def _trigger_from_form(request: Request, dag_id: str, caller: Caller, form: Any)
     fields = _param_fields(_structure(dag_id))
     run_id = str(form.get("run_id") or "").strip() or None
     try:
-        run = actions.trigger(dag_id, conf_from_form(form, fields), run_id)
+        run = runs.trigger(dag_id, conf_from_form(form, fields), run_id)
     except (UsageError, ParamValidationError, DagRunAlreadyExists) as exc:
         return _dag_page(request, caller, "trigger.html", dag_id, "trigger", fields=fields, status=400,
                          conf_text=str(form.get("conf") or ""), error=str(exc), run_id=run_id or "",
@@ -198,7 +188,7 @@ def _trigger_from_form(request: Request, dag_id: str, caller: Caller, form: Any)
 def run_page(request: Request, dag_id: str, run_id: str, caller: Reader) -> Response:
     from tradewind.store import task_instances
 
-    run = actions.require_run(dag_id, run_id)
+    run = runs.require_run(dag_id, run_id)
     tis = task_instances.list_task_instances(dag_id, run_id)
     return _dag_page(request, caller, "run.html", dag_id, "runs", run=run, tis=tis, duration=run_duration(run),
                      live=run.state in ACTIVE)
@@ -206,17 +196,15 @@ def run_page(request: Request, dag_id: str, run_id: str, caller: Reader) -> Resp
 
 @router.post("/dags/{dag_id}/runs/{run_id}/clear")
 def clear_run(dag_id: str, run_id: str, _: Editor, only_failed: Annotated[str, Form()] = "") -> Response:
-    tis = actions.clear(dag_id, run_id, only_failed=only_failed == "true")
-    return redirect(f"/dags/{dag_id}/runs/{run_id}", f"Cleared {len(tis)} task instance(s)")
+    return act(f"/dags/{dag_id}/runs/{run_id}", lambda tis: f"Cleared {len(tis)} task instance(s)", runs.clear,
+               dag_id, run_id, only_failed=only_failed == "true")
 
 
 @router.post("/dags/{dag_id}/runs/{run_id}/mark")
 def mark_run(dag_id: str, run_id: str, _: Editor, state: Annotated[str, Form()]) -> Response:
-    actions.mark_run(dag_id, run_id, state)
-    return redirect(f"/dags/{dag_id}/runs/{run_id}", f"Run marked {state}")
+    return act(f"/dags/{dag_id}/runs/{run_id}", f"Run marked {state}", runs.mark_run, dag_id, run_id, state)
 
 
 @router.post("/dags/{dag_id}/runs/{run_id}/delete")
 def delete_run(dag_id: str, run_id: str, _: Editor) -> Response:
-    actions.delete_run(dag_id, run_id)
-    return redirect(f"/dags/{dag_id}/runs", f"Run {run_id} deleted")
+    return act(f"/dags/{dag_id}/runs", f"Run {run_id} deleted", runs.delete_run, dag_id, run_id)

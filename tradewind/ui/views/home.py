@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import Response
 
-from tradewind.api import actions
+from tradewind.actions import dags
 from tradewind.api.security import Caller, ui_user
 from tradewind.permissions import EDIT_DAGS, READ_DAGS
-from tradewind.ui.render import page, redirect
+from tradewind.ui.render import act, page, redirect
 from tradewind.ui.views.auth import safe_next
 
 router = APIRouter()
@@ -26,14 +26,15 @@ def root() -> Response:
 @router.get("/home")
 def dags_list(request: Request, caller: Reader, q: str = "", tags: Annotated[list[str] | None, Query()] = None,
               status: str = "all", page_no: Annotated[int, Query(alias="page", ge=1)] = 1) -> Response:
-    from tradewind.store import dags, import_errors
+    from tradewind.store import import_errors
+    from tradewind.store.dags import list_dags
     from tradewind.store.ui_queries import recent_run_states
 
-    everything = dags.list_dags()
+    everything = list_dags()
     all_tags = sorted({t for d in everything for t in (d.tags or [])})
     paused = {"active": False, "paused": True}.get(status)
     tags = [t for t in tags or [] if t]
-    shown = actions.filter_dags(everything, q, tags, paused)
+    shown = dags.filter_dags(everything, q, tags, paused)
     pages = max(1, -(-len(shown) // PAGE_SIZE))
     visible = shown[(page_no - 1) * PAGE_SIZE: page_no * PAGE_SIZE]
     recent = recent_run_states([d.dag_id for d in visible]) if visible else {}
@@ -49,5 +50,4 @@ def dags_list(request: Request, caller: Reader, q: str = "", tags: Annotated[lis
 def toggle_paused(dag_id: str, caller: Annotated[Caller, Depends(ui_user(EDIT_DAGS))],
                   is_paused: Annotated[str, Form()] = "false", next: Annotated[str, Form()] = "/home") -> Response:  # noqa: A002
     paused = is_paused == "true"
-    actions.set_paused(dag_id, paused)
-    return redirect(safe_next(next), f"DAG {dag_id} {'paused' if paused else 'unpaused'}")
+    return act(safe_next(next), f"DAG {dag_id} {'paused' if paused else 'unpaused'}", dags.set_paused, dag_id, paused)

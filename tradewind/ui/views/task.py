@@ -7,17 +7,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from tradewind.api import actions
+from tradewind.actions import dags, runs, tasks
 from tradewind.api.security import Caller, ui_user
 from tradewind.exceptions import TaskNotFound, TradewindException
 from tradewind.permissions import EDIT_DAGS, READ_DAGS
 from tradewind.states import FINISHED
-from tradewind.ui.render import page, redirect
+from tradewind.ui.render import act, page, redirect
 
 router = APIRouter()
 Reader = Annotated[Caller, Depends(ui_user(READ_DAGS))]
 Editor = Annotated[Caller, Depends(ui_user(EDIT_DAGS))]
-MapIndex = Annotated[int, Query(ge=-1, le=actions.MAX_MAP_INDEX)]
+MapIndex = Annotated[int, Query(ge=-1, le=tasks.MAX_MAP_INDEX)]
 BASE = "/dags/{dag_id}/runs/{run_id}/tasks/{task_id}"
 LIVE = ("queued", "running", "scheduled", "up_for_retry", "up_for_reschedule", "none")
 
@@ -37,7 +37,7 @@ def task_page(request: Request, dag_id: str, run_id: str, task_id: str, caller: 
     mapped = [t for t in task_instances.list_task_instances(dag_id, run_id)
               if t.task_id == task_id and t.map_index >= 0]
     try:
-        ti = actions.require_ti(dag_id, run_id, task_id, map_index)
+        ti = tasks.require_ti(dag_id, run_id, task_id, map_index)
     except TaskNotFound:
         # A mapped task has no instance -1 once expanded (the grid links there): show its first copy.
         if map_index != -1 or not mapped:
@@ -56,8 +56,8 @@ def task_page(request: Request, dag_id: str, run_id: str, task_id: str, caller: 
     mapped_q = f"map_index={map_index}&" if map_index >= 0 else ""
     log_text, log_offset = "", 0
     if shown is not None:
-        log_text, log_offset, _exists = actions.read_log(ti, shown, 0)
-    return page(request, "task.html", caller, dag=actions.require_dag(dag_id), tab="runs", ti=ti, attempts=attempts,
+        log_text, log_offset, _exists = tasks.read_log(ti, shown, 0)
+    return page(request, "task.html", caller, dag=dags.require_dag(dag_id), tab="runs", ti=ti, attempts=attempts,
                 numbers=numbers, shown_try=shown, xcoms=xcoms, mapped=mapped, url=url, url_path=path,
                 try_url=f"{url}{sep}try=", log_url=f"{path}/log.json?{mapped_q}try={shown}",
                 log_text=log_text, log_offset=log_offset, reasons=_reasons(ti),
@@ -84,8 +84,8 @@ def log_chunk(dag_id: str, run_id: str, task_id: str, _: Reader, map_index: MapI
               try_number: Annotated[int, Query(alias="try", ge=1)] = 1,
               offset: Annotated[int, Query(ge=0)] = 0) -> Response:
     """The log from `offset` on; `done` once the try is over, so the page stops polling."""
-    ti = actions.require_ti(dag_id, run_id, task_id, map_index)
-    text, next_offset, exists = actions.read_log(ti, try_number, offset)
+    ti = tasks.require_ti(dag_id, run_id, task_id, map_index)
+    text, next_offset, exists = tasks.read_log(ti, try_number, offset)
     done = not (ti.state in LIVE and try_number >= ti.try_number)
     return JSONResponse({"text": text, "offset": next_offset, "exists": exists, "done": done and not text,
                          "state": ti.state})
@@ -93,13 +93,13 @@ def log_chunk(dag_id: str, run_id: str, task_id: str, _: Reader, map_index: MapI
 
 @router.post(BASE + "/clear")
 def clear_task(dag_id: str, run_id: str, task_id: str, _: Editor, downstream: Annotated[str, Form()] = "") -> Response:
-    ids = actions.downstream_of(dag_id, task_id) if downstream == "true" else [task_id]
-    tis = actions.clear(dag_id, run_id, ids)
-    return redirect(_url(dag_id, run_id, task_id, -1), f"Cleared {len(tis)} task instance(s)")
+    ids = tasks.downstream_of(dag_id, task_id) if downstream == "true" else [task_id]
+    return act(_url(dag_id, run_id, task_id, -1), lambda tis: f"Cleared {len(tis)} task instance(s)", runs.clear,
+               dag_id, run_id, ids)
 
 
 @router.post(BASE + "/mark")
 def mark_task(dag_id: str, run_id: str, task_id: str, _: Editor, state: Annotated[str, Form()],
-              map_index: Annotated[int, Form(ge=-1, le=actions.MAX_MAP_INDEX)] = -1) -> Response:
-    actions.set_ti_state(dag_id, run_id, task_id, map_index, state)
-    return redirect(_url(dag_id, run_id, task_id, map_index), f"Task marked {state}")
+              map_index: Annotated[int, Form(ge=-1, le=tasks.MAX_MAP_INDEX)] = -1) -> Response:
+    return act(_url(dag_id, run_id, task_id, map_index), f"Task marked {state}", tasks.set_ti_state,
+               dag_id, run_id, task_id, map_index, state)
