@@ -35,7 +35,7 @@ def seed(n_dags: int, n_runs: int, n_tasks: int) -> None:
     """n_dags small DAGs with 3 runs each, and GRID_DAG with n_runs runs of n_tasks tasks."""
     from tradewind import DAG
     from tradewind.operators.empty import EmptyOperator
-    from tradewind.scheduler.structure import DagStructure
+    from tradewind.structure import DagStructure
     from tradewind.serialization import dag_hash, dag_row, serialize_dag
     from tradewind.store import dags, runs
     from tradewind.store.migrate import migrate

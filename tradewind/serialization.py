@@ -74,6 +74,7 @@ def serialize_task(task: BaseOperator, weight: int) -> dict[str, Any]:
         "queue": task.queue,
         "priority_weight": weight,
         "max_active_tis_per_dag": task.max_active_tis_per_dag,
+        "max_active_tis_per_dagrun": task.max_active_tis_per_dagrun,
         "owner": task.owner,
         "email": task.email if isinstance(task.email, (str, type(None))) else list(task.email),
         "email_on_failure": task.email_on_failure,

@@ -41,6 +41,8 @@ FINISHED: frozenset[TaskState] = frozenset(
 )
 #: States in which a task instance holds (or is about to hold) an executor slot.
 EXECUTING: frozenset[TaskState] = frozenset({TaskState.QUEUED, TaskState.RUNNING})
+#: States the planner decides from: not yet queued, no try pending (skips and upstream_failed apply only here).
+UNSCHEDULED: frozenset[TaskState] = frozenset({TaskState.NONE, TaskState.SCHEDULED})
 #: States that still wait for something before they can be queued.
 WAITING: frozenset[TaskState] = frozenset(
     {TaskState.NONE, TaskState.SCHEDULED, TaskState.UP_FOR_RETRY, TaskState.UP_FOR_RESCHEDULE}

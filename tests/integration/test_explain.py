@@ -32,7 +32,7 @@ def _sync(dag: DAG, *, paused: bool = False):
 
 def _run(dag: DAG, day: int = 1, state: str = "running"):
     from tradewind.scheduler.runs import create_manual_run
-    from tradewind.scheduler.structure import DagStructure
+    from tradewind.structure import DagStructure
     from tradewind.store import dags
 
     structure = DagStructure.from_serialized(dags.get_serialized(dag.dag_id))

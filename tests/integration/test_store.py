@@ -387,7 +387,12 @@ def test_import_errors_replaced_per_file(migrated_db):
 # --- DAGs ----------------------------------------------------------------------------------
 def _dag_item(dag_id: str, version: int = 1, fileloc: str = "/dags/f.py"):
     row = {"dag_id": dag_id, "fileloc": fileloc, "owners": "me", "tags": ["t"], "schedule_summary": "@daily", "x": 1}
-    data = {"dag_id": dag_id, "tasks": [], "version": version}
+    from tradewind import DAG
+    from tradewind.serialization import serialize_dag
+
+    with DAG(dag_id, schedule=None) as dag:
+        pass
+    data = {**serialize_dag(dag), "version": version}
     return row, data, f"hash{version}"
 
 

@@ -112,7 +112,7 @@ def test_serialized_dag_carries_schedule_and_outlet_uris():
     from tradewind.operators.bash import BashOperator
     from tradewind.operators.empty import EmptyOperator
     from tradewind.serialization import serialize_dag
-    from tradewind.store.datasets import schedule_uris
+    from tradewind.structure import DagStructure
 
     with DAG("both_ends", schedule=[Dataset("s3://in")]) as dag:
         BashOperator(task_id="make", bash_command="true", outlets=[Dataset("s3://out"), "not-a-dataset"])
@@ -120,7 +120,8 @@ def test_serialized_dag_carries_schedule_and_outlet_uris():
     data = json.loads(json.dumps(serialize_dag(dag)))
     tasks = {t["task_id"]: t for t in data["tasks"]}
     assert tasks["make"]["outlets"] == ["s3://out"] and tasks["other"]["outlets"] == []
-    assert schedule_uris(data) == ["s3://in"]
+    assert DagStructure.from_serialized(data).schedule_uris == ["s3://in"]
+    assert DagStructure.from_serialized(data).nodes["make"].outlets == ("s3://out",)
     assert data["timetable_summary"] == "Dataset"
     assert deserialize_timetable(data["timetable"]) == dag.timetable
 

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from tradewind.scheduler.planner import RunView, plan
-from tradewind.scheduler.structure import DagStructure
+from tradewind.structure import DagStructure
 from tradewind.states import TaskState
 
 NOW = datetime(2024, 3, 5, tzinfo=timezone.utc)

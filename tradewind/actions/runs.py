@@ -104,8 +104,8 @@ def clear(dag_id: str, run_id: str, task_ids: list[str] | None = None, *, only_f
 def _retries(dag_id: str) -> dict[str, int]:
     from tradewind.store import dags
 
-    data = dags.get_serialized(dag_id) or {}
-    return {t["task_id"]: int(t.get("retries") or 0) for t in data.get("tasks", [])}
+    structure = dags.get_structure(dag_id)
+    return {t: n.retries for t, n in structure.nodes.items()} if structure is not None else {}
 
 
 def mark_run(dag_id: str, run_id: str, state: str) -> DagRunRecord:

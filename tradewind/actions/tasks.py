@@ -56,14 +56,8 @@ def downstream_of(dag_id: str, task_id: str) -> list[str]:
     """`task_id` and every task downstream of it (transitively), from the DAG's serialized form."""
     from tradewind.store import dags
 
-    by_id = {t["task_id"]: t for t in (dags.get_serialized(dag_id) or {}).get("tasks", [])}
-    ids, todo = [task_id], [task_id]
-    while todo:
-        for d in by_id.get(todo.pop(), {}).get("downstream", []):
-            if d not in ids:
-                ids.append(d)
-                todo.append(d)
-    return ids
+    structure = dags.get_structure(dag_id)
+    return structure.relatives([task_id], upstream=False) if structure is not None else [task_id]
 
 
 def read_log(ti: TaskInstanceRecord, try_number: int, offset: int = 0) -> tuple[str, int, bool]:

@@ -11,9 +11,9 @@ its DAG ready. It keeps one standby process forked ahead of need (after each tas
 exits), so the fork is off the path from a request to the task's start; the standby serves a
 request only if the DAG file is cached as it was when the standby was forked.
 
-Protocol (SOCK_SEQPACKET, one pickle per message): the worker sends `(fileloc, dag_id)` with the
-file descriptor of a fresh socket for the task's process; the server answers `("started", pid)`
-or `("error", reason)`, and later `("exited", exit_code)`. `None` (or the worker gone) stops it.
+Protocol (SOCK_SEQPACKET, one pickle per message, the types in messages.py): the worker sends a
+`ForkRequest` with the file descriptor of a fresh socket for the task's process; the server answers
+`Started` or `StartFailed`, and later `Exited`. `StopServer` (or the worker gone) stops it.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from tradewind.exceptions import DagNotFound
+from tradewind.executors.messages import Exited, ForkRequest, StartFailed, Started, StopServer
 from tradewind.executors.task_process import task_main
 
 _MAX_MESSAGE = 65536
@@ -57,7 +58,7 @@ class ForkServer:
 
         A server found dead here (nothing was asked of it yet) is replaced, and asked instead.
         """
-        payload = pickle.dumps((fileloc, dag_id))
+        payload = pickle.dumps(ForkRequest(fileloc, dag_id))
         here, there = socket.socketpair()
         try:
             try:
@@ -76,13 +77,16 @@ class ForkServer:
         the server hands the request to its standby process.
         """
         reply = self._recv()
-        if reply[0] == "error":
-            raise DagNotFound(reply[1])
-        return int(reply[1])
+        if isinstance(reply, StartFailed):
+            raise DagNotFound(reply.reason)
+        assert isinstance(reply, Started), reply
+        return reply.pid
 
     def wait_exit(self) -> int:
         """The exit code of the process last started, once it has exited."""
-        return int(self._recv()[1])
+        reply = self._recv()
+        assert isinstance(reply, Exited), reply
+        return reply.exit_code
 
     def _recv(self) -> Any:
         data = self._sock.recv(_MAX_MESSAGE)
@@ -92,7 +96,7 @@ class ForkServer:
 
     def close(self) -> None:
         try:
-            self._sock.send(pickle.dumps(None))
+            self._sock.send(pickle.dumps(StopServer()))
         except OSError:
             pass
         self._sock.close()
@@ -135,18 +139,18 @@ def serve(sock: socket.socket, inherited: tuple[Any, ...]) -> int:
             data, fds, _, _ = socket.recv_fds(sock, _MAX_MESSAGE, 1)
         except OSError:
             break
-        request = pickle.loads(data) if data else None
-        if request is None:
+        request = pickle.loads(data) if data else StopServer()
+        if not isinstance(request, ForkRequest):
             for fd in fds:
                 os.close(fd)
             break
-        fileloc, dag_id = request
+        fileloc, dag_id = request.fileloc, request.dag_id
         fd = fds[0]
         try:
             dag = cache.get_dag(fileloc, dag_id)
         except Exception as exc:  # noqa: BLE001 — a DAG that cannot load fails its task, not the server
             os.close(fd)
-            _send(sock, ("error", f"{type(exc).__name__}: {exc}"[:8000]))
+            _send(sock, StartFailed(f"{type(exc).__name__}: {exc}"[:8000]))
             continue
         if standby is not None and standby.fits(cache, fileloc):
             pid = standby.start(fileloc, dag_id, fd)
@@ -156,10 +160,10 @@ def serve(sock: socket.socket, inherited: tuple[Any, ...]) -> int:
             pid = spawn(lambda: _task_main(dag, fd, sock))
         standby = None
         os.close(fd)
-        if not _send(sock, ("started", pid)):
+        if not _send(sock, Started(pid)):
             os.kill(pid, signal.SIGTERM)
         _, status = os.waitpid(pid, 0)
-        if not _send(sock, ("exited", os.waitstatus_to_exitcode(status))):
+        if not _send(sock, Exited(os.waitstatus_to_exitcode(status))):
             break
         # The next task's process, forked now: while the task ran, a fork here would take the CPU
         # from it and from the worker (measured: +1.3 ms on the worker's wake-up); now the worker
@@ -203,12 +207,12 @@ class Standby:
         return entry is not None and self.snapshot.get(fileloc) is entry
 
     def start(self, fileloc: str, dag_id: str, fd: int) -> int:
-        socket.send_fds(self._sock, [pickle.dumps((fileloc, dag_id))], [fd])
+        socket.send_fds(self._sock, [pickle.dumps(ForkRequest(fileloc, dag_id))], [fd])
         self._sock.close()
         return self.pid
 
     def dismiss(self) -> None:
-        _send(self._sock, None)
+        _send(self._sock, StopServer())
         self._sock.close()
         try:
             os.waitpid(self.pid, 0)
@@ -217,7 +221,7 @@ class Standby:
 
 
 def _standby_main(cache: Any, sock: socket.socket, other_end: socket.socket, server_sock: socket.socket) -> int:
-    """In a standby process: wait for a request (or None: not needed), then run it as any task's process."""
+    """In a standby process: wait for a request (or StopServer: not needed), then run it as any task's process."""
     other_end.close()
     server_sock.close()
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -225,9 +229,8 @@ def _standby_main(cache: Any, sock: socket.socket, other_end: socket.socket, ser
         data, fds, _, _ = socket.recv_fds(sock, _MAX_MESSAGE, 1)
     except OSError:
         return 0  # the server is gone
-    request = pickle.loads(data) if data else None
-    if request is None:
+    request = pickle.loads(data) if data else StopServer()
+    if not isinstance(request, ForkRequest):
         return 0
-    fileloc, dag_id = request
     sock.close()
-    return _task_main(cache.entries[fileloc][1][dag_id], fds[0], server_sock)
+    return _task_main(cache.entries[request.fileloc][1][request.dag_id], fds[0], server_sock)

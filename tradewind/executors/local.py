@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
-from tradewind.executors.base import TaskEvent, TIKey, Workload
+from tradewind.executors.messages import StopWorker, TaskEvent, TIKey, Workload
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +129,7 @@ class LocalExecutor:
             return
         for worker in self._workers:
             try:
-                worker.conn.send(None)
+                worker.conn.send(StopWorker())
             except OSError:
                 pass
         deadline = time.monotonic() + max(0.0, timeout)

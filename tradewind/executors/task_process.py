@@ -1,8 +1,8 @@
 """What runs in a task's own forked process: read the job from the worker, run it, send the result.
 
 The process is forked by the worker slot's fork server with the DAG already imported. Its
-channel to the worker carries one job — `("task", dag_run, claim)`, `("callbacks", dag_run)` or
-None (not needed after all) — then the try's result one way and the worker's "stored" back. The
+channel to the worker carries one job — `RunTry`, `RunCallbacks` or `NoJob` (messages.py) — then
+the try's `TryResult` one way and the worker's `ResultStored` back. The
 worker heartbeats the try meanwhile and sends SIGTERM if its state is changed from outside; the
 task then stops as on any SIGTERM (its `on_kill` runs).
 """
@@ -12,6 +12,8 @@ from __future__ import annotations
 import signal
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
+
+from tradewind.executors.messages import ResultStored, RunCallbacks, RunTry
 
 if TYPE_CHECKING:
     from tradewind.sdk.dag import DAG
@@ -24,11 +26,11 @@ def task_main(dag: DAG, fd: int) -> int:
         job = conn.recv()
     except (EOFError, OSError):
         return 1  # the worker is gone
-    if job is None:
-        return 0
-    if job[0] == "callbacks":
-        return _dag_callbacks(dag, job[1])
-    return _run_try(dag, job[1], job[2], conn)
+    if isinstance(job, RunCallbacks):
+        return _dag_callbacks(dag, job.dag_run)
+    if isinstance(job, RunTry):
+        return _run_try(dag, job.dag_run, job.claim, conn)
+    return 0  # NoJob
 
 
 def _dag_callbacks(dag: DAG, dag_run: Any) -> int:
@@ -51,7 +53,8 @@ def _run_try(dag: DAG, dag_run: Any, claim: Any, conn: Connection) -> int:
 
     def send(claimed: Any, result: TryResult) -> bool:
         conn.send(result)
-        return bool(conn.recv())
+        reply: ResultStored = conn.recv()
+        return reply.stored
 
     signal.signal(signal.SIGTERM, _terminate)
     outcome = run_claimed(dag, dag_run, claim, record=send)

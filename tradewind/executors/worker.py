@@ -20,7 +20,9 @@ from datetime import datetime, timezone
 from multiprocessing.connection import Connection
 from typing import Any
 
-from tradewind.executors.base import DAG_CALLBACK, TaskEvent, Workload
+from tradewind.executors.messages import (
+    DAG_CALLBACK, NoJob, Outcome, ResultStored, RunCallbacks, RunTry, StopWorker, TaskEvent, Workload,
+)
 from tradewind.executors.forkserver import ForkServer
 
 log = logging.getLogger(__name__)
@@ -30,7 +32,7 @@ _stopping = False
 
 
 def worker_main(conn: Connection, scheduler_pid: int) -> None:
-    """Take workloads from the scheduler over `conn` (None: stop) and send a TaskEvent back for each."""
+    """Take workloads from the scheduler over `conn` (until StopWorker) and send a TaskEvent back for each."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the scheduler decides
     signal.signal(signal.SIGTERM, _on_sigterm)
     _rehearse()
@@ -44,17 +46,17 @@ def worker_main(conn: Connection, scheduler_pid: int) -> None:
             workload = conn.recv()
         except (EOFError, OSError):
             break  # the scheduler is gone
-        if workload is None:
+        if isinstance(workload, StopWorker):
             break
 
-        def report(code: int, record: Any = None, key: Any = workload.key) -> None:
-            conn.send(TaskEvent(key, code, record))
+        def report(outcome: Outcome, record: Any = None, key: Any = workload.key) -> None:
+            conn.send(TaskEvent(key, outcome, record))
 
         try:
             sent = run_workload(workload, server, report)
         except (EOFError, OSError):  # the fork server died mid-workload: report it, start a new server
             log.exception("the fork server of worker %s died", os.getpid())
-            sent = _report(report, 1)
+            sent = _report(report, Outcome.FAILED)
             server.restart()
         if not sent:
             break
@@ -93,7 +95,7 @@ def _rehearse() -> None:
 def _rehearsal_task() -> None:
     from tradewind.operators.python import PythonOperator
     from tradewind.runtime.runner import run_task_instance
-    from tradewind.scheduler.structure import DagStructure
+    from tradewind.structure import DagStructure
     from tradewind.sdk.dag import DAG
     from tradewind.serialization import serialize_dag
     from tradewind.store import runs
@@ -120,7 +122,7 @@ def _on_sigterm(signum: int, frame: object) -> None:
 
 
 def run_workload(workload: Workload, server: ForkServer, report: Callable[..., None]) -> bool:
-    """Run one workload in a process of its own and `report` its exit code once; False if reporting failed."""
+    """Run one workload in a process of its own and `report` its outcome once; False if reporting failed."""
     from tradewind.exceptions import DagNotFound
     from tradewind.store import runs
 
@@ -128,50 +130,53 @@ def run_workload(workload: Workload, server: ForkServer, report: Callable[..., N
         dag_run = workload.dag_run or runs.get_dag_run(workload.dag_id, workload.run_id)
     except Exception as exc:  # noqa: BLE001 — the database is unwell: the task fails, not the worker
         _fail_unstartable(workload, f"{type(exc).__name__}: {exc}")
-        return _report(report, 1)
+        return _report(report, Outcome.FAILED)
     if dag_run is None:
-        return _report(report, 1)
+        return _report(report, Outcome.FAILED)
     with server.request(workload.fileloc, workload.dag_id) as conn:
+        job: RunTry | RunCallbacks | NoJob
         if workload.task_id == DAG_CALLBACK:
-            claim, not_ours, job = None, 1, ("callbacks", dag_run)
+            claim, unclaimed, job = None, Outcome.FAILED, RunCallbacks(dag_run)
         else:
-            claim, not_ours = _claim(workload, dag_run)
-            job = ("task", dag_run, claim) if claim is not None else None
+            claim, unclaimed = _claim(workload, dag_run)
+            job = RunTry(dag_run, claim) if claim is not None else NoJob()
         _send_job(conn, job)  # waits in the socket if the process is not there yet
         try:
             pid = server.started()
         except DagNotFound as exc:  # a DAG that cannot load fails its task, not the worker
             _fail_unloadable(workload, claim, str(exc))
-            return _report(report, 1)
+            return _report(report, Outcome.FAILED)
         except (EOFError, OSError):  # the fork server died before starting it: the try ends by its retry rules
             if claim is not None:
                 _record_if_vanished(workload, claim, 1)
             raise
         if claim is None:  # DAG callbacks (their exit code is the report), or a try that is not ours
             exit_code = _wait_exit(server, pid)
-            return _report(report, exit_code if job is not None else not_ours)
+            if isinstance(job, RunCallbacks):
+                return _report(report, Outcome.SUCCEEDED if exit_code == 0 else Outcome.FAILED)
+            return _report(report, unclaimed)
         reported: list[bool] = []
 
-        def on_result(code: int, record: Any) -> None:
-            reported.append(_report(report, code, record))
+        def on_result(outcome: Outcome, record: Any) -> None:
+            reported.append(_report(report, outcome, record))
 
         code = _wait_exit(server, pid, lambda: _store_results(conn, claim, pid, on_result))
     if not reported:  # the process died before sending its result (crash, OOM kill, segfault)
         _record_if_vanished(workload, claim, code)
-        return _report(report, code or 1)
+        return _report(report, Outcome.FAILED)
     return reported[0]
 
 
-def _claim(workload: Workload, dag_run: Any) -> tuple[Any, int]:
-    """Claim the try (while the fork server readies its process); and the exit code to report if it is not ours."""
+def _claim(workload: Workload, dag_run: Any) -> tuple[Any, Outcome]:
+    """Claim the try (while the fork server readies its process); and the outcome to report if not claimed."""
     from tradewind.runtime.runner import claim_task_instance
 
     try:
         claim = claim_task_instance(dag_run, workload.task_id, workload.map_index)
     except Exception:  # noqa: BLE001 — the database is unwell: the scheduler's orphan checks retry later
         log.exception("cannot claim %s", workload.key)
-        return None, 1
-    return claim, 3  # 3: someone else had already claimed it, nothing ran here
+        return None, Outcome.FAILED
+    return claim, Outcome.NOT_OURS
 
 
 def _fail_unloadable(workload: Workload, claim: Any, reason: str) -> None:
@@ -189,9 +194,9 @@ def _fail_unloadable(workload: Workload, claim: Any, reason: str) -> None:
         log.exception("cannot record the failure of %s", workload.key)
 
 
-def _report(report: Callable[..., None], code: int, record: Any = None) -> bool:
+def _report(report: Callable[..., None], outcome: Outcome, record: Any = None) -> bool:
     try:
-        report(code, record)
+        report(outcome, record)
         return True
     except (BrokenPipeError, OSError):
         return False  # the scheduler is gone
@@ -209,14 +214,14 @@ def _wait_exit(server: ForkServer, pid: int, talk: Callable[[], None] | None = N
         _current_child = None
 
 
-def _send_job(conn: Connection, job: Any) -> None:
+def _send_job(conn: Connection, job: RunTry | RunCallbacks | NoJob) -> None:
     try:
         conn.send(job)
     except OSError:
         pass  # the process died before its job: its exit code tells the rest
 
 
-def _store_results(conn: Connection, claim: Any, pid: int, on_result: Callable[[int, Any], None]) -> None:
+def _store_results(conn: Connection, claim: Any, pid: int, on_result: Callable[[Outcome, Any], None]) -> None:
     """Heartbeat the try until the task's process sends its result; store it, report, tell the process."""
     from tradewind.config import conf
     from tradewind.runtime.runner import record_try
@@ -238,9 +243,9 @@ def _store_results(conn: Connection, claim: Any, pid: int, on_result: Callable[[
         log.exception("cannot record the result of %s", claim.record.key)
         stored = None
     # the scheduler first (the next task waits on it), then the task's process (its callbacks)
-    on_result(0 if result.state in (TaskState.SUCCESS.value, TaskState.SKIPPED.value) else 1, stored)
+    on_result(Outcome.SUCCEEDED if result.state in (TaskState.SUCCESS, TaskState.SKIPPED) else Outcome.FAILED, stored)
     try:
-        conn.send(stored is not None)
+        conn.send(ResultStored(stored is not None))
     except (BrokenPipeError, OSError):
         pass
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from tradewind.scheduler.structure import DagStructure
+from tradewind.structure import DagStructure
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,23 +59,20 @@ class DagCache:
     def _load(self, dag_id: str) -> DagInfo | None:
         from tradewind.serialization import dag_hash
         from tradewind.store import dags
-        from tradewind.timetables import deserialize_timetable
+        from tradewind.structure import DagStructure
 
         data = dags.get_serialized(dag_id)
         if data is None:
             return None
+        structure = DagStructure.from_serialized(data)
         return DagInfo(
             dag_id=dag_id,
-            fileloc=data["fileloc"],
-            structure=DagStructure.from_serialized(data),
-            timetable=deserialize_timetable(data["timetable"]),
-            start_date=_dt(data.get("start_date")),
-            end_date=_dt(data.get("end_date")),
-            catchup=bool(data.get("catchup", True)),
+            fileloc=structure.fileloc,
+            structure=structure,
+            timetable=structure.timetable(),
+            start_date=structure.start_date,
+            end_date=structure.end_date,
+            catchup=structure.catchup,
             dag_hash=self._hashes.get(dag_id) or dag_hash(data),
-            has_dag_callbacks=bool(data.get("has_dag_callbacks")),
+            has_dag_callbacks=structure.has_dag_callbacks,
         )
-
-
-def _dt(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None

@@ -66,16 +66,14 @@ def create_dataset_triggered_runs(now: datetime) -> list[DagRunRecord]:
 def _create_if_ready(dag_id: str, updated: set[str], now: datetime) -> DagRunRecord | None:
     from tradewind.exceptions import DagRunAlreadyExists
     from tradewind.scheduler.runs import make_run_id
-    from tradewind.scheduler.structure import DagStructure
     from tradewind.store import dags, datasets, runs
-    from tradewind.timetables import deserialize_timetable
     from tradewind.timetables.simple import DatasetTriggeredTimetable
 
-    data = dags.get_serialized(dag_id)
-    if data is None:
+    structure = dags.get_structure(dag_id)
+    if structure is None:
         return None
     now = max(now, datetime.now(timezone.utc))  # an update queued after the caller's `now` belongs to this run
-    timetable = deserialize_timetable(data["timetable"])
+    timetable = structure.timetable()
     if not isinstance(timetable, DatasetTriggeredTimetable) or not timetable.is_ready(updated):
         return None
     previous = runs.latest_run(dag_id, run_types=[DagRunType.DATASET_TRIGGERED.value])
@@ -91,7 +89,7 @@ def _create_if_ready(dag_id: str, updated: set[str], now: datetime) -> DagRunRec
             conf={},
             state=DagRunState.QUEUED.value,
             external_trigger=False,
-            task_instances=DagStructure.from_serialized(data).initial_task_instances(),
+            task_instances=structure.initial_task_instances(),
         )
     except DagRunAlreadyExists as exc:
         log.info("not creating a dataset-triggered run of %s: %s", dag_id, exc)

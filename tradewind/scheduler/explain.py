@@ -2,8 +2,8 @@
 
 `explain_task_instance()` reads a snapshot of what the scheduler looks at (`gather`), then a pure
 function (`explain`) applies the scheduler's own rules to it: trigger rules through
-`trigger_rules.evaluate`, depends_on_past as the planner judges it, pools, max_active_tasks and
-`[core] parallelism` as `Scheduler._queue_pending` counts them, max_active_runs and pausing as
+`trigger_rules.evaluate`, depends_on_past as the planner judges it, pools and concurrency limits
+through `capacity.Occupancy.blocking` (the scheduler's own check), max_active_runs and pausing as
 `Scheduler._start_queued_runs` does. The CLI (`tasks explain`) and the web UI share it.
 """
 
@@ -15,13 +15,14 @@ from datetime import datetime, timedelta, timezone
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from tradewind.scheduler.capacity import Limit, LimitCode, Occupancy, SlotRequest
 from tradewind.scheduler.planner import SUCCESS_LIKE, past_states
 from tradewind.scheduler.trigger_rules import Decision, UpstreamSummary, evaluate
 from tradewind.states import FINISHED, DagRunState, DagRunType, TaskState
 
 if TYPE_CHECKING:
-    from tradewind.scheduler.structure import DagStructure
-    from tradewind.store.records import DagRecord, DagRunRecord, PoolRecord, TaskInstanceRecord
+    from tradewind.structure import DagStructure
+    from tradewind.store.records import DagRecord, DagRunRecord, TaskInstanceRecord
 
 #: A scheduler whose last heartbeat is older than this is taken for dead (as /health judges it).
 SCHEDULER_GRACE = timedelta(seconds=30)
@@ -45,8 +46,11 @@ class Code(StrEnum):
     TRIGGER_RULE_UNMET = "trigger_rule_unmet"
     DEPENDS_ON_PAST = "depends_on_past"
     AWAITING_EXPANSION = "awaiting_expansion"
+    POOL_MISSING = "pool_missing"
     POOL_FULL = "pool_full"
     MAX_ACTIVE_TASKS = "max_active_tasks"
+    MAX_ACTIVE_TIS_PER_DAG = "max_active_tis_per_dag"
+    MAX_ACTIVE_TIS_PER_DAGRUN = "max_active_tis_per_dagrun"
     PARALLELISM = "parallelism"
     NO_SCHEDULER = "no_scheduler"
     READY = "ready"
@@ -75,10 +79,8 @@ class Facts:
     upstream_states: Mapping[str, tuple[str, ...]]  # upstream task_id → its instances' states
     previous_run_id: str | None
     past_state: str | None  # this task in the previous run (worst of its map indexes), None if absent
-    pool: PoolRecord | None
-    pool_used: int
-    dag_active: int  # this DAG's instances queued or running
-    all_active: int  # every instance queued or running (the executor's share of [core] parallelism, seen from the DB)
+    occupancy: Occupancy  # slots in use, as the scheduler counts them
+    all_active: int  # every instance queued or running (what the executors run, seen from the DB)
     parallelism: int
     running_runs: tuple[str, ...]  # run ids of this DAG's running runs
     scheduler_alive: bool
@@ -96,8 +98,7 @@ def gather(dag_id: str, run_id: str, task_id: str, map_index: int = -1, *, now: 
     """Read everything `explain` needs (a handful of small queries)."""
     from tradewind.config import conf
     from tradewind.exceptions import DagRunNotFound, TaskNotFound
-    from tradewind.scheduler.structure import DagStructure
-    from tradewind.store import dags, jobs, pools, runs, task_instances
+    from tradewind.store import dags, jobs, runs, task_instances
 
     run = runs.get_dag_run(dag_id, run_id)
     if run is None:
@@ -106,8 +107,7 @@ def gather(dag_id: str, run_id: str, task_id: str, map_index: int = -1, *, now: 
     if ti is None:
         where = "" if map_index < 0 else f" (map index {map_index})"
         raise TaskNotFound(f"task instance '{task_id}'{where} of run '{run_id}' of DAG '{dag_id}' not found")
-    data = dags.get_serialized(dag_id)
-    structure = DagStructure.from_serialized(data) if data is not None else None
+    structure = dags.get_structure(dag_id)
     upstream: dict[str, list[str]] = {}
     node = structure.nodes.get(task_id) if structure is not None else None
     if node is not None and node.upstream:
@@ -117,8 +117,7 @@ def gather(dag_id: str, run_id: str, task_id: str, map_index: int = -1, *, now: 
                 upstream.setdefault(other.task_id, []).append(other.state)
     previous = runs.previous_run(dag_id, run.logical_date) if node is not None and node.depends_on_past else None
     past_state = _past_state(previous, task_id) if previous is not None else None
-    pool = pools.get_pool(ti.pool)
-    per_dag = task_instances.count_active("dag_id")
+    occupancy = Occupancy.read()
     return Facts(
         ti=ti,
         run=run,
@@ -127,10 +126,8 @@ def gather(dag_id: str, run_id: str, task_id: str, map_index: int = -1, *, now: 
         upstream_states={t: tuple(s) for t, s in upstream.items()},
         previous_run_id=previous.run_id if previous is not None else None,
         past_state=past_state,
-        pool=pool,
-        pool_used=task_instances.count_active("pool", slots=True).get(ti.pool, 0),
-        dag_active=per_dag.get(dag_id, 0),
-        all_active=sum(per_dag.values()),
+        occupancy=occupancy,
+        all_active=sum(occupancy.dag_used.values()),
         parallelism=conf.getint("core", "parallelism", fallback=32),
         running_runs=tuple(r.run_id for r in runs.list_dag_runs(dag_id, state=DagRunState.RUNNING.value)),
         scheduler_alive=bool(jobs.alive_jobs(jobs.SCHEDULER, within=SCHEDULER_GRACE, now=now)),
@@ -274,26 +271,40 @@ def _dependencies(facts: Facts, state: TaskState, now: datetime) -> list[Reason]
 
 
 def _capacity(facts: Facts) -> list[Reason]:
-    """The limits `Scheduler._queue_pending` checks before queueing a ready instance."""
+    """The limits the scheduler checks before queueing a ready instance (`Occupancy.blocking`)."""
     ti = facts.ti
     assert facts.structure is not None
-    reasons = []
-    pool = facts.pool
-    if pool is not None and not pool.unlimited and facts.pool_used + ti.pool_slots > pool.slots:
-        reasons.append(Reason(Code.POOL_FULL, (
-            f"The pool '{pool.pool}' is full: {facts.pool_used} of {pool.slots} slots are in use and this task "
-            f"needs {ti.pool_slots}."), {"pool": pool.pool, "used": facts.pool_used, "slots": pool.slots,
-                                         "needed": ti.pool_slots}))
-    limit = facts.structure.max_active_tasks
-    if facts.dag_active >= limit:
-        reasons.append(Reason(Code.MAX_ACTIVE_TASKS, (
-            f"The DAG has reached max_active_tasks={limit}: {facts.dag_active} of its task instances are "
-            "queued or running."), {"max_active_tasks": limit, "active": facts.dag_active}))
-    if facts.all_active >= facts.parallelism:
-        reasons.append(Reason(Code.PARALLELISM, (
-            f"[core] parallelism={facts.parallelism} is reached: {facts.all_active} task instances are queued "
-            "or running."), {"parallelism": facts.parallelism, "active": facts.all_active}))
-    return reasons
+    req = SlotRequest.for_instance(ti.key, ti.pool, ti.pool_slots, facts.structure)
+    return [_limit_reason(limit, facts) for limit in facts.occupancy.blocking(req, facts.parallelism - facts.all_active)]
+
+
+def _limit_reason(limit: Limit, facts: Facts) -> Reason:
+    code, ti = Code(limit.code.value), facts.ti
+    if limit.code is LimitCode.POOL_MISSING:
+        return Reason(code, (
+            f"The pool '{limit.pool}' does not exist: tasks in a missing pool are never queued "
+            f"(tradewind pools set {limit.pool} SLOTS DESCRIPTION)."), {"pool": limit.pool})
+    if limit.code is LimitCode.POOL_FULL:
+        return Reason(code, (
+            f"The pool '{limit.pool}' is full: {limit.used} of {limit.limit} slots are in use and this task "
+            f"needs {limit.needed}."), {"pool": limit.pool, "used": limit.used, "slots": limit.limit,
+                                        "needed": limit.needed})
+    if limit.code is LimitCode.MAX_ACTIVE_TASKS:
+        return Reason(code, (
+            f"The DAG has reached max_active_tasks={limit.limit}: {limit.used} of its task instances are "
+            "queued or running."), {"max_active_tasks": limit.limit, "active": limit.used})
+    if limit.code is LimitCode.MAX_ACTIVE_TIS_PER_DAG:
+        return Reason(code, (
+            f"The task has reached max_active_tis_per_dag={limit.limit}: {limit.used} of its instances "
+            f"(in all runs of '{ti.dag_id}') are queued or running."),
+            {"max_active_tis_per_dag": limit.limit, "active": limit.used})
+    if limit.code is LimitCode.MAX_ACTIVE_TIS_PER_DAGRUN:
+        return Reason(code, (
+            f"The task has reached max_active_tis_per_dagrun={limit.limit}: {limit.used} of its instances "
+            "in this run are queued or running."), {"max_active_tis_per_dagrun": limit.limit, "active": limit.used})
+    return Reason(code, (
+        f"[core] parallelism={facts.parallelism} is reached: {facts.all_active} task instances are queued "
+        "or running."), {"parallelism": facts.parallelism, "active": facts.all_active})
 
 
 def _scheduler(facts: Facts) -> list[Reason]:

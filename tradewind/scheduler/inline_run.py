@@ -17,7 +17,7 @@ from tradewind.states import EXECUTING, DagRunState, TaskState
 
 if TYPE_CHECKING:
     from tradewind.runtime.runner import Outcome
-    from tradewind.scheduler.structure import DagStructure
+    from tradewind.structure import DagStructure
     from tradewind.sdk.dag import DAG
     from tradewind.store.records import DagRunRecord
 
@@ -54,34 +54,19 @@ def run_inline(
     echo: logging.Handler | None = None,
 ) -> InlineResult:
     from tradewind.runtime.runner import run_task_instance
-    from tradewind.scheduler.expansion import expand_task, expansion_length, store_pull
+    from tradewind.scheduler.apply import apply_plan
     from tradewind.scheduler.planner import plan
     from tradewind.store import runs, task_instances
-    from tradewind.store.task_instances import StateChange
 
     runs.set_dag_run_state(dag.dag_id, dag_run.run_id, DagRunState.RUNNING.value, start_date=clock())
-    mapped = {tid for tid, node in structure.nodes.items() if node.is_mapped}
-    waiting = frozenset({TaskState.NONE.value, TaskState.SCHEDULED.value})
     RUNNING = frozenset({DagRunState.RUNNING.value})  # noqa: N806
     while True:
         tis = task_instances.list_task_instances(dag.dag_id, dag_run.run_id)
         decided = plan(structure, tis, clock())
-        if decided.changes:
-            task_instances.set_states(
-                [StateChange(dag.dag_id, dag_run.run_id, tid, mi, waiting, st.value) for (tid, mi), st in decided.changes.items()]
-            )
-            if progress:
-                progress.tasks_changed(decided.changes)
-        if decided.expand:
-            pull = store_pull(dag.dag_id, dag_run.run_id, mapped)
-            for task_id in decided.expand:
-                node = structure.nodes[task_id]
-                try:
-                    length = expansion_length(node.expand or {}, pull, task_id)
-                except Exception as exc:  # noqa: BLE001 — a bad mapping input fails that task only
-                    _fail_unexpandable(dag, dag_run, task_id, str(exc))
-                    continue
-                expand_task(dag.dag_id, dag_run.run_id, node, length)
+        applied = apply_plan(dag.dag_id, dag_run.run_id, structure, decided)
+        if applied.changes and progress:
+            progress.tasks_changed(applied.changes)
+        if applied.expanded:
             continue
         if decided.run_state is not None:
             # compare-and-set: if a running scheduler finished this run first, it fired the callbacks
@@ -132,15 +117,3 @@ def _dag_callbacks(dag: DAG, dag_run: DagRunRecord, state: str, reason: str) -> 
     from tradewind.store import runs
 
     run_dag_callbacks(dag, runs.get_dag_run(dag.dag_id, dag_run.run_id) or dag_run, state, reason)
-
-
-def _fail_unexpandable(dag: DAG, dag_run: DagRunRecord, task_id: str, reason: str) -> None:
-    from tradewind.store import task_instances
-    from tradewind.store.task_instances import StateChange
-
-    task_instances.set_states(
-        [StateChange(dag.dag_id, dag_run.run_id, task_id, -1, frozenset({"none", "scheduled"}), TaskState.FAILED.value)]
-    )
-    import logging
-
-    logging.getLogger(__name__).error("%s", reason)

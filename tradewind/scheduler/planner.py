@@ -12,9 +12,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Protocol
 
-from tradewind.scheduler.structure import DagStructure, TaskNode
+from tradewind.structure import DagStructure, TaskNode
 from tradewind.scheduler.trigger_rules import Decision, UpstreamSummary, evaluate
 from tradewind.states import FINISHED, DagRunState, TaskState
 
@@ -29,6 +30,23 @@ class TIView(Protocol):
     reschedule_at: datetime | None
 
 
+class WaitCode(StrEnum):
+    """Why a not-yet-ready instance waits (callers branch on the code, never on the wording)."""
+
+    TIMER = "timer"  # a retry delay or a sensor's reschedule
+    UPSTREAM = "upstream"  # its trigger rule needs more upstream instances to finish
+    DEPENDS_ON_PAST = "depends_on_past"  # the previous run's instance of the task did not succeed
+
+
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    code: WaitCode
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
 @dataclass(slots=True)
 class Plan:
     ready: list[TIKey] = field(default_factory=list)  # in priority order
@@ -36,7 +54,7 @@ class Plan:
     expand: list[str] = field(default_factory=list)  # mapped task ids to expand now
     wake_at: datetime | None = None
     run_state: DagRunState | None = None  # set when the run is over
-    waiting_reasons: dict[TIKey, str] = field(default_factory=dict)
+    waiting_reasons: dict[TIKey, Waiting] = field(default_factory=dict)
 
 
 SUCCESS_LIKE = frozenset({TaskState.SUCCESS, TaskState.SKIPPED})
@@ -179,7 +197,8 @@ def plan(
                     result.ready.append(key)
                 else:
                     result.wake_at = when if result.wake_at is None else min(result.wake_at, when)
-                    result.waiting_reasons[key] = f"waiting until {when.isoformat()} ({state.value})"
+                    result.waiting_reasons[key] = Waiting(
+                        WaitCode.TIMER, f"waiting until {when.isoformat()} ({state.value})")
                 continue
             if state not in (TaskState.NONE, TaskState.SCHEDULED):
                 continue
@@ -187,7 +206,7 @@ def plan(
                 summary = view.upstream_summary(node, result.changes, changed_tasks)
             decision = evaluate(node.trigger_rule, summary)
             if decision is Decision.WAIT:
-                result.waiting_reasons[key] = _why_waiting(node.trigger_rule, summary)
+                result.waiting_reasons[key] = Waiting(WaitCode.UPSTREAM, _why_waiting(node.trigger_rule, summary))
                 continue
             if decision is Decision.SKIP or decision is Decision.UPSTREAM_FAILED:
                 result.changes[key] = TaskState.SKIPPED if decision is Decision.SKIP else TaskState.UPSTREAM_FAILED
@@ -196,7 +215,8 @@ def plan(
             if node.depends_on_past and past_states is not None:
                 past = past_states.get(task_id)
                 if past is not None and past not in SUCCESS_LIKE:
-                    result.waiting_reasons[key] = f"depends_on_past: the previous run's {task_id} is {past}"
+                    result.waiting_reasons[key] = Waiting(
+                        WaitCode.DEPENDS_ON_PAST, f"depends_on_past: the previous run's {task_id} is {past}")
                     continue
             if node.is_mapped and key[1] == -1:
                 result.expand.append(task_id)
@@ -246,7 +266,8 @@ def _run_state(
     if not detect_deadlock:
         return None
     if not any(states[k] in active for k in unfinished) and all(
-        k in result.waiting_reasons and not result.waiting_reasons[k].startswith("depends_on_past") for k in unfinished
+        k in result.waiting_reasons and result.waiting_reasons[k].code is not WaitCode.DEPENDS_ON_PAST
+        for k in unfinished
     ):
         return DagRunState.FAILED  # deadlock: nothing runs and nothing can start
     return None

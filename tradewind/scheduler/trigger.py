@@ -17,16 +17,6 @@ if TYPE_CHECKING:
     from tradewind.store.records import DagRunRecord
 
 
-def params_from_serialized(dumped: dict[str, Any]) -> Any:
-    """The DAG's ParamsDict rebuilt from its serialized dump (defaults and JSON schemas)."""
-    from tradewind.sdk.param import Param, ParamsDict, _NOTSET
-
-    return ParamsDict({
-        key: Param(p["value"] if p.get("has_default") else _NOTSET, p.get("description"), **(p.get("schema") or {}))
-        for key, p in (dumped or {}).items()
-    })
-
-
 def trigger_dag(
     dag_id: str,
     *,
@@ -39,20 +29,17 @@ def trigger_dag(
 ) -> DagRunRecord:
     """Create a queued run; raises DagNotFound, ParamValidationError or DagRunAlreadyExists."""
     from tradewind.scheduler.runs import make_run_id
-    from tradewind.scheduler.structure import DagStructure
     from tradewind.scheduler.wakeup import notify
     from tradewind.store import dags, runs
-    from tradewind.timetables import deserialize_timetable
 
-    data = dags.get_serialized(dag_id)
-    if data is None:
+    structure = dags.get_structure(dag_id)
+    if structure is None:
         raise DagNotFound(f"DAG '{dag_id}' is not in the database: is its file in the DAGs folder and free of import errors?")
     conf = dict(conf or {})
-    params_from_serialized(data.get("params") or {}).validate(conf)  # bad conf fails before anything is written
+    structure.params_dict().validate(conf)  # bad conf fails before anything is written
     when = logical_date or datetime.now(timezone.utc)
     when = when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when.astimezone(timezone.utc)
-    interval = deserialize_timetable(data["timetable"]).infer_manual_data_interval(run_after=when)
-    structure = DagStructure.from_serialized(data)
+    interval = structure.timetable().infer_manual_data_interval(run_after=when)
     run = runs.create_dag_run(
         dag_id=dag_id,
         run_id=run_id or make_run_id(run_type, when),

@@ -114,6 +114,7 @@ class BaseOperator(DependencyMixin, metaclass=OperatorMeta):
         inlets: Any = None,
         outlets: Any = None,
         max_active_tis_per_dag: int | None = None,
+        max_active_tis_per_dagrun: int | None = None,
         executor_config: dict | None = None,
         **kwargs: Any,
     ) -> None:
@@ -158,7 +159,10 @@ class BaseOperator(DependencyMixin, metaclass=OperatorMeta):
         self.doc_md = doc_md or doc
         self.inlets = _as_list(inlets)
         self.outlets = _as_list(outlets)
-        self.max_active_tis_per_dag = max_active_tis_per_dag
+        self.max_active_tis_per_dag = _positive_or_none(max_active_tis_per_dag, "max_active_tis_per_dag", task_id)
+        self.max_active_tis_per_dagrun = _positive_or_none(
+            max_active_tis_per_dagrun, "max_active_tis_per_dagrun", task_id
+        )
         self.executor_config = executor_config or {}
         self.upstream_task_ids: set[str] = set()
         self.downstream_task_ids: set[str] = set()
@@ -279,16 +283,10 @@ class BaseOperator(DependencyMixin, metaclass=OperatorMeta):
 
     def retry_delay_for(self, try_number: int) -> timedelta:
         """How long to wait after try `try_number` failed, with Airflow's exponential backoff."""
-        delay = self.retry_delay
-        if self.retry_exponential_backoff:
-            seconds = delay.total_seconds() * (2 ** max(try_number - 1, 0))
-            delay = timedelta(seconds=seconds)
-        ceiling = self.max_retry_delay
-        if ceiling is None and self.retry_exponential_backoff:
-            ceiling = timedelta(days=1)
-        if ceiling is not None and delay > ceiling:
-            delay = ceiling
-        return delay
+        from tradewind.runtime.retries import retry_delay
+
+        return retry_delay(self.retry_delay, try_number, exponential=self.retry_exponential_backoff,
+                           ceiling=self.max_retry_delay)
 
     def __repr__(self) -> str:
         return f"<Task({type(self).__name__}): {self.task_id}>"
@@ -323,6 +321,15 @@ def _as_timedelta(value: Any, name: str) -> timedelta:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return timedelta(seconds=value)
     raise DagDefinitionError(f"{name} must be a timedelta or a number of seconds, not {value!r}")
+
+
+def _positive_or_none(value: Any, name: str, task_id: str) -> int | None:
+    """A concurrency cap: None (no cap) or an integer of at least 1."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise DagDefinitionError(f"{name} must be a positive integer or None, not {value!r} (task {task_id})")
+    return value
 
 
 def _as_list(value: Any) -> list[Any]:

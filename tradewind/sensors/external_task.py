@@ -5,12 +5,15 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tradewind.exceptions import DagDefinitionError, DagNotFound, FailTask, SkipTask, TaskNotFound
 from tradewind.sdk.baseoperator import BaseOperator, Context
 from tradewind.sensors.base import BaseSensorOperator
 from tradewind.timetables.base import as_utc
+
+if TYPE_CHECKING:
+    from tradewind.structure import DagStructure
 
 __all__ = ["ExternalTaskMarker", "ExternalTaskSensor"]
 
@@ -204,34 +207,22 @@ def _describe(keys: list[tuple[str, str]]) -> str:
     return ", ".join(f"{tid or 'run'} at {stamp}" for stamp, tid in keys)
 
 
-def _serialized(dag_id: str) -> dict[str, Any]:
+def _structure(dag_id: str) -> DagStructure:
     from tradewind.store import dags
 
-    data = dags.get_serialized(dag_id)
-    if data is None:
+    structure = dags.get_structure(dag_id)
+    if structure is None:
         raise DagNotFound(f"The external DAG {dag_id} does not exist.")
-    return data
+    return structure
 
 
 def _serialized_task_ids(dag_id: str) -> set[str]:
-    return {t["task_id"] for t in _serialized(dag_id)["tasks"]}
+    return set(_structure(dag_id).nodes)
 
 
 def _group_task_ids(dag_id: str, group_id: str) -> list[str]:
     """Every task id inside the external DAG's task group (nested groups included)."""
-
-    def find(node: dict[str, Any]) -> dict[str, Any] | None:
-        if node.get("group_id") == group_id:
-            return node
-        for child in node.get("children", []):
-            if isinstance(child, dict) and (hit := find(child)) is not None:
-                return hit
-        return None
-
-    def leaves(node: dict[str, Any]) -> list[str]:
-        return [t for c in node["children"] for t in (leaves(c) if isinstance(c, dict) else [c])]
-
-    group = find(_serialized(dag_id)["task_group"])
+    group = _structure(dag_id).task_group.find(group_id)
     if group is None:
         raise TaskNotFound(f"The external task group {group_id!r} in DAG {dag_id} does not exist.")
-    return leaves(group)
+    return group.task_ids()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -13,6 +13,9 @@ from tradewind.store.engine import session, transaction
 from tradewind.store.models import dag, dag_run, serialized_dag, task_instance, task_reschedule, task_try, xcom
 from tradewind.store.records import DagRecord
 from tradewind.store.sql import chunked, in_list, utcnow
+
+if TYPE_CHECKING:
+    from tradewind.structure import DagStructure
 
 #: Columns a parser may set; is_paused belongs to the user once the row exists.
 _SYNCED = frozenset(c.name for c in dag.c) - {"dag_id", "is_paused", "is_active", "last_parsed_time"}
@@ -77,8 +80,9 @@ def upsert_dags(conn: sa.Connection, items: list[SyncItem], *, paused_at_creatio
         stmt = _update_by_key(serialized_dag, "dag_id", ("dag_id", "fileloc", "data", "dag_hash", "last_updated"))
         conn.execute(stmt, [_bind(r) for r in changed_ser])
     from tradewind.store.datasets import sync_references  # which DAGs wait for / produce which datasets
+    from tradewind.structure import DagStructure
 
-    sync_references(conn, {r["dag_id"]: r["data"] for r in new_ser + changed_ser})
+    sync_references(conn, {r["dag_id"]: DagStructure.from_serialized(r["data"]) for r in new_ser + changed_ser})
     return changed
 
 
@@ -132,8 +136,17 @@ def list_dags(active_only: bool = True) -> list[DagRecord]:
 
 
 def get_serialized(dag_id: str) -> dict[str, Any] | None:
+    """The stored JSON as it is (for hashing and export); to read it, use `get_structure`."""
     with session() as conn:
         return conn.execute(sa.select(serialized_dag.c.data).where(serialized_dag.c.dag_id == dag_id)).scalar()
+
+
+def get_structure(dag_id: str) -> DagStructure | None:
+    """The stored DAG as typed values (see structure.py), or None if it was never parsed."""
+    from tradewind.structure import DagStructure
+
+    data = get_serialized(dag_id)
+    return DagStructure.from_serialized(data) if data is not None else None
 
 
 def set_paused(dag_id: str, paused: bool) -> DagRecord:

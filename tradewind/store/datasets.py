@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -27,6 +27,9 @@ from tradewind.store.models import (
 )
 from tradewind.store.records import _Record
 from tradewind.store.sql import chunked, in_list, insert_ignore, upsert, utcnow
+
+if TYPE_CHECKING:
+    from tradewind.structure import DagStructure
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,24 +86,17 @@ def _ensure(conn: sa.Connection, uris: Iterable[str], now: datetime) -> dict[str
     return ids
 
 
-def schedule_uris(serialized: Mapping[str, Any]) -> list[str]:
-    """The dataset URIs a serialized DAG is scheduled on ([] for any other schedule)."""
-    timetable = serialized.get("timetable") or {}
-    return list(timetable.get("datasets") or []) if timetable.get("type") == "dataset" else []
-
-
-def sync_references(conn: sa.Connection, serialized: Mapping[str, Mapping[str, Any]]) -> None:
-    """Rewrite the schedule and outlet references of these DAGs (dag_id → serialized DAG), in `conn`'s transaction."""
-    if not serialized:
+def sync_references(conn: sa.Connection, structures: Mapping[str, DagStructure]) -> None:
+    """Rewrite the schedule and outlet references of these DAGs, in `conn`'s transaction."""
+    if not structures:
         return
     now = utcnow()
-    schedules = {dag_id: schedule_uris(data) for dag_id, data in serialized.items()}
+    schedules = {dag_id: s.schedule_uris for dag_id, s in structures.items()}
     outlets = {
-        (dag_id, task["task_id"]): list(task.get("outlets") or [])
-        for dag_id, data in serialized.items() for task in data.get("tasks", [])
+        (dag_id, node.task_id): list(node.outlets) for dag_id, s in structures.items() for node in s.nodes.values()
     }
     ids = _ensure(conn, [u for us in schedules.values() for u in us] + [u for us in outlets.values() for u in us], now)
-    for batch in chunked(serialized):
+    for batch in chunked(structures):
         for table in (dag_schedule_dataset_reference, task_outlet_dataset_reference):
             conn.execute(sa.delete(table).where(in_list(table.c.dag_id, batch)))
         # a DAG no longer scheduled on a dataset forgets what was queued for it

@@ -151,6 +151,14 @@ def count_active(
         return {name: int(n) for name, n in conn.execute(query)}
 
 
+def count_active_per_task() -> dict[tuple[str, str, str], int]:
+    """Queued and running instances per (dag_id, run_id, task_id): the DAG, task and task-in-run limits."""
+    cols = (ti.c.dag_id, ti.c.run_id, ti.c.task_id)
+    query = sa.select(*cols, sa.func.count()).where(in_list(ti.c.state, EXECUTING)).group_by(*cols)
+    with session() as conn:
+        return {(d, r, t): int(n) for d, r, t, n in conn.execute(query)}
+
+
 # --- state changes -----------------------------------------------------------------------
 def set_states(changes: Sequence[StateChange], *, conn: sa.Connection | None = None) -> list[bool]:
     """Apply each change as a CAS, in order, in ONE transaction; returns which ones took effect.

@@ -44,13 +44,15 @@ def patch_dag(dag_id: str, body: DagPatch, _: Editor) -> dict[str, Any]:
 
 @router.get("/dags/{dag_id}/tasks")
 def list_tasks(dag_id: str, _: Reader) -> dict[str, Any]:
-    from tradewind.store.dags import get_serialized
+    from tradewind.store.dags import get_structure
 
     dags.require_dag(dag_id)
-    data = get_serialized(dag_id) or {}
-    keep = ("task_id", "operator", "upstream", "downstream", "trigger_rule", "retries", "pool", "queue",
-            "priority_weight", "task_group", "owner")
-    tasks = [{k: t.get(k) for k in keep} for t in data.get("tasks", [])]
+    structure = get_structure(dag_id)
+    nodes = [structure.nodes[t] for t in structure.order] if structure is not None else []
+    tasks = [{"task_id": n.task_id, "operator": n.operator, "upstream": list(n.upstream),
+              "downstream": list(n.downstream), "trigger_rule": n.trigger_rule, "retries": n.retries,
+              "pool": n.pool, "queue": n.queue, "priority_weight": n.priority_weight, "task_group": n.task_group,
+              "owner": n.owner} for n in nodes]
     return {"tasks": tasks, "total_entries": len(tasks)}
 
 

@@ -12,7 +12,7 @@ from tradewind.cli.output import print_records, state_style, to_json
 from tradewind.exceptions import DagNotFound, UsageError
 
 if TYPE_CHECKING:
-    from tradewind.scheduler.structure import DagStructure
+    from tradewind.structure import DagStructure
     from tradewind.store.records import TaskInstanceRecord
 
 TI_COLUMNS = ("dag_id", "run_id", "task_id", "map_index", "state", "try_number", "start_date", "end_date")
@@ -99,13 +99,12 @@ def clear(args: argparse.Namespace) -> int:
 
 
 def _structure(dag_id: str) -> DagStructure:
-    from tradewind.scheduler.structure import DagStructure
     from tradewind.store import dags
 
-    data = dags.get_serialized(dag_id)
-    if data is None:
+    structure = dags.get_structure(dag_id)
+    if structure is None:
         raise DagNotFound(f"DAG '{dag_id}' is not in the database (has its file been parsed?)")
-    return DagStructure.from_serialized(data)
+    return structure
 
 
 def select_tasks(structure: DagStructure, regex: str | None, *, upstream: bool, downstream: bool) -> set[str]:
@@ -119,15 +118,6 @@ def select_tasks(structure: DagStructure, regex: str | None, *, upstream: bool, 
     chosen = {t for t in structure.nodes if pattern.search(t)}
     if not chosen:
         raise UsageError(f"no task of {structure.dag_id} matches {regex!r}")
-    for wanted, attr in ((upstream, "upstream"), (downstream, "downstream")):
-        if not wanted:
-            continue
-        todo = list(chosen)
-        seen = set(chosen)
-        while todo:
-            for other in getattr(structure.nodes[todo.pop()], attr):
-                if other not in seen:
-                    seen.add(other)
-                    todo.append(other)
-        chosen |= seen
-    return chosen
+    # as Airflow's partial_subset: relatives of the matched tasks (not downstream of their upstream)
+    return chosen | {t for wanted, up in ((upstream, True), (downstream, False)) if wanted
+                     for t in structure.relatives(chosen, upstream=up)}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import JSONResponse, Response
@@ -14,6 +14,9 @@ from tradewind.exceptions import DagRunAlreadyExists, ParamValidationError, Usag
 from tradewind.permissions import EDIT_DAGS, READ_DAGS
 from tradewind.ui.render import act, page, redirect, run_duration
 
+if TYPE_CHECKING:
+    from tradewind.structure import DagStructure
+
 router = APIRouter()
 Reader = Annotated[Caller, Depends(ui_user(READ_DAGS))]
 Editor = Annotated[Caller, Depends(ui_user(EDIT_DAGS))]
@@ -21,16 +24,18 @@ ACTIVE = ("queued", "running")
 RunCount = Annotated[int, Query(ge=1, le=365)]
 
 
-def _serialized(dag_id: str) -> dict[str, Any]:
+def _structure(dag_id: str) -> DagStructure:
+    """The stored DAG (an empty one if it was never parsed: its pages still render)."""
     from tradewind.store import dags
+    from tradewind.structure import DagStructure
 
-    return dags.get_serialized(dag_id) or {}
+    return dags.get_structure(dag_id) or DagStructure(dag_id, {}, (), 0, 0, None)
 
 
-def task_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+def task_rows(structure: DagStructure) -> list[dict[str, Any]]:
     """Tasks in topological order with their group path, for the grid's rows."""
-    return [{"task_id": t["task_id"], "group": t.get("task_group"), "operator": t.get("operator"),
-             "depth": t["task_id"].count(".")} for t in data.get("tasks", [])]
+    return [{"task_id": n.task_id, "group": n.task_group, "operator": n.operator, "depth": n.task_id.count(".")}
+            for n in (structure.nodes[t] for t in structure.order)]
 
 
 def _grid_context(dag_id: str, runs: int) -> dict[str, Any]:
@@ -38,7 +43,7 @@ def _grid_context(dag_id: str, runs: int) -> dict[str, Any]:
     from tradewind.ui.grid import grid_rows
 
     records, cells = grid(dag_id, runs)
-    rows = grid_rows(dag_id, records, cells, task_rows(_serialized(dag_id)))
+    rows = grid_rows(dag_id, records, cells, task_rows(_structure(dag_id)))
     return {"runs": records, "rows": rows, "run_count": runs,
             "live": any(r.state in ACTIVE for r in records), "durations": {r.run_id: run_duration(r) for r in records}}
 
@@ -78,24 +83,16 @@ def graph_data(dag_id: str, _: Reader, run_id: str | None = None) -> Response:
     from tradewind.store.ui_queries import run_task_states
 
     dags.require_dag(dag_id)
-    data = _serialized(dag_id)
+    structure = _structure(dag_id)
     states: dict[str, str] = {}
     run_state = None
     if run_id:
         run_state = runs.require_run(dag_id, run_id).state
         states = run_task_states(dag_id, run_id)
-    nodes = [{"id": t["task_id"], "operator": t.get("operator"), "group": t.get("task_group"),
-              "state": states.get(t["task_id"], "none")} for t in data.get("tasks", [])]
-    edges = [[u, t["task_id"]] for t in data.get("tasks", []) for u in t.get("upstream", [])]
-    groups: list[dict[str, Any]] = []
-
-    def walk(group: dict[str, Any], parent: str | None) -> None:
-        for child in group.get("children", []):
-            if isinstance(child, dict):
-                groups.append({"id": child["group_id"], "parent": parent, "tooltip": child.get("tooltip")})
-                walk(child, child["group_id"])
-
-    walk(data.get("task_group") or {}, None)
+    nodes = [{"id": n.task_id, "operator": n.operator, "group": n.task_group, "state": states.get(n.task_id, "none")}
+             for n in (structure.nodes[t] for t in structure.order)]
+    edges = [list(edge) for edge in structure.edges]
+    groups = [{"id": g.group_id, "parent": parent, "tooltip": g.tooltip} for g, parent in structure.task_group.walk()]
     return JSONResponse({"nodes": nodes, "edges": edges, "groups": groups, "run_state": run_state,
                          "live": run_state in ACTIVE})
 
@@ -117,16 +114,14 @@ def runs_page(request: Request, dag_id: str, caller: Reader,
 
 
 # --- trigger ------------------------------------------------------------------------------------
-def _param_fields(data: dict[str, Any]) -> list[dict[str, Any]]:
+def _param_fields(structure: DagStructure) -> list[dict[str, Any]]:
     fields = []
-    for key, p in (data.get("params") or {}).items():
-        schema = p.get("schema") or {}
-        kind = schema.get("type", "string")
+    for key, p in structure.params.items():
+        kind = p.schema.get("type", "string")
         kind = kind[0] if isinstance(kind, list) and kind else kind
-        value = p.get("value")
-        text = json.dumps(value) if kind in ("array", "object") else ("" if value is None else str(value))
-        fields.append({"key": key, "type": kind, "description": p.get("description") or schema.get("description"),
-                       "enum": schema.get("enum"), "value": value, "text": text, "required": not p.get("has_default")})
+        text = json.dumps(p.value) if kind in ("array", "object") else ("" if p.value is None else str(p.value))
+        fields.append({"key": key, "type": kind, "description": p.description or p.schema.get("description"),
+                       "enum": p.schema.get("enum"), "value": p.value, "text": text, "required": not p.has_default})
     return fields
 
 
@@ -163,7 +158,7 @@ def conf_from_form(form: Any, fields: list[dict[str, Any]]) -> dict[str, Any]:
 
 @router.get("/dags/{dag_id}/trigger")
 def trigger_page(request: Request, dag_id: str, caller: Editor) -> Response:
-    return _dag_page(request, caller, "trigger.html", dag_id, "trigger", fields=_param_fields(_serialized(dag_id)),
+    return _dag_page(request, caller, "trigger.html", dag_id, "trigger", fields=_param_fields(_structure(dag_id)),
                      conf_text="", error=None, run_id="")
 
 
@@ -177,7 +172,7 @@ async def trigger_submit(request: Request, dag_id: str, caller: Editor) -> Respo
 
 
 def _trigger_from_form(request: Request, dag_id: str, caller: Caller, form: Any) -> Response:
-    fields = _param_fields(_serialized(dag_id))
+    fields = _param_fields(_structure(dag_id))
     run_id = str(form.get("run_id") or "").strip() or None
     try:
         run = runs.trigger(dag_id, conf_from_form(form, fields), run_id)

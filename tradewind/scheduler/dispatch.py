@@ -1,0 +1,100 @@
+"""Ready task instances waiting for a slot, sent to the executor best priority first, within every limit."""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from tradewind.scheduler.capacity import SlotBook, SlotRequest
+from tradewind.states import TaskState
+
+if TYPE_CHECKING:
+    from tradewind.executors.base import Executor
+    from tradewind.executors.messages import TIKey
+    from tradewind.scheduler.dag_cache import DagCache
+    from tradewind.scheduler.run_cache import RunCache
+    from tradewind.structure import DagStructure
+
+
+@dataclass(order=True)
+class _Pending:
+    """A ready task instance waiting for a free slot, best priority first."""
+
+    sort_key: tuple[int, int]
+    request: SlotRequest = field(compare=False)
+    state: str = field(compare=False)
+
+
+class Dispatcher:
+    """The scheduler's queue of ready instances and its slot accounting (`slots`)."""
+
+    def __init__(self) -> None:
+        self._pending: list[_Pending] = []
+        self._keys: set[TIKey] = set()
+        self.slots = SlotBook()
+        #: Every pending instance waits for a pool or a task limit: wait for a task to end, don't spin.
+        self.blocked = False
+
+    def __bool__(self) -> bool:
+        return bool(self._pending)
+
+    def add(self, ti: Any, structure: DagStructure, executing: set[TIKey]) -> None:
+        """Queue `ti` (a task-instance record the planner found ready) unless it is already on its way."""
+        if ti.key in self._keys or ti.key in executing:
+            return
+        self._keys.add(ti.key)
+        request = SlotRequest.for_instance(ti.key, ti.pool, ti.pool_slots, structure)
+        heapq.heappush(self._pending, _Pending((-ti.priority_weight, ti.id), request, ti.state))
+
+    def finished(self, key: TIKey) -> None:
+        """The executor is done with `key`: its slots are free again."""
+        self.slots.release(key)
+
+    def dispatch(self, executor: Executor, dags: DagCache, runs: RunCache) -> None:
+        """Move the best pending instances to queued and hand them to `executor`."""
+        from tradewind.executors.messages import Workload
+        from tradewind.store import task_instances
+        from tradewind.store.task_instances import StateChange
+
+        open_slots = executor.open_slots
+        if not self._pending or open_slots <= 0:
+            return
+        occupancy = self.slots.occupancy
+        chosen: list[_Pending] = []
+        held: list[_Pending] = []
+        while self._pending and len(chosen) < open_slots:
+            item = heapq.heappop(self._pending)
+            req = item.request
+            if dags.get(req.key[0]) is None or req.key[:2] not in runs:
+                self._keys.discard(req.key)
+                continue
+            if occupancy.blocking(req, open_slots - len(chosen)):
+                held.append(item)
+                continue
+            self.slots.take(req)
+            chosen.append(item)
+        for item in held:
+            heapq.heappush(self._pending, item)
+        self.blocked = bool(held) and not chosen
+        if not chosen:
+            return
+        results = task_instances.set_states([
+            StateChange(*item.request.key, frozenset({item.state}), TaskState.QUEUED.value) for item in chosen
+        ])
+        for item, ok in zip(chosen, results, strict=True):
+            key = item.request.key
+            self._keys.discard(key)
+            cached = runs.cached((key[0], key[1]))
+            if not ok:
+                self.slots.undo(item.request)
+                if cached is not None:
+                    runs.reload((key[0], key[1]))
+                continue
+            if cached is not None:
+                cached.set_state((key[2], key[3]), TaskState.QUEUED.value)
+            info = dags.get(key[0])
+            assert info is not None
+            self.slots.hold(item.request)
+            executor.queue(Workload(*key, fileloc=info.fileloc, dag_run=runs.runs.get((key[0], key[1]))))
+
