@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from tradewind.states import DagRunState, DagRunType
+from tradewind.states import ACTIVE_RUN, FAILED_LIKE, DagRunState, DagRunType
 
 if TYPE_CHECKING:
     from tradewind.sdk.dag import DAG
@@ -66,12 +66,12 @@ def run_backfill(
         if existing is not None:
             if rerun_failed and existing.state == DagRunState.FAILED.value:
                 failed = [t.task_id for t in task_instances.list_task_instances(dag_id, existing.run_id)
-                          if t.state in ("failed", "upstream_failed")]
+                          if t.state in FAILED_LIKE]
                 task_instances.clear_task_instances(
                     dag_id, existing.run_id, failed, retries={t: structure.nodes[t].retries for t in failed})
-                runs.set_dag_run_state(dag_id, existing.run_id, DagRunState.QUEUED.value)
+                runs.set_dag_run_state(dag_id, existing.run_id, DagRunState.QUEUED, expected={DagRunState.FAILED})
                 keys.add((dag_id, existing.run_id))
-            elif existing.state in (DagRunState.QUEUED.value, DagRunState.RUNNING.value):
+            elif existing.state in ACTIVE_RUN:
                 keys.add((dag_id, existing.run_id))
             continue
         run = runs.create_dag_run(

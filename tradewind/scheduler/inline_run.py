@@ -57,19 +57,14 @@ def run_inline(
     from tradewind.scheduler.expansion import expand_task, expansion_length, store_pull
     from tradewind.scheduler.planner import plan
     from tradewind.store import runs, task_instances
-    from tradewind.store.task_instances import StateChange
 
-    runs.set_dag_run_state(dag.dag_id, dag_run.run_id, DagRunState.RUNNING.value, start_date=clock())
+    runs.start_run(dag.dag_id, dag_run.run_id, start_date=clock())  # unless a scheduler beside us started it
     mapped = {tid for tid, node in structure.nodes.items() if node.is_mapped}
-    waiting = frozenset({TaskState.NONE.value, TaskState.SCHEDULED.value})
-    RUNNING = frozenset({DagRunState.RUNNING.value})  # noqa: N806
     while True:
         tis = task_instances.list_task_instances(dag.dag_id, dag_run.run_id)
         decided = plan(structure, tis, clock())
         if decided.changes:
-            task_instances.set_states(
-                [StateChange(dag.dag_id, dag_run.run_id, tid, mi, waiting, st.value) for (tid, mi), st in decided.changes.items()]
-            )
+            task_instances.settle_waiting(dag.dag_id, dag_run.run_id, decided.changes)
             if progress:
                 progress.tasks_changed(decided.changes)
         if decided.expand:
@@ -85,8 +80,7 @@ def run_inline(
             continue
         if decided.run_state is not None:
             # compare-and-set: if a running scheduler finished this run first, it fired the callbacks
-            if runs.set_dag_run_state(dag.dag_id, dag_run.run_id, decided.run_state.value,
-                                      expected=RUNNING, end_date=clock()):
+            if runs.finish_run(dag.dag_id, dag_run.run_id, decided.run_state, end_date=clock()):
                 _dag_callbacks(dag, dag_run, decided.run_state.value,
                                "success" if decided.run_state is DagRunState.SUCCESS else "task_failure")
             return InlineResult(decided.run_state)
@@ -114,7 +108,7 @@ def run_inline(
             sleep(max(0.0, (decided.wake_at - clock()).total_seconds()))
             continue
         reasons = "; ".join(f"{tid}: {why}" for (tid, _), why in sorted(decided.waiting_reasons.items()))
-        if runs.set_dag_run_state(dag.dag_id, dag_run.run_id, DagRunState.FAILED.value, expected=RUNNING, end_date=clock()):
+        if runs.finish_run(dag.dag_id, dag_run.run_id, DagRunState.FAILED, end_date=clock()):
             _dag_callbacks(dag, dag_run, DagRunState.FAILED.value, "deadlock")
         return InlineResult(DagRunState.FAILED, f"the run cannot make progress: {reasons or 'no task is ready'}")
 
@@ -136,11 +130,8 @@ def _dag_callbacks(dag: DAG, dag_run: DagRunRecord, state: str, reason: str) -> 
 
 def _fail_unexpandable(dag: DAG, dag_run: DagRunRecord, task_id: str, reason: str) -> None:
     from tradewind.store import task_instances
-    from tradewind.store.task_instances import StateChange
 
-    task_instances.set_states(
-        [StateChange(dag.dag_id, dag_run.run_id, task_id, -1, frozenset({"none", "scheduled"}), TaskState.FAILED.value)]
-    )
+    task_instances.settle_waiting(dag.dag_id, dag_run.run_id, {(task_id, -1): TaskState.FAILED})
     import logging
 
     logging.getLogger(__name__).error("%s", reason)

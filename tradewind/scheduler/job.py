@@ -19,7 +19,7 @@ from datetime import datetime, timedelta, timezone
 from multiprocessing.connection import wait
 from typing import TYPE_CHECKING, Any
 
-from tradewind.states import FINISHED, DagRunState, TaskState
+from tradewind.states import ACTIVE_RUN, DagRunState, TaskState
 
 if TYPE_CHECKING:
     from tradewind.executors.base import Executor, TIKey
@@ -32,7 +32,6 @@ RunKey = tuple[str, str]  # dag_id, run_id
 _NEVER = datetime.max.replace(tzinfo=timezone.utc)
 _SWEEP_MARGIN = timedelta(seconds=5)  # writes stamped up to this long before a sweep are read again
 _FULL_PLAN_EVERY = 10  # sweeps
-WAITING = frozenset({TaskState.NONE.value, TaskState.SCHEDULED.value})
 
 
 def _utcnow() -> datetime:
@@ -419,8 +418,7 @@ class Scheduler:
                 continue
             if running_per_dag.get(run.dag_id, 0) >= info.structure.max_active_runs:
                 continue
-            if runs.set_dag_run_state(run.dag_id, run.run_id, DagRunState.RUNNING.value,
-                                      expected={DagRunState.QUEUED.value}, start_date=run.start_date or now):
+            if runs.start_run(run.dag_id, run.run_id, start_date=run.start_date or now):
                 running_per_dag[run.dag_id] = running_per_dag.get(run.dag_id, 0) + 1
                 self._running_runs[key] = runs.get_dag_run(run.dag_id, run.run_id) or run
                 self._dirty[key] = None
@@ -434,7 +432,6 @@ class Scheduler:
     def _plan_dirty_runs(self, now: datetime) -> None:
         from tradewind.scheduler.planner import plan
         from tradewind.store import task_instances
-        from tradewind.store.task_instances import StateChange
 
         dirty, self._dirty = self._dirty, {}
         for run_key, focus in dirty.items():
@@ -449,9 +446,7 @@ class Scheduler:
             decided = plan(info.structure, tis.view, now, past_states=past, only=focus)
             if decided.changes:
                 changes = list(decided.changes.items())
-                applied = task_instances.set_states([
-                    StateChange(run.dag_id, run.run_id, tid, mi, WAITING, state.value) for (tid, mi), state in changes
-                ])
+                applied = task_instances.settle_waiting(run.dag_id, run.run_id, decided.changes)
                 for ((tid, mi), state), ok in zip(changes, applied):
                     if ok:
                         tis[(tid, mi)] = replace(tis[(tid, mi)], state=state.value)
@@ -508,9 +503,6 @@ class Scheduler:
 
     def _timed_out(self, run: DagRunRecord, info: DagInfo, now: datetime) -> bool:
         """dagrun_timeout: the run fails; what has not finished is skipped (running tries stop)."""
-        from tradewind.store import runs, task_instances
-        from tradewind.store.task_instances import StateChange
-
         timeout = info.structure.dagrun_timeout
         if timeout is None or run.start_date is None:
             return False
@@ -519,17 +511,12 @@ class Scheduler:
             self._add_timer(deadline, (run.dag_id, run.run_id))
             return False
         log.warning("run %s of %s exceeded dagrun_timeout %s", run.run_id, run.dag_id, timeout)
-        unfinished = [t for t in task_instances.list_task_instances(run.dag_id, run.run_id) if t.state not in FINISHED]
-        task_instances.set_states([
-            StateChange(*t.key, frozenset({t.state}), TaskState.SKIPPED.value) for t in unfinished
-        ])
-        self._finish_run(run, DagRunState.FAILED, now)
+        self._finish_run(run, DagRunState.FAILED, now, timed_out=True)
         return True
 
     def _expand(self, run: DagRunRecord, info: DagInfo, task_ids: list[str]) -> None:
         from tradewind.scheduler.expansion import expand_task, expansion_length, store_pull
         from tradewind.store import task_instances
-        from tradewind.store.task_instances import StateChange
 
         mapped = {tid for tid, node in info.structure.nodes.items() if node.is_mapped}
         pull = store_pull(run.dag_id, run.run_id, mapped)
@@ -539,14 +526,15 @@ class Scheduler:
                 length = expansion_length(node.expand or {}, pull, task_id)
             except Exception as exc:  # noqa: BLE001 — a bad mapping input fails that task only
                 log.error("cannot expand %s.%s: %s", run.dag_id, task_id, exc)
-                task_instances.set_states([StateChange(run.dag_id, run.run_id, task_id, -1, WAITING, "failed")])
+                task_instances.settle_waiting(run.dag_id, run.run_id, {(task_id, -1): TaskState.FAILED})
                 continue
             expand_task(run.dag_id, run.run_id, node, length)
 
-    def _finish_run(self, run: DagRunRecord, state: DagRunState, now: datetime) -> None:
+    def _finish_run(self, run: DagRunRecord, state: DagRunState, now: datetime, *, timed_out: bool = False) -> None:
         from tradewind.store import runs
 
-        if runs.set_dag_run_state(run.dag_id, run.run_id, state.value, expected={DagRunState.RUNNING.value}, end_date=now):
+        if (runs.time_out_run(run.dag_id, run.run_id, end_date=now) if timed_out
+                else runs.finish_run(run.dag_id, run.run_id, state, end_date=now)):
             log.info("run %s of %s finished: %s", run.run_id, run.dag_id, state.value)
             info = self.cache.get(run.dag_id)
             if info is not None and info.has_dag_callbacks and self.executor is not None:
@@ -570,7 +558,6 @@ class Scheduler:
         """Send ready instances to the executor, best priority first, within every limit."""
         from tradewind.executors.base import Workload
         from tradewind.store import pools, task_instances
-        from tradewind.store.task_instances import StateChange
 
         if not self._pending or self.executor is None or self.executor.open_slots <= 0:
             return
@@ -607,9 +594,7 @@ class Scheduler:
         self._blocked = bool(held) and not chosen
         if not chosen:
             return
-        results = task_instances.set_states([
-            StateChange(*item.key, frozenset({item.state}), TaskState.QUEUED.value) for item in chosen
-        ])
+        results = task_instances.queue_ready([(item.key, item.state) for item in chosen])
         for item, ok in zip(chosen, results):
             self._pending_keys.discard(item.key)
             cached = self._tis.get((item.key[0], item.key[1]))
@@ -665,6 +650,6 @@ class Scheduler:
         self._check_only_runs = False
         for dag_id, run_id in self.only_runs:
             run = runs.get_dag_run(dag_id, run_id)
-            if run is not None and run.state in (DagRunState.QUEUED.value, DagRunState.RUNNING.value):
+            if run is not None and run.state in ACTIVE_RUN:
                 return True
         return False
