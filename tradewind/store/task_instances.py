@@ -211,12 +211,16 @@ def _apply(changes: Sequence[StateChange], *, by_user: bool = False) -> list[boo
     sent as one `UPDATE … WHERE (task_id, map_index) IN (…) RETURNING`, so a planner deciding
     a thousand instances costs a few statements, not a thousand.
     """
+    checked: set[tuple[Any, Any]] = set()
     for change in changes:
         bad = set(change.fields) - SETTABLE
         if bad:
             raise ValueError(f"StateChange cannot set {', '.join(sorted(bad))}")
-        check_task_instance(change.expected, change.new_state, by_user=by_user,
-                            what=(change.dag_id, change.run_id, change.task_id, change.map_index))
+        move = (change.expected, change.new_state)
+        if move not in checked:  # a planner's thousand decisions are a few moves
+            check_task_instance(*move, by_user=by_user,
+                                what=(change.dag_id, change.run_id, change.task_id, change.map_index))
+            checked.add(move)
     results = [False] * len(changes)
     now = utcnow()
     with transaction() as conn:

@@ -26,16 +26,19 @@ def check_dag_run(expected: Iterable[Any], new: Any, *, by_user: bool = False, w
 
 
 def _check(can: Callable[..., bool], noun: str, expected: Iterable[Any], new: Any, by_user: bool, what: Any) -> None:
-    new = state_str(new)
-    bad = _illegal(can, frozenset(map(state_str, expected)), new, by_user)
+    bad = _illegal(can, expected if isinstance(expected, frozenset) else frozenset(expected), new, by_user)
     if bad:
         name = f" {what}" if what is not None else ""
         raise IllegalTransition(
-            f"illegal move of {noun}{name} from {' / '.join(bad)} to {new}" + (" (even for a user)" if by_user else "")
+            f"illegal move of {noun}{name} from {' / '.join(bad)} to {state_str(new)}"
+            + (" (even for a user)" if by_user else "")
         )
 
 
 @functools.cache
-def _illegal(can: Callable[..., bool], expected: frozenset[str], new: str, by_user: bool) -> tuple[str, ...]:
-    """The states of `expected` that may not move to `new`; cached, as the same few moves repeat all day."""
-    return tuple(sorted(old for old in expected if not can(old, new, by_user=by_user)))
+def _illegal(can: Callable[..., bool], expected: frozenset[Any], new: Any, by_user: bool) -> tuple[str, ...]:
+    """The states of `expected` that may not move to `new`.
+
+    Cached, as the same few moves repeat all day (a StrEnum member hashes and compares as its value).
+    """
+    return tuple(sorted(state_str(old) for old in expected if not can(old, new, by_user=by_user)))
