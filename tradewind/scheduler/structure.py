@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from tradewind.states import TaskState
+
 
 @dataclass(frozen=True, slots=True)
 class TaskNode:
@@ -104,7 +106,7 @@ class DagStructure:
             {
                 "task_id": n.task_id,
                 "map_index": -1,
-                "state": "none",
+                "state": TaskState.NONE,
                 "max_tries": n.retries,
                 "operator": n.operator,
                 "pool": n.pool,

@@ -216,7 +216,7 @@ def _apply(changes: Sequence[StateChange], *, by_user: bool = False) -> list[boo
         bad = set(change.fields) - SETTABLE
         if bad:
             raise ValueError(f"StateChange cannot set {', '.join(sorted(bad))}")
-        move = (change.expected, change.new_state)
+        move = (frozenset(change.expected), change.new_state)
         if move not in checked:  # a planner's thousand decisions are a few moves
             check_task_instance(*move, by_user=by_user,
                                 what=(change.dag_id, change.run_id, change.task_id, change.map_index))
