@@ -196,7 +196,7 @@ def test_a_task_marked_failed_from_outside_is_stopped(scheduler, write_dag, trad
     assert "changed from outside" in open(ti.log_path).read()
 
 
-def test_dagrun_timeout_and_a_failed_expansion_move_only_along_legal_transitions(scheduler, write_dag, tradewind_home):
+def test_dagrun_timeout_and_a_failed_expansion_move_along_legal_transitions(scheduler, write_dag, tradewind_home):
     pidfile = tradewind_home / "slow.pid"
     write_dag("timeouts.py", f"""
         from datetime import timedelta

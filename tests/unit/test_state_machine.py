@@ -106,8 +106,8 @@ def test_store_accepts_exactly_the_legal_task_instance_moves(db: None, old: Task
 @pytest.mark.parametrize(("old", "new"), RUN_PAIRS, ids=[f"{o}->{n}" for o, n in RUN_PAIRS])
 def test_store_accepts_exactly_the_legal_dag_run_moves(db: None, old: DagRunState, new: DagRunState) -> None:
     from tradewind.store import runs
-    from tradewind.store.runs import _move
     from tradewind.store.engine import transaction
+    from tradewind.store.runs import _move
 
     for by_user in (False, True):
         run_id = f"run-{old}-{new}-{'user' if by_user else 'machine'}"

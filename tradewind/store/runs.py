@@ -200,6 +200,7 @@ def _move(
 
     As Airflow: moving to queued stamps `queued_at`; moving to queued/running clears an old end_date.
     """
+    expected = None if expected is None else frozenset(map(state_str, expected))
     check_dag_run(DagRunState if expected is None else expected, state, by_user=by_user, what=(dag_id, run_id))
     state = state_str(state)
     values: dict[str, Any] = {"state": state}
@@ -213,7 +214,7 @@ def _move(
         values["end_date"] = end_date
     stmt = sa.update(dag_run).where(dag_run.c.dag_id == dag_id, dag_run.c.run_id == run_id).values(values)
     if expected is not None:
-        stmt = stmt.where(in_list(dag_run.c.state, map(state_str, expected)))
+        stmt = stmt.where(in_list(dag_run.c.state, expected))
     return conn.execute(stmt).rowcount > 0
 
 
