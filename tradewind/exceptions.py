@@ -33,6 +33,11 @@ class FernetKeyError(ConfigError):
     """`[core] fernet_key` is malformed, missing, or not the key a stored secret was encrypted with."""
 
 
+# --- the state machine -------------------------------------------------------------------
+class IllegalTransition(TradewindException):
+    """A state write the state machine (`tradewind/states.py`) forbids: a bug in the caller, not a lost race."""
+
+
 # --- authoring ---------------------------------------------------------------------------
 class DagDefinitionError(TradewindException):
     """A DAG file defines something that cannot be a valid DAG."""

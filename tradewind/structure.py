@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from tradewind.states import TaskState
+
 if TYPE_CHECKING:
     from tradewind.sdk.param import ParamsDict
     from tradewind.timetables.base import Timetable
@@ -225,7 +227,7 @@ class DagStructure:
             {
                 "task_id": n.task_id,
                 "map_index": -1,
-                "state": "none",
+                "state": TaskState.NONE,
                 "max_tries": n.retries,
                 "operator": n.operator,
                 "pool": n.pool,

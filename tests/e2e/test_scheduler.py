@@ -196,6 +196,45 @@ def test_a_task_marked_failed_from_outside_is_stopped(scheduler, write_dag, trad
     assert "changed from outside" in open(ti.log_path).read()
 
 
+def test_dagrun_timeout_and_a_failed_expansion_move_along_legal_transitions(scheduler, write_dag, tradewind_home):
+    pidfile = tradewind_home / "slow.pid"
+    write_dag("timeouts.py", f"""
+        from datetime import timedelta
+        from tradewind import DAG, task
+        from tradewind.operators.bash import BashOperator
+        from tradewind.operators.empty import EmptyOperator
+        with DAG("slow", schedule=None, dagrun_timeout=timedelta(seconds=3)):
+            (BashOperator(task_id="quick", bash_command="true")
+             >> BashOperator(task_id="sleeper", bash_command="echo $$ > {pidfile}; exec sleep 60")
+             >> EmptyOperator(task_id="after"))
+        with DAG("badmap", schedule=None):
+            @task
+            def make():
+                return 42  # not a list: cannot be mapped over
+            @task
+            def use(x):
+                return x
+            use.expand(x=make()) >> EmptyOperator(task_id="end")
+    """)
+    scheduler.start()
+    from tradewind.scheduler.trigger import trigger_dag
+    from tradewind.store import dags
+
+    wait_for(lambda: dags.get_dag("slow") and dags.get_dag("badmap"), what="the DAGs to be parsed")
+    slow, badmap = trigger_dag("slow"), trigger_dag("badmap")
+    wait_for(lambda: pidfile.exists() and pidfile.read_text().strip(), what="the sleeper to start")
+    pid = int(pidfile.read_text())
+    assert wait_for(finished("slow"), what="the timed-out run")[0].state == "failed"
+    # as Airflow: what had not finished is skipped, the running try included (its process is stopped)
+    assert {k: t.state for k, t in tis_of("slow", slow.run_id).items()} == {
+        "quick": "success", "sleeper": "skipped", "after": "skipped"}
+    wait_for(lambda: not Path(f"/proc/{pid}").exists(), what="the sleeper's process to be stopped", timeout=15)
+    assert tis_of("slow", slow.run_id)["sleeper"].state == "skipped"  # its late result is dropped
+    assert wait_for(finished("badmap"), what="the run with the unmappable input")[0].state == "failed"
+    assert {k: t.state for k, t in tis_of("badmap", badmap.run_id).items()} == {
+        "make": "success", "use": "failed", "end": "upstream_failed"}
+
+
 def test_a_killed_fork_server_is_replaced_and_tasks_still_run(scheduler, write_dag):
     write_dag("forks.py", """
         from tradewind import DAG

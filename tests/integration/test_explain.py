@@ -167,6 +167,7 @@ def test_retry_time_in_the_future_then_past(db):
     _scheduler_alive()
     run = _run(dag)
     now = datetime.now(UTC)
+    _set(run, "a", "running")  # a try ends up_for_retry/up_for_reschedule: it ran first
     _set(run, "a", "up_for_retry", try_number=1, max_tries=1, next_retry_at=now + timedelta(minutes=5))
     reasons = explain_task_instance("retrying", run.run_id, "a", now=now)
     assert _codes(reasons) == [Code.RETRY_WAIT]
@@ -181,6 +182,7 @@ def test_reschedule_time_in_the_future(db):
     _scheduler_alive()
     run = _run(dag)
     now = datetime.now(UTC)
+    _set(run, "a", "running")  # a try ends up_for_retry/up_for_reschedule: it ran first
     _set(run, "a", "up_for_reschedule", reschedule_at=now + timedelta(seconds=30))
     reason = _one(explain_task_instance("sensing", run.run_id, "a", now=now), Code.RESCHEDULE_WAIT)
     assert "(in 30s)" in reason.sentence

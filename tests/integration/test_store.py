@@ -193,9 +193,9 @@ def test_set_states_is_compare_and_set(migrated_db):
     from tradewind.store.task_instances import StateChange
 
     _run(tasks=[f"t{i}" for i in range(5)])
-    changes = [StateChange("d", "r1", f"t{i}", -1, WAITING, TaskState.SCHEDULED) for i in range(4)]
+    changes = [StateChange("d", "r1", f"t{i}", -1, frozenset({"none"}), TaskState.SCHEDULED) for i in range(4)]
     changes.append(StateChange("d", "r1", "t0", -1, frozenset({"scheduled"}), "queued"))  # sees the first change
-    changes.append(StateChange("d", "r1", "nope", -1, WAITING, "scheduled"))
+    changes.append(StateChange("d", "r1", "nope", -1, frozenset({"none"}), "scheduled"))
     assert tis.set_states(changes) == [True, True, True, True, True, False]
     # A stale decision (expects none, but t1 is scheduled now) does not overwrite.
     assert tis.set_states([StateChange("d", "r1", "t1", -1, frozenset({"none"}), "skipped")]) == [False]
@@ -203,14 +203,88 @@ def test_set_states_is_compare_and_set(migrated_db):
     assert states == {"t0": "queued", "t1": "scheduled", "t2": "scheduled", "t3": "scheduled", "t4": "none"}
     assert tis.get_task_instance("d", "r1", "t0").queued_dttm is not None
     later = T0 + timedelta(minutes=5)
-    assert tis.set_states(
-        [StateChange("d", "r1", "t4", -1, WAITING, "up_for_retry", {"next_retry_at": later, "map_index": 0})]
-    ) == [True]
-    moved = tis.get_task_instance("d", "r1", "t4", 0)
-    assert (moved.state, moved.next_retry_at) == ("up_for_retry", later)
-    with pytest.raises(ValueError, match="cannot set task_id"):
-        tis.set_states([StateChange("d", "r1", "t3", -1, WAITING, "queued", {"task_id": "x"})])
-    assert tis.count_by_state("d", "r1") == {"queued": 1, "scheduled": 3, "up_for_retry": 1}
+    assert tis.set_states([StateChange("d", "r1", "t4", -1, WAITING, "success", {"end_date": later})]) == [True]
+    marked = tis.get_task_instance("d", "r1", "t4")
+    assert (marked.state, marked.end_date) == ("success", later)
+    for column in ("task_id", "map_index"):  # identity is not a field: expansion renumbers through expand_mapped
+        with pytest.raises(ValueError, match=f"cannot set {column}"):
+            tis.set_states([StateChange("d", "r1", "t3", -1, WAITING, "queued", {column: 0})])
+    assert tis.count_by_state("d", "r1") == {"queued": 1, "scheduled": 3, "success": 1}
+
+
+def test_an_illegal_move_raises_and_writes_nothing(migrated_db):
+    from tradewind.exceptions import IllegalTransition
+    from tradewind.states import TaskState
+    from tradewind.store import runs
+    from tradewind.store import task_instances as tis
+    from tradewind.store.task_instances import StateChange
+
+    _run(tasks=("a", "b"))
+    tis.start_try("d", "r1", "a", expected=WAITING, hostname="h", pid=1, log_path="x", start_date=T0)
+    with pytest.raises(IllegalTransition, match=r"task instance \('d', 'r1', 'a', -1\) from running to queued"):
+        tis.set_states([StateChange("d", "r1", "b", -1, WAITING, "success"),  # legal, but in the same batch
+                        StateChange("d", "r1", "a", -1, frozenset({"running"}), "queued")])
+    assert {t.task_id: t.state for t in tis.list_task_instances("d", "r1")} == {"a": "running", "b": "none"}
+    with pytest.raises(IllegalTransition, match="from running to none"):
+        tis.finish_try("d", "r1", "a", state="none", end_date=T0)
+    with pytest.raises(IllegalTransition, match="from success to running"):
+        tis.start_try("d", "r1", "b", expected={"none", "success"}, hostname="h", pid=1, log_path="x", start_date=T0)
+    with pytest.raises(IllegalTransition, match="from running to queued"):
+        tis.queue_ready([(("d", "r1", "a", -1), "running")])
+    with pytest.raises(IllegalTransition, match="from none / scheduled to success"):  # only a user marks success
+        tis.settle_waiting("d", "r1", {("b", -1): TaskState.SUCCESS})
+    with pytest.raises(IllegalTransition, match="DAG run"):  # not even a user sets a run running from any state
+        runs.set_dag_run_state("d", "r1", "running")
+    assert runs.get_dag_run("d", "r1").state == "queued"
+    assert tis.get_task_instance("d", "r1", "b").state == "none"
+    # a lost race is no error: the move is legal, the row is elsewhere
+    assert tis.queue_ready([(("d", "r1", "b", -1), "scheduled")]) == [False]
+
+
+def test_run_ops_start_finish_and_time_out(migrated_db):
+    from tradewind.states import DagRunState, TaskState
+    from tradewind.store import runs
+    from tradewind.store import task_instances as tis
+
+    _run(tasks=("done", "waiting", "queued", "running", "retrying"))
+    assert runs.start_run("d", "r1", start_date=T0)
+    assert not runs.start_run("d", "r1", start_date=T0)  # running already
+    key = ("d", "r1")
+    assert tis.set_states([tis.StateChange(*key, "done", -1, WAITING, TaskState.SUCCESS)]) == [True]
+    assert tis.queue_ready([((*key, "queued", -1), "none")]) == [True]
+    for task_id in ("running", "retrying"):
+        tis.start_try(*key, task_id, expected=WAITING, hostname="h", pid=1, log_path="x", start_date=T0)
+    tis.finish_try(*key, "retrying", state=TaskState.UP_FOR_RETRY, end_date=T0)
+
+    end = T0 + timedelta(hours=2)
+    assert runs.time_out_run(*key, end_date=end)
+    assert not runs.time_out_run(*key, end_date=end)  # not running any more: nothing happens twice
+    states = {t.task_id: t.state for t in tis.list_task_instances(*key)}
+    assert states == {"done": "success", "waiting": "skipped", "queued": "skipped", "running": "skipped",
+                      "retrying": "skipped"}
+    run = runs.get_dag_run(*key)
+    assert (run.state, run.start_date, run.end_date) == ("failed", T0, end)
+    assert not runs.finish_run(*key, DagRunState.SUCCESS, end_date=end)  # the verdict on a run no longer running
+
+    _run(run_id="r2", logical_date=T0 + timedelta(days=1), tasks=("x",))  # queued: a timeout does not touch it
+    assert not runs.time_out_run("d", "r2", end_date=end)
+    assert tis.get_task_instance("d", "r2", "x").state == "none"
+    assert runs.start_run("d", "r2", start_date=T0) and runs.finish_run("d", "r2", DagRunState.SUCCESS, end_date=end)
+    assert runs.get_dag_run("d", "r2").state == "success"
+
+
+def test_unqueue_and_fail_unstarted(migrated_db):
+    from tradewind.store import task_instances as tis
+
+    _run(tasks=("a", "b", "c"))
+    a, b, c = (("d", "r1", t, -1) for t in "abc")
+    assert tis.queue_ready([(a, "none"), (b, "none")]) == [True, True]
+    assert tis.unqueue([a, c]) == 1  # c was never queued
+    assert tis.get_task_instance(*a).state == "scheduled"
+    assert tis.fail_unstarted(a, T0) and tis.fail_unstarted(b, T0)
+    assert not tis.fail_unstarted(c, T0)  # waiting, not handed to a worker
+    assert [(t.state, t.end_date) for t in map(lambda k: tis.get_task_instance(*k), (a, b, c))] == [
+        ("failed", T0), ("failed", T0), ("none", None)]
 
 
 def test_start_and_finish_try_record_history(migrated_db):
@@ -292,13 +366,13 @@ def test_only_one_claim_wins_under_concurrency(migrated_db):
     assert tis.get_task_instance("d", "r1", "a").try_number == 1
 
 
-def test_add_clear_and_count(migrated_db):
+def test_expand_clear_and_count(migrated_db):
     from tradewind.store import task_instances as tis
 
-    _run(tasks=("a",))
-    rows = [{"task_id": "m", "map_index": i, "pool": "p", "pool_slots": 2} for i in range(3)]
-    tis.add_task_instances("d", "r1", rows)
-    tis.add_task_instances("d", "r1", rows[:1] + [{"task_id": "m", "map_index": 3, "pool": "p", "pool_slots": 2}])
+    _run(task_instances=_tis("a") + _tis("m", pool="p", pool_slots=2))
+    rows = [{"task_id": "m", "map_index": i, "pool": "p", "pool_slots": 2} for i in range(1, 4)]
+    assert tis.expand_mapped("d", "r1", "m", rows)
+    assert not tis.expand_mapped("d", "r1", "m", rows + [{"task_id": "m", "map_index": 4}])  # expanded already
     assert [t.map_index for t in tis.list_task_instances("d", "r1") if t.task_id == "m"] == [0, 1, 2, 3]
     for i in range(2):
         tis.start_try("d", "r1", "m", i, expected=WAITING, hostname="h", pid=1, log_path="x", start_date=T0)

@@ -35,8 +35,10 @@ def task_main(dag: DAG, fd: int) -> int:
 
 def _dag_callbacks(dag: DAG, dag_run: Any) -> int:
     from tradewind.runtime.dag_callbacks import run_dag_callbacks
+    from tradewind.states import DagRunState
 
-    run_dag_callbacks(dag, dag_run, dag_run.state, "success" if dag_run.state == "success" else "task_failure")
+    reason = "success" if dag_run.state == DagRunState.SUCCESS else "task_failure"
+    run_dag_callbacks(dag, dag_run, dag_run.state, reason)
     return 0
 
 

@@ -24,6 +24,7 @@ from tradewind.executors.messages import (
     DAG_CALLBACK, NoJob, Outcome, ResultStored, RunCallbacks, RunTry, StopWorker, TaskEvent, Workload,
 )
 from tradewind.executors.forkserver import ForkServer
+from tradewind.states import SUCCESS_LIKE, DagRunState, DagRunType, TaskState
 
 log = logging.getLogger(__name__)
 
@@ -105,8 +106,8 @@ def _rehearsal_task() -> None:
         PythonOperator(task_id="noop", python_callable=lambda: 1)  # a return value: XCom is warmed too
     structure = DagStructure.from_serialized(serialize_dag(dag))
     run = runs.create_dag_run(
-        dag_id=dag.dag_id, run_id="rehearsal", logical_date=now, data_interval=(now, now), run_type="manual",
-        conf={}, state="running", external_trigger=True, task_instances=structure.initial_task_instances(),
+        dag_id=dag.dag_id, run_id="rehearsal", logical_date=now, data_interval=(now, now), run_type=DagRunType.MANUAL,
+        conf={}, state=DagRunState.RUNNING, external_trigger=True, task_instances=structure.initial_task_instances(),
     )
     run_task_instance(dag, run, "noop")
 
@@ -189,7 +190,7 @@ def _fail_unloadable(workload: Workload, claim: Any, reason: str) -> None:
         return
     log_line(claim.log_path, "ERROR", f"cannot load the DAG: {reason}")
     try:
-        record_try(claim.record, TryResult("failed", datetime.now(timezone.utc), None, None, None))
+        record_try(claim.record, TryResult(TaskState.FAILED, datetime.now(timezone.utc), None, None, None))
     except Exception:  # noqa: BLE001 — left running: the scheduler's orphan checks finish it
         log.exception("cannot record the failure of %s", workload.key)
 
@@ -225,7 +226,6 @@ def _store_results(conn: Connection, claim: Any, pid: int, on_result: Callable[[
     """Heartbeat the try until the task's process sends its result; store it, report, tell the process."""
     from tradewind.config import conf
     from tradewind.runtime.runner import record_try
-    from tradewind.states import TaskState
 
     interval = conf.getfloat("scheduler", "task_heartbeat_interval", fallback=5.0)
     stopped = False
@@ -243,7 +243,7 @@ def _store_results(conn: Connection, claim: Any, pid: int, on_result: Callable[[
         log.exception("cannot record the result of %s", claim.record.key)
         stored = None
     # the scheduler first (the next task waits on it), then the task's process (its callbacks)
-    on_result(Outcome.SUCCEEDED if result.state in (TaskState.SUCCESS, TaskState.SKIPPED) else Outcome.FAILED, stored)
+    on_result(Outcome.SUCCEEDED if result.state in SUCCESS_LIKE else Outcome.FAILED, stored)
     try:
         conn.send(ResultStored(stored is not None))
     except (BrokenPipeError, OSError):
@@ -284,7 +284,7 @@ def _record_if_vanished(workload: Workload, claim: Any, code: int) -> None:
     except Exception:  # noqa: BLE001 — left to the scheduler's orphan checks
         log.exception("cannot check %s after its process died", workload.key)
         return
-    if (current is None or current.state != "running" or current.pid != os.getpid()
+    if (current is None or current.state != TaskState.RUNNING or current.pid != os.getpid()
             or current.try_number != claim.record.try_number):
         return
     reason = f"the task's process exited with code {code} without recording a result"
@@ -298,8 +298,6 @@ def _record_if_vanished(workload: Workload, claim: Any, code: int) -> None:
 
 def _fail_unstartable(workload: Workload, reason: str) -> None:
     from tradewind.store import task_instances
-    from tradewind.store.task_instances import StateChange
 
     log.error("cannot start %s: %s", workload.key, reason)
-    task_instances.set_states([StateChange(*workload.key, frozenset({"queued", "scheduled"}), "failed",
-                                           {"end_date": datetime.now(timezone.utc)})])
+    task_instances.fail_unstarted(workload.key, datetime.now(timezone.utc))

@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+from tradewind.states import DagRunState
+
 if TYPE_CHECKING:
     from tradewind.sdk.dag import DAG
     from tradewind.store.records import DagRunRecord
@@ -21,7 +23,7 @@ def has_dag_callbacks(dag: DAG) -> bool:
 
 
 def run_dag_callbacks(dag: DAG, dag_run: DagRunRecord, state: str, reason: str) -> None:
-    hooks = dag.on_success_callback if state == "success" else dag.on_failure_callback
+    hooks = dag.on_success_callback if state == DagRunState.SUCCESS else dag.on_failure_callback
     if not hooks:
         return
     context: dict[str, Any] = {

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tradewind.exceptions import FailTask, RescheduleTask, SkipTask, TaskTerminated, TaskTimeout, TradewindException
-from tradewind.states import TaskState
+from tradewind.states import CLAIMABLE, TaskState
 
 if TYPE_CHECKING:
     from tradewind.sdk.baseoperator import BaseOperator
@@ -27,12 +27,6 @@ if TYPE_CHECKING:
     from tradewind.store.records import DagRunRecord
 
 log = logging.getLogger(__name__)
-
-CLAIMABLE = frozenset(
-    {TaskState.NONE, TaskState.SCHEDULED, TaskState.QUEUED, TaskState.UP_FOR_RETRY, TaskState.UP_FOR_RESCHEDULE}
-)
-
-_CLAIMABLE_VALUES = frozenset(s.value for s in CLAIMABLE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +79,7 @@ def claim_task_instance(dag_run: DagRunRecord, task_id: str, map_index: int = -1
     now = datetime.now(timezone.utc)
     claimed = task_instances.start_try(
         dag_run.dag_id, dag_run.run_id, task_id, map_index,
-        expected=_CLAIMABLE_VALUES, hostname=_hostname(), pid=os.getpid(), start_date=now,
+        expected=CLAIMABLE, hostname=_hostname(), pid=os.getpid(), start_date=now,
         log_path=lambda try_number: str(log_path(dag_run.dag_id, dag_run.run_id, task_id, map_index, try_number)),
     )
     return None if claimed is None else Claim(claimed, claimed.log_path, now)
@@ -298,16 +292,12 @@ def _push_result(ti: Any, operator: BaseOperator, result: Any) -> None:
 
 def _apply_skips(dag_run: DagRunRecord, task_ids: list[str]) -> None:
     from tradewind.store import task_instances
-    from tradewind.store.task_instances import StateChange
 
-    waiting = frozenset({TaskState.NONE.value, TaskState.SCHEDULED.value})
-    changes = [
-        StateChange(dag_run.dag_id, dag_run.run_id, ti.task_id, ti.map_index, waiting, TaskState.SKIPPED.value)
-        for ti in task_instances.list_task_instances(dag_run.dag_id, dag_run.run_id)
-        if ti.task_id in set(task_ids)
-    ]
-    if changes:
-        task_instances.set_states(changes)
+    skipped = set(task_ids)
+    decisions = {(ti.task_id, ti.map_index): TaskState.SKIPPED
+                 for ti in task_instances.list_task_instances(dag_run.dag_id, dag_run.run_id) if ti.task_id in skipped}
+    if decisions:
+        task_instances.settle_waiting(dag_run.dag_id, dag_run.run_id, decisions)
 
 
 def _call_hooks(hooks: Any, context: dict[str, Any]) -> None:

@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from tradewind.states import UNSCHEDULED, TaskState
+from tradewind.states import TaskState
 
 if TYPE_CHECKING:
     from tradewind.scheduler.planner import Plan, TIKey
@@ -25,20 +25,17 @@ class Applied:
 
 
 def apply_plan(dag_id: str, run_id: str, structure: DagStructure, decided: Plan) -> Applied:
-    """Store the plan's state changes (each only from an unscheduled state), then expand its mapped tasks.
+    """Store the plan's state changes (each only from a waiting state), then expand its mapped tasks.
 
     A decision that finds the instance no longer waiting lost a race with another writer (a clear,
     a mark, a second scheduler): it is dropped and `lost_race` says to re-read the run.
     """
     from tradewind.store import task_instances
-    from tradewind.store.task_instances import StateChange
 
     applied = Applied()
     if decided.changes:
         changes = list(decided.changes.items())
-        results = task_instances.set_states([
-            StateChange(dag_id, run_id, tid, mi, UNSCHEDULED, state.value) for (tid, mi), state in changes
-        ])
+        results = task_instances.settle_waiting(dag_id, run_id, decided.changes)
         for (key, state), ok in zip(changes, results, strict=True):
             if ok:
                 applied.changes[key] = state
@@ -54,7 +51,6 @@ def _expand(dag_id: str, run_id: str, structure: DagStructure, task_ids: list[st
     """One instance per mapped input; a bad mapping input fails that task only."""
     from tradewind.scheduler.expansion import expand_task, expansion_length, store_pull
     from tradewind.store import task_instances
-    from tradewind.store.task_instances import StateChange
 
     mapped = {tid for tid, node in structure.nodes.items() if node.is_mapped}
     pull = store_pull(dag_id, run_id, mapped)
@@ -64,6 +60,6 @@ def _expand(dag_id: str, run_id: str, structure: DagStructure, task_ids: list[st
             length = expansion_length(node.expand or {}, pull, task_id)
         except Exception as exc:  # noqa: BLE001 — user data: the task fails, the run goes on
             log.error("cannot expand %s.%s: %s", dag_id, task_id, exc)
-            task_instances.set_states([StateChange(dag_id, run_id, task_id, -1, UNSCHEDULED, TaskState.FAILED.value)])
+            task_instances.settle_waiting(dag_id, run_id, {(task_id, -1): TaskState.FAILED})
             continue
         expand_task(dag_id, run_id, node, length)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from tradewind.states import DagRunState, DagRunType
+from tradewind.states import ACTIVE_RUN, FAILED_LIKE, DagRunState, DagRunType
 
 if TYPE_CHECKING:
     from tradewind.sdk.dag import DAG
@@ -66,12 +66,12 @@ def run_backfill(
         if existing is not None:
             if rerun_failed and existing.state == DagRunState.FAILED.value:
                 failed = [t.task_id for t in task_instances.list_task_instances(dag_id, existing.run_id)
-                          if t.state in ("failed", "upstream_failed")]
-                runs.clear_run(dag_id, existing.run_id, failed, expected={DagRunState.FAILED.value},
+                          if t.state in FAILED_LIKE]
+                runs.clear_run(dag_id, existing.run_id, failed, expected={DagRunState.FAILED},
                                retries={t: structure.nodes[t].retries for t in failed},
-                               ti_states=("failed", "upstream_failed"))  # one transaction, only if still failed
+                               ti_states=FAILED_LIKE)  # one transaction, only if still failed
                 keys.add((dag_id, existing.run_id))
-            elif existing.state in (DagRunState.QUEUED.value, DagRunState.RUNNING.value):
+            elif existing.state in ACTIVE_RUN:
                 keys.add((dag_id, existing.run_id))
             continue
         run = runs.create_dag_run(

@@ -55,7 +55,6 @@ class Dispatcher:
         """Move the best pending instances to queued and hand them to `executor`."""
         from tradewind.executors.messages import Workload
         from tradewind.store import task_instances
-        from tradewind.store.task_instances import StateChange
 
         open_slots = executor.open_slots
         if not self._pending or open_slots <= 0:
@@ -79,9 +78,7 @@ class Dispatcher:
         self.blocked = bool(held) and not chosen
         if not chosen:
             return
-        results = task_instances.set_states([
-            StateChange(*item.request.key, frozenset({item.state}), TaskState.QUEUED.value) for item in chosen
-        ])
+        results = task_instances.queue_ready([(item.request.key, item.state) for item in chosen])
         for item, ok in zip(chosen, results, strict=True):
             key = item.request.key
             self._keys.discard(key)

@@ -56,22 +56,15 @@ def expand_task(dag_id: str, run_id: str, node: Any, length: int) -> None:
     """Turn the unexpanded row (map_index -1) into rows 0..length-1; zero copies means skipped."""
     from tradewind.states import TaskState
     from tradewind.store import task_instances
-    from tradewind.store.task_instances import StateChange
 
-    waiting = frozenset({TaskState.NONE.value, TaskState.SCHEDULED.value})
     if length == 0:
-        task_instances.set_states(
-            [StateChange(dag_id, run_id, node.task_id, -1, waiting, TaskState.SKIPPED.value)]
-        )
+        task_instances.settle_waiting(dag_id, run_id, {(node.task_id, -1): TaskState.SKIPPED})
         return
-    task_instances.set_states(
-        [StateChange(dag_id, run_id, node.task_id, -1, waiting, TaskState.NONE.value, {"map_index": 0})]
-    )
     rows = [
         {
             "task_id": node.task_id,
             "map_index": i,
-            "state": TaskState.NONE.value,
+            "state": TaskState.NONE,
             "max_tries": node.retries,
             "operator": node.operator,
             "pool": node.pool,
@@ -81,5 +74,4 @@ def expand_task(dag_id: str, run_id: str, node: Any, length: int) -> None:
         }
         for i in range(1, length)
     ]
-    if rows:
-        task_instances.add_task_instances(dag_id, run_id, rows)
+    task_instances.expand_mapped(dag_id, run_id, node.task_id, rows)

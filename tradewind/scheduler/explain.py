@@ -16,9 +16,9 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from tradewind.scheduler.capacity import Limit, LimitCode, Occupancy, SlotRequest
-from tradewind.scheduler.planner import SUCCESS_LIKE, past_states
+from tradewind.scheduler.planner import past_states
 from tradewind.scheduler.trigger_rules import Decision, UpstreamSummary, evaluate
-from tradewind.states import FINISHED, DagRunState, DagRunType, TaskState
+from tradewind.states import DELAYED, FINISHED, SUCCESS_LIKE, DagRunState, DagRunType, TaskState
 
 if TYPE_CHECKING:
     from tradewind.structure import DagStructure
@@ -230,7 +230,7 @@ def _dependencies(facts: Facts, state: TaskState, now: datetime) -> list[Reason]
     ti = facts.ti
     assert facts.structure is not None
     node = facts.structure.nodes[ti.task_id]
-    if state in (TaskState.UP_FOR_RETRY, TaskState.UP_FOR_RESCHEDULE):
+    if state in DELAYED:
         # the planner re-queues these once their time has come, without looking at upstreams again
         retry = state is TaskState.UP_FOR_RETRY
         when = ti.next_retry_at if retry else ti.reschedule_at

@@ -58,8 +58,7 @@ def run_inline(
     from tradewind.scheduler.planner import plan
     from tradewind.store import runs, task_instances
 
-    runs.set_dag_run_state(dag.dag_id, dag_run.run_id, DagRunState.RUNNING.value, start_date=clock())
-    RUNNING = frozenset({DagRunState.RUNNING.value})  # noqa: N806
+    runs.start_run(dag.dag_id, dag_run.run_id, start_date=clock())  # unless a scheduler beside us started it
     while True:
         tis = task_instances.list_task_instances(dag.dag_id, dag_run.run_id)
         decided = plan(structure, tis, clock())
@@ -70,8 +69,7 @@ def run_inline(
             continue
         if decided.run_state is not None:
             # compare-and-set: if a running scheduler finished this run first, it fired the callbacks
-            if runs.set_dag_run_state(dag.dag_id, dag_run.run_id, decided.run_state.value,
-                                      expected=RUNNING, end_date=clock()):
+            if runs.finish_run(dag.dag_id, dag_run.run_id, decided.run_state, end_date=clock()):
                 _dag_callbacks(dag, dag_run, decided.run_state.value,
                                "success" if decided.run_state is DagRunState.SUCCESS else "task_failure")
             return InlineResult(decided.run_state)
@@ -99,7 +97,7 @@ def run_inline(
             sleep(max(0.0, (decided.wake_at - clock()).total_seconds()))
             continue
         reasons = "; ".join(f"{tid}: {why}" for (tid, _), why in sorted(decided.waiting_reasons.items()))
-        if runs.set_dag_run_state(dag.dag_id, dag_run.run_id, DagRunState.FAILED.value, expected=RUNNING, end_date=clock()):
+        if runs.finish_run(dag.dag_id, dag_run.run_id, DagRunState.FAILED, end_date=clock()):
             _dag_callbacks(dag, dag_run, DagRunState.FAILED.value, "deadlock")
         return InlineResult(DagRunState.FAILED, f"the run cannot make progress: {reasons or 'no task is ready'}")
 

@@ -24,7 +24,7 @@ from multiprocessing.connection import wait
 from typing import TYPE_CHECKING, Any
 
 from tradewind.scheduler.clock import Clock, SystemClock
-from tradewind.states import FINISHED, DagRunState, TaskState
+from tradewind.states import ACTIVE_RUN, DagRunState
 
 if TYPE_CHECKING:
     from tradewind.executors.base import Executor
@@ -361,8 +361,7 @@ class Scheduler:
                 continue
             if running_per_dag.get(run.dag_id, 0) >= info.structure.max_active_runs:
                 continue
-            if runs.set_dag_run_state(run.dag_id, run.run_id, DagRunState.RUNNING.value,
-                                      expected={DagRunState.QUEUED.value}, start_date=run.start_date or now):
+            if runs.start_run(run.dag_id, run.run_id, start_date=run.start_date or now):
                 running_per_dag[run.dag_id] = running_per_dag.get(run.dag_id, 0) + 1
                 self.runs.add(runs.get_dag_run(run.dag_id, run.run_id) or run)
                 self._dirty[key] = None
@@ -412,9 +411,6 @@ class Scheduler:
 
     def _timed_out(self, run: DagRunRecord, info: DagInfo, now: datetime) -> bool:
         """dagrun_timeout: the run fails; what has not finished is skipped (running tries stop)."""
-        from tradewind.store import task_instances
-        from tradewind.store.task_instances import StateChange
-
         timeout = info.structure.dagrun_timeout
         if timeout is None or run.start_date is None:
             return False
@@ -423,18 +419,14 @@ class Scheduler:
             self._add_timer(deadline, (run.dag_id, run.run_id))
             return False
         log.warning("run %s of %s exceeded dagrun_timeout %s", run.run_id, run.dag_id, timeout)
-        unfinished = [t for t in task_instances.list_task_instances(run.dag_id, run.run_id) if t.state not in FINISHED]
-        task_instances.set_states([
-            StateChange(*t.key, frozenset({t.state}), TaskState.SKIPPED.value) for t in unfinished
-        ])
-        self._finish_run(run, DagRunState.FAILED, now)
+        self._finish_run(run, DagRunState.FAILED, now, timed_out=True)
         return True
 
-    def _finish_run(self, run: DagRunRecord, state: DagRunState, now: datetime) -> None:
+    def _finish_run(self, run: DagRunRecord, state: DagRunState, now: datetime, *, timed_out: bool = False) -> None:
         from tradewind.store import runs
 
-        if runs.set_dag_run_state(run.dag_id, run.run_id, state.value, expected={DagRunState.RUNNING.value},
-                                  end_date=now):
+        if (runs.time_out_run(run.dag_id, run.run_id, end_date=now) if timed_out
+                else runs.finish_run(run.dag_id, run.run_id, state, end_date=now)):
             log.info("run %s of %s finished: %s", run.run_id, run.dag_id, state.value)
             info = self.cache.get(run.dag_id)
             if info is not None and info.has_dag_callbacks and self.executor is not None:
@@ -482,6 +474,6 @@ class Scheduler:
         self._check_only_runs = False
         for dag_id, run_id in self.only_runs:
             run = runs.get_dag_run(dag_id, run_id)
-            if run is not None and run.state in (DagRunState.QUEUED.value, DagRunState.RUNNING.value):
+            if run is not None and run.state in ACTIVE_RUN:
                 return True
         return False

@@ -13,6 +13,8 @@ import socket
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
+from tradewind.states import TaskState
+
 if TYPE_CHECKING:
     from tradewind.structure import DagStructure
     from tradewind.store.records import TaskInstanceRecord
@@ -29,7 +31,7 @@ def fail_orphan(
     from tradewind.store import task_instances
 
     now = datetime.now(timezone.utc)
-    state = "up_for_retry" if retries_left else "failed"
+    state = TaskState.UP_FOR_RETRY if retries_left else TaskState.FAILED
     next_retry_at = retries.next_retry_at(now, retry_delay) if retries_left else None
     done = task_instances.finish_try(
         ti.dag_id, ti.run_id, ti.task_id, ti.map_index, state=state, end_date=now, next_retry_at=next_retry_at,
@@ -66,7 +68,7 @@ def find_orphans(
     here = socket.gethostname()
     now = datetime.now(timezone.utc)
     count = 0
-    for ti in task_instances.find_task_instances(["running"]):
+    for ti in task_instances.find_task_instances([TaskState.RUNNING]):
         if ti.key in skip or (ti.hostname == here and ti.pid and pid_alive(ti.pid)):
             continue
         silent = ti.updated_at is None or ti.updated_at < now - heartbeat_timeout
@@ -86,8 +88,5 @@ def find_orphans(
 def requeue_stranded() -> int:
     """Queued instances that no live executor holds (the scheduler restarted) go back to scheduled."""
     from tradewind.store import task_instances
-    from tradewind.store.task_instances import StateChange
 
-    stranded = task_instances.find_task_instances(["queued"])
-    changes = [StateChange(*t.key, frozenset({"queued"}), "scheduled") for t in stranded]
-    return sum(task_instances.set_states(changes)) if changes else 0
+    return task_instances.unqueue(t.key for t in task_instances.find_task_instances([TaskState.QUEUED]))

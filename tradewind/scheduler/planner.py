@@ -17,7 +17,7 @@ from typing import Protocol
 
 from tradewind.structure import DagStructure, TaskNode
 from tradewind.scheduler.trigger_rules import Decision, UpstreamSummary, evaluate
-from tradewind.states import FINISHED, DagRunState, TaskState
+from tradewind.states import DELAYED, EXECUTING, FAILED_LIKE, FINISHED, SUCCESS_LIKE, WAITING, DagRunState, TaskState
 
 TIKey = tuple[str, int]  # (task_id, map_index)
 
@@ -55,9 +55,6 @@ class Plan:
     wake_at: datetime | None = None
     run_state: DagRunState | None = None  # set when the run is over
     waiting_reasons: dict[TIKey, Waiting] = field(default_factory=dict)
-
-
-SUCCESS_LIKE = frozenset({TaskState.SUCCESS, TaskState.SKIPPED})
 
 
 def past_states(task_instances: Iterable[TIView]) -> dict[str, str]:
@@ -191,7 +188,7 @@ def plan(
         summary: UpstreamSummary | None = None
         for key in sorted(keys, key=lambda k: k[1]):
             state = states[key]
-            if state in (TaskState.UP_FOR_RETRY, TaskState.UP_FOR_RESCHEDULE):
+            if state in DELAYED:
                 when = view.timers.get(key)
                 if when is None or when <= now:
                     result.ready.append(key)
@@ -200,7 +197,7 @@ def plan(
                     result.waiting_reasons[key] = Waiting(
                         WaitCode.TIMER, f"waiting until {when.isoformat()} ({state.value})")
                 continue
-            if state not in (TaskState.NONE, TaskState.SCHEDULED):
+            if state not in WAITING:
                 continue
             if summary is None:
                 summary = view.upstream_summary(node, result.changes, changed_tasks)
@@ -255,14 +252,14 @@ def _run_state(
         return None
     leaf_states = [states[k] for leaf in structure.leaves for k in view.by_task.get(leaf, [])]
     leaves_done = all(s in FINISHED for s in leaf_states)
-    if leaves_done and any(s in (TaskState.FAILED, TaskState.UPSTREAM_FAILED) for s in leaf_states):
+    if leaves_done and any(s in FAILED_LIKE for s in leaf_states):
         return DagRunState.FAILED
     if not leaves_done and not detect_deadlock:
         return None  # cannot have succeeded; looking further would cost a walk over every instance
     unfinished = [k for k in view.unfinished if states[k] not in FINISHED]
     if not unfinished:
         return DagRunState.SUCCESS
-    active = {TaskState.QUEUED, TaskState.RUNNING, TaskState.UP_FOR_RETRY, TaskState.UP_FOR_RESCHEDULE}
+    active = EXECUTING | DELAYED
     if not detect_deadlock:
         return None
     if not any(states[k] in active for k in unfinished) and all(

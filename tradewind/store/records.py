@@ -1,6 +1,6 @@
 """What the store hands out: frozen values built from rows, never objects that write themselves back.
 
-Changing state goes through the store's functions (`runs.set_dag_run_state`, `task_instances.set_states`,
+Changing state goes through the store's named operations (`task_instances.queue_ready`, `runs.finish_run`,
 …); a record is a snapshot of one row at the moment it was read. Imports no SQLAlchemy.
 """
 

@@ -12,14 +12,19 @@ from typing import Any
 import sqlalchemy as sa
 
 from tradewind.exceptions import DagRunAlreadyExists
+from tradewind.states import ACTIVE_RUN, DagRunState
 from tradewind.store.engine import session, transaction
 from tradewind.store.models import dag_run, task_instance, task_try, xcom
 from tradewind.store.records import DagRunRecord
 from tradewind.store.sql import in_list, param, prepared, state_str, utcnow
-from tradewind.store.task_instances import StateChange, clear_task_instances, normalize_ti_rows, set_states
-
-QUEUED = "queued"
-RUNNING = "running"
+from tradewind.store.task_instances import (
+    StateChange,
+    clear_task_instances,
+    normalize_ti_rows,
+    set_states,
+    skip_unfinished,
+)
+from tradewind.store.transitions import check_dag_run
 
 
 def create_dag_run(
@@ -45,8 +50,8 @@ def create_dag_run(
     values = {
         "dag_id": dag_id, "run_id": run_id, "logical_date": logical_date, "data_interval_start": start,
         "data_interval_end": end, "run_type": run_type, "state": state, "conf": conf,
-        "external_trigger": external_trigger, "queued_at": now if state == QUEUED else None,
-        "start_date": now if state == RUNNING else None, "note": note,
+        "external_trigger": external_trigger, "queued_at": now if state == DagRunState.QUEUED else None,
+        "start_date": now if state == DagRunState.RUNNING else None, "note": note,
     }
     try:
         with transaction() as conn:
@@ -141,7 +146,7 @@ def active_run_counts(dag_ids: Iterable[str] | None = None) -> dict[str, int]:
     """Queued + running runs per DAG (for max_active_runs), in one grouped query."""
     query = (
         sa.select(dag_run.c.dag_id, sa.func.count())
-        .where(in_list(dag_run.c.state, (QUEUED, RUNNING)))
+        .where(in_list(dag_run.c.state, ACTIVE_RUN))
         .group_by(dag_run.c.dag_id)
     )
     if dag_ids is not None:
@@ -155,25 +160,62 @@ def set_dag_run_state(
     run_id: str,
     state: str,
     *,
-    expected: set[str] | frozenset[str] | None = None,
+    expected: Iterable[str] | None = None,
     start_date: datetime | None = None,
     end_date: datetime | None = None,
 ) -> bool:
-    """Compare-and-set the run's state (only from `expected`, if given); True if the row changed.
+    """A user's clear (to queued) or mark (success, failed): compare-and-set from `expected`, if given.
+
+    True if the row changed. A move neither a user nor the scheduler may make raises
+    IllegalTransition; the scheduler's own go through `start_run`, `finish_run`, `time_out_run`.
+    """
+    with transaction() as conn:
+        return _move(conn, dag_id, run_id, state, expected, by_user=True, start_date=start_date, end_date=end_date)
+
+
+def start_run(dag_id: str, run_id: str, *, start_date: datetime) -> bool:
+    """The scheduler (or `dags test`) starts a queued run; False if it is not queued any more."""
+    with transaction() as conn:
+        return _move(conn, dag_id, run_id, DagRunState.RUNNING, {DagRunState.QUEUED}, start_date=start_date)
+
+
+def finish_run(dag_id: str, run_id: str, state: DagRunState, *, end_date: datetime) -> bool:
+    """The planner's verdict on a running run; False if it is not running any more (marked, cleared, ended)."""
+    with transaction() as conn:
+        return _move(conn, dag_id, run_id, state, {DagRunState.RUNNING}, end_date=end_date)
+
+
+def time_out_run(dag_id: str, run_id: str, *, end_date: datetime) -> bool:
+    """dagrun_timeout, as Airflow: the running run fails and its unfinished instances are skipped, at once."""
+    with transaction() as conn:
+        if not _move(conn, dag_id, run_id, DagRunState.FAILED, {DagRunState.RUNNING}, end_date=end_date):
+            return False
+        skip_unfinished(conn, dag_id, run_id)
+    return True
+
+
+def _move(
+    conn: sa.Connection,
+    dag_id: str,
+    run_id: str,
+    state: str,
+    expected: Iterable[str] | None,
+    *,
+    by_user: bool = False,
+    start_date: datetime | None = None,
+    end_date: datetime | None = None,
+) -> bool:
+    """Compare-and-set the run's state (from any state when `expected` is None), checked first.
 
     As Airflow: moving to queued stamps `queued_at`; moving to queued/running clears an old end_date.
     """
-    with transaction() as conn:
-        return _set_state(conn, dag_id, run_id, state, expected, start_date=start_date, end_date=end_date)
-
-
-def _set_state(conn: sa.Connection, dag_id: str, run_id: str, state: str, expected: Iterable[str] | None, *,
-               start_date: datetime | None = None, end_date: datetime | None = None) -> bool:
+    expected = None if expected is None else frozenset(map(state_str, expected))
+    check_dag_run(DagRunState if expected is None else expected, state, by_user=by_user, what=(dag_id, run_id))
     state = state_str(state)
     values: dict[str, Any] = {"state": state}
-    if state == QUEUED:
+    if state == DagRunState.QUEUED:
         values["queued_at"] = utcnow()
-    if state in (QUEUED, RUNNING):
+    if state in ACTIVE_RUN:
         values["end_date"] = None
     if start_date is not None:
         values["start_date"] = start_date
@@ -181,7 +223,7 @@ def _set_state(conn: sa.Connection, dag_id: str, run_id: str, state: str, expect
         values["end_date"] = end_date
     stmt = sa.update(dag_run).where(dag_run.c.dag_id == dag_id, dag_run.c.run_id == run_id).values(values)
     if expected is not None:
-        stmt = stmt.where(in_list(dag_run.c.state, map(state_str, expected)))
+        stmt = stmt.where(in_list(dag_run.c.state, expected))
     return conn.execute(stmt).rowcount > 0
 
 
@@ -200,7 +242,7 @@ def clear_run(
     Compare-and-set: only from a run state in `expected`; False, with nothing written, otherwise.
     """
     with transaction() as conn:
-        if not _set_state(conn, dag_id, run_id, QUEUED, expected):
+        if not _move(conn, dag_id, run_id, DagRunState.QUEUED, expected, by_user=True):
             return False
         clear_task_instances(dag_id, run_id, task_ids, retries=retries, states=ti_states, conn=conn)
     return True
@@ -218,7 +260,7 @@ def mark_run(
     ti = task_instance
     moves = {state_str(old): state_str(new) for old, new in moves.items()}
     with transaction() as conn:
-        if not _set_state(conn, dag_id, run_id, state, expected, end_date=end_date):
+        if not _move(conn, dag_id, run_id, state, expected, by_user=True, end_date=end_date):
             return False
         rows = conn.execute(
             sa.select(ti.c.task_id, ti.c.map_index, ti.c.state)

@@ -1,8 +1,12 @@
 """Task instances: every state change is one UPDATE … WHERE state IN (expected), so races are lost safely.
 
-A runner claims a task instance with `start_try` (CAS to running) and reports with `finish_try`
-(CAS from running, same try); the scheduler moves waiting instances with `set_states`. Whoever
-loses a race gets False/None back and must re-read, never overwrite.
+One named operation per move, each one transaction with its expected states (procrastinate's
+job manager is the model): a runner claims a try with `start_try` (CAS to running) and reports
+with `finish_try` (CAS from running, same try); the scheduler queues with `queue_ready`, settles
+waiting instances with `settle_waiting`, expands with `expand_mapped`, requeues with `unqueue`;
+a user's marks go through `set_states`, clears through `clear_task_instances`. Whoever loses a
+race gets False/None back and must re-read, never overwrite; a move `tradewind/states.py`
+forbids raises `IllegalTransition` before anything is written.
 """
 
 from __future__ import annotations
@@ -16,25 +20,23 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from tradewind.states import EXECUTING, UNFINISHED, WAITING, TaskState
 from tradewind.store import reschedules
 from tradewind.store.engine import session, transaction
 from tradewind.store.models import DEFAULT_POOL, task_instance, task_try, xcom
 from tradewind.store.records import TaskInstanceRecord, TaskTryRecord
 from tradewind.store.sql import CHUNK, chunked, in_list, insert_ignore, param, prepared, state_str, utcnow
+from tradewind.store.transitions import check_task_instance
 
 ti = task_instance
-RUNNING = "running"
-QUEUED = "queued"
-NONE = "none"
-UP_FOR_RESCHEDULE = "up_for_reschedule"
-EXECUTING = (QUEUED, RUNNING)
 TI_KEY = ("dag_id", "run_id", "task_id", "map_index")
+Key = tuple[str, str, str, int]  # dag_id, run_id, task_id, map_index
 
-#: Columns `StateChange.fields` may set (identity and state are not among them; map_index is, for expansion).
-SETTABLE = frozenset(c.name for c in ti.c) - {"id", "dag_id", "run_id", "task_id", "state"}
+#: Columns `StateChange.fields` may set (identity and state are not among them: `expand_mapped` renumbers).
+SETTABLE = frozenset(c.name for c in ti.c) - {"id", *TI_KEY, "state"}
 
 _ROW_DEFAULTS: dict[str, Any] = {
-    "map_index": -1, "state": NONE, "try_number": 0, "max_tries": 0, "operator": None,
+    "map_index": -1, "state": TaskState.NONE, "try_number": 0, "max_tries": 0, "operator": None,
     "pool": DEFAULT_POOL, "pool_slots": 1, "queue": "default", "priority_weight": 1,
 }
 
@@ -47,8 +49,8 @@ class StateChange:
     run_id: str
     task_id: str
     map_index: int
-    expected: frozenset[str]
-    new_state: str
+    expected: frozenset[TaskState] | frozenset[str]
+    new_state: TaskState | str
     fields: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
 
@@ -58,7 +60,8 @@ def normalize_ti_rows(dag_id: str, run_id: str, rows: Iterable[Mapping[str, Any]
     for row in rows:
         values = {**_ROW_DEFAULTS, **{k: v for k, v in row.items() if k in _ROW_DEFAULTS or k == "task_id"}}
         values["state"] = state_str(values["state"])
-        values.update(dag_id=dag_id, run_id=run_id, updated_at=now, queued_dttm=now if values["state"] == QUEUED else None)
+        queued = values["state"] == TaskState.QUEUED
+        values.update(dag_id=dag_id, run_id=run_id, updated_at=now, queued_dttm=now if queued else None)
         out.append(values)
     return out
 
@@ -81,7 +84,7 @@ def _key_args(dag_id: str, run_id: str, task_id: str, map_index: int) -> dict[st
 
 def _state_values(new_state: str, now: datetime) -> dict[str, Any]:
     values: dict[str, Any] = {"state": new_state, "updated_at": now}
-    if new_state == QUEUED:
+    if new_state == TaskState.QUEUED:
         values["queued_dttm"] = now
     return values
 
@@ -161,17 +164,74 @@ def count_active_per_task() -> dict[tuple[str, str, str], int]:
 
 # --- state changes -----------------------------------------------------------------------
 def set_states(changes: Sequence[StateChange], *, conn: sa.Connection | None = None) -> list[bool]:
+    """A user's marks (UI, API, CLI), each a CAS, in ONE transaction; returns which ones took effect.
+
+    A user may make any move the machine makes, and mark any instance success, failed or
+    skipped (`states.USER_TARGETS`); anything else raises IllegalTransition, writing nothing.
+    Given `conn`, the changes join that transaction (the run's state moving with them).
+    """
+    return _apply(changes, by_user=True, conn=conn)
+
+
+def queue_ready(ready: Sequence[tuple[Key, TaskState | str]]) -> list[bool]:
+    """The scheduler queues ready instances, each from the state it was planned in; which ones it got."""
+    return _apply([StateChange(*key, frozenset({state}), TaskState.QUEUED) for key, state in ready])
+
+
+def settle_waiting(dag_id: str, run_id: str, decisions: Mapping[tuple[str, int], TaskState]) -> list[bool]:
+    """End waiting (none/scheduled) instances without running them, as decided; which ones moved.
+
+    The planner's trigger rules (skipped, upstream_failed), a branch's skips, a mapped task with
+    nothing to map (skipped) or whose input cannot be mapped (failed): one transaction.
+    """
+    return _apply([StateChange(dag_id, run_id, task_id, map_index, WAITING, state)
+                   for (task_id, map_index), state in decisions.items()])
+
+
+def unqueue(keys: Iterable[Key]) -> int:
+    """Queued instances that no executor holds (the scheduler restarted) go back to scheduled; how many."""
+    return sum(_apply([StateChange(*key, frozenset({TaskState.QUEUED}), TaskState.SCHEDULED) for key in keys]))
+
+
+def fail_unstarted(key: Key, end_date: datetime) -> bool:
+    """A queued instance its worker cannot start (its DAG cannot be read) fails without a try."""
+    return _apply([StateChange(*key, frozenset({TaskState.QUEUED, TaskState.SCHEDULED}), TaskState.FAILED,
+                               {"end_date": end_date})])[0]
+
+
+def skip_unfinished(conn: sa.Connection, dag_id: str, run_id: str) -> int:
+    """In the caller's transaction (`runs.time_out_run`): the run's unfinished instances to skipped; how many.
+
+    Running tries see it at their next heartbeat and stop; their late results are dropped.
+    """
+    check_task_instance(UNFINISHED, TaskState.SKIPPED)
+    stmt = (
+        sa.update(ti)
+        .where(ti.c.dag_id == dag_id, ti.c.run_id == run_id, in_list(ti.c.state, UNFINISHED))
+        .values(state=TaskState.SKIPPED, updated_at=utcnow())
+    )
+    return conn.execute(stmt).rowcount
+
+
+def _apply(changes: Sequence[StateChange], *, by_user: bool = False, conn: sa.Connection | None = None) -> list[bool]:
     """Apply each change as a CAS, in order, in ONE transaction; returns which ones took effect.
 
+    Every change is checked first (fields settable, move legal), so a bad one writes nothing.
     Consecutive changes of the same run with the same expected/new state and no extra fields are
     sent as one `UPDATE … WHERE (task_id, map_index) IN (…) RETURNING`, so a planner deciding
     a thousand instances costs a few statements, not a thousand. Given `conn`, the changes join
     that transaction (the run's state moving with them).
     """
+    checked: set[tuple[Any, Any]] = set()
     for change in changes:
         bad = set(change.fields) - SETTABLE
         if bad:
             raise ValueError(f"StateChange cannot set {', '.join(sorted(bad))}")
+        move = (frozenset(change.expected), change.new_state)
+        if move not in checked:  # a planner's thousand decisions are a few moves
+            check_task_instance(*move, by_user=by_user,
+                                what=(change.dag_id, change.run_id, change.task_id, change.map_index))
+            checked.add(move)
     results = [False] * len(changes)
     now = utcnow()
     with transaction() if conn is None else nullcontext(conn) as conn:
@@ -215,9 +275,10 @@ def _flush(conn: sa.Connection, changes: Sequence[StateChange], batch: list[int]
     args = {"p_dag_id": first.dag_id, "p_run_id": first.run_id, "p_expected": sorted(map(state_str, first.expected)),
             "p_keys": keys, "p_task_ids": sorted({k[0] for k in keys}), "p_map_indexes": sorted({k[1] for k in keys}),
             "p_state": new_state, "p_updated_at": now}
-    if new_state == QUEUED:
+    queues = new_state == TaskState.QUEUED
+    if queues:
         args["p_queued_dttm"] = now
-    done = {(r.task_id, r.map_index) for r in conn.execute(_batch_update(new_state == QUEUED), args)}
+    done = {(r.task_id, r.map_index) for r in conn.execute(_batch_update(queues), args)}
     for i, key in zip(batch, keys):
         results[i] = key in done
 
@@ -266,10 +327,12 @@ def start_try(
     rule: a reschedule is not a retry). As in Airflow, a run starts without the XComs it pushed before.
     `log_path` may be a function of the try number, for a log file named after the try.
     """
+    expected = frozenset(map(state_str, expected))
+    check_task_instance(expected, TaskState.RUNNING, what=(dag_id, run_id, task_id, map_index))
     key = _key_args(dag_id, run_id, task_id, map_index)
     with transaction() as conn:
         current = conn.execute(_claim_read(), key).first()
-        if current is None or current.state not in {state_str(s) for s in expected}:
+        if current is None or current.state not in expected:
             return None
         try_number = current.try_number + (0 if current.reschedule_at is not None else 1)
         row = conn.execute(_claim_update(), {
@@ -294,8 +357,9 @@ def _claim_update() -> sa.Update:
         sa.update(ti)
         .where(_by_key(), ti.c.state == param(ti.c.state, "cur_"), ti.c.try_number == param(ti.c.try_number, "cur_"))
         .values(
-            state=RUNNING, try_number=param(ti.c.try_number), hostname=param(ti.c.hostname), pid=param(ti.c.pid),
-            log_path=param(ti.c.log_path), start_date=param(ti.c.start_date), end_date=None, duration=None,
+            state=TaskState.RUNNING, try_number=param(ti.c.try_number), hostname=param(ti.c.hostname),
+            pid=param(ti.c.pid), log_path=param(ti.c.log_path), start_date=param(ti.c.start_date), end_date=None,
+            duration=None,
             next_retry_at=None, reschedule_at=None, updated_at=param(ti.c.updated_at),
         )
         .returning(*ti.c)
@@ -313,7 +377,7 @@ def finish_try(
     task_id: str,
     map_index: int = -1,
     *,
-    state: str,
+    state: TaskState | str,
     end_date: datetime,
     next_retry_at: datetime | None = None,
     rendered_fields: dict[str, Any] | None = None,
@@ -328,6 +392,7 @@ def finish_try(
     this result belongs to): the late result is dropped, never written over the newer state.
     The claimer knows its try's number and start: given both, the row is not read first.
     """
+    check_task_instance({TaskState.RUNNING}, state, what=(dag_id, run_id, task_id, map_index))
     key = _key_args(dag_id, run_id, task_id, map_index)
     with transaction() as conn:
         if try_number is None or start_date is None:
@@ -352,7 +417,7 @@ def finish_try(
             for name in ("dag_id", "run_id", "task_id", "map_index", "try_number", "state", "start_date",
                          "end_date", "duration", "hostname", "pid", "log_path")
         }
-        if record.state == UP_FOR_RESCHEDULE and reschedule_at is not None:
+        if record.state == TaskState.UP_FOR_RESCHEDULE and reschedule_at is not None:
             # the try goes on at reschedule_at: log this poke, the try's history row comes when it ends
             reschedules.add_reschedule(
                 conn, dag_id=dag_id, run_id=run_id, task_id=task_id, map_index=map_index,
@@ -366,7 +431,7 @@ def finish_try(
 
 @prepared
 def _finish_read() -> sa.Select[Any]:
-    return sa.select(ti.c.try_number, ti.c.start_date).where(_by_key(), ti.c.state == RUNNING)
+    return sa.select(ti.c.try_number, ti.c.start_date).where(_by_key(), ti.c.state == TaskState.RUNNING)
 
 
 @functools.cache
@@ -376,16 +441,29 @@ def _finish_update(with_rendered_fields: bool) -> sa.Update:
         columns.append("rendered_fields")
     return (
         sa.update(ti)
-        .where(_by_key(), ti.c.state == RUNNING, ti.c.try_number == param(ti.c.try_number, "cur_"))
+        .where(_by_key(), ti.c.state == TaskState.RUNNING, ti.c.try_number == param(ti.c.try_number, "cur_"))
         .values({name: param(ti.c[name]) for name in columns})
         .returning(*ti.c)
     )
 
 
-def add_task_instances(dag_id: str, run_id: str, rows: list[dict[str, Any]]) -> None:
-    """Insert task instances (mapped-task expansion); rows already present are left alone."""
+def expand_mapped(dag_id: str, run_id: str, task_id: str, rows: list[dict[str, Any]]) -> bool:
+    """A mapped task's waiting unexpanded instance (map index -1) becomes index 0, `rows` the others.
+
+    One transaction; its state is kept (a renumbering, not a move). False, with nothing
+    inserted, when the instance is no longer waiting at -1 (expanded or settled meanwhile).
+    """
+    now = utcnow()
+    renumber = (
+        sa.update(ti)
+        .where(_key(dag_id, run_id, task_id, -1), in_list(ti.c.state, WAITING))
+        .values(map_index=0, updated_at=now)
+    )
     with transaction() as conn:
-        insert_ignore(conn, ti, normalize_ti_rows(dag_id, run_id, rows, utcnow()), TI_KEY)
+        if conn.execute(renumber).rowcount == 0:
+            return False
+        insert_ignore(conn, ti, normalize_ti_rows(dag_id, run_id, rows, now), TI_KEY)
+    return True
 
 
 def clear_task_instances(
@@ -398,10 +476,11 @@ def clear_task_instances(
     (max_tries = try_number + retries); `states` to clear only instances in those states. The caller
     decides what happens to the DAG run (`runs.clear_run` does both in one transaction, via `conn`).
     """
+    check_task_instance(TaskState, TaskState.NONE, by_user=True)
     base = sa.update(ti).where(ti.c.dag_id == dag_id, ti.c.run_id == run_id)
     if states is not None:
         base = base.where(in_list(ti.c.state, map(state_str, states)))
-    values = {"state": NONE, "next_retry_at": None, "reschedule_at": None, "updated_at": utcnow()}
+    values = {"state": TaskState.NONE, "next_retry_at": None, "reschedule_at": None, "updated_at": utcnow()}
     total = 0
     with transaction() if conn is None else nullcontext(conn) as conn:
         by_retries: dict[int, list[str]] = {}
@@ -428,7 +507,8 @@ def heartbeat_task(dag_id: str, run_id: str, task_id: str, map_index: int, try_n
     """
     stmt = (
         sa.update(ti)
-        .where(_key(dag_id, run_id, task_id, map_index), ti.c.state == RUNNING, ti.c.try_number == try_number)
+        .where(_key(dag_id, run_id, task_id, map_index), ti.c.state == TaskState.RUNNING,
+               ti.c.try_number == try_number)
         .values(updated_at=utcnow())
     )
     with transaction() as conn:
@@ -437,7 +517,7 @@ def heartbeat_task(dag_id: str, run_id: str, task_id: str, map_index: int, try_n
 
 def running_not_heard_from(since: datetime) -> list[TaskInstanceRecord]:
     """Running instances whose last heartbeat is older than `since` (their process may be gone)."""
-    query = sa.select(ti).where(ti.c.state == RUNNING, ti.c.updated_at < since)
+    query = sa.select(ti).where(ti.c.state == TaskState.RUNNING, ti.c.updated_at < since)
     with session() as conn:
         return [TaskInstanceRecord.from_row(r) for r in conn.execute(query)]
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from tradewind.states import EXECUTING, TaskState
 from tradewind.store.engine import session
 from tradewind.store.models import dag_file, dag_run, task_instance
 from tradewind.store.records import DagRunRecord
@@ -72,8 +73,9 @@ def run_task_states(dag_id: str, run_id: str) -> dict[str, str]:
     return out
 
 
-_SEVERITY = {"success": 1, "skipped": 1, "removed": 0, "none": 2, "scheduled": 3, "queued": 4,
-             "up_for_reschedule": 5, "up_for_retry": 6, "running": 7, "upstream_failed": 8, "failed": 9}
+_SEVERITY = {TaskState.SUCCESS: 1, TaskState.SKIPPED: 1, TaskState.REMOVED: 0, TaskState.NONE: 2,
+             TaskState.SCHEDULED: 3, TaskState.QUEUED: 4, TaskState.UP_FOR_RESCHEDULE: 5, TaskState.UP_FOR_RETRY: 6,
+             TaskState.RUNNING: 7, TaskState.UPSTREAM_FAILED: 8, TaskState.FAILED: 9}
 
 
 def stored_source(fileloc: str) -> str | None:
@@ -86,7 +88,7 @@ def pool_occupancy() -> dict[str, dict[str, int]]:
     """{pool: {running: slots, queued: slots}} over all task instances."""
     ti = task_instance
     q = sa.select(ti.c.pool, ti.c.state, sa.func.sum(ti.c.pool_slots)).where(
-        in_list(ti.c.state, ("running", "queued"))).group_by(ti.c.pool, ti.c.state)
+        in_list(ti.c.state, EXECUTING)).group_by(ti.c.pool, ti.c.state)
     out: dict[str, dict[str, int]] = {}
     with session() as conn:
         for pool, state, slots in conn.execute(q):
