@@ -124,7 +124,10 @@ def _finished_run(run_id: str, ti_states: dict[str, str], run_state: str = "succ
     new_run(run_id)
     task_instances.set_states([StateChange(DAG_ID, run_id, t, -1, frozenset({"none"}), s, {})
                                for t, s in ti_states.items()])
-    assert runs.set_dag_run_state(DAG_ID, run_id, run_state)
+    if run_state == "running":  # as the scheduler starts it
+        assert runs.start_run(DAG_ID, run_id, start_date=runs.get_dag_run(DAG_ID, run_id).queued_at)
+    else:  # as a user marks it
+        assert runs.set_dag_run_state(DAG_ID, run_id, run_state)
     return run_id
 
 
@@ -200,13 +203,14 @@ def test_a_run_moved_meanwhile_is_a_409_a_message_and_exit_1(client: Any, capsys
     run_id = _finished_run("r1", {"first": "success", "second": "failed"}, "failed")
     before = _states(run_id)[1]
     store_fn = {"clear": "clear_run", "mark": "mark_run"}[how]
-    _moved_meanwhile(monkeypatch, runs, store_fn, lambda: runs.set_dag_run_state(DAG_ID, run_id, "running"))
+    # someone else clears the run between the action's read and its write
+    _moved_meanwhile(monkeypatch, runs, store_fn, lambda: runs.set_dag_run_state(DAG_ID, run_id, "queued"))
     request = ((f"{RUNS}/{run_id}/clear", {"dry_run": False}) if how == "clear"
                else (f"{RUNS}/{run_id}", {"state": "success"}))
     resp = (client.post if how == "clear" else client.patch)(request[0], json=request[1], headers=ADMIN)
     reason = api_reason(resp, 409)
-    assert "went from failed to running meanwhile" in reason
-    assert _states(run_id) == ("running", before)  # nothing of the action was written
+    assert "went from failed to queued meanwhile" in reason
+    assert _states(run_id) == ("queued", before)  # nothing of the action was written
 
     runs.set_dag_run_state(DAG_ID, run_id, "failed")
     token = ui_login(client)
@@ -216,7 +220,7 @@ def test_a_run_moved_meanwhile_is_a_409_a_message_and_exit_1(client: Any, capsys
     if how == "clear":
         runs.set_dag_run_state(DAG_ID, run_id, "failed")
         assert cli_reason(capsys, "tasks", "clear", DAG_ID, "-y") == reason
-    assert _states(run_id) == ("running", before)
+    assert _states(run_id) == ("queued", before)
 
 
 def test_a_task_instance_moved_meanwhile_is_a_409(client: Any, monkeypatch: Any) -> None:
