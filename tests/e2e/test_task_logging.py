@@ -1,4 +1,4 @@
-"""Whatever a task logs — any logger, any of its threads — goes to the try's log, masked; never to the scheduler's output."""
+"""Whatever a task logs (any logger, any thread) goes to the try's log, masked; never to the scheduler's output."""
 
 from __future__ import annotations
 
