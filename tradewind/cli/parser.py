@@ -212,7 +212,7 @@ TREE: tuple[Command | Group, ...] = (
         Command("import", "Import connections from a .json, .yaml or .env file", "connections:import_", (
             arg("file"), arg("--overwrite", action="store_true", help="replace connections that already exist"))),
     )),
-    Command("rotate-fernet-key", "Re-encrypt stored connections with the first [core] fernet_key",
+    Command("rotate-fernet-key", "Re-encrypt stored connections and variables with the first [core] fernet_key",
             "connections:rotate_fernet_key"),
     Group("users", "Manage web UI / REST API users", (
         Command("create", "Create a user", "users:create", (

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from tradewind.exceptions import FailTask, RescheduleTask, SkipTask, TaskTerminated, TaskTimeout, TradewindException
 from tradewind.states import CLAIMABLE, TaskState
@@ -104,7 +104,7 @@ def run_task_instance(
     map_index: int = -1,
     *,
     retry_delay_override: timedelta | None = None,
-    echo: logging.Handler | None = None,
+    echo: TextIO | None = None,
     test_mode: bool = False,
 ) -> Outcome | None:
     """Claim the instance (CAS to running), run it, and store the result. None if already claimed."""
@@ -120,7 +120,7 @@ def run_claimed(
     claim: Claim,
     *,
     retry_delay_override: timedelta | None = None,
-    echo: logging.Handler | None = None,
+    echo: TextIO | None = None,
     test_mode: bool = False,
     record: Recorder = record_try,
 ) -> Outcome:

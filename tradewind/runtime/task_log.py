@@ -7,6 +7,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
+from typing import TextIO
 
 from tradewind.secrets.masker import RedactingFilter
 
@@ -59,30 +60,77 @@ class _LoggerStream(io.TextIOBase):
             self._buffer = ""
 
 
+class TaskLogWriter(logging.Handler):
+    """The one handler while a try runs: every record, masked, to the try's log file (and `echo`).
+
+    A write and a flush per record to a file opened once per try; the masker's filter rewrites
+    each record (message, traceback, stack) before it is formatted.
+    """
+
+    def __init__(self, file: TextIO, echo: TextIO | None = None) -> None:
+        super().__init__()
+        self.setFormatter(_FORMATTER)
+        self.addFilter(_REDACTING)
+        self._streams = (file,) if echo is None else (file, echo)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            line = self.format(record) + "\n"
+        except Exception:  # noqa: BLE001 - a bad format string in a task: logging's own report, as for any handler
+            self.handleError(record)
+            return
+        for stream in self._streams:
+            try:
+                stream.write(line)
+                stream.flush()
+            except (OSError, ValueError):
+                pass  # the log is a courtesy: the state in the database is what counts
+
+
+_FORMATTER = logging.Formatter(LOG_FORMAT)
+_REDACTING = RedactingFilter()
+
+
+def _task_level() -> int:
+    from tradewind.config import conf
+
+    name = str(conf.get("logging", "logging_level", fallback="INFO")).upper()
+    level = logging.getLevelName(name)
+    return level if isinstance(level, int) else logging.INFO
+
+
 @contextmanager
-def capture_task_log(path: Path, *, echo: logging.Handler | None = None) -> Iterator[logging.Logger]:
-    """Send the task logger and the task's stdout/stderr to `path` for the duration of a try."""
+def capture_task_log(path: Path, *, echo: TextIO | None = None) -> Iterator[logging.Logger]:
+    """Route everything the try logs or prints to `path` (and `echo`, masked too) for its duration.
+
+    Every logger's records reach the root logger, whose handlers (the scheduler's or the CLI's
+    stderr) are swapped for the try's writer meanwhile; so a task's `logging.warning(...)`, a
+    library's logger and the task's threads all land in the try's log, never in the output of
+    the process that runs it. The task logger writes to the writer directly and does not
+    propagate, so that stdout/stderr (sent to it) cannot loop back through a handler on stderr.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    level = _task_level()
+    root = logging.getLogger()
     logger = logging.getLogger("tradewind.task")
-    logger.setLevel(logging.INFO)
     logger.propagate = False
-    handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setFormatter(logging.Formatter(LOG_FORMAT))
-    redacting = RedactingFilter()  # secrets read during the try (connection passwords, …) show as ***
-    handler.addFilter(redacting)
-    logger.addHandler(handler)
-    if echo is not None:
-        echo.addFilter(redacting)
-        logger.addHandler(echo)
-    out, err = _LoggerStream(logger, logging.INFO), _LoggerStream(logger, logging.WARNING)
-    try:
-        with redirect_stdout(out), redirect_stderr(err):  # type: ignore[type-var]
-            yield logger
-    finally:
-        out.flush()
-        err.flush()
-        logger.removeHandler(handler)
-        if echo is not None:
-            logger.removeHandler(echo)
-            echo.removeFilter(redacting)
-        handler.close()
+    _set_level(logger, level)
+    with path.open("a", encoding="utf-8") as file:
+        writer = TaskLogWriter(file, echo)
+        saved = root.handlers, logger.handlers, root.level
+        root.handlers, logger.handlers = [writer], [writer]
+        _set_level(root, level)
+        out, err = _LoggerStream(logger, logging.INFO), _LoggerStream(logger, logging.WARNING)
+        try:
+            with redirect_stdout(out), redirect_stderr(err):  # type: ignore[type-var]
+                yield logger
+        finally:
+            out.flush()
+            err.flush()
+            root.handlers, logger.handlers = saved[0], saved[1]
+            _set_level(root, saved[2])
+
+
+def _set_level(logger: logging.Logger, level: int) -> None:
+    if logger.level != level:  # setLevel clears every logger's cached level: only when it changes
+        logger.setLevel(level)

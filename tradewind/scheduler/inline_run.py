@@ -6,12 +6,11 @@ under the scheduler; only the executor differs (tasks run here, one after anothe
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from tradewind.states import EXECUTING, DagRunState, TaskState
 
@@ -51,7 +50,7 @@ def run_inline(
     clock: Callable[[], datetime] = _utcnow,
     sleep: Callable[[float], None] = time.sleep,
     test_mode: bool = True,
-    echo: logging.Handler | None = None,
+    echo: TextIO | None = None,
 ) -> InlineResult:
     from tradewind.runtime.runner import run_task_instance
     from tradewind.scheduler.apply import apply_plan

@@ -11,33 +11,25 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from tradewind.secrets import fernet
+from tradewind.store.encrypted import EncryptedColumn, reencrypt
 from tradewind.store.engine import session, transaction
 from tradewind.store.models import connection
 from tradewind.store.records import ConnectionRecord
 from tradewind.store.sql import upsert
 
 _FIELDS = ("conn_type", "description", "host", "schema", "login", "password", "port", "extra")
+_PASSWORD = EncryptedColumn("password", "is_encrypted", "password of connection", "conn_id")
+_EXTRA = EncryptedColumn("extra", "is_extra_encrypted", "extra of connection", "conn_id")
 
 
 def _decrypted(row: Any) -> ConnectionRecord:
     record = ConnectionRecord.from_row(row)
-    password, extra = record.password, record.extra
-    if record.is_encrypted and password is not None:
-        password = fernet.decrypt(password, what=f"password of connection '{record.conn_id}'")
-    if record.is_extra_encrypted and extra is not None:
-        extra = fernet.decrypt(extra, what=f"extra of connection '{record.conn_id}'")
-    return replace(record, password=password, extra=extra)
+    return replace(record, password=_PASSWORD.read(record), extra=_EXTRA.read(record))
 
 
 def _encrypted_values(conn_id: str, values: dict[str, Any]) -> dict[str, Any]:
     out = {"conn_id": conn_id, **{name: values.get(name) for name in _FIELDS}}
-    out["is_encrypted"] = out["is_extra_encrypted"] = False
-    if out["password"] is not None:
-        out["password"], out["is_encrypted"] = fernet.encrypt(out["password"])
-    if out["extra"] is not None:
-        out["extra"], out["is_extra_encrypted"] = fernet.encrypt(out["extra"])
-    return out
+    return {**out, **_PASSWORD.write(out["password"]), **_EXTRA.write(out["extra"])}
 
 
 def get_connection(conn_id: str) -> ConnectionRecord | None:
@@ -86,21 +78,6 @@ def delete_connection(conn_id: str) -> bool:
 
 
 def rotate_connection_keys() -> int:
-    """Re-encrypt every encrypted password/extra with the first `fernet_key`; returns how many rows changed."""
-    changed = 0
+    """Re-encrypt every password/extra with the first `fernet_key` (encrypting clear ones); how many rows changed."""
     with transaction() as conn:
-        rows = conn.execute(sa.select(connection)).all()
-        for row in rows:
-            updates: dict[str, Any] = {}
-            if row.is_encrypted and row.password is not None:
-                updates["password"] = fernet.rotate(row.password, what=f"password of connection '{row.conn_id}'")
-            if row.is_extra_encrypted and row.extra is not None:
-                updates["extra"] = fernet.rotate(row.extra, what=f"extra of connection '{row.conn_id}'")
-            if not row.is_encrypted and row.password is not None:
-                updates["password"], updates["is_encrypted"] = fernet.encrypt(row.password)
-            if not row.is_extra_encrypted and row.extra is not None:
-                updates["extra"], updates["is_extra_encrypted"] = fernet.encrypt(row.extra)
-            if updates:
-                conn.execute(sa.update(connection).where(connection.c.id == row.id).values(**updates))
-                changed += 1
-    return changed
+        return reencrypt(conn, connection, (_PASSWORD, _EXTRA))

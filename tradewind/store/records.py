@@ -142,6 +142,8 @@ class XComRecord(_Record):
 
 @dataclass(frozen=True, slots=True)
 class VariableRecord(_Record):
+    """`val` is in clear text: the store decrypts it (see `store.variables`)."""
+
     key: str
     val: str | None
     description: str | None

@@ -243,13 +243,15 @@ def import_(args: argparse.Namespace) -> int:
 
 
 def rotate_fernet_key(args: argparse.Namespace) -> int:
+    """As Airflow's: re-encrypt connections and variables with the first key (clear ones get encrypted)."""
     from tradewind.exceptions import FernetKeyError
     from tradewind.secrets.fernet import get_fernet
     from tradewind.store.connections import rotate_connection_keys
+    from tradewind.store.variables import rotate_variable_keys
 
     if get_fernet() is None:
         raise FernetKeyError("[core] fernet_key is not set: nothing to rotate")
     ready_db()
-    count = rotate_connection_keys()
-    print(f"Re-encrypted {count} connection(s) with the first [core] fernet_key.")
+    conns, variables = rotate_connection_keys(), rotate_variable_keys()
+    print(f"Re-encrypted {conns} connection(s) and {variables} variable(s) with the first [core] fernet_key.")
     return 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 import time
 from datetime import datetime, timedelta
@@ -25,7 +24,6 @@ def _replace_earlier_test_run(dag_id: str, logical_date: datetime, run_id: str |
 
 def dags_test(args: argparse.Namespace) -> int:
     from tradewind.cli.progress import TerminalProgress
-    from tradewind.runtime.task_log import LOG_FORMAT
     from tradewind.scheduler.inline_run import run_inline
     from tradewind.scheduler.runs import create_manual_run, sync_dag
     from tradewind.store import runs, task_instances
@@ -50,10 +48,7 @@ def dags_test(args: argparse.Namespace) -> int:
             f"[bold]{dag.dag_id}[/] run [bold]{dag_run.run_id}[/] — data interval "
             f"{dag_run.data_interval_start.isoformat()} → {dag_run.data_interval_end.isoformat()}"
         )
-    echo = None
-    if args.verbose:
-        echo = logging.StreamHandler(sys.stderr)
-        echo.setFormatter(logging.Formatter(LOG_FORMAT))
+    echo = sys.stderr if args.verbose else None  # the task's log lines, masked as in its log file
     override = timedelta(seconds=args.retry_delay) if args.retry_delay is not None else None
     try:
         result = run_inline(dag, structure, dag_run, progress=progress, retry_delay_override=override, echo=echo)
@@ -122,7 +117,6 @@ def _print_report(run: Any, tis: list[Any], elapsed: float, reason: str | None) 
 def tasks_test(args: argparse.Namespace) -> int:
     """Run one task now, ignoring its dependencies, in a temporary run deleted afterwards (as Airflow)."""
     from tradewind.runtime.runner import run_task_instance
-    from tradewind.runtime.task_log import LOG_FORMAT
     from tradewind.scheduler.runs import create_manual_run, sync_dag
     from tradewind.states import DagRunState
     from tradewind.store import runs
@@ -140,8 +134,7 @@ def tasks_test(args: argparse.Namespace) -> int:
     map_index = args.map_index
     if getattr(task, "is_mapped", False) and map_index < 0:
         map_index = 0
-    echo = logging.StreamHandler(sys.stdout)
-    echo.setFormatter(logging.Formatter(LOG_FORMAT))
+    echo = sys.stdout  # the task's log lines, masked as in its log file
     try:
         if map_index >= 0:
             from tradewind.scheduler.expansion import expand_task
