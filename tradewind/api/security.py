@@ -14,6 +14,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+import logging
 import secrets
 import threading
 import time
@@ -29,6 +30,7 @@ from tradewind.api.session_key import ensure_secret_key
 from tradewind.permissions import allowed
 from tradewind.store.users import UserRecord
 
+log = logging.getLogger(__name__)
 COOKIE = "tradewind_session"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 GENERIC_LOGIN_ERROR = "Invalid username or password."
@@ -151,15 +153,24 @@ class TooManyAttempts(HTTPException):
         super().__init__(429, "Too many failed login attempts; try again in a minute.", {"Retry-After": "60"})
 
 
+def peer(request: Request) -> str:
+    """The client's address: the TCP peer, or what a proxy listed in [webserver] forwarded_allow_ips says it is
+    (uvicorn believes X-Forwarded-For from those proxies only; `tradewind webserver` trusts none by default)."""
+    return request.client.host if request.client else "?"
+
+
 def login(request: Request, username: str, password: str) -> UserRecord | None:
     """Check credentials with throttling; None for any wrong credential (one generic message)."""
     from tradewind.store.users import authenticate
 
-    key = f"{username.strip().lower()}|{request.client.host if request.client else '?'}"
+    address = peer(request)
+    key = f"{username.strip().lower()}|{address}"
     if throttle().blocked(key):
+        log.warning("login for %r from %s refused: too many failed attempts", username[:64], address)
         raise TooManyAttempts()
     user = authenticate(username, password)
     if user is None:
+        log.warning("failed login for %r from %s", username[:64], address)
         throttle().fail(key)
         return None
     throttle().succeed(key)
