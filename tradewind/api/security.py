@@ -43,6 +43,7 @@ class Caller:
     user: UserRecord
     via: str  # "basic" or "session"
     csrf: str | None = None
+    session: str | None = None  # the session's id, to sign it out
 
     def can(self, permission: str) -> bool:
         return allowed(self.user.roles, permission)
@@ -67,20 +68,31 @@ def session_max_age() -> int:
 
 
 def make_session(username: str) -> tuple[str, str]:
-    """A new signed cookie value and its CSRF token.
+    """A new session: its signed cookie value and its CSRF token.
 
-    The cookie also carries a fingerprint of the user's password hash: a password change ends every
-    session opened with the old password.
+    The session is recorded on the server (signing out deletes it, so a copied cookie dies with it).
+    The cookie also carries a fingerprint of the user's password hash and roles: a password or role
+    change ends every session opened before it, in every webserver process.
     """
+    from tradewind.exceptions import NotFound
     from tradewind.store.users import get_user
+    from tradewind.store.web_sessions import open_session
 
-    csrf = secrets.token_urlsafe(24)
     user = get_user(username)
-    return str(_serializer().dumps({"u": username, "c": csrf, "p": _fingerprint(user)})), csrf
+    if user is None:
+        raise NotFound(f"user '{username}' does not exist")
+    token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
+    open_session(session_id(token), user.id, session_max_age())
+    return str(_serializer().dumps({"s": token, "c": csrf, "p": _fingerprint(user)})), csrf
 
 
-def _fingerprint(user: UserRecord | None) -> str:
-    material = (user.password_hash or "") if user is not None else ""
+def session_id(token: str) -> str:
+    """What the database knows a session by: a hash of its token, so the table alone opens no session."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _fingerprint(user: UserRecord) -> str:
+    material = f"{user.password_hash or ''}\0{','.join(user.roles)}"
     return hmac.new(secret_key().encode(), material.encode(), hashlib.sha256).hexdigest()[:16]
 
 
@@ -93,7 +105,7 @@ def read_session(value: str | None) -> dict[str, str] | None:
         data = _serializer().loads(value, max_age=session_max_age())
     except BadSignature:
         return None
-    return data if isinstance(data, dict) and isinstance(data.get("u"), str) else None
+    return data if isinstance(data, dict) and isinstance(data.get("s"), str) else None
 
 
 def set_session_cookie(response: Any, request: Request, value: str) -> None:
@@ -216,8 +228,8 @@ def _basic_user(request: Request, username: str, password: str) -> UserRecord | 
 
 
 def resolve(request: Request) -> Caller | None:
-    """The caller, from basic credentials (checked) or the session cookie; None if anonymous."""
-    from tradewind.store.users import get_user
+    """The caller, from basic credentials (checked) or a live session's cookie; None if anonymous."""
+    from tradewind.store.web_sessions import session_user
 
     cached = getattr(request.state, "caller", None)
     if cached is not None:
@@ -232,9 +244,10 @@ def resolve(request: Request) -> Caller | None:
     else:
         data = read_session(request.cookies.get(COOKIE))
         if data is not None:
-            user = get_user(data["u"])
+            sid = session_id(data["s"])
+            user = session_user(sid)
             if user is not None and user.active and hmac.compare_digest(str(data.get("p", "")), _fingerprint(user)):
-                caller = Caller(user, "session", data.get("c"))
+                caller = Caller(user, "session", data.get("c"), sid)
     request.state.caller = caller
     return caller
 

@@ -85,3 +85,12 @@ def delete_user(username: str, caller: Admin) -> Response:
         raise UsageError("you cannot delete yourself")
     delete(username)
     return Response(status_code=204)
+
+
+@router.delete("/users/{username}/sessions", status_code=204)
+def end_sessions(username: str, _: Admin) -> Response:
+    """Sign the user out of the web UI everywhere (their basic credentials keep working: change the password)."""
+    from tradewind.store.web_sessions import end_user_sessions
+
+    end_user_sessions(username)
+    return Response(status_code=204)
