@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from tradewind.api import actions, serialize
+from tradewind.api.openapi import errors
 from tradewind.api.security import Caller, api_user
 from tradewind.exceptions import ConnectionNotFound, NotFound, UsageError
 from tradewind.permissions import (
@@ -40,7 +41,7 @@ def list_variables(_: Annotated[Caller, Depends(api_user(READ_VARIABLES))], limi
     return page("variables", [serialize.variable(v, with_value=False) for v in all_variables()], limit, offset)
 
 
-@router.get("/variables/{key}", tags=["Variable"])
+@router.get("/variables/{key}", tags=["Variable"], responses=errors(404))
 def get_variable(key: str, _: Annotated[Caller, Depends(api_user(READ_VARIABLES))]) -> dict[str, Any]:
     from tradewind.store.variables import get_variable_record
 
@@ -55,7 +56,7 @@ def post_variable(body: VariableBody, _: Annotated[Caller, Depends(api_user(EDIT
     return serialize.variable(actions.save_variable(body.key, body.value, body.description))
 
 
-@router.patch("/variables/{key}", tags=["Variable"])
+@router.patch("/variables/{key}", tags=["Variable"], responses=errors(404))
 def patch_variable(key: str, body: VariableBody,
                    _: Annotated[Caller, Depends(api_user(EDIT_VARIABLES))]) -> dict[str, Any]:
     from tradewind.store.variables import get_variable_record
@@ -67,7 +68,7 @@ def patch_variable(key: str, body: VariableBody,
     return serialize.variable(actions.save_variable(key, body.value, body.description))
 
 
-@router.delete("/variables/{key}", status_code=204, tags=["Variable"])
+@router.delete("/variables/{key}", status_code=204, tags=["Variable"], responses=errors(404))
 def delete_variable(key: str, _: Annotated[Caller, Depends(api_user(EDIT_VARIABLES))]) -> Response:
     from tradewind.store.variables import delete_variable as delete
 
@@ -95,7 +96,7 @@ def list_pools(_: Annotated[Caller, Depends(api_user(READ_POOLS))], limit: Limit
     return page("pools", [serialize.pool(p, used.get(p.pool)) for p in all_pools()], limit, offset)
 
 
-@router.get("/pools/{name}", tags=["Pool"])
+@router.get("/pools/{name}", tags=["Pool"], responses=errors(404))
 def get_pool(name: str, _: Annotated[Caller, Depends(api_user(READ_POOLS))]) -> dict[str, Any]:
     from tradewind.store.pools import get_pool as get
     from tradewind.store.ui_queries import pool_occupancy
@@ -114,7 +115,7 @@ def post_pool(body: PoolBody, _: Annotated[Caller, Depends(api_user(EDIT_POOLS))
     return serialize.pool(record, pool_occupancy().get(record.pool))
 
 
-@router.patch("/pools/{name}", tags=["Pool"])
+@router.patch("/pools/{name}", tags=["Pool"], responses=errors(404))
 def patch_pool(name: str, body: PoolBody, _: Annotated[Caller, Depends(api_user(EDIT_POOLS))]) -> dict[str, Any]:
     from tradewind.store.pools import get_pool as get
     from tradewind.store.ui_queries import pool_occupancy
@@ -127,7 +128,7 @@ def patch_pool(name: str, body: PoolBody, _: Annotated[Caller, Depends(api_user(
     return serialize.pool(record, pool_occupancy().get(name))
 
 
-@router.delete("/pools/{name}", status_code=204, tags=["Pool"])
+@router.delete("/pools/{name}", status_code=204, tags=["Pool"], responses=errors(400, 404))
 def delete_pool(name: str, _: Annotated[Caller, Depends(api_user(EDIT_POOLS))]) -> Response:
     from tradewind.store.pools import delete_pool as delete
 
@@ -167,7 +168,7 @@ def list_connections(_: Annotated[Caller, Depends(api_user(READ_CONNECTIONS))], 
     return page("connections", [serialize.connection(c) for c in _store().list_connections()], limit, offset)
 
 
-@router.get("/connections/{connection_id}", tags=["Connection"])
+@router.get("/connections/{connection_id}", tags=["Connection"], responses=errors(404))
 def get_connection(connection_id: str, _: Annotated[Caller, Depends(api_user(READ_CONNECTIONS))]) -> dict[str, Any]:
     record = _store().get_connection(connection_id)
     if record is None:
@@ -175,7 +176,7 @@ def get_connection(connection_id: str, _: Annotated[Caller, Depends(api_user(REA
     return serialize.connection(record)
 
 
-@router.post("/connections", tags=["Connection"])
+@router.post("/connections", tags=["Connection"], responses=errors(409))
 def post_connection(body: ConnectionBody,
                     _: Annotated[Caller, Depends(api_user(EDIT_CONNECTIONS))]) -> dict[str, Any]:
     record = actions.save_connection(body.connection_id, connection_fields(body), create_only=True)
@@ -184,7 +185,7 @@ def post_connection(body: ConnectionBody,
     return serialize.connection(record)
 
 
-@router.patch("/connections/{connection_id}", tags=["Connection"])
+@router.patch("/connections/{connection_id}", tags=["Connection"], responses=errors(404))
 def patch_connection(connection_id: str, body: ConnectionBody,
                      _: Annotated[Caller, Depends(api_user(EDIT_CONNECTIONS))]) -> dict[str, Any]:
     if body.connection_id != connection_id:
@@ -194,7 +195,7 @@ def patch_connection(connection_id: str, body: ConnectionBody,
     return serialize.connection(actions.save_connection(connection_id, connection_fields(body)))
 
 
-@router.delete("/connections/{connection_id}", status_code=204, tags=["Connection"])
+@router.delete("/connections/{connection_id}", status_code=204, tags=["Connection"], responses=errors(404))
 def delete_connection(connection_id: str, _: Annotated[Caller, Depends(api_user(EDIT_CONNECTIONS))]) -> Response:
     if not _store().delete_connection(connection_id):
         raise ConnectionNotFound(f"connection '{connection_id}' not found")

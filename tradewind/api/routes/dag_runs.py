@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from tradewind.api import actions, serialize
+from tradewind.api.openapi import errors
 from tradewind.api.security import Caller, api_user
 from tradewind.exceptions import UsageError
 from tradewind.permissions import EDIT_DAGS, READ_DAGS
@@ -39,7 +40,7 @@ class ClearRunBody(BaseModel):
     only_failed: bool = False
 
 
-@router.get("/dags/{dag_id}/dagRuns")
+@router.get("/dags/{dag_id}/dagRuns", responses=errors(404))
 def list_runs(dag_id: str, _: Reader, limit: Annotated[int, Query(ge=1, le=10000)] = 100,
               offset: Annotated[int, Query(ge=0)] = 0,
               state: Annotated[list[str] | None, Query()] = None,
@@ -64,7 +65,7 @@ def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
 
 
-@router.post("/dags/{dag_id}/dagRuns")
+@router.post("/dags/{dag_id}/dagRuns", responses=errors(404, 409))
 def trigger_run(dag_id: str, body: TriggerBody, _: Editor) -> dict[str, Any]:
     if body.logical_date and body.execution_date and body.logical_date != body.execution_date:
         raise UsageError("logical_date and execution_date (its old name) differ: give one of them")
@@ -72,12 +73,12 @@ def trigger_run(dag_id: str, body: TriggerBody, _: Editor) -> dict[str, Any]:
     return serialize.dag_run(run)
 
 
-@router.get("/dags/{dag_id}/dagRuns/{dag_run_id}")
+@router.get("/dags/{dag_id}/dagRuns/{dag_run_id}", responses=errors(404))
 def get_run(dag_id: str, dag_run_id: str, _: Reader) -> dict[str, Any]:
     return serialize.dag_run(actions.require_run(dag_id, dag_run_id))
 
 
-@router.patch("/dags/{dag_id}/dagRuns/{dag_run_id}")
+@router.patch("/dags/{dag_id}/dagRuns/{dag_run_id}", responses=errors(404))
 def set_run_state(dag_id: str, dag_run_id: str, body: RunStateBody, _: Editor) -> dict[str, Any]:
     if body.state == "queued":
         actions.clear(dag_id, dag_run_id)
@@ -85,13 +86,13 @@ def set_run_state(dag_id: str, dag_run_id: str, body: RunStateBody, _: Editor) -
     return serialize.dag_run(actions.mark_run(dag_id, dag_run_id, body.state))
 
 
-@router.delete("/dags/{dag_id}/dagRuns/{dag_run_id}", status_code=204)
+@router.delete("/dags/{dag_id}/dagRuns/{dag_run_id}", status_code=204, responses=errors(404))
 def delete_run(dag_id: str, dag_run_id: str, _: Editor) -> Response:
     actions.delete_run(dag_id, dag_run_id)
     return Response(status_code=204)
 
 
-@router.post("/dags/{dag_id}/dagRuns/{dag_run_id}/clear")
+@router.post("/dags/{dag_id}/dagRuns/{dag_run_id}/clear", responses=errors(404))
 def clear_run(dag_id: str, dag_run_id: str, body: ClearRunBody, _: Editor) -> dict[str, Any]:
     tis = actions.clear(dag_id, dag_run_id, only_failed=body.only_failed, dry_run=body.dry_run)
     if body.dry_run:
