@@ -1,4 +1,5 @@
-"""Who is asking, and may they: HTTP basic or the UI's signed session cookie, CSRF, login throttling.
+"""Who is asking, and may they: HTTP basic or a UI session (a signed cookie naming a session the server
+keeps), CSRF, login throttling.
 
 Every route depends on `api_user(PERMISSION)` or `ui_user(PERMISSION)`; both resolve the user the
 same way and ask `tradewind.permissions.allowed`, so the API and the UI enforce one rule set.
