@@ -96,7 +96,7 @@ def test_an_admin_signs_a_user_out_everywhere_through_the_api(client: Any) -> No
     assert missing.status_code == 404 and missing.json()["detail"] == "user 'nobody' does not exist"
 
 
-def test_the_database_holds_only_a_hash_of_each_live_session(client: Any) -> None:
+def test_the_database_holds_only_a_hash_of_each_live_session_and_forgets_ended_ones(client: Any) -> None:
     import sqlalchemy as sa
 
     from tradewind.api.security import read_session, session_id
@@ -108,5 +108,7 @@ def test_the_database_holds_only_a_hash_of_each_live_session(client: Any) -> Non
     with session() as conn:
         assert conn.execute(sa.select(web_session.c.id)).scalars().all() == [session_id(token)]
     client.post("/logout", data={"csrf_token": csrf})
+    sign_in(client, "op")
+    assert client.delete("/api/v1/users/op", headers=basic("admin")).status_code == 204  # their sessions go too
     with session() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(web_session)).scalar() == 0
