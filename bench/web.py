@@ -1,11 +1,13 @@
 """Webserver benchmark: the DAGs list with 500 DAGs and the grid of 100 runs × 50 tasks, plus the server's RSS.
 
     .venv/bin/python bench/web.py [--repeat 30] [--dags 500] [--runs 100] [--tasks 50]
+                                  [--logins 470] [--clients 16] [--flood-only]
 
 Seeds a throwaway TRADEWIND_HOME through the store, then times each request two ways:
 in-process (httpx's ASGI transport: server-side time, no network) and against a real
-`tradewind webserver` on loopback. Prints medians; the budget is 150 ms each and 150 MB RSS.
-Results also go to bench/results/web.json.
+`tradewind webserver` on loopback. Then floods a fresh webserver with failed logins from
+concurrent clients and reports its peak RSS. Prints medians; the budget is 150 ms each and
+150 MB RSS (also at the flood's peak). Results also go to bench/results/web.json.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -131,13 +135,16 @@ async def in_process(paths: dict[str, str], repeat: int) -> tuple[dict[str, floa
     return out, queries
 
 
-def over_uvicorn(home: Path, paths: dict[str, str], repeat: int) -> tuple[dict[str, float], dict[str, float]]:
+@contextmanager
+def webserver(home: Path, name: str) -> Iterator[tuple[str, int]]:
+    """A real `tradewind webserver` on a free loopback port: yields its base URL and pid; stopped on exit."""
     import httpx
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    log = (home / "webserver.out").open("wb")
+    out = home / f"{name}.out"
+    log = out.open("wb")
     proc = subprocess.Popen([sys.executable, "-m", "tradewind", "webserver", "--port", str(port), "--hostname",
                              "127.0.0.1"], stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ))
     try:
@@ -150,9 +157,20 @@ def over_uvicorn(home: Path, paths: dict[str, str], repeat: int) -> tuple[dict[s
             except httpx.TransportError:
                 pass
             if time.monotonic() > deadline or proc.poll() is not None:
-                raise SystemExit(f"the webserver did not start: see {home / 'webserver.out'}")
+                raise SystemExit(f"the webserver did not start: see {out}")
             time.sleep(0.2)
-        rss_idle = rss_mb(proc.pid)
+        yield base, proc.pid
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(30)
+        log.close()
+
+
+def over_uvicorn(home: Path, paths: dict[str, str], repeat: int) -> tuple[dict[str, float], dict[str, float]]:
+    import httpx
+
+    with webserver(home, "webserver") as (base, pid):
+        rss_idle = rss_mb(pid)
         out: dict[str, float] = {}
         peaks: dict[str, float] = {}
         with httpx.Client(base_url=base, headers=headers(), timeout=30) as client:
@@ -167,14 +185,52 @@ def over_uvicorn(home: Path, paths: dict[str, str], repeat: int) -> tuple[dict[s
                     if i >= 3:
                         samples.append(elapsed)
                 out[name] = median_ms(samples)
-                peaks[name] = rss_mb(proc.pid, "VmHWM")
-        memory = {"rss_idle_mb": rss_idle, "rss_after_mb": rss_mb(proc.pid), "rss_peak_mb": rss_mb(proc.pid, "VmHWM"),
+                peaks[name] = rss_mb(pid, "VmHWM")
+        memory = {"rss_idle_mb": rss_idle, "rss_after_mb": rss_mb(pid), "rss_peak_mb": rss_mb(pid, "VmHWM"),
                   "rss_peak_after_each_mb": peaks}
         return out, memory
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(30)
-        log.close()
+
+
+def login_flood(home: Path, logins: int, clients: int) -> dict[str, Any]:
+    """`logins` failed logins from `clients` concurrent clients against a fresh webserver; its RSS before and at peak.
+
+    Half go through the login form, half through HTTP basic on the API, each with a username of its own so the
+    throttle never answers for argon2: every one costs a hash verification, the most memory a login can take.
+    """
+    import re
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    token = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+    def client_run(base: str, k: int) -> dict[int, int]:
+        statuses: dict[int, int] = {}
+        with httpx.Client(base_url=base, timeout=120) as client:
+            form = token.search(client.get("/login").text)
+            for i in range(k, logins, clients):
+                user = f"flood-{i}"
+                if i % 2 and form is not None:
+                    resp = client.post("/login", data={"username": user, "password": "wrong", "next": "/home",
+                                                       "csrf_token": form.group(1)})
+                    form = token.search(resp.text)  # each answer sets a new login CSRF cookie and token
+                else:
+                    resp = client.get("/api/v1/dags", auth=(user, "wrong"))
+                statuses[resp.status_code] = statuses.get(resp.status_code, 0) + 1
+        return statuses
+
+    with webserver(home, "flood") as (base, pid):
+        idle = rss_mb(pid)
+        t0 = time.perf_counter()
+        with ThreadPoolExecutor(clients) as pool:
+            results = list(pool.map(lambda k: client_run(base, k), range(clients)))
+        seconds = time.perf_counter() - t0
+        statuses: dict[str, int] = {}
+        for r in results:
+            for code, n in r.items():
+                statuses[str(code)] = statuses.get(str(code), 0) + n
+        return {"logins": logins, "clients": clients, "seconds": round(seconds, 1), "statuses": statuses,
+                "rss_idle_mb": idle, "rss_after_mb": rss_mb(pid), "rss_peak_mb": rss_mb(pid, "VmHWM")}
 
 
 def rss_mb(pid: int, field: str = "VmRSS") -> float:
@@ -191,24 +247,35 @@ def run(args: argparse.Namespace, home: Path) -> None:
     from tradewind.api.session_key import ensure_secret_key
 
     t0 = time.perf_counter()
-    seed(args.dags, args.runs, args.tasks)
+    if args.flood_only:
+        seed(0, 0, 0)  # the admin user only (and an empty grid DAG)
+    else:
+        seed(args.dags, args.runs, args.tasks)
     ensure_secret_key()
-    print(f"seeded {args.dags} DAGs and a {args.runs} runs × {args.tasks} tasks grid in {time.perf_counter() - t0:.1f}s")
-    paths = targets(args.dags, args.runs)
-    local, queries = asyncio.run(in_process(paths, args.repeat))
-    remote, memory = over_uvicorn(home, paths, args.repeat)
-    width = max(len(n) for n in paths)
-    print(f"\n{'request':<{width}}  in-process ms  uvicorn ms  SQL statements   (median of {args.repeat}, "
-          "budget 150 ms)")
-    for name in paths:
-        print(f"{name:<{width}}  {local[name]:>13}  {remote[name]:>10}  {queries[name]:>14}")
-    print(f"\nwebserver RSS: idle {memory['rss_idle_mb']} MB, after the requests {memory['rss_after_mb']} MB, "
-          f"peak {memory['rss_peak_mb']} MB (budget 150 MB)")
+    report: dict[str, Any] = {"args": vars(args)}
+    if not args.flood_only:
+        print(f"seeded {args.dags} DAGs and a {args.runs} runs × {args.tasks} tasks grid in "
+              f"{time.perf_counter() - t0:.1f}s")
+        paths = targets(args.dags, args.runs)
+        local, queries = asyncio.run(in_process(paths, args.repeat))
+        remote, memory = over_uvicorn(home, paths, args.repeat)
+        width = max(len(n) for n in paths)
+        print(f"\n{'request':<{width}}  in-process ms  uvicorn ms  SQL statements   (median of {args.repeat}, "
+              "budget 150 ms)")
+        for name in paths:
+            print(f"{name:<{width}}  {local[name]:>13}  {remote[name]:>10}  {queries[name]:>14}")
+        print(f"\nwebserver RSS: idle {memory['rss_idle_mb']} MB, after the requests {memory['rss_after_mb']} MB, "
+              f"peak {memory['rss_peak_mb']} MB (budget 150 MB)")
+        report.update(in_process_ms=local, uvicorn_ms=remote, sql_statements=queries, memory=memory)
+    if args.logins:
+        flood = login_flood(home, args.logins, args.clients)
+        print(f"\nfailed-login flood: {flood['logins']} bad logins from {flood['clients']} clients in "
+              f"{flood['seconds']}s (HTTP {flood['statuses']}); webserver RSS idle {flood['rss_idle_mb']} MB, "
+              f"after {flood['rss_after_mb']} MB, peak {flood['rss_peak_mb']} MB (budget 150 MB)")
+        report["login_flood"] = flood
     results = HERE / "results"
     results.mkdir(exist_ok=True)
-    (results / "web.json").write_text(json.dumps(
-        {"args": vars(args), "in_process_ms": local, "uvicorn_ms": remote, "sql_statements": queries,
-         "memory": memory}, indent=2))
+    (results / "web.json").write_text(json.dumps(report, indent=2))
 
 
 def main() -> None:
@@ -217,6 +284,9 @@ def main() -> None:
     parser.add_argument("--dags", type=int, default=500)
     parser.add_argument("--runs", type=int, default=100)
     parser.add_argument("--tasks", type=int, default=50)
+    parser.add_argument("--logins", type=int, default=470, help="failed logins of the flood (0: no flood)")
+    parser.add_argument("--clients", type=int, default=16, help="concurrent clients of the flood")
+    parser.add_argument("--flood-only", action="store_true", help="only the failed-login flood")
     args = parser.parse_args()
 
     home = Path(tempfile.mkdtemp(prefix="tw-bench-web-"))

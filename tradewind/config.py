@@ -82,6 +82,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "web_server_host": "0.0.0.0",
         "workers": 1,
         "secret_key": "",
+        "forwarded_allow_ips": "",
     },
 }
 

@@ -28,8 +28,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def get(port: int, path: str, auth: tuple[str, str] | None = None) -> tuple[int, Any]:
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}")
+def get(port: int, path: str, auth: tuple[str, str] | None = None,
+        headers: dict[str, str] | None = None) -> tuple[int, Any]:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers or {})
     if auth:
         request.add_header("Authorization", "Basic " + base64.b64encode(":".join(auth).encode()).decode())
     try:
@@ -97,6 +98,44 @@ def test_webserver_serves_health_and_the_api_then_stops_on_sigterm(cli: Any, tra
     assert get(port, "/api/v1/users", ("ops", "ops-pw"))[0] == 403
     assert web.stop(signal.SIGTERM) == 0
     assert get(port, "/health")[0] == 0  # the port is closed
+
+
+def test_a_spoofed_x_forwarded_for_from_loopback_is_still_throttled(cli: Any, cli_process: Any, tradewind_home: Path,
+                                                                     processes: list[Proc],
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """uvicorn believes X-Forwarded-For from loopback by default: each failed login could claim a new address
+    and the throttle (per username and address) never fired. Now no proxy is trusted unless configured."""
+    assert cli("users", "create", "-u", "ops", "-f", "O", "-l", "P", "-e", "o@x", "-r", "Op", "-p", "ops-pw").code == 0
+
+    def attempt(port: int, password: str, spoofed: str) -> int:
+        return get(port, "/api/v1/variables", ("ops", password), {"X-Forwarded-For": spoofed})[0]
+
+    port = free_port()
+    web = Proc(tradewind_home, "webserver", "--port", str(port), "--hostname", "127.0.0.1")
+    processes.append(web)
+    wait_for(lambda: healthy(port), timeout=60, what="the webserver to answer /health")
+    assert [attempt(port, "wrong", f"203.0.113.{i}") for i in range(5)] == [401] * 5
+    assert attempt(port, "ops-pw", "203.0.113.99") == 429  # the real peer is locked out, whatever it claims
+    assert web.stop() == 0
+    log = web.output()
+    assert "failed login for 'ops' from 127.0.0.1" in log and "203.0.113." not in log
+
+    # A proxy listed in [webserver] forwarded_allow_ips is believed: its clients are counted apart.
+    monkeypatch.setenv("TRADEWIND__WEBSERVER__FORWARDED_ALLOW_IPS", "192.0.2.1, 127.0.0.1")
+    port = free_port()
+    proxied = Proc(tradewind_home, "webserver", "--port", str(port), "--hostname", "127.0.0.1")
+    processes.append(proxied)
+    wait_for(lambda: healthy(port), timeout=60, what="the webserver behind a trusted proxy to answer /health")
+    assert [attempt(port, "wrong", "203.0.113.7") for _ in range(5)] == [401] * 5
+    assert attempt(port, "ops-pw", "203.0.113.7") == 429
+    assert attempt(port, "ops-pw", "203.0.113.8") == 200
+    assert proxied.stop() == 0
+    assert "failed login for 'ops' from 203.0.113.7" in proxied.output()
+
+    monkeypatch.setenv("TRADEWIND__WEBSERVER__FORWARDED_ALLOW_IPS", "proxy.internal")
+    bad = cli_process("webserver", "--port", str(free_port()), "--hostname", "127.0.0.1")
+    assert bad.code == 1 and bad.err.strip().endswith(
+        "[webserver] forwarded_allow_ips: 'proxy.internal' is not an IP address, a network (such as 10.0.0.0/8) or '*'")
 
 
 def test_webserver_with_two_workers(tradewind_home: Path, processes: list[Proc]) -> None:

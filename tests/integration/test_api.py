@@ -43,6 +43,59 @@ def test_health_version_and_openapi_need_no_login(client: Any) -> None:
     assert not any(p.startswith("/login") or p.startswith("/home") for p in doc["paths"])
 
 
+def test_the_openapi_document_says_how_to_authenticate_and_which_errors_come_back(client: Any) -> None:
+    from tradewind.api.security import COOKIE
+
+    doc = client.get("/api/v1/openapi.json").json()
+    schemes = doc["components"]["securitySchemes"]
+    assert (schemes["Basic"]["type"], schemes["Basic"]["scheme"]) == ("http", "basic")
+    assert (schemes["SessionCookie"]["type"], schemes["SessionCookie"]["in"], schemes["SessionCookie"]["name"]) == (
+        "apiKey", "cookie", COOKIE)
+    assert (schemes["CsrfToken"]["in"], schemes["CsrfToken"]["name"]) == ("header", "X-CSRF-Token")
+    schemas = doc["components"]["schemas"]
+    assert schemas["Problem"]["required"] == ["title", "status", "detail"]
+    assert "HTTPValidationError" not in schemas  # nothing answers 422
+    problem_ref = {"$ref": "#/components/schemas/Problem"}
+    ops = {(method.upper(), path): op for path, item in doc["paths"].items() for method, op in item.items()}
+    for (method, path), op in ops.items():
+        errors = {code: r for code, r in op["responses"].items() if int(code) >= 400}
+        assert "422" not in errors, (method, path)
+        assert all(r["content"]["application/json"]["schema"] == problem_ref for r in errors.values()), (method, path)
+        if path in ("/api/v1/health", "/api/v1/version"):
+            assert "security" not in op and not errors
+            continue
+        session = {"SessionCookie": []} if method == "GET" else {"SessionCookie": [], "CsrfToken": []}
+        assert op["security"] == [{"Basic": []}, session], (method, path)
+        assert {"401", "403", "429"} <= set(errors) and ("413" in errors) == ("requestBody" in op), (method, path)
+    assert "Retry-After" in ops[("GET", "/api/v1/dags")]["responses"]["429"]["headers"]
+
+    def codes(method: str, path: str) -> list[int]:
+        return sorted(int(c) for c in ops[(method, f"/api/v1{path}")]["responses"] if int(c) >= 400)
+
+    assert codes("POST", "/dags/{dag_id}/dagRuns") == [400, 401, 403, 404, 409, 413, 429]
+    assert codes("GET", "/dags/{dag_id}") == [401, 403, 404, 429]  # any text is a dag_id: never a 400
+    assert codes("GET", "/dags") == [400, 401, 403, 429]  # limit=abc
+    assert codes("GET", "/importErrors/{import_error_id}") == [400, 401, 403, 404, 429]
+    assert codes("DELETE", "/users/{username}") == [400, 401, 403, 404, 429]  # deleting yourself
+    assert codes("POST", "/connections") == [400, 401, 403, 409, 413, 429]
+    assert codes("POST", "/variables") == [400, 401, 403, 413, 429]  # a POST replaces: no 409
+
+    # required fields of request bodies, as the API enforces them
+    new_user = ops[("POST", "/api/v1/users")]["requestBody"]
+    assert new_user["required"] and new_user["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/NewUserBody"}
+    assert set(schemas["NewUserBody"]["required"]) == {"username", "first_name", "last_name", "email", "password"}
+    assert "password" not in schemas["UserBody"]["required"]  # a PATCH without it keeps the password
+    for model, required in (("VariableBody", {"key", "value"}), ("PoolBody", {"name", "slots"}),
+                            ("ConnectionBody", {"connection_id", "conn_type"}), ("DagPatch", {"is_paused"}),
+                            ("ClearBody", {"dag_run_id"}), ("TIStateBody", {"new_state"})):
+        assert set(schemas[model]["required"]) == required, model
+    missing = problem(client.post("/api/v1/users", headers=ADMIN, json={
+        "username": "nopw", "first_name": "N", "last_name": "P", "email": "n@example.com"}), 400)
+    assert missing["detail"] == "password: Field required"
+    problem(client.get("/api/v1/dags/nope", headers=ADMIN), 404)
+
+
 def test_health_reports_a_fresh_scheduler_heartbeat_and_a_stale_one(client: Any, monkeypatch: Any) -> None:
     from tradewind.config import conf
     from tradewind.store import jobs

@@ -92,6 +92,7 @@ TABLE: dict[str, tuple[set[str], Action]] = {
     "update user": (ADMIN, lambda c, h: c.patch(f"/api/v1/users/{(k := _user())}", headers=h, json={
         "username": k, "first_name": "G", "last_name": "L", "email": "g@example.com", "roles": [{"name": "Op"}]})),
     "delete user": (ADMIN, lambda c, h: c.delete(f"/api/v1/users/{_user()}", headers=h)),
+    "end a user's sessions": (ADMIN, lambda c, h: c.delete(f"/api/v1/users/{_user()}/sessions", headers=h)),
     # reads: secrets are Op and up, users Admin only, the rest everyone
     "read DAGs": (ALL, lambda c, h: c.get("/api/v1/dags", headers=h)),
     "read runs": (ALL, lambda c, h: c.get(f"{RUN}", headers=h)),
@@ -259,14 +260,14 @@ def test_no_route_answers_an_anonymous_caller(client: Any) -> None:
 
 
 def test_a_viewer_session_may_change_nothing_anywhere(client: Any) -> None:
-    """Every state-changing route, API or UI, with a Viewer's valid session and CSRF token: 403 (logout aside)."""
+    """Every state-changing route, API or UI, with a Viewer's valid session and CSRF token: 403 (signing out aside)."""
     from tradewind.api.security import COOKIE, make_session
 
     value, csrf = make_session("viewer")
     client.cookies.set(COOKIE, value)
     wrong = []
     for method, path in _routes():
-        if method == "GET" or path == "/logout":
+        if method == "GET" or path.startswith("/logout"):
             continue
         resp = client.request(method, path, headers={"X-CSRF-Token": csrf}, data={"csrf_token": csrf},
                               follow_redirects=False)

@@ -346,10 +346,13 @@ def test_the_api_link_in_the_top_bar_leads_somewhere(app_env: Any) -> None:
 def test_a_user_left_without_roles_can_still_sign_out(app_env: Any) -> None:
     from tradewind.store.users import set_roles
 
-    login(app_env, "viewer")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', app_env.get("/home").text).group(1)
-    set_roles("viewer", [])
-    assert app_env.get("/home", headers=HTML).status_code == 403
+    set_roles("viewer", [])  # before signing in: a role change ends the sessions opened before it
+    form = app_env.get("/login")
+    login_token = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
+    app_env.post("/login", data={"username": "viewer", "password": PASSWORD, "csrf_token": login_token})
+    forbidden = app_env.get("/home", headers=HTML)
+    assert forbidden.status_code == 403
+    token = re.search(r'data-csrf="([^"]+)"', forbidden.text).group(1)
     assert app_env.post("/logout", data={"csrf_token": token}, follow_redirects=False).status_code == 303
     assert app_env.get("/home", headers=HTML, follow_redirects=False).status_code == 303
 
@@ -377,3 +380,29 @@ def test_clear_with_downstream_clears_the_task_and_what_follows(app_env: Any) ->
     states = {t.task_id: t.state for t in task_instances.list_task_instances("ui_demo", run_id)}
     assert states["first"] in ("none", None) and states["grp.b"] in ("none", None)
     assert states["double"] == "success"
+
+
+def test_a_message_in_the_url_is_never_shown_only_the_servers_own(app_env: Any) -> None:
+    """`?msg=` used to fill the page's banner: a link could make the UI say "Call us at …" to a signed-in user."""
+    from itsdangerous import URLSafeTimedSerializer
+
+    from tradewind.ui.render import FLASH
+
+    for url in ("/login?msg=Call+us", "/login?next=/home&msg=Call+us"):
+        assert "Call us" not in app_env.get(url, headers=HTML).text, url
+    token = login(app_env, "user")
+    for url in ("/?msg=Call+us", "/home?msg=Call+us", "/dags/ui_demo/grid?msg=Call+us", "/dags/nope/grid?msg=Call+us"):
+        resp = app_env.get(url, headers=HTML)
+        assert "Call us" not in resp.text and 'class="flash' not in resp.text, url
+    forged = URLSafeTimedSerializer("not-our-key", salt="tradewind-flash").dumps("Call us")
+    app_env.cookies.set(FLASH, forged, domain="testserver.local")
+    shown = app_env.get("/home", headers=HTML)
+    assert "Call us" not in shown.text and FLASH not in app_env.cookies  # and it is cleared
+
+    done = app_env.post("/dags/ui_demo/paused", data={"csrf_token": token, "is_paused": "true", "next": "/home"},
+                        follow_redirects=False)
+    assert done.status_code == 303 and "msg" not in done.headers["location"]
+    grid = app_env.get("/dags/ui_demo/grid/fragment", headers={**HTML, "HX-Request": "true"})  # a poll in between
+    assert "DAG ui_demo paused" not in grid.text
+    assert '<div class="flash ">DAG ui_demo paused</div>' in app_env.get("/home", headers=HTML).text
+    assert "DAG ui_demo paused" not in app_env.get("/home", headers=HTML).text  # once

@@ -14,7 +14,7 @@ def create_app() -> FastAPI:
     from fastapi.staticfiles import StaticFiles
 
     from tradewind import __version__
-    from tradewind.api import errors
+    from tradewind.api import errors, openapi
     from tradewind.api.routes import config, dag_runs, dags, monitor, task_instances, users
     from tradewind.api.security import secret_key
     from tradewind.store.migrate import ensure_ready
@@ -25,9 +25,12 @@ def create_app() -> FastAPI:
     app = FastAPI(title="Tradewind REST API", version=__version__, openapi_url=f"{API_PREFIX}/openapi.json",
                   docs_url=None, redoc_url=None,  # Swagger UI would load its assets from a CDN
                   description="Airflow's stable REST API resources (dags, dagRuns, taskInstances, …). "
-                              "Authenticate with HTTP basic or the web UI's session cookie.")
-    for module in (dags, dag_runs, task_instances, config, users, monitor):
-        app.include_router(module.router, prefix=API_PREFIX)
+                              "Authenticate with HTTP basic, or with the web UI's session cookie plus its "
+                              "X-CSRF-Token header for changes. Errors are JSON problems (title, status, detail).")
+    routers = [module.router for module in (dags, dag_runs, task_instances, config, users, monitor)]
+    for router in routers:
+        app.include_router(router, prefix=API_PREFIX)
+    openapi.install(app, routers, API_PREFIX)
     app.add_api_route("/health", monitor.health, methods=["GET"], include_in_schema=False)
     ui.install(app)
     static = Path(__file__).resolve().parent.parent / "ui" / "static"

@@ -1,4 +1,5 @@
-"""Who is asking, and may they: HTTP basic or the UI's signed session cookie, CSRF, login throttling.
+"""Who is asking, and may they: HTTP basic or a UI session (a signed cookie naming a session the server
+keeps), CSRF, login throttling.
 
 Every route depends on `api_user(PERMISSION)` or `ui_user(PERMISSION)`; both resolve the user the
 same way and ask `tradewind.permissions.allowed`, so the API and the UI enforce one rule set.
@@ -14,6 +15,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+import logging
 import secrets
 import threading
 import time
@@ -29,6 +31,7 @@ from tradewind.api.session_key import ensure_secret_key
 from tradewind.permissions import allowed
 from tradewind.store.users import UserRecord
 
+log = logging.getLogger(__name__)
 COOKIE = "tradewind_session"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 GENERIC_LOGIN_ERROR = "Invalid username or password."
@@ -41,6 +44,7 @@ class Caller:
     user: UserRecord
     via: str  # "basic" or "session"
     csrf: str | None = None
+    session: str | None = None  # the session's id, to sign it out
 
     def can(self, permission: str) -> bool:
         return allowed(self.user.roles, permission)
@@ -65,20 +69,31 @@ def session_max_age() -> int:
 
 
 def make_session(username: str) -> tuple[str, str]:
-    """A new signed cookie value and its CSRF token.
+    """A new session: its signed cookie value and its CSRF token.
 
-    The cookie also carries a fingerprint of the user's password hash: a password change ends every
-    session opened with the old password.
+    The session is recorded on the server (signing out deletes it, so a copied cookie dies with it).
+    The cookie also carries a fingerprint of the user's password hash and roles: a password or role
+    change ends every session opened before it, in every webserver process.
     """
+    from tradewind.exceptions import NotFound
     from tradewind.store.users import get_user
+    from tradewind.store.web_sessions import open_session
 
-    csrf = secrets.token_urlsafe(24)
     user = get_user(username)
-    return str(_serializer().dumps({"u": username, "c": csrf, "p": _fingerprint(user)})), csrf
+    if user is None:
+        raise NotFound(f"user '{username}' does not exist")
+    token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
+    open_session(session_id(token), user.id, session_max_age())
+    return str(_serializer().dumps({"s": token, "c": csrf, "p": _fingerprint(user)})), csrf
 
 
-def _fingerprint(user: UserRecord | None) -> str:
-    material = (user.password_hash or "") if user is not None else ""
+def session_id(token: str) -> str:
+    """What the database knows a session by: a hash of its token, so the table alone opens no session."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _fingerprint(user: UserRecord) -> str:
+    material = f"{user.password_hash or ''}\0{','.join(user.roles)}"
     return hmac.new(secret_key().encode(), material.encode(), hashlib.sha256).hexdigest()[:16]
 
 
@@ -91,7 +106,7 @@ def read_session(value: str | None) -> dict[str, str] | None:
         data = _serializer().loads(value, max_age=session_max_age())
     except BadSignature:
         return None
-    return data if isinstance(data, dict) and isinstance(data.get("u"), str) else None
+    return data if isinstance(data, dict) and isinstance(data.get("s"), str) else None
 
 
 def set_session_cookie(response: Any, request: Request, value: str) -> None:
@@ -151,15 +166,24 @@ class TooManyAttempts(HTTPException):
         super().__init__(429, "Too many failed login attempts; try again in a minute.", {"Retry-After": "60"})
 
 
+def peer(request: Request) -> str:
+    """The client's address: the TCP peer, or what a proxy listed in [webserver] forwarded_allow_ips says it is
+    (uvicorn believes X-Forwarded-For from those proxies only; `tradewind webserver` trusts none by default)."""
+    return request.client.host if request.client else "?"
+
+
 def login(request: Request, username: str, password: str) -> UserRecord | None:
     """Check credentials with throttling; None for any wrong credential (one generic message)."""
     from tradewind.store.users import authenticate
 
-    key = f"{username.strip().lower()}|{request.client.host if request.client else '?'}"
+    address = peer(request)
+    key = f"{username.strip().lower()}|{address}"
     if throttle().blocked(key):
+        log.warning("login for %r from %s refused: too many failed attempts", username[:64], address)
         raise TooManyAttempts()
     user = authenticate(username, password)
     if user is None:
+        log.warning("failed login for %r from %s", username[:64], address)
         throttle().fail(key)
         return None
     throttle().succeed(key)
@@ -205,8 +229,8 @@ def _basic_user(request: Request, username: str, password: str) -> UserRecord | 
 
 
 def resolve(request: Request) -> Caller | None:
-    """The caller, from basic credentials (checked) or the session cookie; None if anonymous."""
-    from tradewind.store.users import get_user
+    """The caller, from basic credentials (checked) or a live session's cookie; None if anonymous."""
+    from tradewind.store.web_sessions import session_user
 
     cached = getattr(request.state, "caller", None)
     if cached is not None:
@@ -221,9 +245,10 @@ def resolve(request: Request) -> Caller | None:
     else:
         data = read_session(request.cookies.get(COOKIE))
         if data is not None:
-            user = get_user(data["u"])
+            sid = session_id(data["s"])
+            user = session_user(sid)
             if user is not None and user.active and hmac.compare_digest(str(data.get("p", "")), _fingerprint(user)):
-                caller = Caller(user, "session", data.get("c"))
+                caller = Caller(user, "session", data.get("c"), sid)
     request.state.caller = caller
     return caller
 
@@ -256,19 +281,28 @@ async def _resolve_off_loop(request: Request) -> Caller | None:
     return await run_in_threadpool(resolve, request)
 
 
-def api_user(permission: str) -> Any:
-    """A FastAPI dependency: the caller, or 401 (anonymous) / 403 (not allowed) as JSON."""
+class ApiUser:
+    """A FastAPI dependency: the caller, or 401 (anonymous) / 403 (not allowed) as JSON.
 
-    async def dependency(request: Request) -> Caller:
+    A class, not a closure, so that the OpenAPI document can tell which operations need a login.
+    """
+
+    def __init__(self, permission: str) -> None:
+        self.permission = permission
+
+    async def __call__(self, request: Request) -> Caller:
         caller = await _resolve_off_loop(request)
         if caller is None:
             raise HTTPException(401, "not authenticated", {"WWW-Authenticate": 'Basic realm="tradewind"'})
-        if not caller.can(permission):
+        if not caller.can(self.permission):
             raise HTTPException(403, f"your role(s) {', '.join(caller.user.roles) or '(none)'} may not do this")
         await check_csrf(request, caller)
         return caller
 
-    return dependency
+
+def api_user(permission: str) -> ApiUser:
+    """The dependency of an API route that needs `permission` (`ui_user` is the pages' one)."""
+    return ApiUser(permission)
 
 
 def ui_user(permission: str | None) -> Any:

@@ -405,3 +405,18 @@ ab_user = sa.Table(
     sa.Column("fail_login_count", sa.Integer, nullable=False, server_default=sa.text("0")),
 )
 """Web UI / REST API users (Airflow's table name); `roles` is a JSON list of role names."""
+
+# --- web sessions (revision 0006) --------------------------------------------------------------
+
+web_session = sa.Table(
+    "web_session",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.Integer, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=False),
+    sa.ForeignKeyConstraint(["user_id"], ["ab_user.id"], ondelete="CASCADE"),
+    sa.Index(None, "user_id"),
+)
+"""The UI's live sessions: `id` is the SHA-256 of the token in the signed cookie (the token itself is never
+stored). Signing out deletes the row, so a copied cookie stops working at once, not when it expires."""

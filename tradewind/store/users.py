@@ -6,7 +6,9 @@ record's `password_hash`, which is left out of its repr.
 
 from __future__ import annotations
 
-import threading
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -59,20 +61,30 @@ def _hasher() -> Any:
     return PasswordHash((Argon2Hasher(time_cost=2, memory_cost=19456, parallelism=1),))
 
 
-_hashing = threading.Lock()  # one hash at a time: memory stays bounded however many logins arrive
+@lru_cache(maxsize=1)
+def _argon2_thread(pid: int) -> ThreadPoolExecutor:
+    """The one thread of this process (`pid`: a forked child gets its own) that hashes and verifies passwords.
+
+    One at a time bounds the memory; one thread keeps it bounded: glibc gives each thread its own malloc
+    arena, and each arena kept the 19 MiB it had freed, so verifying on every request's own thread took the
+    webserver from 66 to ~400 MB under 16 concurrent failed logins (bench/web.py's flood).
+    """
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="argon2")
+
+
+def _argon2(fn: Callable[..., Any], *args: Any) -> Any:
+    return _argon2_thread(os.getpid()).submit(fn, *args).result()
 
 
 @lru_cache(maxsize=1)
 def _dummy_hash() -> str:
-    with _hashing:
-        return str(_hasher().hash("tradewind-no-such-user"))
+    return str(_argon2(_hasher().hash, "tradewind-no-such-user"))
 
 
 def hash_password(password: str) -> str:
     if not isinstance(password, str) or not password:
         raise UsageError("the password must not be empty")
-    with _hashing:
-        return str(_hasher().hash(password))
+    return str(_argon2(_hasher().hash, password))
 
 
 def check_role(role: str) -> str:
@@ -192,8 +204,7 @@ def authenticate(username: str, password: str) -> UserRecord | None:
     user = get_user(username) if isinstance(username, str) and username else None
     hashed = user.password_hash if user is not None and user.password_hash else _dummy_hash()
     try:
-        with _hashing:
-            ok = bool(_hasher().verify(password or "", hashed))
+        ok = bool(_argon2(_hasher().verify, password or "", hashed))
     except Exception:  # noqa: BLE001 - a corrupt hash is a failed login, not a crash
         ok = False
     if user is None:

@@ -13,6 +13,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tradewind import permissions
 
+FLASH = "tradewind_flash"
+FLASH_SECONDS = 60
 STATES = ("success", "running", "failed", "queued", "scheduled", "up_for_retry", "up_for_reschedule",
           "upstream_failed", "skipped", "removed", "none")
 
@@ -78,10 +80,13 @@ def run_duration(run: Any) -> float | None:
 def page(request: Request, name: str, caller: Any = None, status: int = 200, **context: Any) -> HTMLResponse:
     from tradewind import __version__
 
+    flash = _take_flash(request)
     ctx = {"request": request, "caller": caller, "user": caller.user if caller else None,
            "csrf": caller.csrf if caller else "", "can": (caller.can if caller else (lambda _p: False)),
-           "version": __version__, "flash": request.query_params.get("msg"), **context}
+           "version": __version__, "flash": flash, **context}
     response: HTMLResponse = templates().TemplateResponse(request, name, ctx, status_code=status)
+    if flash is not None:
+        response.delete_cookie(FLASH, path="/")  # shown once
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Content-Security-Policy"] = ("default-src 'self'; img-src 'self' data:; style-src 'self'; "
                                                    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
@@ -91,11 +96,38 @@ def page(request: Request, name: str, caller: Any = None, status: int = 200, **c
 
 
 def redirect(url: str, msg: str | None = None) -> RedirectResponse:
-    from urllib.parse import quote
+    """A 303 to `url`; `msg` is shown once on the next full page, from a signed cookie.
 
+    Never from the URL: a link to `/home?msg=Call+us+at+…` would put anyone's words in the UI's own banner.
+    """
+    response = RedirectResponse(url, status_code=303)
     if msg:
-        url += ("&" if "?" in url else "?") + "msg=" + quote(msg)
-    return RedirectResponse(url, status_code=303)
+        response.set_cookie(FLASH, _flash_signer().dumps(msg), max_age=FLASH_SECONDS, httponly=True, samesite="lax",
+                            path="/")
+    return response
+
+
+def _flash_signer() -> Any:
+    from itsdangerous import URLSafeTimedSerializer
+
+    from tradewind.api.security import secret_key
+
+    return URLSafeTimedSerializer(secret_key(), salt="tradewind-flash")
+
+
+def _take_flash(request: Request) -> str | None:
+    """The message `redirect` left, if this request is a full page (htmx's partial refreshes leave it be);
+    "" for a cookie that is not ours or too old, so that it is cleared all the same."""
+    from itsdangerous import BadSignature
+
+    value = request.cookies.get(FLASH)
+    if not value or request.headers.get("hx-request"):
+        return None
+    try:
+        message = _flash_signer().loads(value, max_age=FLASH_SECONDS)
+    except BadSignature:
+        return ""
+    return message if isinstance(message, str) else ""
 
 
 def act(url: str, ok: str | Callable[[Any], str], fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Response:

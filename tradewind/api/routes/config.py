@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tradewind.actions import connections, pools, variables
 from tradewind.api import serialize
+from tradewind.api.openapi import errors
 from tradewind.api.security import Caller, api_user
 from tradewind.exceptions import ConnectionNotFound, NotFound, UsageError
 from tradewind.permissions import (
@@ -40,7 +41,7 @@ def list_variables(_: Annotated[Caller, Depends(api_user(READ_VARIABLES))], limi
     return page("variables", [serialize.variable(v, with_value=False) for v in all_variables()], limit, offset)
 
 
-@router.get("/variables/{key}", tags=["Variable"])
+@router.get("/variables/{key}", tags=["Variable"], responses=errors(404))
 def get_variable(key: str, _: Annotated[Caller, Depends(api_user(READ_VARIABLES))]) -> dict[str, Any]:
     from tradewind.store.variables import get_variable_record
 
@@ -55,7 +56,7 @@ def post_variable(body: VariableBody, _: Annotated[Caller, Depends(api_user(EDIT
     return serialize.variable(variables.save_variable(body.key, body.value, body.description))
 
 
-@router.patch("/variables/{key}", tags=["Variable"])
+@router.patch("/variables/{key}", tags=["Variable"], responses=errors(404))
 def patch_variable(key: str, body: VariableBody,
                    _: Annotated[Caller, Depends(api_user(EDIT_VARIABLES))]) -> dict[str, Any]:
     from tradewind.store.variables import get_variable_record
@@ -67,7 +68,7 @@ def patch_variable(key: str, body: VariableBody,
     return serialize.variable(variables.save_variable(key, body.value, body.description))
 
 
-@router.delete("/variables/{key}", status_code=204, tags=["Variable"])
+@router.delete("/variables/{key}", status_code=204, tags=["Variable"], responses=errors(404))
 def delete_variable(key: str, _: Annotated[Caller, Depends(api_user(EDIT_VARIABLES))]) -> Response:
     variables.delete_variable(key)
     return Response(status_code=204)
@@ -92,7 +93,7 @@ def list_pools(_: Annotated[Caller, Depends(api_user(READ_POOLS))], limit: Limit
     return page("pools", [serialize.pool(p, used.get(p.pool)) for p in all_pools()], limit, offset)
 
 
-@router.get("/pools/{name}", tags=["Pool"])
+@router.get("/pools/{name}", tags=["Pool"], responses=errors(404))
 def get_pool(name: str, _: Annotated[Caller, Depends(api_user(READ_POOLS))]) -> dict[str, Any]:
     from tradewind.store.pools import get_pool as get
     from tradewind.store.ui_queries import pool_occupancy
@@ -111,7 +112,7 @@ def post_pool(body: PoolBody, _: Annotated[Caller, Depends(api_user(EDIT_POOLS))
     return serialize.pool(record, pool_occupancy().get(record.pool))
 
 
-@router.patch("/pools/{name}", tags=["Pool"])
+@router.patch("/pools/{name}", tags=["Pool"], responses=errors(404))
 def patch_pool(name: str, body: PoolBody, _: Annotated[Caller, Depends(api_user(EDIT_POOLS))]) -> dict[str, Any]:
     from tradewind.store.pools import get_pool as get
     from tradewind.store.ui_queries import pool_occupancy
@@ -124,7 +125,7 @@ def patch_pool(name: str, body: PoolBody, _: Annotated[Caller, Depends(api_user(
     return serialize.pool(record, pool_occupancy().get(name))
 
 
-@router.delete("/pools/{name}", status_code=204, tags=["Pool"])
+@router.delete("/pools/{name}", status_code=204, tags=["Pool"], responses=errors(400, 404))
 def delete_pool(name: str, _: Annotated[Caller, Depends(api_user(EDIT_POOLS))]) -> Response:
     pools.delete_pool(name)
     return Response(status_code=204)
@@ -162,7 +163,7 @@ def list_connections(_: Annotated[Caller, Depends(api_user(READ_CONNECTIONS))], 
     return page("connections", [serialize.connection(c) for c in _store().list_connections()], limit, offset)
 
 
-@router.get("/connections/{connection_id}", tags=["Connection"])
+@router.get("/connections/{connection_id}", tags=["Connection"], responses=errors(404))
 def get_connection(connection_id: str, _: Annotated[Caller, Depends(api_user(READ_CONNECTIONS))]) -> dict[str, Any]:
     record = _store().get_connection(connection_id)
     if record is None:
@@ -170,7 +171,7 @@ def get_connection(connection_id: str, _: Annotated[Caller, Depends(api_user(REA
     return serialize.connection(record)
 
 
-@router.post("/connections", tags=["Connection"])
+@router.post("/connections", tags=["Connection"], responses=errors(409))
 def post_connection(body: ConnectionBody,
                     _: Annotated[Caller, Depends(api_user(EDIT_CONNECTIONS))]) -> dict[str, Any]:
     record = connections.save_connection(body.connection_id, connection_fields(body), create_only=True)
@@ -179,7 +180,7 @@ def post_connection(body: ConnectionBody,
     return serialize.connection(record)
 
 
-@router.patch("/connections/{connection_id}", tags=["Connection"])
+@router.patch("/connections/{connection_id}", tags=["Connection"], responses=errors(404))
 def patch_connection(connection_id: str, body: ConnectionBody,
                      _: Annotated[Caller, Depends(api_user(EDIT_CONNECTIONS))]) -> dict[str, Any]:
     if body.connection_id != connection_id:
@@ -189,7 +190,7 @@ def patch_connection(connection_id: str, body: ConnectionBody,
     return serialize.connection(connections.save_connection(connection_id, connection_fields(body)))
 
 
-@router.delete("/connections/{connection_id}", status_code=204, tags=["Connection"])
+@router.delete("/connections/{connection_id}", status_code=204, tags=["Connection"], responses=errors(404))
 def delete_connection(connection_id: str, _: Annotated[Caller, Depends(api_user(EDIT_CONNECTIONS))]) -> Response:
     connections.delete_connection(connection_id)
     return Response(status_code=204)

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from tradewind.actions import dags, runs
 from tradewind.api import serialize
+from tradewind.api.openapi import errors
 from tradewind.api.security import Caller, api_user
 from tradewind.exceptions import UsageError
 from tradewind.permissions import EDIT_DAGS, READ_DAGS
@@ -40,7 +41,7 @@ class ClearRunBody(BaseModel):
     only_failed: bool = False
 
 
-@router.get("/dags/{dag_id}/dagRuns")
+@router.get("/dags/{dag_id}/dagRuns", responses=errors(404))
 def list_runs(dag_id: str, _: Reader, limit: Annotated[int, Query(ge=1, le=10000)] = 100,
               offset: Annotated[int, Query(ge=0)] = 0,
               state: Annotated[list[str] | None, Query()] = None,
@@ -65,7 +66,7 @@ def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
 
 
-@router.post("/dags/{dag_id}/dagRuns")
+@router.post("/dags/{dag_id}/dagRuns", responses=errors(404, 409))
 def trigger_run(dag_id: str, body: TriggerBody, _: Editor) -> dict[str, Any]:
     if body.logical_date and body.execution_date and body.logical_date != body.execution_date:
         raise UsageError("logical_date and execution_date (its old name) differ: give one of them")
@@ -73,23 +74,23 @@ def trigger_run(dag_id: str, body: TriggerBody, _: Editor) -> dict[str, Any]:
     return serialize.dag_run(run)
 
 
-@router.get("/dags/{dag_id}/dagRuns/{dag_run_id}")
+@router.get("/dags/{dag_id}/dagRuns/{dag_run_id}", responses=errors(404))
 def get_run(dag_id: str, dag_run_id: str, _: Reader) -> dict[str, Any]:
     return serialize.dag_run(runs.require_run(dag_id, dag_run_id))
 
 
-@router.patch("/dags/{dag_id}/dagRuns/{dag_run_id}")
+@router.patch("/dags/{dag_id}/dagRuns/{dag_run_id}", responses=errors(404))
 def set_run_state(dag_id: str, dag_run_id: str, body: RunStateBody, _: Editor) -> dict[str, Any]:
     return serialize.dag_run(runs.mark_run(dag_id, dag_run_id, body.state))
 
 
-@router.delete("/dags/{dag_id}/dagRuns/{dag_run_id}", status_code=204)
+@router.delete("/dags/{dag_id}/dagRuns/{dag_run_id}", status_code=204, responses=errors(404))
 def delete_run(dag_id: str, dag_run_id: str, _: Editor) -> Response:
     runs.delete_run(dag_id, dag_run_id)
     return Response(status_code=204)
 
 
-@router.post("/dags/{dag_id}/dagRuns/{dag_run_id}/clear")
+@router.post("/dags/{dag_id}/dagRuns/{dag_run_id}/clear", responses=errors(404))
 def clear_run(dag_id: str, dag_run_id: str, body: ClearRunBody, _: Editor) -> dict[str, Any]:
     tis = runs.clear(dag_id, dag_run_id, only_failed=body.only_failed, dry_run=body.dry_run)
     if body.dry_run:

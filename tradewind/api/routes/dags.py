@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict
 
 from tradewind.actions import dags
 from tradewind.api import serialize
+from tradewind.api.openapi import errors
 from tradewind.api.security import Caller, api_user
 from tradewind.permissions import EDIT_DAGS, READ_DAGS
 
@@ -32,17 +33,17 @@ def list_dags(_: Reader, limit: Annotated[int, Query(ge=1, le=10000)] = 100, off
     return {"dags": [serialize.dag(d) for d in records[offset:offset + limit]], "total_entries": len(records)}
 
 
-@router.get("/dags/{dag_id}")
+@router.get("/dags/{dag_id}", responses=errors(404))
 def get_dag(dag_id: str, _: Reader) -> dict[str, Any]:
     return serialize.dag(dags.require_dag(dag_id))
 
 
-@router.patch("/dags/{dag_id}")
+@router.patch("/dags/{dag_id}", responses=errors(404))
 def patch_dag(dag_id: str, body: DagPatch, _: Editor) -> dict[str, Any]:
     return serialize.dag(dags.set_paused(dag_id, body.is_paused))
 
 
-@router.get("/dags/{dag_id}/tasks")
+@router.get("/dags/{dag_id}/tasks", responses=errors(404))
 def list_tasks(dag_id: str, _: Reader) -> dict[str, Any]:
     from tradewind.store.dags import get_structure
 
@@ -56,13 +57,13 @@ def list_tasks(dag_id: str, _: Reader) -> dict[str, Any]:
     return {"tasks": tasks, "total_entries": len(tasks)}
 
 
-@router.get("/dags/{dag_id}/source")
+@router.get("/dags/{dag_id}/source", responses=errors(404))
 def dag_source(dag_id: str, _: Reader) -> dict[str, Any]:
     record = dags.require_dag(dag_id)
     return {"dag_id": dag_id, "fileloc": record.fileloc, "content": dags.dag_source(record)}
 
 
-@router.get("/dags/{dag_id}/grid", tags=["UI data"])
+@router.get("/dags/{dag_id}/grid", tags=["UI data"], responses=errors(404))
 def grid(dag_id: str, _: Reader, limit: Annotated[int, Query(ge=1, le=1000)] = 25) -> dict[str, Any]:
     """The grid view's data: the newest `limit` runs (oldest first) and each task's state in each run."""
     from tradewind.store.ui_queries import grid as grid_data

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query
 
 from tradewind.api import serialize
+from tradewind.api.openapi import errors
 from tradewind.api.security import Caller, api_user
 from tradewind.exceptions import NotFound, TradewindException
 from tradewind.permissions import READ_DAGS
@@ -64,7 +65,7 @@ def list_import_errors(_: Annotated[Caller, Depends(api_user(READ_DAGS))],
             "total_entries": len(errors)}
 
 
-@router.get("/importErrors/{import_error_id}", tags=["ImportError"])
+@router.get("/importErrors/{import_error_id}", tags=["ImportError"], responses=errors(404))
 def get_import_error(import_error_id: Annotated[int, Path(ge=0, le=2**62)],
                      _: Annotated[Caller, Depends(api_user(READ_DAGS))]) -> dict[str, Any]:
     from tradewind.store.import_errors import get_import_error as get

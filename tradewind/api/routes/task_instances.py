@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tradewind.actions import runs, tasks
 from tradewind.api import serialize
+from tradewind.api.openapi import errors
 from tradewind.api.security import Caller, api_user
 from tradewind.permissions import EDIT_DAGS, READ_DAGS
 
@@ -35,7 +36,7 @@ class TIStateBody(BaseModel):
     dry_run: bool = False
 
 
-@router.get("/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances")
+@router.get("/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances", responses=errors(404))
 def list_tis(dag_id: str, dag_run_id: str, _: Reader) -> dict[str, Any]:
     from tradewind.store import task_instances
 
@@ -44,13 +45,13 @@ def list_tis(dag_id: str, dag_run_id: str, _: Reader) -> dict[str, Any]:
     return {"task_instances": [serialize.task_instance(t, run.logical_date) for t in tis], "total_entries": len(tis)}
 
 
-@router.get(TI)
+@router.get(TI, responses=errors(404))
 def get_ti(dag_id: str, dag_run_id: str, task_id: str, _: Reader, map_index: MapIndex = -1) -> dict[str, Any]:
     run = runs.require_run(dag_id, dag_run_id)
     return serialize.task_instance(tasks.require_ti(dag_id, dag_run_id, task_id, map_index), run.logical_date)
 
 
-@router.get(TI + "/tries")
+@router.get(TI + "/tries", responses=errors(404))
 def list_tries(dag_id: str, dag_run_id: str, task_id: str, _: Reader, map_index: MapIndex = -1) -> dict[str, Any]:
     from tradewind.store import task_instances
 
@@ -59,7 +60,7 @@ def list_tries(dag_id: str, dag_run_id: str, task_id: str, _: Reader, map_index:
     return {"task_instances": [serialize.task_try(t) for t in tries], "total_entries": len(tries)}
 
 
-@router.get(TI + "/logs/{task_try_number}")
+@router.get(TI + "/logs/{task_try_number}", responses=errors(404))
 def get_log(request: Request, dag_id: str, dag_run_id: str, task_id: str, task_try_number: int, _: Reader,
             map_index: MapIndex = -1, offset: Annotated[int, Query(ge=0, le=2**62)] = 0) -> Response:
     """One try's log from byte `offset`: JSON {content, continuation_token} (Airflow's), or text/plain if asked."""
@@ -70,20 +71,20 @@ def get_log(request: Request, dag_id: str, dag_run_id: str, task_id: str, task_t
     return JSONResponse({"content": text, "continuation_token": str(next_offset)})
 
 
-@router.patch(TI)
+@router.patch(TI, responses=errors(404))
 def set_ti_state(dag_id: str, dag_run_id: str, task_id: str, body: TIStateBody, _: Editor) -> dict[str, Any]:
     if body.dry_run:
         return serialize.task_instance(tasks.require_ti(dag_id, dag_run_id, task_id, body.map_index))
     return serialize.task_instance(tasks.set_ti_state(dag_id, dag_run_id, task_id, body.map_index, body.new_state))
 
 
-@router.post("/dags/{dag_id}/clearTaskInstances")
+@router.post("/dags/{dag_id}/clearTaskInstances", responses=errors(404))
 def clear_tis(dag_id: str, body: ClearBody, _: Editor) -> dict[str, Any]:
     tis = runs.clear(dag_id, body.dag_run_id, body.task_ids, only_failed=body.only_failed, dry_run=body.dry_run)
     return {"task_instances": [serialize.task_instance(t) for t in tis], "total_entries": len(tis)}
 
 
-@router.get(TI + "/xcomEntries")
+@router.get(TI + "/xcomEntries", responses=errors(404))
 def list_xcoms(dag_id: str, dag_run_id: str, task_id: str, _: Reader, map_index: MapIndex = -1) -> dict[str, Any]:
     from tradewind.store import xcom
 
@@ -92,7 +93,7 @@ def list_xcoms(dag_id: str, dag_run_id: str, task_id: str, _: Reader, map_index:
     return {"xcom_entries": [serialize.xcom(x, with_value=False) for x in entries], "total_entries": len(entries)}
 
 
-@router.get(TI + "/xcomEntries/{xcom_key}")
+@router.get(TI + "/xcomEntries/{xcom_key}", responses=errors(404))
 def get_xcom(dag_id: str, dag_run_id: str, task_id: str, xcom_key: str, _: Reader,
              map_index: MapIndex = -1) -> dict[str, Any]:
     from tradewind.exceptions import NotFound

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from tradewind.api import serialize
+from tradewind.api.openapi import errors
 from tradewind.api.security import Caller, api_user
 from tradewind.exceptions import NotFound, UsageError
 from tradewind.permissions import MANAGE_USERS
@@ -33,6 +34,12 @@ class UserBody(BaseModel):
     active: bool | None = None
 
 
+class NewUserBody(UserBody):
+    """A new user needs a password (a PATCH may leave it out to keep the current one)."""
+
+    password: str = Field(min_length=1, max_length=1024)
+
+
 @router.get("/users")
 def list_users(_: Admin, limit: Annotated[int, Query(ge=1, le=10000)] = 100,
                offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
@@ -42,7 +49,7 @@ def list_users(_: Admin, limit: Annotated[int, Query(ge=1, le=10000)] = 100,
     return {"users": [serialize.user(u) for u in users[offset:offset + limit]], "total_entries": len(users)}
 
 
-@router.get("/users/{username}")
+@router.get("/users/{username}", responses=errors(404))
 def get_user(username: str, _: Admin) -> dict[str, Any]:
     from tradewind.store.users import get_user as get
 
@@ -52,17 +59,15 @@ def get_user(username: str, _: Admin) -> dict[str, Any]:
     return serialize.user(user)
 
 
-@router.post("/users")
-def post_user(body: UserBody, _: Admin) -> dict[str, Any]:
+@router.post("/users", responses=errors(409))
+def post_user(body: NewUserBody, _: Admin) -> dict[str, Any]:
     from tradewind.store.users import create_user
 
-    if not body.password:
-        raise UsageError("password is required")
     return serialize.user(create_user(body.username, body.first_name, body.last_name, body.email,
                                       [r.name for r in body.roles], body.password))
 
 
-@router.patch("/users/{username}")
+@router.patch("/users/{username}", responses=errors(404))
 def patch_user(username: str, body: UserBody, _: Admin) -> dict[str, Any]:
     from tradewind.store import users
 
@@ -77,11 +82,20 @@ def patch_user(username: str, body: UserBody, _: Admin) -> dict[str, Any]:
     return get_user(username, _)
 
 
-@router.delete("/users/{username}", status_code=204)
+@router.delete("/users/{username}", status_code=204, responses=errors(400, 404))
 def delete_user(username: str, caller: Admin) -> Response:
     from tradewind.store.users import delete_user as delete
 
     if username == caller.user.username:
         raise UsageError("you cannot delete yourself")
     delete(username)
+    return Response(status_code=204)
+
+
+@router.delete("/users/{username}/sessions", status_code=204, responses=errors(404))
+def end_sessions(username: str, _: Admin) -> Response:
+    """Sign the user out of the web UI everywhere (their basic credentials keep working: change the password)."""
+    from tradewind.store.web_sessions import end_user_sessions
+
+    end_user_sessions(username)
     return Response(status_code=204)

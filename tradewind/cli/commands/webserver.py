@@ -45,6 +45,31 @@ def _check_free(host: str, port: int) -> None:
             raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
+def forwarded_allow_ips() -> str | None:
+    """[webserver] forwarded_allow_ips, checked: the proxies whose X-Forwarded-For/-Proto uvicorn may believe.
+
+    None (the default, empty) believes no one. uvicorn's own default believes any client on loopback,
+    so anything on the machine (or a local reverse proxy passing the header through) could pick the
+    address the login throttle counts failures against. Entries are checked as uvicorn reads them: an
+    entry it cannot parse would silently trust nothing.
+    """
+    import ipaddress
+
+    from tradewind.config import conf
+    from tradewind.exceptions import ConfigError
+
+    items = [i.strip() for i in str(conf.get("webserver", "forwarded_allow_ips", fallback="") or "").split(",")]
+    items = [i for i in items if i]
+    for item in (i for i in items if i != "*"):
+        parse = ipaddress.ip_network if "/" in item else ipaddress.ip_address
+        try:
+            parse(item)
+        except ValueError:
+            raise ConfigError(f"[webserver] forwarded_allow_ips: {item!r} is not an IP address, a network "
+                              "(such as 10.0.0.0/8) or '*'") from None
+    return ",".join(items) or None
+
+
 def _prepare() -> None:
     """Schema at head and the session key saved, before any worker starts (workers must share it)."""
     from tradewind.api.session_key import ensure_secret_key
@@ -58,6 +83,7 @@ def webserver(args: argparse.Namespace) -> int:
     import uvicorn
 
     host, port, workers = _address(args)
+    proxies = forwarded_allow_ips()
     _prepare()
     _check_free(host, port)
     print(f"Tradewind webserver on http://{host}:{port} ({workers} worker{'s' if workers > 1 else ''})", flush=True)
@@ -65,7 +91,8 @@ def webserver(args: argparse.Namespace) -> int:
     previous = signal.signal(signal.SIGTERM, _stop)
     try:
         uvicorn.run("tradewind.api.app:create_app", factory=True, host=host, port=port, workers=workers,
-                    log_level="info", server_header=False)
+                    log_level="info", server_header=False, proxy_headers=proxies is not None,
+                    forwarded_allow_ips=proxies)
     except (KeyboardInterrupt, _Stopped):
         pass
     finally:

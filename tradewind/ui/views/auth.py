@@ -61,7 +61,24 @@ def login_submit(request: Request, username: Annotated[str, Form(max_length=256)
 
 
 @router.post("/logout")
-def logout(request: Request, _: Annotated[Caller, Depends(ui_user(None))]) -> Response:
-    response = redirect("/login")
+def logout(caller: Annotated[Caller, Depends(ui_user(None))]) -> Response:
+    """End this session on the server too: the cookie, if someone copied it, opens nothing any more."""
+    from tradewind.store.web_sessions import end_session
+
+    if caller.session is not None:
+        end_session(caller.session)
+    return _signed_out(redirect("/login"))
+
+
+@router.post("/logout/everywhere")
+def logout_everywhere(caller: Annotated[Caller, Depends(ui_user(None))]) -> Response:
+    """End every session of this user, on every browser (a lost laptop, a shared computer)."""
+    from tradewind.store.web_sessions import end_user_sessions
+
+    ended = end_user_sessions(caller.user.username)
+    return _signed_out(redirect("/login", f"Signed out everywhere ({ended} session{'s' if ended != 1 else ''})"))
+
+
+def _signed_out(response: Response) -> Response:
     response.delete_cookie(COOKIE, path="/")
     return response
