@@ -225,6 +225,20 @@ def test_a_deleted_file_loses_its_dags_and_its_import_error(dags: Path) -> None:
     assert keep.exists() and imports(dags) == ["gone.py", "keep.py"]
 
 
+def test_errors_the_cli_recorded_are_forgotten_when_their_file_is_gone_or_fixed(dags: Path) -> None:
+    from tradewind.store import import_errors
+
+    write_dag(dags, "fixed.py", "fixed")
+    for name in ("gone.py", "fixed.py", "elsewhere.py"):  # `dags list` stores errors but no file states
+        import_errors.replace_import_errors([], [(str(dags / name), 1, "NameError: x", "")])
+    import_errors.replace_import_errors([], [("/not/our/folder/other.py", 1, "NameError: y", "")])
+
+    result = processor().run_once()
+
+    assert result.files_parsed == 1 and active_dags() == {"fixed"}
+    assert [e.filename for e in import_errors.list_import_errors()] == ["/not/our/folder/other.py"]
+
+
 def test_a_dag_id_defined_twice_is_an_import_error_of_the_second_file(dags: Path) -> None:
     write_dag(dags, "first.py", "same")
     proc = processor()
