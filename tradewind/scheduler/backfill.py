@@ -7,6 +7,7 @@ the command returns when all of them have finished.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +34,19 @@ def backfill_intervals(timetable: Any, start: datetime, end: datetime) -> list[A
     return infos
 
 
+@dataclass(frozen=True)
+class BackfillResult:
+    """Every run in the range, in order, and which of them this backfill ran (created or re-ran)."""
+
+    runs: list[DagRunRecord]
+    ran: frozenset[str]
+
+    @property
+    def kept(self) -> list[DagRunRecord]:
+        """Runs that existed already and were left as they were (no --rerun-failed-tasks / --reset-dagruns)."""
+        return [r for r in self.runs if r.run_id not in self.ran]
+
+
 def run_backfill(
     dag: DAG,
     start: datetime,
@@ -41,12 +55,18 @@ def run_backfill(
     rerun_failed: bool = False,
     reset_dagruns: bool = False,
     on_task_event: Any = None,
-) -> list[DagRunRecord]:
-    """Create (or reuse) the runs of every interval in range, run them, return them in order."""
+) -> BackfillResult:
+    """Create the runs of every interval in range that has none, run them, and report every run in range.
+
+    An existing run is left as it is unless still queued/running (it is finished), or, as with
+    Airflow's flags, `reset_dagruns` clears all its task instances and `rerun_failed` its failed
+    and upstream_failed ones (their retries restored; the run goes back to queued).
+    """
+    from tradewind.api.actions import clear
     from tradewind.exceptions import UsageError
     from tradewind.scheduler.job import Scheduler
     from tradewind.scheduler.runs import make_run_id, sync_dag
-    from tradewind.store import runs, task_instances
+    from tradewind.store import runs
 
     if end < start:
         raise UsageError("--end-date is before --start-date")
@@ -60,18 +80,11 @@ def run_backfill(
     keys: set[tuple[str, str]] = set()
     for info in infos:
         existing = runs.find_dag_run(dag_id, info.logical_date)
-        if existing is not None and reset_dagruns:
-            runs.delete_dag_run(dag_id, existing.run_id)
-            existing = None
         if existing is not None:
-            if rerun_failed and existing.state == DagRunState.FAILED.value:
-                failed = [t.task_id for t in task_instances.list_task_instances(dag_id, existing.run_id)
-                          if t.state in ("failed", "upstream_failed")]
-                task_instances.clear_task_instances(
-                    dag_id, existing.run_id, failed, retries={t: structure.nodes[t].retries for t in failed})
-                runs.set_dag_run_state(dag_id, existing.run_id, DagRunState.QUEUED.value)
-                keys.add((dag_id, existing.run_id))
-            elif existing.state in (DagRunState.QUEUED.value, DagRunState.RUNNING.value):
+            if reset_dagruns or rerun_failed:
+                clear(dag_id, existing.run_id, only_failed=not reset_dagruns)
+                existing = runs.get_dag_run(dag_id, existing.run_id) or existing
+            if existing.state in (DagRunState.QUEUED.value, DagRunState.RUNNING.value):
                 keys.add((dag_id, existing.run_id))
             continue
         run = runs.create_dag_run(
@@ -83,4 +96,5 @@ def run_backfill(
         keys.add((dag_id, run.run_id))
     if keys:
         Scheduler(only_runs=keys, parse_dags=False, create_runs=False, on_task_event=on_task_event).run()
-    return [r for r in (runs.find_dag_run(dag_id, info.logical_date) for info in infos) if r is not None]
+    found = [r for r in (runs.find_dag_run(dag_id, info.logical_date) for info in infos) if r is not None]
+    return BackfillResult(found, frozenset(run_id for _, run_id in keys))
