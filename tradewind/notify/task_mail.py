@@ -126,5 +126,6 @@ def notify_task_outcome(
         log.info("Sent the %s alert to %s", state.value, ", ".join(recipients))
         return True
     except Exception as exc:  # noqa: BLE001 - an alert must never change the task's outcome
-        log.warning("Failed to send the %s email to %s: %s", state.value, ", ".join(recipients) or getattr(task, "email", None), exc)
+        to = ", ".join(recipients) or getattr(task, "email", None)
+        log.warning("Failed to send the %s email to %s: %s", state.value, to, exc)
         return False
