@@ -187,6 +187,20 @@ def test_graph_json_has_nodes_edges_groups_and_states(app_env: Any) -> None:
     assert data["live"] is False
 
 
+def test_task_page_says_how_many_of_the_pools_slots_the_task_uses(app_env: Any) -> None:
+    from urllib.parse import quote
+
+    from tradewind.store import pools
+
+    login(app_env, "viewer")
+    url = f"/dags/ui_demo/runs/{quote(the_run_id(app_env), safe='')}/tasks/first"
+    assert "<th>Pool</th><td>default_pool: uses 1 of 128 slots</td>" in app_env.get(url).text  # 128: the default
+    pools.set_pool("default_pool", 1)
+    assert "default_pool: uses 1 of 1 slot<" in app_env.get(url).text
+    pools.set_pool("default_pool", -1)
+    assert "default_pool: uses 1 slot (unlimited pool)" in app_env.get(url).text
+
+
 def test_task_page_shows_rendered_template_xcom_and_log(app_env: Any) -> None:
     from urllib.parse import quote
 
