@@ -9,6 +9,7 @@ from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
 
 from tradewind.secrets.masker import RedactingFilter
+from tradewind.utils.private import private_file
 
 LOG_FORMAT = "[%(asctime)s] {%(filename)s:%(lineno)d} %(levelname)s - %(message)s"
 
@@ -31,7 +32,7 @@ def log_line(path: str | Path | None, level: str, message: str) -> None:
     from datetime import datetime, timezone
 
     try:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)  # the try may have failed before its process wrote
+        private_file(Path(path))  # the try may have failed before its process wrote
         with Path(path).open("a", encoding="utf-8") as fh:
             fh.write(f"[{datetime.now(timezone.utc).isoformat()}] {level} - {message}\n")
     except OSError:
@@ -62,7 +63,7 @@ class _LoggerStream(io.TextIOBase):
 @contextmanager
 def capture_task_log(path: Path, *, echo: logging.Handler | None = None) -> Iterator[logging.Logger]:
     """Send the task logger and the task's stdout/stderr to `path` for the duration of a try."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_file(path)  # output may hold secrets the masker does not know: 0600 in 0700 folders
     logger = logging.getLogger("tradewind.task")
     logger.setLevel(logging.INFO)
     logger.propagate = False
