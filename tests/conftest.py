@@ -7,9 +7,6 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-
 
 @pytest.fixture(autouse=True)
 def tradewind_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:

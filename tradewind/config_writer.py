@@ -77,7 +77,9 @@ def _with_option(text: str, section: str, key: str, value: str) -> str:
 
 
 def _atomic_write(target: Path, text: str, *, keep_mode_of: Path | None) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
+    from tradewind.utils.private import private_dir
+
+    private_dir(target.parent)
     mode = keep_mode_of.stat().st_mode & 0o777 if keep_mode_of is not None else 0o600
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:

@@ -38,6 +38,21 @@ BROKEN = {
         4,
         "99 * * * *",
     ),
+    "typo.py": (
+        "from datetime import datetime\nfrom tradewind import DAG\nfrom tradewind.operators.bash import BashOperator\n"
+        "with DAG('typo', schedule=None, start_date=datetime(2024, 1, 1)):\n"
+        "    BashOperator(task_id='a', bash_command='true', retires=3)\n",
+        5,
+        "invalid arguments were passed to BashOperator (task_id: a): retires (did you mean `retries`?)",
+    ),
+    "typo_and_missing.py": (
+        "from datetime import datetime\nfrom tradewind import DAG\nfrom tradewind.operators.bash import BashOperator\n"
+        "with DAG('typo2', schedule=None, start_date=datetime(2024, 1, 1)):\n"
+        "    BashOperator(task_id='b',\n                 bash_comand='echo hi')\n",
+        5,
+        "BashOperator (task_id: b): bash_comand (did you mean `bash_command`?); missing required argument(s): "
+        "bash_command",
+    ),
 }
 
 

@@ -129,6 +129,21 @@ with DAG("mail_var", schedule=None, start_date=START,
     assert "[failed]" in by_task["retried_quietly"].subject
 
 
+def test_a_recipient_template_that_cannot_render_is_named_as_a_template_with_the_reason(cli, write_dag, smtp) -> None:
+    write_dag("r.py", HEADER + """
+with DAG("mail_bad_to", schedule=None, start_date=START, default_args={"email_on_failure": True}) as dag:
+    PythonOperator(task_id="unknown_var", python_callable=boom, email="{{ var.value.alert_to }}")
+    PythonOperator(task_id="fine", python_callable=boom, email="ops@example.com")
+""")
+    code, report = run(cli, "mail_bad_to")
+    assert code == 1 and set(states(report).values()) == {"failed"}
+    assert [m.rcpt_tos for m in smtp.mails] == [["ops@example.com"]]
+    logs = {ti["task_id"]: open(ti["log_path"]).read() for ti in report["task_instances"]}
+    assert ("No failed email sent: the recipient template '{{ var.value.alert_to }}' (the task's `email`) "
+            "failed to render (cannot render email: variable 'alert_to' does not exist)") in logs["unknown_var"]
+    assert "email to {{" not in logs["unknown_var"]
+
+
 def test_email_operator_templates_attachments_cc_bcc(cli, write_dag, smtp, tradewind_home) -> None:
     attachment = tradewind_home / "report.csv"
     attachment.write_text("metric,value\naccuracy,0.93\n")

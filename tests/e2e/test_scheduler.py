@@ -259,6 +259,31 @@ def test_a_killed_fork_server_is_replaced_and_tasks_still_run(scheduler, write_d
     assert [r.state for r in done] == ["success", "success"]
 
 
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_stop_by_signal_is_quiet_but_a_crashed_worker_is_reported(scheduler, write_dag, sig):
+    write_dag("wide.py", """
+        from tradewind import DAG
+        from tradewind.operators.bash import BashOperator
+        with DAG("wide", schedule=None):
+            for i in range(3):
+                BashOperator(task_id=f"t{i}", bash_command="sleep 0.5")
+    """)
+    scheduler.start()
+    from tradewind.scheduler.trigger import trigger_dag
+    from tradewind.store import dags
+
+    wait_for(lambda: dags.get_dag("wide"), what="the DAG to be parsed")
+    trigger_dag("wide")
+    wait_for(finished("wide"), what="the run")
+    workers = [w for w in child_pids(scheduler.proc.pid) if child_pids(w)]  # a worker has its fork server
+    assert len(workers) >= 3
+    os.kill(workers[0], signal.SIGKILL)
+    wait_for(lambda: f"worker {workers[0]} exited unexpectedly" in scheduler.output(), what="the crash report")
+
+    assert scheduler.stop(sig) == 0
+    assert scheduler.output().count("exited unexpectedly") == 1  # the crash; the stopped workers are not
+
+
 def test_clear_runs_tasks_again(scheduler, write_dag):
     write_dag("clearme.py", """
         from tradewind import DAG

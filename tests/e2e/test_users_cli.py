@@ -87,7 +87,28 @@ def test_no_password_and_no_terminal_is_a_clear_error() -> None:
                           stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60, env=dict(os.environ))
     assert proc.returncode == 1
     assert proc.stderr.strip() == ("tradewind: error: no terminal to ask for the password on: "
-                                   "pass --password or --use-random-password")
+                                   "pass --password, --password-stdin or --use-random-password")
+
+
+def _piped(argv: tuple[str, ...], stdin: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "tradewind", *argv], input=stdin, capture_output=True, text=True,
+                          timeout=60, env=dict(os.environ))
+
+
+def test_password_from_a_pipe_with_password_stdin() -> None:
+    created = _piped(("users", "create", *USER, "-r", "Op", "--password-stdin"), "piped secret\nsecond line\n")
+    assert created.returncode == 0, created.stderr
+    assert authenticates("ada", "piped secret")  # one line, without its line ending
+    reset = _piped(("users", "reset-password", "-u", "ada", "--password-stdin"), "windows line\r\n")
+    assert reset.returncode == 0, reset.stderr
+    assert authenticates("ada", "windows line") and not authenticates("ada", "piped secret")
+    for stdin, why in (("", "(it is empty)"), ("\nlater\n", "(its first line is empty)")):
+        failed = _piped(("users", "create", "-u", "bob", "-f", "B", "-l", "B", "-e", "b@x", "-r", "Op",
+                         "--password-stdin"), stdin)
+        assert failed.returncode == 1
+        assert failed.stderr.strip() == f"tradewind: error: --password-stdin: no password on stdin {why}"
+    both = _piped(("users", "reset-password", "-u", "ada", "-p", "x", "--password-stdin"), "y\n")
+    assert both.returncode == 1 and "give either --password or --password-stdin, not both" in both.stderr
 
 
 def _on_a_terminal(argv: list[str], answers: list[str], timeout: float = 60) -> tuple[int, str]:

@@ -154,18 +154,25 @@ def test_a_pass_with_a_wait_budget_returns_while_a_file_hangs(dags: Path, monkey
     assert not proc.pool.busy
 
 
+# pytest's faulthandler is inherited by the forked child and writes a ~50-line "Fatal Python error"
+# dump straight to the terminal: the crashing file sends it to a file this test reads instead.
+SEGFAULT = ("import faulthandler, os, signal\nfaulthandler.enable(open({crash_report!r}, 'w'))\n"
+            "os.kill(os.getpid(), signal.SIGSEGV)")
+
+
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
         ("import os\nos._exit(3)", "exited with code 3"),
-        ("import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)", "signal SIGSEGV"),
+        (SEGFAULT, "signal SIGSEGV"),
         ("import sys\nsys.exit(4)", "SystemExit: 4"),
     ],
 )
 def test_a_file_that_kills_its_interpreter_costs_only_itself(dags: Path, body: str, expected: str) -> None:
+    crash_report = dags.parent / "crash-report.txt"
     for i in range(5):
         write_dag(dags, f"a{i}.py", f"dag_a{i}")
-    write(dags, "b_crash.py", "from tradewind import DAG\n" + body + "\n")
+    write(dags, "b_crash.py", "from tradewind import DAG\n" + body.format(crash_report=str(crash_report)) + "\n")
     for i in range(5):
         write_dag(dags, f"c{i}.py", f"dag_c{i}")
     proc = processor()
@@ -180,6 +187,9 @@ def test_a_file_that_kills_its_interpreter_costs_only_itself(dags: Path, body: s
     assert expected in message
     if "SystemExit" not in expected:
         assert str(dags / "b_crash.py") in message
+    if body is SEGFAULT:  # the child's crash report was captured, not printed
+        report = crash_report.read_text()
+        assert "Fatal Python error: Segmentation fault" in report and "b_crash.py" in report
 
 
 def test_syntax_error_is_recorded_with_its_line_and_cleared_when_fixed(dags: Path) -> None:
@@ -213,6 +223,20 @@ def test_a_deleted_file_loses_its_dags_and_its_import_error(dags: Path) -> None:
     assert active_dags() == {"kept"}
     assert errors_by_file() == {}
     assert keep.exists() and imports(dags) == ["gone.py", "keep.py"]
+
+
+def test_errors_the_cli_recorded_are_forgotten_when_their_file_is_gone_or_fixed(dags: Path) -> None:
+    from tradewind.store import import_errors
+
+    write_dag(dags, "fixed.py", "fixed")
+    for name in ("gone.py", "fixed.py", "elsewhere.py"):  # `dags list` stores errors but no file states
+        import_errors.replace_import_errors([], [(str(dags / name), 1, "NameError: x", "")])
+    import_errors.replace_import_errors([], [("/not/our/folder/other.py", 1, "NameError: y", "")])
+
+    result = processor().run_once()
+
+    assert result.files_parsed == 1 and active_dags() == {"fixed"}
+    assert [e.filename for e in import_errors.list_import_errors()] == ["/not/our/folder/other.py"]
 
 
 def test_a_dag_id_defined_twice_is_an_import_error_of_the_second_file(dags: Path) -> None:

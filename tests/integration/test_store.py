@@ -454,8 +454,9 @@ def test_import_errors_replaced_per_file(migrated_db):
     ie.replace_import_errors(["a.py"], [])  # a.py fixed; b.py not re-parsed, keeps its error
     assert dags.get_dag("in_a").has_import_errors is False
     assert [e.filename for e in ie.list_import_errors()] == ["b.py"]
-    assert ie.prune_import_errors({"a.py"}) == 1
-    assert ie.list_import_errors() == []
+    ie.replace_import_errors([], [("/dags/sub/c.py", 1, "boom", "tb")])
+    ie.replace_import_errors(["/dags/a.py"], [], roots=["/dags"])  # a full pass over /dags: c.py is gone
+    assert [e.filename for e in ie.list_import_errors()] == ["b.py"]
 
 
 # --- DAGs ----------------------------------------------------------------------------------

@@ -120,6 +120,48 @@ def test_dags_list_shows_runs_schedule_and_import_errors(app_env: Any) -> None:
     assert "ui_demo" not in app_env.get("/home?q=zzz").text.split("<h1>DAGs</h1>")[1]
 
 
+def _import_errors_everywhere(client: Any, capsys: pytest.CaptureFixture[str]) -> dict[str, set[str]]:
+    """The files with an import error, as the UI banner, the REST API and `dags list-import-errors` tell it."""
+    import json
+
+    from tradewind.cli.main import main
+
+    banner = client.get("/home").text.split("<h1>DAGs</h1>")[0]
+    api = client.get("/api/v1/importErrors").json()["import_errors"]
+    capsys.readouterr()
+    main(["dags", "list-import-errors", "-o", "json"])
+    cli = json.loads(capsys.readouterr().out)
+    return {
+        "ui": {name for name in ("broken.py", "later.py") if name in banner},
+        "api": {Path(e["filename"]).name for e in api},
+        "cli": {Path(e["filepath"]).name for e in cli},
+    }
+
+
+def test_a_deleted_file_loses_its_import_error_in_the_ui_api_and_cli_whoever_parses_it(
+        app_env: Any, tradewind_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tradewind.cli.main import main
+    from tradewind.scheduler.dag_sync import DagSync
+    from tradewind.store import import_errors
+
+    login(app_env, "viewer")
+    dags = tradewind_home / "dags"
+    assert _import_errors_everywhere(app_env, capsys) == {"ui": {"broken.py"}, "api": {"broken.py"}, "cli": {"broken.py"}}
+
+    # Recorded by the scheduler's processor, the file deleted, then the CLI parses the folder.
+    (dags / "broken.py").unlink()
+    assert main(["dags", "list-import-errors"]) == 0 and "No import errors." in capsys.readouterr().out
+    assert _import_errors_everywhere(app_env, capsys) == {"ui": set(), "api": set(), "cli": set()}
+
+    # Recorded by the CLI, the file deleted, then the processor parses the folder.
+    (dags / "later.py").write_text("from tradewind import DAG\nimport nothing_here_either\n", encoding="utf-8")
+    assert main(["dags", "list"]) == 0
+    assert _import_errors_everywhere(app_env, capsys)["api"] == {"later.py"}
+    (dags / "later.py").unlink()
+    DagSync().run_once(force=True)
+    assert import_errors.list_import_errors() == []
+
+
 def test_grid_cells_carry_states_and_link_to_the_instance(app_env: Any) -> None:
     login(app_env, "user")
     html = app_env.get("/dags/ui_demo/grid").text
@@ -143,6 +185,20 @@ def test_graph_json_has_nodes_edges_groups_and_states(app_env: Any) -> None:
     assert sorted(map(tuple, data["edges"])) == [("first", "grp.b"), ("first", "grp.c")]
     assert data["groups"] == [{"id": "grp", "parent": None, "tooltip": ""}]
     assert data["live"] is False
+
+
+def test_task_page_says_how_many_of_the_pools_slots_the_task_uses(app_env: Any) -> None:
+    from urllib.parse import quote
+
+    from tradewind.store import pools
+
+    login(app_env, "viewer")
+    url = f"/dags/ui_demo/runs/{quote(the_run_id(app_env), safe='')}/tasks/first"
+    assert "<th>Pool</th><td>default_pool: uses 1 of 128 slots</td>" in app_env.get(url).text  # 128: the default
+    pools.set_pool("default_pool", 1)
+    assert "default_pool: uses 1 of 1 slot<" in app_env.get(url).text
+    pools.set_pool("default_pool", -1)
+    assert "default_pool: uses 1 slot (unlimited pool)" in app_env.get(url).text
 
 
 def test_task_page_shows_rendered_template_xcom_and_log(app_env: Any) -> None:

@@ -65,8 +65,12 @@ def test_default_args_start_date_used_by_dag() -> None:
 
 def test_unknown_operator_argument_is_an_error() -> None:
     with DAG("d", start_date=START, schedule=None):
-        with pytest.raises(DagDefinitionError, match="invalid arguments.*bogus"):
+        with pytest.raises(DagDefinitionError, match="invalid arguments.*bogus$"):
             EmptyOperator(task_id="x", bogus=1)
+        with pytest.raises(DagDefinitionError, match=r"retires \(did you mean `retries`\?\), zzz$"):
+            EmptyOperator(task_id="x", retires=3, zzz=1)
+        with pytest.raises(TypeError, match="bash_command"):  # a missing argument alone: Python's own error
+            BashOperator(task_id="y")
 
 
 def test_duplicate_task_id() -> None:

@@ -1,4 +1,4 @@
-"""Timetables against Airflow 2.11.2's own answers (airflow-vectors), plus the edges around them."""
+"""Timetables against Airflow 2.11.2's own answers (tests/data/airflow), plus the edges around them."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from airflow_vectors import load as load_vectors
+
 from tradewind.exceptions import InvalidScheduleError
 from tradewind.timetables import create_timetable, deserialize_timetable
 from tradewind.timetables.base import DagRunInfo, DataInterval, TimeRestriction, Timetable
@@ -22,23 +24,7 @@ from tradewind.timetables.trigger import CronTriggerTimetable
 UTC = timezone.utc
 REPO = Path(__file__).resolve().parents[2]
 VECTORS_NAME = "timetables-2.11.2.json"
-
-
-def _vectors_file() -> Path:
-    """`<workspace>/shared/airflow-vectors/…`, found from this file upwards (or via an env override)."""
-    override = os.environ.get("TRADEWIND_AIRFLOW_VECTORS")
-    if override:
-        return Path(override) / VECTORS_NAME
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        candidate = parent / "shared" / "airflow-vectors" / VECTORS_NAME
-        if candidate.is_file():
-            return candidate
-    return here.parents[3] / "shared" / "airflow-vectors" / VECTORS_NAME
-
-
-VECTORS = _vectors_file()
-CASES: list[dict[str, Any]] = json.loads(VECTORS.read_text())["cases"] if VECTORS.is_file() else []
+CASES: list[dict[str, Any]] = load_vectors(VECTORS_NAME)["cases"]
 
 
 def _schedule(raw: Any) -> Any:
@@ -71,7 +57,6 @@ def _assert_info(info: DagRunInfo | None, expected: dict[str, str]) -> None:
 
 
 def test_airflow_vectors_are_present() -> None:
-    assert VECTORS.is_file(), f"Airflow test vectors not found at {VECTORS}"
     assert len(CASES) == 56
 
 

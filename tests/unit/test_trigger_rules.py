@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
+
+from airflow_vectors import load as load_vectors
 
 from tradewind.exceptions import DagDefinitionError
 from tradewind.scheduler.trigger_rules import (
@@ -20,21 +19,8 @@ from tradewind.states import TaskState
 VECTORS_NAME = "trigger_rules-2.11.2.json"
 
 
-def _find_vectors() -> Path | None:
-    """The shared vectors sit beside the repo (/work/shared next to /work/main): look upwards."""
-    for parent in Path(__file__).resolve().parents:
-        candidate = parent / "shared" / "airflow-vectors" / VECTORS_NAME
-        if candidate.is_file():
-            return candidate
-    return None
-
-
 def _vector_cases() -> list:
-    path = _find_vectors()
-    if path is None:
-        # One case that fails loudly instead of a silently empty (or skipped) parametrization.
-        return [pytest.param(None, None, None, id="vectors-file-missing")]
-    table = json.loads(path.read_text())["table"]
+    table = load_vectors(VECTORS_NAME)["table"]
     return [
         pytest.param(tuple(row["upstream_states"]), rule, expected, id=f"{'+'.join(row['upstream_states'])}-{rule}")
         for row in table
@@ -48,17 +34,13 @@ def _final_state(decision: Decision) -> str:
 
 
 @pytest.mark.parametrize(("upstream_states", "rule", "expected"), _vector_cases())
-def test_matches_airflow_final_state(upstream_states: tuple[str, ...] | None, rule: str, expected: str) -> None:
-    if upstream_states is None:
-        pytest.fail(f"{VECTORS_NAME} not found in shared/airflow-vectors above {Path(__file__).resolve()}")
+def test_matches_airflow_final_state(upstream_states: tuple[str, ...], rule: str, expected: str) -> None:
     decision = evaluate(rule, UpstreamSummary.from_states(upstream_states))
     assert _final_state(decision) == expected
 
 
 def test_vectors_cover_every_rule_and_all_combinations() -> None:
-    path = _find_vectors()
-    assert path is not None, f"{VECTORS_NAME} not found"
-    table = json.loads(path.read_text())["table"]
+    table = load_vectors(VECTORS_NAME)["table"]
     assert len(table) == 14
     for row in table:
         assert set(row["result"]) == {r.value for r in TriggerRule}

@@ -42,7 +42,11 @@ def ready_db() -> None:
 
 
 def sync_dagbag(bag: DagBag) -> None:
-    """Record the bag's DAGs and import errors in the database (one transaction each)."""
+    """Record the bag's DAGs and import errors in the database (one transaction each).
+
+    The stored errors of files under the bag's folders that it no longer found (deleted, ignored)
+    are cleared, so the UI, the API and `dags list-import-errors` show what this parse found.
+    """
     from tradewind.config import conf
     from tradewind.serialization import dag_hash, dag_row, serialize_dag
     from tradewind.store import dags, import_errors
@@ -55,7 +59,8 @@ def sync_dagbag(bag: DagBag) -> None:
         items.append((dag_row(dag, data), data, dag_hash(data)))
     if items:
         dags.sync_dags(items, paused_at_creation=paused_default)
-    import_errors.replace_import_errors(bag.files_seen, [e.as_tuple() for e in bag.import_errors.values()])
+    errors = [e.as_tuple() for e in bag.import_errors.values()]
+    import_errors.replace_import_errors(bag.files_seen, errors, roots=bag.roots)
 
 
 def get_dag(args: argparse.Namespace) -> DAG:

@@ -57,24 +57,57 @@ def print_records(records: Sequence[dict[str, Any]], output: str = "table", *, c
         print_table(rows, columns, styles=styles)
 
 
+#: Columns printed whole, never cut or wrapped: identifiers, paths and states are what users copy and grep.
+WHOLE_COLUMNS = frozenset({"fileloc", "filepath", "state", "uri", "pool", "key", "username", "property", "field"})
+#: Narrowest a wrapped column may get before the table is not worth drawing.
+_MIN_WRAPPED = 16
+
+
+def _whole(column: str) -> bool:
+    return column in WHOLE_COLUMNS or column == "id" or column.endswith("_id")
+
+
 def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], *, styles: dict[str, Any] | None = None,
                 title: str | None = None) -> None:
+    """A table on a terminal wide enough to show every id, path and state whole; otherwise `print_aligned`."""
+    from rich.cells import cell_len
     from rich.console import Console
     from rich.table import Table
 
+    console = Console(soft_wrap=False)
+    texts = [{c: _cell(row[c]) for c in columns} for row in rows]
+    widest = {c: max([cell_len(c)] + [cell_len(line) for t in texts for line in t[c].splitlines()]) for c in columns}
+    needed = sum(widest[c] if _whole(c) else min(widest[c], _MIN_WRAPPED) for c in columns) + 3 * len(columns) + 1
+    if not console.is_terminal or needed > console.width:
+        print_aligned(texts, columns, title=title)
+        return
     table = Table(title=title, header_style="bold", show_lines=False)
     for column in columns:
-        table.add_column(column)
-    for row in rows:
+        if _whole(column):
+            table.add_column(column, no_wrap=True, min_width=widest[column])
+        else:
+            table.add_column(column, overflow="fold")  # wrapped, and a long word is broken, never cut
+    for row, text in zip(rows, texts):
         cells = []
         for column in columns:
-            text = _cell(row[column])
             style = (styles or {}).get(column)
             if callable(style):
                 style = style(row[column])
-            cells.append(f"[{style}]{_escape(text)}[/]" if style else _escape(text))
+            cells.append(f"[{style}]{_escape(text[column])}[/]" if style else _escape(text[column]))
         table.add_row(*cells)
-    Console(soft_wrap=False).print(table)
+    console.print(table)
+
+
+def print_aligned(texts: Sequence[dict[str, str]], columns: Sequence[str], *, title: str | None = None) -> None:
+    """One line per row in aligned columns, nothing cut: for pipes, and for terminals too narrow for the table."""
+    from rich.cells import cell_len
+
+    lines = [list(columns)] + [[" ".join(t[c].splitlines()) for c in columns] for t in texts]
+    widths = [max(cell_len(line[i]) for line in lines) for i in range(len(columns))]
+    if title:
+        print(title)
+    for line in lines:
+        print("  ".join(text + " " * (width - cell_len(text)) for text, width in zip(line, widths)).rstrip())
 
 
 def _escape(text: str) -> str:

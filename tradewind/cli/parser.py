@@ -40,6 +40,8 @@ SUBDIR = arg("-S", "--subdir", help="file or folder to look for DAGs in (default
 DAG_ID = arg("dag_id", help="the DAG's id")
 TASK_ID = arg("task_id", help="the task's id")
 YES = arg("-y", "--yes", action="store_true", help="do not ask for confirmation")
+PASSWORD_STDIN = arg("--password-stdin", action="store_true",
+                     help="read the password from the first line of stdin (e.g. from a pipe)")
 LOGICAL_DATE = arg("logical_date", nargs="?", help="logical date (ISO 8601; default: now)")
 RUN_ID = arg("run_id", help="the run's run_id (or its logical date)")
 MAP_INDEX = arg("-m", "--map-index", type=int, default=-1, help="map index of a mapped task")
@@ -83,8 +85,10 @@ TREE: tuple[Command | Group, ...] = (
                     DAG_ID, SUBDIR,
                     arg("-s", "--start-date", required=True, help="first logical date (ISO 8601)"),
                     arg("-e", "--end-date", help="last logical date (default: the start date)"),
-                    arg("--reset-dagruns", action="store_true", help="re-run existing runs in the range from scratch"),
-                    arg("--rerun-failed-tasks", action="store_true", help="clear failed tasks of existing runs"),
+                    arg("--reset-dagruns", action="store_true",
+                        help="clear every task of existing runs in the range and run them again"),
+                    arg("--rerun-failed-tasks", action="store_true",
+                        help="clear the failed and upstream_failed tasks of existing runs and run them again"),
                     arg("--dry-run", action="store_true", help="list the runs that would be created"),
                     arg("-o", "--output", choices=("table", "json"), default="table", help="final report format"),
                 )),
@@ -220,6 +224,7 @@ TREE: tuple[Command | Group, ...] = (
             arg("-l", "--lastname", required=True), arg("-e", "--email", required=True),
             arg("-r", "--role", required=True, help="Admin, Op, User or Viewer"),
             arg("-p", "--password", help="the password (default: asked twice, hidden)"),
+            PASSWORD_STDIN,
             arg("--use-random-password", action="store_true", help="generate a password and print it"),
         )),
         Command("list", "List users", "users:list_", (OUTPUT,)),
@@ -231,6 +236,7 @@ TREE: tuple[Command | Group, ...] = (
         Command("reset-password", "Set a user's password", "users:reset_password", (
             arg("-u", "--username", required=True),
             arg("-p", "--password", help="the new password (default: asked twice, hidden)"),
+            PASSWORD_STDIN,
             arg("--use-random-password", action="store_true", help="generate a password and print it"),
         )),
     )),

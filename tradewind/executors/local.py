@@ -42,6 +42,7 @@ class LocalExecutor:
         self._idle: collections.deque[_Worker] = collections.deque()  # longest idle first
         self._running: set[TIKey] = set()
         self._started = False
+        self._ending = False  # end() is stopping the workers: their exits are planned
 
     def start(self) -> None:
         _warm_up()
@@ -113,7 +114,8 @@ class LocalExecutor:
     def _lose(self, worker: _Worker) -> None:
         """A worker died: forget it (a new one is started when work needs it); its task is left to
         the scheduler's orphan checks, which find it by its dead process."""
-        log.warning("worker %s exited unexpectedly", worker.proc.pid)
+        if not self._ending:
+            log.warning("worker %s exited unexpectedly", worker.proc.pid)
         if worker in self._workers:
             self._workers.remove(worker)
         if worker in self._idle:
@@ -127,6 +129,7 @@ class LocalExecutor:
         """Send each worker a stop; wait for running tasks up to `timeout`, then terminate them."""
         if not self._started:
             return
+        self._ending = True
         for worker in self._workers:
             try:
                 worker.conn.send(StopWorker())
@@ -148,7 +151,7 @@ class LocalExecutor:
         self.get_events()
         self._workers.clear()
         self._idle.clear()
-        self._started = False
+        self._started = self._ending = False
 
 
 def _warm_up() -> None:

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
+from tradewind.exceptions import TemplateError
 from tradewind.states import TaskState
 
 log = logging.getLogger("tradewind.task")
@@ -102,10 +103,16 @@ def notify_task_outcome(
 
     `ti` is the claimed task instance record (try_number, max_tries, map_index, hostname).
     """
+    recipients: list[str] = []
     try:
         if not _should_send(task, state):
             return False
-        recipients = recipients_for(task, context or {})
+        try:
+            recipients = recipients_for(task, context or {})
+        except TemplateError as exc:  # no address to name: say which template failed, and why
+            log.warning("No %s email sent: the recipient template %r (the task's `email`) failed to render (%s)",
+                        state.value, getattr(task, "email", None), exc)
+            return False
         if not recipients:
             return False
         from tradewind.notify.email import send_email
@@ -119,5 +126,6 @@ def notify_task_outcome(
         log.info("Sent the %s alert to %s", state.value, ", ".join(recipients))
         return True
     except Exception as exc:  # noqa: BLE001 - an alert must never change the task's outcome
-        log.warning("Failed to send the %s email to %s: %s", state.value, getattr(task, "email", None), exc)
+        to = ", ".join(recipients) or getattr(task, "email", None)
+        log.warning("Failed to send the %s email to %s: %s", state.value, to, exc)
         return False

@@ -71,6 +71,7 @@ class DagBag:
         self.import_errors: dict[str, ImportErrorInfo] = {}
         self.file_dags: dict[str, list[str]] = {}
         self.files_seen: list[str] = []
+        self.roots: list[str] = []  # the folders (or file) listed: every DAG file under them was parsed
         from tradewind.compat.airflow import install as install_airflow_compat
 
         install_airflow_compat()  # unmodified `from airflow... import` lines get Tradewind's objects
@@ -81,6 +82,7 @@ class DagBag:
                     self.collect(folder)
 
     def collect(self, folder: Path) -> None:
+        self.roots.append(str(folder))
         if folder.is_dir() and str(folder) not in sys.path:
             sys.path.append(str(folder))  # DAG files may import helper modules beside them
         for path in list_dag_files(folder, safe_mode=self.safe_mode):

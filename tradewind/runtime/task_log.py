@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from tradewind.secrets.masker import RedactingFilter
+from tradewind.utils.private import private_file
 
 LOG_FORMAT = "[%(asctime)s] {%(filename)s:%(lineno)d} %(levelname)s - %(message)s"
 
@@ -32,7 +33,7 @@ def log_line(path: str | Path | None, level: str, message: str) -> None:
     from datetime import datetime, timezone
 
     try:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)  # the try may have failed before its process wrote
+        private_file(Path(path))  # the try may have failed before its process wrote
         with Path(path).open("a", encoding="utf-8") as fh:
             fh.write(f"[{datetime.now(timezone.utc).isoformat()}] {level} - {message}\n")
     except OSError:
@@ -109,7 +110,7 @@ def capture_task_log(path: Path, *, echo: TextIO | None = None) -> Iterator[logg
     the process that runs it. The task logger writes to the writer directly and does not
     propagate, so that stdout/stderr (sent to it) cannot loop back through a handler on stderr.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_file(path)  # output may hold secrets the masker does not know: 0600 in 0700 folders
     level = _task_level()
     root = logging.getLogger()
     logger = logging.getLogger("tradewind.task")

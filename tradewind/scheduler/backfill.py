@@ -7,6 +7,7 @@ the command returns when all of them have finished.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,7 @@ from tradewind.states import ACTIVE_RUN, FAILED_LIKE, DagRunState, DagRunType
 if TYPE_CHECKING:
     from tradewind.sdk.dag import DAG
     from tradewind.store.records import DagRunRecord
+    from tradewind.structure import DagStructure
 
 
 def backfill_intervals(timetable: Any, start: datetime, end: datetime) -> list[Any]:
@@ -33,6 +35,19 @@ def backfill_intervals(timetable: Any, start: datetime, end: datetime) -> list[A
     return infos
 
 
+@dataclass(frozen=True)
+class BackfillResult:
+    """Every run in the range, in order, and which of them this backfill ran (created or re-ran)."""
+
+    runs: list[DagRunRecord]
+    ran: frozenset[str]
+
+    @property
+    def kept(self) -> list[DagRunRecord]:
+        """Runs that existed already and were left as they were (no --rerun-failed-tasks / --reset-dagruns)."""
+        return [r for r in self.runs if r.run_id not in self.ran]
+
+
 def run_backfill(
     dag: DAG,
     start: datetime,
@@ -41,12 +56,17 @@ def run_backfill(
     rerun_failed: bool = False,
     reset_dagruns: bool = False,
     on_task_event: Any = None,
-) -> list[DagRunRecord]:
-    """Create (or reuse) the runs of every interval in range, run them, return them in order."""
+) -> BackfillResult:
+    """Create the runs of every interval in range that has none, run them, and report every run in range.
+
+    An existing run is left as it is unless still queued/running (it is finished), or, as with
+    Airflow's flags, `reset_dagruns` clears all its task instances and `rerun_failed` its failed
+    and upstream_failed ones (their retries restored; the run goes back to queued).
+    """
     from tradewind.exceptions import UsageError
     from tradewind.scheduler.job import Scheduler
     from tradewind.scheduler.runs import make_run_id, sync_dag
-    from tradewind.store import runs, task_instances
+    from tradewind.store import runs
 
     if end < start:
         raise UsageError("--end-date is before --start-date")
@@ -60,18 +80,11 @@ def run_backfill(
     keys: set[tuple[str, str]] = set()
     for info in infos:
         existing = runs.find_dag_run(dag_id, info.logical_date)
-        if existing is not None and reset_dagruns:
-            runs.delete_dag_run(dag_id, existing.run_id)
-            existing = None
         if existing is not None:
-            if rerun_failed and existing.state == DagRunState.FAILED.value:
-                failed = [t.task_id for t in task_instances.list_task_instances(dag_id, existing.run_id)
-                          if t.state in FAILED_LIKE]
-                runs.clear_run(dag_id, existing.run_id, failed, expected={DagRunState.FAILED},
-                               retries={t: structure.nodes[t].retries for t in failed},
-                               ti_states=FAILED_LIKE)  # one transaction, only if still failed
-                keys.add((dag_id, existing.run_id))
-            elif existing.state in ACTIVE_RUN:
+            if reset_dagruns or rerun_failed:
+                _clear_existing(existing, structure, only_failed=not reset_dagruns)
+                existing = runs.get_dag_run(dag_id, existing.run_id) or existing
+            if existing.state in ACTIVE_RUN:
                 keys.add((dag_id, existing.run_id))
             continue
         run = runs.create_dag_run(
@@ -83,4 +96,18 @@ def run_backfill(
         keys.add((dag_id, run.run_id))
     if keys:
         Scheduler(only_runs=keys, parse_dags=False, create_runs=False, on_task_event=on_task_event).run()
-    return [r for r in (runs.find_dag_run(dag_id, info.logical_date) for info in infos) if r is not None]
+    found = [r for r in (runs.find_dag_run(dag_id, info.logical_date) for info in infos) if r is not None]
+    return BackfillResult(found, frozenset(run_id for _, run_id in keys))
+
+
+def _clear_existing(run: DagRunRecord, structure: DagStructure, *, only_failed: bool) -> None:
+    """As Airflow's --reset-dagruns (every task) / --rerun-failed-tasks (failed and upstream_failed ones):
+    the run back to queued and those instances to none with their retries restored, in one transaction."""
+    from tradewind.store import runs, task_instances
+
+    chosen = sorted({t.task_id for t in task_instances.list_task_instances(run.dag_id, run.run_id)
+                     if not only_failed or t.state in FAILED_LIKE})
+    if chosen:
+        runs.clear_run(run.dag_id, run.run_id, chosen, expected={run.state},
+                       retries={t: structure.nodes[t].retries for t in chosen if t in structure.nodes},
+                       ti_states=FAILED_LIKE if only_failed else None)

@@ -62,9 +62,39 @@ class OperatorMeta(type):
                 kwargs[key] = value
         if "params" in merged and params is not None:  # task params extend the default ones
             kwargs["params"] = {**merged["params"], **params}
-        op = super().__call__(**kwargs)
+        try:
+            op = super().__call__(**kwargs)
+        except TypeError:
+            # Python names the missing argument but not the mistyped one beside it (`bash_comand=`).
+            unknown = set(kwargs) - accepted
+            missing = _missing_required(cls, kwargs)
+            if not unknown or not missing:
+                raise
+            raise DagDefinitionError(
+                f"invalid arguments were passed to {cls.__name__} (task_id: {kwargs.get('task_id')}): "
+                f"{describe_unknown(unknown, accepted)}; missing required argument(s): {', '.join(missing)}"
+            ) from None
         op._post_init()
         return op
+
+
+def describe_unknown(names: Iterable[str], accepted: Iterable[str]) -> str:
+    """`retires (did you mean `retries`?), bogus`: each unknown argument with its likely intended name."""
+    import difflib
+
+    accepted = sorted(accepted)
+    described = []
+    for name in sorted(names):
+        close = difflib.get_close_matches(name, accepted, n=1)
+        described.append(f"{name} (did you mean `{close[0]}`?)" if close else name)
+    return ", ".join(described)
+
+
+def _missing_required(cls: type, kwargs: dict[str, Any]) -> list[str]:
+    """Required keyword arguments of `cls.__init__` the call did not pass."""
+    params = inspect.signature(cls.__init__).parameters.values()  # type: ignore[misc]
+    return [p.name for p in params if p.default is p.empty and p.name != "self" and p.name not in kwargs
+            and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
 
 
 class BaseOperator(DependencyMixin, metaclass=OperatorMeta):
@@ -121,7 +151,7 @@ class BaseOperator(DependencyMixin, metaclass=OperatorMeta):
         if kwargs:
             raise DagDefinitionError(
                 f"invalid arguments were passed to {type(self).__name__} (task_id: {task_id}): "
-                + ", ".join(sorted(kwargs))
+                + describe_unknown(kwargs, type(self)._accepted_kwargs())
             )
         _check_identifier("task_id", task_id)
         from tradewind.scheduler.trigger_rules import validate_trigger_rule

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from tradewind.store.dags import SyncItem, upsert_dags
 from tradewind.store.engine import session, transaction
 from tradewind.store.import_errors import ErrorTuple, replace_import_errors_in
-from tradewind.store.models import dag, dag_file
+from tradewind.store.models import dag, dag_file, import_error
 from tradewind.store.sql import chunked, in_list, utcnow
 
 
@@ -47,9 +47,19 @@ def fileloc_hash(fileloc: str) -> str:
 
 
 def file_states(due_before: datetime) -> dict[str, FileState]:
-    """Every known file, in one query returning plain tuples (the processor's cheap "what changed?")."""
+    """Every known file, in one query returning plain tuples (the processor's cheap "what changed?").
+
+    A file known only by its stored import error (the CLI records errors, not file states) comes
+    with no mtime: the processor parses it if it is still there and forgets its error if not.
+    """
     due = sa.or_(dag_file.c.last_parsed.is_(None), dag_file.c.last_parsed <= due_before)
-    q = sa.select(dag_file.c.fileloc, dag_file.c.mtime, dag_file.c.size, due)
+    errors_only = (
+        sa.select(import_error.c.filename, sa.cast(sa.null(), dag_file.c.mtime.type),
+                  sa.cast(sa.null(), dag_file.c.size.type), sa.true())
+        .where(~sa.exists().where(dag_file.c.fileloc == import_error.c.filename))
+        .distinct()
+    )
+    q = sa.union_all(sa.select(dag_file.c.fileloc, dag_file.c.mtime, dag_file.c.size, due), errors_only)
     with session() as conn:
         return {fileloc: FileState(mtime, size, bool(is_due)) for fileloc, mtime, size, is_due in conn.execute(q)}
 

@@ -96,11 +96,13 @@ def _build(text: str) -> Engine:
     if is_sqlite:
         database = url.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):
-            folder = Path(database).expanduser().parent
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
+            from tradewind.utils.private import private_file
+
+            path = Path(database).expanduser()
+            try:  # 0600, so its -wal and -shm files are too (SQLite gives them the database's mode)
+                private_file(path)
             except OSError as exc:
-                raise DatabaseError(f"cannot create the folder {folder} for the SQLite database: {exc.strerror}") from None
+                raise DatabaseError(f"cannot create the SQLite database {path}: {exc.strerror}") from None
     else:
         kwargs["pool_size"] = conf.getint("database", "sql_alchemy_pool_size", fallback=5)
         kwargs["pool_pre_ping"] = conf.getboolean("database", "sql_alchemy_pool_pre_ping", fallback=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 
 import sqlalchemy as sa
@@ -14,13 +15,25 @@ from tradewind.store.sql import chunked, in_list, utcnow
 ErrorTuple = tuple[str, "int | None", str, str]  # (filename, lineno, message, stacktrace)
 
 
-def replace_import_errors(filenames: Iterable[str], errors: list[ErrorTuple]) -> None:
+def replace_import_errors(filenames: Iterable[str], errors: list[ErrorTuple], *, roots: Iterable[str] = ()) -> None:
     """Clear the errors of every file parsed (`filenames`) and record the new ones, in one transaction.
 
+    `roots` are folders (or files) whose whole listing was parsed: an error stored for any other
+    file under them is forgotten too, as that file was deleted, ignored or no longer holds DAGs.
     DAGs already known from those files get `has_import_errors` set accordingly (the UI flags them).
     """
+    roots = list(roots)
     with transaction() as conn:
-        replace_import_errors_in(conn, filenames, errors)
+        files = set(filenames)
+        if roots:
+            stored = conn.execute(sa.select(import_error.c.filename).distinct()).scalars()
+            files.update(f for f in stored if is_under(f, roots))
+        replace_import_errors_in(conn, files, errors)
+
+
+def is_under(fileloc: str, roots: Iterable[str]) -> bool:
+    """`fileloc` is one of `roots` or inside one of them."""
+    return any(fileloc == root or fileloc.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
 
 
 def replace_import_errors_in(conn: sa.Connection, filenames: Iterable[str], errors: list[ErrorTuple]) -> None:
@@ -41,17 +54,6 @@ def replace_import_errors_in(conn: sa.Connection, filenames: Iterable[str], erro
                 for f, line, msg, trace in errors
             ],
         )
-
-
-def prune_import_errors(existing_files: Iterable[str]) -> int:
-    """Forget errors of files that no longer exist (a deleted file cannot be fixed)."""
-    keep = set(existing_files)
-    with transaction() as conn:
-        stale = [f for f in conn.execute(sa.select(import_error.c.filename).distinct()).scalars() if f not in keep]
-        deleted = 0
-        for batch in chunked(stale):
-            deleted += conn.execute(sa.delete(import_error).where(in_list(import_error.c.filename, batch))).rowcount
-    return deleted
 
 
 def list_import_errors() -> list[ImportErrorRecord]:

@@ -44,11 +44,15 @@ def list_dags(args: argparse.Namespace) -> int:
 
 
 def list_import_errors(args: argparse.Namespace) -> int:
+    """The stored import errors once the folder is parsed: what the UI banner and the API show too."""
+    from tradewind.store import import_errors
+
     bag = load_dagbag(args)
     sync_dagbag(bag)
     records = [
         {"filepath": e.filename, "lineno": e.lineno, "error": e.message}
-        for e in sorted(bag.import_errors.values(), key=lambda e: e.filename)
+        for e in import_errors.list_import_errors()
+        if not args.subdir or import_errors.is_under(e.filename, bag.roots)
     ]
     if not records and args.output == "table":
         print("No import errors.")

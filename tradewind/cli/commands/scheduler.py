@@ -39,6 +39,8 @@ def scheduler(args: argparse.Namespace) -> int:
 
 def backfill(args: argparse.Namespace) -> int:
     """Create a run for every interval in [start, end] and run them, with progress."""
+    from collections import Counter
+
     from tradewind.cli.output import print_table, state_style, to_json
     from tradewind.scheduler.backfill import backfill_intervals, run_backfill
     from tradewind.scheduler.runs import make_run_id
@@ -55,20 +57,30 @@ def backfill(args: argparse.Namespace) -> int:
         return 0
     progress = _Progress(quiet=args.output == "json")
     try:
-        results = run_backfill(dag, start, end, rerun_failed=args.rerun_failed_tasks,
-                               reset_dagruns=args.reset_dagruns, on_task_event=progress.event)
+        result = run_backfill(dag, start, end, rerun_failed=args.rerun_failed_tasks,
+                              reset_dagruns=args.reset_dagruns, on_task_event=progress.event)
     finally:
         progress.close()
     rows = [
         {"run_id": r.run_id, "logical_date": r.logical_date, "state": r.state,
-         "duration": round((r.end_date - r.start_date).total_seconds(), 3) if r.end_date and r.start_date else None}
-        for r in results
+         "duration": round((r.end_date - r.start_date).total_seconds(), 3) if r.end_date and r.start_date else None,
+         "ran": r.run_id in result.ran}
+        for r in result.runs
     ]
     if args.output == "json":
         print(to_json(rows))
-    else:
-        print_table(rows, ("run_id", "logical_date", "state", "duration"), styles={"state": state_style},
-                    title=f"backfill of {dag.dag_id}")
+    elif result.ran:
+        print_table([r for r in rows if r["ran"]], ("run_id", "logical_date", "state", "duration"),
+                    styles={"state": state_style}, title=f"backfill of {dag.dag_id}")
+    if result.kept and args.output != "json":
+        kept = result.kept
+        states = ", ".join(f"{n} {state}" for state, n in sorted(Counter(r.state for r in kept).items()))
+        flags = "--rerun-failed-tasks re-runs their failed tasks; --reset-dagruns re-runs them from scratch"
+        if result.ran:
+            print(f"Left {len(kept)} existing run(s) as they were ({states}): {flags}.", file=sys.stderr)
+        else:
+            print(f"Nothing to do: all {len(kept)} run(s) of {dag.dag_id} in the range exist already ({states}); "
+                  f"{flags}.")
     return 0 if rows and all(r["state"] == "success" for r in rows) else 1
 
 

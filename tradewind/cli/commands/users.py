@@ -15,11 +15,17 @@ def random_password() -> str:
 
 
 def _password(args: argparse.Namespace) -> str:
-    """--password, --use-random-password (printed once), or asked twice without echo."""
-    if args.password is not None and args.use_random_password:
-        raise UsageError("give either --password or --use-random-password, not both")
+    """--password, --password-stdin, --use-random-password (printed once), or asked twice without echo."""
+    sources = {"--password": args.password is not None, "--password-stdin": args.password_stdin,
+               "--use-random-password": args.use_random_password}
+    given = [flag for flag, on in sources.items() if on]
+    if len(given) > 1:
+        raise UsageError(f"give either {' or '.join(given)}, not both" if len(given) == 2
+                         else f"give only one of {', '.join(sources)}")
     if args.password is not None:
         return str(args.password)
+    if args.password_stdin:
+        return _password_from_stdin()
     if args.use_random_password:
         password = random_password()
         print(f"Generated password: {password}")
@@ -27,7 +33,8 @@ def _password(args: argparse.Namespace) -> str:
     import getpass
 
     if not sys.stdin.isatty():
-        raise UsageError("no terminal to ask for the password on: pass --password or --use-random-password")
+        raise UsageError("no terminal to ask for the password on: pass --password, --password-stdin or "
+                         "--use-random-password")
     try:
         first = getpass.getpass("Password: ")
         second = getpass.getpass("Repeat for confirmation: ")
@@ -38,6 +45,16 @@ def _password(args: argparse.Namespace) -> str:
     if not first:
         raise UsageError("the password must not be empty")
     return first
+
+
+def _password_from_stdin() -> str:
+    """One line of stdin, without its line ending (as `docker login --password-stdin`): a password a pipe can give."""
+    line = sys.stdin.readline()
+    password = line.removesuffix("\n").removesuffix("\r")
+    if not password:
+        raise UsageError("--password-stdin: no password on stdin "
+                         + ("(its first line is empty)" if line else "(it is empty)"))
+    return password
 
 
 def create(args: argparse.Namespace) -> int:

@@ -60,9 +60,21 @@ def task_page(request: Request, dag_id: str, run_id: str, task_id: str, caller: 
     return page(request, "task.html", caller, dag=dags.require_dag(dag_id), tab="runs", ti=ti, attempts=attempts,
                 numbers=numbers, shown_try=shown, xcoms=xcoms, mapped=mapped, url=url, url_path=path,
                 try_url=f"{url}{sep}try=", log_url=f"{path}/log.json?{mapped_q}try={shown}",
-                log_text=log_text, log_offset=log_offset, reasons=_reasons(ti),
+                log_text=log_text, log_offset=log_offset, reasons=_reasons(ti), pool_use=_pool_use(ti),
                 follow=ti.state == "running" and shown == ti.try_number,
                 waiting=ti.state not in FINISHED and ti.state != "running")
+
+
+def _pool_use(ti: Any) -> str:
+    """`default_pool: uses 1 of 128 slots`: the instance's share next to the pool's size, never mistaken for it."""
+    from tradewind.store import pools
+
+    pool, used = pools.get_pool(ti.pool), ti.pool_slots
+    if pool is None:
+        return f"{ti.pool}: uses {used} slot{'s' if used != 1 else ''} (no such pool)"
+    if pool.unlimited:
+        return f"{ti.pool}: uses {used} slot{'s' if used != 1 else ''} (unlimited pool)"
+    return f"{ti.pool}: uses {used} of {pool.slots} slot{'s' if pool.slots != 1 else ''}"
 
 
 def _reasons(ti: Any) -> list[Any]:
