@@ -76,7 +76,7 @@ def capture_task_log(path: Path, *, echo: logging.Handler | None = None) -> Iter
         logger.addHandler(echo)
     out, err = _LoggerStream(logger, logging.INFO), _LoggerStream(logger, logging.WARNING)
     try:
-        with redirect_stdout(out), redirect_stderr(err):  # type: ignore[type-var]
+        with redirect_stdout(out), redirect_stderr(err):
             yield logger
     finally:
         out.flush()

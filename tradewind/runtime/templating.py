@@ -15,13 +15,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 import jinja2.nativetypes
 import jinja2.sandbox
 
 from tradewind.exceptions import TaskControl, TemplateError, TradewindException
+
+if TYPE_CHECKING:
+    from tradewind.sdk.xcom_arg import ResolvableArg
 
 _ENV_CACHE_SIZE = 64
 _TEMPLATE_CACHE_SIZE = 512
@@ -351,10 +354,10 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-_resolvable: tuple[type, ...] | None = None
+_resolvable: tuple[type[ResolvableArg], ...] | None = None
 
 
-def _resolvable_types() -> tuple[type, ...]:
+def _resolvable_types() -> tuple[type[ResolvableArg], ...]:
     """The SDK's run-time values (XComArg, DagParamArg), resolved like Airflow's ResolveMixin."""
     global _resolvable
     if _resolvable is None:

@@ -44,6 +44,8 @@ class OperatorMeta(type):
     the call did not pass is taken from default_args.
     """
 
+    _accepted_kwargs: Callable[[], frozenset[str]]  # BaseOperator's classmethod
+
     def __call__(cls, *args: Any, **kwargs: Any) -> Any:
         if args:
             raise DagDefinitionError(f"{cls.__name__} takes keyword arguments only")

@@ -74,7 +74,7 @@ class OperatorPartial:
 class MappedOperator(BaseOperator):
     """Stands in the DAG for all the copies of a mapped task; `unmap()` builds copy number i."""
 
-    is_mapped = True  # type: ignore[assignment]
+    is_mapped = True
 
     def __init__(
         self,
