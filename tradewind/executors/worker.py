@@ -132,6 +132,7 @@ def run_workload(workload: Workload, server: ForkServer, report: Callable[..., N
     if dag_run is None:
         return _report(report, 1)
     with server.request(workload.fileloc, workload.dag_id) as conn:
+        job: tuple[Any, ...] | None
         if workload.task_id == DAG_CALLBACK:
             claim, not_ours, job = None, 1, ("callbacks", dag_run)
         else:

@@ -644,7 +644,11 @@ class Scheduler:
         handles: list[Any] = list(self.executor.event_handles()) if self.executor is not None else []
         if self._wake is not None:
             handles.append(self._wake)
-        ready = wait(handles, timeout) if handles else time.sleep(timeout)
+        ready: list[Any] = []
+        if handles:
+            ready = wait(handles, timeout)
+        else:
+            time.sleep(timeout)
         if ready and self._wake is not None and self._wake in ready:
             self._wake.drain()
             self._queued_hint = True

@@ -32,6 +32,7 @@ class TaskNode:
     def retry_delay_for(self, try_number: int) -> timedelta:
         """Delay after try `try_number` failed (exponential backoff doubles it each try)."""
         delay = self.retry_delay
+        ceiling: timedelta | None
         if self.retry_exponential_backoff:
             delay = timedelta(seconds=delay.total_seconds() * (2 ** max(try_number - 1, 0)))
             ceiling = self.max_retry_delay or timedelta(days=1)
