@@ -71,6 +71,7 @@ def _from_args(args: argparse.Namespace) -> Connection:
 def _store(conn: Connection, *, replace_existing: bool) -> bool:
     from tradewind.store.connections import set_connection
 
+    assert conn.conn_id is not None  # both callers set it
     fields = conn.to_dict()
     return set_connection(conn.conn_id, replace_existing=replace_existing, **fields) is not None
 
