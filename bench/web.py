@@ -24,7 +24,6 @@ import tempfile
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
 
 HERE = Path(__file__).resolve().parent
 GRID_DAG = "grid_dag"
@@ -101,11 +100,9 @@ def median_ms(samples: list[float]) -> float:
 
 async def in_process(paths: dict[str, str], repeat: int) -> tuple[dict[str, float], dict[str, int]]:
     import httpx
-
-    from tradewind.api.app import create_app
-
     from sqlalchemy import event
 
+    from tradewind.api.app import create_app
     from tradewind.store.engine import get_engine
 
     transport = httpx.ASGITransport(app=create_app())

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from processes import child_pids
-
 from tradewind.exceptions import DagNotFound
 from tradewind.executors.forkserver import ForkServer
+
+from processes import child_pids
 
 DAG_FILE = '''
 from datetime import datetime

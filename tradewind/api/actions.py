@@ -15,12 +15,22 @@ from pathlib import Path
 from typing import Any
 
 from tradewind.exceptions import (
-    DagNotFound, DagRunNotFound, InvalidConnection, NotFound, TaskNotFound, UsageError,
+    DagNotFound,
+    DagRunNotFound,
+    InvalidConnection,
+    NotFound,
+    TaskNotFound,
+    UsageError,
 )
 from tradewind.secrets.masker import MASK
 from tradewind.states import FINISHED, DagRunState, TaskState
 from tradewind.store.records import (
-    ConnectionRecord, DagRecord, DagRunRecord, PoolRecord, TaskInstanceRecord, VariableRecord,
+    ConnectionRecord,
+    DagRecord,
+    DagRunRecord,
+    PoolRecord,
+    TaskInstanceRecord,
+    VariableRecord,
 )
 
 RUN_ID = re.compile(r"[A-Za-z0-9_.~:+-]+")  # Airflow's allowed_run_id_pattern: safe in a URL path

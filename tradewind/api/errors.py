@@ -15,7 +15,12 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tradewind.exceptions import (
-    DagRunAlreadyExists, DatabaseError, NotFound, ParamValidationError, TradewindException, UsageError,
+    DagRunAlreadyExists,
+    DatabaseError,
+    NotFound,
+    ParamValidationError,
+    TradewindException,
+    UsageError,
     UserAlreadyExists,
 )
 

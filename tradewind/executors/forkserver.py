@@ -18,6 +18,7 @@ or `("error", reason)`, and later `("exited", exit_code)`. `None` (or the worker
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 import pickle
@@ -153,7 +154,7 @@ def serve(sock: socket.socket, inherited: tuple[Any, ...]) -> int:
         else:
             if standby is not None:
                 standby.dismiss()
-            pid = spawn(lambda: _task_main(dag, fd, sock))
+            pid = spawn(functools.partial(_task_main, dag, fd, sock))
         standby = None
         os.close(fd)
         if not _send(sock, ("started", pid)):

@@ -13,9 +13,9 @@ import ctypes
 import gc
 import logging
 import os
-import weakref
 import signal
 import time
+import weakref
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field

@@ -508,7 +508,7 @@ class Scheduler:
 
     def _timed_out(self, run: DagRunRecord, info: DagInfo, now: datetime) -> bool:
         """dagrun_timeout: the run fails; what has not finished is skipped (running tries stop)."""
-        from tradewind.store import runs, task_instances
+        from tradewind.store import task_instances
         from tradewind.store.task_instances import StateChange
 
         timeout = info.structure.dagrun_timeout

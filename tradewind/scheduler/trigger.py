@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 def params_from_serialized(dumped: dict[str, Any]) -> Any:
     """The DAG's ParamsDict rebuilt from its serialized dump (defaults and JSON schemas)."""
-    from tradewind.sdk.param import Param, ParamsDict, _NOTSET
+    from tradewind.sdk.param import _NOTSET, Param, ParamsDict
 
     return ParamsDict({
         key: Param(p["value"] if p.get("has_default") else _NOTSET, p.get("description"), **(p.get("schema") or {}))

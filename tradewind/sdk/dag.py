@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     import jinja2
 
     from tradewind.sdk.baseoperator import BaseOperator
-    from tradewind.sdk.taskgroup import TaskGroup
     from tradewind.timetables.base import DagRunInfo, DataInterval, Timetable
 
 _NOTSET: Any = object()
@@ -175,7 +174,7 @@ class DAG:
                     stack.pop()
                     continue
                 if color[child] == grey:
-                    loop = path[path.index(child):] + [child]
+                    loop = [*path[path.index(child):], child]
                     raise DagCycleError(f"cycle detected in DAG '{self.dag_id}': {' -> '.join(loop)}")
                 if color[child] == white:
                     color[child] = grey

@@ -16,7 +16,7 @@ from tradewind.sdk.baseoperator import BaseOperator
 from tradewind.sdk.xcom_arg import ResolvableArg, XComArg, resolve_args
 
 if TYPE_CHECKING:
-    from tradewind.sdk.dag import DAG
+    pass
 
 
 class OperatorPartial:

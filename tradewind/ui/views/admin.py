@@ -14,7 +14,14 @@ from tradewind.api import actions
 from tradewind.api.security import Caller, ui_user
 from tradewind.exceptions import ConnectionNotFound, TradewindException, UsageError
 from tradewind.permissions import (
-    EDIT_CONNECTIONS, EDIT_POOLS, EDIT_VARIABLES, MANAGE_USERS, READ_CONNECTIONS, READ_POOLS, READ_VARIABLES, ROLES,
+    EDIT_CONNECTIONS,
+    EDIT_POOLS,
+    EDIT_VARIABLES,
+    MANAGE_USERS,
+    READ_CONNECTIONS,
+    READ_POOLS,
+    READ_VARIABLES,
+    ROLES,
 )
 from tradewind.ui.render import page, redirect
 
