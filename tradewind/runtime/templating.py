@@ -172,12 +172,6 @@ def _build_env(
     return env
 
 
-def clear_env_cache() -> None:
-    """Forget cached environments (tests, or a worker that reloads every DAG file)."""
-    with _env_lock:
-        _env_cache.clear()
-
-
 # --- rendering -------------------------------------------------------------------------------
 class _RenderFailure(Exception):
     """Internal: the one-line reason a value did not render; public functions say where."""

@@ -7,7 +7,7 @@ The list may be another task's XCom, so its length is known only at run time; th
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from tradewind.exceptions import DagDefinitionError
@@ -150,6 +150,3 @@ class MappedOperator(BaseOperator):
 
 def is_mapped(task: Any) -> bool:
     return bool(getattr(task, "is_mapped", False))
-
-
-MapFn = Callable[[Any], Any]
