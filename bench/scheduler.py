@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from itertools import pairwise
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -194,7 +195,7 @@ def trigger_and_wait(dag_id: str) -> tuple[float, list[float]]:
     tis = sorted(task_instances.list_task_instances(dag_id, run.run_id), key=lambda t: t.start_date)
     gaps = []
     if dag_id.startswith(("linear", "chain")):
-        gaps = [(b.start_date - a.end_date).total_seconds() for a, b in zip(tis, tis[1:])]
+        gaps = [(b.start_date - a.end_date).total_seconds() for a, b in pairwise(tis)]
     return wall, gaps
 
 

@@ -28,7 +28,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
 
 HERE = Path(__file__).resolve().parent
 GRID_DAG = "grid_dag"
@@ -105,11 +104,9 @@ def median_ms(samples: list[float]) -> float:
 
 async def in_process(paths: dict[str, str], repeat: int) -> tuple[dict[str, float], dict[str, int]]:
     import httpx
-
-    from tradewind.api.app import create_app
-
     from sqlalchemy import event
 
+    from tradewind.api.app import create_app
     from tradewind.store.engine import get_engine
 
     transport = httpx.ASGITransport(app=create_app())

@@ -10,6 +10,7 @@ is scheduled on; `text_model_training` instead waits for `extract_text` with an 
 from datetime import timedelta
 
 from seedlib.ocr_tasks import FTP_CONN_ID, SCHEDULE, START_DATE, add_extraction_tasks
+
 from tradewind import DAG
 
 with DAG(

@@ -7,6 +7,7 @@ this run wrote, so DAG 2 needs no sensor and no schedule of its own.
 from datetime import timedelta
 
 from seedlib.ocr_tasks import FTP_CONN_ID, SCHEDULE, START_DATE, add_extraction_tasks
+
 from tradewind import DAG
 from tradewind.operators.trigger_dagrun import TriggerDagRunOperator
 

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from seedlib.ocr_tasks import SCHEDULE, START_DATE
 from seedlib.text_model import add_training_tasks
+
 from tradewind import DAG
 
 with DAG(

@@ -14,9 +14,9 @@ from pathlib import Path
 if str(Path(__file__).resolve().parent) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parent))  # examples/, for seedlib
 
-from seedlib import ftp_fetch, paths, report, weekly_ml  # noqa: E402
+from seedlib import ftp_fetch, paths, report, weekly_ml
 
-from tradewind import DAG, task  # noqa: E402
+from tradewind import DAG, task
 
 default_args = {
     "owner": "data-team",

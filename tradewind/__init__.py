@@ -49,13 +49,21 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
-    from tradewind.datasets import Asset, Dataset
-    from tradewind.exceptions import FailTask, SkipTask, TradewindException
-    from tradewind.sdk.baseoperator import BaseOperator, chain, cross_downstream
-    from tradewind.sdk.current_context import get_current_context
-    from tradewind.sdk.dag import DAG, dag
-    from tradewind.sdk.decorators import task
-    from tradewind.sdk.edges import Label
-    from tradewind.sdk.param import Param
-    from tradewind.sdk.taskgroup import TaskGroup, task_group
-    from tradewind.sdk.xcom_arg import XComArg
+    # `as` marks each import an explicit re-export (the names resolve lazily through __getattr__ above)
+    from tradewind.datasets import Asset as Asset
+    from tradewind.datasets import Dataset as Dataset
+    from tradewind.exceptions import FailTask as FailTask
+    from tradewind.exceptions import SkipTask as SkipTask
+    from tradewind.exceptions import TradewindException as TradewindException
+    from tradewind.sdk.baseoperator import BaseOperator as BaseOperator
+    from tradewind.sdk.baseoperator import chain as chain
+    from tradewind.sdk.baseoperator import cross_downstream as cross_downstream
+    from tradewind.sdk.current_context import get_current_context as get_current_context
+    from tradewind.sdk.dag import DAG as DAG
+    from tradewind.sdk.dag import dag as dag
+    from tradewind.sdk.decorators import task as task
+    from tradewind.sdk.edges import Label as Label
+    from tradewind.sdk.param import Param as Param
+    from tradewind.sdk.taskgroup import TaskGroup as TaskGroup
+    from tradewind.sdk.taskgroup import task_group as task_group
+    from tradewind.sdk.xcom_arg import XComArg as XComArg

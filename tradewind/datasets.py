@@ -8,7 +8,7 @@ imports this cheaply. The scheduler works from `condition_json()`, never from th
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, Union
+from typing import Any
 from urllib.parse import urlsplit
 
 from tradewind.exceptions import InvalidDatasetError
@@ -21,7 +21,7 @@ MAX_URI_LENGTH = 3000  # Airflow's column size
 _RESERVED_SCHEMES = frozenset({"airflow", "tradewind"})
 
 #: JSON form of a condition: a URI, {"all": [...]} or {"any": [...]}.
-Condition = Union[str, dict[str, list[Any]]]
+Condition = str | dict[str, list[Any]]
 
 
 def validate_uri(uri: Any) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # examples/, for seedlib
 
-from seedlib.drops import main  # noqa: E402
+from seedlib.drops import main
 
 if __name__ == "__main__":
     sys.exit(main())

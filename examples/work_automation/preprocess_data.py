@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # examples/, for seedlib
 
-from seedlib.weekly_ml import preprocess  # noqa: E402
+from seedlib.weekly_ml import preprocess
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,11 +7,9 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 FAST = {
     "TRADEWIND__SCHEDULER__SWEEP_INTERVAL": "0.5",

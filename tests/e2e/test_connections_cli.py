@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import tomllib
+from pathlib import Path
 
 import pytest
 import yaml
@@ -225,7 +226,7 @@ def test_tasks_use_connections_and_logs_mask_secrets(cli, write_dag, monkeypatch
     r = cli("dags", "test", "uses_conn", "-o", "json")
     assert r.code == 0, r.out + r.err
     report = json.loads(r.out)
-    logs = {ti["task_id"]: open(ti["log_path"]).read() for ti in report["task_instances"]}
+    logs = {ti["task_id"]: Path(ti["log_path"]).read_text() for ti in report["task_instances"]}
     bash, py = logs["bash"], logs["py"]
     assert "host=ftp.local port=2121" in bash
     assert "pw=***" in bash and "env=***" in bash and password not in bash

@@ -88,8 +88,8 @@ with DAG("retry", schedule=None, start_date=START, default_args={{"retries": 1, 
     assert ti["state"] == "success" and ti["try_number"] == 2
     assert ti["log_path"].endswith("attempt=2.log")
     first_log = ti["log_path"].replace("attempt=2", "attempt=1")
-    assert "first try fails" in open(first_log).read()
-    assert "UP_FOR_RETRY" in open(first_log).read()
+    assert "first try fails" in Path(first_log).read_text()
+    assert "UP_FOR_RETRY" in Path(first_log).read_text()
 
 
 def test_retry_delay_flag_shortens_the_wait_and_fail_task_skips_retries(cli, write_dag) -> None:

@@ -8,6 +8,7 @@ import json
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
@@ -105,7 +106,7 @@ with DAG("mail_fail", schedule=None, start_date=START,
         for text in ("mail_fail", "train", run_id, "RuntimeError: disk on fire"):
             assert text in mail.html, (text, mail.html)
     assert log_path in failure.html and log_path.replace("attempt=2", "attempt=1") in retry.html
-    log = open(log_path).read()
+    log = Path(log_path).read_text()
     assert "Sent the failed alert to ops@example.com" in log and "Failed to send" not in log
 
 
@@ -177,7 +178,7 @@ with DAG("mail_down", schedule=None, start_date=START, default_args={"email": "o
     code, report = run(cli, "mail_down")
     assert code == 1
     assert states(report) == {"fails": "failed", "fine": "success", "op": "failed"}
-    logs = {ti["task_id"]: open(ti["log_path"]).read() for ti in report["task_instances"]}
+    logs = {ti["task_id"]: Path(ti["log_path"]).read_text() for ti in report["task_instances"]}
     assert "Failed to send the failed email to ops@example.com" in logs["fails"]
     assert "connection refused" in logs["fails"]
     assert "RuntimeError: disk on fire" in logs["fails"]
@@ -201,7 +202,7 @@ with DAG("mail_silent", schedule=None, start_date=START, default_args={"email": 
     finally:
         silent.close()
     assert code == 1 and states(report) == {"fails": "failed"}
-    log = open(report["task_instances"][0]["log_path"]).read()
+    log = Path(report["task_instances"][0]["log_path"]).read_text()
     assert "Failed to send the failed email" in log and "timed out (after 2 attempts)" in log
 
 
@@ -266,7 +267,7 @@ def test_smtp_credentials_from_the_smtp_default_connection(monkeypatch) -> None:
         monkeypatch.setenv("TRADEWIND__SMTP__SMTP_PORT", str(sink.port))
         monkeypatch.setenv("TRADEWIND__SMTP__SMTP_USER", "mailer")
         monkeypatch.setenv("TRADEWIND__SMTP__SMTP_PASSWORD", "wrong-password")
-        with pytest.raises(EmailError, match="cannot send email via 127.0.0.1.*535"):
+        with pytest.raises(EmailError, match=r"cannot send email via 127.0.0.1.*535"):
             send_email("a@example.com", "s", "b")
         monkeypatch.setenv("TRADEWIND_CONN_SMTP_DEFAULT", "smtp://mailer:mail-pass-9@")
         send_email("a@example.com", "with login", "b")

@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import time
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -77,8 +78,8 @@ def test_retry_is_observable_then_second_try_runs(scheduler, write_dag, tradewin
                          bash_command="if [ -e {marker} ]; then echo ok; else touch {marker}; exit 1; fi")
     """)
     scheduler.start()
-    from tradewind.store import dags
     from tradewind.scheduler.trigger import trigger_dag
+    from tradewind.store import dags
 
     wait_for(lambda: dags.get_dag("retry"), what="the DAG to be parsed")
     run = trigger_dag("retry")
@@ -145,7 +146,7 @@ def test_pool_limits_concurrency(scheduler, write_dag):
     run = trigger_dag("pooled")
     wait_for(finished("pooled"), what="the run")
     spans = sorted((t.start_date, t.end_date) for t in tis_of("pooled", run.run_id).values())
-    assert all(a_end <= b_start for (_, a_end), (b_start, _) in zip(spans, spans[1:])), spans
+    assert all(a_end <= b_start for (_, a_end), (b_start, _) in pairwise(spans)), spans
 
 
 def test_execution_timeout_kills_a_sleeping_task(scheduler, write_dag):
@@ -167,7 +168,7 @@ def test_execution_timeout_kills_a_sleeping_task(scheduler, write_dag):
     assert done[0].state == "failed" and time.monotonic() - started < 15
     ti = tis_of("slow", run.run_id)["sleeper"]
     assert ti.state == "failed"
-    assert "timeout" in open(ti.log_path).read().lower()
+    assert "timeout" in Path(ti.log_path).read_text().lower()
 
 
 def test_a_task_marked_failed_from_outside_is_stopped(scheduler, write_dag, tradewind_home):
@@ -193,7 +194,7 @@ def test_a_task_marked_failed_from_outside_is_stopped(scheduler, write_dag, trad
     wait_for(lambda: not Path(f"/proc/{pid}").exists(), what="the task's process to be stopped", timeout=15)
     ti = tis_of("marked", run.run_id)["sleeper"]
     assert ti.state == "failed"  # the stopped try's own result does not overwrite the state set from outside
-    assert "changed from outside" in open(ti.log_path).read()
+    assert "changed from outside" in Path(ti.log_path).read_text()
 
 
 def test_dagrun_timeout_and_a_failed_expansion_move_along_legal_transitions(scheduler, write_dag, tradewind_home):
@@ -353,7 +354,7 @@ def test_a_dag_file_broken_while_its_run_runs_fails_the_next_task_with_the_reaso
     assert done[0].state == "failed"
     second = tis_of("breaks", run.run_id)["second"]
     assert second.state == "failed" and second.try_number == 1
-    assert "cannot load the DAG" in open(second.log_path).read()
+    assert "cannot load the DAG" in Path(second.log_path).read_text()
 
 
 def test_kill_9_then_restart_completes_the_run(scheduler, write_dag, tradewind_home):
@@ -416,7 +417,7 @@ def test_a_task_that_kills_its_own_process_is_retried_then_failed(scheduler, wri
     assert tis["boom"].state == "failed" and tis["boom"].try_number == 2
     assert tis["bystander"].state == "success"
     assert [t.state for t in task_instances.list_tries("crash", run.run_id, "boom")] == ["up_for_retry", "failed"]
-    assert "exited with code -9" in open(tis["boom"].log_path).read()
+    assert "exited with code -9" in Path(tis["boom"].log_path).read_text()
     assert scheduler.proc.poll() is None  # the scheduler is unharmed
 
 
@@ -465,7 +466,7 @@ def test_depends_on_past_runs_each_interval_after_the_previous_one(scheduler, wr
     from tradewind.store import task_instances
 
     tis = [task_instances.get_task_instance("dop", r.run_id, "a") for r in done]
-    for earlier, later in zip(tis, tis[1:]):
+    for earlier, later in pairwise(tis):
         assert later.start_date >= earlier.end_date  # each waited for the previous interval's task
     # handed over on the previous task's event, not by a periodic full plan
     assert (done[-1].end_date - done[0].start_date).total_seconds() < 15

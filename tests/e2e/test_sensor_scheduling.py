@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 
@@ -118,7 +119,7 @@ def test_sensor_outcomes_timeout_soft_fail_failed_states_and_file(scheduler, wri
     }
     # a sensor timeout and a failed external task fail at once: no retry despite retries=2
     assert tis["times_out"].try_number == 1 and tis["sees_failure"].try_number == 1
-    log = open(tis["times_out"].log_path, encoding="utf-8").read()
+    log = Path(tis["times_out"].log_path).read_text(encoding="utf-8")
     assert "SensorTimeout" in log and "UP_FOR_RESCHEDULE" in log
 
 

@@ -130,7 +130,7 @@ def test_a_hanging_file_times_out_and_others_load(dags: Path, monkeypatch: pytes
 
     assert active_dags() == {"dag_a", "dag_z"}
     assert result.import_errors == 1
-    lineno, message = errors_by_file()["hang.py"]
+    _, message = errors_by_file()["hang.py"]
     assert "timed out after 1 s" in message and str(dags / "hang.py") in message
 
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from processes import child_pids
-
 from tradewind.exceptions import DagNotFound
 from tradewind.executors.forkserver import ForkServer
 from tradewind.executors.messages import NoJob
+
+from processes import child_pids
 
 DAG_FILE = '''
 from datetime import datetime

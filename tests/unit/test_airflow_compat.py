@@ -45,7 +45,7 @@ def test_every_table_entry_resolves_to_a_tradewind_object(compat: None) -> None:
             value = getattr(module, name)
             owner, _, attribute = target.partition(":")
             assert value is getattr(importlib.import_module(owner), attribute), f"{modname}.{name}"
-            if isinstance(value, type) or callable(value) and not hasattr(value, "__origin__"):  # not `dict[str, Any]`
+            if isinstance(value, type) or (callable(value) and not hasattr(value, "__origin__")):  # not `dict[str, Any]`
                 assert value.__module__.startswith("tradewind"), f"{modname}.{name}"
 
 

@@ -133,7 +133,7 @@ def test_file_changes_are_seen_and_reload_forgets(home, monkeypatch):
 
 def test_broken_file_is_a_config_error(home):
     write_toml(home, "[core\nparallelism = 8\n")
-    with pytest.raises(ConfigError, match="cannot parse .*tradewind.toml"):
+    with pytest.raises(ConfigError, match=r"cannot parse .*tradewind.toml"):
         conf.get("core", "parallelism")
     write_toml(home, "parallelism = 8\n")
     with pytest.raises(ConfigError, match="must be a \\[section\\] table"):

@@ -111,7 +111,7 @@ def test_context_has_every_airflow_key_with_its_value() -> None:
     dag, task, ti, run = make_dag(), Task(), Ti(), make_run()
     ctx = build_context(dag=dag, task=task, ti=ti, dag_run=run, params={"limit": 10}, test_mode=True)
 
-    assert AIRFLOW_KEYS <= set(ctx)
+    assert set(ctx) >= AIRFLOW_KEYS
     assert ctx["conf"] is conf
     assert ctx["dag"] is dag and ctx["task"] is task and ctx["dag_run"] is run
     assert ctx["ti"] is ti and ctx["task_instance"] is ti
@@ -345,7 +345,7 @@ def test_nested_object_error_names_the_outer_field() -> None:
     task = Task()
     task.template_fields = ("op_kwargs",)
     task.op_kwargs = {"obj": Inner("{{ nope }}")}  # type: ignore[attr-defined]
-    with pytest.raises(TemplateError, match="^cannot render op_kwargs of task extract: 'nope' is undefined$"):
+    with pytest.raises(TemplateError, match=r"^cannot render op_kwargs of task extract: 'nope' is undefined$"):
         render_template_fields(task, make_context(task=task), make_jinja_env())
 
 
@@ -401,7 +401,7 @@ def test_var_accessor_reads_environment_variables(monkeypatch: pytest.MonkeyPatc
 
 def test_var_accessor_invalid_json_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TRADEWIND_VAR_BROKEN", "{not json")
-    with pytest.raises(TemplateError, match="^cannot render cmd: variable 'broken' is not valid JSON"):
+    with pytest.raises(TemplateError, match=r"^cannot render cmd: variable 'broken' is not valid JSON"):
         render_value("{{ var.json.broken }}", make_context(), make_jinja_env(), field="cmd")
 
 
@@ -423,7 +423,7 @@ def test_missing_variable_reads_the_database_then_fails_clearly() -> None:
     assert Variable.get("nope", None) is None
     ctx = make_context()
     assert render("{{ var.value.get('nope', 'fallback') }}", ctx) == "fallback"
-    with pytest.raises(TemplateError, match="^cannot render template: variable 'nope' does not exist$"):
+    with pytest.raises(TemplateError, match=r"^cannot render template: variable 'nope' does not exist$"):
         render("{{ var.value.nope }}", ctx)
 
 

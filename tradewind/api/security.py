@@ -234,7 +234,7 @@ def resolve(request: Request) -> Caller | None:
 
     cached = getattr(request.state, "caller", None)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     creds = _basic(request)
     caller: Caller | None = None
     if creds is not None:

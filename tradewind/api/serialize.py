@@ -6,7 +6,13 @@ from datetime import datetime
 from typing import Any
 
 from tradewind.store.records import (
-    DagRecord, DagRunRecord, ImportErrorRecord, PoolRecord, TaskInstanceRecord, TaskTryRecord, VariableRecord,
+    DagRecord,
+    DagRunRecord,
+    ImportErrorRecord,
+    PoolRecord,
+    TaskInstanceRecord,
+    TaskTryRecord,
+    VariableRecord,
     XComRecord,
 )
 
@@ -61,8 +67,9 @@ def task_try(t: TaskTryRecord) -> dict[str, Any]:
 
 
 def xcom(x: XComRecord, *, with_value: bool = True) -> dict[str, Any]:
-    from tradewind.cli.output import _jsonable
     import json
+
+    from tradewind.cli.output import _jsonable
 
     out: dict[str, Any] = {"dag_id": x.dag_id, "dag_run_id": x.run_id, "task_id": x.task_id,
                            "map_index": x.map_index, "key": x.key, "timestamp": iso(x.timestamp)}

@@ -18,6 +18,7 @@ Protocol (SOCK_SEQPACKET, one pickle per message, the types in messages.py): the
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 import pickle
@@ -157,7 +158,7 @@ def serve(sock: socket.socket, inherited: tuple[Any, ...]) -> int:
         else:
             if standby is not None:
                 standby.dismiss()
-            pid = spawn(lambda: _task_main(dag, fd, sock))
+            pid = spawn(functools.partial(_task_main, dag, fd, sock))
         standby = None
         os.close(fd)
         if not _send(sock, Started(pid)):

@@ -156,10 +156,10 @@ class LocalExecutor:
 
 def _warm_up() -> None:
     """Import what every task needs before forking workers, so no task pays for it."""
-    import tradewind.operators.bash  # noqa: F401
-    import tradewind.operators.python  # noqa: F401
-    import tradewind.parsing.dagbag  # noqa: F401
-    import tradewind.runtime.context  # noqa: F401
-    import tradewind.runtime.runner  # noqa: F401
-    import tradewind.runtime.task_log  # noqa: F401
+    import tradewind.operators.bash
+    import tradewind.operators.python
+    import tradewind.parsing.dagbag
+    import tradewind.runtime.context
+    import tradewind.runtime.runner
+    import tradewind.runtime.task_log
     import tradewind.runtime.templating  # noqa: F401

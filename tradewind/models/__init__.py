@@ -32,5 +32,6 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
-    from tradewind.models.connection import Connection
-    from tradewind.models.variable import Variable
+    # `as` marks each import an explicit re-export (the names resolve lazily through __getattr__ above)
+    from tradewind.models.connection import Connection as Connection
+    from tradewind.models.variable import Variable as Variable

@@ -108,6 +108,7 @@ class Connection:
     def get_uri(self) -> str:
         """The URI that parses back to this connection (Airflow's `get_uri`, special characters percent-encoded)."""
         uri = f"{self.conn_type.lower().replace('_', '-')}://" if self.conn_type else "//"
+        host: str | None
         if self.host and "://" in self.host:
             protocol, host = self.host.split("://", 1)
             uri += f"{protocol}://"

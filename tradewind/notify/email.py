@@ -155,6 +155,7 @@ def _deliver(settings: SmtpSettings, mail_from: str, recipients: list[str], msg:
 
     where = f"{settings.host}:{settings.port}"
     for attempt in range(1, settings.retry_limit + 1):
+        server: smtplib.SMTP
         try:
             if settings.ssl:
                 server = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout,

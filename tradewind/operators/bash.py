@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-from collections.abc import Container
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, ClassVar
 
 from tradewind.exceptions import SkipTask, TradewindException
 from tradewind.sdk.baseoperator import BaseOperator
@@ -17,7 +17,7 @@ class BashCommandFailed(TradewindException):
 
 
 class BashOperator(BaseOperator):
-    template_fields = ("bash_command", "env", "cwd")
+    template_fields: ClassVar[Sequence[str]] = ("bash_command", "env", "cwd")
     template_ext = (".sh", ".bash")
     template_fields_renderers = {"bash_command": "bash", "env": "json"}
     ui_color = "#f0ede4"
@@ -29,7 +29,7 @@ class BashOperator(BaseOperator):
         env: dict[str, str] | None = None,
         append_env: bool = False,
         output_encoding: str = "utf-8",
-        skip_on_exit_code: int | Container[int] | None = 99,
+        skip_on_exit_code: int | Iterable[int] | None = 99,
         cwd: str | None = None,
         **kwargs: Any,
     ) -> None:

@@ -111,6 +111,7 @@ def _all_groups(group: Any) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for child in group.children.values():
         if isinstance(child, TaskGroup):
+            assert child.group_id is not None  # only the root group has none
             found[child.group_id] = child
             found.update(_all_groups(child))
     return found

@@ -13,14 +13,15 @@ import ctypes
 import gc
 import logging
 import os
-import weakref
 import signal
 import time
+import weakref
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from multiprocessing import Pipe
 from multiprocessing.connection import Connection, wait
+from typing import cast
 
 from tradewind.parsing.child import FileOutcome, child_main
 
@@ -103,10 +104,11 @@ class ParsePool:
         limit = min(_POLL, max(0.0, first_deadline - now))
         if budget is not None:
             limit = min(limit, max(0.0, budget))
-        for conn in wait(list(self._children), timeout=limit):
-            child = self._children[conn]  # type: ignore[index]
+        for ready in wait(list(self._children), timeout=limit):
+            conn = cast(Connection, ready)  # only our children's connections were waited on
+            child = self._children[conn]
             try:
-                outcome: FileOutcome = conn.recv()  # type: ignore[union-attr]
+                outcome: FileOutcome = conn.recv()
             except (EOFError, OSError):
                 del self._children[child.conn]
                 status = self._reap(child)

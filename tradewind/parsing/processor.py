@@ -195,7 +195,7 @@ class DagFileProcessor:
         for fileloc, (mtime, size) in stats.items():
             state = known.get(fileloc)
             unchanged = state is not None and state.mtime == mtime and state.size == size
-            if unchanged and not force and not state.due:
+            if state is not None and unchanged and not force and not state.due:
                 continue
             if not unchanged and not self._holds_dags(fileloc, mtime, size):
                 not_dags.add(fileloc)

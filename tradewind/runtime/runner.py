@@ -82,7 +82,10 @@ def claim_task_instance(dag_run: DagRunRecord, task_id: str, map_index: int = -1
         expected=CLAIMABLE, hostname=_hostname(), pid=os.getpid(), start_date=now,
         log_path=lambda try_number: str(log_path(dag_run.dag_id, dag_run.run_id, task_id, map_index, try_number)),
     )
-    return None if claimed is None else Claim(claimed, claimed.log_path, now)
+    if claimed is None:
+        return None
+    assert claimed.log_path is not None  # start_try stores the path it was given
+    return Claim(claimed, claimed.log_path, now)
 
 
 def record_try(claimed: Any, result: TryResult) -> Any:

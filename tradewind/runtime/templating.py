@@ -15,13 +15,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 import jinja2.nativetypes
 import jinja2.sandbox
 
 from tradewind.exceptions import TaskControl, TemplateError, TradewindException
+
+if TYPE_CHECKING:
+    from tradewind.sdk.xcom_arg import ResolvableArg
 
 _ENV_CACHE_SIZE = 64
 _TEMPLATE_CACHE_SIZE = 512
@@ -167,12 +170,6 @@ def _build_env(
     env.globals.update(macros)
     env.filters.update(filters)
     return env
-
-
-def clear_env_cache() -> None:
-    """Forget cached environments (tests, or a worker that reloads every DAG file)."""
-    with _env_lock:
-        _env_cache.clear()
 
 
 # --- rendering -------------------------------------------------------------------------------
@@ -351,10 +348,10 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-_resolvable: tuple[type, ...] | None = None
+_resolvable: tuple[type[ResolvableArg], ...] | None = None
 
 
-def _resolvable_types() -> tuple[type, ...]:
+def _resolvable_types() -> tuple[type[ResolvableArg], ...]:
     """The SDK's run-time values (XComArg, DagParamArg), resolved like Airflow's ResolveMixin."""
     global _resolvable
     if _resolvable is None:

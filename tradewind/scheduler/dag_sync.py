@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from tradewind.parsing.processor import DagFileProcessor
 
-
 #: Longest a periodic pass may hold up the scheduler's loop; children go on parsing after it.
 WAIT = 0.1
 

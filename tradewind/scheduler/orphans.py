@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from collections.abc import Set
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
@@ -57,7 +58,7 @@ def pid_alive(pid: int | None) -> bool:
 
 
 def find_orphans(
-    structures: dict[str, DagStructure], *, heartbeat_timeout: timedelta, skip: set[tuple[str, str, str, int]] = frozenset()
+    structures: dict[str, DagStructure], *, heartbeat_timeout: timedelta, skip: Set[tuple[str, str, str, int]] = frozenset()
 ) -> int:
     """Finish running tries whose process is dead (this host) or silent too long (any host).
 

@@ -23,11 +23,18 @@ TIKey = tuple[str, int]  # (task_id, map_index)
 
 
 class TIView(Protocol):
-    task_id: str
-    map_index: int
-    state: str
-    next_retry_at: datetime | None
-    reschedule_at: datetime | None
+    """What planning reads of a task instance; read-only, so a frozen `TaskInstanceRecord` is one."""
+
+    @property
+    def task_id(self) -> str: ...
+    @property
+    def map_index(self) -> int: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def next_retry_at(self) -> datetime | None: ...
+    @property
+    def reschedule_at(self) -> datetime | None: ...
 
 
 class WaitCode(StrEnum):

@@ -6,6 +6,7 @@ import inspect
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from tradewind.exceptions import DagDefinitionError
@@ -43,6 +44,8 @@ class OperatorMeta(type):
     Airflow does the same with its `apply_defaults` wrapper: any keyword the operator accepts and
     the call did not pass is taken from default_args.
     """
+
+    _accepted_kwargs: Callable[[], frozenset[str]]  # BaseOperator's classmethod
 
     def __call__(cls, *args: Any, **kwargs: Any) -> Any:
         if args:
@@ -378,7 +381,7 @@ def chain(*items: Any) -> None:
     """`chain(a, b, [c, d], e)`: each item downstream of the one before; lists pair up elementwise."""
     from tradewind.sdk.dependency import DependencyMixin
 
-    for up, down in zip(items, items[1:]):
+    for up, down in pairwise(items):
         up_is_list = isinstance(up, (list, tuple))
         down_is_list = isinstance(down, (list, tuple))
         if up_is_list and down_is_list:

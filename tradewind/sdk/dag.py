@@ -14,9 +14,10 @@ from tradewind.sdk import dag_context
 from tradewind.sdk.param import ParamsDict
 
 if TYPE_CHECKING:
+    import jinja2
+
     from tradewind.sdk.baseoperator import BaseOperator
-    from tradewind.sdk.taskgroup import TaskGroup
-    from tradewind.timetables.base import DataInterval, Timetable
+    from tradewind.timetables.base import DagRunInfo, DataInterval, Timetable
 
 _NOTSET: Any = object()
 
@@ -173,7 +174,7 @@ class DAG:
                     stack.pop()
                     continue
                 if color[child] == grey:
-                    loop = path[path.index(child):] + [child]
+                    loop = [*path[path.index(child):], child]
                     raise DagCycleError(f"cycle detected in DAG '{self.dag_id}': {' -> '.join(loop)}")
                 if color[child] == white:
                     color[child] = grey
@@ -231,7 +232,9 @@ class DAG:
         """The interval a manual run (trigger/test) at `logical_date` covers."""
         return self.timetable.infer_manual_data_interval(run_after=logical_date)
 
-    def next_dagrun_info(self, last_automated_data_interval: DataInterval | None, *, now: datetime | None = None):  # type: ignore[no-untyped-def]
+    def next_dagrun_info(
+        self, last_automated_data_interval: DataInterval | None, *, now: datetime | None = None
+    ) -> DagRunInfo | None:
         from tradewind.timetables.base import TimeRestriction
 
         restriction = TimeRestriction(earliest=self.start_date, latest=self.end_date, catchup=self.catchup)
@@ -247,7 +250,7 @@ class DAG:
         folder = os.path.dirname(os.path.abspath(self.fileloc)) if self.fileloc else os.getcwd()
         return [folder, *self.template_searchpath]
 
-    def get_template_env(self):  # type: ignore[no-untyped-def]
+    def get_template_env(self) -> jinja2.Environment:
         """The Jinja environment templates of this DAG render in (search path, macros, filters)."""
         from tradewind.runtime.templating import make_jinja_env
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tradewind.exceptions import DagDefinitionError
 from tradewind.operators.bash import BashOperator
@@ -22,6 +22,9 @@ from tradewind.operators.python import (
 from tradewind.sdk import dag_context
 from tradewind.sdk.xcom_arg import XComArg
 from tradewind.sensors.python import DecoratedSensorOperator
+
+if TYPE_CHECKING:
+    from tradewind.sdk.mapped import OperatorPartial
 
 
 class DecoratedPythonOperator(PythonOperator):
@@ -141,7 +144,7 @@ class DecoratedPartial:
         self.decorator = decorator
         self.fixed = fixed
 
-    def _partial(self):  # type: ignore[no-untyped-def]
+    def _partial(self) -> OperatorPartial:
         from tradewind.sdk.mapped import OperatorPartial
 
         kwargs = self.decorator._operator_kwargs()

@@ -7,7 +7,7 @@ The list may be another task's XCom, so its length is known only at run time; th
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from tradewind.exceptions import DagDefinitionError
@@ -16,7 +16,7 @@ from tradewind.sdk.baseoperator import BaseOperator
 from tradewind.sdk.xcom_arg import ResolvableArg, XComArg, resolve_args
 
 if TYPE_CHECKING:
-    from tradewind.sdk.dag import DAG
+    pass
 
 
 class OperatorPartial:
@@ -74,7 +74,7 @@ class OperatorPartial:
 class MappedOperator(BaseOperator):
     """Stands in the DAG for all the copies of a mapped task; `unmap()` builds copy number i."""
 
-    is_mapped = True  # type: ignore[assignment]
+    is_mapped = True
 
     def __init__(
         self,
@@ -150,6 +150,3 @@ class MappedOperator(BaseOperator):
 
 def is_mapped(task: Any) -> bool:
     return bool(getattr(task, "is_mapped", False))
-
-
-MapFn = Callable[[Any], Any]

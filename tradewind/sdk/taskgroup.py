@@ -53,6 +53,7 @@ class TaskGroup(DependencyMixin):
         self.parent_group = parent
         self._group_id = group_id
         self.default_args = {**parent.default_args, **self.default_args}
+        assert self.group_id is not None  # only the root group has none
         if self.group_id in parent.children or self.group_id in dag.task_dict:
             raise DagDefinitionError(f"group id '{self.group_id}' is already used in DAG '{dag.dag_id}'")
         parent.children[self.group_id] = self

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from tradewind.sdk.dependency import DependencyMixin
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 class ResolvableArg:
     """Anything an operator argument can hold that becomes a value only when the task runs."""
 
-    def resolve(self, context: dict[str, Any]) -> Any:
+    def resolve(self, context: Mapping[str, Any]) -> Any:
         raise NotImplementedError
 
 
@@ -41,7 +41,7 @@ class XComArg(ResolvableArg, DependencyMixin):
     def __iter__(self) -> Iterator[Any]:
         raise TypeError("an XComArg is only known at run time and cannot be iterated in a DAG file")
 
-    def resolve(self, context: dict[str, Any]) -> Any:
+    def resolve(self, context: Mapping[str, Any]) -> Any:
         return context["ti"].xcom_pull(task_ids=self.operator.task_id, key=self.key)
 
     @staticmethod
@@ -67,7 +67,7 @@ class DagParamArg(ResolvableArg):
         self.dag = dag
         self.name = name
 
-    def resolve(self, context: dict[str, Any]) -> Any:
+    def resolve(self, context: Mapping[str, Any]) -> Any:
         return context["params"].get(self.name)
 
     def __repr__(self) -> str:

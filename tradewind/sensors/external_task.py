@@ -179,7 +179,8 @@ def _call_date_fn(fn: Callable[..., Any], logical_date: datetime, context: Conte
 
     kwargs = callable_kwargs(fn, context, [logical_date], {})
     first = next(iter(inspect.signature(fn).parameters), None)
-    kwargs.pop(first, None)  # given positionally (a **kwargs function would get it twice)
+    if first is not None:
+        kwargs.pop(first, None)  # given positionally (a **kwargs function would get it twice)
     return fn(logical_date, **kwargs)
 
 

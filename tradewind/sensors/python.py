@@ -20,6 +20,7 @@ class PythonSensor(BaseSensorOperator):
 
     template_fields = ("templates_dict", "op_args", "op_kwargs")
     template_fields_renderers = {"templates_dict": "json", "op_args": "py", "op_kwargs": "py"}
+    python_callable: Callable[..., Any]  # set by bind_callable, as on PythonOperator
 
     def __init__(
         self,

@@ -107,20 +107,6 @@ def _bind(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def mark_inactive(active_dag_ids: set[str], filelocs: set[str] | None = None) -> int:
-    """Deactivate DAGs not in `active_dag_ids` (only those from `filelocs`, if given); returns how many."""
-    with transaction() as conn:
-        query = sa.select(dag.c.dag_id).where(dag.c.is_active.is_(True))
-        if filelocs is not None:
-            if not filelocs:
-                return 0
-            query = query.where(in_list(dag.c.fileloc, filelocs))
-        stale = [d for d in conn.execute(query).scalars() if d not in active_dag_ids]
-        for ids in chunked(stale):
-            conn.execute(sa.update(dag).where(in_list(dag.c.dag_id, ids)).values(is_active=False))
-    return len(stale)
-
-
 def get_dag(dag_id: str) -> DagRecord | None:
     with session() as conn:
         row = conn.execute(sa.select(dag).where(dag.c.dag_id == dag_id)).first()

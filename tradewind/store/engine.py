@@ -17,6 +17,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -107,7 +108,7 @@ def _build(text: str) -> Engine:
         kwargs["pool_size"] = conf.getint("database", "sql_alchemy_pool_size", fallback=5)
         kwargs["pool_pre_ping"] = conf.getboolean("database", "sql_alchemy_pool_pre_ping", fallback=True)
     try:
-        engine = sa.create_engine(url, **kwargs)  # type: ignore[arg-type]
+        engine = sa.create_engine(url, **kwargs)
     except (ImportError, sa.exc.NoSuchModuleError) as exc:
         raise DatabaseError(
             f"cannot use {url.drivername}: {_reason(exc)} (for PostgreSQL: pip install 'tradewind[postgres]')"
@@ -122,7 +123,7 @@ def _build(text: str) -> Engine:
 
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves, below
         cursor = dbapi_conn.cursor()
         for pragma in SQLITE_PRAGMAS:
@@ -130,7 +131,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):  # type: ignore[no-untyped-def]
+    def _on_begin(conn: Connection) -> None:
         mode = conn.get_execution_options().get("sqlite_begin", "")
         conn.exec_driver_sql(f"BEGIN {mode}".strip())
 

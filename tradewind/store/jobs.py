@@ -35,12 +35,6 @@ def end_job(job_id: int, state: str = "success") -> None:
         conn.execute(sa.update(job).where(job.c.id == job_id).values(state=state, end_date=utcnow()))
 
 
-def get_job(job_id: int) -> JobRecord | None:
-    with session() as conn:
-        row = conn.execute(sa.select(job).where(job.c.id == job_id)).first()
-    return JobRecord.from_row(row) if row is not None else None
-
-
 def latest_job(job_type: str = SCHEDULER) -> JobRecord | None:
     """The most recently heartbeating job of this type (the UI's and /health's scheduler status)."""
     query = sa.select(job).where(job.c.job_type == job_type).order_by(job.c.latest_heartbeat.desc()).limit(1)
@@ -56,13 +50,3 @@ def alive_jobs(job_type: str = SCHEDULER, *, within: timedelta, now: datetime | 
     with session() as conn:
         return [JobRecord.from_row(r) for r in conn.execute(query)]
 
-
-def fail_stale_jobs(job_type: str, *, older_than: datetime) -> int:
-    """Mark jobs that stopped heartbeating (killed) as failed; returns how many."""
-    stmt = (
-        sa.update(job)
-        .where(job.c.job_type == job_type, job.c.state == RUNNING, job.c.latest_heartbeat < older_than)
-        .values(state="failed", end_date=utcnow())
-    )
-    with transaction() as conn:
-        return conn.execute(stmt).rowcount

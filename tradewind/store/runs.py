@@ -102,10 +102,6 @@ def _select_by_run_id() -> sa.Select[Any]:
     return sa.select(dag_run).where(dag_run.c.dag_id == param(dag_run.c.dag_id), dag_run.c.run_id == param(dag_run.c.run_id))
 
 
-def get_dag_run_by_id(id: int) -> DagRunRecord | None:  # noqa: A002 - the column's name
-    return _one(dag_run.c.id == id)
-
-
 def find_dag_run(dag_id: str, logical_date: datetime) -> DagRunRecord | None:
     return _one(sa.and_(dag_run.c.dag_id == dag_id, dag_run.c.logical_date == logical_date))
 

@@ -55,7 +55,7 @@ class CronTriggerTimetable(Timetable):
         return self._cron.description
 
     def serialize(self) -> dict[str, Any]:
-        run_immediately = self._run_immediately
+        run_immediately: bool | timedelta | dict[str, float] = self._run_immediately
         if isinstance(run_immediately, timedelta):
             run_immediately = {"seconds": run_immediately.total_seconds()}
         return {

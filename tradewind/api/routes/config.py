@@ -13,7 +13,12 @@ from tradewind.api.openapi import errors
 from tradewind.api.security import Caller, api_user
 from tradewind.exceptions import ConnectionNotFound, NotFound, UsageError
 from tradewind.permissions import (
-    EDIT_CONNECTIONS, EDIT_POOLS, EDIT_VARIABLES, READ_CONNECTIONS, READ_POOLS, READ_VARIABLES,
+    EDIT_CONNECTIONS,
+    EDIT_POOLS,
+    EDIT_VARIABLES,
+    READ_CONNECTIONS,
+    READ_POOLS,
+    READ_VARIABLES,
 )
 
 router = APIRouter()

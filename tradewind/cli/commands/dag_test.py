@@ -44,9 +44,11 @@ def dags_test(args: argparse.Namespace) -> int:
     quiet = args.output == "json"
     progress = None if quiet else TerminalProgress(len(structure.nodes))
     if progress is not None:
+        start, end = dag_run.data_interval_start, dag_run.data_interval_end
+        assert start is not None and end is not None  # a manual run gets its timetable's interval
         progress.console.print(
             f"[bold]{dag.dag_id}[/] run [bold]{dag_run.run_id}[/] — data interval "
-            f"{dag_run.data_interval_start.isoformat()} → {dag_run.data_interval_end.isoformat()}"
+            f"{start.isoformat()} → {end.isoformat()}"
         )
     echo = sys.stderr if args.verbose else None  # the task's log lines, masked as in its log file
     override = timedelta(seconds=args.retry_delay) if args.retry_delay is not None else None

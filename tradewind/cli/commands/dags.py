@@ -93,7 +93,11 @@ def next_execution(args: argparse.Namespace) -> int:
     if record is not None and record.is_paused:
         print("[INFO] Please be reminded this DAG is PAUSED now.", file=sys.stderr)
     last = runs.latest_run(dag.dag_id, run_types=["scheduled", "backfill"])
-    interval = DataInterval(last.data_interval_start, last.data_interval_end) if last else None
+    interval = (
+        DataInterval(last.data_interval_start, last.data_interval_end)
+        if last is not None and last.data_interval_start is not None and last.data_interval_end is not None
+        else None  # as the scheduler reads it (run_creation)
+    )
     for _ in range(args.num_executions):
         info = dag.next_dagrun_info(interval)
         if info is None:

@@ -81,8 +81,8 @@ def export(args: argparse.Namespace) -> int:
     data = {}
     for v in list_variables():
         try:
-            data[v.key] = json.loads(v.val)
-        except (json.JSONDecodeError, TypeError):
+            data[v.key] = None if v.val is None else json.loads(v.val)
+        except json.JSONDecodeError:
             data[v.key] = v.val
     text = json.dumps(data, indent=4, sort_keys=True)
     if args.file == "-":

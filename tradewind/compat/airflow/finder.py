@@ -73,8 +73,9 @@ class AirflowCompatLoader:
         names = sorted(MODULES.get(modname, {}))
         module.__all__ = names  # type: ignore[attr-defined]
         module.__doc__ = f"Tradewind's stand-in for Airflow's `{modname}` (see {DOCS})."
-        module.__getattr__ = _module_getattr(module)  # type: ignore[attr-defined]
-        module.__dir__ = lambda: names  # type: ignore[attr-defined]
+        # PEP 562 module-level __getattr__/__dir__, which typeshed sees as ModuleType's own methods
+        module.__getattr__ = _module_getattr(module)  # type: ignore[method-assign]
+        module.__dir__ = lambda: names  # type: ignore[method-assign]
 
 
 class AirflowCompatFinder:
@@ -88,7 +89,8 @@ class AirflowCompatFinder:
         if fullname != ROOT and not fullname.startswith(ROOT + "."):
             return None
         is_package = fullname == ROOT or fullname in PACKAGES
-        spec = importlib.machinery.ModuleSpec(fullname, self.loader, is_package=is_package)
+        # a loader by protocol, not an importlib.abc.Loader subclass (see AirflowCompatLoader)
+        spec = importlib.machinery.ModuleSpec(fullname, self.loader, is_package=is_package)  # type: ignore[arg-type]
         spec.origin = "tradewind.compat.airflow"  # shows in the module's repr
         spec.has_location = False
         return spec

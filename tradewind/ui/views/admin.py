@@ -13,7 +13,14 @@ from fastapi.responses import Response
 from tradewind.actions import connections, pools, variables
 from tradewind.api.security import Caller, ui_user
 from tradewind.permissions import (
-    EDIT_CONNECTIONS, EDIT_POOLS, EDIT_VARIABLES, MANAGE_USERS, READ_CONNECTIONS, READ_POOLS, READ_VARIABLES, ROLES,
+    EDIT_CONNECTIONS,
+    EDIT_POOLS,
+    EDIT_VARIABLES,
+    MANAGE_USERS,
+    READ_CONNECTIONS,
+    READ_POOLS,
+    READ_VARIABLES,
+    ROLES,
 )
 from tradewind.ui.render import act, page, redirect
 

@@ -10,7 +10,15 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from tradewind.api.security import (
-    COOKIE, GENERIC_LOGIN_ERROR, Caller, TooManyAttempts, login, make_session, resolve, set_session_cookie, ui_user,
+    COOKIE,
+    GENERIC_LOGIN_ERROR,
+    Caller,
+    TooManyAttempts,
+    login,
+    make_session,
+    resolve,
+    set_session_cookie,
+    ui_user,
 )
 from tradewind.ui.render import page, redirect
 
