@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 GRID_DAG = "grid_dag"
@@ -38,11 +39,11 @@ def seed(n_dags: int, n_runs: int, n_tasks: int) -> None:
     """n_dags small DAGs with 3 runs each, and GRID_DAG with n_runs runs of n_tasks tasks."""
     from tradewind import DAG
     from tradewind.operators.empty import EmptyOperator
-    from tradewind.structure import DagStructure
     from tradewind.serialization import dag_hash, dag_row, serialize_dag
     from tradewind.store import dags, runs
     from tradewind.store.migrate import migrate
     from tradewind.store.users import create_user
+    from tradewind.structure import DagStructure
 
     migrate()
     create_user("admin", "Bench", "Admin", "admin@example.com", ["Admin"], PASSWORD)

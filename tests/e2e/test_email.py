@@ -139,7 +139,7 @@ with DAG("mail_bad_to", schedule=None, start_date=START, default_args={"email_on
     code, report = run(cli, "mail_bad_to")
     assert code == 1 and set(states(report).values()) == {"failed"}
     assert [m.rcpt_tos for m in smtp.mails] == [["ops@example.com"]]
-    logs = {ti["task_id"]: open(ti["log_path"]).read() for ti in report["task_instances"]}
+    logs = {ti["task_id"]: Path(ti["log_path"]).read_text() for ti in report["task_instances"]}
     assert ("No failed email sent: the recipient template '{{ var.value.alert_to }}' (the task's `email`) "
             "failed to render (cannot render email: variable 'alert_to' does not exist)") in logs["unknown_var"]
     assert "email to {{" not in logs["unknown_var"]

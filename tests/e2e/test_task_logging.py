@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from scheduler_process import finished, wait_for
 from tradewind.secrets import masker
+
+from scheduler_process import finished, wait_for
 
 pytestmark = pytest.mark.timeout(120)
 

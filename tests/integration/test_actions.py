@@ -58,7 +58,7 @@ def page_text(resp: Any) -> str:
 BAD_RUN_IDS = ["a/b", "with space", "x" * 251, "scheduled__2024-01-01T00:00:00+00:00", "backfill__mine", "é"]
 
 
-@pytest.mark.parametrize("run_id", BAD_RUN_IDS + [""])
+@pytest.mark.parametrize("run_id", [*BAD_RUN_IDS, ""])
 def test_cli_api_and_ui_refuse_a_bad_run_id_with_the_same_reason(client: Any, capsys: Any, run_id: str) -> None:
     from tradewind.store import runs
 

@@ -32,8 +32,8 @@ def _sync(dag: DAG, *, paused: bool = False):
 
 def _run(dag: DAG, day: int = 1, state: str = "running"):
     from tradewind.scheduler.runs import create_manual_run
-    from tradewind.structure import DagStructure
     from tradewind.store import dags
+    from tradewind.structure import DagStructure
 
     structure = DagStructure.from_serialized(dags.get_serialized(dag.dag_id))
     return create_manual_run(dag, structure, logical_date=datetime(2024, 1, day, tzinfo=UTC),

@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tradewind.exceptions import DagNotFound, DagRunAlreadyExists, DatabaseError, DatabaseNotMigrated, NotFound, UsageError
+from tradewind.exceptions import (
+    DagNotFound,
+    DagRunAlreadyExists,
+    DatabaseError,
+    DatabaseNotMigrated,
+    NotFound,
+    UsageError,
+)
 from tradewind.store.schema_version import HEAD_REVISION
 
 UTC = timezone.utc
@@ -39,7 +46,7 @@ def test_head_revision_matches_alembic_head_and_imports_nothing_heavy():
     from tradewind.store.migrate import alembic_head
     from tradewind.store.schema_version import HEAD_REVISION
 
-    assert HEAD_REVISION == alembic_head()
+    assert alembic_head() == HEAD_REVISION
     code = "import sys, tradewind.store.schema_version as v; assert not {'alembic','sqlalchemy'} & set(sys.modules), v"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[2])
 
@@ -151,7 +158,7 @@ def test_create_dag_run_and_duplicates(migrated_db):
     ]
     with pytest.raises(DagRunAlreadyExists, match="run_id 'r1'"):
         _run(logical_date=T0 + timedelta(days=1))
-    with pytest.raises(DagRunAlreadyExists, match="logical date .* already exists .*'r1'"):
+    with pytest.raises(DagRunAlreadyExists, match=r"logical date .* already exists .*'r1'"):
         _run(run_id="other", tasks=("z",))
     assert len(task_instances.list_task_instances("d", "other")) == 0  # nothing half-written
     assert runs.get_dag_run("d", "r1") == run == runs.get_dag_run_by_id(run.id)
@@ -372,7 +379,7 @@ def test_expand_clear_and_count(migrated_db):
     _run(task_instances=_tis("a") + _tis("m", pool="p", pool_slots=2))
     rows = [{"task_id": "m", "map_index": i, "pool": "p", "pool_slots": 2} for i in range(1, 4)]
     assert tis.expand_mapped("d", "r1", "m", rows)
-    assert not tis.expand_mapped("d", "r1", "m", rows + [{"task_id": "m", "map_index": 4}])  # expanded already
+    assert not tis.expand_mapped("d", "r1", "m", [*rows, {"task_id": "m", "map_index": 4}])  # expanded already
     assert [t.map_index for t in tis.list_task_instances("d", "r1") if t.task_id == "m"] == [0, 1, 2, 3]
     for i in range(2):
         tis.start_try("d", "r1", "m", i, expected=WAITING, hostname="h", pid=1, log_path="x", start_date=T0)

@@ -9,8 +9,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from tradewind.scheduler.planner import RunView, plan
-from tradewind.structure import DagStructure
 from tradewind.states import TaskState
+from tradewind.structure import DagStructure
 
 NOW = datetime(2024, 3, 5, tzinfo=timezone.utc)
 RULES = ("all_success", "all_failed", "all_done", "one_success", "one_failed", "none_failed",

@@ -65,7 +65,7 @@ def test_default_args_start_date_used_by_dag() -> None:
 
 def test_unknown_operator_argument_is_an_error() -> None:
     with DAG("d", start_date=START, schedule=None):
-        with pytest.raises(DagDefinitionError, match="invalid arguments.*bogus$"):
+        with pytest.raises(DagDefinitionError, match=r"invalid arguments.*bogus$"):
             EmptyOperator(task_id="x", bogus=1)
         with pytest.raises(DagDefinitionError, match=r"retires \(did you mean `retries`\?\), zzz$"):
             EmptyOperator(task_id="x", retires=3, zzz=1)
@@ -94,9 +94,8 @@ def test_bad_cron_fails_at_load() -> None:
 
 
 def test_bad_trigger_rule() -> None:
-    with DAG("d", start_date=START, schedule=None):
-        with pytest.raises(DagDefinitionError, match="trigger_rule"):
-            EmptyOperator(task_id="x", trigger_rule="sometimes")
+    with DAG("d", start_date=START, schedule=None), pytest.raises(DagDefinitionError, match="trigger_rule"):
+        EmptyOperator(task_id="x", trigger_rule="sometimes")
 
 
 def test_task_group_prefix_and_edges() -> None:

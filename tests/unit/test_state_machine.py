@@ -93,7 +93,7 @@ def test_store_accepts_exactly_the_legal_task_instance_moves(db: None, old: Task
         run_id = f"{old}-{new}-{'user' if by_user else 'machine'}"
         _run_with(run_id, DagRunState.RUNNING, old)
         change = StateChange("sm", run_id, "t", -1, frozenset({old}), new)
-        write = task_instances.set_states if by_user else task_instances._apply  # noqa: SLF001 - the machine's core
+        write = task_instances.set_states if by_user else task_instances._apply
         if can_transition(old, new, by_user=by_user):
             assert write([change]) == [True]
             assert task_instances.get_task_instance("sm", run_id, "t").state == new
@@ -114,7 +114,7 @@ def test_store_accepts_exactly_the_legal_dag_run_moves(db: None, old: DagRunStat
         _run_with(run_id, old, TaskState.NONE)
         if can_transition_run(old, new, by_user=by_user):
             with transaction() as conn:
-                assert _move(conn, "sm", run_id, new, {old}, by_user=by_user)  # noqa: SLF001 - the core of every run op
+                assert _move(conn, "sm", run_id, new, {old}, by_user=by_user)
             assert runs.get_dag_run("sm", run_id).state == new
         else:
             with pytest.raises(IllegalTransition, match=f"from {old} to {new}"), transaction() as conn:

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from airflow_vectors import load as load_vectors
 
 from tradewind.exceptions import InvalidScheduleError

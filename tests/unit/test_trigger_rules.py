@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from airflow_vectors import load as load_vectors
 
 from tradewind.exceptions import DagDefinitionError

@@ -121,6 +121,7 @@ def mark_run(dag_id: str, run_id: str, state: str) -> DagRunRecord:
         return require_run(dag_id, run_id)
     run = require_run(dag_id, run_id)
     unfinished = [s for s in TaskState if s not in FINISHED]
+    moves: dict[str, str]
     if state == DagRunState.SUCCESS:
         moves = {s: TaskState.SUCCESS for s in unfinished}
     else:

@@ -15,7 +15,13 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tradewind.exceptions import (
-    DagRunAlreadyExists, DatabaseError, NotFound, ParamValidationError, StateConflict, TradewindException, UsageError,
+    DagRunAlreadyExists,
+    DatabaseError,
+    NotFound,
+    ParamValidationError,
+    StateConflict,
+    TradewindException,
+    UsageError,
     UserAlreadyExists,
 )
 
@@ -128,7 +134,7 @@ class BodyLimit:
             if not replayed:
                 replayed = True
                 return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
-            return await receive()  # type: ignore[no-any-return]
+            return await receive()
 
         await self.app(scope, replay, send)
 

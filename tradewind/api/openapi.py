@@ -76,7 +76,7 @@ def complete(doc: dict[str, Any], routers: Sequence[APIRouter], prefix: str) -> 
         if not isinstance(route, APIRoute) or not route.include_in_schema:
             continue
         login = _needs_login(route)
-        for method in route.methods:
+        for method in route.methods or ():
             op = doc["paths"][prefix + route.path_format][method.lower()]
             responses = op["responses"]
             responses.pop("422", None)

@@ -30,7 +30,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from tradewind.exceptions import DagNotFound
-from tradewind.executors.messages import Exited, ForkRequest, StartFailed, Started, StopServer
+from tradewind.executors.messages import Exited, ForkRequest, Started, StartFailed, StopServer
 from tradewind.executors.task_process import task_main
 
 _MAX_MESSAGE = 65536

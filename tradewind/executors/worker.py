@@ -20,10 +20,18 @@ from datetime import datetime, timezone
 from multiprocessing.connection import Connection
 from typing import Any
 
-from tradewind.executors.messages import (
-    DAG_CALLBACK, NoJob, Outcome, ResultStored, RunCallbacks, RunTry, StopWorker, TaskEvent, Workload,
-)
 from tradewind.executors.forkserver import ForkServer
+from tradewind.executors.messages import (
+    DAG_CALLBACK,
+    NoJob,
+    Outcome,
+    ResultStored,
+    RunCallbacks,
+    RunTry,
+    StopWorker,
+    TaskEvent,
+    Workload,
+)
 from tradewind.states import SUCCESS_LIKE, DagRunState, DagRunType, TaskState
 
 log = logging.getLogger(__name__)
@@ -96,10 +104,10 @@ def _rehearse() -> None:
 def _rehearsal_task() -> None:
     from tradewind.operators.python import PythonOperator
     from tradewind.runtime.runner import run_task_instance
-    from tradewind.structure import DagStructure
     from tradewind.sdk.dag import DAG
     from tradewind.serialization import serialize_dag
     from tradewind.store import runs
+    from tradewind.structure import DagStructure
 
     now = datetime.now(timezone.utc)
     with DAG("__tradewind_rehearsal__", schedule=None, start_date=now) as dag:

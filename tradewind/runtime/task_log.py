@@ -123,7 +123,7 @@ def capture_task_log(path: Path, *, echo: TextIO | None = None) -> Iterator[logg
         _set_level(root, level)
         out, err = _LoggerStream(logger, logging.INFO), _LoggerStream(logger, logging.WARNING)
         try:
-            with redirect_stdout(out), redirect_stderr(err):  # type: ignore[type-var]
+            with redirect_stdout(out), redirect_stderr(err):
                 yield logger
         finally:
             out.flush()

@@ -21,8 +21,8 @@ from tradewind.scheduler.trigger_rules import Decision, UpstreamSummary, evaluat
 from tradewind.states import DELAYED, FINISHED, SUCCESS_LIKE, DagRunState, DagRunType, TaskState
 
 if TYPE_CHECKING:
-    from tradewind.structure import DagStructure
     from tradewind.store.records import DagRecord, DagRunRecord, TaskInstanceRecord
+    from tradewind.structure import DagStructure
 
 #: A scheduler whose last heartbeat is older than this is taken for dead (as /health judges it).
 SCHEDULER_GRACE = timedelta(seconds=30)

@@ -16,9 +16,9 @@ from tradewind.states import EXECUTING, DagRunState, TaskState
 
 if TYPE_CHECKING:
     from tradewind.runtime.runner import Outcome
-    from tradewind.structure import DagStructure
     from tradewind.sdk.dag import DAG
     from tradewind.store.records import DagRunRecord
+    from tradewind.structure import DagStructure
 
 
 class Progress(Protocol):

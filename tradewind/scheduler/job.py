@@ -457,8 +457,11 @@ class Scheduler:
         handles: list[Any] = list(self.executor.event_handles()) if self.executor is not None else []
         if self._wake is not None:
             handles.append(self._wake)
-        ready = wait(handles, timeout) if handles else time.sleep(timeout)
-        if ready and self._wake is not None and self._wake in ready:
+        if not handles:
+            time.sleep(timeout)
+            return
+        ready = wait(handles, timeout)
+        if self._wake is not None and self._wake in ready:
             self._wake.drain()
             self._queued_hint = True
             self._next_create = None

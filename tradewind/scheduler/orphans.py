@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 from tradewind.states import TaskState
 
 if TYPE_CHECKING:
-    from tradewind.structure import DagStructure
     from tradewind.store.records import TaskInstanceRecord
+    from tradewind.structure import DagStructure
 
 log = logging.getLogger(__name__)
 

@@ -15,9 +15,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
-from tradewind.structure import DagStructure, TaskNode
 from tradewind.scheduler.trigger_rules import Decision, UpstreamSummary, evaluate
 from tradewind.states import DELAYED, EXECUTING, FAILED_LIKE, FINISHED, SUCCESS_LIKE, WAITING, DagRunState, TaskState
+from tradewind.structure import DagStructure, TaskNode
 
 TIKey = tuple[str, int]  # (task_id, map_index)
 

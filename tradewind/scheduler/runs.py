@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 from tradewind.states import DagRunState, DagRunType
 
 if TYPE_CHECKING:
-    from tradewind.structure import DagStructure
     from tradewind.sdk.dag import DAG
     from tradewind.store.records import DagRunRecord
+    from tradewind.structure import DagStructure
 
 
 def make_run_id(run_type: DagRunType | str, logical_date: datetime) -> str:
@@ -21,9 +21,9 @@ def make_run_id(run_type: DagRunType | str, logical_date: datetime) -> str:
 def sync_dag(dag: DAG) -> DagStructure:
     """Write the DAG (and its serialized form) to the database; return what the planner needs."""
     from tradewind.config import conf
-    from tradewind.structure import DagStructure
     from tradewind.serialization import dag_hash, dag_row, serialize_dag
     from tradewind.store import dags
+    from tradewind.structure import DagStructure
 
     data = serialize_dag(dag)
     paused = dag.is_paused_upon_creation

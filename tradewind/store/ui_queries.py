@@ -73,7 +73,7 @@ def run_task_states(dag_id: str, run_id: str) -> dict[str, str]:
     return out
 
 
-_SEVERITY = {TaskState.SUCCESS: 1, TaskState.SKIPPED: 1, TaskState.REMOVED: 0, TaskState.NONE: 2,
+_SEVERITY: dict[str, int] = {TaskState.SUCCESS: 1, TaskState.SKIPPED: 1, TaskState.REMOVED: 0, TaskState.NONE: 2,
              TaskState.SCHEDULED: 3, TaskState.QUEUED: 4, TaskState.UP_FOR_RESCHEDULE: 5, TaskState.UP_FOR_RETRY: 6,
              TaskState.RUNNING: 7, TaskState.UPSTREAM_FAILED: 8, TaskState.FAILED: 9}
 

@@ -89,6 +89,7 @@ def add(args: argparse.Namespace) -> int:
     from tradewind.actions.connections import save_connection
 
     conn = _from_args(args)
+    assert conn.conn_id is not None  # _from_args takes it from the required positional argument
     ready_db()
     if save_connection(conn.conn_id, conn.to_dict(), create_only=True) is None:
         raise UsageError(f"A connection with `conn_id`={conn.conn_id} already exists.")

@@ -12,8 +12,8 @@ from tradewind.cli.output import print_records, state_style, to_json
 from tradewind.exceptions import DagNotFound, UsageError
 
 if TYPE_CHECKING:
-    from tradewind.structure import DagStructure
     from tradewind.store.records import TaskInstanceRecord
+    from tradewind.structure import DagStructure
 
 TI_COLUMNS = ("dag_id", "run_id", "task_id", "map_index", "state", "try_number", "start_date", "end_date")
 
