@@ -24,7 +24,7 @@ from pathlib import Path
 
 from scheduler import HERE, PY, rss_mb  # bench/scheduler.py: the harness's helpers
 
-DAG = '''
+DAG = """
 from datetime import datetime, timedelta
 from tradewind import DAG
 from tradewind.operators.bash import BashOperator
@@ -44,7 +44,7 @@ with DAG("bench_{i:05d}", schedule="@daily", start_date=datetime(2024, 1, 1), ca
     load = BashOperator(task_id="load", bash_command="echo load")
     end = EmptyOperator(task_id="end")
     start >> extract >> clean >> load >> end
-'''
+"""
 
 
 def write_dags(folder: Path, n: int) -> None:
@@ -64,9 +64,13 @@ def main() -> None:
     dags = home / "dags"
     write_dags(dags, args.files)
     env = {
-        **os.environ, "TRADEWIND_HOME": str(home), "TRADEWIND__CORE__DAGS_FOLDER": str(dags),
-        "TRADEWIND__CORE__LOAD_EXAMPLES": "false", "TRADEWIND__SCHEDULER__PARSING_PROCESSES": str(args.processes),
-        "TRADEWIND__SCHEDULER__DAG_DIR_LIST_INTERVAL": "0", "TRADEWIND__SCHEDULER__MIN_FILE_PROCESS_INTERVAL": "3600",
+        **os.environ,
+        "TRADEWIND_HOME": str(home),
+        "TRADEWIND__CORE__DAGS_FOLDER": str(dags),
+        "TRADEWIND__CORE__LOAD_EXAMPLES": "false",
+        "TRADEWIND__SCHEDULER__PARSING_PROCESSES": str(args.processes),
+        "TRADEWIND__SCHEDULER__DAG_DIR_LIST_INTERVAL": "0",
+        "TRADEWIND__SCHEDULER__MIN_FILE_PROCESS_INTERVAL": "3600",
     }
     os.environ.update(env)
     subprocess.run([PY, "-m", "tradewind", "db", "migrate"], env=env, check=True, stdout=subprocess.DEVNULL)
@@ -80,8 +84,11 @@ def main() -> None:
     active = len(dag_store.list_dags())
     if active != args.files or first.import_errors:
         raise SystemExit(f"expected {args.files} DAGs and no import errors, got {active} and {first.import_errors}")
-    results["first_parse"] = {"median_s": first.duration, "files": first.files_parsed,
-                              "files_per_s": first.files_parsed / first.duration}
+    results["first_parse"] = {
+        "median_s": first.duration,
+        "files": first.files_parsed,
+        "files_per_s": first.files_parsed / first.duration,
+    }
 
     idle = []
     for _ in range(args.repeat):
@@ -99,8 +106,10 @@ def main() -> None:
     forced = processor.run_once(force=True)
     results["forced_full_reparse"] = {"median_s": forced.duration, "files": forced.files_parsed}
 
-    results["processor_rss"] = {"rss_mb": rss_mb(os.getpid()),
-                                "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    results["processor_rss"] = {
+        "rss_mb": rss_mb(os.getpid()),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
     if not args.no_scheduler:
         results["scheduler_idle"] = scheduler_idle(home, env)
     print(f"{'benchmark':24} {'value':>12}  extra")

@@ -85,7 +85,7 @@ def main() -> None:
     print(f"{'benchmark':32} {'median':>9} {'min':>9} {'peak RSS':>9}  extra")
     for name, r in results.items():
         extra = ", ".join(f"{k}={v:.1f}" for k, v in r.items() if k not in ("median_s", "min_s", "peak_rss_mb"))
-        print(f"{name:32} {r['median_s']*1000:8.0f}ms {r['min_s']*1000:8.0f}ms {r['peak_rss_mb']:7.0f}MB  {extra}")
+        print(f"{name:32} {r['median_s'] * 1000:8.0f}ms {r['min_s'] * 1000:8.0f}ms {r['peak_rss_mb']:7.0f}MB  {extra}")
     out = HERE / "results"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(json.dumps({"repeat": args.repeat, "results": results}, indent=2))

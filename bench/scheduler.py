@@ -24,7 +24,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 PY = sys.executable
 
-FANOUT = '''
+FANOUT = """
 from datetime import datetime
 from tradewind import DAG
 from tradewind.operators.empty import EmptyOperator
@@ -35,9 +35,9 @@ def noop():
 
 with DAG("fanout_{n}", schedule=None, start_date=datetime(2024, 1, 1), max_active_tasks={n}):
     EmptyOperator(task_id="start") >> [PythonOperator(task_id=f"p{{i}}", python_callable=noop) for i in range({n})] >> EmptyOperator(task_id="end")
-'''
+"""
 
-CHAIN = '''
+CHAIN = """
 from datetime import datetime
 from tradewind import DAG, chain
 from tradewind.operators.python import PythonOperator
@@ -47,7 +47,7 @@ def noop():
 
 with DAG("chain_{n}", schedule=None, start_date=datetime(2024, 1, 1)):
     chain(*[PythonOperator(task_id=f"p{{i}}", python_callable=noop) for i in range({n})])
-'''
+"""
 
 
 def rss_mb(pid: int) -> float:
@@ -110,8 +110,11 @@ def main() -> None:
         (dags / f"fanout_{n}.py").write_text(FANOUT.format(n=n))
     (dags / "chain_1000.py").write_text(CHAIN.format(n=1000))
     env = {
-        **os.environ, "TRADEWIND_HOME": str(home), "TRADEWIND__CORE__DAGS_FOLDER": str(dags),
-        "TRADEWIND__CORE__LOAD_EXAMPLES": "false", "TRADEWIND__CORE__DAGS_ARE_PAUSED_AT_CREATION": "false",
+        **os.environ,
+        "TRADEWIND_HOME": str(home),
+        "TRADEWIND__CORE__DAGS_FOLDER": str(dags),
+        "TRADEWIND__CORE__LOAD_EXAMPLES": "false",
+        "TRADEWIND__CORE__DAGS_ARE_PAUSED_AT_CREATION": "false",
         "TRADEWIND__CORE__PARALLELISM": "2",
     }
     os.environ.update(env)
@@ -159,9 +162,16 @@ def run_all(args: argparse.Namespace, sizes: list[int], sched_pid: int) -> dict[
             cpus.append({role: after[role] - before[role] for role in after})
             walls.append(wall)
             gaps.extend(run_gaps)
-        r = {"median_s": statistics.median(walls), "tasks_per_s": tasks / statistics.median(walls),
-             "ms_per_task": 1000 * statistics.median(walls) / tasks}
-        for role in ("scheduler", "workers", "tasks"):  # CPU per task by process role (tasks: fork servers + task processes)
+        r = {
+            "median_s": statistics.median(walls),
+            "tasks_per_s": tasks / statistics.median(walls),
+            "ms_per_task": 1000 * statistics.median(walls) / tasks,
+        }
+        for role in (
+            "scheduler",
+            "workers",
+            "tasks",
+        ):  # CPU per task by process role (tasks: fork servers + task processes)
             r[f"{role}_cpu_ms_per_task"] = 1000 * statistics.median(c[role] for c in cpus) / tasks
         if gaps:
             r["gap_median_ms"] = 1000 * statistics.median(gaps)

@@ -67,11 +67,21 @@ def seed(n_dags: int, n_runs: int, n_tasks: int) -> None:
     def add_run(dag_id: str, k: int) -> None:
         when = start + timedelta(days=k)
         states = ["success", "success", "failed", "running", "none"]
-        tis = [{**row, "state": states[(k + j) % len(states)] if k < n_runs - 1 else "success"}
-               for j, row in enumerate(structures[dag_id].initial_task_instances())]
-        runs.create_dag_run(dag_id=dag_id, run_id=f"scheduled__{when.isoformat()}", logical_date=when,
-                            data_interval=(when, when + timedelta(days=1)), run_type="scheduled", conf={},
-                            state="success" if k % 3 else "failed", external_trigger=False, task_instances=tis)
+        tis = [
+            {**row, "state": states[(k + j) % len(states)] if k < n_runs - 1 else "success"}
+            for j, row in enumerate(structures[dag_id].initial_task_instances())
+        ]
+        runs.create_dag_run(
+            dag_id=dag_id,
+            run_id=f"scheduled__{when.isoformat()}",
+            logical_date=when,
+            data_interval=(when, when + timedelta(days=1)),
+            run_type="scheduled",
+            conf={},
+            state="success" if k % 3 else "failed",
+            external_trigger=False,
+            task_instances=tis,
+        )
 
     for i in range(n_dags):
         for k in range(3):
@@ -95,8 +105,10 @@ def headers() -> dict[str, str]:
     from tradewind.api.security import COOKIE, make_session
 
     value, _csrf = make_session("admin")
-    return {"Authorization": "Basic " + base64.b64encode(f"admin:{PASSWORD}".encode()).decode(),
-            "Cookie": f"{COOKIE}={value}"}
+    return {
+        "Authorization": "Basic " + base64.b64encode(f"admin:{PASSWORD}".encode()).decode(),
+        "Cookie": f"{COOKIE}={value}",
+    }
 
 
 def median_ms(samples: list[float]) -> float:
@@ -143,8 +155,12 @@ def webserver(home: Path, name: str) -> Iterator[tuple[str, int]]:
         port = s.getsockname()[1]
     out = home / f"{name}.out"
     log = out.open("wb")
-    proc = subprocess.Popen([sys.executable, "-m", "tradewind", "webserver", "--port", str(port), "--hostname",
-                             "127.0.0.1"], stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tradewind", "webserver", "--port", str(port), "--hostname", "127.0.0.1"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=dict(os.environ),
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
@@ -184,8 +200,12 @@ def over_uvicorn(home: Path, paths: dict[str, str], repeat: int) -> tuple[dict[s
                         samples.append(elapsed)
                 out[name] = median_ms(samples)
                 peaks[name] = rss_mb(pid, "VmHWM")
-        memory = {"rss_idle_mb": rss_idle, "rss_after_mb": rss_mb(pid), "rss_peak_mb": rss_mb(pid, "VmHWM"),
-                  "rss_peak_after_each_mb": peaks}
+        memory = {
+            "rss_idle_mb": rss_idle,
+            "rss_after_mb": rss_mb(pid),
+            "rss_peak_mb": rss_mb(pid, "VmHWM"),
+            "rss_peak_after_each_mb": peaks,
+        }
         return out, memory
 
 
@@ -209,8 +229,10 @@ def login_flood(home: Path, logins: int, clients: int) -> dict[str, Any]:
             for i in range(k, logins, clients):
                 user = f"flood-{i}"
                 if i % 2 and form is not None:
-                    resp = client.post("/login", data={"username": user, "password": "wrong", "next": "/home",
-                                                       "csrf_token": form.group(1)})
+                    resp = client.post(
+                        "/login",
+                        data={"username": user, "password": "wrong", "next": "/home", "csrf_token": form.group(1)},
+                    )
                     form = token.search(resp.text)  # each answer sets a new login CSRF cookie and token
                 else:
                     resp = client.get("/api/v1/dags", auth=(user, "wrong"))
@@ -227,8 +249,15 @@ def login_flood(home: Path, logins: int, clients: int) -> dict[str, Any]:
         for r in results:
             for code, n in r.items():
                 statuses[str(code)] = statuses.get(str(code), 0) + n
-        return {"logins": logins, "clients": clients, "seconds": round(seconds, 1), "statuses": statuses,
-                "rss_idle_mb": idle, "rss_after_mb": rss_mb(pid), "rss_peak_mb": rss_mb(pid, "VmHWM")}
+        return {
+            "logins": logins,
+            "clients": clients,
+            "seconds": round(seconds, 1),
+            "statuses": statuses,
+            "rss_idle_mb": idle,
+            "rss_after_mb": rss_mb(pid),
+            "rss_peak_mb": rss_mb(pid, "VmHWM"),
+        }
 
 
 def rss_mb(pid: int, field: str = "VmRSS") -> float:
@@ -252,24 +281,32 @@ def run(args: argparse.Namespace, home: Path) -> None:
     ensure_secret_key()
     report: dict[str, Any] = {"args": vars(args)}
     if not args.flood_only:
-        print(f"seeded {args.dags} DAGs and a {args.runs} runs × {args.tasks} tasks grid in "
-              f"{time.perf_counter() - t0:.1f}s")
+        print(
+            f"seeded {args.dags} DAGs and a {args.runs} runs × {args.tasks} tasks grid in "
+            f"{time.perf_counter() - t0:.1f}s"
+        )
         paths = targets(args.dags, args.runs)
         local, queries = asyncio.run(in_process(paths, args.repeat))
         remote, memory = over_uvicorn(home, paths, args.repeat)
         width = max(len(n) for n in paths)
-        print(f"\n{'request':<{width}}  in-process ms  uvicorn ms  SQL statements   (median of {args.repeat}, "
-              "budget 150 ms)")
+        print(
+            f"\n{'request':<{width}}  in-process ms  uvicorn ms  SQL statements   (median of {args.repeat}, "
+            "budget 150 ms)"
+        )
         for name in paths:
             print(f"{name:<{width}}  {local[name]:>13}  {remote[name]:>10}  {queries[name]:>14}")
-        print(f"\nwebserver RSS: idle {memory['rss_idle_mb']} MB, after the requests {memory['rss_after_mb']} MB, "
-              f"peak {memory['rss_peak_mb']} MB (budget 150 MB)")
+        print(
+            f"\nwebserver RSS: idle {memory['rss_idle_mb']} MB, after the requests {memory['rss_after_mb']} MB, "
+            f"peak {memory['rss_peak_mb']} MB (budget 150 MB)"
+        )
         report.update(in_process_ms=local, uvicorn_ms=remote, sql_statements=queries, memory=memory)
     if args.logins:
         flood = login_flood(home, args.logins, args.clients)
-        print(f"\nfailed-login flood: {flood['logins']} bad logins from {flood['clients']} clients in "
-              f"{flood['seconds']}s (HTTP {flood['statuses']}); webserver RSS idle {flood['rss_idle_mb']} MB, "
-              f"after {flood['rss_after_mb']} MB, peak {flood['rss_peak_mb']} MB (budget 150 MB)")
+        print(
+            f"\nfailed-login flood: {flood['logins']} bad logins from {flood['clients']} clients in "
+            f"{flood['seconds']}s (HTTP {flood['statuses']}); webserver RSS idle {flood['rss_idle_mb']} MB, "
+            f"after {flood['rss_after_mb']} MB, peak {flood['rss_peak_mb']} MB (budget 150 MB)"
+        )
         report["login_flood"] = flood
     results = HERE / "results"
     results.mkdir(exist_ok=True)

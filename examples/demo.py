@@ -37,8 +37,9 @@ TERMINAL = {"success", "failed", "upstream_failed", "skipped", "up_for_retry"}
 
 def tradewind(*args: str, env: dict[str, str], capture: bool = True) -> subprocess.CompletedProcess[str]:
     """Run the real CLI in a child process (exactly what a user types)."""
-    return subprocess.run([sys.executable, "-m", "tradewind", *args], env=env, text=True,
-                          capture_output=capture, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "tradewind", *args], env=env, text=True, capture_output=capture, check=False
+    )
 
 
 def must(result: subprocess.CompletedProcess[str], what: str) -> None:
@@ -56,7 +57,11 @@ def watch_progress(start: datetime, end: datetime, stop: threading.Event) -> Non
         finished = stop.is_set()
         try:
             for run in runs.list_dag_runs(DAG_ID, newest_first=False):
-                logical = run.logical_date.replace(tzinfo=timezone.utc) if run.logical_date.tzinfo is None else run.logical_date
+                logical = (
+                    run.logical_date.replace(tzinfo=timezone.utc)
+                    if run.logical_date.tzinfo is None
+                    else run.logical_date
+                )
                 if not start <= logical <= end:
                     continue
                 tis = task_instances.list_task_instances(DAG_ID, run.run_id)
@@ -77,8 +82,12 @@ def watch_progress(start: datetime, end: datetime, stop: threading.Event) -> Non
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", "--weeks", type=int, default=3, help="how many weekly runs (default 3)")
-    parser.add_argument("--end", type=date.fromisoformat, default=date.today() - timedelta(days=7),
-                        help="a day of the last week to run (default: last week, whose interval has ended)")
+    parser.add_argument(
+        "--end",
+        type=date.fromisoformat,
+        default=date.today() - timedelta(days=7),
+        help="a day of the last week to run (default: last week, whose interval has ended)",
+    )
     args = parser.parse_args(argv)
 
     os.environ.setdefault("TRADEWIND_HOME", str(Path("~/tradewind").expanduser()))
@@ -103,9 +112,27 @@ def main(argv: list[str] | None = None) -> int:
         }
         must(tradewind("db", "migrate", env=env), "tradewind db migrate")
         tradewind("connections", "delete", "ftp_default", env=env)  # the port changes every demo
-        must(tradewind("connections", "add", "ftp_default", "--conn-type", "ftp", "--conn-host", ftp.host,
-                       "--conn-port", str(ftp.port), "--conn-login", FTP_USER, "--conn-password", FTP_PASSWORD,
-                       "--conn-extra", '{"path": "drops"}', env=env), "adding connection ftp_default")
+        must(
+            tradewind(
+                "connections",
+                "add",
+                "ftp_default",
+                "--conn-type",
+                "ftp",
+                "--conn-host",
+                ftp.host,
+                "--conn-port",
+                str(ftp.port),
+                "--conn-login",
+                FTP_USER,
+                "--conn-password",
+                FTP_PASSWORD,
+                "--conn-extra",
+                '{"path": "drops"}',
+                env=env,
+            ),
+            "adding connection ftp_default",
+        )
         must(tradewind("variables", "set", "alert_email", ALERT_EMAIL, env=env), "setting Variable alert_email")
         print("Connection ftp_default and Variable alert_email are set.")
 
@@ -117,8 +144,9 @@ def main(argv: list[str] | None = None) -> int:
         watcher = threading.Thread(target=watch_progress, args=(start, end, stop), daemon=True)
         began = time.monotonic()
         watcher.start()
-        result = tradewind("dags", "backfill", DAG_ID, "-s", first, "-e", last, "--reset-dagruns",
-                           "-S", str(DAG_FILE), env=env)
+        result = tradewind(
+            "dags", "backfill", DAG_ID, "-s", first, "-e", last, "--reset-dagruns", "-S", str(DAG_FILE), env=env
+        )
         stop.set()
         watcher.join()
         print(result.stdout, end="")
@@ -147,8 +175,10 @@ def _print_results(home: Path, weeks: list[date]) -> None:
     print(f"  task logs         {home / 'logs' / ('dag_id=' + DAG_ID)}")
     print("\nSee the runs in the web UI (from this folder):")
     print("  source .venv/bin/activate")
-    print("  tradewind users create --username admin --role Admin "
-          "--firstname Ada --lastname Admin --email admin@example.com   # asks for a password")
+    print(
+        "  tradewind users create --username admin --role Admin "
+        "--firstname Ada --lastname Admin --email admin@example.com   # asks for a password"
+    )
     print("  tradewind webserver --port 8080      # then open http://127.0.0.1:8080")
     print("  (or `tradewind standalone`: an admin user with a generated password, scheduler and webserver)")
 

@@ -21,8 +21,9 @@ from tradewind import DAG, task
 @task
 def download_month(data_interval_start=None, data_interval_end=None, dag=None) -> list[str]:
     """Every weekly drop that started in this month."""
-    return ftp_fetch.fetch_drops("ftp_default", paths.raw_dir(dag.dag_id),
-                                 data_interval_start.date(), data_interval_end.date())
+    return ftp_fetch.fetch_drops(
+        "ftp_default", paths.raw_dir(dag.dag_id), data_interval_start.date(), data_interval_end.date()
+    )
 
 
 @task

@@ -31,8 +31,9 @@ default_args = {
 @task
 def download_data(data_interval_start=None, data_interval_end=None, dag=None) -> list[str]:
     """This week's drop(s) from the FTP server of connection `ftp_default`."""
-    return ftp_fetch.fetch_drops("ftp_default", paths.raw_dir(dag.dag_id),
-                                 data_interval_start.date(), data_interval_end.date())
+    return ftp_fetch.fetch_drops(
+        "ftp_default", paths.raw_dir(dag.dag_id), data_interval_start.date(), data_interval_end.date()
+    )
 
 
 @task

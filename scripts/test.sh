@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 # Lint and type-check first (seconds): a failure stops the run before the tests start.
 .venv/bin/python -m ruff check .
+.venv/bin/python -m ruff format --check --quiet .
 .venv/bin/python -m mypy
 # The PostgreSQL tests need the server; start the machine's cluster if it is down.
 if ! (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then

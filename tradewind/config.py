@@ -191,9 +191,7 @@ class Config:
         try:
             return convert(value)
         except (TypeError, ValueError):
-            raise ConfigError(
-                f"config option {section.lower()}.{key.lower()} must be {what}, got {value!r}"
-            ) from None
+            raise ConfigError(f"config option {section.lower()}.{key.lower()} must be {what}, got {value!r}") from None
 
     def getint(self, section: str, key: str, fallback: Any = _MISSING) -> int:
         return self._typed(section, key, fallback, _to_int, "an integer")

@@ -14,7 +14,13 @@ from urllib.parse import urlsplit
 from tradewind.exceptions import InvalidDatasetError
 
 __all__ = [
-    "Asset", "Dataset", "DatasetAll", "DatasetAny", "OutletEventAccessors", "condition_uris", "evaluate_condition",
+    "Asset",
+    "Dataset",
+    "DatasetAll",
+    "DatasetAny",
+    "OutletEventAccessors",
+    "condition_uris",
+    "evaluate_condition",
 ]
 
 MAX_URI_LENGTH = 3000  # Airflow's column size
@@ -164,7 +170,7 @@ def evaluate_condition(condition: Condition, statuses: Mapping[str, bool]) -> bo
     if isinstance(condition, str):
         return bool(statuses.get(condition, False))
     if isinstance(condition, dict) and len(condition) == 1:
-        (key, items), = condition.items()
+        ((key, items),) = condition.items()
         results = (evaluate_condition(item, statuses) for item in items)
         if key == "all":
             return all(results)

@@ -63,21 +63,40 @@ FAILED_LIKE: frozenset[TaskState] = frozenset({TaskState.FAILED, TaskState.UPSTR
 TRANSITIONS: dict[TaskState, frozenset[TaskState]] = {
     # queued by the scheduler (scheduled first in Airflow), claimed directly by `tasks test` / `dags test`,
     # settled by trigger rules or a branch, failed when a mapped task cannot expand, removed with its task
-    TaskState.NONE: frozenset({
-        TaskState.SCHEDULED, TaskState.QUEUED, TaskState.RUNNING, TaskState.SKIPPED, TaskState.UPSTREAM_FAILED,
-        TaskState.FAILED, TaskState.REMOVED,
-    }),
-    TaskState.SCHEDULED: frozenset({
-        TaskState.QUEUED, TaskState.RUNNING, TaskState.SKIPPED, TaskState.UPSTREAM_FAILED, TaskState.FAILED,
-        TaskState.REMOVED,
-    }),
+    TaskState.NONE: frozenset(
+        {
+            TaskState.SCHEDULED,
+            TaskState.QUEUED,
+            TaskState.RUNNING,
+            TaskState.SKIPPED,
+            TaskState.UPSTREAM_FAILED,
+            TaskState.FAILED,
+            TaskState.REMOVED,
+        }
+    ),
+    TaskState.SCHEDULED: frozenset(
+        {
+            TaskState.QUEUED,
+            TaskState.RUNNING,
+            TaskState.SKIPPED,
+            TaskState.UPSTREAM_FAILED,
+            TaskState.FAILED,
+            TaskState.REMOVED,
+        }
+    ),
     # claimed by a worker; back to scheduled when no executor holds it (scheduler restart); failed when
     # the worker cannot start it; skipped by dagrun_timeout
     TaskState.QUEUED: frozenset({TaskState.RUNNING, TaskState.SCHEDULED, TaskState.FAILED, TaskState.SKIPPED}),
     # a try's result (SkipTask included; a dagrun_timeout skips it too)
-    TaskState.RUNNING: frozenset({
-        TaskState.SUCCESS, TaskState.FAILED, TaskState.UP_FOR_RETRY, TaskState.UP_FOR_RESCHEDULE, TaskState.SKIPPED,
-    }),
+    TaskState.RUNNING: frozenset(
+        {
+            TaskState.SUCCESS,
+            TaskState.FAILED,
+            TaskState.UP_FOR_RETRY,
+            TaskState.UP_FOR_RESCHEDULE,
+            TaskState.SKIPPED,
+        }
+    ),
     # once its time has come: queued (scheduled first in Airflow) or claimed; skipped by dagrun_timeout
     TaskState.UP_FOR_RETRY: frozenset({TaskState.SCHEDULED, TaskState.QUEUED, TaskState.RUNNING, TaskState.SKIPPED}),
     TaskState.UP_FOR_RESCHEDULE: frozenset(

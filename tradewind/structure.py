@@ -49,8 +49,9 @@ class TaskNode:
         """Delay after try `try_number` failed (the task runner's rule, from the stored DAG)."""
         from tradewind.runtime.retries import retry_delay
 
-        return retry_delay(self.retry_delay, try_number, exponential=self.retry_exponential_backoff,
-                           ceiling=self.max_retry_delay)
+        return retry_delay(
+            self.retry_delay, try_number, exponential=self.retry_exponential_backoff, ceiling=self.max_retry_delay
+        )
 
 
 def _td(seconds: float | None) -> timedelta | None:
@@ -73,8 +74,9 @@ class ParamSpec:
 
     @classmethod
     def from_serialized(cls, key: str, data: dict[str, Any]) -> ParamSpec:
-        return cls(key, data.get("value"), bool(data.get("has_default")), data.get("description"),
-                   data.get("schema") or {})
+        return cls(
+            key, data.get("value"), bool(data.get("has_default")), data.get("description"), data.get("schema") or {}
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,10 +188,12 @@ class DagStructure:
         """The DAG's params rebuilt as the authoring API's ParamsDict (validates a run's conf)."""
         from tradewind.sdk.param import _NOTSET, Param, ParamsDict
 
-        return ParamsDict({
-            key: Param(p.value if p.has_default else _NOTSET, p.description, **p.schema)
-            for key, p in self.params.items()
-        })
+        return ParamsDict(
+            {
+                key: Param(p.value if p.has_default else _NOTSET, p.description, **p.schema)
+                for key, p in self.params.items()
+            }
+        )
 
     def timetable(self) -> Timetable:
         """The DAG's schedule as a timetable object (built on each call: callers keep what they need)."""

@@ -93,7 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Write N weekly data drops (CSV) named for their week's Sunday.")
     parser.add_argument("out_dir", help="folder to write the drops into (e.g. the FTP server's drops/ folder)")
     parser.add_argument("-n", "--weeks", type=int, default=3)
-    parser.add_argument("--end", type=date.fromisoformat, default=date.today(), help="a day of the last week (YYYY-MM-DD)")
+    parser.add_argument(
+        "--end", type=date.fromisoformat, default=date.today(), help="a day of the last week (YYYY-MM-DD)"
+    )
     args = parser.parse_args(argv)
     for path in make_drops(args.out_dir, args.weeks, args.end):
         print(path)

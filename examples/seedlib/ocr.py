@@ -75,7 +75,9 @@ def estimate_skew(binary: Image.Image, max_angle: float = 5.0) -> float:
     if binary.width > 600:  # the angle does not need full resolution, and this is the slow part
         ratio = 600 / binary.width
         small = binary.resize((600, max(1, int(binary.height * ratio))))
-    best = max((a / 2 for a in range(int(-max_angle * 2), int(max_angle * 2) + 1)), key=lambda a: _profile_score(small, a))
+    best = max(
+        (a / 2 for a in range(int(-max_angle * 2), int(max_angle * 2) + 1)), key=lambda a: _profile_score(small, a)
+    )
     fine = [best + d / 10 for d in range(-5, 6)]
     return max(fine, key=lambda a: _profile_score(small, a))
 
@@ -179,7 +181,9 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
     import json
 
-    parser = argparse.ArgumentParser(description="Measure OCR character accuracy on a drop written by seedlib.ocr_data.")
+    parser = argparse.ArgumentParser(
+        description="Measure OCR character accuracy on a drop written by seedlib.ocr_data."
+    )
     parser.add_argument("folder")
     parser.add_argument("--raw", action="store_true", help="skip preprocessing (to see what it is worth)")
     args = parser.parse_args(argv)

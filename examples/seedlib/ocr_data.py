@@ -56,7 +56,11 @@ def _invoice(rng: random.Random) -> list[str]:
 
 
 def _receipt(rng: random.Random) -> list[str]:
-    lines = ["RECEIPT", f"Store {rng.choice(_CITIES)} {rng.randint(10, 99)}", f"Cashier {rng.choice(_NAMES).split()[0]}"]
+    lines = [
+        "RECEIPT",
+        f"Store {rng.choice(_CITIES)} {rng.randint(10, 99)}",
+        f"Cashier {rng.choice(_NAMES).split()[0]}",
+    ]
     total = 0.0
     for item in rng.sample(_ITEMS, 3):
         price = rng.randint(1, 30) + rng.choice((0.0, 0.5, 0.99))
@@ -125,7 +129,9 @@ def render(lines: list[str], *, angle: float, noise: float, rng: random.Random, 
     return page
 
 
-def generate(count: int, *, seed: str | int, max_angle: float = 3.0, noise: float = 0.02) -> list[tuple[Document, Image.Image]]:
+def generate(
+    count: int, *, seed: str | int, max_angle: float = 3.0, noise: float = 0.02
+) -> list[tuple[Document, Image.Image]]:
     """`count` documents, categories in turn, all content and distortion drawn from `seed`."""
     rng = random.Random(str(seed))
     out = []
@@ -138,7 +144,9 @@ def generate(count: int, *, seed: str | int, max_angle: float = 3.0, noise: floa
     return out
 
 
-def write_drop(folder: str | Path, count: int, *, seed: str | int, max_angle: float = 3.0, noise: float = 0.02) -> list[Document]:
+def write_drop(
+    folder: str | Path, count: int, *, seed: str | int, max_angle: float = 3.0, noise: float = 0.02
+) -> list[Document]:
     """Write `count` images and their ground truth into `folder` (created if needed)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -177,7 +185,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from seedlib.drops import drop_weeks
 
-    parser = argparse.ArgumentParser(description="Write OCR image drops (one per weekly logical date) into an FTP root.")
+    parser = argparse.ArgumentParser(
+        description="Write OCR image drops (one per weekly logical date) into an FTP root."
+    )
     parser.add_argument("ftp_root", help="folder served by the FTP server (drops go to <root>/ocr/<YYYY-MM-DD>/)")
     parser.add_argument("--weeks", type=int, default=4, help="how many weeks back, ending with the current week")
     parser.add_argument("--count", type=int, default=24, help="images per drop (categories in turn)")

@@ -118,12 +118,14 @@ def extract_text(dag: Any, run_id: str, logical_date: datetime) -> dict[str, Any
         with Image.open(path) as image:
             text = ocr.ocr(image)
         doc = truth.get(path.name)
-        records.append({
-            "file": path.name,
-            "category": doc.category if doc else "",
-            "text": text,
-            "accuracy": round(ocr.char_accuracy(doc.text, text), 4) if doc else None,
-        })
+        records.append(
+            {
+                "file": path.name,
+                "category": doc.category if doc else "",
+                "text": text,
+                "accuracy": round(ocr.char_accuracy(doc.text, text), 4) if doc else None,
+            }
+        )
     json_path = base / RECORDS_FILE
     json_path.write_text(json.dumps(records, indent=2), encoding="utf-8")
     with (base / "text_records.csv").open("w", newline="", encoding="utf-8") as fh:

@@ -22,7 +22,9 @@ def metrics_history(runs_dir: str | Path, up_to: str) -> list[dict[str, Any]]:
         except (OSError, ValueError):
             continue
         if metrics.get("logical_date", "") <= up_to:
-            history.append({k: metrics.get(k) for k in ("logical_date", "run_id", "train_rows", "accuracy", "f1", "roc_auc")})
+            history.append(
+                {k: metrics.get(k) for k in ("logical_date", "run_id", "train_rows", "accuracy", "f1", "roc_auc")}
+            )
     return sorted(history, key=lambda m: (m["logical_date"] or "", m["run_id"] or ""))
 
 
@@ -105,7 +107,8 @@ def _html(metrics: dict[str, Any], history: list[dict[str, Any]], prep: dict[str
     esc = html.escape
     rows = "".join(
         f"<tr><td>{esc(str(h['logical_date'])[:10])}</td><td>{h['train_rows']}</td><td>{h['accuracy']}</td>"
-        f"<td>{h['f1']}</td><td>{h['roc_auc']}</td></tr>" for h in history
+        f"<td>{h['f1']}</td><td>{h['roc_auc']}</td></tr>"
+        for h in history
     )
     change = ""
     if len(history) >= 2:
@@ -114,15 +117,15 @@ def _html(metrics: dict[str, Any], history: list[dict[str, Any]], prep: dict[str
     prep_rows = "".join(f"<tr><th>{esc(k)}</th><td>{esc(str(v))}</td></tr>" for k, v in prep.items())
     nb = f'<p>Executed notebook: <a href="{esc(notebook)}">{esc(notebook)}</a></p>' if notebook else ""
     return f"""<!doctype html>
-<html><head><meta charset="utf-8"><title>Weekly model report {esc(metrics['logical_date'][:10])}</title>
+<html><head><meta charset="utf-8"><title>Weekly model report {esc(metrics["logical_date"][:10])}</title>
 <style>body{{font-family:sans-serif;max-width:960px;margin:2em auto}}table{{border-collapse:collapse}}
 td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left}}img{{max-width:100%}}</style></head>
 <body>
-<h1>Weekly model report — week of {esc(metrics['logical_date'][:10])}</h1>
-<p>Run <code>{esc(metrics['run_id'])}</code>: a random forest trained on {metrics['train_rows']} rows,
-tested on {metrics['test_rows']}.</p>
-<table><tr><th>accuracy</th><td>{metrics['accuracy']}</td></tr><tr><th>F1</th><td>{metrics['f1']}</td></tr>
-<tr><th>ROC AUC</th><td>{metrics['roc_auc']}</td></tr></table>
+<h1>Weekly model report — week of {esc(metrics["logical_date"][:10])}</h1>
+<p>Run <code>{esc(metrics["run_id"])}</code>: a random forest trained on {metrics["train_rows"]} rows,
+tested on {metrics["test_rows"]}.</p>
+<table><tr><th>accuracy</th><td>{metrics["accuracy"]}</td></tr><tr><th>F1</th><td>{metrics["f1"]}</td></tr>
+<tr><th>ROC AUC</th><td>{metrics["roc_auc"]}</td></tr></table>
 {change}
 <h2>Trend across weekly runs</h2>
 <img src="metric_trend.png" alt="metric trend">

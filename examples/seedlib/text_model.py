@@ -62,11 +62,15 @@ def clean_text(text: str) -> str:
     return " ".join(re.findall(r"[a-z0]+", text))
 
 
-def transform_data(mode: WaitMode, dag: Any, run_id: str, logical_date: datetime, dag_run: Any, **context: Any) -> dict[str, Any]:
+def transform_data(
+    mode: WaitMode, dag: Any, run_id: str, logical_date: datetime, dag_run: Any, **context: Any
+) -> dict[str, Any]:
     """Clean and tokenise the OCR text, fit TF-IDF features; save them for the next two tasks."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    source = locate_records(mode, logical_date, getattr(dag_run, "conf", None), context.get("triggering_dataset_events"))
+    source = locate_records(
+        mode, logical_date, getattr(dag_run, "conf", None), context.get("triggering_dataset_events")
+    )
     records = [r for r in json.loads(source.read_text(encoding="utf-8")) if r.get("category")]
     if not records:
         raise RecordsNotFound(f"{source} holds no labelled record")
@@ -77,7 +81,12 @@ def transform_data(mode: WaitMode, dag: Any, run_id: str, logical_date: datetime
     out = work_dir(dag.dag_id, run_id)
     with (out / "features.pkl").open("wb") as fh:
         pickle.dump({"vectorizer": vectorizer, "X": features, "labels": labels, "docs": docs}, fh)
-    summary = {"source": str(source), "workdir": str(out), "documents": len(docs), "vocabulary": len(vectorizer.vocabulary_)}
+    summary = {
+        "source": str(source),
+        "workdir": str(out),
+        "documents": len(docs),
+        "vocabulary": len(vectorizer.vocabulary_),
+    }
     print(f"transformed {len(docs)} documents from {source}: {summary['vocabulary']} terms")
     return summary
 
@@ -118,7 +127,7 @@ def visualise_data(ti: Any) -> list[str]:
         top = weights.argsort()[::-1][:8][::-1]
         ax.barh([terms[i] for i in top], weights[top], color="#55a868")
         ax.set_title(f"{category}: top terms (mean TF-IDF)", fontsize=10)
-    for ax in axes.ravel()[len(categories):]:
+    for ax in axes.ravel()[len(categories) :]:
         ax.axis("off")
     fig.tight_layout()
     top_terms = workdir / "top_terms.png"
@@ -143,14 +152,18 @@ def train_model(ti: Any) -> dict[str, Any]:
     smallest = min(labels.count(c) for c in classes)
     if smallest >= 2:
         test_size = max(len(classes), round(0.25 * len(labels)))
-        X_train, X_test, y_train, y_test = train_test_split(X, labels, test_size=test_size, stratify=labels, random_state=0)
+        X_train, X_test, y_train, y_test = train_test_split(
+            X, labels, test_size=test_size, stratify=labels, random_state=0
+        )
         held_out = LogisticRegression(max_iter=1000).fit(X_train, y_train)
         predicted = held_out.predict(X_test)
-        metrics.update({
-            "test_documents": len(y_test),
-            "accuracy": round(float(accuracy_score(y_test, predicted)), 4),
-            "macro_f1": round(float(f1_score(y_test, predicted, average="macro")), 4),
-        })
+        metrics.update(
+            {
+                "test_documents": len(y_test),
+                "accuracy": round(float(accuracy_score(y_test, predicted)), 4),
+                "macro_f1": round(float(f1_score(y_test, predicted, average="macro")), 4),
+            }
+        )
     classifier = LogisticRegression(max_iter=1000).fit(X, labels)
     metrics["train_accuracy"] = round(float(classifier.score(X, labels)), 4)
     model = Pipeline([("tfidf", data["vectorizer"]), ("classifier", classifier)])

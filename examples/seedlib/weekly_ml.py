@@ -42,15 +42,20 @@ def preprocess(raw_dir: str | Path, out_dir: str | Path, until: date | str | Non
     frame[~is_test].to_csv(out / "train.csv", index=False)
     frame[is_test].to_csv(out / "test.csv", index=False)
     summary = {
-        "drops": [f.name for f in files], "rows_received": received, "duplicates_removed": duplicates,
-        "incomplete_removed": incomplete, "train_rows": int((~is_test).sum()), "test_rows": int(is_test.sum()),
+        "drops": [f.name for f in files],
+        "rows_received": received,
+        "duplicates_removed": duplicates,
+        "incomplete_removed": incomplete,
+        "train_rows": int((~is_test).sum()),
+        "test_rows": int(is_test.sum()),
     }
     (out / "preprocess.json").write_text(json.dumps(summary, indent=2))
     return summary
 
 
-def train(train_csv: str | Path, test_csv: str | Path, out_dir: str | Path, *, run_id: str = "",
-          logical_date: str = "") -> dict[str, Any]:
+def train(
+    train_csv: str | Path, test_csv: str | Path, out_dir: str | Path, *, run_id: str = "", logical_date: str = ""
+) -> dict[str, Any]:
     """Fit a random forest, evaluate it on the test split, save `model.joblib` and `metrics.json`."""
     import joblib
     import pandas as pd
@@ -76,10 +81,12 @@ def train(train_csv: str | Path, test_csv: str | Path, out_dir: str | Path, *, r
         "roc_auc": round(float(roc_auc_score(truth, model.predict_proba(test_df[features])[:, 1])), 4),
         "confusion_matrix": confusion_matrix(truth, predicted, labels=[0, 1]).tolist(),
         "classes": ["malignant", "benign"],
-        "feature_importances": dict(sorted(
-            ((name, round(float(v), 5)) for name, v in zip(features, model.feature_importances_)),
-            key=lambda kv: -kv[1],
-        )),
+        "feature_importances": dict(
+            sorted(
+                ((name, round(float(v), 5)) for name, v in zip(features, model.feature_importances_)),
+                key=lambda kv: -kv[1],
+            )
+        ),
     }
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
     return metrics

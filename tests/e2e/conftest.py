@@ -63,7 +63,10 @@ def cli_process():
     def run(*args: str, timeout: float = 120) -> Result:
         proc = subprocess.run(
             [sys.executable, "-m", "tradewind", *args],
-            capture_output=True, text=True, timeout=timeout, env=dict(os.environ),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=dict(os.environ),
         )
         return Result(proc.returncode, proc.stdout, proc.stderr)
 

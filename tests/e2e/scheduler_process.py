@@ -44,9 +44,11 @@ def runs_of(dag_id: str) -> list[Any]:
 
 def finished(dag_id: str, count: int = 1) -> Callable[[], Any]:
     """A `wait_for` check: the DAG's finished runs once there are at least `count`."""
+
     def check() -> Any:
         done = [r for r in runs_of(dag_id) if r.state in ("success", "failed")]
         return done if len(done) >= count else None
+
     return check
 
 
@@ -67,7 +69,10 @@ class SchedulerProcess:
         full = {**os.environ, **FAST, **env}
         self._fh = self.log.open("ab")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tradewind", "scheduler"], env=full, stdout=self._fh, stderr=subprocess.STDOUT,
+            [sys.executable, "-m", "tradewind", "scheduler"],
+            env=full,
+            stdout=self._fh,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         return self

@@ -50,7 +50,7 @@ with DAG(
 '''
 
 # Airflow's TaskFlow tutorial (with `datetime` where it uses pendulum), plus the context helper.
-TASKFLOW = '''
+TASKFLOW = """
 import json
 from datetime import datetime
 
@@ -80,7 +80,7 @@ def tutorial_taskflow_api():
 
 
 tutorial_taskflow_api()
-'''
+"""
 
 
 def test_unmodified_airflow_dag_files_list_and_run(cli, write_dag) -> None:
@@ -96,7 +96,11 @@ def test_unmodified_airflow_dag_files_list_and_run(cli, write_dag) -> None:
     report = json.loads(r.out)
     assert report["state"] == "success"
     tis = {ti["task_id"]: ti for ti in report["task_instances"]}
-    assert {t: ti["state"] for t, ti in tis.items()} == {"print_date": "success", "sleep": "success", "templated": "success"}
+    assert {t: ti["state"] for t, ti in tis.items()} == {
+        "print_date": "success",
+        "sleep": "success",
+        "templated": "success",
+    }
     log = Path(tis["templated"]["log_path"]).read_text()
     assert "2024-03-05" in log and "2024-03-12" in log  # ds and macros.ds_add(ds, 7), rendered by Jinja
 
@@ -105,7 +109,9 @@ def test_unmodified_airflow_dag_files_list_and_run(cli, write_dag) -> None:
     report = json.loads(r.out)
     assert report["state"] == "success"
     assert {ti["task_id"]: ti["state"] for ti in report["task_instances"]} == {
-        "extract": "success", "transform": "success", "load": "success",
+        "extract": "success",
+        "transform": "success",
+        "load": "success",
     }
     from tradewind.store import xcom
 

@@ -38,7 +38,8 @@ def test_existing_runs_are_left_alone_unless_a_flag_says_so(cli_process, write_d
     assert again.code == 1
     assert again.out.strip() == (
         "Nothing to do: all 3 run(s) of bf in the range exist already (1 failed, 2 success); --rerun-failed-tasks "
-        "re-runs their failed tasks; --reset-dagruns re-runs them from scratch.")
+        "re-runs their failed tasks; --reset-dagruns re-runs them from scratch."
+    )
 
     flag.touch()
     rerun = cli_process("dags", "backfill", "bf", "-s", "2024-01-01", "-e", "2024-01-03", "--rerun-failed-tasks")

@@ -17,7 +17,11 @@ with DAG("good", schedule="@daily", start_date=datetime(2024, 1, 1), tags=["t1"]
 
 BROKEN = {
     "syntax.py": ("from tradewind import DAG\n\ndef oops(:\n    pass\n", 3, "SyntaxError"),
-    "raises.py": ("from tradewind import DAG\nimport os\n\nraise RuntimeError('boom at import')\n", 4, "RuntimeError: boom at import"),
+    "raises.py": (
+        "from tradewind import DAG\nimport os\n\nraise RuntimeError('boom at import')\n",
+        4,
+        "RuntimeError: boom at import",
+    ),
     "cycle.py": (
         "from datetime import datetime\nfrom tradewind import DAG\nfrom tradewind.operators.empty import EmptyOperator\n"
         "with DAG('cyc', schedule=None, start_date=datetime(2024, 1, 1)):\n"

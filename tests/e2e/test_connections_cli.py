@@ -79,13 +79,34 @@ def test_add_get_list_delete_round_trip(cli, tradewind_home) -> None:
 
 
 def test_add_from_parts_and_bad_input(cli) -> None:
-    r = cli("connections", "add", "api", "--conn-type", "http", "--conn-host", "api.local", "--conn-port", "8443",
-            "--conn-login", "bot", "--conn-password", "tok3n-value", "--conn-extra", '{"verify": false}')
+    r = cli(
+        "connections",
+        "add",
+        "api",
+        "--conn-type",
+        "http",
+        "--conn-host",
+        "api.local",
+        "--conn-port",
+        "8443",
+        "--conn-login",
+        "bot",
+        "--conn-password",
+        "tok3n-value",
+        "--conn-extra",
+        '{"verify": false}',
+    )
     assert r.code == 0, r.err
     from tradewind.models import Connection
 
     api = Connection.get("api")
-    assert (api.host, api.port, api.login, api.password, api.extra_dejson) == ("api.local", 8443, "bot", "tok3n-value", {"verify": False})
+    assert (api.host, api.port, api.login, api.password, api.extra_dejson) == (
+        "api.local",
+        8443,
+        "bot",
+        "tok3n-value",
+        {"verify": False},
+    )
 
     bad = [
         (("--conn-uri", "ftp://h:notaport/"), "port"),
@@ -106,9 +127,26 @@ def test_add_from_parts_and_bad_input(cli) -> None:
 @pytest.mark.parametrize("ext", ["json", "yaml", "env"])
 def test_export_import_round_trip(cli, tradewind_home, ext) -> None:
     assert cli("connections", "add", "ftp_default", "--conn-uri", URI).code == 0
-    assert cli("connections", "add", "db", "--conn-json", json.dumps(
-        {"conn_type": "postgres", "host": "db.local", "login": "me", "password": "pg-pass-1", "schema": "wh",
-         "port": 5432, "extra": {"sslmode": "require", "nested": {"a": 1}}})).code == 0
+    assert (
+        cli(
+            "connections",
+            "add",
+            "db",
+            "--conn-json",
+            json.dumps(
+                {
+                    "conn_type": "postgres",
+                    "host": "db.local",
+                    "login": "me",
+                    "password": "pg-pass-1",
+                    "schema": "wh",
+                    "port": 5432,
+                    "extra": {"sslmode": "require", "nested": {"a": 1}},
+                }
+            ),
+        ).code
+        == 0
+    )
     target = tradewind_home / f"conns.{ext}"
     r = cli("connections", "export", str(target))
     assert r.code == 0, r.err
@@ -166,8 +204,10 @@ def test_wrong_or_missing_key_is_a_clear_error(cli_process, tradewind_home, monk
     monkeypatch.setenv("TRADEWIND__CORE__FERNET_KEY", generate_key())
     r = cli_process("connections", "get", "c")
     assert r.code == 1 and "Traceback" not in r.err
-    assert r.err.strip() == ("tradewind: error: cannot decrypt the password of connection 'c': "
-                             "[core] fernet_key is not the key it was encrypted with")
+    assert r.err.strip() == (
+        "tradewind: error: cannot decrypt the password of connection 'c': "
+        "[core] fernet_key is not the key it was encrypted with"
+    )
     monkeypatch.setenv("TRADEWIND__CORE__FERNET_KEY", "")
     r = cli_process("connections", "list")
     assert r.code == 1 and "fernet_key is not set" in r.err and "Traceback" not in r.err
@@ -215,8 +255,21 @@ with DAG("uses_conn", schedule=None, start_date=datetime(2024, 1, 1)) as dag:
 def test_tasks_use_connections_and_logs_mask_secrets(cli, write_dag, monkeypatch, source) -> None:
     password = "Tr0ub4dor&3"
     if source == "database":
-        r = cli("connections", "add", "ftp_default", "--conn-type", "ftp", "--conn-host", "ftp.local",
-                "--conn-port", "2121", "--conn-login", "alice", "--conn-password", password)
+        r = cli(
+            "connections",
+            "add",
+            "ftp_default",
+            "--conn-type",
+            "ftp",
+            "--conn-host",
+            "ftp.local",
+            "--conn-port",
+            "2121",
+            "--conn-login",
+            "alice",
+            "--conn-password",
+            password,
+        )
         assert r.code == 0, r.err
     else:
         monkeypatch.setenv("TRADEWIND_CONN_FTP_DEFAULT", "ftp://alice:Tr0ub4dor%263@ftp.local:2121")

@@ -31,7 +31,10 @@ def states(report: dict) -> dict[str, str]:
 
 
 def test_success_templating_and_xcom(cli, write_dag) -> None:
-    write_dag("t.py", HEADER + """
+    write_dag(
+        "t.py",
+        HEADER
+        + """
 with DAG("tmpl", schedule="@daily", start_date=START, params={"who": "world"}) as dag:
     hello = BashOperator(task_id="hello", bash_command="echo start; echo {{ params.who }}-{{ ds }}-{{ ds_nodash }}")
 
@@ -44,7 +47,8 @@ with DAG("tmpl", schedule="@daily", start_date=START, params={"who": "world"}) a
         return {"ok": True}
 
     hello >> PythonOperator(task_id="check", python_callable=check)
-""")
+""",
+    )
     code, report = run_json(cli, "tmpl", "2024-03-05", "-c", '{"who": "tradewind"}')
     assert code == 0, report
     assert report["state"] == "success"
@@ -57,10 +61,14 @@ with DAG("tmpl", schedule="@daily", start_date=START, params={"who": "world"}) a
 
 
 def test_failure_exit_code_and_upstream_failed(cli, write_dag) -> None:
-    write_dag("f.py", HEADER + """
+    write_dag(
+        "f.py",
+        HEADER
+        + """
 with DAG("fail", schedule=None, start_date=START) as dag:
     BashOperator(task_id="bad", bash_command="exit 3") >> EmptyOperator(task_id="after")
-""")
+""",
+    )
     code, report = run_json(cli, "fail")
     assert code == 1
     assert report["state"] == "failed"
@@ -69,7 +77,10 @@ with DAG("fail", schedule=None, start_date=START) as dag:
 
 def test_retries_run_again_after_the_delay(cli, write_dag, tradewind_home) -> None:
     marker = tradewind_home / "marker"
-    write_dag("r.py", HEADER + f"""
+    write_dag(
+        "r.py",
+        HEADER
+        + f"""
 def flaky(ti):
     import os
     if not os.path.exists({str(marker)!r}):
@@ -79,7 +90,8 @@ def flaky(ti):
 
 with DAG("retry", schedule=None, start_date=START, default_args={{"retries": 1, "retry_delay": timedelta(seconds=1)}}) as dag:
     PythonOperator(task_id="flaky", python_callable=flaky)
-""")
+""",
+    )
     t0 = time.monotonic()
     code, report = run_json(cli, "retry")
     assert code == 0, report
@@ -93,7 +105,10 @@ with DAG("retry", schedule=None, start_date=START, default_args={{"retries": 1, 
 
 
 def test_retry_delay_flag_shortens_the_wait_and_fail_task_skips_retries(cli, write_dag) -> None:
-    write_dag("r.py", HEADER + """
+    write_dag(
+        "r.py",
+        HEADER
+        + """
 def always():
     raise RuntimeError("nope")
 
@@ -103,7 +118,8 @@ def hard():
 with DAG("retry2", schedule=None, start_date=START, default_args={"retries": 2, "retry_delay": timedelta(hours=1)}) as dag:
     PythonOperator(task_id="always", python_callable=always)
     PythonOperator(task_id="hard", python_callable=hard)
-""")
+""",
+    )
     t0 = time.monotonic()
     code, report = run_json(cli, "retry2", "--retry-delay", "0")
     assert time.monotonic() - t0 < 30
@@ -113,7 +129,10 @@ with DAG("retry2", schedule=None, start_date=START, default_args={"retries": 2, 
 
 
 def test_branching_and_join(cli, write_dag) -> None:
-    write_dag("b.py", HEADER + """
+    write_dag(
+        "b.py",
+        HEADER
+        + """
 with DAG("branchy", schedule=None, start_date=START) as dag:
     pick = BranchPythonOperator(task_id="pick", python_callable=lambda: "left")
     left, right = EmptyOperator(task_id="left"), EmptyOperator(task_id="right")
@@ -122,14 +141,24 @@ with DAG("branchy", schedule=None, start_date=START) as dag:
     pick >> [left, right]
     right >> after_right
     [left, after_right] >> join
-""")
+""",
+    )
     code, report = run_json(cli, "branchy")
     assert code == 0
-    assert states(report) == {"pick": "success", "left": "success", "right": "skipped", "after_right": "skipped", "join": "success"}
+    assert states(report) == {
+        "pick": "success",
+        "left": "success",
+        "right": "skipped",
+        "after_right": "skipped",
+        "join": "success",
+    }
 
 
 def test_short_circuit_skips_everything_downstream(cli, write_dag) -> None:
-    write_dag("s.py", HEADER + """
+    write_dag(
+        "s.py",
+        HEADER
+        + """
 with DAG("sc", schedule=None, start_date=START) as dag:
     gate = ShortCircuitOperator(task_id="gate", python_callable=lambda: False)
     soft = ShortCircuitOperator(task_id="soft", python_callable=lambda: 0, ignore_downstream_trigger_rules=False)
@@ -137,28 +166,43 @@ with DAG("sc", schedule=None, start_date=START) as dag:
     c, d = EmptyOperator(task_id="c"), EmptyOperator(task_id="d", trigger_rule="all_done")
     gate >> a >> b
     soft >> c >> d
-""")
+""",
+    )
     code, report = run_json(cli, "sc")
     assert code == 0
-    assert states(report) == {"gate": "success", "a": "skipped", "b": "skipped", "soft": "success", "c": "skipped", "d": "success"}
+    assert states(report) == {
+        "gate": "success",
+        "a": "skipped",
+        "b": "skipped",
+        "soft": "success",
+        "c": "skipped",
+        "d": "success",
+    }
 
 
 def test_skip_exception_and_bash_skip_code(cli, write_dag) -> None:
-    write_dag("k.py", HEADER + """
+    write_dag(
+        "k.py",
+        HEADER
+        + """
 def skip():
     raise SkipTask("not today")
 
 with DAG("skips", schedule=None, start_date=START) as dag:
     PythonOperator(task_id="py", python_callable=skip) >> EmptyOperator(task_id="after_py")
     BashOperator(task_id="sh", bash_command="exit 99") >> EmptyOperator(task_id="after_sh", trigger_rule="all_done")
-""")
+""",
+    )
     code, report = run_json(cli, "skips")
     assert code == 0
     assert states(report) == {"py": "skipped", "after_py": "skipped", "sh": "skipped", "after_sh": "success"}
 
 
 def test_dynamic_mapping_over_runtime_list(cli, write_dag) -> None:
-    write_dag("m.py", HEADER + """
+    write_dag(
+        "m.py",
+        HEADER
+        + """
 with DAG("mapped", schedule=None, start_date=START) as dag:
     @task
     def files():
@@ -180,12 +224,20 @@ with DAG("mapped", schedule=None, start_date=START) as dag:
     total(size.partial(factor=2).expand(name=files()))
     size.override(task_id="none").partial(factor=1).expand(name=empty())
     BashOperator.partial(task_id="echo").expand(bash_command=["echo one", "echo two"])
-""")
+""",
+    )
     code, report = run_json(cli, "mapped")
     assert code == 0, report
     assert states(report) == {
-        "files": "success", "size[0]": "success", "size[1]": "success", "size[2]": "success",
-        "total": "success", "empty": "success", "none": "skipped", "echo[0]": "success", "echo[1]": "success",
+        "files": "success",
+        "size[0]": "success",
+        "size[1]": "success",
+        "size[2]": "success",
+        "total": "success",
+        "empty": "success",
+        "none": "skipped",
+        "echo[0]": "success",
+        "echo[1]": "success",
     }
     from tradewind.store import xcom
 
@@ -193,7 +245,10 @@ with DAG("mapped", schedule=None, start_date=START) as dag:
 
 
 def test_taskflow_multiple_outputs_and_get_current_context(cli, write_dag) -> None:
-    write_dag("mo.py", HEADER + """
+    write_dag(
+        "mo.py",
+        HEADER
+        + """
 from tradewind.operators.python import get_current_context
 
 with DAG("multi", schedule=None, start_date=START) as dag:
@@ -209,16 +264,21 @@ with DAG("multi", schedule=None, start_date=START) as dag:
 
     s = stats()
     use(s["n"], s["mean"])
-""")
+""",
+    )
     code, report = run_json(cli, "multi")
     assert code == 0, report
 
 
 def test_bad_param_is_rejected_before_the_run(cli, write_dag) -> None:
-    write_dag("p.py", HEADER + """
+    write_dag(
+        "p.py",
+        HEADER
+        + """
 with DAG("params", schedule=None, start_date=START, params={"n": Param(1, type="integer", minimum=1)}) as dag:
     EmptyOperator(task_id="x")
-""")
+""",
+    )
     r = cli("dags", "test", "params", "-c", '{"n": 0}')
     assert r.code == 1 and "param 'n'" in r.err
     from tradewind.store import runs
@@ -227,10 +287,14 @@ with DAG("params", schedule=None, start_date=START, params={"n": Param(1, type="
 
 
 def test_execution_timeout_stops_a_sleeping_task(cli, write_dag) -> None:
-    write_dag("to.py", HEADER + """
+    write_dag(
+        "to.py",
+        HEADER
+        + """
 with DAG("timeout", schedule=None, start_date=START) as dag:
     BashOperator(task_id="sleepy", bash_command="sleep 30", execution_timeout=timedelta(seconds=1))
-""")
+""",
+    )
     t0 = time.monotonic()
     code, report = run_json(cli, "timeout")
     assert time.monotonic() - t0 < 15
@@ -239,10 +303,14 @@ with DAG("timeout", schedule=None, start_date=START) as dag:
 
 def test_template_file_is_rendered(cli, write_dag, dags_dir) -> None:
     (dags_dir / "hello.sh").write_text("echo templated-{{ ds_nodash }}\n")
-    write_dag("tf.py", HEADER + """
+    write_dag(
+        "tf.py",
+        HEADER
+        + """
 with DAG("tfile", schedule=None, start_date=START) as dag:
     BashOperator(task_id="script", bash_command="hello.sh")
-""")
+""",
+    )
     code, report = run_json(cli, "tfile", "2024-05-01")
     assert code == 0, report
     from tradewind.store import xcom
@@ -251,10 +319,14 @@ with DAG("tfile", schedule=None, start_date=START) as dag:
 
 
 def test_table_output_and_progress(cli, write_dag) -> None:
-    write_dag("g.py", HEADER + """
+    write_dag(
+        "g.py",
+        HEADER
+        + """
 with DAG("pretty", schedule=None, start_date=START) as dag:
     EmptyOperator(task_id="only")
-""")
+""",
+    )
     r = cli("dags", "test", "pretty")
     assert r.code == 0
     assert "only" in r.out and "success" in r.out
@@ -262,10 +334,14 @@ with DAG("pretty", schedule=None, start_date=START) as dag:
 
 
 def test_tasks_test_runs_one_task_and_leaves_no_run(cli, write_dag) -> None:
-    write_dag("tt.py", HEADER + """
+    write_dag(
+        "tt.py",
+        HEADER
+        + """
 with DAG("tt", schedule=None, start_date=START) as dag:
     EmptyOperator(task_id="first") >> BashOperator(task_id="second", bash_command="echo hi-{{ ds }}")
-""")
+""",
+    )
     r = cli("tasks", "test", "tt", "second", "2024-02-02")
     assert r.code == 0, r.err
     assert "hi-2024-02-02" in r.out
@@ -281,7 +357,9 @@ def test_example_dags_all_succeed(cli, monkeypatch) -> None:
     conf.reload()
     r = cli("dags", "list", "-o", "json")
     dag_ids = [d["dag_id"] for d in json.loads(r.out)]
-    assert {"example_bash_operator", "example_taskflow_etl", "example_branching", "tutorial_weekly_pipeline"} <= set(dag_ids)
+    assert {"example_bash_operator", "example_taskflow_etl", "example_branching", "tutorial_weekly_pipeline"} <= set(
+        dag_ids
+    )
     from tradewind.parsing.dagbag import EXAMPLES_FOLDER
 
     bundled = [d["dag_id"] for d in json.loads(r.out) if Path(d["fileloc"]).is_relative_to(EXAMPLES_FOLDER)]

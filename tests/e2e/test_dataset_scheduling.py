@@ -62,14 +62,19 @@ def test_producer_success_triggers_consumer_with_events(scheduler, write_dag):
     assert run.run_id.startswith("dataset_triggered__")
     producer_run = runs_of("producer")[0]
     assert consumer_output(run) == {
-        "run_type": "dataset_triggered", "conf": {},
+        "run_type": "dataset_triggered",
+        "conf": {},
         "events": {"file:///tmp/x": [["producer", "make", producer_run.run_id]]},
     }
     from tradewind.store import datasets
 
     [summary] = datasets.list_datasets()
     assert (summary.uri, summary.consuming_dags, summary.producing_tasks, summary.event_count) == (
-        "file:///tmp/x", ["consumer"], ["producer.make"], 1)
+        "file:///tmp/x",
+        ["consumer"],
+        ["producer.make"],
+        1,
+    )
     time.sleep(1.0)
     assert len(runs_of("consumer")) == 1  # the queue was consumed: no second run
 
@@ -82,8 +87,9 @@ def test_producer_success_triggers_consumer_with_events(scheduler, write_dag):
 def test_consumer_of_two_datasets_waits_for_both(scheduler, write_dag):
     write_dag("p1.py", PRODUCER.format(dag_id="p1", command="true", uri="s3://bucket/one"))
     write_dag("p2.py", PRODUCER.format(dag_id="p2", command="true", uri="s3://bucket/two"))
-    write_dag("both.py", CONSUMER.format(
-        dag_id="both", datasets='Dataset("s3://bucket/one"), Dataset("s3://bucket/two")'))
+    write_dag(
+        "both.py", CONSUMER.format(dag_id="both", datasets='Dataset("s3://bucket/one"), Dataset("s3://bucket/two")')
+    )
     scheduler.start()
     wait_for(parsed("p1", "p2", "both"), what="the DAGs parsed")
 
@@ -133,7 +139,9 @@ def test_datasets_cli_lists_datasets_and_events(scheduler, write_dag, cli):
 
 
 def test_any_condition_taskflow_producer_and_event_extra(scheduler, write_dag):
-    write_dag("flow.py", """
+    write_dag(
+        "flow.py",
+        """
         from tradewind import DAG, Dataset, task
         A, B = Dataset("s3://bucket/a"), Dataset("s3://bucket/b")
         with DAG("flow_producer", schedule=None):
@@ -146,7 +154,8 @@ def test_any_condition_taskflow_producer_and_event_extra(scheduler, write_dag):
             def read(*, triggering_dataset_events):
                 return {uri: [e.extra for e in evs] for uri, evs in triggering_dataset_events.items()}
             read()
-    """)
+    """,
+    )
     scheduler.start()
     wait_for(parsed("flow_producer", "either"), what="the DAGs parsed")
     trigger_and_wait("flow_producer", 1)

@@ -84,12 +84,16 @@ def states(report: dict) -> dict[str, str]:
 
 
 def test_retry_and_failure_mails_name_dag_task_run_try_error_and_log(cli, write_dag, smtp) -> None:
-    write_dag("m.py", HEADER + """
+    write_dag(
+        "m.py",
+        HEADER
+        + """
 with DAG("mail_fail", schedule=None, start_date=START,
          default_args={"retries": 1, "retry_delay": timedelta(minutes=5), "email": "ops@example.com",
                        "email_on_failure": True}) as dag:
     PythonOperator(task_id="train", python_callable=boom) >> EmptyOperator(task_id="report")
-""")
+""",
+    )
     code, report = run(cli, "mail_fail", "2024-03-05", "--retry-delay", "0")
     assert code == 1
     assert states(report) == {"train": "failed", "report": "upstream_failed"}
@@ -112,14 +116,18 @@ with DAG("mail_fail", schedule=None, start_date=START,
 
 def test_recipients_from_a_variable_and_per_task_switches(cli, write_dag, smtp, monkeypatch) -> None:
     monkeypatch.setenv("TRADEWIND_VAR_ALERT_EMAIL", "alerts@example.com")
-    write_dag("v.py", HEADER + """
+    write_dag(
+        "v.py",
+        HEADER
+        + """
 with DAG("mail_var", schedule=None, start_date=START,
          default_args={"email": Variable.get("alert_email"), "email_on_retry": False}) as dag:
     PythonOperator(task_id="parsed_var", python_callable=boom)
     PythonOperator(task_id="templated", python_callable=boom, email="{{ var.value.alert_email }}; second@example.com")
     PythonOperator(task_id="quiet", python_callable=boom, email_on_failure=False)
     PythonOperator(task_id="retried_quietly", python_callable=boom, retries=1)
-""")
+""",
+    )
     code, report = run(cli, "mail_var", "--retry-delay", "0")
     assert code == 1 and set(states(report).values()) == {"failed"}
     by_task = {m.subject.split("mail_var.")[1].split(" ")[0]: m for m in smtp.mails}
@@ -131,29 +139,39 @@ with DAG("mail_var", schedule=None, start_date=START,
 
 
 def test_a_recipient_template_that_cannot_render_is_named_as_a_template_with_the_reason(cli, write_dag, smtp) -> None:
-    write_dag("r.py", HEADER + """
+    write_dag(
+        "r.py",
+        HEADER
+        + """
 with DAG("mail_bad_to", schedule=None, start_date=START, default_args={"email_on_failure": True}) as dag:
     PythonOperator(task_id="unknown_var", python_callable=boom, email="{{ var.value.alert_to }}")
     PythonOperator(task_id="fine", python_callable=boom, email="ops@example.com")
-""")
+""",
+    )
     code, report = run(cli, "mail_bad_to")
     assert code == 1 and set(states(report).values()) == {"failed"}
     assert [m.rcpt_tos for m in smtp.mails] == [["ops@example.com"]]
     logs = {ti["task_id"]: Path(ti["log_path"]).read_text() for ti in report["task_instances"]}
-    assert ("No failed email sent: the recipient template '{{ var.value.alert_to }}' (the task's `email`) "
-            "failed to render (cannot render email: variable 'alert_to' does not exist)") in logs["unknown_var"]
+    assert (
+        "No failed email sent: the recipient template '{{ var.value.alert_to }}' (the task's `email`) "
+        "failed to render (cannot render email: variable 'alert_to' does not exist)"
+    ) in logs["unknown_var"]
     assert "email to {{" not in logs["unknown_var"]
 
 
 def test_email_operator_templates_attachments_cc_bcc(cli, write_dag, smtp, tradewind_home) -> None:
     attachment = tradewind_home / "report.csv"
     attachment.write_text("metric,value\naccuracy,0.93\n")
-    write_dag("e.py", HEADER + f"""
+    write_dag(
+        "e.py",
+        HEADER
+        + f"""
 with DAG("mail_op", schedule=None, start_date=START, params={{"who": "team"}}) as dag:
     EmailOperator(task_id="send", to=["a@example.com", "b@example.com"], cc="c@example.com", bcc="d@example.com",
                   subject="Report for {{{{ ds }}}}", html_content="<h1>Hello {{{{ params.who }}}}</h1>",
                   files=[{str(attachment)!r}])
-""")
+""",
+    )
     code, report = run(cli, "mail_op", "2024-03-05")
     assert code == 0, report
     [mail] = smtp.mails
@@ -169,12 +187,16 @@ with DAG("mail_op", schedule=None, start_date=START, params={{"who": "team"}}) a
 def test_smtp_down_never_changes_the_task_outcome(cli, write_dag, monkeypatch) -> None:
     monkeypatch.setenv("TRADEWIND__SMTP__SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("TRADEWIND__SMTP__SMTP_PORT", str(_free_port()))  # nothing listens there
-    write_dag("d.py", HEADER + """
+    write_dag(
+        "d.py",
+        HEADER
+        + """
 with DAG("mail_down", schedule=None, start_date=START, default_args={"email": "ops@example.com"}) as dag:
     PythonOperator(task_id="fails", python_callable=boom)
     BashOperator(task_id="fine", bash_command="echo ok")
     EmailOperator(task_id="op", to="x@example.com", subject="s", html_content="b")
-""")
+""",
+    )
     code, report = run(cli, "mail_down")
     assert code == 1
     assert states(report) == {"fails": "failed", "fine": "success", "op": "failed"}
@@ -194,10 +216,14 @@ def test_smtp_server_that_never_answers_times_out(cli, write_dag, monkeypatch) -
         monkeypatch.setenv("TRADEWIND__SMTP__SMTP_PORT", str(silent.getsockname()[1]))
         monkeypatch.setenv("TRADEWIND__SMTP__SMTP_TIMEOUT", "1")
         monkeypatch.setenv("TRADEWIND__SMTP__SMTP_RETRY_LIMIT", "2")
-        write_dag("t.py", HEADER + """
+        write_dag(
+            "t.py",
+            HEADER
+            + """
 with DAG("mail_silent", schedule=None, start_date=START, default_args={"email": "ops@example.com"}) as dag:
     PythonOperator(task_id="fails", python_callable=boom)
-""")
+""",
+        )
         code, report = run(cli, "mail_silent")
     finally:
         silent.close()
@@ -223,11 +249,15 @@ def test_smtp_login_and_mail_from_settings(cli, write_dag, monkeypatch, smtp) ->
 def test_scheduler_workers_send_the_alerts(scheduler, write_dag, smtp) -> None:
     from scheduler_process import wait_for
 
-    write_dag("s.py", HEADER + """
+    write_dag(
+        "s.py",
+        HEADER
+        + """
 with DAG("mail_sched", schedule=None, start_date=START,
          default_args={"retries": 1, "retry_delay": timedelta(seconds=1), "email": ["ops@example.com"]}) as dag:
     BashOperator(task_id="flaky", bash_command="echo failing; exit 4") >> EmptyOperator(task_id="after")
-""")
+""",
+    )
     scheduler.start()
     from tradewind.scheduler.trigger import trigger_dag
     from tradewind.store import dags, runs, task_instances
@@ -255,12 +285,21 @@ def test_smtp_credentials_from_the_smtp_default_connection(monkeypatch) -> None:
     from tradewind.notify.email import send_email
 
     def authenticator(server, session, envelope, mechanism, auth_data):
-        ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (b"mailer", b"mail-pass-9")
+        ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
+            b"mailer",
+            b"mail-pass-9",
+        )
         return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd answers 535 itself
 
     sink = Sink(_free_port())
-    controller = Controller(sink, hostname="127.0.0.1", port=sink.port, authenticator=authenticator,
-                            auth_required=True, auth_require_tls=False)
+    controller = Controller(
+        sink,
+        hostname="127.0.0.1",
+        port=sink.port,
+        authenticator=authenticator,
+        auth_required=True,
+        auth_require_tls=False,
+    )
     controller.start()
     try:
         monkeypatch.setenv("TRADEWIND__SMTP__SMTP_HOST", "127.0.0.1")

@@ -42,8 +42,9 @@ def mode(path: Path) -> str:
 
 
 def tradewind(*args: str) -> None:
-    proc = subprocess.run([sys.executable, "-m", "tradewind", *args], capture_output=True, text=True, timeout=120,
-                          env=dict(os.environ))
+    proc = subprocess.run(
+        [sys.executable, "-m", "tradewind", *args], capture_output=True, text=True, timeout=120, env=dict(os.environ)
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 

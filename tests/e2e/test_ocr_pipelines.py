@@ -87,7 +87,9 @@ def explain(scheduler: Any, *dag_ids: str) -> str:
 
 def assert_trained_after(extract_run: Any, train_dag: str, train_run: Any, scheduler: Any) -> None:
     """DAG 1 and DAG 2 both succeeded, DAG 2 transformed only after DAG 1 extracted, artefacts exist."""
-    extraction = "image_text_extraction" if train_dag != "text_model_training_triggered" else "image_text_extraction_trigger"
+    extraction = (
+        "image_text_extraction" if train_dag != "text_model_training_triggered" else "image_text_extraction_trigger"
+    )
     context = explain(scheduler, extraction, train_dag)
     assert extract_run.state == "success", context
     assert train_run.state == "success", context
@@ -127,10 +129,14 @@ def test_sensor_waits_in_reschedule_mode_for_the_same_logical_date(scheduler, da
     dags.set_paused("text_model_training", False)  # DAG 2 first: DAG 1 has not run yet
     notify()
     waiting = wait_for(
-        lambda: (rs := runs_of("text_model_training"))
-        and (t := tis_of("text_model_training", rs[0].run_id).get("wait_for_text"))
-        and t.state == "up_for_reschedule" and rs[0],
-        what="the sensor to be rescheduled", timeout=60,
+        lambda: (
+            (rs := runs_of("text_model_training"))
+            and (t := tis_of("text_model_training", rs[0].run_id).get("wait_for_text"))
+            and t.state == "up_for_reschedule"
+            and rs[0]
+        ),
+        what="the sensor to be rescheduled",
+        timeout=60,
     )
     assert runs_of("image_text_extraction") == []
     assert tis_of("text_model_training", waiting.run_id)["transform_data"].start_date is None
@@ -151,7 +157,10 @@ def test_trigger_variant_starts_dag2_with_the_records_in_conf(scheduler, dags_di
     train_run = wait_for(lambda: finished_run("text_model_training_triggered"), what="DAG 2's run", timeout=60)
     assert len(runs_of("text_model_training_triggered")) == 1  # schedule=None: only the trigger starts it
     assert train_run.logical_date == extract_run.logical_date
-    assert train_run.conf["records"] == xcom_value("image_text_extraction_trigger", extract_run.run_id, "extract_text")["records"]
+    assert (
+        train_run.conf["records"]
+        == xcom_value("image_text_extraction_trigger", extract_run.run_id, "extract_text")["records"]
+    )
     assert "trigger_text_model" in tis_of("image_text_extraction_trigger", extract_run.run_id)
     assert_trained_after(extract_run, "text_model_training_triggered", train_run, scheduler)
 

@@ -25,7 +25,7 @@ def _notebook(path: Path, body: str) -> Path:
 
 def _dag_file(dags_dir: Path, notebook: Path, output_nb: str | None) -> Path:
     out = f"output_nb={output_nb!r}," if output_nb else ""
-    source = f'''
+    source = f"""
 from datetime import datetime
 from tradewind import DAG
 from tradewind.operators.papermill import PapermillOperator
@@ -35,7 +35,7 @@ with DAG("nb_dag", schedule=None, start_date=datetime(2026, 1, 1)) as dag:
         task_id="run_nb", input_nb={str(notebook)!r}, {out}
         parameters={{"greeting": "hello {{{{ ds }}}}", "n": 3}}, retries=0,
     )
-'''
+"""
     path = dags_dir / "nb_dag.py"
     path.write_text(source)
     return path
@@ -47,12 +47,13 @@ def test_parameters_are_injected_and_the_executed_notebook_is_kept_per_run(
     # A "python3" kernelspec registered elsewhere that cannot start: the operator must not use it.
     broken = tmp_path / "jupyter" / "kernels" / "python3"
     broken.mkdir(parents=True)
-    (broken / "kernel.json").write_text(json.dumps(
-        {"argv": ["/bin/false", "{connection_file}"], "display_name": "broken", "language": "python"}))
+    (broken / "kernel.json").write_text(
+        json.dumps({"argv": ["/bin/false", "{connection_file}"], "display_name": "broken", "language": "python"})
+    )
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
     dags = tradewind_home / "dags"
     dags.mkdir(exist_ok=True)
-    notebook = _notebook(tmp_path / "in.ipynb", 'import sys\nprint(greeting * n, sys.executable)')
+    notebook = _notebook(tmp_path / "in.ipynb", "import sys\nprint(greeting * n, sys.executable)")
     _dag_file(dags, notebook, None)
     result = cli("dags", "test", "nb_dag", "2026-03-05")
     assert result.code == 0, result.out + result.err
@@ -61,14 +62,18 @@ def test_parameters_are_injected_and_the_executed_notebook_is_kept_per_run(
     nb = json.loads(executed[0].read_text())
     injected = [c for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", [])]
     assert 'greeting = "hello 2026-03-05"' in "".join(injected[0]["source"])
-    text = "".join("".join(o.get("text", "")) for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", []))
+    text = "".join(
+        "".join(o.get("text", "")) for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])
+    )
     import sys
 
     assert "hello 2026-03-05" * 3 in text
     assert sys.executable in text  # the kernel is the interpreter that runs the task, not a registered "python3"
 
 
-def test_a_failing_cell_fails_the_task_with_the_cell_error_in_the_log(tradewind_home: Path, tmp_path: Path, cli) -> None:
+def test_a_failing_cell_fails_the_task_with_the_cell_error_in_the_log(
+    tradewind_home: Path, tmp_path: Path, cli
+) -> None:
     dags = tradewind_home / "dags"
     dags.mkdir(exist_ok=True)
     notebook = _notebook(tmp_path / "bad.ipynb", 'raise ValueError(f"bad data: {n} rows")')
@@ -83,5 +88,7 @@ def test_a_failing_cell_fails_the_task_with_the_cell_error_in_the_log(tradewind_
     assert "failed in cell" in log
     kept = tmp_path / "kept" / "bad-20260305.ipynb"
     nb = json.loads(kept.read_text())  # the executed notebook is kept even when a cell fails
-    errors = [o for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", []) if o["output_type"] == "error"]
+    errors = [
+        o for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", []) if o["output_type"] == "error"
+    ]
     assert errors and errors[0]["ename"] == "ValueError"

@@ -20,20 +20,24 @@ pytestmark = pytest.mark.timeout(120)
 def tis_of(dag_id: str, run_id: str) -> dict[str, object]:
     from tradewind.store import task_instances
 
-    return {t.task_id if t.map_index < 0 else f"{t.task_id}[{t.map_index}]": t
-            for t in task_instances.list_task_instances(dag_id, run_id)}
-
+    return {
+        t.task_id if t.map_index < 0 else f"{t.task_id}[{t.map_index}]": t
+        for t in task_instances.list_task_instances(dag_id, run_id)
+    }
 
 
 def test_daily_catchup_creates_and_runs_every_interval(scheduler, write_dag):
-    write_dag("daily.py", """
+    write_dag(
+        "daily.py",
+        """
         from datetime import datetime
         from tradewind import DAG
         from tradewind.operators.bash import BashOperator
         with DAG("daily", schedule="@daily", start_date=datetime(2024, 1, 1), end_date=datetime(2024, 1, 4),
                  catchup=True, max_active_runs=2):
             BashOperator(task_id="a", bash_command="echo {{ ds }}") >> BashOperator(task_id="b", bash_command="true")
-    """)
+    """,
+    )
     scheduler.start()
     done = wait_for(finished("daily", 4), what="four daily runs")
     assert [r.logical_date.date().isoformat() for r in done] == ["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04"]
@@ -44,12 +48,15 @@ def test_daily_catchup_creates_and_runs_every_interval(scheduler, write_dag):
 
 
 def test_manual_trigger_with_conf_and_paused_dag_waits(scheduler, write_dag, cli):
-    write_dag("manual.py", """
+    write_dag(
+        "manual.py",
+        """
         from tradewind import DAG
         from tradewind.operators.bash import BashOperator
         with DAG("manual", schedule=None, params={"who": "nobody"}, is_paused_upon_creation=True):
             BashOperator(task_id="hello", bash_command="echo hello {{ params.who }}")
-    """)
+    """,
+    )
     scheduler.start()
     from tradewind.store import dags
 
@@ -69,22 +76,26 @@ def test_manual_trigger_with_conf_and_paused_dag_waits(scheduler, write_dag, cli
 
 def test_retry_is_observable_then_second_try_runs(scheduler, write_dag, tradewind_home):
     marker = tradewind_home / "first-try-done"
-    write_dag("retry.py", f"""
+    write_dag(
+        "retry.py",
+        f"""
         from datetime import timedelta
         from tradewind import DAG
         from tradewind.operators.bash import BashOperator
         with DAG("retry", schedule=None):
             BashOperator(task_id="flaky", retries=1, retry_delay=timedelta(seconds=2),
                          bash_command="if [ -e {marker} ]; then echo ok; else touch {marker}; exit 1; fi")
-    """)
+    """,
+    )
     scheduler.start()
     from tradewind.scheduler.trigger import trigger_dag
     from tradewind.store import dags
 
     wait_for(lambda: dags.get_dag("retry"), what="the DAG to be parsed")
     run = trigger_dag("retry")
-    ti = wait_for(lambda: (t := tis_of("retry", run.run_id)["flaky"]).state == "up_for_retry" and t,
-                  what="up_for_retry")
+    ti = wait_for(
+        lambda: (t := tis_of("retry", run.run_id)["flaky"]).state == "up_for_retry" and t, what="up_for_retry"
+    )
     assert ti.next_retry_at is not None and ti.try_number == 1
     done = wait_for(finished("retry"), what="the run")
     ti = tis_of("retry", run.run_id)["flaky"]
@@ -93,7 +104,9 @@ def test_retry_is_observable_then_second_try_runs(scheduler, write_dag, tradewin
 
 
 def test_trigger_rules_and_branching_in_parallel(scheduler, write_dag):
-    write_dag("branchy.py", """
+    write_dag(
+        "branchy.py",
+        """
         from tradewind import DAG, task
         from tradewind.operators.bash import BashOperator
         from tradewind.operators.empty import EmptyOperator
@@ -111,7 +124,8 @@ def test_trigger_rules_and_branching_in_parallel(scheduler, write_dag):
             pick() >> [left, right] >> join
             fails >> [on_fail, skipped_after_fail]
             [join, fails] >> cleanup
-    """)
+    """,
+    )
     scheduler.start()
     from tradewind.scheduler.trigger import trigger_dag
     from tradewind.store import dags
@@ -121,8 +135,14 @@ def test_trigger_rules_and_branching_in_parallel(scheduler, write_dag):
     done = wait_for(finished("branchy"), what="the run")
     states = {k: t.state for k, t in tis_of("branchy", run.run_id).items()}
     assert states == {
-        "pick": "success", "left": "success", "right": "skipped", "join": "success", "fails": "failed",
-        "on_fail": "success", "after_fail": "upstream_failed", "cleanup": "success",
+        "pick": "success",
+        "left": "success",
+        "right": "skipped",
+        "join": "success",
+        "fails": "failed",
+        "on_fail": "success",
+        "after_fail": "upstream_failed",
+        "cleanup": "success",
     }
     assert done[0].state == "failed"  # a leaf is upstream_failed
 
@@ -131,13 +151,16 @@ def test_pool_limits_concurrency(scheduler, write_dag):
     from tradewind.store import pools
 
     pools.set_pool("single", 1, "one at a time")
-    write_dag("pooled.py", """
+    write_dag(
+        "pooled.py",
+        """
         from tradewind import DAG
         from tradewind.operators.bash import BashOperator
         with DAG("pooled", schedule=None):
             for i in range(3):
                 BashOperator(task_id=f"t{i}", pool="single", bash_command="sleep 0.3")
-    """)
+    """,
+    )
     scheduler.start()
     from tradewind.scheduler.trigger import trigger_dag
     from tradewind.store import dags
@@ -150,13 +173,16 @@ def test_pool_limits_concurrency(scheduler, write_dag):
 
 
 def test_execution_timeout_kills_a_sleeping_task(scheduler, write_dag):
-    write_dag("slow.py", """
+    write_dag(
+        "slow.py",
+        """
         from datetime import timedelta
         from tradewind import DAG
         from tradewind.operators.bash import BashOperator
         with DAG("slow", schedule=None):
             BashOperator(task_id="sleeper", bash_command="sleep 30", execution_timeout=timedelta(seconds=1))
-    """)
+    """,
+    )
     scheduler.start()
     from tradewind.scheduler.trigger import trigger_dag
     from tradewind.store import dags
@@ -173,12 +199,15 @@ def test_execution_timeout_kills_a_sleeping_task(scheduler, write_dag):
 
 def test_a_task_marked_failed_from_outside_is_stopped(scheduler, write_dag, tradewind_home):
     pidfile = tradewind_home / "sleeper.pid"
-    write_dag("marked.py", f"""
+    write_dag(
+        "marked.py",
+        f"""
         from tradewind import DAG
         from tradewind.operators.bash import BashOperator
         with DAG("marked", schedule=None):
             BashOperator(task_id="sleeper", bash_command="echo $$ > {pidfile}; exec sleep 60")
-    """)
+    """,
+    )
     scheduler.start()
     from tradewind.scheduler.trigger import trigger_dag
     from tradewind.scheduler.wakeup import notify
@@ -189,7 +218,9 @@ def test_a_task_marked_failed_from_outside_is_stopped(scheduler, write_dag, trad
     run = trigger_dag("marked")
     wait_for(lambda: pidfile.exists() and pidfile.read_text().strip(), what="the task to start")
     pid = int(pidfile.read_text())
-    assert task_instances.set_states([StateChange("marked", run.run_id, "sleeper", -1, frozenset({"running"}), "failed")])
+    assert task_instances.set_states(
+        [StateChange("marked", run.run_id, "sleeper", -1, frozenset({"running"}), "failed")]
+    )
     notify()
     wait_for(lambda: not Path(f"/proc/{pid}").exists(), what="the task's process to be stopped", timeout=15)
     ti = tis_of("marked", run.run_id)["sleeper"]
@@ -199,7 +230,9 @@ def test_a_task_marked_failed_from_outside_is_stopped(scheduler, write_dag, trad
 
 def test_dagrun_timeout_and_a_failed_expansion_move_along_legal_transitions(scheduler, write_dag, tradewind_home):
     pidfile = tradewind_home / "slow.pid"
-    write_dag("timeouts.py", f"""
+    write_dag(
+        "timeouts.py",
+        f"""
         from datetime import timedelta
         from tradewind import DAG, task
         from tradewind.operators.bash import BashOperator
@@ -216,7 +249,8 @@ def test_dagrun_timeout_and_a_failed_expansion_move_along_legal_transitions(sche
             def use(x):
                 return x
             use.expand(x=make()) >> EmptyOperator(task_id="end")
-    """)
+    """,
+    )
     scheduler.start()
     from tradewind.scheduler.trigger import trigger_dag
     from tradewind.store import dags
@@ -228,21 +262,30 @@ def test_dagrun_timeout_and_a_failed_expansion_move_along_legal_transitions(sche
     assert wait_for(finished("slow"), what="the timed-out run")[0].state == "failed"
     # as Airflow: what had not finished is skipped, the running try included (its process is stopped)
     assert {k: t.state for k, t in tis_of("slow", slow.run_id).items()} == {
-        "quick": "success", "sleeper": "skipped", "after": "skipped"}
+        "quick": "success",
+        "sleeper": "skipped",
+        "after": "skipped",
+    }
     wait_for(lambda: not Path(f"/proc/{pid}").exists(), what="the sleeper's process to be stopped", timeout=15)
     assert tis_of("slow", slow.run_id)["sleeper"].state == "skipped"  # its late result is dropped
     assert wait_for(finished("badmap"), what="the run with the unmappable input")[0].state == "failed"
     assert {k: t.state for k, t in tis_of("badmap", badmap.run_id).items()} == {
-        "make": "success", "use": "failed", "end": "upstream_failed"}
+        "make": "success",
+        "use": "failed",
+        "end": "upstream_failed",
+    }
 
 
 def test_a_killed_fork_server_is_replaced_and_tasks_still_run(scheduler, write_dag):
-    write_dag("forks.py", """
+    write_dag(
+        "forks.py",
+        """
         from tradewind import DAG
         from tradewind.operators.bash import BashOperator
         with DAG("forks", schedule=None):
             BashOperator(task_id="a", bash_command="true") >> BashOperator(task_id="b", bash_command="true")
-    """)
+    """,
+    )
     scheduler.start()
     from tradewind.scheduler.trigger import trigger_dag
     from tradewind.store import dags
@@ -262,13 +305,16 @@ def test_a_killed_fork_server_is_replaced_and_tasks_still_run(scheduler, write_d
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_a_stop_by_signal_is_quiet_but_a_crashed_worker_is_reported(scheduler, write_dag, sig):
-    write_dag("wide.py", """
+    write_dag(
+        "wide.py",
+        """
         from tradewind import DAG
         from tradewind.operators.bash import BashOperator
         with DAG("wide", schedule=None):
             for i in range(3):
                 BashOperator(task_id=f"t{i}", bash_command="sleep 0.5")
-    """)
+    """,
+    )
     scheduler.start()
     from tradewind.scheduler.trigger import trigger_dag
     from tradewind.store import dags
@@ -286,12 +332,15 @@ def test_a_stop_by_signal_is_quiet_but_a_crashed_worker_is_reported(scheduler, w
 
 
 def test_clear_runs_tasks_again(scheduler, write_dag):
-    write_dag("clearme.py", """
+    write_dag(
+        "clearme.py",
+        """
         from tradewind import DAG
         from tradewind.operators.bash import BashOperator
         with DAG("clearme", schedule=None):
             BashOperator(task_id="a", bash_command="true") >> BashOperator(task_id="b", bash_command="true")
-    """)
+    """,
+    )
     scheduler.start()
     from tradewind.scheduler.trigger import trigger_dag
     from tradewind.scheduler.wakeup import notify
@@ -303,18 +352,26 @@ def test_clear_runs_tasks_again(scheduler, write_dag):
     task_instances.clear_task_instances("clearme", run.run_id, ["b"])
     runs.set_dag_run_state("clearme", run.run_id, "queued")
     notify()
-    wait_for(lambda: tis_of("clearme", run.run_id)["b"].try_number == 2 and runs.get_dag_run("clearme", run.run_id).state == "success",
-             what="b to run again")
+    wait_for(
+        lambda: (
+            tis_of("clearme", run.run_id)["b"].try_number == 2
+            and runs.get_dag_run("clearme", run.run_id).state == "success"
+        ),
+        what="b to run again",
+    )
     assert tis_of("clearme", run.run_id)["a"].try_number == 1
 
 
 def test_edited_and_broken_dag_files(scheduler, write_dag):
-    path = write_dag("editable.py", """
+    path = write_dag(
+        "editable.py",
+        """
         from tradewind import DAG
         from tradewind.operators.bash import BashOperator
         with DAG("editable", schedule=None):
             BashOperator(task_id="one", bash_command="true")
-    """)
+    """,
+    )
     write_dag("broken.py", "from tradewind import DAG\nthis is not python\n")
     scheduler.start()
     from tradewind.scheduler.trigger import trigger_dag
@@ -324,8 +381,12 @@ def test_edited_and_broken_dag_files(scheduler, write_dag):
     errors = wait_for(import_errors.list_import_errors, what="the import error")
     assert errors[0].filename.endswith("broken.py") and errors[0].lineno == 2
     time.sleep(1.1)  # a new mtime
-    path.write_text(path.read_text().replace('task_id="one", bash_command="true")',
-                                             'task_id="one", bash_command="true") >> BashOperator(task_id="two", bash_command="echo two")'))
+    path.write_text(
+        path.read_text().replace(
+            'task_id="one", bash_command="true")',
+            'task_id="one", bash_command="true") >> BashOperator(task_id="two", bash_command="echo two")',
+        )
+    )
     wait_for(lambda: "two" in json.dumps(dags.get_serialized("editable")), what="the edit to be parsed")
     run = trigger_dag("editable")
     wait_for(finished("editable"), what="the run")
@@ -334,13 +395,16 @@ def test_edited_and_broken_dag_files(scheduler, write_dag):
 
 def test_a_dag_file_broken_while_its_run_runs_fails_the_next_task_with_the_reason(scheduler, write_dag, tradewind_home):
     gate = tradewind_home / "gate"
-    path = write_dag("breaks.py", f"""
+    path = write_dag(
+        "breaks.py",
+        f"""
         from tradewind import DAG
         from tradewind.operators.bash import BashOperator
         with DAG("breaks", schedule=None):
             BashOperator(task_id="first", bash_command="while [ ! -e {gate} ]; do sleep 0.05; done") >> BashOperator(
                 task_id="second", bash_command="true")
-    """)
+    """,
+    )
     scheduler.start()
     from tradewind.scheduler.trigger import trigger_dag
     from tradewind.store import dags
@@ -360,7 +424,9 @@ def test_a_dag_file_broken_while_its_run_runs_fails_the_next_task_with_the_reaso
 def test_kill_9_then_restart_completes_the_run(scheduler, write_dag, tradewind_home):
     spans = tradewind_home / "spans"
     spans.mkdir()
-    write_dag("long.py", f"""
+    write_dag(
+        "long.py",
+        f"""
         from tradewind import DAG
         from tradewind.operators.bash import BashOperator
         with DAG("long", schedule=None, max_active_tasks=1):
@@ -370,7 +436,8 @@ def test_kill_9_then_restart_completes_the_run(scheduler, write_dag, tradewind_h
                                  bash_command=f"echo start >> {spans}/s{{i}}; sleep 1; echo end >> {spans}/s{{i}}")
                 if prev: prev >> t
                 prev = t
-    """)
+    """,
+    )
     scheduler.start()
     from tradewind.scheduler.trigger import trigger_dag
     from tradewind.store import dags
@@ -391,7 +458,9 @@ def test_kill_9_then_restart_completes_the_run(scheduler, write_dag, tradewind_h
 
 
 def test_a_task_that_kills_its_own_process_is_retried_then_failed(scheduler, write_dag):
-    write_dag("crash.py", """
+    write_dag(
+        "crash.py",
+        """
         import os, signal
         from datetime import timedelta
         from tradewind import DAG
@@ -404,7 +473,8 @@ def test_a_task_that_kills_its_own_process_is_retried_then_failed(scheduler, wri
         with DAG("crash", schedule=None):
             PythonOperator(task_id="boom", python_callable=crash, retries=1, retry_delay=timedelta(seconds=0.5))
             BashOperator(task_id="bystander", bash_command="echo fine")
-    """)
+    """,
+    )
     scheduler.start()
     from tradewind.scheduler.trigger import trigger_dag
     from tradewind.store import dags, task_instances
@@ -443,8 +513,10 @@ def test_dag_level_callbacks_fire_once_per_finished_run(scheduler, write_dag, tr
     ok = trigger_dag("cb", run_id="ok")
     bad = trigger_dag("cb", run_id="bad", conf={"code": 1})
     wait_for(finished("cb", 2), what="both runs")
-    lines = wait_for(lambda: out.exists() and len(out.read_text().splitlines()) == 2 and out.read_text().splitlines(),
-                     what="two callback lines")
+    lines = wait_for(
+        lambda: out.exists() and len(out.read_text().splitlines()) == 2 and out.read_text().splitlines(),
+        what="two callback lines",
+    )
     assert sorted(lines) == ["bad task_failure", "ok success"]
     assert ok and bad
     r = cli("dags", "test", "cb", "2024-01-01")
@@ -452,14 +524,17 @@ def test_dag_level_callbacks_fire_once_per_finished_run(scheduler, write_dag, tr
 
 
 def test_depends_on_past_runs_each_interval_after_the_previous_one(scheduler, write_dag):
-    write_dag("dop.py", """
+    write_dag(
+        "dop.py",
+        """
         from datetime import datetime
         from tradewind import DAG
         from tradewind.operators.bash import BashOperator
         with DAG("dop", schedule="@daily", start_date=datetime(2024, 1, 1), end_date=datetime(2024, 1, 3),
                  catchup=True, max_active_runs=3):
             BashOperator(task_id="a", bash_command="sleep 0.5", depends_on_past=True)
-    """)
+    """,
+    )
     scheduler.start()
     done = wait_for(finished("dop", 3), timeout=60, what="three runs")
     assert all(r.state == "success" for r in done)

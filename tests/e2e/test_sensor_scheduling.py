@@ -38,27 +38,35 @@ def parsed(*dag_ids: str):
 def test_reschedule_frees_the_slot_while_waiting_for_another_dag(scheduler, write_dag, tradewind_home):
     """parallelism=1: DAG A's task can only run while B's sensor waits if the sensor gives its slot back."""
     marker = tradewind_home / "let-a-finish"
-    write_dag("a.py", f"""
+    write_dag(
+        "a.py",
+        f"""
         from tradewind import DAG
         from tradewind.operators.bash import BashOperator
         with DAG("dag_a", schedule=None):
             BashOperator(task_id="work", bash_command="while [ ! -e {marker} ]; do sleep 0.1; done; echo done")
-    """)
-    write_dag("b.py", """
+    """,
+    )
+    write_dag(
+        "b.py",
+        """
         from tradewind import DAG
         from tradewind.operators.empty import EmptyOperator
         from tradewind.sensors.external_task import ExternalTaskSensor
         with DAG("dag_b", schedule=None):
             ExternalTaskSensor(task_id="wait_a", external_dag_id="dag_a", external_task_id="work",
                                mode="reschedule", poke_interval=0.5, timeout=300, retries=0) >> EmptyOperator(task_id="after")
-    """)
+    """,
+    )
     scheduler.start(TRADEWIND__CORE__PARALLELISM="1")
     from tradewind.scheduler.trigger import trigger_dag
 
     wait_for(parsed("dag_a", "dag_b"), what="both DAGs to be parsed")
     run_b = trigger_dag("dag_b", logical_date=DATE)
-    waiting = wait_for(lambda: (t := ti_of("dag_b", run_b.run_id, "wait_a")).state == "up_for_reschedule" and t,
-                       what="the sensor to be up_for_reschedule")
+    waiting = wait_for(
+        lambda: (t := ti_of("dag_b", run_b.run_id, "wait_a")).state == "up_for_reschedule" and t,
+        what="the sensor to be up_for_reschedule",
+    )
     assert waiting.reschedule_at is not None and waiting.try_number == 1
 
     run_a = trigger_dag("dag_a", logical_date=DATE)
@@ -82,13 +90,18 @@ def test_reschedule_frees_the_slot_while_waiting_for_another_dag(scheduler, writ
 def test_sensor_outcomes_timeout_soft_fail_failed_states_and_file(scheduler, write_dag, tradewind_home):
     incoming = tradewind_home / "incoming"
     incoming.mkdir()
-    write_dag("upstream.py", """
+    write_dag(
+        "upstream.py",
+        """
         from tradewind import DAG
         from tradewind.operators.bash import BashOperator
         with DAG("upstream", schedule=None):
             BashOperator(task_id="boom", bash_command="exit 1", retries=0)
-    """)
-    write_dag("sensors.py", f"""
+    """,
+    )
+    write_dag(
+        "sensors.py",
+        f"""
         from tradewind import DAG
         from tradewind.sensors.external_task import ExternalTaskSensor
         from tradewind.sensors.filesystem import FileSensor
@@ -100,7 +113,8 @@ def test_sensor_outcomes_timeout_soft_fail_failed_states_and_file(scheduler, wri
             ExternalTaskSensor(task_id="sees_failure", external_dag_id="upstream", external_task_id="boom",
                                failed_states=["failed"], mode="reschedule", poke_interval=0.3, timeout=60)
             FileSensor(task_id="file", filepath="{incoming}/{{{{ ds_nodash }}}}-*.csv", poke_interval=0.2, timeout=60)
-    """)
+    """,
+    )
     scheduler.start()
     from tradewind.scheduler.trigger import trigger_dag
 
@@ -115,7 +129,10 @@ def test_sensor_outcomes_timeout_soft_fail_failed_states_and_file(scheduler, wri
     assert wait_for(lambda: run_state("sensors", run.run_id), what="the sensors run") == "failed"
     tis = {t: ti_of("sensors", run.run_id, t) for t in ("times_out", "soft", "sees_failure", "file")}
     assert {t: ti.state for t, ti in tis.items()} == {
-        "times_out": "failed", "soft": "skipped", "sees_failure": "failed", "file": "success",
+        "times_out": "failed",
+        "soft": "skipped",
+        "sees_failure": "failed",
+        "file": "success",
     }
     # a sensor timeout and a failed external task fail at once: no retry despite retries=2
     assert tis["times_out"].try_number == 1 and tis["sees_failure"].try_number == 1
@@ -124,7 +141,9 @@ def test_sensor_outcomes_timeout_soft_fail_failed_states_and_file(scheduler, wri
 
 
 def test_dags_test_runs_a_rescheduled_python_sensor(cli, write_dag):
-    write_dag("inline.py", """
+    write_dag(
+        "inline.py",
+        """
         from datetime import datetime
         from pathlib import Path
         from tradewind import DAG
@@ -142,7 +161,8 @@ def test_dags_test_runs_a_rescheduled_python_sensor(cli, write_dag):
         with DAG("inline_sensor", schedule=None, start_date=datetime(2024, 1, 1)):
             PythonSensor(task_id="wait", python_callable=third_poke, mode="reschedule", poke_interval=1,
                          timeout=60) >> PythonOperator(task_id="report", python_callable=report)
-    """)
+    """,
+    )
     r = cli("dags", "test", "inline_sensor", "2024-01-01", "-o", "json")
     assert r.code == 0, r.err
     report = json.loads(r.out)

@@ -44,8 +44,14 @@ with DAG("leaky", schedule=None, start_date=datetime(2024, 1, 1)) as dag:
 """
 
 #: What the task's log must hold (with the secrets masked), and the scheduler's output must not.
-LINES = ("WARNING - root pw=***", "WARNING - named pw=*** key=***", "INFO - named info line",
-         "WARNING - airflow.task pw=***", "ERROR - thread key=***", "RuntimeError: boom ***")
+LINES = (
+    "WARNING - root pw=***",
+    "WARNING - named pw=*** key=***",
+    "INFO - named info line",
+    "WARNING - airflow.task pw=***",
+    "ERROR - thread key=***",
+    "RuntimeError: boom ***",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -58,8 +64,19 @@ def _clean_masker():
 @pytest.fixture
 def secrets(cli):
     """The password in a connection and the key in a sensitive variable, both in the database."""
-    r = cli("connections", "add", "leaky_db", "--conn-type", "postgres", "--conn-host", "db.local",
-            "--conn-login", "app", "--conn-password", PASSWORD)
+    r = cli(
+        "connections",
+        "add",
+        "leaky_db",
+        "--conn-type",
+        "postgres",
+        "--conn-host",
+        "db.local",
+        "--conn-login",
+        "app",
+        "--conn-password",
+        PASSWORD,
+    )
     assert r.code == 0, r.err
     r = cli("variables", "set", "service_api_key", API_KEY)
     assert r.code == 0, r.err

@@ -119,10 +119,19 @@ def test_argument_mistakes_fail_when_the_dag_file_loads():
     from tradewind.exceptions import DagDefinitionError
     from tradewind.operators.trigger_dagrun import TriggerDagRunOperator
 
-    for bad in ({"conf": {"when": datetime(2024, 1, 1)}}, {"logical_date": 20240101}, {"poke_interval": -1},
-                {"poke_interval": "often"}):
+    for bad in (
+        {"conf": {"when": datetime(2024, 1, 1)}},
+        {"logical_date": 20240101},
+        {"poke_interval": -1},
+        {"poke_interval": "often"},
+    ):
         with pytest.raises(DagDefinitionError):
             TriggerDagRunOperator(task_id="t", trigger_dag_id="target", **bad)
-    templated = TriggerDagRunOperator(task_id="t", trigger_dag_id="target", conf={"day": "{{ ds }}"},
-                                      logical_date="{{ logical_date }}", poke_interval=0)
+    templated = TriggerDagRunOperator(
+        task_id="t",
+        trigger_dag_id="target",
+        conf={"day": "{{ ds }}"},
+        logical_date="{{ logical_date }}",
+        poke_interval=0,
+    )
     assert templated.conf == {"day": "{{ ds }}"} and templated.poke_interval == 0

@@ -24,8 +24,14 @@ from scheduler_process import wait_for
 pytestmark = pytest.mark.timeout(120)
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 PASSWORD = "browser-test-pw-1"
 DAG = """
     from datetime import datetime
@@ -53,9 +59,13 @@ def webserver(scheduler, tradewind_home: Path) -> Iterator[str]:
     """`tradewind webserver` as a child process on a free loopback port; yields its base URL."""
     port = free_port()
     log = (tradewind_home / "webserver.out").open("ab")
-    proc = subprocess.Popen([sys.executable, "-m", "tradewind", "webserver", "--port", str(port), "--hostname",
-                             "127.0.0.1"], env=dict(os.environ), stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tradewind", "webserver", "--port", str(port), "--hostname", "127.0.0.1"],
+        env=dict(os.environ),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
 
     def up() -> bool:
@@ -105,8 +115,9 @@ def test_admin_runs_a_dag_and_viewer_cannot_trigger(scheduler, webserver: str, w
     assert dags.get_dag("ui_browser").is_paused
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
-                                    headless=True, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(
+            executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"), headless=True, args=CHROMIUM_ARGS
+        )
         try:
             admin = browser.new_context(viewport={"width": 1280, "height": 800})
             page = admin.new_page()

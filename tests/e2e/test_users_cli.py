@@ -25,8 +25,16 @@ def test_create_list_and_log_in(cli: Any) -> None:
     assert created.code == 0, created.err
     assert 'User "ada" created with role "Admin"' in created.out
     listed = json.loads(cli("users", "list", "-o", "json").out)
-    assert listed == [{"id": 1, "username": "ada", "email": "ada@example.com", "first_name": "Ada",
-                       "last_name": "Lovelace", "roles": ["Admin"]}]
+    assert listed == [
+        {
+            "id": 1,
+            "username": "ada",
+            "email": "ada@example.com",
+            "first_name": "Ada",
+            "last_name": "Lovelace",
+            "roles": ["Admin"],
+        }
+    ]
     assert authenticates("ada", "analytical") and not authenticates("ada", "engine")
     table = cli("users", "list").out
     assert "ada" in table and "Admin" in table
@@ -51,9 +59,39 @@ def test_mistakes_get_one_line_and_a_non_zero_exit(cli: Any) -> None:
     assert cli("users", "create", *USER, "-r", "Viewer", "-p", "x").code == 0
     cases = {
         ("users", "create", *USER, "-r", "Viewer", "-p", "x"): "already exists",
-        ("users", "create", "-u", "bob", "-f", "B", "-l", "B", "-e", "b@x", "-r", "Overlord", "-p", "x"): "unknown role",
-        ("users", "create", "-u", "bob", "-f", "B", "-l", "B", "-e", "b@x", "-r", "Op", "-p", "x",
-         "--use-random-password"): "either --password or --use-random-password",
+        (
+            "users",
+            "create",
+            "-u",
+            "bob",
+            "-f",
+            "B",
+            "-l",
+            "B",
+            "-e",
+            "b@x",
+            "-r",
+            "Overlord",
+            "-p",
+            "x",
+        ): "unknown role",
+        (
+            "users",
+            "create",
+            "-u",
+            "bob",
+            "-f",
+            "B",
+            "-l",
+            "B",
+            "-e",
+            "b@x",
+            "-r",
+            "Op",
+            "-p",
+            "x",
+            "--use-random-password",
+        ): "either --password or --use-random-password",
         ("users", "create", "-u", "bob", "-f", "B", "-l", "B", "-e", "b@x", "-r", "Op", "-p", ""): "must not be empty",
         ("users", "delete", "-u", "ghost"): "does not exist",
         ("users", "add-role", "-u", "ghost", "-r", "Op"): "does not exist",
@@ -83,16 +121,30 @@ def test_roles_reset_password_and_delete(cli: Any) -> None:
 
 
 def test_no_password_and_no_terminal_is_a_clear_error() -> None:
-    proc = subprocess.run([sys.executable, "-m", "tradewind", "users", "create", *USER, "-r", "Op"],
-                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60, env=dict(os.environ))
+    proc = subprocess.run(
+        [sys.executable, "-m", "tradewind", "users", "create", *USER, "-r", "Op"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=dict(os.environ),
+    )
     assert proc.returncode == 1
-    assert proc.stderr.strip() == ("tradewind: error: no terminal to ask for the password on: "
-                                   "pass --password, --password-stdin or --use-random-password")
+    assert proc.stderr.strip() == (
+        "tradewind: error: no terminal to ask for the password on: "
+        "pass --password, --password-stdin or --use-random-password"
+    )
 
 
 def _piped(argv: tuple[str, ...], stdin: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "tradewind", *argv], input=stdin, capture_output=True, text=True,
-                          timeout=60, env=dict(os.environ))
+    return subprocess.run(
+        [sys.executable, "-m", "tradewind", *argv],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=dict(os.environ),
+    )
 
 
 def test_password_from_a_pipe_with_password_stdin() -> None:
@@ -103,8 +155,9 @@ def test_password_from_a_pipe_with_password_stdin() -> None:
     assert reset.returncode == 0, reset.stderr
     assert authenticates("ada", "windows line") and not authenticates("ada", "piped secret")
     for stdin, why in (("", "(it is empty)"), ("\nlater\n", "(its first line is empty)")):
-        failed = _piped(("users", "create", "-u", "bob", "-f", "B", "-l", "B", "-e", "b@x", "-r", "Op",
-                         "--password-stdin"), stdin)
+        failed = _piped(
+            ("users", "create", "-u", "bob", "-f", "B", "-l", "B", "-e", "b@x", "-r", "Op", "--password-stdin"), stdin
+        )
         assert failed.returncode == 1
         assert failed.stderr.strip() == f"tradewind: error: --password-stdin: no password on stdin {why}"
     both = _piped(("users", "reset-password", "-u", "ada", "-p", "x", "--password-stdin"), "y\n")

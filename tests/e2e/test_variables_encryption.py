@@ -42,13 +42,16 @@ def test_values_are_not_in_clear_on_disk_and_every_reader_gets_them(cli, write_d
     from tradewind.models import Variable
 
     assert Variable.get("region") == VALUE and Variable.get("bucket_conf", deserialize_json=True) == JSON_VALUE
-    write_dag("reads_vars.py", """
+    write_dag(
+        "reads_vars.py",
+        """
         from datetime import datetime
         from tradewind import DAG
         from tradewind.operators.bash import BashOperator
         with DAG("reads_vars", schedule=None, start_date=datetime(2024, 1, 1)):
             BashOperator(task_id="echo", bash_command="echo v={{ var.value.region }} b={{ var.json.bucket_conf.bucket }}")
-    """)
+    """,
+    )
     r = cli("tasks", "test", "reads_vars", "echo", "2024-01-01")
     assert r.code == 0 and f"v={VALUE} b=drops-7731" in r.out, r.out + r.err
 
@@ -72,5 +75,7 @@ def test_rotate_fernet_key_re_encrypts_variables(cli, monkeypatch) -> None:
     monkeypatch.setenv("TRADEWIND__CORE__FERNET_KEY", old)  # a key it was not encrypted with: one clear line
     r = cli("variables", "get", "region")
     assert r.code == 1 and "Traceback" not in r.err
-    assert r.err.strip() == ("tradewind: error: cannot decrypt the value of variable 'region': "
-                             "[core] fernet_key is not the key it was encrypted with")
+    assert r.err.strip() == (
+        "tradewind: error: cannot decrypt the value of variable 'region': "
+        "[core] fernet_key is not the key it was encrypted with"
+    )

@@ -51,7 +51,10 @@ def test_trigger_then_watch_the_run_through_the_scheduler(scheduler, write_dag, 
     assert [(r["run_id"], r["state"], r["run_type"]) for r in listed] == [("r1", "success", "manual")]
     states = json.loads(cli("tasks", "states-for-dag-run", "watch", "r1", "-o", "json").out)
     assert {s["task_id"]: (s["state"], s["try_number"]) for s in states} == {
-        "a": ("success", 1), "b": ("success", 1), "c": ("success", 1)}
+        "a": ("success", 1),
+        "b": ("success", 1),
+        "c": ("success", 1),
+    }
     assert cli("tasks", "state", "watch", "a", "r1").out.strip() == "success"
     log = cli("tasks", "log", "watch", "a", "r1")
     assert log.code == 0 and "hello world" in log.out
@@ -68,8 +71,11 @@ def test_clear_sends_a_task_and_its_downstream_back_to_the_scheduler(scheduler, 
     result = cli("tasks", "clear", "watch", "-t", "^b$", "--downstream", "-y")
     assert result.code == 0, result.err
     assert "Cleared 2 task instance(s) in 1 run(s)" in result.out
-    wait_for(lambda: _run_state("watch", "r1") == "success" and _tis("watch", "r1")["c"].try_number == 2,
-             what="b and c to run again", timeout=60)
+    wait_for(
+        lambda: _run_state("watch", "r1") == "success" and _tis("watch", "r1")["c"].try_number == 2,
+        what="b and c to run again",
+        timeout=60,
+    )
     tis = _tis("watch", "r1")
     assert (tis["a"].try_number, tis["b"].try_number, tis["c"].try_number) == (1, 2, 2)
     assert cli("tasks", "log", "watch", "b", "r1", "--try", "1").code == 0
@@ -97,12 +103,15 @@ def test_clear_selection_without_a_scheduler(write_dag, cli):
 
 
 def test_tasks_run_claims_one_instance_and_reports_by_exit_code(write_dag, cli):
-    write_dag("mixed.py", """
+    write_dag(
+        "mixed.py",
+        """
         from tradewind import DAG
         from tradewind.operators.bash import BashOperator
         with DAG("mixed", schedule=None):
             BashOperator(task_id="ok", bash_command="echo fine") >> BashOperator(task_id="bad", bash_command="exit 3")
-    """)
+    """,
+    )
     assert cli("dags", "trigger", "mixed", "-r", "r1").code == 0
     held = cli("tasks", "run", "mixed", "bad", "r1")
     assert held.code == 1 and "waiting for 'ok' to finish" in held.err
@@ -118,17 +127,24 @@ def test_tasks_run_claims_one_instance_and_reports_by_exit_code(write_dag, cli):
 
 
 def test_log_follow_tails_until_the_task_finishes(write_dag, cli, dags_dir):
-    write_dag("slow.py", """
+    write_dag(
+        "slow.py",
+        """
         from tradewind import DAG
         from tradewind.operators.bash import BashOperator
         with DAG("slow", schedule=None):
             BashOperator(task_id="s", bash_command="echo first; sleep 1.5; echo second")
-    """)
+    """,
+    )
     assert cli("dags", "trigger", "slow", "-r", "r1").code == 0
     not_yet = cli("tasks", "log", "slow", "s", "r1")
     assert not_yet.code == 1 and "has not run yet" in not_yet.err
-    proc = subprocess.Popen([sys.executable, "-m", "tradewind", "tasks", "run", "slow", "s", "r1"],
-                            env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tradewind", "tasks", "run", "slow", "s", "r1"],
+        env=dict(os.environ),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         followed = cli("tasks", "log", "slow", "s", "r1", "--follow")
     finally:
@@ -197,8 +213,9 @@ def test_dags_delete_removes_records_but_not_the_file(write_dag, cli):
 def test_pools_set_get_list_delete_import_export(cli, tmp_path):
     assert cli("pools", "set", "etl", "3", "nightly loads").code == 0
     got = json.loads(cli("pools", "get", "etl", "-o", "json").out)
-    assert got == [{"pool": "etl", "slots": 3, "description": "nightly loads", "include_deferred": False,
-                    "used_slots": 0}]
+    assert got == [
+        {"pool": "etl", "slots": 3, "description": "nightly loads", "include_deferred": False, "used_slots": 0}
+    ]
     assert cli("pools", "set", "etl", "5").code == 0
     listed = {p["pool"]: p["slots"] for p in json.loads(cli("pools", "list", "-o", "json").out)}
     assert listed == {"default_pool": 128, "etl": 5}

@@ -28,8 +28,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def get(port: int, path: str, auth: tuple[str, str] | None = None,
-        headers: dict[str, str] | None = None) -> tuple[int, Any]:
+def get(
+    port: int, path: str, auth: tuple[str, str] | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, Any]:
     request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers or {})
     if auth:
         request.add_header("Authorization", "Basic " + base64.b64encode(":".join(auth).encode()).decode())
@@ -51,8 +52,13 @@ class Proc:
     def __init__(self, home: Path, *args: str) -> None:
         self.out = home / f"{args[0]}-{next(_runs)}.out"
         self._fh = self.out.open("ab")
-        self.proc = subprocess.Popen([sys.executable, "-m", "tradewind", *args], stdout=self._fh,
-                                     stderr=subprocess.STDOUT, env={**os.environ, **FAST}, start_new_session=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tradewind", *args],
+            stdout=self._fh,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **FAST},
+            start_new_session=True,
+        )
 
     def output(self) -> str:
         return self.out.read_text(errors="replace")
@@ -85,8 +91,9 @@ def healthy(port: int) -> Any:
     return body if status == 200 else None
 
 
-def test_webserver_serves_health_and_the_api_then_stops_on_sigterm(cli: Any, tradewind_home: Path,
-                                                                   processes: list[Proc]) -> None:
+def test_webserver_serves_health_and_the_api_then_stops_on_sigterm(
+    cli: Any, tradewind_home: Path, processes: list[Proc]
+) -> None:
     assert cli("users", "create", "-u", "ops", "-f", "O", "-l", "P", "-e", "o@x", "-r", "Op", "-p", "ops-pw").code == 0
     port = free_port()
     web = Proc(tradewind_home, "webserver", "--port", str(port), "--hostname", "127.0.0.1")
@@ -100,9 +107,9 @@ def test_webserver_serves_health_and_the_api_then_stops_on_sigterm(cli: Any, tra
     assert get(port, "/health")[0] == 0  # the port is closed
 
 
-def test_a_spoofed_x_forwarded_for_from_loopback_is_still_throttled(cli: Any, cli_process: Any, tradewind_home: Path,
-                                                                     processes: list[Proc],
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_spoofed_x_forwarded_for_from_loopback_is_still_throttled(
+    cli: Any, cli_process: Any, tradewind_home: Path, processes: list[Proc], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """uvicorn believes X-Forwarded-For from loopback by default: each failed login could claim a new address
     and the throttle (per username and address) never fired. Now no proxy is trusted unless configured."""
     assert cli("users", "create", "-u", "ops", "-f", "O", "-l", "P", "-e", "o@x", "-r", "Op", "-p", "ops-pw").code == 0
@@ -135,7 +142,8 @@ def test_a_spoofed_x_forwarded_for_from_loopback_is_still_throttled(cli: Any, cl
     monkeypatch.setenv("TRADEWIND__WEBSERVER__FORWARDED_ALLOW_IPS", "proxy.internal")
     bad = cli_process("webserver", "--port", str(free_port()), "--hostname", "127.0.0.1")
     assert bad.code == 1 and bad.err.strip().endswith(
-        "[webserver] forwarded_allow_ips: 'proxy.internal' is not an IP address, a network (such as 10.0.0.0/8) or '*'")
+        "[webserver] forwarded_allow_ips: 'proxy.internal' is not an IP address, a network (such as 10.0.0.0/8) or '*'"
+    )
 
 
 def test_webserver_with_two_workers(tradewind_home: Path, processes: list[Proc]) -> None:
@@ -171,13 +179,17 @@ def _gone(pid: int) -> bool:
     return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
 
 
-def test_standalone_creates_an_admin_runs_both_and_stops_both_on_ctrl_c(tradewind_home: Path,
-                                                                        processes: list[Proc]) -> None:
+def test_standalone_creates_an_admin_runs_both_and_stops_both_on_ctrl_c(
+    tradewind_home: Path, processes: list[Proc]
+) -> None:
     port = free_port()
     sa = Proc(tradewind_home, "standalone", "--port", str(port), "--hostname", "127.0.0.1")
     processes.append(sa)
-    body = wait_for(lambda: (b := healthy(port)) and b["scheduler"]["status"] == "healthy" and b, timeout=90,
-                    what="standalone's webserver to report a healthy scheduler")
+    body = wait_for(
+        lambda: (b := healthy(port)) and b["scheduler"]["status"] == "healthy" and b,
+        timeout=90,
+        what="standalone's webserver to report a healthy scheduler",
+    )
     assert body["metadatabase"]["status"] == "healthy"
 
     secret_file = tradewind_home / "standalone_admin_password.txt"

@@ -43,14 +43,40 @@ class Pipeline:
     smtp: SmtpHandle
 
     def add_connection(self, cli, password: str = PASSWORD) -> None:
-        result = cli("connections", "add", "ftp_default", "--conn-type", "ftp", "--conn-host", self.ftp.host,
-                     "--conn-port", str(self.ftp.port), "--conn-login", USER, "--conn-password", password,
-                     "--conn-extra", '{"path": "drops"}')
+        result = cli(
+            "connections",
+            "add",
+            "ftp_default",
+            "--conn-type",
+            "ftp",
+            "--conn-host",
+            self.ftp.host,
+            "--conn-port",
+            str(self.ftp.port),
+            "--conn-login",
+            USER,
+            "--conn-password",
+            password,
+            "--conn-extra",
+            '{"path": "drops"}',
+        )
         assert result.code == 0, result.err
 
     def backfill_cmd(self, start: date, end: date) -> list[str]:
-        return [sys.executable, "-m", "tradewind", "dags", "backfill", DAG_ID, "-s", start.isoformat(),
-                "-e", end.isoformat(), "-S", str(DAG_FILE)]
+        return [
+            sys.executable,
+            "-m",
+            "tradewind",
+            "dags",
+            "backfill",
+            DAG_ID,
+            "-s",
+            start.isoformat(),
+            "-e",
+            end.isoformat(),
+            "-S",
+            str(DAG_FILE),
+        ]
 
 
 def _run_id(week: date) -> str:
@@ -77,15 +103,22 @@ def pipeline(tradewind_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 def test_three_weekly_runs_each_download_their_own_drop_and_the_trend_grows(pipeline: Pipeline, cli) -> None:
     pipeline.add_connection(cli)
-    proc = subprocess.run(pipeline.backfill_cmd(WEEKS[0], WEEKS[-1]), capture_output=True, text=True,
-                          timeout=150, env=dict(os.environ))
+    proc = subprocess.run(
+        pipeline.backfill_cmd(WEEKS[0], WEEKS[-1]), capture_output=True, text=True, timeout=150, env=dict(os.environ)
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
     raw = pipeline.home / "data" / DAG_ID / "raw"
     assert sorted(p.name for p in raw.glob("*.csv")) == [f"{w.isoformat()}.csv" for w in WEEKS]
     for week in WEEKS:
-        log = (pipeline.home / "logs" / f"dag_id={DAG_ID}" / f"run_id={_run_id(week)}" / "task_id=download_data"
-               / "attempt=1.log").read_text()
+        log = (
+            pipeline.home
+            / "logs"
+            / f"dag_id={DAG_ID}"
+            / f"run_id={_run_id(week)}"
+            / "task_id=download_data"
+            / "attempt=1.log"
+        ).read_text()
         downloaded = [w for w in WEEKS if f"Downloaded {w.isoformat()}.csv" in log]
         assert downloaded == [week], log  # only this run's drop, not the earlier or later ones
         assert PASSWORD not in log
@@ -108,8 +141,9 @@ def test_three_weekly_runs_each_download_their_own_drop_and_the_trend_grows(pipe
 
 def test_the_notebook_task_keeps_the_executed_notebook_with_the_injected_parameters(pipeline: Pipeline, cli) -> None:
     pipeline.add_connection(cli)
-    proc = subprocess.run(pipeline.backfill_cmd(WEEKS[0], WEEKS[0]), capture_output=True, text=True,
-                          timeout=120, env=dict(os.environ))
+    proc = subprocess.run(
+        pipeline.backfill_cmd(WEEKS[0], WEEKS[0]), capture_output=True, text=True, timeout=120, env=dict(os.environ)
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     folder = run_dir(DAG_ID, _run_id(WEEKS[0]))
     nb = json.loads((folder / "train_model.ipynb").read_text())
@@ -136,8 +170,13 @@ def test_a_wrong_ftp_password_is_retried_once_after_the_scaled_delay_then_fails_
     monkeypatch.setenv("TRADEWIND__CORE__RETRY_DELAY_SCALE", str(scale))
     pipeline.add_connection(cli, password="wrong-password")
     run_id = _run_id(WEEKS[0])
-    proc = subprocess.Popen(pipeline.backfill_cmd(WEEKS[0], WEEKS[0]), stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, env=dict(os.environ))
+    proc = subprocess.Popen(
+        pipeline.backfill_cmd(WEEKS[0], WEEKS[0]),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=dict(os.environ),
+    )
     try:
         waiting = None
         deadline = time.monotonic() + 60
@@ -169,8 +208,10 @@ def test_a_wrong_ftp_password_is_retried_once_after_the_scaled_delay_then_fails_
     log2 = Path(final["download_data"].log_path).read_text()
     assert "Access denied" in log2 and "wrong-password" not in log2
 
-    mails = [email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
-             for p in sorted(pipeline.smtp.maildir.glob("*.eml"))]
+    mails = [
+        email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+        for p in sorted(pipeline.smtp.maildir.glob("*.eml"))
+    ]
     assert len(mails) == 2  # email on every failed try: the retry, then the final failure
     bodies = []
     for mail in mails:
@@ -194,8 +235,18 @@ def test_the_one_file_and_monthly_variants_run_the_same_steps(
     pipeline: Pipeline, cli, dag_id: str, dag_file: str, logical: date, drops: list[str]
 ) -> None:
     pipeline.add_connection(cli)
-    cmd = [sys.executable, "-m", "tradewind", "dags", "backfill", dag_id, "-s", logical.isoformat(),
-           "-S", str(EXAMPLES / dag_file)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "tradewind",
+        "dags",
+        "backfill",
+        dag_id,
+        "-s",
+        logical.isoformat(),
+        "-S",
+        str(EXAMPLES / dag_file),
+    ]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=dict(os.environ))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert sorted(p.name for p in (pipeline.home / "data" / dag_id / "raw").glob("*.csv")) == drops

@@ -15,7 +15,7 @@ ROLES = ("Admin", "Op", "User", "Viewer")
 PASSWORD = "pw-for-api-tests"
 DAG_ID = "api_demo"
 _minutes = itertools.count(1)
-DAG_SOURCE = '''
+DAG_SOURCE = """
 from datetime import datetime
 from tradewind import DAG, Param
 from tradewind.operators.bash import BashOperator
@@ -28,7 +28,7 @@ with DAG("api_demo", start_date=datetime(2024, 1, 1), schedule="@daily", catchup
 
 with DAG("other_dag", start_date=datetime(2024, 1, 1), schedule=None, tags=["other"]) as other:
     BashOperator(task_id="only", bash_command="true")
-'''
+"""
 
 
 def build(home: Path, *, with_run: bool = True, raise_server_exceptions: bool = True) -> Any:

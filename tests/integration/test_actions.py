@@ -77,36 +77,59 @@ def test_a_run_id_airflow_accepts_is_accepted_everywhere(client: Any, capsys: An
 
     assert client.post(RUNS, json={"dag_run_id": "manual__2024-01-01T00:00:00+00:00"}, headers=ADMIN).status_code == 200
     assert cli(capsys, "dags", "trigger", DAG_ID, "-r", "nightly.rerun~2:v+1", "-e", "2024-02-01")[0] == 0
-    assert {r.run_id for r in runs.list_dag_runs(DAG_ID)} == {"manual__2024-01-01T00:00:00+00:00",
-                                                                "nightly.rerun~2:v+1"}
+    assert {r.run_id for r in runs.list_dag_runs(DAG_ID)} == {
+        "manual__2024-01-01T00:00:00+00:00",
+        "nightly.rerun~2:v+1",
+    }
 
 
-@pytest.mark.parametrize("cli_args, method, path, body", [
-    (("pools", "set", "neg", "-5"), "post", "/api/v1/pools", {"name": "neg", "slots": -5}),
-    (("pools", "set", "p" * 300, "2"), "post", "/api/v1/pools", {"name": "p" * 300, "slots": 2}),
-    (("pools", "set", "big", "99999999999"), "post", "/api/v1/pools", {"name": "big", "slots": 99999999999}),
-    (("variables", "set", "  ", "v"), "post", "/api/v1/variables", {"key": "  ", "value": "v"}),
-    (("variables", "set", "k" * 251, "v"), "post", "/api/v1/variables", {"key": "k" * 251, "value": "v"}),
-    (("connections", "add", "web", "--conn-type", "http", "--conn-port", "99999"), "post", "/api/v1/connections",
-     {"connection_id": "web", "conn_type": "http", "port": 99999}),
-    (("connections", "add", "a b", "--conn-type", "http"), "post", "/api/v1/connections",
-     {"connection_id": "a b", "conn_type": "http"}),
-    (("connections", "add", "web", "--conn-type", "http", "--conn-extra", "[1]"), "post", "/api/v1/connections",
-     {"connection_id": "web", "conn_type": "http", "extra": "[1]"}),
-    (("connections", "add", "web", "--conn-type", "http", "--conn-extra", "{no"), "post", "/api/v1/connections",
-     {"connection_id": "web", "conn_type": "http", "extra": "{no"}),
-    (("connections", "delete", "never_made"), "delete", "/api/v1/connections/never_made", None),
-    (("variables", "delete", "never_made"), "delete", "/api/v1/variables/never_made", None),
-])
+@pytest.mark.parametrize(
+    "cli_args, method, path, body",
+    [
+        (("pools", "set", "neg", "-5"), "post", "/api/v1/pools", {"name": "neg", "slots": -5}),
+        (("pools", "set", "p" * 300, "2"), "post", "/api/v1/pools", {"name": "p" * 300, "slots": 2}),
+        (("pools", "set", "big", "99999999999"), "post", "/api/v1/pools", {"name": "big", "slots": 99999999999}),
+        (("variables", "set", "  ", "v"), "post", "/api/v1/variables", {"key": "  ", "value": "v"}),
+        (("variables", "set", "k" * 251, "v"), "post", "/api/v1/variables", {"key": "k" * 251, "value": "v"}),
+        (
+            ("connections", "add", "web", "--conn-type", "http", "--conn-port", "99999"),
+            "post",
+            "/api/v1/connections",
+            {"connection_id": "web", "conn_type": "http", "port": 99999},
+        ),
+        (
+            ("connections", "add", "a b", "--conn-type", "http"),
+            "post",
+            "/api/v1/connections",
+            {"connection_id": "a b", "conn_type": "http"},
+        ),
+        (
+            ("connections", "add", "web", "--conn-type", "http", "--conn-extra", "[1]"),
+            "post",
+            "/api/v1/connections",
+            {"connection_id": "web", "conn_type": "http", "extra": "[1]"},
+        ),
+        (
+            ("connections", "add", "web", "--conn-type", "http", "--conn-extra", "{no"),
+            "post",
+            "/api/v1/connections",
+            {"connection_id": "web", "conn_type": "http", "extra": "{no"},
+        ),
+        (("connections", "delete", "never_made"), "delete", "/api/v1/connections/never_made", None),
+        (("variables", "delete", "never_made"), "delete", "/api/v1/variables/never_made", None),
+    ],
+)
 def test_cli_and_api_refuse_the_same_bad_input_with_the_same_reason(
-        client: Any, capsys: Any, cli_args: tuple[str, ...], method: str, path: str, body: Any) -> None:
+    client: Any, capsys: Any, cli_args: tuple[str, ...], method: str, path: str, body: Any
+) -> None:
     resp = getattr(client, method)(path, headers=ADMIN, **({} if body is None else {"json": body}))
     assert resp.status_code in (400, 404), resp.text
     assert cli_reason(capsys, *cli_args) == api_reason(resp, resp.status_code)
 
 
 def test_a_bad_pools_file_is_refused_whole_with_the_reason_the_api_gives(
-        client: Any, capsys: Any, tmp_path: Path) -> None:
+    client: Any, capsys: Any, tmp_path: Path
+) -> None:
     from tradewind.store.pools import get_pool
 
     path = tmp_path / "pools.json"
@@ -122,8 +145,9 @@ def _finished_run(run_id: str, ti_states: dict[str, str], run_state: str = "succ
     from tradewind.store.task_instances import StateChange
 
     new_run(run_id)
-    task_instances.set_states([StateChange(DAG_ID, run_id, t, -1, frozenset({"none"}), s, {})
-                               for t, s in ti_states.items()])
+    task_instances.set_states(
+        [StateChange(DAG_ID, run_id, t, -1, frozenset({"none"}), s, {}) for t, s in ti_states.items()]
+    )
     if run_state == "running":  # as the scheduler starts it
         assert runs.start_run(DAG_ID, run_id, start_date=runs.get_dag_run(DAG_ID, run_id).queued_at)
     else:  # as a user marks it
@@ -134,8 +158,10 @@ def _finished_run(run_id: str, ti_states: dict[str, str], run_state: str = "succ
 def _states(run_id: str) -> tuple[str, dict[str, str]]:
     from tradewind.store import runs, task_instances
 
-    return (runs.get_dag_run(DAG_ID, run_id).state,
-            {t.task_id: t.state for t in task_instances.list_task_instances(DAG_ID, run_id)})
+    return (
+        runs.get_dag_run(DAG_ID, run_id).state,
+        {t.task_id: t.state for t in task_instances.list_task_instances(DAG_ID, run_id)},
+    )
 
 
 @pytest.fixture
@@ -163,8 +189,9 @@ def test_clear_run_is_one_transaction_and_only_from_the_expected_state(client: A
     assert not runs.clear_run(DAG_ID, run_id, ["first", "second"], expected={"running"})
     assert _states(run_id) == ("failed", {"first": "failed", "second": "upstream_failed"})  # nothing written
     commits.clear()
-    assert runs.clear_run(DAG_ID, run_id, ["first", "second"], expected={"failed", "success"}, retries={"first": 2},
-                          ti_states={"failed"})
+    assert runs.clear_run(
+        DAG_ID, run_id, ["first", "second"], expected={"failed", "success"}, retries={"first": 2}, ti_states={"failed"}
+    )
     assert len(commits) == 1
     assert _states(run_id) == ("queued", {"first": "none", "second": "upstream_failed"})  # only the failed one
 
@@ -196,8 +223,9 @@ def _moved_meanwhile(monkeypatch: Any, module: Any, name: str, meanwhile: Callab
 
 
 @pytest.mark.parametrize("how", ["clear", "mark"])
-def test_a_run_moved_meanwhile_is_a_409_a_message_and_exit_1(client: Any, capsys: Any, monkeypatch: Any,
-                                                               how: str) -> None:
+def test_a_run_moved_meanwhile_is_a_409_a_message_and_exit_1(
+    client: Any, capsys: Any, monkeypatch: Any, how: str
+) -> None:
     from tradewind.store import runs
 
     run_id = _finished_run("r1", {"first": "success", "second": "failed"}, "failed")
@@ -205,8 +233,9 @@ def test_a_run_moved_meanwhile_is_a_409_a_message_and_exit_1(client: Any, capsys
     store_fn = {"clear": "clear_run", "mark": "mark_run"}[how]
     # someone else clears the run between the action's read and its write
     _moved_meanwhile(monkeypatch, runs, store_fn, lambda: runs.set_dag_run_state(DAG_ID, run_id, "queued"))
-    request = ((f"{RUNS}/{run_id}/clear", {"dry_run": False}) if how == "clear"
-               else (f"{RUNS}/{run_id}", {"state": "success"}))
+    request = (
+        (f"{RUNS}/{run_id}/clear", {"dry_run": False}) if how == "clear" else (f"{RUNS}/{run_id}", {"state": "success"})
+    )
     resp = (client.post if how == "clear" else client.patch)(request[0], json=request[1], headers=ADMIN)
     reason = api_reason(resp, 409)
     assert "went from failed to queued meanwhile" in reason

@@ -36,9 +36,17 @@ def test_health_version_and_openapi_need_no_login(client: Any) -> None:
     assert client.get("/health").json() == health
     assert client.get("/api/v1/version").json()["version"]
     doc = client.get("/api/v1/openapi.json").json()
-    for path in ("/api/v1/dags", "/api/v1/dags/{dag_id}/dagRuns", "/api/v1/dags/{dag_id}/clearTaskInstances",
-                 "/api/v1/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/logs/{task_try_number}",
-                 "/api/v1/variables", "/api/v1/connections", "/api/v1/pools", "/api/v1/users", "/api/v1/importErrors"):
+    for path in (
+        "/api/v1/dags",
+        "/api/v1/dags/{dag_id}/dagRuns",
+        "/api/v1/dags/{dag_id}/clearTaskInstances",
+        "/api/v1/dags/{dag_id}/dagRuns/{dag_run_id}/taskInstances/{task_id}/logs/{task_try_number}",
+        "/api/v1/variables",
+        "/api/v1/connections",
+        "/api/v1/pools",
+        "/api/v1/users",
+        "/api/v1/importErrors",
+    ):
         assert path in doc["paths"], path
     assert not any(p.startswith("/login") or p.startswith("/home") for p in doc["paths"])
 
@@ -50,7 +58,10 @@ def test_the_openapi_document_says_how_to_authenticate_and_which_errors_come_bac
     schemes = doc["components"]["securitySchemes"]
     assert (schemes["Basic"]["type"], schemes["Basic"]["scheme"]) == ("http", "basic")
     assert (schemes["SessionCookie"]["type"], schemes["SessionCookie"]["in"], schemes["SessionCookie"]["name"]) == (
-        "apiKey", "cookie", COOKIE)
+        "apiKey",
+        "cookie",
+        COOKIE,
+    )
     assert (schemes["CsrfToken"]["in"], schemes["CsrfToken"]["name"]) == ("header", "X-CSRF-Token")
     schemas = doc["components"]["schemas"]
     assert schemas["Problem"]["required"] == ["title", "status", "detail"]
@@ -83,15 +94,27 @@ def test_the_openapi_document_says_how_to_authenticate_and_which_errors_come_bac
     # required fields of request bodies, as the API enforces them
     new_user = ops[("POST", "/api/v1/users")]["requestBody"]
     assert new_user["required"] and new_user["content"]["application/json"]["schema"] == {
-        "$ref": "#/components/schemas/NewUserBody"}
+        "$ref": "#/components/schemas/NewUserBody"
+    }
     assert set(schemas["NewUserBody"]["required"]) == {"username", "first_name", "last_name", "email", "password"}
     assert "password" not in schemas["UserBody"]["required"]  # a PATCH without it keeps the password
-    for model, required in (("VariableBody", {"key", "value"}), ("PoolBody", {"name", "slots"}),
-                            ("ConnectionBody", {"connection_id", "conn_type"}), ("DagPatch", {"is_paused"}),
-                            ("ClearBody", {"dag_run_id"}), ("TIStateBody", {"new_state"})):
+    for model, required in (
+        ("VariableBody", {"key", "value"}),
+        ("PoolBody", {"name", "slots"}),
+        ("ConnectionBody", {"connection_id", "conn_type"}),
+        ("DagPatch", {"is_paused"}),
+        ("ClearBody", {"dag_run_id"}),
+        ("TIStateBody", {"new_state"}),
+    ):
         assert set(schemas[model]["required"]) == required, model
-    missing = problem(client.post("/api/v1/users", headers=ADMIN, json={
-        "username": "nopw", "first_name": "N", "last_name": "P", "email": "n@example.com"}), 400)
+    missing = problem(
+        client.post(
+            "/api/v1/users",
+            headers=ADMIN,
+            json={"username": "nopw", "first_name": "N", "last_name": "P", "email": "n@example.com"},
+        ),
+        400,
+    )
     assert missing["detail"] == "password: Field required"
     problem(client.get("/api/v1/dags/nope", headers=ADMIN), 404)
 
@@ -151,7 +174,8 @@ def test_dags_list_filters_and_pages(client: Any) -> None:
     assert {t["name"] for t in body["dags"][0]["tags"]} == {"api", "demo"}
     assert [d["dag_id"] for d in client.get("/api/v1/dags?tags=other", headers=ADMIN).json()["dags"]] == ["other_dag"]
     assert [d["dag_id"] for d in client.get("/api/v1/dags?dag_id_pattern=api", headers=ADMIN).json()["dags"]] == [
-        "api_demo"]
+        "api_demo"
+    ]
     page = client.get("/api/v1/dags?limit=1&offset=1", headers=ADMIN).json()
     assert [d["dag_id"] for d in page["dags"]] == ["other_dag"] and page["total_entries"] == 2
     problem(client.get("/api/v1/dags?limit=0", headers=ADMIN), 400)
@@ -174,14 +198,17 @@ def test_grid_data_has_every_task_of_every_run(client: Any) -> None:
     body = client.get(f"/api/v1/dags/{DAG_ID}/grid", headers=ADMIN).json()
     run_id = first_run_id()
     assert [r["dag_run_id"] for r in body["dag_runs"]] == [run_id]
-    assert {t: c["state"] for t, c in body["task_instances"][run_id].items()} == {"first": "success",
-                                                                                  "second": "success"}
+    assert {t: c["state"] for t, c in body["task_instances"][run_id].items()} == {
+        "first": "success",
+        "second": "success",
+    }
 
 
 # --- DAG runs --------------------------------------------------------------------------------------
 def test_trigger_a_run_with_conf_then_get_list_and_delete_it(client: Any) -> None:
-    resp = client.post(RUNS, json={"conf": {"n": 7}, "dag_run_id": "from_api", "note": "rerun after the fix"},
-                       headers=ADMIN)
+    resp = client.post(
+        RUNS, json={"conf": {"n": 7}, "dag_run_id": "from_api", "note": "rerun after the fix"}, headers=ADMIN
+    )
     assert resp.status_code == 200, resp.text
     run = resp.json()
     assert run["dag_run_id"] == "from_api" and run["state"] == "queued" and run["conf"] == {"n": 7}
@@ -240,8 +267,9 @@ def test_task_instances_list_get_and_log(client: Any) -> None:
     assert ti["try_number"] == 1 and ti["operator"] == "BashOperator"
     log = client.get(f"{RUNS}/{run_id}/taskInstances/first/logs/1", headers=ADMIN).json()
     assert "hello from api" in log["content"]
-    rest = client.get(f"{RUNS}/{run_id}/taskInstances/first/logs/1?offset={log['continuation_token']}",
-                      headers=ADMIN).json()
+    rest = client.get(
+        f"{RUNS}/{run_id}/taskInstances/first/logs/1?offset={log['continuation_token']}", headers=ADMIN
+    ).json()
     assert rest["content"] == ""
     text = client.get(f"{RUNS}/{run_id}/taskInstances/first/logs/1", headers={**ADMIN, "Accept": "text/plain"})
     assert text.headers["content-type"].startswith("text/plain") and "hello from api" in text.text
@@ -269,16 +297,21 @@ def test_clear_task_instances_and_set_a_state(client: Any) -> None:
     resp = client.patch(f"{RUNS}/{run_id}/taskInstances/second", json={"new_state": "failed"}, headers=ADMIN)
     assert resp.status_code == 200 and resp.json()["state"] == "failed"
     problem(client.patch(f"{RUNS}/{run_id}/taskInstances/second", json={"new_state": "running"}, headers=ADMIN), 400)
-    problem(client.post(f"/api/v1/dags/{DAG_ID}/clearTaskInstances",
-                        json={"dag_run_id": run_id, "task_ids": ["ghost"]}, headers=ADMIN), 404)
+    problem(
+        client.post(
+            f"/api/v1/dags/{DAG_ID}/clearTaskInstances",
+            json={"dag_run_id": run_id, "task_ids": ["ghost"]},
+            headers=ADMIN,
+        ),
+        404,
+    )
 
 
 # --- variables, connections, pools, users, import errors ---------------------------------------
 def test_variables_crud(client: Any) -> None:
     assert client.post("/api/v1/variables", json={"key": "k1", "value": "v1"}, headers=ADMIN).status_code == 200
     assert client.get("/api/v1/variables/k1", headers=ADMIN).json()["value"] == "v1"
-    patched = client.patch("/api/v1/variables/k1", json={"key": "k1", "value": "v2", "description": "d"},
-                           headers=ADMIN)
+    patched = client.patch("/api/v1/variables/k1", json={"key": "k1", "value": "v2", "description": "d"}, headers=ADMIN)
     assert patched.json() == {"key": "k1", "value": "v2", "description": "d"}
     assert [v["key"] for v in client.get("/api/v1/variables", headers=ADMIN).json()["variables"]] == ["k1"]
     problem(client.patch("/api/v1/variables/k1", json={"key": "other", "value": "x"}, headers=ADMIN), 400)
@@ -291,19 +324,33 @@ def test_variables_crud(client: Any) -> None:
 def test_connection_passwords_are_write_only(client: Any) -> None:
     from tradewind.store.connections import get_connection
 
-    body = {"connection_id": "web", "conn_type": "http", "host": "example.com", "login": "me",
-            "password": "top-secret-pw", "port": 8443, "extra": '{"timeout": 3}'}
+    body = {
+        "connection_id": "web",
+        "conn_type": "http",
+        "host": "example.com",
+        "login": "me",
+        "password": "top-secret-pw",
+        "port": 8443,
+        "extra": '{"timeout": 3}',
+    }
     created = client.post("/api/v1/connections", json=body, headers=ADMIN)
     assert created.status_code == 200 and "password" not in created.json()
     problem(client.post("/api/v1/connections", json=body, headers=ADMIN), 409)
-    for resp in (client.get("/api/v1/connections/web", headers=ADMIN), client.get("/api/v1/connections", headers=ADMIN)):
+    for resp in (
+        client.get("/api/v1/connections/web", headers=ADMIN),
+        client.get("/api/v1/connections", headers=ADMIN),
+    ):
         assert "top-secret-pw" not in resp.text and resp.status_code == 200
-    patched = client.patch("/api/v1/connections/web", json={"connection_id": "web", "conn_type": "http",
-                                                             "host": "other.example.com"}, headers=ADMIN)
+    patched = client.patch(
+        "/api/v1/connections/web",
+        json={"connection_id": "web", "conn_type": "http", "host": "other.example.com"},
+        headers=ADMIN,
+    )
     assert patched.json()["host"] == "other.example.com"
     assert get_connection("web").password == "top-secret-pw"  # a PATCH without password keeps it
-    problem(client.post("/api/v1/connections", json={**body, "connection_id": "x", "port": "eighty"},
-                        headers=ADMIN), 400)
+    problem(
+        client.post("/api/v1/connections", json={**body, "connection_id": "x", "port": "eighty"}, headers=ADMIN), 400
+    )
     problem(client.post("/api/v1/connections", json={**body, "connection_id": "x", "extra": "[1]"}, headers=ADMIN), 400)
     assert client.delete("/api/v1/connections/web", headers=ADMIN).status_code == 204
     problem(client.get("/api/v1/connections/web", headers=ADMIN), 404)
@@ -321,16 +368,25 @@ def test_pools_crud(client: Any) -> None:
 
 
 def test_users_crud(client: Any) -> None:
-    body = {"username": "newbie", "first_name": "New", "last_name": "Bie", "email": "n@example.com",
-            "roles": [{"name": "User"}], "password": "newbie-pw"}
+    body = {
+        "username": "newbie",
+        "first_name": "New",
+        "last_name": "Bie",
+        "email": "n@example.com",
+        "roles": [{"name": "User"}],
+        "password": "newbie-pw",
+    }
     created = client.post("/api/v1/users", json=body, headers=ADMIN)
     assert created.status_code == 200 and "password" not in created.json()
     assert created.json()["roles"] == [{"name": "User"}]
     problem(client.post("/api/v1/users", json=body, headers=ADMIN), 409)
-    problem(client.post("/api/v1/users", json={**body, "username": "x", "roles": [{"name": "God"}]}, headers=ADMIN), 400)
+    problem(
+        client.post("/api/v1/users", json={**body, "username": "x", "roles": [{"name": "God"}]}, headers=ADMIN), 400
+    )
     assert client.get("/api/v1/dags", headers=basic("newbie", "newbie-pw")).status_code == 200
-    patched = client.patch("/api/v1/users/newbie", json={**body, "roles": [{"name": "Op"}], "password": "changed-pw"},
-                           headers=ADMIN)
+    patched = client.patch(
+        "/api/v1/users/newbie", json={**body, "roles": [{"name": "Op"}], "password": "changed-pw"}, headers=ADMIN
+    )
     assert patched.json()["roles"] == [{"name": "Op"}]
     problem(client.get("/api/v1/dags", headers=basic("newbie", "newbie-pw")), 401)
     assert client.get("/api/v1/variables", headers=basic("newbie", "changed-pw")).status_code == 200
@@ -366,20 +422,43 @@ def test_malformed_json_and_oversized_bodies(client: Any) -> None:
     problem(client.put("/api/v1/dags", headers=ADMIN), 405)
 
 
-GARBAGE: list[Any] = [None, 1, "text", [], [1, {"a": 2}], {"": None}, {"key": {"nested": [1]}}, {"x" * 300: 1},
-                      {"conf": "not-a-dict", "dag_run_id": 5, "logical_date": "2024-02-30"},
-                      {"name": "p", "slots": 1.5}, {"state": None}, {"new_state": ["success"]},
-                      {"is_paused": None}, {"dag_run_id": None, "task_ids": "first"},
-                      {"username": "", "roles": "Admin"}]
+GARBAGE: list[Any] = [
+    None,
+    1,
+    "text",
+    [],
+    [1, {"a": 2}],
+    {"": None},
+    {"key": {"nested": [1]}},
+    {"x" * 300: 1},
+    {"conf": "not-a-dict", "dag_run_id": 5, "logical_date": "2024-02-30"},
+    {"name": "p", "slots": 1.5},
+    {"state": None},
+    {"new_state": ["success"]},
+    {"is_paused": None},
+    {"dag_run_id": None, "task_ids": "first"},
+    {"username": "", "roles": "Admin"},
+]
 
 
 def test_every_writing_endpoint_answers_garbage_with_a_4xx(client: Any) -> None:
     run = f"{RUNS}/{first_run_id()}"
-    targets = [("post", RUNS), ("patch", f"/api/v1/dags/{DAG_ID}"), ("patch", run), ("post", f"{run}/clear"),
-               ("post", f"/api/v1/dags/{DAG_ID}/clearTaskInstances"), ("patch", f"{run}/taskInstances/first"),
-               ("post", "/api/v1/variables"), ("patch", "/api/v1/variables/k"), ("post", "/api/v1/connections"),
-               ("patch", "/api/v1/connections/c"), ("post", "/api/v1/pools"), ("patch", "/api/v1/pools/p"),
-               ("post", "/api/v1/users"), ("patch", "/api/v1/users/viewer")]
+    targets = [
+        ("post", RUNS),
+        ("patch", f"/api/v1/dags/{DAG_ID}"),
+        ("patch", run),
+        ("post", f"{run}/clear"),
+        ("post", f"/api/v1/dags/{DAG_ID}/clearTaskInstances"),
+        ("patch", f"{run}/taskInstances/first"),
+        ("post", "/api/v1/variables"),
+        ("patch", "/api/v1/variables/k"),
+        ("post", "/api/v1/connections"),
+        ("patch", "/api/v1/connections/c"),
+        ("post", "/api/v1/pools"),
+        ("patch", "/api/v1/pools/p"),
+        ("post", "/api/v1/users"),
+        ("patch", "/api/v1/users/viewer"),
+    ]
     failures = []
     for method, url in targets:
         for body in GARBAGE:
@@ -391,11 +470,19 @@ def test_every_writing_endpoint_answers_garbage_with_a_4xx(client: Any) -> None:
     assert not failures, "\n".join(failures)
 
 
-@pytest.mark.parametrize("url", [
-    "/api/v1/dags/%00", "/api/v1/dags/" + "x" * 5000, f"{RUNS}/%ff%fe", f"{RUNS}?limit=-1",
-    f"{RUNS}?offset=abc", "/api/v1/dags?tags=", "/api/v1/importErrors/99999999999999999999999",
-    f"{RUNS}/x/taskInstances/y?map_index=-5",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/dags/%00",
+        "/api/v1/dags/" + "x" * 5000,
+        f"{RUNS}/%ff%fe",
+        f"{RUNS}?limit=-1",
+        f"{RUNS}?offset=abc",
+        "/api/v1/dags?tags=",
+        "/api/v1/importErrors/99999999999999999999999",
+        f"{RUNS}/x/taskInstances/y?map_index=-5",
+    ],
+)
 def test_odd_urls_get_a_4xx(client: Any, url: str) -> None:
     resp = client.get(url, headers=ADMIN)
     assert 400 <= resp.status_code < 500 or (resp.status_code == 200 and url.endswith("tags=")), resp.text
@@ -403,17 +490,27 @@ def test_odd_urls_get_a_4xx(client: Any, url: str) -> None:
 
 def test_out_of_range_values_get_a_400(client: Any) -> None:
     run = f"{RUNS}/{first_run_id()}"
-    for body in ({"logical_date": "0001-01-01T00:00:00Z"}, {"logical_date": "9999-12-31T23:59:59Z"},
-                 {"dag_run_id": "a/b"}, {"dag_run_id": "x" * 251}):
+    for body in (
+        {"logical_date": "0001-01-01T00:00:00Z"},
+        {"logical_date": "9999-12-31T23:59:59Z"},
+        {"dag_run_id": "a/b"},
+        {"dag_run_id": "x" * 251},
+    ):
         problem(client.post(RUNS, json=body, headers=ADMIN), 400)
     problem(client.post("/api/v1/pools", json={"name": "p", "slots": 10**30}, headers=ADMIN), 400)
-    problem(client.patch(f"{run}/taskInstances/first", json={"new_state": "success", "map_index": 10**20},
-                         headers=ADMIN), 400)
+    problem(
+        client.patch(f"{run}/taskInstances/first", json={"new_state": "success", "map_index": 10**20}, headers=ADMIN),
+        400,
+    )
     problem(client.get(f"{run}/taskInstances/first?map_index=99999999999999999999", headers=ADMIN), 400)
     problem(client.get("/api/v1/dags?limit=99999999999999999999999", headers=ADMIN), 400)
     deep = b"[" * 100_000 + b"]" * 100_000
-    problem(client.post(RUNS, content=b'{"conf": {"a": ' + deep + b"}}",
-                        headers={**ADMIN, "Content-Type": "application/json"}), 400)
+    problem(
+        client.post(
+            RUNS, content=b'{"conf": {"a": ' + deep + b"}}", headers={**ADMIN, "Content-Type": "application/json"}
+        ),
+        400,
+    )
 
 
 def test_a_json_body_sent_as_a_form_would_be_is_refused(client: Any) -> None:

@@ -16,8 +16,9 @@ def test_connection_store_round_trip_and_rotation(migrated_db, monkeypatch) -> N
     key = generate_key()
     monkeypatch.setenv("TRADEWIND__CORE__FERNET_KEY", key)
     extra = json.dumps({"token": "tok-123456", "timeout": 5})
-    rec = connections.set_connection("c1", conn_type="ftp", host="h", port=21, login="u", password="pw-123456",
-                                     extra=extra, description="d")
+    rec = connections.set_connection(
+        "c1", conn_type="ftp", host="h", port=21, login="u", password="pw-123456", extra=extra, description="d"
+    )
     assert rec is not None and rec.password == "pw-123456" and rec.extra == extra and rec.is_encrypted
     assert connections.set_connection("c1", replace_existing=False, conn_type="http") is None
     assert connections.get_connection("c1").conn_type == "ftp"
@@ -26,7 +27,9 @@ def test_connection_store_round_trip_and_rotation(migrated_db, monkeypatch) -> N
     assert [c.conn_id for c in connections.list_connections("c2")] == ["c2"]
 
     with session() as conn:
-        raw = conn.execute(sa.select(connection.c.password, connection.c.extra).where(connection.c.conn_id == "c1")).one()
+        raw = conn.execute(
+            sa.select(connection.c.password, connection.c.extra).where(connection.c.conn_id == "c1")
+        ).one()
     assert "pw-123456" not in raw.password and "tok-123456" not in raw.extra
 
     new = generate_key()

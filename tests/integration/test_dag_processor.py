@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-DAG_FILE = '''
+DAG_FILE = """
 from datetime import datetime
 from pathlib import Path
 
@@ -24,7 +24,7 @@ with open(Path(__file__).parent.parent / "imports.log", "a") as log:
 
 with DAG("{dag_id}", schedule=None, start_date=datetime(2024, 1, 1)):
     EmptyOperator(task_id="a") >> EmptyOperator(task_id="{last}")
-'''
+"""
 
 
 @pytest.fixture
@@ -156,8 +156,10 @@ def test_a_pass_with_a_wait_budget_returns_while_a_file_hangs(dags: Path, monkey
 
 # pytest's faulthandler is inherited by the forked child and writes a ~50-line "Fatal Python error"
 # dump straight to the terminal: the crashing file sends it to a file this test reads instead.
-SEGFAULT = ("import faulthandler, os, signal\nfaulthandler.enable(open({crash_report!r}, 'w'))\n"
-            "os.kill(os.getpid(), signal.SIGSEGV)")
+SEGFAULT = (
+    "import faulthandler, os, signal\nfaulthandler.enable(open({crash_report!r}, 'w'))\n"
+    "os.kill(os.getpid(), signal.SIGSEGV)"
+)
 
 
 @pytest.mark.parametrize(
@@ -286,8 +288,9 @@ def test_examples_load_with_the_folder_and_retire_when_turned_off(dags: Path) ->
     examples = active_dags() - {"dag_a"}
     assert examples
     folders = example_folders()
-    assert all(any(Path(d.fileloc).is_relative_to(f) for f in folders)
-               for d in dag_store.list_dags() if d.dag_id in examples)
+    assert all(
+        any(Path(d.fileloc).is_relative_to(f) for f in folders) for d in dag_store.list_dags() if d.dag_id in examples
+    )
     assert {"example_bash_operator", "work_automation", "image_text_extraction"} <= examples
 
     result = processor(include_examples=False).run_once()

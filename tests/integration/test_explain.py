@@ -36,8 +36,7 @@ def _run(dag: DAG, day: int = 1, state: str = "running"):
     from tradewind.structure import DagStructure
 
     structure = DagStructure.from_serialized(dags.get_serialized(dag.dag_id))
-    return create_manual_run(dag, structure, logical_date=datetime(2024, 1, day, tzinfo=UTC),
-                             state=DagRunState(state))
+    return create_manual_run(dag, structure, logical_date=datetime(2024, 1, day, tzinfo=UTC), state=DagRunState(state))
 
 
 def _set(run, task_id: str, state: str, **fields) -> None:
@@ -45,18 +44,20 @@ def _set(run, task_id: str, state: str, **fields) -> None:
     from tradewind.store.task_instances import StateChange
 
     current = task_instances.get_task_instance(run.dag_id, run.run_id, task_id)
-    assert task_instances.set_states([
-        StateChange(run.dag_id, run.run_id, task_id, -1, frozenset({current.state}), state, fields)
-    ]) == [True]
+    assert task_instances.set_states(
+        [StateChange(run.dag_id, run.run_id, task_id, -1, frozenset({current.state}), state, fields)]
+    ) == [True]
 
 
 def _set_mapped(run, task_id: str, states: tuple[str, ...]) -> None:
     from tradewind.store import task_instances
     from tradewind.store.task_instances import StateChange
 
-    assert all(task_instances.set_states([
-        StateChange(run.dag_id, run.run_id, task_id, i, frozenset({"none"}), s) for i, s in enumerate(states)
-    ]))
+    assert all(
+        task_instances.set_states(
+            [StateChange(run.dag_id, run.run_id, task_id, i, frozenset({"none"}), s) for i, s in enumerate(states)]
+        )
+    )
 
 
 def _scheduler_alive() -> None:
@@ -272,8 +273,11 @@ def test_mapped_task_awaiting_expansion_then_its_instances_listed_downstream(db)
     from tradewind.scheduler.expansion import expand_task
 
     with DAG("mapped", schedule=None, start_date=datetime(2024, 1, 1)) as dag:
-        EmptyOperator(task_id="start") >> BashOperator.partial(task_id="echo").expand(
-            bash_command=["echo 1", "echo 2", "echo 3"]) >> EmptyOperator(task_id="end")
+        (
+            EmptyOperator(task_id="start")
+            >> BashOperator.partial(task_id="echo").expand(bash_command=["echo 1", "echo 2", "echo 3"])
+            >> EmptyOperator(task_id="end")
+        )
     structure = _sync(dag)
     _scheduler_alive()
     run = _run(dag)

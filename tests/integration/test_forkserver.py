@@ -15,14 +15,14 @@ from tradewind.executors.messages import NoJob
 
 from processes import child_pids
 
-DAG_FILE = '''
+DAG_FILE = """
 from datetime import datetime
 from tradewind import DAG
 from tradewind.operators.empty import EmptyOperator
 
 with DAG("fs", schedule=None, start_date=datetime(2024, 1, 1)):
     EmptyOperator(task_id="t")
-'''
+"""
 
 
 @pytest.fixture()

@@ -65,32 +65,79 @@ TABLE: dict[str, tuple[set[str], Action]] = {
     "delete run": (USER_UP, lambda c, h: c.delete(f"{RUN}/{new_run(uid('del'))}", headers=h)),
     "mark run": (USER_UP, lambda c, h: c.patch(f"{RUN}/{new_run(uid('mark'))}", json={"state": "failed"}, headers=h)),
     "clear run": (USER_UP, lambda c, h: c.post(f"{RUN}/{first_run_id()}/clear", json={"dry_run": False}, headers=h)),
-    "clear task instances": (USER_UP, lambda c, h: c.post(
-        f"/api/v1/dags/{DAG_ID}/clearTaskInstances",
-        json={"dag_run_id": first_run_id(), "task_ids": ["second"], "dry_run": False}, headers=h)),
-    "set task state": (USER_UP, lambda c, h: c.patch(
-        f"{RUN}/{new_run(uid('ti'))}/taskInstances/first", json={"new_state": "success"}, headers=h)),
+    "clear task instances": (
+        USER_UP,
+        lambda c, h: c.post(
+            f"/api/v1/dags/{DAG_ID}/clearTaskInstances",
+            json={"dag_run_id": first_run_id(), "task_ids": ["second"], "dry_run": False},
+            headers=h,
+        ),
+    ),
+    "set task state": (
+        USER_UP,
+        lambda c, h: c.patch(
+            f"{RUN}/{new_run(uid('ti'))}/taskInstances/first", json={"new_state": "success"}, headers=h
+        ),
+    ),
     # variables, connections, pools: Op and up
-    "create variable": (OP_UP, lambda c, h: c.post("/api/v1/variables", json={"key": uid("k"), "value": "1"},
-                                                   headers=h)),
-    "update variable": (OP_UP, lambda c, h: c.patch(
-        f"/api/v1/variables/{(k := _variable())}", json={"key": k, "value": "2"}, headers=h)),
+    "create variable": (
+        OP_UP,
+        lambda c, h: c.post("/api/v1/variables", json={"key": uid("k"), "value": "1"}, headers=h),
+    ),
+    "update variable": (
+        OP_UP,
+        lambda c, h: c.patch(f"/api/v1/variables/{(k := _variable())}", json={"key": k, "value": "2"}, headers=h),
+    ),
     "delete variable": (OP_UP, lambda c, h: c.delete(f"/api/v1/variables/{_variable()}", headers=h)),
-    "create connection": (OP_UP, lambda c, h: c.post(
-        "/api/v1/connections", json={"connection_id": uid("c"), "conn_type": "http", "password": "p"}, headers=h)),
-    "update connection": (OP_UP, lambda c, h: c.patch(
-        f"/api/v1/connections/{(k := _connection())}", json={"connection_id": k, "conn_type": "ftp"}, headers=h)),
+    "create connection": (
+        OP_UP,
+        lambda c, h: c.post(
+            "/api/v1/connections", json={"connection_id": uid("c"), "conn_type": "http", "password": "p"}, headers=h
+        ),
+    ),
+    "update connection": (
+        OP_UP,
+        lambda c, h: c.patch(
+            f"/api/v1/connections/{(k := _connection())}", json={"connection_id": k, "conn_type": "ftp"}, headers=h
+        ),
+    ),
     "delete connection": (OP_UP, lambda c, h: c.delete(f"/api/v1/connections/{_connection()}", headers=h)),
     "create pool": (OP_UP, lambda c, h: c.post("/api/v1/pools", json={"name": uid("p"), "slots": 3}, headers=h)),
-    "update pool": (OP_UP, lambda c, h: c.patch(f"/api/v1/pools/{(k := _pool())}", json={"name": k, "slots": 9},
-                                                headers=h)),
+    "update pool": (
+        OP_UP,
+        lambda c, h: c.patch(f"/api/v1/pools/{(k := _pool())}", json={"name": k, "slots": 9}, headers=h),
+    ),
     "delete pool": (OP_UP, lambda c, h: c.delete(f"/api/v1/pools/{_pool()}", headers=h)),
     # users: Admin only
-    "create user": (ADMIN, lambda c, h: c.post("/api/v1/users", headers=h, json={
-        "username": uid("u"), "first_name": "F", "last_name": "L", "email": "u@example.com",
-        "roles": [{"name": "Viewer"}], "password": "pw-123"})),
-    "update user": (ADMIN, lambda c, h: c.patch(f"/api/v1/users/{(k := _user())}", headers=h, json={
-        "username": k, "first_name": "G", "last_name": "L", "email": "g@example.com", "roles": [{"name": "Op"}]})),
+    "create user": (
+        ADMIN,
+        lambda c, h: c.post(
+            "/api/v1/users",
+            headers=h,
+            json={
+                "username": uid("u"),
+                "first_name": "F",
+                "last_name": "L",
+                "email": "u@example.com",
+                "roles": [{"name": "Viewer"}],
+                "password": "pw-123",
+            },
+        ),
+    ),
+    "update user": (
+        ADMIN,
+        lambda c, h: c.patch(
+            f"/api/v1/users/{(k := _user())}",
+            headers=h,
+            json={
+                "username": k,
+                "first_name": "G",
+                "last_name": "L",
+                "email": "g@example.com",
+                "roles": [{"name": "Op"}],
+            },
+        ),
+    ),
     "delete user": (ADMIN, lambda c, h: c.delete(f"/api/v1/users/{_user()}", headers=h)),
     "end a user's sessions": (ADMIN, lambda c, h: c.delete(f"/api/v1/users/{_user()}/sessions", headers=h)),
     # reads: secrets are Op and up, users Admin only, the rest everyone
@@ -127,8 +174,12 @@ def test_every_role_against_every_action(client: Any) -> None:
             else:
                 unexpected.append(f"{name} as {role}: {resp.status_code} {resp.text[:200]}")
     assert not unexpected, "\n".join(unexpected)
-    wrong = [f"{name}: {role} {'may' if ok else 'may not'} but got the opposite"
-             for name, row in expected.items() for role, ok in row.items() if observed[name][role] != ok]
+    wrong = [
+        f"{name}: {role} {'may' if ok else 'may not'} but got the opposite"
+        for name, row in expected.items()
+        for role, ok in row.items()
+        if observed[name][role] != ok
+    ]
     assert not wrong, "\n".join(wrong)
 
 
@@ -173,8 +224,10 @@ def test_session_cookie_needs_the_csrf_token_for_changes(client: Any) -> None:
     # a Viewer's session with a valid token is still a Viewer
     value, csrf = make_session("viewer")
     client.cookies.set(COOKIE, value)
-    assert client.patch(f"/api/v1/dags/{DAG_ID}", json={"is_paused": True},
-                        headers={"X-CSRF-Token": csrf}).status_code == 403
+    assert (
+        client.patch(f"/api/v1/dags/{DAG_ID}", json={"is_paused": True}, headers={"X-CSRF-Token": csrf}).status_code
+        == 403
+    )
 
 
 def test_a_forged_or_foreign_session_cookie_is_anonymous(client: Any) -> None:
@@ -207,8 +260,17 @@ def test_the_session_cookie_is_httponly_and_samesite_lax(scheme: str) -> None:
 
     from tradewind.api.security import COOKIE, set_session_cookie
 
-    request = Request({"type": "http", "scheme": scheme, "method": "GET", "path": "/", "headers": [],
-                       "query_string": b"", "server": ("example.com", 443 if scheme == "https" else 80)})
+    request = Request(
+        {
+            "type": "http",
+            "scheme": scheme,
+            "method": "GET",
+            "path": "/",
+            "headers": [],
+            "query_string": b"",
+            "server": ("example.com", 443 if scheme == "https" else 80),
+        }
+    )
     response = Response()
     set_session_cookie(response, request, "signed-value")
     header = response.headers["set-cookie"]
@@ -218,8 +280,14 @@ def test_the_session_cookie_is_httponly_and_samesite_lax(scheme: str) -> None:
 
 
 NUMERIC = {"task_try_number", "try_number", "import_error_id"}
-OPEN = {"/", "/login",  # "/" only redirects to /home
-        "/health", "/api/v1/health", "/api/v1/version", "/api/v1/openapi.json"}
+OPEN = {
+    "/",
+    "/login",  # "/" only redirects to /home
+    "/health",
+    "/api/v1/health",
+    "/api/v1/version",
+    "/api/v1/openapi.json",
+}
 
 
 def _routes() -> list[tuple[str, str]]:
@@ -269,8 +337,9 @@ def test_a_viewer_session_may_change_nothing_anywhere(client: Any) -> None:
     for method, path in _routes():
         if method == "GET" or path.startswith("/logout"):
             continue
-        resp = client.request(method, path, headers={"X-CSRF-Token": csrf}, data={"csrf_token": csrf},
-                              follow_redirects=False)
+        resp = client.request(
+            method, path, headers={"X-CSRF-Token": csrf}, data={"csrf_token": csrf}, follow_redirects=False
+        )
         if resp.status_code != 403:
             wrong.append(f"{method} {path}: {resp.status_code}")
     assert not wrong, "\n".join(wrong)

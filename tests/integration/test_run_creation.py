@@ -38,7 +38,9 @@ def _dag(dag_id: str, **kw) -> DAG:
 def test_catchup_creates_runs_up_to_max_active_runs_then_the_rest():
     from tradewind.store import runs
 
-    _sync(_dag("c", schedule="@daily", start_date=datetime(2024, 1, 1), end_date=datetime(2024, 1, 5), max_active_runs=2))
+    _sync(
+        _dag("c", schedule="@daily", start_date=datetime(2024, 1, 1), end_date=datetime(2024, 1, 5), max_active_runs=2)
+    )
     creator = _creator()
     now = datetime(2024, 6, 1, tzinfo=UTC)
     created, _ = creator.create_due_runs(now)

@@ -80,21 +80,39 @@ class HandExecutor:
         """Task ids handed over and not finished yet, in the order they were queued."""
         return [key[2] for key in dict.fromkeys(w.key for w in self.queued if w.key in self._running)]
 
-    def finish(self, task_id: str, state: TaskState = TaskState.SUCCESS, *, run_id: str | None = None,
-               next_retry_at: datetime | None = None) -> None:
+    def finish(
+        self,
+        task_id: str,
+        state: TaskState = TaskState.SUCCESS,
+        *,
+        run_id: str | None = None,
+        next_retry_at: datetime | None = None,
+    ) -> None:
         """Claim and end the try of `task_id` as a worker would, at the clock's time, and report it."""
         from tradewind.store import task_instances
 
-        workload = next(w for w in self.queued if w.task_id == task_id and w.key in self._running
-                        and (run_id is None or w.run_id == run_id))
+        workload = next(
+            w
+            for w in self.queued
+            if w.task_id == task_id and w.key in self._running and (run_id is None or w.run_id == run_id)
+        )
         now = self.clock.now()
         claimed = task_instances.start_try(
-            *workload.key, expected=("queued",), hostname="test", pid=1, log_path="/dev/null", start_date=now,
+            *workload.key,
+            expected=("queued",),
+            hostname="test",
+            pid=1,
+            log_path="/dev/null",
+            start_date=now,
         )
         assert claimed is not None, workload
         record = task_instances.finish_try(
-            *workload.key, state=state.value, end_date=now, next_retry_at=next_retry_at,
-            try_number=claimed.try_number, start_date=now,
+            *workload.key,
+            state=state.value,
+            end_date=now,
+            next_retry_at=next_retry_at,
+            try_number=claimed.try_number,
+            start_date=now,
         )
         self._running.discard(workload.key)
         outcome = Outcome.SUCCEEDED if state is TaskState.SUCCESS else Outcome.FAILED
@@ -130,8 +148,10 @@ def _trigger(dag_id: str, day: int = 1) -> str:
 def _states(dag_id: str, run_id: str) -> dict[str, str]:
     from tradewind.store import task_instances
 
-    return {t.task_id if t.map_index < 0 else f"{t.task_id}[{t.map_index}]": t.state
-            for t in task_instances.list_task_instances(dag_id, run_id)}
+    return {
+        t.task_id if t.map_index < 0 else f"{t.task_id}[{t.map_index}]": t.state
+        for t in task_instances.list_task_instances(dag_id, run_id)
+    }
 
 
 def _run_state(dag_id: str, run_id: str) -> str:
@@ -185,8 +205,9 @@ def test_a_retry_waits_for_its_delay_on_the_scheduler_clock(scheduler: Scheduler
 
 
 def test_dagrun_timeout_fails_the_run_and_skips_what_is_left(scheduler: Scheduler, clock: FakeClock) -> None:
-    with DAG("bounded", schedule=None, start_date=datetime(2024, 1, 1, tzinfo=UTC),
-             dagrun_timeout=timedelta(hours=1)) as dag:
+    with DAG(
+        "bounded", schedule=None, start_date=datetime(2024, 1, 1, tzinfo=UTC), dagrun_timeout=timedelta(hours=1)
+    ) as dag:
         EmptyOperator(task_id="a") >> EmptyOperator(task_id="b")
     _sync(dag)
     run_id = _trigger("bounded")

@@ -27,8 +27,11 @@ def sign_in(client: Any, username: str) -> tuple[str, str]:
     client.cookies.clear()
     form = client.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
-    resp = client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token,
-                                       "next": "/home"}, follow_redirects=False)
+    resp = client.post(
+        "/login",
+        data={"username": username, "password": PASSWORD, "csrf_token": token, "next": "/home"},
+        follow_redirects=False,
+    )
     assert resp.status_code == 303, resp.text
     cookie = client.cookies[COOKIE]
     return cookie, re.search(r'data-csrf="([^"]+)"', client.get("/home").text).group(1)
@@ -80,9 +83,20 @@ def test_a_role_change_ends_the_users_sessions(client: Any) -> None:
     untouched, _ = sign_in(client, "op")
     add_role("viewer", "Op")
     client.cookies.clear()
-    assert client.patch("/api/v1/users/user", headers=basic("admin"), json={
-        "username": "user", "first_name": "U", "last_name": "T", "email": "u@example.com",
-        "roles": [{"name": "Viewer"}]}).status_code == 200
+    assert (
+        client.patch(
+            "/api/v1/users/user",
+            headers=basic("admin"),
+            json={
+                "username": "user",
+                "first_name": "U",
+                "last_name": "T",
+                "email": "u@example.com",
+                "roles": [{"name": "Viewer"}],
+            },
+        ).status_code
+        == 200
+    )
     update_user("op", first_name="Renamed")  # not a role change: the session lives on
     assert [api_with(client, c) for c in (by_store, by_api, untouched)] == [401, 401, 200]
 

@@ -34,8 +34,15 @@ def _run(dag_id: str = "d", run_id: str = "r1", logical_date: datetime = T0, tas
     from tradewind.store import runs
 
     args = dict(
-        dag_id=dag_id, run_id=run_id, logical_date=logical_date, data_interval=(logical_date - timedelta(days=1), logical_date),
-        run_type="manual", conf={"x": 1}, state="queued", external_trigger=True, task_instances=_tis(*tasks),
+        dag_id=dag_id,
+        run_id=run_id,
+        logical_date=logical_date,
+        data_interval=(logical_date - timedelta(days=1), logical_date),
+        run_type="manual",
+        conf={"x": 1},
+        state="queued",
+        external_trigger=True,
+        task_instances=_tis(*tasks),
     )
     args.update(kw)
     return runs.create_dag_run(**args)
@@ -229,8 +236,12 @@ def test_an_illegal_move_raises_and_writes_nothing(migrated_db):
     _run(tasks=("a", "b"))
     tis.start_try("d", "r1", "a", expected=WAITING, hostname="h", pid=1, log_path="x", start_date=T0)
     with pytest.raises(IllegalTransition, match=r"task instance \('d', 'r1', 'a', -1\) from running to queued"):
-        tis.set_states([StateChange("d", "r1", "b", -1, WAITING, "success"),  # legal, but in the same batch
-                        StateChange("d", "r1", "a", -1, frozenset({"running"}), "queued")])
+        tis.set_states(
+            [
+                StateChange("d", "r1", "b", -1, WAITING, "success"),  # legal, but in the same batch
+                StateChange("d", "r1", "a", -1, frozenset({"running"}), "queued"),
+            ]
+        )
     assert {t.task_id: t.state for t in tis.list_task_instances("d", "r1")} == {"a": "running", "b": "none"}
     with pytest.raises(IllegalTransition, match="from running to none"):
         tis.finish_try("d", "r1", "a", state="none", end_date=T0)
@@ -267,8 +278,13 @@ def test_run_ops_start_finish_and_time_out(migrated_db):
     assert runs.time_out_run(*key, end_date=end)
     assert not runs.time_out_run(*key, end_date=end)  # not running any more: nothing happens twice
     states = {t.task_id: t.state for t in tis.list_task_instances(*key)}
-    assert states == {"done": "success", "waiting": "skipped", "queued": "skipped", "running": "skipped",
-                      "retrying": "skipped"}
+    assert states == {
+        "done": "success",
+        "waiting": "skipped",
+        "queued": "skipped",
+        "running": "skipped",
+        "retrying": "skipped",
+    }
     run = runs.get_dag_run(*key)
     assert (run.state, run.start_date, run.end_date) == ("failed", T0, end)
     assert not runs.finish_run(*key, DagRunState.SUCCESS, end_date=end)  # the verdict on a run no longer running
@@ -291,7 +307,10 @@ def test_unqueue_and_fail_unstarted(migrated_db):
     assert tis.fail_unstarted(a, T0) and tis.fail_unstarted(b, T0)
     assert not tis.fail_unstarted(c, T0)  # waiting, not handed to a worker
     assert [(t.state, t.end_date) for t in map(lambda k: tis.get_task_instance(*k), (a, b, c))] == [
-        ("failed", T0), ("failed", T0), ("none", None)]
+        ("failed", T0),
+        ("failed", T0),
+        ("none", None),
+    ]
 
 
 def test_start_and_finish_try_record_history(migrated_db):
@@ -301,11 +320,19 @@ def test_start_and_finish_try_record_history(migrated_db):
     _run(tasks=("a",))
     claim = dict(expected=WAITING | {"up_for_retry"}, hostname="h", pid=42, log_path="/l/1.log", start_date=T0)
     first = tis.start_try("d", "r1", "a", **claim)
-    assert (first.state, first.try_number, first.hostname, first.pid, first.log_path) == ("running", 1, "h", 42, "/l/1.log")
+    assert (first.state, first.try_number, first.hostname, first.pid, first.log_path) == (
+        "running",
+        1,
+        "h",
+        42,
+        "/l/1.log",
+    )
     assert tis.start_try("d", "r1", "a", **claim) is None  # already claimed
     xcom.push("d", "r1", "a", -1, "partial", 1)
     retry_at = T0 + timedelta(minutes=5)
-    failed = tis.finish_try("d", "r1", "a", state="up_for_retry", end_date=T0 + timedelta(seconds=3), next_retry_at=retry_at)
+    failed = tis.finish_try(
+        "d", "r1", "a", state="up_for_retry", end_date=T0 + timedelta(seconds=3), next_retry_at=retry_at
+    )
     assert (failed.state, failed.duration, failed.next_retry_at) == ("up_for_retry", 3.0, retry_at)
     assert tis.finish_try("d", "r1", "a", state="success", end_date=T0) is None  # not running any more
 
@@ -318,7 +345,8 @@ def test_start_and_finish_try_record_history(migrated_db):
     assert (done.state, done.duration, done.rendered_fields) == ("success", 60.0, {"cmd": ("echo", T0)})
     tries = tis.list_tries("d", "r1", "a")
     assert [(t.try_number, t.state, t.log_path, t.duration) for t in tries] == [
-        (1, "up_for_retry", "/l/1.log", 3.0), (2, "success", "/l/2.log", 60.0)
+        (1, "up_for_retry", "/l/1.log", 3.0),
+        (2, "success", "/l/2.log", 60.0),
     ]
 
 
@@ -347,8 +375,9 @@ def test_late_finish_after_clear_and_a_new_claim_is_dropped(migrated_db):
     # the same with the claimer's start date (the path that skips reading the row first)
     assert tis.finish_try("d", "r1", "a", state="failed", end_date=T0, try_number=1, start_date=T0) is None
     assert tis.get_task_instance("d", "r1", "a").state == "running"
-    done = tis.finish_try("d", "r1", "a", state="success", end_date=T0 + timedelta(seconds=2), try_number=2,
-                          start_date=T0)
+    done = tis.finish_try(
+        "d", "r1", "a", state="success", end_date=T0 + timedelta(seconds=2), try_number=2, start_date=T0
+    )
     assert (done.state, done.duration) == ("success", 2.0)
     assert [t.try_number for t in tis.list_tries("d", "r1", "a")] == [2]
 
@@ -362,7 +391,9 @@ def test_only_one_claim_wins_under_concurrency(migrated_db):
 
     def claim(pid: int) -> None:
         barrier.wait()
-        results.append(tis.start_try("d", "r1", "a", expected=WAITING, hostname="h", pid=pid, log_path="x", start_date=T0))
+        results.append(
+            tis.start_try("d", "r1", "a", expected=WAITING, hostname="h", pid=pid, log_path="x", start_date=T0)
+        )
 
     threads = [threading.Thread(target=claim, args=(i,)) for i in range(6)]
     for t in threads:
@@ -408,7 +439,10 @@ def test_xcom_push_pull(migrated_db):
     assert xcom.pull("d", "r1", ["m"], map_indexes=[1]) == {("m", 1): 10}
     assert xcom.pull("d", "r1", ["m"], key="other") == {("m", 0): "o"}
     assert [(x.task_id, x.map_index, x.key) for x in xcom.list_xcoms("d", "r1", "m")] == [
-        ("m", 0, "other"), ("m", 0, "return_value"), ("m", 1, "return_value"), ("m", 2, "return_value")
+        ("m", 0, "other"),
+        ("m", 0, "return_value"),
+        ("m", 1, "return_value"),
+        ("m", 2, "return_value"),
     ]
     with pytest.raises(TypeError, match="XCom value of type object is not JSON-serializable"):
         xcom.push("d", "r1", "a", -1, "bad", object())
@@ -424,7 +458,10 @@ def test_variables(migrated_db):
     variables.set_variable("k", '{"a": 1}')
     variables.set_variable("b", "x")
     assert variables.get_variable("k") == '{"a": 1}'
-    assert [(v.key, v.val, v.description) for v in variables.list_variables()] == [("b", "x", None), ("k", '{"a": 1}', None)]
+    assert [(v.key, v.val, v.description) for v in variables.list_variables()] == [
+        ("b", "x", None),
+        ("k", '{"a": 1}', None),
+    ]
     assert variables.delete_variable("k") and not variables.delete_variable("k")
     with pytest.raises(TypeError):
         variables.set_variable("k", 3)  # type: ignore[arg-type]
@@ -453,10 +490,13 @@ def test_import_errors_replaced_per_file(migrated_db):
     from tradewind.store import import_errors as ie
 
     dags.sync_dags([_dag_item("in_a", fileloc="a.py"), _dag_item("in_c", fileloc="c.py")], paused_at_creation=True)
-    ie.replace_import_errors(["a.py", "b.py", "c.py"], [("a.py", 3, "SyntaxError", "tb"), ("b.py", None, "boom", "tb2")])
+    ie.replace_import_errors(
+        ["a.py", "b.py", "c.py"], [("a.py", 3, "SyntaxError", "tb"), ("b.py", None, "boom", "tb2")]
+    )
     assert (dags.get_dag("in_a").has_import_errors, dags.get_dag("in_c").has_import_errors) == (True, False)
     assert [(e.filename, e.lineno, e.message) for e in ie.list_import_errors()] == [
-        ("a.py", 3, "SyntaxError"), ("b.py", None, "boom")
+        ("a.py", 3, "SyntaxError"),
+        ("b.py", None, "boom"),
     ]
     ie.replace_import_errors(["a.py"], [])  # a.py fixed; b.py not re-parsed, keeps its error
     assert dags.get_dag("in_a").has_import_errors is False

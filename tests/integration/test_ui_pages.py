@@ -13,7 +13,7 @@ import pytest
 
 ROLES = ("Admin", "Op", "User", "Viewer")
 PASSWORD = "pw-for-tests-1"
-DAG_SOURCE = '''
+DAG_SOURCE = """
 from datetime import datetime
 from tradewind import DAG, Param, TaskGroup, task
 from tradewind.operators.bash import BashOperator
@@ -31,7 +31,7 @@ with DAG("ui_demo", start_date=datetime(2024, 1, 1), schedule="@daily", catchup=
         return x * 2
 
     double.expand(x=[1, 2])
-'''
+"""
 
 
 @pytest.fixture
@@ -63,9 +63,11 @@ def login(client: Any, username: str) -> str:
     """Sign in through the login form; returns the session's CSRF token (from the page's body)."""
     form = client.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
-    resp = client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token,
-                                       "next": "/home"},
-                       follow_redirects=False)
+    resp = client.post(
+        "/login",
+        data={"username": username, "password": PASSWORD, "csrf_token": token, "next": "/home"},
+        follow_redirects=False,
+    )
     assert resp.status_code == 303, resp.text
     home = client.get("/home")
     return re.search(r'data-csrf="([^"]+)"', home.text).group(1)
@@ -92,16 +94,30 @@ def test_every_page_renders_for_every_role(app_env: Any, role: str) -> None:
 
     login(app_env, role.lower())
     run_id = quote(the_run_id(app_env), safe="")
-    pages = ["/home", "/home?q=ui&status=active", "/home?tags=ui", "/dags/ui_demo/grid", "/dags/ui_demo/graph",
-             "/dags/ui_demo/code", "/dags/ui_demo/runs", f"/dags/ui_demo/runs/{run_id}",
-             f"/dags/ui_demo/runs/{run_id}/tasks/first", f"/dags/ui_demo/runs/{run_id}/tasks/grp.b",
-             "/dags/ui_demo/grid/fragment", "/admin/pools"]
+    pages = [
+        "/home",
+        "/home?q=ui&status=active",
+        "/home?tags=ui",
+        "/dags/ui_demo/grid",
+        "/dags/ui_demo/graph",
+        "/dags/ui_demo/code",
+        "/dags/ui_demo/runs",
+        f"/dags/ui_demo/runs/{run_id}",
+        f"/dags/ui_demo/runs/{run_id}/tasks/first",
+        f"/dags/ui_demo/runs/{run_id}/tasks/grp.b",
+        "/dags/ui_demo/grid/fragment",
+        "/admin/pools",
+    ]
     for url in pages:
         resp = app_env.get(url, headers=HTML)
         assert resp.status_code == 200, (url, resp.status_code, resp.text[:300])
         assert "<html" in resp.text or url.endswith("fragment")
-    gated = {"/dags/ui_demo/trigger": "User", "/admin/variables": "Op", "/admin/connections": "Op",
-             "/admin/users": "Admin"}
+    gated = {
+        "/dags/ui_demo/trigger": "User",
+        "/admin/variables": "Op",
+        "/admin/connections": "Op",
+        "/admin/users": "Admin",
+    }
     rank = ROLES[::-1].index
     for url, needed in gated.items():
         resp = app_env.get(url, headers=HTML)
@@ -139,14 +155,19 @@ def _import_errors_everywhere(client: Any, capsys: pytest.CaptureFixture[str]) -
 
 
 def test_a_deleted_file_loses_its_import_error_in_the_ui_api_and_cli_whoever_parses_it(
-        app_env: Any, tradewind_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    app_env: Any, tradewind_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from tradewind.cli.main import main
     from tradewind.scheduler.dag_sync import DagSync
     from tradewind.store import import_errors
 
     login(app_env, "viewer")
     dags = tradewind_home / "dags"
-    assert _import_errors_everywhere(app_env, capsys) == {"ui": {"broken.py"}, "api": {"broken.py"}, "cli": {"broken.py"}}
+    assert _import_errors_everywhere(app_env, capsys) == {
+        "ui": {"broken.py"},
+        "api": {"broken.py"},
+        "cli": {"broken.py"},
+    }
 
     # Recorded by the scheduler's processor, the file deleted, then the CLI parses the folder.
     (dags / "broken.py").unlink()
@@ -173,7 +194,7 @@ def test_grid_cells_carry_states_and_link_to_the_instance(app_env: Any) -> None:
     mapped = app_env.get(next(h for _s, h in cells if h.endswith("/double")), follow_redirects=False)
     assert mapped.status_code == 303 and mapped.headers["location"].endswith("/tasks/double?map_index=0")
     copy = app_env.get(mapped.headers["location"]).text
-    assert "Mapped instances" in copy and "?map_index=1" in copy and "<pre class=\"value\">2</pre>" in copy
+    assert "Mapped instances" in copy and "?map_index=1" in copy and '<pre class="value">2</pre>' in copy
     assert 'hx-trigger="every 2s"' not in html  # nothing is active: no polling
 
 
@@ -181,7 +202,11 @@ def test_graph_json_has_nodes_edges_groups_and_states(app_env: Any) -> None:
     login(app_env, "viewer")
     data = app_env.get("/dags/ui_demo/graph.json", params={"run_id": the_run_id(app_env)}).json()
     assert {n["id"]: n["state"] for n in data["nodes"]} == {
-        "first": "success", "grp.b": "success", "grp.c": "success", "double": "success"}
+        "first": "success",
+        "grp.b": "success",
+        "grp.c": "success",
+        "double": "success",
+    }
     assert sorted(map(tuple, data["edges"])) == [("first", "grp.b"), ("first", "grp.c")]
     assert data["groups"] == [{"id": "grp", "parent": None, "tooltip": ""}]
     assert data["live"] is False
@@ -212,8 +237,9 @@ def test_task_page_shows_rendered_template_xcom_and_log(app_env: Any) -> None:
     assert re.search(r'<pre class="log" id="log"[^>]*>[^<]*hello from bob', html)
     chunk = app_env.get(f"/dags/ui_demo/runs/{run_id}/tasks/first/log.json", params={"try": 1, "offset": 0}).json()
     assert "hello from bob" in chunk["text"] and chunk["exists"]
-    rest = app_env.get(f"/dags/ui_demo/runs/{run_id}/tasks/first/log.json",
-                       params={"try": 1, "offset": chunk["offset"]}).json()
+    rest = app_env.get(
+        f"/dags/ui_demo/runs/{run_id}/tasks/first/log.json", params={"try": 1, "offset": chunk["offset"]}
+    ).json()
     assert rest["text"] == "" and rest["done"] is True
 
 
@@ -222,17 +248,24 @@ def test_code_page_shows_the_source(app_env: Any) -> None:
     assert "TaskGroup(&#34;grp&#34;)" in app_env.get("/dags/ui_demo/code").text
 
 
-@pytest.mark.parametrize("url,data", [
-    ("/dags/ui_demo/trigger", {}),
-    ("/dags/ui_demo/paused", {"is_paused": "true"}),
-    ("/admin/variables", {"key": "k", "val": "v"}),
-    ("/admin/pools", {"name": "p", "slots": "3"}),
-])
+@pytest.mark.parametrize(
+    "url,data",
+    [
+        ("/dags/ui_demo/trigger", {}),
+        ("/dags/ui_demo/paused", {"is_paused": "true"}),
+        ("/admin/variables", {"key": "k", "val": "v"}),
+        ("/admin/pools", {"name": "p", "slots": "3"}),
+    ],
+)
 def test_forged_post_without_csrf_is_refused(app_env: Any, url: str, data: dict[str, str]) -> None:
     login(app_env, "admin")
     assert app_env.post(url, data=data, headers=HTML, follow_redirects=False).status_code == 403
-    assert app_env.post(url, data={**data, "csrf_token": "stolen-less guess"}, headers=HTML,
-                        follow_redirects=False).status_code == 403
+    assert (
+        app_env.post(
+            url, data={**data, "csrf_token": "stolen-less guess"}, headers=HTML, follow_redirects=False
+        ).status_code
+        == 403
+    )
 
 
 def test_viewer_cannot_trigger_even_with_a_valid_token(app_env: Any) -> None:
@@ -242,8 +275,10 @@ def test_viewer_cannot_trigger_even_with_a_valid_token(app_env: Any) -> None:
     before = len(runs.list_dag_runs("ui_demo"))
     resp = app_env.post("/dags/ui_demo/trigger", data={"csrf_token": token}, headers=HTML, follow_redirects=False)
     assert resp.status_code == 403
-    assert app_env.post("/dags/ui_demo/paused", data={"csrf_token": token, "is_paused": "true"},
-                        headers=HTML).status_code == 403
+    assert (
+        app_env.post("/dags/ui_demo/paused", data={"csrf_token": token, "is_paused": "true"}, headers=HTML).status_code
+        == 403
+    )
     assert len(runs.list_dag_runs("ui_demo")) == before
 
 
@@ -257,8 +292,11 @@ def test_user_triggers_with_params_and_sees_validation_errors(app_env: Any) -> N
     assert bad.status_code == 400 and "flash-error" in bad.text and 'value="0"' in bad.text
     bad_json = app_env.post("/dags/ui_demo/trigger", data={"csrf_token": token, "conf": "{nope"})
     assert bad_json.status_code == 400 and "invalid conf JSON" in bad_json.text  # the CLI's message: one check
-    ok = app_env.post("/dags/ui_demo/trigger", data={"csrf_token": token, "param__n": "7", "param__who": "ann",
-                                                     "run_id": "from_the_form"}, follow_redirects=False)
+    ok = app_env.post(
+        "/dags/ui_demo/trigger",
+        data={"csrf_token": token, "param__n": "7", "param__who": "ann", "run_id": "from_the_form"},
+        follow_redirects=False,
+    )
     assert ok.status_code == 303 and ok.headers["location"].startswith("/dags/ui_demo/grid")
     run = runs.get_dag_run("ui_demo", "from_the_form")
     assert run is not None and run.conf == {"n": 7, "who": "ann"} and run.state == "queued"
@@ -293,11 +331,29 @@ def test_connection_password_is_never_shown_back(app_env: Any) -> None:
     from tradewind.store.connections import get_connection
 
     token = login(app_env, "op")
-    resp = app_env.post("/admin/connections", data={"csrf_token": token, "conn_id": "ftp_src", "conn_type": "ftp",
-                                                    "host": "127.0.0.1", "login": "me", "password": "s3cr3t-pw"})
+    resp = app_env.post(
+        "/admin/connections",
+        data={
+            "csrf_token": token,
+            "conn_id": "ftp_src",
+            "conn_type": "ftp",
+            "host": "127.0.0.1",
+            "login": "me",
+            "password": "s3cr3t-pw",
+        },
+    )
     assert resp.status_code == 200 and "s3cr3t-pw" not in resp.text and "set (hidden)" in resp.text
-    app_env.post("/admin/connections", data={"csrf_token": token, "conn_id": "ftp_src", "conn_type": "ftp",
-                                             "host": "10.0.0.1", "login": "me", "password": ""})
+    app_env.post(
+        "/admin/connections",
+        data={
+            "csrf_token": token,
+            "conn_id": "ftp_src",
+            "conn_type": "ftp",
+            "host": "10.0.0.1",
+            "login": "me",
+            "password": "",
+        },
+    )
     stored = get_connection("ftp_src")
     assert stored.host == "10.0.0.1" and stored.password == "s3cr3t-pw"  # empty field keeps the password
 
@@ -313,15 +369,37 @@ def test_admin_manages_users_and_op_may_not(app_env: Any) -> None:
     from tradewind.store.users import get_user
 
     op_token = login(app_env, "op")
-    assert app_env.post("/admin/users", data={"csrf_token": op_token, "username": "eve", "first_name": "E",
-                                              "last_name": "V", "email": "e@x.org", "role": "Admin",
-                                              "password": "pw"}, headers=HTML).status_code == 403
+    assert (
+        app_env.post(
+            "/admin/users",
+            data={
+                "csrf_token": op_token,
+                "username": "eve",
+                "first_name": "E",
+                "last_name": "V",
+                "email": "e@x.org",
+                "role": "Admin",
+                "password": "pw",
+            },
+            headers=HTML,
+        ).status_code
+        == 403
+    )
     assert get_user("eve") is None
     app_env.cookies.clear()
     token = login(app_env, "admin")
-    resp = app_env.post("/admin/users", data={"csrf_token": token, "username": "eve", "first_name": "E",
-                                              "last_name": "V", "email": "e@x.org", "role": "Viewer",
-                                              "password": "a-long-password"})
+    resp = app_env.post(
+        "/admin/users",
+        data={
+            "csrf_token": token,
+            "username": "eve",
+            "first_name": "E",
+            "last_name": "V",
+            "email": "e@x.org",
+            "role": "Viewer",
+            "password": "a-long-password",
+        },
+    )
     assert resp.status_code == 200 and get_user("eve").roles == ["Viewer"]
     app_env.post("/admin/users/roles", data={"csrf_token": token, "username": "eve", "roles": ["User", "Op"]})
     assert set(get_user("eve").roles) == {"User", "Op"}
@@ -371,9 +449,12 @@ def test_connection_form_checks_what_the_api_checks(app_env: Any) -> None:
     from tradewind.store.connections import get_connection
 
     token = login(app_env, "op")
-    for fields, reason in (({"extra": "{not json"}, "extra must be a JSON object"),
-                           ({"port": "²"}, "port must be a number"), ({"port": "99999"}, "port must be a number"),
-                           ({"conn_type": "  "}, "conn_type must not be empty")):
+    for fields, reason in (
+        ({"extra": "{not json"}, "extra must be a JSON object"),
+        ({"port": "²"}, "port must be a number"),
+        ({"port": "99999"}, "port must be a number"),
+        ({"conn_type": "  "}, "conn_type must not be empty"),
+    ):
         data = {"csrf_token": token, "conn_id": "web", "conn_type": "http", **fields}
         resp = app_env.post("/admin/connections", data=data)
         assert resp.status_code == 200 and "flash-error" in resp.text and reason in resp.text, fields
@@ -430,8 +511,10 @@ def test_clear_with_downstream_clears_the_task_and_what_follows(app_env: Any) ->
 
     token = login(app_env, "user")
     run_id = the_run_id(app_env)
-    resp = app_env.post(f"/dags/ui_demo/runs/{quote(run_id, safe='')}/tasks/first/clear",
-                        data={"csrf_token": token, "downstream": "true"})
+    resp = app_env.post(
+        f"/dags/ui_demo/runs/{quote(run_id, safe='')}/tasks/first/clear",
+        data={"csrf_token": token, "downstream": "true"},
+    )
     assert resp.status_code == 200 and "Cleared 3 task instance(s)" in resp.text
     states = {t.task_id: t.state for t in task_instances.list_task_instances("ui_demo", run_id)}
     assert states["first"] in ("none", None) and states["grp.b"] in ("none", None)
@@ -455,8 +538,9 @@ def test_a_message_in_the_url_is_never_shown_only_the_servers_own(app_env: Any) 
     shown = app_env.get("/home", headers=HTML)
     assert "Call us" not in shown.text and FLASH not in app_env.cookies  # and it is cleared
 
-    done = app_env.post("/dags/ui_demo/paused", data={"csrf_token": token, "is_paused": "true", "next": "/home"},
-                        follow_redirects=False)
+    done = app_env.post(
+        "/dags/ui_demo/paused", data={"csrf_token": token, "is_paused": "true", "next": "/home"}, follow_redirects=False
+    )
     assert done.status_code == 303 and "msg" not in done.headers["location"]
     grid = app_env.get("/dags/ui_demo/grid/fragment", headers={**HTML, "HX-Request": "true"})  # a poll in between
     assert "DAG ui_demo paused" not in grid.text

@@ -46,10 +46,13 @@ def test_migration_0005_encrypts_existing_values_and_downgrade_decrypts(db_url, 
 
     with transaction() as conn:
         command.upgrade(migrate.alembic_config(conn), "0004")
-        conn.execute(sa.insert(variable), [
-            {"key": "plain", "val": "clear-text-1", "is_encrypted": False},
-            {"key": "empty", "val": None, "is_encrypted": False},
-        ])
+        conn.execute(
+            sa.insert(variable),
+            [
+                {"key": "plain", "val": "clear-text-1", "is_encrypted": False},
+                {"key": "empty", "val": None, "is_encrypted": False},
+            ],
+        )
     assert not str(conf.get("core", "fernet_key", fallback="") or "")  # no key yet: the migration makes one
 
     from tradewind.store.schema_version import HEAD_REVISION

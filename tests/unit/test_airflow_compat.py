@@ -45,7 +45,9 @@ def test_every_table_entry_resolves_to_a_tradewind_object(compat: None) -> None:
             value = getattr(module, name)
             owner, _, attribute = target.partition(":")
             assert value is getattr(importlib.import_module(owner), attribute), f"{modname}.{name}"
-            if isinstance(value, type) or (callable(value) and not hasattr(value, "__origin__")):  # not `dict[str, Any]`
+            if isinstance(value, type) or (
+                callable(value) and not hasattr(value, "__origin__")
+            ):  # not `dict[str, Any]`
                 assert value.__module__.startswith("tradewind"), f"{modname}.{name}"
 
 
@@ -70,12 +72,20 @@ def test_the_briefs_import_lines_give_tradewind_classes(compat: None) -> None:
     from tradewind.sensors.base import BaseSensorOperator as TwSensor
 
     assert (DAG, dag, task, task_group, Param, chain, cross_downstream) == (
-        tradewind.DAG, tradewind.dag, tradewind.task, tradewind.task_group, tradewind.Param, tradewind.chain,
+        tradewind.DAG,
+        tradewind.dag,
+        tradewind.task,
+        tradewind.task_group,
+        tradewind.Param,
+        tradewind.chain,
         tradewind.cross_downstream,
     )
     assert (BashOperator, PythonOperator, EmptyOperator, DummyOperator) == (TwBash, TwPython, TwEmpty, TwEmpty)
     assert (AirflowException, AirflowSkipException, AirflowFailException, AirflowSensorTimeout) == (
-        exceptions.TradewindException, exceptions.SkipTask, exceptions.FailTask, exceptions.SensorTimeout,
+        exceptions.TradewindException,
+        exceptions.SkipTask,
+        exceptions.FailTask,
+        exceptions.SensorTimeout,
     )
     assert BaseSensorOperator is TwSensor and PokeReturnValue.__module__ == "tradewind.sensors.base"
     assert Variable.__module__ == "tradewind.models.variable" and Connection.__module__ == "tradewind.models.connection"
@@ -101,7 +111,9 @@ def test_a_name_tradewind_lacks_is_an_import_error_naming_the_airflow_path(compa
 
 
 def test_a_module_tradewind_lacks_is_an_import_error_naming_it(compat: None) -> None:
-    with pytest.raises(ModuleNotFoundError, match=r"Tradewind does not provide the Airflow module 'airflow\.providers\.amazon'"):
+    with pytest.raises(
+        ModuleNotFoundError, match=r"Tradewind does not provide the Airflow module 'airflow\.providers\.amazon'"
+    ):
         importlib.import_module("airflow.providers.amazon.aws.operators.s3")
     assert "airflow.providers.amazon" not in sys.modules
     assert "airflow.providers.amazon" not in KNOWN
@@ -147,7 +159,8 @@ def test_days_ago_is_midnight_utc_n_days_back(compat: None) -> None:
 
 
 def test_dagbag_loads_an_unmodified_airflow_file_and_records_a_missing_import(clean: None, tmp_path: Path) -> None:
-    (tmp_path / "classic.py").write_text(textwrap.dedent("""
+    (tmp_path / "classic.py").write_text(
+        textwrap.dedent("""
         from datetime import datetime
         from airflow import DAG
         from airflow.operators.bash import BashOperator
@@ -165,7 +178,8 @@ def test_dagbag_loads_an_unmodified_airflow_file_and_records_a_missing_import(cl
             end = EmptyOperator(task_id="end", trigger_rule=TriggerRule.NONE_FAILED_MIN_ONE_SUCCESS)
             pick >> Label("yes") >> a >> end
             pick >> b >> end
-    """))
+    """)
+    )
     (tmp_path / "needs_s3.py").write_text(
         "from airflow import DAG\n\nfrom airflow.providers.amazon.aws.sensors.s3 import S3KeySensor\n"
     )
@@ -180,7 +194,8 @@ def test_dagbag_loads_an_unmodified_airflow_file_and_records_a_missing_import(cl
 
 
 def test_airflow_sdk_files_get_airflow_3_defaults(clean: None, tmp_path: Path) -> None:
-    (tmp_path / "af3.py").write_text(textwrap.dedent("""
+    (tmp_path / "af3.py").write_text(
+        textwrap.dedent("""
         from datetime import datetime
         from airflow.sdk import DAG, dag, task
 
@@ -199,10 +214,13 @@ def test_airflow_sdk_files_get_airflow_3_defaults(clean: None, tmp_path: Path) -
             one_more()
 
         af3_decorated()
-    """))
+    """)
+    )
     bag = _dagbag(tmp_path)
     assert bag.import_errors == {}
-    cron, unscheduled, catchup, decorated = (bag.dags[d] for d in ("af3_cron", "af3_unscheduled", "af3_catchup", "af3_decorated"))
+    cron, unscheduled, catchup, decorated = (
+        bag.dags[d] for d in ("af3_cron", "af3_unscheduled", "af3_catchup", "af3_decorated")
+    )
     assert (cron.catchup, unscheduled.catchup, catchup.catchup, decorated.catchup) == (False, False, True, False)
     assert unscheduled.schedule is None
     for runs_at_tick in (cron, catchup, decorated):

@@ -24,7 +24,13 @@ def _clean_masker():
 def test_uri_parts_and_percent_encoding() -> None:
     c = Connection(conn_id="x", uri="ftp://us%40er:p%40ss%2Fw%3Ard%23@ftp.example.com:2121/some%2Fdir")
     assert (c.conn_type, c.host, c.port, c.login, c.password, c.schema) == (
-        "ftp", "ftp.example.com", 2121, "us@er", "p@ss/w:rd#", "some/dir")
+        "ftp",
+        "ftp.example.com",
+        2121,
+        "us@er",
+        "p@ss/w:rd#",
+        "some/dir",
+    )
     assert c.extra is None and c.extra_dejson == {}
 
 
@@ -47,14 +53,17 @@ def test_host_with_protocol() -> None:
     assert Connection(uri=c.get_uri()).host == "https://example.com"
 
 
-@pytest.mark.parametrize("fields", [
-    dict(conn_type="ftp", host="127.0.0.1", login="user name", password="p@ss:/w#rd?&=%", port=21, schema="a/b"),
-    dict(conn_type="http", host="h", extra=json.dumps({"api_key": "k", "retries": 3})),
-    dict(conn_type="http", host="h", extra=json.dumps({"token": "abc", "verify": "false"})),
-    dict(conn_type="sqlite", host="/tmp/x.db"),
-    dict(conn_type="generic", login="only-login"),
-    dict(conn_type="generic", port=8080),
-])
+@pytest.mark.parametrize(
+    "fields",
+    [
+        dict(conn_type="ftp", host="127.0.0.1", login="user name", password="p@ss:/w#rd?&=%", port=21, schema="a/b"),
+        dict(conn_type="http", host="h", extra=json.dumps({"api_key": "k", "retries": 3})),
+        dict(conn_type="http", host="h", extra=json.dumps({"token": "abc", "verify": "false"})),
+        dict(conn_type="sqlite", host="/tmp/x.db"),
+        dict(conn_type="generic", login="only-login"),
+        dict(conn_type="generic", port=8080),
+    ],
+)
 def test_get_uri_round_trips(fields: dict) -> None:
     original = Connection(conn_id="rt", **fields)
     parsed = Connection(conn_id="rt", uri=original.get_uri())
@@ -63,13 +72,16 @@ def test_get_uri_round_trips(fields: dict) -> None:
     assert parsed.extra_dejson == original.extra_dejson
 
 
-@pytest.mark.parametrize("uri, fragment", [
-    ("", "empty"),
-    ("no-scheme-here", "expected type://"),
-    ("ftp://h:99999/", "port"),
-    ("ftp://h:abc/", "port"),
-    ("a://b://c://d", "expected type://"),
-])
+@pytest.mark.parametrize(
+    "uri, fragment",
+    [
+        ("", "empty"),
+        ("no-scheme-here", "expected type://"),
+        ("ftp://h:99999/", "port"),
+        ("ftp://h:abc/", "port"),
+        ("a://b://c://d", "expected type://"),
+    ],
+)
 def test_bad_uris_are_one_clear_error(uri: str, fragment: str) -> None:
     with pytest.raises(InvalidConnection, match=fragment):
         Connection(conn_id="bad", uri=uri)
@@ -93,9 +105,17 @@ def test_from_json() -> None:
 # --- environment ------------------------------------------------------------------------------
 def test_env_connection_as_uri_and_json(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TRADEWIND_CONN_FTP_DEFAULT", "ftp://user:envpass@ftp.local:2121")
-    monkeypatch.setenv("TRADEWIND_CONN_API", json.dumps({"conn_type": "http", "host": "api.local", "password": "jsonpass"}))
+    monkeypatch.setenv(
+        "TRADEWIND_CONN_API", json.dumps({"conn_type": "http", "host": "api.local", "password": "jsonpass"})
+    )
     ftp = Connection.get("ftp_default")
-    assert (ftp.conn_id, ftp.host, ftp.port, ftp.login, ftp.password) == ("ftp_default", "ftp.local", 2121, "user", "envpass")
+    assert (ftp.conn_id, ftp.host, ftp.port, ftp.login, ftp.password) == (
+        "ftp_default",
+        "ftp.local",
+        2121,
+        "user",
+        "envpass",
+    )
     api = Connection.get_connection_from_secrets("api")
     assert api.host == "api.local" and api.password == "jsonpass"
     assert masker.redact_text("pw envpass and jsonpass") == "pw *** and ***"
@@ -112,8 +132,9 @@ def test_template_conn_accessor(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setenv("TRADEWIND_CONN_FTP_DEFAULT", "ftp://user:pw@ftp.local:2121")
     ctx = {"conn": ConnectionAccessor()}
-    out = render_value("{{ conn.ftp_default.host }}:{{ conn.ftp_default.port }} {{ conn.get('none', 'x') }}",
-                       ctx, make_jinja_env())
+    out = render_value(
+        "{{ conn.ftp_default.host }}:{{ conn.ftp_default.port }} {{ conn.get('none', 'x') }}", ctx, make_jinja_env()
+    )
     assert out == "ftp.local:2121 x"
 
 
@@ -125,7 +146,11 @@ def test_masker_keys_and_values() -> None:
     masker.mask_secret("abc")  # too short to mask
     text = "hunter22 plainvalue k-123456 s-abcdef bobby abc hunter%2122"
     assert masker.redact_text(text) == "*** plainvalue *** *** bobby abc hunter%2122"
-    assert masker.redact({"password": "x", "extra": ["hunter22"], "n": 1}) == {"password": "***", "extra": ["***"], "n": 1}
+    assert masker.redact({"password": "x", "extra": ["hunter22"], "n": 1}) == {
+        "password": "***",
+        "extra": ["***"],
+        "n": 1,
+    }
     assert masker.should_hide_value_for_key("SMTP_PASSWORD") and not masker.should_hide_value_for_key("host")
 
 
@@ -202,7 +227,7 @@ def test_config_writer_keeps_existing_content(tradewind_home) -> None:
     from tradewind.config_writer import set_config_option
 
     path = tradewind_home / "tradewind.toml"
-    original = '# my settings\n[core]\nload_examples = false  # keep\n\n[smtp]\nsmtp_port = 2525\n'
+    original = "# my settings\n[core]\nload_examples = false  # keep\n\n[smtp]\nsmtp_port = 2525\n"
     path.write_text(original)
     set_config_option("core", "fernet_key", "abc")
     text = path.read_text()

@@ -29,8 +29,10 @@ def test_public_names():
     assert issubclass(Asset, Dataset)
 
 
-@pytest.mark.parametrize("uri", ["", "   ", "s3://bucket/my file", "file:///tmp/x\n", "s3://bücket/x",
-                                 "airflow://dag/x", "x" * 3001, None, 42])
+@pytest.mark.parametrize(
+    "uri",
+    ["", "   ", "s3://bucket/my file", "file:///tmp/x\n", "s3://bücket/x", "airflow://dag/x", "x" * 3001, None, 42],
+)
 def test_invalid_uris_are_refused(uri):
     with pytest.raises(InvalidDatasetError):
         Dataset(uri)

@@ -13,8 +13,18 @@ from tradewind.states import TaskState
 from tradewind.structure import DagStructure
 
 NOW = datetime(2024, 3, 5, tzinfo=timezone.utc)
-RULES = ("all_success", "all_failed", "all_done", "one_success", "one_failed", "none_failed",
-         "none_skipped", "none_failed_min_one_success", "all_skipped", "always")
+RULES = (
+    "all_success",
+    "all_failed",
+    "all_done",
+    "one_success",
+    "one_failed",
+    "none_failed",
+    "none_skipped",
+    "none_failed_min_one_success",
+    "all_skipped",
+    "always",
+)
 STATES = [s.value for s in TaskState if s is not TaskState.REMOVED]
 
 
@@ -36,16 +46,33 @@ def _structure(rng: random.Random, n: int) -> DagStructure:
     for t in tasks:
         for up in t["upstream"]:
             downstream[up].append(t["task_id"])
-    return DagStructure.from_serialized({
-        "dag_id": "d", "max_active_tasks": 16, "max_active_runs": 16,
-        "tasks": [{
-            **t, "operator": "EmptyOperator", "downstream": downstream[t["task_id"]], "retries": 0,
-            "retry_delay": 0, "retry_exponential_backoff": False, "max_retry_delay": None,
-            "execution_timeout": None, "depends_on_past": False, "wait_for_downstream": False,
-            "pool": "default_pool", "pool_slots": 1, "queue": "default", "priority_weight": 1,
-            "is_mapped": False,
-        } for t in tasks],
-    })
+    return DagStructure.from_serialized(
+        {
+            "dag_id": "d",
+            "max_active_tasks": 16,
+            "max_active_runs": 16,
+            "tasks": [
+                {
+                    **t,
+                    "operator": "EmptyOperator",
+                    "downstream": downstream[t["task_id"]],
+                    "retries": 0,
+                    "retry_delay": 0,
+                    "retry_exponential_backoff": False,
+                    "max_retry_delay": None,
+                    "execution_timeout": None,
+                    "depends_on_past": False,
+                    "wait_for_downstream": False,
+                    "pool": "default_pool",
+                    "pool_slots": 1,
+                    "queue": "default",
+                    "priority_weight": 1,
+                    "is_mapped": False,
+                }
+                for t in tasks
+            ],
+        }
+    )
 
 
 def _summary(p):  # what the scheduler acts on
@@ -89,7 +116,5 @@ def test_upstream_counts_match_a_recount(seed: int) -> None:
         for key in pending:
             by_task[key[0]].append(key)
         for node in structure.nodes.values():
-            expected = UpstreamSummary.from_states(
-                pending.get((up, -1)) or states[up] for up in node.upstream
-            )
+            expected = UpstreamSummary.from_states(pending.get((up, -1)) or states[up] for up in node.upstream)
             assert view.upstream_summary(node, pending, by_task) == expected

@@ -146,6 +146,7 @@ def test_taskflow_wires_xcom_dependencies_and_unique_ids() -> None:
 
 def test_multiple_outputs_inferred_from_dict_annotation() -> None:
     with DAG("d", start_date=START, schedule=None) as d:
+
         @task
         def stats() -> dict[str, int]:
             return {"n": 1}
@@ -163,6 +164,7 @@ def test_multiple_outputs_inferred_from_dict_annotation() -> None:
 
 def test_expand_creates_mapped_task() -> None:
     with DAG("d", start_date=START, schedule=None) as d:
+
         @task
         def numbers() -> list[int]:
             return [1, 2, 3]
@@ -181,6 +183,7 @@ def test_expand_creates_mapped_task() -> None:
 
 def test_expand_rejects_unknown_argument_and_scalars() -> None:
     with DAG("d", start_date=START, schedule=None):
+
         @task
         def f(x: int) -> int:
             return x
@@ -193,6 +196,7 @@ def test_expand_rejects_unknown_argument_and_scalars() -> None:
 
 def test_task_group_decorator_and_classic_xcom_arg() -> None:
     with DAG("d", start_date=START, schedule=None) as d:
+
         @task_group
         def prep():
             EmptyOperator(task_id="a") >> EmptyOperator(task_id="b")
@@ -219,7 +223,9 @@ def test_param_validation() -> None:
 
 def test_exponential_retry_delay() -> None:
     with DAG("d", start_date=START, schedule=None):
-        t = EmptyOperator(task_id="t", retry_delay=10, retry_exponential_backoff=True, max_retry_delay=timedelta(seconds=35))
+        t = EmptyOperator(
+            task_id="t", retry_delay=10, retry_exponential_backoff=True, max_retry_delay=timedelta(seconds=35)
+        )
     assert [t.retry_delay_for(n).total_seconds() for n in (1, 2, 3, 4)] == [10, 20, 35, 35]
 
 

@@ -55,7 +55,9 @@ def set_state(run, task_id: str, state: str) -> None:
     from tradewind.store.task_instances import StateChange
 
     current = task_instances.get_task_instance(run.dag_id, run.run_id, task_id)
-    assert task_instances.set_states([StateChange(run.dag_id, run.run_id, task_id, -1, frozenset({current.state}), state)])
+    assert task_instances.set_states(
+        [StateChange(run.dag_id, run.run_id, task_id, -1, frozenset({current.state}), state)]
+    )
 
 
 def sensor(cls=ExternalTaskSensor, **kwargs):
@@ -98,8 +100,11 @@ def test_execution_delta_and_execution_date_fn_pick_other_dates(db):
     earlier = external_run(DATE - timedelta(hours=2))
     set_state(earlier, "a", "success")
     assert by_fn.poke({"logical_date": DATE, "ti": "the ti"}) is True  # a naive date is read as UTC
-    kwargs_fn = sensor(external_dag_id="ext", external_task_id="a",
-                       execution_date_fn=lambda logical_date, **context: logical_date - timedelta(hours=1))
+    kwargs_fn = sensor(
+        external_dag_id="ext",
+        external_task_id="a",
+        execution_date_fn=lambda logical_date, **context: logical_date - timedelta(hours=1),
+    )
     assert kwargs_fn.poke({"logical_date": DATE}) is True
 
 
@@ -110,7 +115,8 @@ def test_failed_and_skipped_states(db):
         sensor(external_dag_id="ext", external_task_id="a", failed_states=["failed"]).poke({"logical_date": DATE})
     with pytest.raises(SkipTask):
         sensor(external_dag_id="ext", external_task_id="a", failed_states=["failed"], soft_fail=True).poke(
-            {"logical_date": DATE})
+            {"logical_date": DATE}
+        )
     assert sensor(external_dag_id="ext", external_task_id="a").poke({"logical_date": DATE}) is False
     set_state(run, "b", "skipped")
     with pytest.raises(SkipTask, match="skipped state"):
@@ -140,8 +146,11 @@ def test_check_existence(db):
         sensor(external_dag_id="ext", external_task_id="zzz", check_existence=True).poke({"logical_date": DATE})
     with pytest.raises(TaskNotFound):
         sensor(external_dag_id="ext", external_task_group_id="nogroup", check_existence=True).poke(
-            {"logical_date": DATE})
-    assert sensor(external_dag_id="ext", external_task_id="a", check_existence=True).poke({"logical_date": DATE}) is False
+            {"logical_date": DATE}
+        )
+    assert (
+        sensor(external_dag_id="ext", external_task_id="a", check_existence=True).poke({"logical_date": DATE}) is False
+    )
 
 
 def test_check_existence_is_done_once_per_sensor_process(db):
@@ -171,7 +180,8 @@ def test_misspelt_states_and_argument_types_are_dag_errors():
     with pytest.raises(DagDefinitionError, match="upstream_failed"):  # a task state, not a DAG run state
         sensor(external_dag_id="x", failed_states=["upstream_failed"])
     assert sensor(external_dag_id="x", external_task_id="a", failed_states=["upstream_failed"]).failed_states == [
-        "upstream_failed"]
+        "upstream_failed"
+    ]
     for bad in ({"poke_interval": "often"}, {"timeout": None}, {"max_wait": "1h"}):
         with pytest.raises(DagDefinitionError):
             sensor(PythonSensor, python_callable=lambda: True, **bad)
@@ -303,7 +313,9 @@ def test_reschedule_keeps_the_try_and_records_each_poke(db, tmp_path: Path):
     first = run_task_instance(dag, run, "wait")
     ti = task_instances.get_task_instance("resched", run.run_id, "wait")
     assert first.state == "up_for_reschedule" and ti.state == "up_for_reschedule" and ti.try_number == 1
-    assert ti.reschedule_at is not None and timedelta(seconds=29) < ti.reschedule_at - ti.end_date <= timedelta(seconds=31)
+    assert ti.reschedule_at is not None and timedelta(seconds=29) < ti.reschedule_at - ti.end_date <= timedelta(
+        seconds=31
+    )
     assert run_task_instance(dag, run, "wait").state == "up_for_reschedule"
     flag.touch()
     done = run_task_instance(dag, run, "wait")
@@ -350,6 +362,7 @@ def test_task_sensor_decorator_pokes_the_function(db):
     pokes = []
 
     with DAG("deco", schedule=None) as dag:
+
         @task.sensor(poke_interval=0.01, timeout=5)
         def ready(threshold: int):
             pokes.append(1)

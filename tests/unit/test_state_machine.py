@@ -70,8 +70,14 @@ def _run_with(run_id: str, run_state: DagRunState, ti_state: TaskState) -> None:
     from tradewind.store import runs
 
     runs.create_dag_run(
-        dag_id="sm", run_id=run_id, logical_date=T0 + timedelta(seconds=next(_SECONDS)), data_interval=None,
-        run_type="manual", conf={}, state=run_state, external_trigger=True,
+        dag_id="sm",
+        run_id=run_id,
+        logical_date=T0 + timedelta(seconds=next(_SECONDS)),
+        data_interval=None,
+        run_type="manual",
+        conf={},
+        state=run_state,
+        external_trigger=True,
         task_instances=[{"task_id": "t", "state": ti_state}],
     )
 

@@ -97,11 +97,38 @@ def render(text: str, context: dict[str, Any] | None = None, **env_kwargs: Any) 
 
 # --- the context ---------------------------------------------------------------------------
 AIRFLOW_KEYS = {
-    "conf", "conn", "dag", "dag_run", "data_interval_end", "data_interval_start", "ds", "ds_nodash",
-    "execution_date", "expanded_ti_count", "inlets", "logical_date", "macros", "map_index_template",
-    "next_ds", "next_ds_nodash", "outlets", "params", "prev_ds", "prev_ds_nodash", "run_id", "task",
-    "task_instance", "task_instance_key_str", "templates_dict", "test_mode", "ti", "try_number", "ts",
-    "ts_nodash", "ts_nodash_with_tz", "var",
+    "conf",
+    "conn",
+    "dag",
+    "dag_run",
+    "data_interval_end",
+    "data_interval_start",
+    "ds",
+    "ds_nodash",
+    "execution_date",
+    "expanded_ti_count",
+    "inlets",
+    "logical_date",
+    "macros",
+    "map_index_template",
+    "next_ds",
+    "next_ds_nodash",
+    "outlets",
+    "params",
+    "prev_ds",
+    "prev_ds_nodash",
+    "run_id",
+    "task",
+    "task_instance",
+    "task_instance_key_str",
+    "templates_dict",
+    "test_mode",
+    "ti",
+    "try_number",
+    "ts",
+    "ts_nodash",
+    "ts_nodash_with_tz",
+    "var",
 }
 
 
@@ -180,9 +207,16 @@ def test_context_renders_in_templates() -> None:
     assert render("{{ data_interval_end | ds }} {{ logical_date | ts_nodash_with_tz }}", ctx) == (
         "2024-03-05 20240304T000000+0000"
     )
-    assert render("{{ data_interval_start | ds_nodash }} {{ logical_date | ts_nodash }} {{ none | ds }}", {
-        **ctx, "none": None,
-    }) == "20240304 20240304T000000 None"
+    assert (
+        render(
+            "{{ data_interval_start | ds_nodash }} {{ logical_date | ts_nodash }} {{ none | ds }}",
+            {
+                **ctx,
+                "none": None,
+            },
+        )
+        == "20240304 20240304T000000 None"
+    )
 
 
 def test_context_to_env_matches_airflow_ctx_variables() -> None:
@@ -287,7 +321,10 @@ def test_missing_template_file_says_where_it_looked(tmp_path: Path) -> None:
     task = Task(bash_command="missing.sh")
     with pytest.raises(TemplateError) as err:
         render_template_fields(task, make_context(task=task), make_jinja_env(searchpath=[tmp_path]))
-    assert str(err.value) == f"cannot render bash_command of task extract: template file 'missing.sh' not found in {tmp_path}"
+    assert (
+        str(err.value)
+        == f"cannot render bash_command of task extract: template file 'missing.sh' not found in {tmp_path}"
+    )
 
 
 def test_trailing_newline_follows_airflow_and_can_be_kept() -> None:
@@ -355,7 +392,10 @@ def test_callable_fields_literals_and_missing_attributes() -> None:
     assert task.bash_command == "echo 2024-03-04"
 
     assert render_value(literal("{{ not rendered }}"), make_context(), make_jinja_env()) == "{{ not rendered }}"
-    assert render_value(["{{ ds }}", literal("{{ ds }}")], make_context(), make_jinja_env()) == ["2024-03-04", "{{ ds }}"]
+    assert render_value(["{{ ds }}", literal("{{ ds }}")], make_context(), make_jinja_env()) == [
+        "2024-03-04",
+        "{{ ds }}",
+    ]
 
     task = Task()
     task.template_fields = ("nope",)
@@ -365,7 +405,9 @@ def test_callable_fields_literals_and_missing_attributes() -> None:
 
 def test_render_template_fields_defaults_to_the_objects_fields() -> None:
     task = Task(bash_command="echo {{ ds }}")
-    assert render_template_fields(task, make_context(task=task), make_jinja_env()) == {"bash_command": "echo 2024-03-04"}
+    assert render_template_fields(task, make_context(task=task), make_jinja_env()) == {
+        "bash_command": "echo 2024-03-04"
+    }
 
 
 def test_environments_and_compiled_strings_are_cached() -> None:

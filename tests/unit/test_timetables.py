@@ -137,7 +137,9 @@ def test_weekly_is_sunday_to_sunday_in_dag_timezone() -> None:
     restriction = TimeRestriction(datetime(2024, 1, 3, tzinfo=UTC), None, catchup=True)
     info = timetable.next_dagrun_info(last_automated_data_interval=None, restriction=restriction)
     assert info is not None
-    assert info.data_interval == DataInterval(datetime(2024, 1, 6, 23, tzinfo=UTC), datetime(2024, 1, 13, 23, tzinfo=UTC))
+    assert info.data_interval == DataInterval(
+        datetime(2024, 1, 6, 23, tzinfo=UTC), datetime(2024, 1, 13, 23, tzinfo=UTC)
+    )
     assert timetable.description == "At 00:00, only on Sunday"
 
 
@@ -170,7 +172,9 @@ def test_unknown_timezone_raises() -> None:
 
 
 # --- scheduling rules ----------------------------------------------------------------------
-def _runs(timetable: Timetable, restriction: TimeRestriction, limit: int = 50, now: datetime | None = None) -> list[DagRunInfo]:
+def _runs(
+    timetable: Timetable, restriction: TimeRestriction, limit: int = 50, now: datetime | None = None
+) -> list[DagRunInfo]:
     runs: list[DagRunInfo] = []
     last = None
     while len(runs) < limit:
@@ -190,19 +194,27 @@ def test_end_date_stops_runs() -> None:
     runs = _runs(create_timetable(timedelta(hours=12)), restriction)
     assert [r.logical_date for r in runs][-1] == datetime(2024, 1, 3, tzinfo=UTC)
     assert len(runs) == 5
-    assert _runs(create_timetable("@daily", runs_at_tick=True), restriction)[-1].run_after == datetime(2024, 1, 3, tzinfo=UTC)
+    assert _runs(create_timetable("@daily", runs_at_tick=True), restriction)[-1].run_after == datetime(
+        2024, 1, 3, tzinfo=UTC
+    )
 
 
 def test_end_date_before_start_date_gives_no_run() -> None:
     restriction = TimeRestriction(datetime(2024, 2, 1, tzinfo=UTC), datetime(2024, 1, 1, tzinfo=UTC), catchup=True)
     for schedule in ("@daily", "@once", timedelta(hours=1)):
-        assert create_timetable(schedule).next_dagrun_info(last_automated_data_interval=None, restriction=restriction) is None
+        assert (
+            create_timetable(schedule).next_dagrun_info(last_automated_data_interval=None, restriction=restriction)
+            is None
+        )
 
 
 def test_no_start_date_with_catchup_gives_no_run() -> None:
     restriction = TimeRestriction(None, None, catchup=True)
     for schedule in ("@daily", "@once", timedelta(hours=1)):
-        assert create_timetable(schedule).next_dagrun_info(last_automated_data_interval=None, restriction=restriction) is None
+        assert (
+            create_timetable(schedule).next_dagrun_info(last_automated_data_interval=None, restriction=restriction)
+            is None
+        )
 
 
 def test_timedelta_schedule() -> None:
@@ -225,7 +237,9 @@ def test_catchup_false_skips_to_latest_after_a_previous_run() -> None:
     restriction = TimeRestriction(datetime(2024, 1, 1, tzinfo=UTC), None, catchup=False)
     now = datetime(2024, 3, 10, 15, 0, tzinfo=UTC)
     info = timetable.next_dagrun_info(last_automated_data_interval=last, restriction=restriction, now=now)
-    assert info is not None and info.data_interval == DataInterval(datetime(2024, 3, 9, tzinfo=UTC), datetime(2024, 3, 10, tzinfo=UTC))
+    assert info is not None and info.data_interval == DataInterval(
+        datetime(2024, 3, 9, tzinfo=UTC), datetime(2024, 3, 10, tzinfo=UTC)
+    )
     # With catchup the next interval simply follows the last one.
     restriction = TimeRestriction(datetime(2024, 1, 1, tzinfo=UTC), None, catchup=True)
     info = timetable.next_dagrun_info(last_automated_data_interval=last, restriction=restriction, now=now)
@@ -251,7 +265,10 @@ def test_daily_at_a_repeated_local_time_takes_the_second_occurrence() -> None:
     timetable = create_timetable("30 1 * * *", "America/New_York")
     runs = _runs(timetable, TimeRestriction(datetime(2024, 11, 1, 12, tzinfo=UTC), None, catchup=True), limit=2)
     # 01:30 EDT on the 2nd, then 01:30 EST (not EDT) on the 3rd, then 01:30 EST on the 4th.
-    assert [r.data_interval.end for r in runs] == [datetime(2024, 11, 3, 6, 30, tzinfo=UTC), datetime(2024, 11, 4, 6, 30, tzinfo=UTC)]
+    assert [r.data_interval.end for r in runs] == [
+        datetime(2024, 11, 3, 6, 30, tzinfo=UTC),
+        datetime(2024, 11, 4, 6, 30, tzinfo=UTC),
+    ]
     assert runs[0].logical_date == datetime(2024, 11, 2, 5, 30, tzinfo=UTC)
 
 
@@ -287,7 +304,9 @@ def test_continuous() -> None:
     first = timetable.next_dagrun_info(last_automated_data_interval=None, restriction=restriction, now=now)
     assert first == DagRunInfo(now, DataInterval(start, now))
     later = now + timedelta(minutes=3)
-    second = timetable.next_dagrun_info(last_automated_data_interval=first.data_interval, restriction=restriction, now=later)  # type: ignore[union-attr]
+    second = timetable.next_dagrun_info(
+        last_automated_data_interval=first.data_interval, restriction=restriction, now=later
+    )  # type: ignore[union-attr]
     assert second == DagRunInfo(later, DataInterval(now, later))
     assert timetable.active_runs_limit == 1
 
@@ -310,7 +329,11 @@ def test_runs_at_tick_catchup() -> None:
     assert isinstance(timetable, CronTriggerTimetable)
     start = datetime(2024, 3, 29, 10, 17, tzinfo=UTC)  # unaligned: first tick is the next local midnight
     runs = _runs(timetable, TimeRestriction(start, None, catchup=True), limit=3)
-    ticks = [datetime(2024, 3, 29, 23, tzinfo=UTC), datetime(2024, 3, 30, 23, tzinfo=UTC), datetime(2024, 3, 31, 22, tzinfo=UTC)]
+    ticks = [
+        datetime(2024, 3, 29, 23, tzinfo=UTC),
+        datetime(2024, 3, 30, 23, tzinfo=UTC),
+        datetime(2024, 3, 31, 22, tzinfo=UTC),
+    ]
     assert [r.run_after for r in runs] == ticks
     assert [r.logical_date for r in runs] == ticks
     assert all(r.data_interval == DataInterval(t, t) for r, t in zip(runs, ticks))
@@ -329,19 +352,26 @@ def test_runs_at_tick_no_catchup_runs_the_tick_just_passed() -> None:
     now = datetime(2024, 4, 2, 12, 34, tzinfo=UTC)
     info = timetable.next_dagrun_info(last_automated_data_interval=None, restriction=restriction, now=now)
     assert info == DagRunInfo.exact(datetime(2024, 4, 2, tzinfo=UTC))
-    after = timetable.next_dagrun_info(last_automated_data_interval=info.data_interval, restriction=restriction, now=now)  # type: ignore[union-attr]
+    after = timetable.next_dagrun_info(
+        last_automated_data_interval=info.data_interval, restriction=restriction, now=now
+    )  # type: ignore[union-attr]
     assert after == DagRunInfo.exact(datetime(2024, 4, 3, tzinfo=UTC))
 
 
 def test_runs_at_tick_manual_and_interval() -> None:
     at = datetime(2024, 3, 5, 7, 30, tzinfo=UTC)
-    assert create_timetable("@daily", runs_at_tick=True).infer_manual_data_interval(run_after=at) == DataInterval(at, at)
+    assert create_timetable("@daily", runs_at_tick=True).infer_manual_data_interval(run_after=at) == DataInterval(
+        at, at
+    )
     look_back = CronTriggerTimetable("0 0 * * *", timezone="UTC", interval=timedelta(days=1))
     assert look_back.infer_manual_data_interval(run_after=at) == DataInterval(at - timedelta(days=1), at)
     info = look_back.next_dagrun_info(
         last_automated_data_interval=None, restriction=TimeRestriction(datetime(2024, 1, 1, tzinfo=UTC), None, True)
     )
-    assert info == DagRunInfo(datetime(2024, 1, 1, tzinfo=UTC), DataInterval(datetime(2023, 12, 31, tzinfo=UTC), datetime(2024, 1, 1, tzinfo=UTC)))
+    assert info == DagRunInfo(
+        datetime(2024, 1, 1, tzinfo=UTC),
+        DataInterval(datetime(2023, 12, 31, tzinfo=UTC), datetime(2024, 1, 1, tzinfo=UTC)),
+    )
 
 
 def test_runs_at_tick_leaves_other_schedules_alone() -> None:
@@ -370,7 +400,9 @@ def _relativedelta(**kwargs: Any) -> Any:
         DeltaDataIntervalTimetable(timedelta(hours=6)),
         DeltaDataIntervalTimetable(timedelta(days=7, seconds=1.5)),
         CronTriggerTimetable("@daily", timezone="Asia/Tokyo"),
-        CronTriggerTimetable("0 3 * * *", timezone="UTC", interval=timedelta(hours=3), run_immediately=timedelta(minutes=9)),
+        CronTriggerTimetable(
+            "0 3 * * *", timezone="UTC", interval=timedelta(hours=3), run_immediately=timedelta(minutes=9)
+        ),
     ],
     ids=lambda t: f"{type(t).__name__}:{t.summary}",
 )
@@ -384,9 +416,9 @@ def test_serialize_roundtrip(timetable: Timetable) -> None:
     restriction = TimeRestriction(datetime(2024, 3, 28, 10, tzinfo=UTC), None, catchup=True)
     now = datetime(2024, 4, 2, 12, 34, tzinfo=UTC)
     for t in (timetable, again):
-        assert t.next_dagrun_info(last_automated_data_interval=None, restriction=restriction, now=now) == timetable.next_dagrun_info(
+        assert t.next_dagrun_info(
             last_automated_data_interval=None, restriction=restriction, now=now
-        )
+        ) == timetable.next_dagrun_info(last_automated_data_interval=None, restriction=restriction, now=now)
 
 
 def test_serialize_roundtrip_relativedelta() -> None:
@@ -403,7 +435,15 @@ def test_serialize_keeps_preset_and_timezone() -> None:
     assert data == {"type": "cron_data_interval", "expression": "@daily", "timezone": "Europe/Berlin"}
 
 
-@pytest.mark.parametrize("bad", [{}, {"type": "martian"}, {"type": "cron_data_interval"}, {"type": "cron_data_interval", "expression": "x", "timezone": "UTC"}])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {},
+        {"type": "martian"},
+        {"type": "cron_data_interval"},
+        {"type": "cron_data_interval", "expression": "x", "timezone": "UTC"},
+    ],
+)
 def test_deserialize_bad_data_raises(bad: dict[str, Any]) -> None:
     with pytest.raises(InvalidScheduleError):
         deserialize_timetable(bad)

@@ -106,7 +106,9 @@ EARLY_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("rule", "states", "expected"), EARLY_CASES, ids=lambda v: "+".join(v) if isinstance(v, list) else str(v))
+@pytest.mark.parametrize(
+    ("rule", "states", "expected"), EARLY_CASES, ids=lambda v: "+".join(v) if isinstance(v, list) else str(v)
+)
 def test_early_decisions(rule: str, states: list[str], expected: Decision) -> None:
     assert evaluate(rule, UpstreamSummary.from_states(states)) is expected
 
@@ -145,9 +147,7 @@ def test_from_states_counts() -> None:
     summary = UpstreamSummary.from_states(
         [TaskState.SUCCESS, "success", "skipped", "failed", "upstream_failed", "removed", "running", "none", None]
     )
-    assert summary == UpstreamSummary(
-        total=9, success=2, skipped=1, failed=1, upstream_failed=1, removed=1, done=6
-    )
+    assert summary == UpstreamSummary(total=9, success=2, skipped=1, failed=1, upstream_failed=1, removed=1, done=6)
     assert summary.pending == 3
 
 

@@ -14,8 +14,9 @@ if TYPE_CHECKING:
     from tradewind.store.records import ConnectionRecord
 
 
-def save_connection(conn_id: str, fields: Mapping[str, Any], *, create_only: bool = False,
-                    keep_secrets: bool = True) -> ConnectionRecord | None:
+def save_connection(
+    conn_id: str, fields: Mapping[str, Any], *, create_only: bool = False, keep_secrets: bool = True
+) -> ConnectionRecord | None:
     """Create or replace a connection; with `create_only`, None if it exists.
 
     `extra` must be a JSON object in a string, `port` a number from 0 to 65535. With `keep_secrets` (an edit
@@ -96,5 +97,7 @@ def import_connections(conns: Mapping[str, Mapping[str, Any]], *, overwrite: boo
     from tradewind.store import connections
 
     checked = [_checked(conn_id, fields) for conn_id, fields in conns.items()]
-    return {conn_id: connections.set_connection(conn_id, replace_existing=overwrite, **values) is not None
-            for conn_id, values in checked}
+    return {
+        conn_id: connections.set_connection(conn_id, replace_existing=overwrite, **values) is not None
+        for conn_id, values in checked
+    }

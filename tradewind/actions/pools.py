@@ -15,8 +15,9 @@ if TYPE_CHECKING:
 MAX_SLOTS = 2**31 - 1  # fits the database's 32-bit column
 
 
-def save_pool(name: str, slots: int | str, description: str | None = None, *,
-              include_deferred: bool = False) -> PoolRecord:
+def save_pool(
+    name: str, slots: int | str, description: str | None = None, *, include_deferred: bool = False
+) -> PoolRecord:
     """Create or resize a pool: a trimmed name of 1 to 250 characters, -1 (unlimited) to MAX_SLOTS slots."""
     from tradewind.store.pools import set_pool
 
@@ -27,8 +28,9 @@ def _checked(name: str, slots: int | str) -> tuple[str, int]:
     name = checked_key(name, "a pool name")
     text = str(slots).strip()
     if isinstance(slots, bool) or not re.fullmatch(r"-?[0-9]{1,10}", text) or not -1 <= int(text) <= MAX_SLOTS:
-        raise UsageError(f"pool '{name}': slots must be an integer from -1 (unlimited) to {MAX_SLOTS}, "
-                         f"got {text[:20]!r}")
+        raise UsageError(
+            f"pool '{name}': slots must be an integer from -1 (unlimited) to {MAX_SLOTS}, got {text[:20]!r}"
+        )
     return name, int(text)
 
 
@@ -47,10 +49,10 @@ def import_pools(data: Mapping[str, Any]) -> int:
     checked = []
     for name, spec in data.items():
         if not isinstance(spec, dict) or "slots" not in spec:
-            raise UsageError(f"pool '{name}' needs an object with \"slots\" (and, if any, a \"description\")")
+            raise UsageError(f'pool \'{name}\' needs an object with "slots" (and, if any, a "description")')
         description, deferred = spec.get("description"), spec.get("include_deferred", False)
         if not isinstance(description, str | None) or not isinstance(deferred, bool):
-            raise UsageError(f"pool '{name}': \"description\" must be a string and \"include_deferred\" true or false")
+            raise UsageError(f'pool \'{name}\': "description" must be a string and "include_deferred" true or false')
         checked.append((*_checked(name, spec["slots"]), description, deferred))
     for name, slots, description, deferred in checked:
         set_pool(name, slots, description, include_deferred=deferred)

@@ -39,8 +39,10 @@ def check_run_id(run_id: str, run_type: DagRunType = DagRunType.MANUAL) -> str:
         raise UsageError(f"run_id {shown!r} may hold only letters, digits and _.~:+- (no '/', no spaces)")
     for other in DagRunType:
         if other != run_type and run_id.startswith(f"{other.value}__"):
-            raise UsageError(f"run_id {run_id!r} is reserved for {other.value} runs: a {DagRunType(run_type).value} "
-                             f"run cannot start with '{other.value}__'")
+            raise UsageError(
+                f"run_id {run_id!r} is reserved for {other.value} runs: a {DagRunType(run_type).value} "
+                f"run cannot start with '{other.value}__'"
+            )
     return run_id
 
 
@@ -59,8 +61,13 @@ def parse_conf(text: str | None) -> dict[str, Any]:
     return value
 
 
-def trigger(dag_id: str, conf: dict[str, Any] | None = None, run_id: str | None = None,
-            logical_date: datetime | None = None, note: str | None = None) -> DagRunRecord:
+def trigger(
+    dag_id: str,
+    conf: dict[str, Any] | None = None,
+    run_id: str | None = None,
+    logical_date: datetime | None = None,
+    note: str | None = None,
+) -> DagRunRecord:
     """A manual run, queued: the run_id checked, the conf checked against the DAG's params."""
     from tradewind.actions.dags import require_dag
     from tradewind.scheduler.trigger import trigger_dag
@@ -76,8 +83,9 @@ def trigger(dag_id: str, conf: dict[str, Any] | None = None, run_id: str | None 
         raise UsageError(f"logical_date {logical_date.isoformat() if logical_date else ''} is out of range") from None
 
 
-def clear(dag_id: str, run_id: str, task_ids: list[str] | None = None, *, only_failed: bool = False,
-          dry_run: bool = False) -> list[TaskInstanceRecord]:
+def clear(
+    dag_id: str, run_id: str, task_ids: list[str] | None = None, *, only_failed: bool = False, dry_run: bool = False
+) -> list[TaskInstanceRecord]:
     """Send instances back to `none` (retries restored) and the run back to queued, as Airflow does;
     returns the instances chosen (and, with `dry_run`, changes nothing)."""
     from tradewind.scheduler.wakeup import notify
@@ -94,8 +102,14 @@ def clear(dag_id: str, run_id: str, task_ids: list[str] | None = None, *, only_f
         tis = [t for t in tis if t.state in FAILED_STATES]
     if dry_run or not tis:
         return tis
-    if not runs.clear_run(dag_id, run_id, sorted({t.task_id for t in tis}), expected={run.state},
-                          retries=_retries(dag_id), ti_states=FAILED_STATES if only_failed else None):
+    if not runs.clear_run(
+        dag_id,
+        run_id,
+        sorted({t.task_id for t in tis}),
+        expected={run.state},
+        retries=_retries(dag_id),
+        ti_states=FAILED_STATES if only_failed else None,
+    ):
         raise _lost_race(dag_id, run_id, run.state)
     notify()
     return tis
@@ -138,8 +152,10 @@ def _lost_race(dag_id: str, run_id: str, was: str) -> DagRunNotFound | StateConf
     now = runs.get_dag_run(dag_id, run_id)
     if now is None:
         return DagRunNotFound(f"DAG run '{run_id}' of DAG '{dag_id}' not found (deleted meanwhile)")
-    return StateConflict(f"DAG run '{run_id}' of DAG '{dag_id}' went from {was} to {now.state} meanwhile "
-                         "(another process moved it): nothing was changed; look again and retry")
+    return StateConflict(
+        f"DAG run '{run_id}' of DAG '{dag_id}' went from {was} to {now.state} meanwhile "
+        "(another process moved it): nothing was changed; look again and retry"
+    )
 
 
 def delete_run(dag_id: str, run_id: str) -> None:

@@ -41,13 +41,16 @@ def set_ti_state(dag_id: str, run_id: str, task_id: str, map_index: int, state: 
         raise UsageError(f"a task instance can be set to {', '.join(sorted(MARKS))}, not {state!r}")
     ti = require_ti(dag_id, run_id, task_id, map_index)
     if ti.state != state:
-        change = StateChange(dag_id, run_id, task_id, map_index, frozenset({ti.state}), state,
-                             {"end_date": ti.end_date or utcnow()})
+        change = StateChange(
+            dag_id, run_id, task_id, map_index, frozenset({ti.state}), state, {"end_date": ti.end_date or utcnow()}
+        )
         if not task_instances.set_states([change])[0]:
             now = require_ti(dag_id, run_id, task_id, map_index)
-            raise StateConflict(f"task instance '{task_id}' (map index {map_index}) of run '{run_id}' went from "
-                                f"{ti.state} to {now.state} meanwhile (another process moved it): nothing was "
-                                "changed; look again and retry")
+            raise StateConflict(
+                f"task instance '{task_id}' (map index {map_index}) of run '{run_id}' went from "
+                f"{ti.state} to {now.state} meanwhile (another process moved it): nothing was "
+                "changed; look again and retry"
+            )
         notify()
     return require_ti(dag_id, run_id, task_id, map_index)
 

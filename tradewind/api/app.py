@@ -22,11 +22,16 @@ def create_app() -> FastAPI:
 
     ensure_ready()
     secret_key()  # generated and saved now, not on the first login
-    app = FastAPI(title="Tradewind REST API", version=__version__, openapi_url=f"{API_PREFIX}/openapi.json",
-                  docs_url=None, redoc_url=None,  # Swagger UI would load its assets from a CDN
-                  description="Airflow's stable REST API resources (dags, dagRuns, taskInstances, …). "
-                              "Authenticate with HTTP basic, or with the web UI's session cookie plus its "
-                              "X-CSRF-Token header for changes. Errors are JSON problems (title, status, detail).")
+    app = FastAPI(
+        title="Tradewind REST API",
+        version=__version__,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=None,
+        redoc_url=None,  # Swagger UI would load its assets from a CDN
+        description="Airflow's stable REST API resources (dags, dagRuns, taskInstances, …). "
+        "Authenticate with HTTP basic, or with the web UI's session cookie plus its "
+        "X-CSRF-Token header for changes. Errors are JSON problems (title, status, detail).",
+    )
     routers = [module.router for module in (dags, dag_runs, task_instances, config, users, monitor)]
     for router in routers:
         app.include_router(router, prefix=API_PREFIX)
@@ -39,4 +44,3 @@ def create_app() -> FastAPI:
     errors.install(app)
     app.add_middleware(errors.BodyLimit)
     return app
-

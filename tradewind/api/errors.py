@@ -143,6 +143,11 @@ class BodyLimit:
 
         detail = f"request body too large ({self.limit} bytes at most)" if status == 413 else "bad Content-Length"
         body = json.dumps(problem(status, detail)).encode()
-        await send({"type": "http.response.start", "status": status,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+            }
+        )
         await send({"type": "http.response.body", "body": body})

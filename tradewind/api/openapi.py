@@ -23,11 +23,19 @@ if TYPE_CHECKING:
 BASIC, SESSION, CSRF = "Basic", "SessionCookie", "CsrfToken"
 SCHEMES = {
     BASIC: {"type": "http", "scheme": "basic", "description": "A user's name and password."},
-    SESSION: {"type": "apiKey", "in": "cookie", "name": COOKIE,
-              "description": "The web UI's session cookie (sign in at /login)."},
-    CSRF: {"type": "apiKey", "in": "header", "name": "X-CSRF-Token",
-           "description": "The session's CSRF token (a UI page's `data-csrf`): every change made with the "
-                          "session cookie must carry it; HTTP basic needs none."},
+    SESSION: {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": COOKIE,
+        "description": "The web UI's session cookie (sign in at /login).",
+    },
+    CSRF: {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-CSRF-Token",
+        "description": "The session's CSRF token (a UI page's `data-csrf`): every change made with the "
+        "session cookie must carry it; HTTP basic needs none.",
+    },
 }
 REASONS = {
     400: "Bad request: not JSON, a wrong type, a missing or unknown field, or a value out of range.",
@@ -99,8 +107,10 @@ def _response(code: int, *, csrf: bool) -> dict[str, Any]:
     description = REASONS[code]
     if code == 403 and csrf:
         description = "The caller's roles may not do this, or the session cookie came without its X-CSRF-Token."
-    response: dict[str, Any] = {"description": description,
-                                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+    response: dict[str, Any] = {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
     if code == 429:
         response["headers"] = {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}}
     return response
@@ -124,13 +134,16 @@ def _may_be_invalid(op: dict[str, Any]) -> bool:
     parameter, or a parameter that is not free text (a number, a bounded or enumerated value)."""
     if "requestBody" in op:
         return True
-    return any((p.get("required") and p["in"] != "path") or not _free_text(p.get("schema", {}))
-               for p in op.get("parameters", []))
+    return any(
+        (p.get("required") and p["in"] != "path") or not _free_text(p.get("schema", {}))
+        for p in op.get("parameters", [])
+    )
 
 
 def _free_text(schema: dict[str, Any]) -> bool:
     options = [o for o in schema.get("anyOf", [schema]) if o.get("type") != "null"]
-    return all((o.get("type") == "string" and set(o) <= {"type"} | _FREE_KEYS)
-               or (o.get("type") == "array" and set(o) <= {"type", "items"} | _FREE_KEYS
-                   and _free_text(o.get("items", {})))
-               for o in options)
+    return all(
+        (o.get("type") == "string" and set(o) <= {"type"} | _FREE_KEYS)
+        or (o.get("type") == "array" and set(o) <= {"type", "items"} | _FREE_KEYS and _free_text(o.get("items", {})))
+        for o in options
+    )

@@ -110,8 +110,15 @@ def read_session(value: str | None) -> dict[str, str] | None:
 
 
 def set_session_cookie(response: Any, request: Request, value: str) -> None:
-    response.set_cookie(COOKIE, value, max_age=session_max_age(), httponly=True, samesite="lax",
-                        secure=request.url.scheme == "https", path="/")
+    response.set_cookie(
+        COOKIE,
+        value,
+        max_age=session_max_age(),
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
 
 
 # --- throttling -------------------------------------------------------------------------------
@@ -157,8 +164,10 @@ class LoginThrottle:
 def throttle() -> LoginThrottle:
     from tradewind.config import conf
 
-    return LoginThrottle(conf.getint("webserver", "login_max_attempts", fallback=5),
-                         conf.getfloat("webserver", "login_window_seconds", fallback=60.0))
+    return LoginThrottle(
+        conf.getint("webserver", "login_max_attempts", fallback=5),
+        conf.getfloat("webserver", "login_window_seconds", fallback=60.0),
+    )
 
 
 class TooManyAttempts(HTTPException):
@@ -199,7 +208,9 @@ def _basic(request: Request) -> tuple[str, str] | None:
     try:
         username, sep, password = base64.b64decode(token, validate=True).decode("utf-8").partition(":")
     except (binascii.Error, UnicodeDecodeError):
-        raise HTTPException(401, "malformed basic credentials", {"WWW-Authenticate": 'Basic realm="tradewind"'}) from None
+        raise HTTPException(
+            401, "malformed basic credentials", {"WWW-Authenticate": 'Basic realm="tradewind"'}
+        ) from None
     if not sep:
         raise HTTPException(401, "malformed basic credentials", {"WWW-Authenticate": 'Basic realm="tradewind"'})
     return username, password
@@ -258,7 +269,8 @@ async def check_csrf(request: Request, caller: Caller) -> None:
         return
     token = request.headers.get("x-csrf-token")
     if token is None and request.headers.get("content-type", "").startswith(
-            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
         form = await request.form()
         value = form.get("csrf_token")
         token = value if isinstance(value, str) else None

@@ -23,45 +23,82 @@ def iso(value: datetime | None) -> str | None:
 
 def dag(d: DagRecord) -> dict[str, Any]:
     return {
-        "dag_id": d.dag_id, "description": d.description, "fileloc": d.fileloc, "is_paused": d.is_paused,
-        "is_active": d.is_active, "owners": [o.strip() for o in (d.owners or "").split(",") if o.strip()],
-        "tags": [{"name": t} for t in (d.tags or [])], "schedule_interval": d.schedule_summary,
-        "timetable_description": d.timetable_description, "max_active_runs": d.max_active_runs,
-        "max_active_tasks": d.max_active_tasks, "next_dagrun": iso(d.next_dagrun),
+        "dag_id": d.dag_id,
+        "description": d.description,
+        "fileloc": d.fileloc,
+        "is_paused": d.is_paused,
+        "is_active": d.is_active,
+        "owners": [o.strip() for o in (d.owners or "").split(",") if o.strip()],
+        "tags": [{"name": t} for t in (d.tags or [])],
+        "schedule_interval": d.schedule_summary,
+        "timetable_description": d.timetable_description,
+        "max_active_runs": d.max_active_runs,
+        "max_active_tasks": d.max_active_tasks,
+        "next_dagrun": iso(d.next_dagrun),
         "next_dagrun_data_interval_start": iso(d.next_dagrun_data_interval_start),
         "next_dagrun_data_interval_end": iso(d.next_dagrun_data_interval_end),
-        "next_dagrun_create_after": iso(d.next_dagrun_create_after), "last_parsed_time": iso(d.last_parsed_time),
-        "has_import_errors": d.has_import_errors, "default_view": d.default_view,
+        "next_dagrun_create_after": iso(d.next_dagrun_create_after),
+        "last_parsed_time": iso(d.last_parsed_time),
+        "has_import_errors": d.has_import_errors,
+        "default_view": d.default_view,
     }
 
 
 def dag_run(r: DagRunRecord) -> dict[str, Any]:
     return {
-        "dag_id": r.dag_id, "dag_run_id": r.run_id, "logical_date": iso(r.logical_date),
-        "execution_date": iso(r.logical_date), "data_interval_start": iso(r.data_interval_start),
-        "data_interval_end": iso(r.data_interval_end), "run_type": r.run_type, "state": r.state,
-        "conf": r.conf or {}, "external_trigger": r.external_trigger, "queued_at": iso(r.queued_at),
-        "start_date": iso(r.start_date), "end_date": iso(r.end_date), "note": r.note,
+        "dag_id": r.dag_id,
+        "dag_run_id": r.run_id,
+        "logical_date": iso(r.logical_date),
+        "execution_date": iso(r.logical_date),
+        "data_interval_start": iso(r.data_interval_start),
+        "data_interval_end": iso(r.data_interval_end),
+        "run_type": r.run_type,
+        "state": r.state,
+        "conf": r.conf or {},
+        "external_trigger": r.external_trigger,
+        "queued_at": iso(r.queued_at),
+        "start_date": iso(r.start_date),
+        "end_date": iso(r.end_date),
+        "note": r.note,
         "last_scheduling_decision": iso(r.last_scheduling_decision),
     }
 
 
 def task_instance(t: TaskInstanceRecord, logical_date: datetime | None = None) -> dict[str, Any]:
     return {
-        "dag_id": t.dag_id, "dag_run_id": t.run_id, "task_id": t.task_id, "map_index": t.map_index,
-        "state": t.state, "try_number": t.try_number, "max_tries": t.max_tries, "start_date": iso(t.start_date),
-        "end_date": iso(t.end_date), "duration": t.duration, "hostname": t.hostname, "pid": t.pid,
-        "operator": t.operator, "pool": t.pool, "pool_slots": t.pool_slots, "queue": t.queue,
-        "priority_weight": t.priority_weight, "queued_when": iso(t.queued_dttm),
-        "next_retry_at": iso(t.next_retry_at), "rendered_fields": t.rendered_fields or {},
+        "dag_id": t.dag_id,
+        "dag_run_id": t.run_id,
+        "task_id": t.task_id,
+        "map_index": t.map_index,
+        "state": t.state,
+        "try_number": t.try_number,
+        "max_tries": t.max_tries,
+        "start_date": iso(t.start_date),
+        "end_date": iso(t.end_date),
+        "duration": t.duration,
+        "hostname": t.hostname,
+        "pid": t.pid,
+        "operator": t.operator,
+        "pool": t.pool,
+        "pool_slots": t.pool_slots,
+        "queue": t.queue,
+        "priority_weight": t.priority_weight,
+        "queued_when": iso(t.queued_dttm),
+        "next_retry_at": iso(t.next_retry_at),
+        "rendered_fields": t.rendered_fields or {},
         **({"execution_date": iso(logical_date)} if logical_date is not None else {}),
     }
 
 
 def task_try(t: TaskTryRecord) -> dict[str, Any]:
     return {
-        "task_id": t.task_id, "map_index": t.map_index, "try_number": t.try_number, "state": t.state,
-        "start_date": iso(t.start_date), "end_date": iso(t.end_date), "duration": t.duration,
+        "task_id": t.task_id,
+        "map_index": t.map_index,
+        "try_number": t.try_number,
+        "state": t.state,
+        "start_date": iso(t.start_date),
+        "end_date": iso(t.end_date),
+        "duration": t.duration,
         "hostname": t.hostname,
     }
 
@@ -71,8 +108,14 @@ def xcom(x: XComRecord, *, with_value: bool = True) -> dict[str, Any]:
 
     from tradewind.cli.output import _jsonable
 
-    out: dict[str, Any] = {"dag_id": x.dag_id, "dag_run_id": x.run_id, "task_id": x.task_id,
-                           "map_index": x.map_index, "key": x.key, "timestamp": iso(x.timestamp)}
+    out: dict[str, Any] = {
+        "dag_id": x.dag_id,
+        "dag_run_id": x.run_id,
+        "task_id": x.task_id,
+        "map_index": x.map_index,
+        "key": x.key,
+        "timestamp": iso(x.timestamp),
+    }
     if with_value:
         out["value"] = json.loads(json.dumps(x.value, default=_jsonable))
     return out
@@ -90,26 +133,55 @@ def variable(v: VariableRecord, *, with_value: bool = True) -> dict[str, Any]:
 
 def pool(p: PoolRecord, occupied: dict[str, int] | None = None) -> dict[str, Any]:
     used = occupied or {}
-    return {"name": p.pool, "slots": p.slots, "description": p.description, "include_deferred": p.include_deferred,
-            "running_slots": used.get("running", 0), "queued_slots": used.get("queued", 0)}
+    return {
+        "name": p.pool,
+        "slots": p.slots,
+        "description": p.description,
+        "include_deferred": p.include_deferred,
+        "running_slots": used.get("running", 0),
+        "queued_slots": used.get("queued", 0),
+    }
 
 
 def import_error(e: ImportErrorRecord) -> dict[str, Any]:
-    return {"import_error_id": e.id, "filename": e.filename, "lineno": e.lineno, "stack_trace": e.stacktrace or e.message,
-            "message": e.message, "timestamp": iso(e.timestamp)}
+    return {
+        "import_error_id": e.id,
+        "filename": e.filename,
+        "lineno": e.lineno,
+        "stack_trace": e.stacktrace or e.message,
+        "message": e.message,
+        "timestamp": iso(e.timestamp),
+    }
 
 
 def user(u: Any) -> dict[str, Any]:
-    return {"username": u.username, "first_name": u.first_name, "last_name": u.last_name, "email": u.email,
-            "roles": [{"name": r} for r in u.roles], "active": u.active, "created_on": iso(u.created_on),
-            "changed_on": iso(u.changed_on), "last_login": iso(u.last_login), "login_count": u.login_count,
-            "failed_login_count": u.fail_login_count}
+    return {
+        "username": u.username,
+        "first_name": u.first_name,
+        "last_name": u.last_name,
+        "email": u.email,
+        "roles": [{"name": r} for r in u.roles],
+        "active": u.active,
+        "created_on": iso(u.created_on),
+        "changed_on": iso(u.changed_on),
+        "last_login": iso(u.last_login),
+        "login_count": u.login_count,
+        "failed_login_count": u.fail_login_count,
+    }
 
 
 def connection(c: Any) -> dict[str, Any]:
     """Never the password (write-only through the API and the UI), and extra's secret-looking fields as `***`."""
-    return {"connection_id": c.conn_id, "conn_type": c.conn_type, "description": c.description, "host": c.host,
-            "login": c.login, "schema": c.schema, "port": c.port, "extra": _redacted_extra(c.extra)}
+    return {
+        "connection_id": c.conn_id,
+        "conn_type": c.conn_type,
+        "description": c.description,
+        "host": c.host,
+        "login": c.login,
+        "schema": c.schema,
+        "port": c.port,
+        "extra": _redacted_extra(c.extra),
+    }
 
 
 def _redacted_extra(extra: str | None) -> str | None:

@@ -38,7 +38,9 @@ def ensure_secret_key() -> str:
                 return configured
             set_config_option("webserver", "secret_key", key)
     except (ConfigError, OSError) as exc:
-        log.warning("no [webserver] secret_key is set and none could be saved (%s): sessions end with this process", exc)
+        log.warning(
+            "no [webserver] secret_key is set and none could be saved (%s): sessions end with this process", exc
+        )
     if not str(conf.get("webserver", "secret_key", fallback="") or "").strip():
         _unsaved = key  # not saved, or overridden by an empty environment variable
     return key

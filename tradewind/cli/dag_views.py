@@ -33,7 +33,11 @@ def _quote(text: str) -> str:
 
 
 def to_dot(dag: DAG) -> str:
-    lines = [f"digraph {_quote(dag.dag_id)} {{", "  rankdir=LR;", '  node [shape=box, style="rounded,filled", fontname="Helvetica"];']
+    lines = [
+        f"digraph {_quote(dag.dag_id)} {{",
+        "  rankdir=LR;",
+        '  node [shape=box, style="rounded,filled", fontname="Helvetica"];',
+    ]
     for task in dag.topological_sort():
         lines.append(f"  {_quote(task.task_id)} [fillcolor={_quote(task.ui_color)}, label={_quote(task.task_id)}];")
     for task in dag.topological_sort():

@@ -35,8 +35,13 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def print_records(records: Sequence[dict[str, Any]], output: str = "table", *, columns: Sequence[str] | None = None,
-                  styles: dict[str, Any] | None = None) -> None:
+def print_records(
+    records: Sequence[dict[str, Any]],
+    output: str = "table",
+    *,
+    columns: Sequence[str] | None = None,
+    styles: dict[str, Any] | None = None,
+) -> None:
     """Print `records` (dicts with the same keys). An empty list prints a short note on stderr."""
     if columns is None:
         columns = list(records[0]) if records else []
@@ -67,8 +72,13 @@ def _whole(column: str) -> bool:
     return column in WHOLE_COLUMNS or column == "id" or column.endswith("_id")
 
 
-def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], *, styles: dict[str, Any] | None = None,
-                title: str | None = None) -> None:
+def print_table(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[str],
+    *,
+    styles: dict[str, Any] | None = None,
+    title: str | None = None,
+) -> None:
     """A table on a terminal wide enough to show every id, path and state whole; otherwise `print_aligned`."""
     from rich.cells import cell_len
     from rich.console import Console

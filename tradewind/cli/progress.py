@@ -12,7 +12,14 @@ if TYPE_CHECKING:
     from tradewind.runtime.runner import Outcome
     from tradewind.states import TaskState
 
-_ICONS = {"success": "✔", "failed": "✘", "up_for_retry": "↻", "up_for_reschedule": "⏲", "skipped": "⤼", "upstream_failed": "✘"}
+_ICONS = {
+    "success": "✔",
+    "failed": "✘",
+    "up_for_retry": "↻",
+    "up_for_reschedule": "⏲",
+    "skipped": "⤼",
+    "upstream_failed": "✘",
+}
 
 
 class TerminalProgress:

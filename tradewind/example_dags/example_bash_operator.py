@@ -21,10 +21,13 @@ with DAG(
     run_this >> run_this_last
 
     for i in range(3):
-        BashOperator(
-            task_id=f"runme_{i}",
-            bash_command='echo "{{ task_instance_key_str }}" && sleep 0.1',
-        ) >> run_this
+        (
+            BashOperator(
+                task_id=f"runme_{i}",
+                bash_command='echo "{{ task_instance_key_str }}" && sleep 0.1',
+            )
+            >> run_this
+        )
 
     also_run_this = BashOperator(
         task_id="also_run_this",

@@ -55,8 +55,10 @@ class LocalExecutor:
 
         ours, theirs = self._ctx.Pipe(duplex=True)
         proc = self._ctx.Process(
-            target=worker_main, args=(theirs, os.getpid()),
-            name=f"tradewind-worker-{len(self._workers)}", daemon=False,
+            target=worker_main,
+            args=(theirs, os.getpid()),
+            name=f"tradewind-worker-{len(self._workers)}",
+            daemon=False,
         )
         proc.start()
         theirs.close()

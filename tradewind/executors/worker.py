@@ -114,8 +114,15 @@ def _rehearsal_task() -> None:
         PythonOperator(task_id="noop", python_callable=lambda: 1)  # a return value: XCom is warmed too
     structure = DagStructure.from_serialized(serialize_dag(dag))
     run = runs.create_dag_run(
-        dag_id=dag.dag_id, run_id="rehearsal", logical_date=now, data_interval=(now, now), run_type=DagRunType.MANUAL,
-        conf={}, state=DagRunState.RUNNING, external_trigger=True, task_instances=structure.initial_task_instances(),
+        dag_id=dag.dag_id,
+        run_id="rehearsal",
+        logical_date=now,
+        data_interval=(now, now),
+        run_type=DagRunType.MANUAL,
+        conf={},
+        state=DagRunState.RUNNING,
+        external_trigger=True,
+        task_instances=structure.initial_task_instances(),
     )
     run_task_instance(dag, run, "noop")
 
@@ -292,8 +299,12 @@ def _record_if_vanished(workload: Workload, claim: Any, code: int) -> None:
     except Exception:  # noqa: BLE001 — left to the scheduler's orphan checks
         log.exception("cannot check %s after its process died", workload.key)
         return
-    if (current is None or current.state != TaskState.RUNNING or current.pid != os.getpid()
-            or current.try_number != claim.record.try_number):
+    if (
+        current is None
+        or current.state != TaskState.RUNNING
+        or current.pid != os.getpid()
+        or current.try_number != claim.record.try_number
+    ):
         return
     reason = f"the task's process exited with code {code} without recording a result"
     try:  # the task's own retry_delay; this (rare) path imports the DAG file here, in the worker

@@ -74,7 +74,9 @@ class Connection:
             raise InvalidConnection(f"invalid URI for {what}: it is empty")
         schemes = uri.count("://")
         if schemes == 0 or schemes > 2:
-            raise InvalidConnection(f"invalid URI for {what}: {_hide_password(uri)!r} (expected type://[login[:password]@]host[:port][/schema][?extra])")
+            raise InvalidConnection(
+                f"invalid URI for {what}: {_hide_password(uri)!r} (expected type://[login[:password]@]host[:port][/schema][?extra])"
+            )
         host_with_protocol = schemes == 2
         parts = urlsplit(uri)
         conn_type = parts.scheme
@@ -148,7 +150,9 @@ class Connection:
             try:
                 data = json.loads(value)
             except json.JSONDecodeError as exc:
-                raise InvalidConnection(f"invalid JSON for {what}: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+                raise InvalidConnection(
+                    f"invalid JSON for {what}: {exc.msg} at line {exc.lineno} column {exc.colno}"
+                ) from None
         else:
             data = value
         if not isinstance(data, dict):
@@ -255,7 +259,9 @@ def parse_port(value: Any, conn_id: str | None) -> int | None:
         return None
     text = str(value).strip()
     if isinstance(value, bool) or not (text.isascii() and text.isdigit()) or int(text) > 65535:
-        raise InvalidConnection(f"connection '{conn_id}': port must be a number from 0 to 65535, got {str(value)[:20]!r}")
+        raise InvalidConnection(
+            f"connection '{conn_id}': port must be a number from 0 to 65535, got {str(value)[:20]!r}"
+        )
     return int(text)
 
 

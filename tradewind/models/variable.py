@@ -108,5 +108,6 @@ def _warn_if_shadowed(key: str) -> None:
         log.warning(
             "Variable %s is also set by the environment variable %s, which takes precedence: "
             "the database value is updated but reads will return the environment's",
-            key, env_var_name(key),
+            key,
+            env_var_name(key),
         )

@@ -142,8 +142,9 @@ def send_email(
     if not recipients:
         raise EmailError("cannot send email: no recipients")
     mail_from = from_email or settings.mail_from
-    msg = build_message(to_list, subject, html_content, mail_from=mail_from, files=files, cc=cc_list,
-                        mime_charset=mime_charset)
+    msg = build_message(
+        to_list, subject, html_content, mail_from=mail_from, files=files, cc=cc_list, mime_charset=mime_charset
+    )
     _deliver(settings, mail_from, recipients, msg)
     log.info("Sent an email with subject %r to %s", subject, ", ".join(recipients))
     return recipients
@@ -158,16 +159,19 @@ def _deliver(settings: SmtpSettings, mail_from: str, recipients: list[str], msg:
         server: smtplib.SMTP
         try:
             if settings.ssl:
-                server = smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout,
-                                          context=ssl.create_default_context())
+                server = smtplib.SMTP_SSL(
+                    settings.host, settings.port, timeout=settings.timeout, context=ssl.create_default_context()
+                )
             else:
                 server = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
         except smtplib.SMTPServerDisconnected as exc:  # includes a greeting that timed out
             if attempt == settings.retry_limit:
-                raise EmailError(f"cannot send email via {where}: {_reason(exc)} "
-                                 f"(after {settings.retry_limit} attempts)") from None
-            log.warning("SMTP server %s: %s (attempt %s of %s); retrying", where, _reason(exc), attempt,
-                        settings.retry_limit)
+                raise EmailError(
+                    f"cannot send email via {where}: {_reason(exc)} (after {settings.retry_limit} attempts)"
+                ) from None
+            log.warning(
+                "SMTP server %s: %s (attempt %s of %s); retrying", where, _reason(exc), attempt, settings.retry_limit
+            )
             continue
         except (OSError, smtplib.SMTPException) as exc:
             raise EmailError(f"cannot send email via {where}: {_reason(exc)}") from None

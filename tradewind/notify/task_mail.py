@@ -63,8 +63,17 @@ def task_instance_label(dag_id: str, task_id: str, run_id: str, map_index: int, 
 
 
 def build_alert(
-    *, dag_id: str, task_id: str, run_id: str, map_index: int, state: TaskState, try_number: int,
-    max_tries: int, error: str | None, log_path: str | None, hostname: str | None,
+    *,
+    dag_id: str,
+    task_id: str,
+    run_id: str,
+    map_index: int,
+    state: TaskState,
+    try_number: int,
+    max_tries: int,
+    error: str | None,
+    log_path: str | None,
+    hostname: str | None,
     logical_date: Any = None,
 ) -> tuple[str, str]:
     """(subject, html body) naming DAG, task, run, try, the exception and where the log is."""
@@ -74,10 +83,14 @@ def build_alert(
     subject = f"{SUBJECT_PREFIX}: {label}"
     what = "failed" if state is TaskState.FAILED else "failed and will be retried"
     rows = [
-        ("DAG", dag_id), ("Task", task_id + (f" [map_index={map_index}]" if map_index >= 0 else "")),
-        ("Run", run_id), ("Logical date", str(logical_date) if logical_date is not None else ""),
-        ("Try", f"{try_number} out of {max_tries + 1}"), ("State", state.value),
-        ("Host", hostname or ""), ("Log", log_path or ""),
+        ("DAG", dag_id),
+        ("Task", task_id + (f" [map_index={map_index}]" if map_index >= 0 else "")),
+        ("Run", run_id),
+        ("Logical date", str(logical_date) if logical_date is not None else ""),
+        ("Try", f"{try_number} out of {max_tries + 1}"),
+        ("State", state.value),
+        ("Host", hostname or ""),
+        ("Log", log_path or ""),
     ]
     error_html = html.escape(redact_text(error or "unknown error")).replace("\n", "<br>")
     body = (
@@ -110,17 +123,29 @@ def notify_task_outcome(
         try:
             recipients = recipients_for(task, context or {})
         except TemplateError as exc:  # no address to name: say which template failed, and why
-            log.warning("No %s email sent: the recipient template %r (the task's `email`) failed to render (%s)",
-                        state.value, getattr(task, "email", None), exc)
+            log.warning(
+                "No %s email sent: the recipient template %r (the task's `email`) failed to render (%s)",
+                state.value,
+                getattr(task, "email", None),
+                exc,
+            )
             return False
         if not recipients:
             return False
         from tradewind.notify.email import send_email
 
         subject, body = build_alert(
-            dag_id=dag_run.dag_id, task_id=ti.task_id, run_id=dag_run.run_id, map_index=ti.map_index,
-            state=state, try_number=ti.try_number, max_tries=ti.max_tries, error=error, log_path=log_path,
-            hostname=ti.hostname, logical_date=getattr(dag_run, "logical_date", None),
+            dag_id=dag_run.dag_id,
+            task_id=ti.task_id,
+            run_id=dag_run.run_id,
+            map_index=ti.map_index,
+            state=state,
+            try_number=ti.try_number,
+            max_tries=ti.max_tries,
+            error=error,
+            log_path=log_path,
+            hostname=ti.hostname,
+            logical_date=getattr(dag_run, "logical_date", None),
         )
         send_email(recipients, subject, body)
         log.info("Sent the %s alert to %s", state.value, ", ".join(recipients))

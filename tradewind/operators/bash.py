@@ -39,8 +39,10 @@ class BashOperator(BaseOperator):
         self.append_env = append_env
         self.output_encoding = output_encoding
         self.skip_on_exit_code = (
-            () if skip_on_exit_code is None
-            else (skip_on_exit_code,) if isinstance(skip_on_exit_code, int)
+            ()
+            if skip_on_exit_code is None
+            else (skip_on_exit_code,)
+            if isinstance(skip_on_exit_code, int)
             else tuple(skip_on_exit_code)
         )
         self.cwd = cwd

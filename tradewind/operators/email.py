@@ -43,6 +43,12 @@ class EmailOperator(BaseOperator):
         from tradewind.notify.email import send_email
 
         send_email(
-            self.to, self.subject, self.html_content, files=self.files, cc=self.cc, bcc=self.bcc,
-            from_email=self.from_email, mime_charset=self.mime_charset,
+            self.to,
+            self.subject,
+            self.html_content,
+            files=self.files,
+            cc=self.cc,
+            bcc=self.bcc,
+            from_email=self.from_email,
+            mime_charset=self.mime_charset,
         )

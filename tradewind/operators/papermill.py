@@ -56,7 +56,9 @@ class PapermillOperator(BaseOperator):
             import papermill
             from papermill.exceptions import PapermillExecutionError
         except ImportError as exc:
-            raise NotebookExecutionFailed(f"papermill is not installed ({exc}): pip install 'tradewind[notebook]'") from None
+            raise NotebookExecutionFailed(
+                f"papermill is not installed ({exc}): pip install 'tradewind[notebook]'"
+            ) from None
 
         input_nb = self._resolve_input(context)
         output_nb = self._resolve_output(context)
@@ -72,9 +74,16 @@ class PapermillOperator(BaseOperator):
             kwargs["kernel_manager_class"] = current_interpreter_kernel_manager()
         try:
             papermill.execute_notebook(
-                str(input_nb), str(output_nb), parameters=self.parameters, kernel_name=kernel_name,
-                language=language, cwd=cwd, progress_bar=False, log_output=False,
-                start_timeout=self.start_timeout, **kwargs,
+                str(input_nb),
+                str(output_nb),
+                parameters=self.parameters,
+                kernel_name=kernel_name,
+                language=language,
+                cwd=cwd,
+                progress_bar=False,
+                log_output=False,
+                start_timeout=self.start_timeout,
+                **kwargs,
             )
         except PapermillExecutionError as exc:
             self.log.error("Cell %s failed; the executed notebook is %s", exc.exec_count, output_nb)

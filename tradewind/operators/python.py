@@ -18,7 +18,9 @@ __all__ = [
 ]
 
 
-def callable_kwargs(fn: Callable[..., Any], context: Mapping[str, Any], op_args: Collection[Any], op_kwargs: Mapping[str, Any]) -> dict[str, Any]:
+def callable_kwargs(
+    fn: Callable[..., Any], context: Mapping[str, Any], op_args: Collection[Any], op_kwargs: Mapping[str, Any]
+) -> dict[str, Any]:
     """op_kwargs plus the context entries `fn` asks for by parameter name (all of it for **kwargs)."""
     sig = inspect.signature(fn)
     params = list(sig.parameters.values())
@@ -39,8 +41,13 @@ def check_callable(python_callable: Any, what: str, task_id: Any) -> None:
         raise DagDefinitionError(f"python_callable of {what} {task_id} is not callable")
 
 
-def bind_callable(op: Any, python_callable: Callable[..., Any], op_args: Collection[Any] | None,
-                  op_kwargs: Mapping[str, Any] | None, templates_dict: dict[str, Any] | None) -> None:
+def bind_callable(
+    op: Any,
+    python_callable: Callable[..., Any],
+    op_args: Collection[Any] | None,
+    op_kwargs: Mapping[str, Any] | None,
+    templates_dict: dict[str, Any] | None,
+) -> None:
     """Store the callable and its arguments on an operator or sensor, as PythonOperator keeps them."""
     op.python_callable = python_callable
     op.op_args = list(op_args or [])

@@ -58,7 +58,9 @@ class TriggerDagRunOperator(BaseOperator):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        _check_arguments(self.task_id, conf, logical_date if logical_date is not None else execution_date, poke_interval)
+        _check_arguments(
+            self.task_id, conf, logical_date if logical_date is not None else execution_date, poke_interval
+        )
         self.trigger_dag_id = trigger_dag_id
         self.trigger_run_id = trigger_run_id
         self.conf = conf
@@ -88,7 +90,9 @@ class TriggerDagRunOperator(BaseOperator):
             if self.reset_dag_run:
                 dag_run = self._reset(run_id, logical_date)
             elif self.skip_when_already_exists:
-                raise SkipTask(f"a run of {self.trigger_dag_id} already exists and skip_when_already_exists is set") from None
+                raise SkipTask(
+                    f"a run of {self.trigger_dag_id} already exists and skip_when_already_exists is set"
+                ) from None
             else:
                 raise
         self.log.info("Triggered %s: run %s", self.trigger_dag_id, dag_run.run_id)
@@ -164,7 +168,9 @@ def _parse_logical_date(value: str | datetime | None) -> datetime | None:
         try:
             value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         except ValueError:
-            raise UsageError(f"invalid logical_date {value!r}: expected ISO 8601, e.g. 2024-03-05T10:00:00+00:00") from None
+            raise UsageError(
+                f"invalid logical_date {value!r}: expected ISO 8601, e.g. 2024-03-05T10:00:00+00:00"
+            ) from None
     if not isinstance(value, datetime):
         raise UsageError(f"logical_date must be a datetime or an ISO 8601 string, not {type(value).__name__}")
     return as_utc(value)

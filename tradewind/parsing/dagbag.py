@@ -25,7 +25,9 @@ if TYPE_CHECKING:
     from tradewind.sdk.dag import DAG
 
 EXAMPLES_FOLDER = Path(__file__).resolve().parent.parent / "example_dags"
-REPO_EXAMPLES_FOLDER = Path(__file__).resolve().parent.parent.parent / "examples"  # the seed's pipelines (source checkout)
+REPO_EXAMPLES_FOLDER = (
+    Path(__file__).resolve().parent.parent.parent / "examples"
+)  # the seed's pipelines (source checkout)
 
 
 def example_folders() -> list[Path]:
@@ -66,7 +68,9 @@ class DagBag:
             include_examples = conf.getboolean("core", "load_examples")
         self.include_examples = include_examples
         self.safe_mode = safe_mode
-        self.import_timeout = float(conf.getfloat("core", "dagbag_import_timeout")) if import_timeout is None else import_timeout
+        self.import_timeout = (
+            float(conf.getfloat("core", "dagbag_import_timeout")) if import_timeout is None else import_timeout
+        )
         self.dags: dict[str, DAG] = {}
         self.import_errors: dict[str, ImportErrorInfo] = {}
         self.file_dags: dict[str, list[str]] = {}

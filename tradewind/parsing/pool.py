@@ -132,8 +132,10 @@ class ParsePool:
             self._kill(child)
             if child.pending:
                 fileloc = child.pending.popleft()
-                message = (f"DagFileProcessorTimeout: importing {fileloc} timed out after {self.timeout:g} s "
-                           "([core] dag_file_processor_timeout); the process was killed")
+                message = (
+                    f"DagFileProcessorTimeout: importing {fileloc} timed out after {self.timeout:g} s "
+                    "([core] dag_file_processor_timeout); the process was killed"
+                )
                 on_result(_failed(fileloc, message, now - child.started))
                 self._queue.extendleft(reversed(child.pending))
 

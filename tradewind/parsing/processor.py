@@ -59,8 +59,11 @@ class _Pass:
         self.owners.claim(outcome)
         mtime, size = self.stats.get(outcome.fileloc, (0.0, 0))
         dag_ids = [row["dag_id"] for row, _, _ in outcome.dags]
-        self.files.append(ParsedFile(outcome.fileloc, mtime, size, outcome.content_hash, dag_ids,
-                                     outcome.duration, outcome.source_code))
+        self.files.append(
+            ParsedFile(
+                outcome.fileloc, mtime, size, outcome.content_hash, dag_ids, outcome.duration, outcome.source_code
+            )
+        )
         self.dags.extend(outcome.dags)
         self.errors.extend(outcome.errors)
 
@@ -73,8 +76,9 @@ class _Pass:
 
         if not self.files and not self.removed:
             return set()
-        changed = dag_files.record_parse(self.files, self.dags, self.errors, self.removed,
-                                         paused_at_creation=paused_at_creation)
+        changed = dag_files.record_parse(
+            self.files, self.dags, self.errors, self.removed, paused_at_creation=paused_at_creation
+        )
         self.files, self.dags, self.errors, self.removed = [], [], [], []
         self.started = time.monotonic()
         return changed
@@ -145,9 +149,15 @@ class DagFileProcessor:
         self._drain(None if wait is None else time.monotonic() + wait)
         counts, duration = self._counts, time.perf_counter() - start
         if counts.parsed or removed:
-            log.info("DAG files: %d parsed, %d removed, %d import error(s), %d DAG(s) changed in %.2fs%s",
-                     counts.parsed, removed, counts.errors, len(counts.changed), duration,
-                     " (more in flight)" if self._pass is not None else "")
+            log.info(
+                "DAG files: %d parsed, %d removed, %d import error(s), %d DAG(s) changed in %.2fs%s",
+                counts.parsed,
+                removed,
+                counts.errors,
+                len(counts.changed),
+                duration,
+                " (more in flight)" if self._pass is not None else "",
+            )
         return ProcessorResult(counts.changed, counts.errors, counts.parsed, removed, duration)
 
     def _plan_pass(self, force: bool) -> tuple[_Pass, list[str]] | None:
@@ -187,8 +197,9 @@ class DagFileProcessor:
     def _owns(self, fileloc: str) -> bool:
         return any(fileloc == root or fileloc.startswith(root + os.sep) for root in self._owned)
 
-    def _plan(self, stats: dict[str, tuple[float, int]], known: dict[str, FileState],
-              force: bool) -> tuple[list[str], list[str]]:
+    def _plan(
+        self, stats: dict[str, tuple[float, int]], known: dict[str, FileState], force: bool
+    ) -> tuple[list[str], list[str]]:
         """Which listed files to parse, which known files are gone (or no longer hold DAGs)."""
         to_parse: list[str] = []
         not_dags: set[str] = set()
@@ -269,13 +280,31 @@ def _stat_all(files: list[str]) -> dict[str, tuple[float, int]]:
 _warm = False
 #: What importing a typical DAG file and serializing it loads (found with a sys.modules diff).
 _WARM_MODULES = (
-    "tradewind.parsing.dagbag", "tradewind.serialization", "tradewind.sdk.dag", "tradewind.sdk.decorators",
-    "tradewind.sdk.taskgroup", "tradewind.sdk.xcom_arg", "tradewind.sdk.mapped", "tradewind.sdk.edges",
-    "tradewind.timetables.cron", "tradewind.timetables.delta", "tradewind.timetables.simple",
-    "tradewind.timetables.interval", "tradewind.timetables.describe", "tradewind.datasets",
-    "tradewind.operators.bash", "tradewind.operators.python", "tradewind.operators.empty",
-    "tradewind.sensors.python", "tradewind.compat.airflow.finder", "tradewind.scheduler.trigger_rules", "tradewind.states",
-    "croniter", "zoneinfo", "graphlib", "calendar",
+    "tradewind.parsing.dagbag",
+    "tradewind.serialization",
+    "tradewind.sdk.dag",
+    "tradewind.sdk.decorators",
+    "tradewind.sdk.taskgroup",
+    "tradewind.sdk.xcom_arg",
+    "tradewind.sdk.mapped",
+    "tradewind.sdk.edges",
+    "tradewind.timetables.cron",
+    "tradewind.timetables.delta",
+    "tradewind.timetables.simple",
+    "tradewind.timetables.interval",
+    "tradewind.timetables.describe",
+    "tradewind.datasets",
+    "tradewind.operators.bash",
+    "tradewind.operators.python",
+    "tradewind.operators.empty",
+    "tradewind.sensors.python",
+    "tradewind.compat.airflow.finder",
+    "tradewind.scheduler.trigger_rules",
+    "tradewind.states",
+    "croniter",
+    "zoneinfo",
+    "graphlib",
+    "calendar",
 )
 
 

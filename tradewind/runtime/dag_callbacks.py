@@ -35,7 +35,9 @@ def run_dag_callbacks(dag: DAG, dag_run: DagRunRecord, state: str, reason: str) 
         "data_interval_start": dag_run.data_interval_start,
         "data_interval_end": dag_run.data_interval_end,
         "conf": dag_run.conf or {},
-        "params": {**dag.params.validate({}), **(dag_run.conf or {})} if _valid(dag, dag_run) else dict(dag_run.conf or {}),
+        "params": {**dag.params.validate({}), **(dag_run.conf or {})}
+        if _valid(dag, dag_run)
+        else dict(dag_run.conf or {}),
         "reason": reason,
     }
     for hook in hooks if isinstance(hooks, (list, tuple)) else [hooks]:

@@ -78,8 +78,14 @@ def claim_task_instance(dag_run: DagRunRecord, task_id: str, map_index: int = -1
 
     now = datetime.now(timezone.utc)
     claimed = task_instances.start_try(
-        dag_run.dag_id, dag_run.run_id, task_id, map_index,
-        expected=CLAIMABLE, hostname=_hostname(), pid=os.getpid(), start_date=now,
+        dag_run.dag_id,
+        dag_run.run_id,
+        task_id,
+        map_index,
+        expected=CLAIMABLE,
+        hostname=_hostname(),
+        pid=os.getpid(),
+        start_date=now,
         log_path=lambda try_number: str(log_path(dag_run.dag_id, dag_run.run_id, task_id, map_index, try_number)),
     )
     if claimed is None:
@@ -93,9 +99,16 @@ def record_try(claimed: Any, result: TryResult) -> Any:
     from tradewind.store import task_instances
 
     return task_instances.finish_try(
-        claimed.dag_id, claimed.run_id, claimed.task_id, claimed.map_index,
-        state=result.state, end_date=result.end_date, next_retry_at=result.next_retry_at,
-        rendered_fields=result.rendered_fields, reschedule_at=result.reschedule_at, try_number=claimed.try_number,
+        claimed.dag_id,
+        claimed.run_id,
+        claimed.task_id,
+        claimed.map_index,
+        state=result.state,
+        end_date=result.end_date,
+        next_retry_at=result.next_retry_at,
+        rendered_fields=result.rendered_fields,
+        reschedule_at=result.reschedule_at,
+        try_number=claimed.try_number,
         start_date=claimed.start_date,
     )
 
@@ -149,14 +162,18 @@ def run_claimed(
         if state is TaskState.UP_FOR_RESCHEDULE:
             task_logger.info("Marking task as UP_FOR_RESCHEDULE; next poke at %s", reschedule_at)
         elif state is TaskState.UP_FOR_RETRY:
-            delay = retry_delay_override if retry_delay_override is not None else task.retry_delay_for(claimed.try_number)
+            delay = (
+                retry_delay_override if retry_delay_override is not None else task.retry_delay_for(claimed.try_number)
+            )
             next_retry_at = retries.next_retry_at(datetime.now(timezone.utc), delay)
             task_logger.info("Marking task as UP_FOR_RETRY; next try at %s", next_retry_at.isoformat())
         else:
             task_logger.info("Marking task as %s", state.value.upper())
         if ti is not None and ti.skip_requests:
             _apply_skips(dag_run, ti.skip_requests)
-        finished = record(claimed, TryResult(state.value, datetime.now(timezone.utc), next_retry_at, reschedule_at, rendered))
+        finished = record(
+            claimed, TryResult(state.value, datetime.now(timezone.utc), next_retry_at, reschedule_at, rendered)
+        )
         if finished and state is TaskState.SUCCESS and not test_mode:
             from tradewind.scheduler.datasets import emit_outlet_events  # data-aware scheduling
 
@@ -168,8 +185,14 @@ def run_claimed(
 
             notify_task_outcome(task, dag_run, claimed, state=state, error=error, log_path=path, context=context)
     return Outcome(
-        task_id=task_id, map_index=map_index, state=state, try_number=claimed.try_number,
-        duration=time.monotonic() - started, error=error, log_path=path, next_retry_at=next_retry_at,
+        task_id=task_id,
+        map_index=map_index,
+        state=state,
+        try_number=claimed.try_number,
+        duration=time.monotonic() - started,
+        error=error,
+        log_path=path,
+        next_retry_at=next_retry_at,
     )
 
 
@@ -197,8 +220,14 @@ def _execute(
     try:
         params = run_params(dag, task, dag_run.conf)
         ti = RuntimeTaskInstance(
-            task=task, dag_run=dag_run, map_index=map_index, try_number=claimed.try_number,
-            max_tries=claimed.max_tries, start_date=start, hostname=_hostname(), log_filepath=path,
+            task=task,
+            dag_run=dag_run,
+            map_index=map_index,
+            try_number=claimed.try_number,
+            max_tries=claimed.max_tries,
+            start_date=start,
+            hostname=_hostname(),
+            log_filepath=path,
         )
         context = build_context(dag=dag, task=task, ti=ti, dag_run=dag_run, params=params, test_mode=test_mode)
         operator = _prepare_operator(task, context, map_index)
@@ -264,7 +293,10 @@ def _render(operator: BaseOperator, context: dict[str, Any], dag: DAG) -> dict[s
         value = getattr(operator, name, None)
         setattr(operator, name, resolve_args(value, context))
     rendered = render_template_fields(
-        operator, context, dag.get_template_env(), template_fields=operator.template_fields,
+        operator,
+        context,
+        dag.get_template_env(),
+        template_fields=operator.template_fields,
         template_ext=operator.template_ext,
     )
     from tradewind.secrets.masker import redact
@@ -297,8 +329,11 @@ def _apply_skips(dag_run: DagRunRecord, task_ids: list[str]) -> None:
     from tradewind.store import task_instances
 
     skipped = set(task_ids)
-    decisions = {(ti.task_id, ti.map_index): TaskState.SKIPPED
-                 for ti in task_instances.list_task_instances(dag_run.dag_id, dag_run.run_id) if ti.task_id in skipped}
+    decisions = {
+        (ti.task_id, ti.map_index): TaskState.SKIPPED
+        for ti in task_instances.list_task_instances(dag_run.dag_id, dag_run.run_id)
+        if ti.task_id in skipped
+    }
     if decisions:
         task_instances.settle_waiting(dag_run.dag_id, dag_run.run_id, decisions)
 

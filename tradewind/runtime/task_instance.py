@@ -74,7 +74,9 @@ class RuntimeTaskInstance:
             ids = sorted(self.task.upstream_task_ids) if self.task.upstream_task_ids else [self.task_id]
         else:
             ids = [task_ids] if single else list(task_ids)  # type: ignore[list-item]
-        indexes = [map_indexes] if isinstance(map_indexes, int) else (list(map_indexes) if map_indexes is not None else None)
+        indexes = (
+            [map_indexes] if isinstance(map_indexes, int) else (list(map_indexes) if map_indexes is not None else None)
+        )
         found = xcom.pull(dag_id, run_id, ids, key=key, map_indexes=indexes)
         values = []
         for tid in ids:

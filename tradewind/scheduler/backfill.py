@@ -74,8 +74,10 @@ def run_backfill(
     structure = sync_dag(dag)
     infos = backfill_intervals(dag.timetable, start, end)
     if not infos:
-        raise UsageError(f"no schedule interval of {dag.dag_id} ({dag.schedule_summary}) has a logical date "
-                         f"between {start.isoformat()} and {end.isoformat()}")
+        raise UsageError(
+            f"no schedule interval of {dag.dag_id} ({dag.schedule_summary}) has a logical date "
+            f"between {start.isoformat()} and {end.isoformat()}"
+        )
     dag_id = dag.dag_id
     keys: set[tuple[str, str]] = set()
     for info in infos:
@@ -88,9 +90,14 @@ def run_backfill(
                 keys.add((dag_id, existing.run_id))
             continue
         run = runs.create_dag_run(
-            dag_id=dag_id, run_id=make_run_id(DagRunType.BACKFILL, info.logical_date), logical_date=info.logical_date,
-            data_interval=(info.data_interval.start, info.data_interval.end), run_type=DagRunType.BACKFILL.value,
-            conf={}, state=DagRunState.QUEUED.value, external_trigger=False,
+            dag_id=dag_id,
+            run_id=make_run_id(DagRunType.BACKFILL, info.logical_date),
+            logical_date=info.logical_date,
+            data_interval=(info.data_interval.start, info.data_interval.end),
+            run_type=DagRunType.BACKFILL.value,
+            conf={},
+            state=DagRunState.QUEUED.value,
+            external_trigger=False,
             task_instances=structure.initial_task_instances(),
         )
         keys.add((dag_id, run.run_id))
@@ -105,9 +112,19 @@ def _clear_existing(run: DagRunRecord, structure: DagStructure, *, only_failed: 
     the run back to queued and those instances to none with their retries restored, in one transaction."""
     from tradewind.store import runs, task_instances
 
-    chosen = sorted({t.task_id for t in task_instances.list_task_instances(run.dag_id, run.run_id)
-                     if not only_failed or t.state in FAILED_LIKE})
+    chosen = sorted(
+        {
+            t.task_id
+            for t in task_instances.list_task_instances(run.dag_id, run.run_id)
+            if not only_failed or t.state in FAILED_LIKE
+        }
+    )
     if chosen:
-        runs.clear_run(run.dag_id, run.run_id, chosen, expected={run.state},
-                       retries={t: structure.nodes[t].retries for t in chosen if t in structure.nodes},
-                       ti_states=FAILED_LIKE if only_failed else None)
+        runs.clear_run(
+            run.dag_id,
+            run.run_id,
+            chosen,
+            expected={run.state},
+            retries={t: structure.nodes[t].retries for t in chosen if t in structure.nodes},
+            ti_states=FAILED_LIKE if only_failed else None,
+        )

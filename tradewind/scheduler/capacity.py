@@ -57,7 +57,10 @@ class SlotRequest:
     def for_instance(cls, key: TIKey, pool: str, pool_slots: int, structure: DagStructure) -> SlotRequest:
         node = structure.nodes.get(key[2])
         return cls(
-            key, pool, pool_slots, structure.max_active_tasks,
+            key,
+            pool,
+            pool_slots,
+            structure.max_active_tasks,
             node.max_active_tis_per_dag if node is not None else None,
             node.max_active_tis_per_dagrun if node is not None else None,
         )
@@ -78,8 +81,9 @@ class Occupancy:
         """The counts as the database has them now (three grouped queries)."""
         from tradewind.store import pools, task_instances
 
-        occupancy = cls({p.pool: p.slots for p in pools.list_pools()},
-                        pool_used=task_instances.count_active("pool", slots=True))
+        occupancy = cls(
+            {p.pool: p.slots for p in pools.list_pools()}, pool_used=task_instances.count_active("pool", slots=True)
+        )
         for (dag_id, run_id, task_id), n in task_instances.count_active_per_task().items():
             occupancy.dag_used[dag_id] = occupancy.dag_used.get(dag_id, 0) + n
             occupancy.task_used[(dag_id, task_id)] = occupancy.task_used.get((dag_id, task_id), 0) + n

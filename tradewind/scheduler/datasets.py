@@ -95,14 +95,19 @@ def _create_if_ready(dag_id: str, updated: set[str], now: datetime) -> DagRunRec
         log.info("not creating a dataset-triggered run of %s: %s", dag_id, exc)
         return None
     datasets.consume_queue(
-        dag_run_id=run.id, dag_id=dag_id, event_ids=[e.id for e, _, _ in events],
-        uris=timetable.dataset_uris, until=now,
+        dag_run_id=run.id,
+        dag_id=dag_id,
+        event_ids=[e.id for e, _, _ in events],
+        uris=timetable.dataset_uris,
+        until=now,
     )
     log.info("dataset-triggered run %s of %s (%d events)", run.run_id, dag_id, len(events))
     return run
 
 
-def _data_interval(events: list[tuple[Any, datetime | None, datetime | None]], now: datetime) -> tuple[datetime, datetime]:
+def _data_interval(
+    events: list[tuple[Any, datetime | None, datetime | None]], now: datetime
+) -> tuple[datetime, datetime]:
     """Airflow's rule: from the earliest source run's interval start to the latest one's end (event times if none)."""
     if not events:
         return now, now

@@ -94,4 +94,3 @@ class Dispatcher:
             assert info is not None
             self.slots.hold(item.request)
             executor.queue(Workload(*key, fileloc=info.fileloc, dag_run=runs.runs.get((key[0], key[1]))))
-

@@ -152,9 +152,16 @@ def explain(facts: Facts, now: datetime) -> list[Reason]:
         return [_running(ti, now)]
     reasons: list[Reason] = []
     if state is TaskState.QUEUED:
-        reasons.append(Reason(Code.QUEUED, (
-            f"It is queued since {_when(ti.queued_dttm, now)}: the executor starts it as soon as one of its "
-            "workers is free."), {"queued_at": _iso(ti.queued_dttm)}))
+        reasons.append(
+            Reason(
+                Code.QUEUED,
+                (
+                    f"It is queued since {_when(ti.queued_dttm, now)}: the executor starts it as soon as one of its "
+                    "workers is free."
+                ),
+                {"queued_at": _iso(ti.queued_dttm)},
+            )
+        )
         return reasons + _scheduler(facts)
     blocking = _dag_and_run(facts, now)
     if any(r.code in (Code.DAG_NOT_PARSED, Code.TASK_REMOVED, Code.RUN_FINISHED) for r in blocking):
@@ -166,62 +173,111 @@ def explain(facts: Facts, now: datetime) -> list[Reason]:
         reasons.extend(_capacity(facts))
     reasons.extend(_scheduler(facts))
     if not reasons:
-        reasons.append(Reason(Code.READY, (
-            "Nothing holds it back: its dependencies are met and there are free slots; the scheduler "
-            "queues it at its next pass.")))
+        reasons.append(
+            Reason(
+                Code.READY,
+                (
+                    "Nothing holds it back: its dependencies are met and there are free slots; the scheduler "
+                    "queues it at its next pass."
+                ),
+            )
+        )
     return reasons
 
 
 def _finished(ti: TaskInstanceRecord, now: datetime) -> Reason:
     since = f" since {_when(ti.end_date, now)}" if ti.end_date else ""
     tries = f" after try {ti.try_number}" if ti.try_number else ""
-    return Reason(Code.FINISHED, (
-        f"It is already finished: {ti.state}{since}{tries}. It runs again only if you clear it "
-        f"(tradewind tasks clear {ti.dag_id} -t '^{ti.task_id}$')."),
-        {"state": ti.state, "end_date": _iso(ti.end_date), "try_number": ti.try_number})
+    return Reason(
+        Code.FINISHED,
+        (
+            f"It is already finished: {ti.state}{since}{tries}. It runs again only if you clear it "
+            f"(tradewind tasks clear {ti.dag_id} -t '^{ti.task_id}$')."
+        ),
+        {"state": ti.state, "end_date": _iso(ti.end_date), "try_number": ti.try_number},
+    )
 
 
 def _running(ti: TaskInstanceRecord, now: datetime) -> Reason:
     where = f" on {ti.hostname}" + (f" (pid {ti.pid})" if ti.pid else "") if ti.hostname else ""
-    return Reason(Code.RUNNING, (
-        f"It is already running since {_when(ti.start_date, now)}{where}, "
-        f"try {ti.try_number} of {ti.max_tries + 1}."),
-        {"start_date": _iso(ti.start_date), "try_number": ti.try_number, "hostname": ti.hostname, "pid": ti.pid})
+    return Reason(
+        Code.RUNNING,
+        (f"It is already running since {_when(ti.start_date, now)}{where}, try {ti.try_number} of {ti.max_tries + 1}."),
+        {"start_date": _iso(ti.start_date), "try_number": ti.try_number, "hostname": ti.hostname, "pid": ti.pid},
+    )
 
 
 def _dag_and_run(facts: Facts, now: datetime) -> list[Reason]:
     """The DAG and the run must allow scheduling at all."""
     ti, run = facts.ti, facts.run
     if facts.structure is None:
-        return [Reason(Code.DAG_NOT_PARSED, (
-            f"The DAG '{ti.dag_id}' is not in the database: its file has not been parsed or fails to import "
-            "(see `tradewind dags list-import-errors`)."))]
+        return [
+            Reason(
+                Code.DAG_NOT_PARSED,
+                (
+                    f"The DAG '{ti.dag_id}' is not in the database: its file has not been parsed or fails to import "
+                    "(see `tradewind dags list-import-errors`)."
+                ),
+            )
+        ]
     if ti.task_id not in facts.structure.nodes:
-        return [Reason(Code.TASK_REMOVED, (
-            f"The task '{ti.task_id}' is no longer in the DAG's current definition, so the scheduler "
-            "will never run it."))]
+        return [
+            Reason(
+                Code.TASK_REMOVED,
+                (
+                    f"The task '{ti.task_id}' is no longer in the DAG's current definition, so the scheduler "
+                    "will never run it."
+                ),
+            )
+        ]
     if run.state in (DagRunState.SUCCESS, DagRunState.FAILED):
-        return [Reason(Code.RUN_FINISHED, (
-            f"The run '{run.run_id}' is already {run.state} (ended {_when(run.end_date, now)}): nothing more "
-            "runs in it unless you clear tasks."), {"run_state": run.state, "end_date": _iso(run.end_date)})]
+        return [
+            Reason(
+                Code.RUN_FINISHED,
+                (
+                    f"The run '{run.run_id}' is already {run.state} (ended {_when(run.end_date, now)}): nothing more "
+                    "runs in it unless you clear tasks."
+                ),
+                {"run_state": run.state, "end_date": _iso(run.end_date)},
+            )
+        ]
     if facts.dag is not None and facts.dag.is_paused and run.run_type != DagRunType.BACKFILL:
         # pausing stops everything below: a queued run's place in line does not matter yet
-        return [Reason(Code.DAG_PAUSED, (
-            f"The DAG '{ti.dag_id}' is paused: the scheduler neither starts its runs nor schedules its tasks "
-            f"(tradewind dags unpause {ti.dag_id})."))]
+        return [
+            Reason(
+                Code.DAG_PAUSED,
+                (
+                    f"The DAG '{ti.dag_id}' is paused: the scheduler neither starts its runs nor schedules its tasks "
+                    f"(tradewind dags unpause {ti.dag_id})."
+                ),
+            )
+        ]
     reasons: list[Reason] = []
     if run.state == DagRunState.QUEUED:
         limit = facts.structure.max_active_runs
         others = [r for r in facts.running_runs if r != run.run_id]
         if len(others) >= limit:
-            reasons.append(Reason(Code.MAX_ACTIVE_RUNS, (
-                f"The run is queued behind max_active_runs={limit}: {len(others)} other run(s) of this DAG "
-                f"are running ({', '.join(others[:5])}{', …' if len(others) > 5 else ''})."),
-                {"max_active_runs": limit, "running_runs": list(others)}))
+            reasons.append(
+                Reason(
+                    Code.MAX_ACTIVE_RUNS,
+                    (
+                        f"The run is queued behind max_active_runs={limit}: {len(others)} other run(s) of this DAG "
+                        f"are running ({', '.join(others[:5])}{', …' if len(others) > 5 else ''})."
+                    ),
+                    {"max_active_runs": limit, "running_runs": list(others)},
+                )
+            )
         else:
-            reasons.append(Reason(Code.RUN_QUEUED, (
-                f"The run has been queued since {_when(run.queued_at, now)} and is not running yet: "
-                "the scheduler starts it at its next pass."), {"queued_at": _iso(run.queued_at)}))
+            reasons.append(
+                Reason(
+                    Code.RUN_QUEUED,
+                    (
+                        f"The run has been queued since {_when(run.queued_at, now)} and is not running yet: "
+                        "the scheduler starts it at its next pass."
+                    ),
+                    {"queued_at": _iso(run.queued_at)},
+                )
+            )
     return reasons
 
 
@@ -237,36 +293,76 @@ def _dependencies(facts: Facts, state: TaskState, now: datetime) -> list[Reason]
         if when is None or when <= now:
             return []
         if retry:
-            return [Reason(Code.RETRY_WAIT, (
-                f"Try {ti.try_number} failed; it waits for its retry delay and will run try {ti.try_number + 1} "
-                f"of {ti.max_tries + 1} at {_when(when, now)}."), {"next_retry_at": _iso(when)})]
-        return [Reason(Code.RESCHEDULE_WAIT, (
-            f"The sensor gave back its slot and is rescheduled for {_when(when, now)}."),
-            {"reschedule_at": _iso(when)})]
+            return [
+                Reason(
+                    Code.RETRY_WAIT,
+                    (
+                        f"Try {ti.try_number} failed; it waits for its retry delay and will run try {ti.try_number + 1} "
+                        f"of {ti.max_tries + 1} at {_when(when, now)}."
+                    ),
+                    {"next_retry_at": _iso(when)},
+                )
+            ]
+        return [
+            Reason(
+                Code.RESCHEDULE_WAIT,
+                (f"The sensor gave back its slot and is rescheduled for {_when(when, now)}."),
+                {"reschedule_at": _iso(when)},
+            )
+        ]
     all_states = [s for states in facts.upstream_states.values() for s in states]
     decision = evaluate(node.trigger_rule, UpstreamSummary.from_states(all_states))
     listing = _upstream_listing(node.upstream, facts.upstream_states)
-    details = {"trigger_rule": node.trigger_rule,
-               "upstream": {t: list(facts.upstream_states.get(t, ())) for t in node.upstream}}
+    details = {
+        "trigger_rule": node.trigger_rule,
+        "upstream": {t: list(facts.upstream_states.get(t, ())) for t in node.upstream},
+    }
     if decision is Decision.WAIT:
-        pending = [t for t in node.upstream
-                   if any(TaskState(s) not in FINISHED for s in facts.upstream_states.get(t, ()))]
-        return [Reason(Code.UPSTREAM_PENDING, (
-            f"Its trigger rule {node.trigger_rule} is not met yet: waiting for {_names(pending)} to finish "
-            f"(upstream: {listing})."), {**details, "pending": pending})]
+        pending = [
+            t for t in node.upstream if any(TaskState(s) not in FINISHED for s in facts.upstream_states.get(t, ()))
+        ]
+        return [
+            Reason(
+                Code.UPSTREAM_PENDING,
+                (
+                    f"Its trigger rule {node.trigger_rule} is not met yet: waiting for {_names(pending)} to finish "
+                    f"(upstream: {listing})."
+                ),
+                {**details, "pending": pending},
+            )
+        ]
     if decision in (Decision.SKIP, Decision.UPSTREAM_FAILED):
-        return [Reason(Code.TRIGGER_RULE_UNMET, (
-            f"Its trigger rule {node.trigger_rule} can no longer be met (upstream: {listing}): "
-            f"the scheduler marks it {decision.value} at its next pass."), {**details, "becomes": decision.value})]
+        return [
+            Reason(
+                Code.TRIGGER_RULE_UNMET,
+                (
+                    f"Its trigger rule {node.trigger_rule} can no longer be met (upstream: {listing}): "
+                    f"the scheduler marks it {decision.value} at its next pass."
+                ),
+                {**details, "becomes": decision.value},
+            )
+        ]
     if node.depends_on_past and facts.past_state is not None and facts.past_state not in SUCCESS_LIKE:
-        return [Reason(Code.DEPENDS_ON_PAST, (
-            f"It has depends_on_past=True and the previous run's '{ti.task_id}' "
-            f"(run {facts.previous_run_id}) is {facts.past_state}, not success or skipped."),
-            {"previous_run_id": facts.previous_run_id, "previous_state": facts.past_state})]
+        return [
+            Reason(
+                Code.DEPENDS_ON_PAST,
+                (
+                    f"It has depends_on_past=True and the previous run's '{ti.task_id}' "
+                    f"(run {facts.previous_run_id}) is {facts.past_state}, not success or skipped."
+                ),
+                {"previous_run_id": facts.previous_run_id, "previous_state": facts.past_state},
+            )
+        ]
     if node.is_mapped and ti.map_index < 0:
-        return [Reason(Code.AWAITING_EXPANSION, (
-            "It is a mapped task whose upstreams are done: the scheduler expands it into one instance per "
-            "input at its next pass."))]
+        return [
+            Reason(
+                Code.AWAITING_EXPANSION,
+                (
+                    "It is a mapped task whose upstreams are done: the scheduler expands it into one instance per "
+                    "input at its next pass."
+                ),
+            )
+        ]
     return []
 
 
@@ -275,44 +371,80 @@ def _capacity(facts: Facts) -> list[Reason]:
     ti = facts.ti
     assert facts.structure is not None
     req = SlotRequest.for_instance(ti.key, ti.pool, ti.pool_slots, facts.structure)
-    return [_limit_reason(limit, facts) for limit in facts.occupancy.blocking(req, facts.parallelism - facts.all_active)]
+    return [
+        _limit_reason(limit, facts) for limit in facts.occupancy.blocking(req, facts.parallelism - facts.all_active)
+    ]
 
 
 def _limit_reason(limit: Limit, facts: Facts) -> Reason:
     code, ti = Code(limit.code.value), facts.ti
     if limit.code is LimitCode.POOL_MISSING:
-        return Reason(code, (
-            f"The pool '{limit.pool}' does not exist: tasks in a missing pool are never queued "
-            f"(tradewind pools set {limit.pool} SLOTS DESCRIPTION)."), {"pool": limit.pool})
+        return Reason(
+            code,
+            (
+                f"The pool '{limit.pool}' does not exist: tasks in a missing pool are never queued "
+                f"(tradewind pools set {limit.pool} SLOTS DESCRIPTION)."
+            ),
+            {"pool": limit.pool},
+        )
     if limit.code is LimitCode.POOL_FULL:
-        return Reason(code, (
-            f"The pool '{limit.pool}' is full: {limit.used} of {limit.limit} slots are in use and this task "
-            f"needs {limit.needed}."), {"pool": limit.pool, "used": limit.used, "slots": limit.limit,
-                                        "needed": limit.needed})
+        return Reason(
+            code,
+            (
+                f"The pool '{limit.pool}' is full: {limit.used} of {limit.limit} slots are in use and this task "
+                f"needs {limit.needed}."
+            ),
+            {"pool": limit.pool, "used": limit.used, "slots": limit.limit, "needed": limit.needed},
+        )
     if limit.code is LimitCode.MAX_ACTIVE_TASKS:
-        return Reason(code, (
-            f"The DAG has reached max_active_tasks={limit.limit}: {limit.used} of its task instances are "
-            "queued or running."), {"max_active_tasks": limit.limit, "active": limit.used})
+        return Reason(
+            code,
+            (
+                f"The DAG has reached max_active_tasks={limit.limit}: {limit.used} of its task instances are "
+                "queued or running."
+            ),
+            {"max_active_tasks": limit.limit, "active": limit.used},
+        )
     if limit.code is LimitCode.MAX_ACTIVE_TIS_PER_DAG:
-        return Reason(code, (
-            f"The task has reached max_active_tis_per_dag={limit.limit}: {limit.used} of its instances "
-            f"(in all runs of '{ti.dag_id}') are queued or running."),
-            {"max_active_tis_per_dag": limit.limit, "active": limit.used})
+        return Reason(
+            code,
+            (
+                f"The task has reached max_active_tis_per_dag={limit.limit}: {limit.used} of its instances "
+                f"(in all runs of '{ti.dag_id}') are queued or running."
+            ),
+            {"max_active_tis_per_dag": limit.limit, "active": limit.used},
+        )
     if limit.code is LimitCode.MAX_ACTIVE_TIS_PER_DAGRUN:
-        return Reason(code, (
-            f"The task has reached max_active_tis_per_dagrun={limit.limit}: {limit.used} of its instances "
-            "in this run are queued or running."), {"max_active_tis_per_dagrun": limit.limit, "active": limit.used})
-    return Reason(code, (
-        f"[core] parallelism={facts.parallelism} is reached: {facts.all_active} task instances are queued "
-        "or running."), {"parallelism": facts.parallelism, "active": facts.all_active})
+        return Reason(
+            code,
+            (
+                f"The task has reached max_active_tis_per_dagrun={limit.limit}: {limit.used} of its instances "
+                "in this run are queued or running."
+            ),
+            {"max_active_tis_per_dagrun": limit.limit, "active": limit.used},
+        )
+    return Reason(
+        code,
+        (
+            f"[core] parallelism={facts.parallelism} is reached: {facts.all_active} task instances are queued "
+            "or running."
+        ),
+        {"parallelism": facts.parallelism, "active": facts.all_active},
+    )
 
 
 def _scheduler(facts: Facts) -> list[Reason]:
     if facts.scheduler_alive:
         return []
-    return [Reason(Code.NO_SCHEDULER, (
-        "No scheduler is running (no heartbeat in the last "
-        f"{int(SCHEDULER_GRACE.total_seconds())} s): start one with `tradewind scheduler`."))]
+    return [
+        Reason(
+            Code.NO_SCHEDULER,
+            (
+                "No scheduler is running (no heartbeat in the last "
+                f"{int(SCHEDULER_GRACE.total_seconds())} s): start one with `tradewind scheduler`."
+            ),
+        )
+    ]
 
 
 # --- wording -------------------------------------------------------------------------------
@@ -328,8 +460,11 @@ def _upstream_listing(upstream: tuple[str, ...], states: Mapping[str, tuple[str,
             counts: dict[str, int] = {}
             for s in found:
                 counts[s] = counts.get(s, 0) + 1
-            parts.append(f"{task_id} has {len(found)} mapped instances ("
-                         + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) + ")")
+            parts.append(
+                f"{task_id} has {len(found)} mapped instances ("
+                + ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+                + ")"
+            )
     return "; ".join(parts)
 
 
@@ -348,8 +483,11 @@ def _when(value: datetime | None, now: datetime) -> str:
         return "an unknown time"
     delta = (value - now).total_seconds()
     span = _span(abs(delta))
-    return f"{value.isoformat(timespec='seconds')} ({span} ago)" if delta < 0 else \
-        f"{value.isoformat(timespec='seconds')} (in {span})"
+    return (
+        f"{value.isoformat(timespec='seconds')} ({span} ago)"
+        if delta < 0
+        else f"{value.isoformat(timespec='seconds')} (in {span})"
+    )
 
 
 def _span(seconds: float) -> str:

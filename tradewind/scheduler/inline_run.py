@@ -69,8 +69,12 @@ def run_inline(
         if decided.run_state is not None:
             # compare-and-set: if a running scheduler finished this run first, it fired the callbacks
             if runs.finish_run(dag.dag_id, dag_run.run_id, decided.run_state, end_date=clock()):
-                _dag_callbacks(dag, dag_run, decided.run_state.value,
-                               "success" if decided.run_state is DagRunState.SUCCESS else "task_failure")
+                _dag_callbacks(
+                    dag,
+                    dag_run,
+                    decided.run_state.value,
+                    "success" if decided.run_state is DagRunState.SUCCESS else "task_failure",
+                )
             return InlineResult(decided.run_state)
         if decided.ready:
             for task_id, map_index in decided.ready:
@@ -78,8 +82,13 @@ def run_inline(
                     current = next((t for t in tis if t.task_id == task_id and t.map_index == map_index), None)
                     progress.task_started(task_id, map_index, (current.try_number if current else 0) + 1)
                 outcome = run_task_instance(
-                    dag, dag_run, task_id, map_index, retry_delay_override=retry_delay_override,
-                    test_mode=test_mode, echo=echo,
+                    dag,
+                    dag_run,
+                    task_id,
+                    map_index,
+                    retry_delay_override=retry_delay_override,
+                    test_mode=test_mode,
+                    echo=echo,
                 )
                 if outcome is not None and progress:
                     progress.task_finished(outcome)

@@ -120,7 +120,9 @@ class Scheduler:
         if self.executor is None:
             self.executor = get_executor(parallelism=self.settings.parallelism)
         self.job_id = jobs.start_job(
-            jobs.SCHEDULER, hostname=socket.gethostname(), pid=os.getpid(),
+            jobs.SCHEDULER,
+            hostname=socket.gethostname(),
+            pid=os.getpid(),
             executor_class=type(self.executor).__name__,
         )
         if self.parse_dags:
@@ -286,8 +288,11 @@ class Scheduler:
         from tradewind.scheduler import orphans
 
         ours = self.executor.running if self.executor is not None else set()
-        structures = {d: info.structure for d in {k[0] for k in ours} | set(self.cache.structures)
-                      if (info := self.cache.get(d)) is not None}
+        structures = {
+            d: info.structure
+            for d in {k[0] for k in ours} | set(self.cache.structures)
+            if (info := self.cache.get(d)) is not None
+        }
         # instances our own executor is running are alive by definition; the rest is checked by pid/heartbeat
         if orphans.find_orphans(structures, heartbeat_timeout=self.settings.task_heartbeat_timeout, skip=ours):
             for key in list(self.runs.runs):
@@ -345,7 +350,9 @@ class Scheduler:
         """queued → running, oldest first, within each DAG's max_active_runs."""
         from tradewind.store import runs
 
-        queued = runs.list_dag_runs(state=DagRunState.QUEUED.value, newest_first=False) if self._may_have_queued() else []
+        queued = (
+            runs.list_dag_runs(state=DagRunState.QUEUED.value, newest_first=False) if self._may_have_queued() else []
+        )
         if not queued:
             return
         paused = self._paused_dags() if self.only_runs is None else set()
@@ -425,8 +432,11 @@ class Scheduler:
     def _finish_run(self, run: DagRunRecord, state: DagRunState, now: datetime, *, timed_out: bool = False) -> None:
         from tradewind.store import runs
 
-        if (runs.time_out_run(run.dag_id, run.run_id, end_date=now) if timed_out
-                else runs.finish_run(run.dag_id, run.run_id, state, end_date=now)):
+        if (
+            runs.time_out_run(run.dag_id, run.run_id, end_date=now)
+            if timed_out
+            else runs.finish_run(run.dag_id, run.run_id, state, end_date=now)
+        ):
             log.info("run %s of %s finished: %s", run.run_id, run.dag_id, state.value)
             info = self.cache.get(run.dag_id)
             if info is not None and info.has_dag_callbacks and self.executor is not None:
@@ -442,8 +452,12 @@ class Scheduler:
     def _wait(self) -> None:
         if self._dirty or self._stop:
             return
-        if self.dispatcher and self.executor is not None and self.executor.open_slots > 0 \
-                and not self.dispatcher.blocked:
+        if (
+            self.dispatcher
+            and self.executor is not None
+            and self.executor.open_slots > 0
+            and not self.dispatcher.blocked
+        ):
             return
         now_mono = self.clock.monotonic()
         deadline = min(self._next["sweep"], self._next["heartbeat"])

@@ -23,9 +23,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def fail_orphan(
-    ti: TaskInstanceRecord, reason: str, *, retries_left: bool, retry_delay: timedelta | None
-) -> bool:
+def fail_orphan(ti: TaskInstanceRecord, reason: str, *, retries_left: bool, retry_delay: timedelta | None) -> bool:
     """Finish a running try that nobody will finish; True if this call did it."""
     from tradewind.runtime import retries
     from tradewind.runtime.task_log import log_line
@@ -35,7 +33,13 @@ def fail_orphan(
     state = TaskState.UP_FOR_RETRY if retries_left else TaskState.FAILED
     next_retry_at = retries.next_retry_at(now, retry_delay) if retries_left else None
     done = task_instances.finish_try(
-        ti.dag_id, ti.run_id, ti.task_id, ti.map_index, state=state, end_date=now, next_retry_at=next_retry_at,
+        ti.dag_id,
+        ti.run_id,
+        ti.task_id,
+        ti.map_index,
+        state=state,
+        end_date=now,
+        next_retry_at=next_retry_at,
         try_number=ti.try_number,
     )
     if done is None:
@@ -58,7 +62,10 @@ def pid_alive(pid: int | None) -> bool:
 
 
 def find_orphans(
-    structures: dict[str, DagStructure], *, heartbeat_timeout: timedelta, skip: Set[tuple[str, str, str, int]] = frozenset()
+    structures: dict[str, DagStructure],
+    *,
+    heartbeat_timeout: timedelta,
+    skip: Set[tuple[str, str, str, int]] = frozenset(),
 ) -> int:
     """Finish running tries whose process is dead (this host) or silent too long (any host).
 
@@ -76,10 +83,14 @@ def find_orphans(
         if ti.hostname == here or silent:
             node = structures.get(ti.dag_id)
             task = node.nodes.get(ti.task_id) if node is not None else None
-            why = (f"its process {ti.pid} on {ti.hostname} is gone" if ti.hostname == here
-                   else f"no heartbeat from {ti.hostname} since {ti.updated_at}")
+            why = (
+                f"its process {ti.pid} on {ti.hostname} is gone"
+                if ti.hostname == here
+                else f"no heartbeat from {ti.hostname} since {ti.updated_at}"
+            )
             count += fail_orphan(
-                ti, f"task instance orphaned: {why}",
+                ti,
+                f"task instance orphaned: {why}",
                 retries_left=ti.try_number <= ti.max_tries,
                 retry_delay=task.retry_delay_for(ti.try_number) if task is not None else None,
             )

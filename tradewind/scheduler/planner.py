@@ -134,8 +134,9 @@ class RunView:
                         counts[old] -= 1
                     counts[state] += 1
 
-    def upstream_summary(self, node: TaskNode, changes: Mapping[TIKey, TaskState],
-                         changed_tasks: Mapping[str, list[TIKey]]) -> UpstreamSummary:
+    def upstream_summary(
+        self, node: TaskNode, changes: Mapping[TIKey, TaskState], changed_tasks: Mapping[str, list[TIKey]]
+    ) -> UpstreamSummary:
         """The node's upstream summary, counting this pass's not-yet-stored `changes` too."""
         if self.structure is None or self.structure.nodes.get(node.task_id) is not node:
             return UpstreamSummary.from_states(
@@ -202,7 +203,8 @@ def plan(
                 else:
                     result.wake_at = when if result.wake_at is None else min(result.wake_at, when)
                     result.waiting_reasons[key] = Waiting(
-                        WaitCode.TIMER, f"waiting until {when.isoformat()} ({state.value})")
+                        WaitCode.TIMER, f"waiting until {when.isoformat()} ({state.value})"
+                    )
                 continue
             if state not in WAITING:
                 continue
@@ -220,7 +222,8 @@ def plan(
                 past = past_states.get(task_id)
                 if past is not None and past not in SUCCESS_LIKE:
                     result.waiting_reasons[key] = Waiting(
-                        WaitCode.DEPENDS_ON_PAST, f"depends_on_past: the previous run's {task_id} is {past}")
+                        WaitCode.DEPENDS_ON_PAST, f"depends_on_past: the previous run's {task_id} is {past}"
+                    )
                     continue
             if node.is_mapped and key[1] == -1:
                 result.expand.append(task_id)

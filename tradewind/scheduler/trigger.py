@@ -34,7 +34,9 @@ def trigger_dag(
 
     structure = dags.get_structure(dag_id)
     if structure is None:
-        raise DagNotFound(f"DAG '{dag_id}' is not in the database: is its file in the DAGs folder and free of import errors?")
+        raise DagNotFound(
+            f"DAG '{dag_id}' is not in the database: is its file in the DAGs folder and free of import errors?"
+        )
     conf = dict(conf or {})
     structure.params_dict().validate(conf)  # bad conf fails before anything is written
     when = logical_date or datetime.now(timezone.utc)

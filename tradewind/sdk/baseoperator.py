@@ -96,8 +96,14 @@ def describe_unknown(names: Iterable[str], accepted: Iterable[str]) -> str:
 def _missing_required(cls: type, kwargs: dict[str, Any]) -> list[str]:
     """Required keyword arguments of `cls.__init__` the call did not pass."""
     params = inspect.signature(cls.__init__).parameters.values()  # type: ignore[misc]
-    return [p.name for p in params if p.default is p.empty and p.name != "self" and p.name not in kwargs
-            and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    return [
+        p.name
+        for p in params
+        if p.default is p.empty
+        and p.name != "self"
+        and p.name not in kwargs
+        and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+    ]
 
 
 class BaseOperator(DependencyMixin, metaclass=OperatorMeta):
@@ -174,14 +180,18 @@ class BaseOperator(DependencyMixin, metaclass=OperatorMeta):
         self.params = dict(params or {})
         self.priority_weight = int(priority_weight)
         if weight_rule not in _PRIORITY_WEIGHT_RULES:
-            raise DagDefinitionError(f"weight_rule must be one of {', '.join(_PRIORITY_WEIGHT_RULES)}, not {weight_rule!r}")
+            raise DagDefinitionError(
+                f"weight_rule must be one of {', '.join(_PRIORITY_WEIGHT_RULES)}, not {weight_rule!r}"
+            )
         self.weight_rule = weight_rule
         self.queue = queue
         self.pool = pool or "default_pool"
         self.pool_slots = int(pool_slots)
         if self.pool_slots < 1:
             raise DagDefinitionError(f"pool_slots must be at least 1 (task {task_id})")
-        self.execution_timeout = None if execution_timeout is None else _as_timedelta(execution_timeout, "execution_timeout")
+        self.execution_timeout = (
+            None if execution_timeout is None else _as_timedelta(execution_timeout, "execution_timeout")
+        )
         self.on_execute_callback = on_execute_callback
         self.on_failure_callback = on_failure_callback
         self.on_success_callback = on_success_callback
@@ -241,9 +251,7 @@ class BaseOperator(DependencyMixin, metaclass=OperatorMeta):
     def _link_downstream(self, other: BaseOperator, edge_modifier: Label | None = None) -> None:
         """Add the edge self → other, adopting a DAG if only one side has one."""
         if self.dag is None and other.dag is None:
-            raise DagDefinitionError(
-                f"cannot link {self.task_id} >> {other.task_id}: neither task belongs to a DAG"
-            )
+            raise DagDefinitionError(f"cannot link {self.task_id} >> {other.task_id}: neither task belongs to a DAG")
         dag = self.dag or other.dag
         assert dag is not None
         for op in (self, other):
@@ -318,8 +326,9 @@ class BaseOperator(DependencyMixin, metaclass=OperatorMeta):
         """How long to wait after try `try_number` failed, with Airflow's exponential backoff."""
         from tradewind.runtime.retries import retry_delay
 
-        return retry_delay(self.retry_delay, try_number, exponential=self.retry_exponential_backoff,
-                           ceiling=self.max_retry_delay)
+        return retry_delay(
+            self.retry_delay, try_number, exponential=self.retry_exponential_backoff, ceiling=self.max_retry_delay
+        )
 
     def __repr__(self) -> str:
         return f"<Task({type(self).__name__}): {self.task_id}>"
@@ -343,9 +352,7 @@ def _check_identifier(kind: str, value: Any) -> None:
     import re
 
     if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9_.\-]{1,250}", value):
-        raise DagDefinitionError(
-            f"{kind} {value!r} must be 1-250 characters of letters, digits, '_', '-' and '.'"
-        )
+        raise DagDefinitionError(f"{kind} {value!r} must be 1-250 characters of letters, digits, '_', '-' and '.'")
 
 
 def _as_timedelta(value: Any, name: str) -> timedelta:

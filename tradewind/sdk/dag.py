@@ -71,7 +71,9 @@ class DAG:
         self.tags = sorted(set(tags or ()))
         self.doc_md = doc_md
         self.max_active_runs = max_active_runs if max_active_runs is not None else _conf_int("max_active_runs_per_dag")
-        self.max_active_tasks = max_active_tasks if max_active_tasks is not None else _conf_int("max_active_tasks_per_dag")
+        self.max_active_tasks = (
+            max_active_tasks if max_active_tasks is not None else _conf_int("max_active_tasks_per_dag")
+        )
         self.dagrun_timeout = dagrun_timeout
         self.on_success_callback = on_success_callback
         self.on_failure_callback = on_failure_callback
@@ -174,7 +176,7 @@ class DAG:
                     stack.pop()
                     continue
                 if color[child] == grey:
-                    loop = [*path[path.index(child):], child]
+                    loop = [*path[path.index(child) :], child]
                     raise DagCycleError(f"cycle detected in DAG '{self.dag_id}': {' -> '.join(loop)}")
                 if color[child] == white:
                     color[child] = grey
@@ -274,9 +276,7 @@ class DAG:
         return f"<DAG: {self.dag_id}>"
 
 
-def dag(
-    dag_id: str | Callable | None = None, **dag_kwargs: Any
-) -> Callable[[Callable[..., Any]], Callable[..., DAG]]:
+def dag(dag_id: str | Callable | None = None, **dag_kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., DAG]]:
     """`@dag(...)` over a function that builds the tasks; calling the function returns the DAG.
 
     The function's parameters become DAG params (their defaults the param defaults), like Airflow.

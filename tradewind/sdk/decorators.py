@@ -181,7 +181,9 @@ def _unique_task_id(task_id: str, dag: Any, group: Any) -> str:
     """Calling one @task function twice in a DAG gives `name`, `name__1`, `name__2`, like Airflow."""
     dag = dag or dag_context.current_dag()
     if dag is None:
-        raise DagDefinitionError(f"task {task_id} must be called inside a DAG (a `with DAG(...)` block or @dag function)")
+        raise DagDefinitionError(
+            f"task {task_id} must be called inside a DAG (a `with DAG(...)` block or @dag function)"
+        )
     group = group or dag_context.current_group(dag) or dag.task_group
     if group.child_id(task_id) not in dag.task_dict:
         return task_id

@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 class OperatorPartial:
     """The shared arguments of a mapped task, waiting for `.expand()` or `.expand_kwargs()`."""
 
-    def __init__(self, operator_class: type[BaseOperator], kwargs: dict[str, Any], *, expand_into: str | None = None) -> None:
+    def __init__(
+        self, operator_class: type[BaseOperator], kwargs: dict[str, Any], *, expand_into: str | None = None
+    ) -> None:
         if "task_id" not in kwargs:
             raise DagDefinitionError(f"{operator_class.__name__}.partial() needs a task_id")
         self.operator_class = operator_class

@@ -18,10 +18,22 @@ from urllib.parse import quote
 MASK = "***"
 
 #: Airflow's default sensitive field names: a key containing one of these hides its value.
-SENSITIVE_KEYWORDS = frozenset({
-    "access_token", "api_key", "apikey", "authorization", "passphrase", "passwd", "password",
-    "private_key", "secret", "token", "keyfile_dict", "service_account",
-})
+SENSITIVE_KEYWORDS = frozenset(
+    {
+        "access_token",
+        "api_key",
+        "apikey",
+        "authorization",
+        "passphrase",
+        "passwd",
+        "password",
+        "private_key",
+        "secret",
+        "token",
+        "keyfile_dict",
+        "service_account",
+    }
+)
 
 #: Shorter secrets are not masked: replacing every "ab" in a log would hide more than it protects
 #: (Airflow 3's `min_length_masked_secret` default).

@@ -44,7 +44,9 @@ class PokeReturnValue:
 
 def _seconds(value: timedelta | float | int, name: str, task_id: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (timedelta, int, float)):
-        raise DagDefinitionError(f"{name} of sensor {task_id} must be a number of seconds or a timedelta, got {value!r}")
+        raise DagDefinitionError(
+            f"{name} of sensor {task_id} must be a number of seconds or a timedelta, got {value!r}"
+        )
     seconds = value.total_seconds() if isinstance(value, timedelta) else float(value)
     if seconds < 0:
         raise DagDefinitionError(f"{name} of sensor {task_id} must be >= 0, got {value!r}")
@@ -97,7 +99,9 @@ class BaseSensorOperator(BaseOperator):
                 return result.xcom_value if isinstance(result, PokeReturnValue) else None
             waited = (_now() - started_at).total_seconds()
             if waited > self.timeout:
-                message = f"Sensor has timed out; run duration of {waited:.1f} s exceeds the timeout of {self.timeout:g} s."
+                message = (
+                    f"Sensor has timed out; run duration of {waited:.1f} s exceeds the timeout of {self.timeout:g} s."
+                )
                 if self.soft_fail:
                     raise SkipTask(message)
                 raise SensorTimeout(message)

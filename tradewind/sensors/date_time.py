@@ -24,7 +24,9 @@ class DateTimeSensor(BaseSensorOperator):
     def __init__(self, *, target_time: str | datetime, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         if not isinstance(target_time, (str, datetime)):
-            raise DagDefinitionError(f"target_time of {self.task_id} must be a string or datetime, not {type(target_time).__name__}")
+            raise DagDefinitionError(
+                f"target_time of {self.task_id} must be a string or datetime, not {type(target_time).__name__}"
+            )
         self.target_time = target_time.isoformat() if isinstance(target_time, datetime) else target_time
         if "{{" not in self.target_time:  # a template is checked once rendered, at poke time
             try:

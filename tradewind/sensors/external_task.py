@@ -54,15 +54,20 @@ class ExternalTaskSensor(BaseSensorOperator):
             raise DagDefinitionError(f"{self.task_id}: pass execution_delta or execution_date_fn, not both")
         self.external_dag_id = external_dag_id
         self.external_task_id = external_task_id
-        self.external_task_ids = [external_task_id] if external_task_id is not None else (
-            list(external_task_ids) if external_task_ids is not None else None
+        self.external_task_ids = (
+            [external_task_id]
+            if external_task_id is not None
+            else (list(external_task_ids) if external_task_ids is not None else None)
         )
         self.external_task_group_id = external_task_group_id
         self.allowed_states = [str(s) for s in (allowed_states or ["success"])]
         self.skipped_states = [str(s) for s in (skipped_states or [])]
         self.failed_states = [str(s) for s in (failed_states or [])]
-        _check_states(self.task_id, self.allowed_states + self.skipped_states + self.failed_states,
-                      watch_run=self.external_task_ids is None and external_task_group_id is None)
+        _check_states(
+            self.task_id,
+            self.allowed_states + self.skipped_states + self.failed_states,
+            watch_run=self.external_task_ids is None and external_task_group_id is None,
+        )
         overlap = set(self.allowed_states) & (set(self.failed_states) | set(self.skipped_states))
         if overlap:
             raise DagDefinitionError(

@@ -31,8 +31,14 @@ class FileSensor(BaseSensorOperator):
     template_fields = ("filepath",)
     ui_color = "#91818a"
 
-    def __init__(self, *, filepath: str | os.PathLike[str], fs_conn_id: str = "fs_default", recursive: bool = False,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        filepath: str | os.PathLike[str],
+        fs_conn_id: str = "fs_default",
+        recursive: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.filepath = os.fspath(filepath)
         self.fs_conn_id = fs_conn_id

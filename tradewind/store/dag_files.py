@@ -54,8 +54,12 @@ def file_states(due_before: datetime) -> dict[str, FileState]:
     """
     due = sa.or_(dag_file.c.last_parsed.is_(None), dag_file.c.last_parsed <= due_before)
     errors_only = (
-        sa.select(import_error.c.filename, sa.cast(sa.null(), dag_file.c.mtime.type),
-                  sa.cast(sa.null(), dag_file.c.size.type), sa.true())
+        sa.select(
+            import_error.c.filename,
+            sa.cast(sa.null(), dag_file.c.mtime.type),
+            sa.cast(sa.null(), dag_file.c.size.type),
+            sa.true(),
+        )
         .where(~sa.exists().where(dag_file.c.fileloc == import_error.c.filename))
         .distinct()
     )
@@ -115,9 +119,15 @@ def _upsert_files(conn: sa.Connection, parsed: list[ParsedFile]) -> None:
     now = utcnow()
     rows = {
         p.fileloc: {
-            "fileloc": p.fileloc, "fileloc_hash": fileloc_hash(p.fileloc), "mtime": p.mtime, "size": p.size,
-            "content_hash": p.content_hash, "dag_ids": p.dag_ids, "last_parsed": now,
-            "parse_duration": p.parse_duration, "source_code": p.source_code,
+            "fileloc": p.fileloc,
+            "fileloc_hash": fileloc_hash(p.fileloc),
+            "mtime": p.mtime,
+            "size": p.size,
+            "content_hash": p.content_hash,
+            "dag_ids": p.dag_ids,
+            "last_parsed": now,
+            "parse_duration": p.parse_duration,
+            "source_code": p.source_code,
         }
         for p in parsed
     }

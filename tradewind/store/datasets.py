@@ -148,10 +148,17 @@ def record_events(
         ids = _ensure(conn, outlets, now)
         event_ids = [
             conn.execute(
-                sa.insert(dataset_event).values(
-                    dataset_id=ids[uri], extra=extra or {}, source_dag_id=dag_id, source_task_id=task_id,
-                    source_run_id=run_id, source_map_index=map_index, timestamp=now,
-                ).returning(dataset_event.c.id)
+                sa.insert(dataset_event)
+                .values(
+                    dataset_id=ids[uri],
+                    extra=extra or {},
+                    source_dag_id=dag_id,
+                    source_task_id=task_id,
+                    source_run_id=run_id,
+                    source_map_index=map_index,
+                    timestamp=now,
+                )
+                .returning(dataset_event.c.id)
             ).scalar_one()
             for uri, extra in outlets.items()
         ]
@@ -162,8 +169,13 @@ def record_events(
             .where(in_list(ref.c.dataset_id, ids.values()), dag.c.is_active.is_(True), dag.c.is_paused.is_(False))
         ).all()
         for ds_id, target in targets:  # one row per consuming DAG: a handful
-            upsert(conn, dataset_dag_run_queue, {"dataset_id": ds_id, "target_dag_id": target, "created_at": now},
-                   ["dataset_id", "target_dag_id"], ["created_at"])
+            upsert(
+                conn,
+                dataset_dag_run_queue,
+                {"dataset_id": ds_id, "target_dag_id": target, "created_at": now},
+                ["dataset_id", "target_dag_id"],
+                ["created_at"],
+            )
     return event_ids
 
 
@@ -192,10 +204,13 @@ def events_between(
         return []
     src = dag_run.alias("src")
     query = (
-        sa.select(*_EVENT_COLUMNS, src.c.data_interval_start.label("src_start"), src.c.data_interval_end.label("src_end"))
+        sa.select(
+            *_EVENT_COLUMNS, src.c.data_interval_start.label("src_start"), src.c.data_interval_end.label("src_end")
+        )
         .join(dataset, dataset.c.id == dataset_event.c.dataset_id)
-        .outerjoin(src, sa.and_(src.c.dag_id == dataset_event.c.source_dag_id,
-                                src.c.run_id == dataset_event.c.source_run_id))
+        .outerjoin(
+            src, sa.and_(src.c.dag_id == dataset_event.c.source_dag_id, src.c.run_id == dataset_event.c.source_run_id)
+        )
         .where(in_list(dataset.c.uri, uris), dataset_event.c.timestamp <= until)
         .order_by(dataset_event.c.timestamp, dataset_event.c.id)
     )
@@ -205,7 +220,9 @@ def events_between(
         return [(DatasetEventRecord.from_row(r), r.src_start, r.src_end) for r in conn.execute(query)]
 
 
-def consume_queue(*, dag_run_id: int, dag_id: str, event_ids: Iterable[int], uris: Iterable[str], until: datetime) -> None:
+def consume_queue(
+    *, dag_run_id: int, dag_id: str, event_ids: Iterable[int], uris: Iterable[str], until: datetime
+) -> None:
     """Link the new run to its triggering events and clear the DAG's queue of `uris` up to `until` (one transaction)."""
     rows = [{"dag_run_id": dag_run_id, "event_id": e} for e in dict.fromkeys(event_ids)]
     with transaction() as conn:
@@ -213,11 +230,13 @@ def consume_queue(*, dag_run_id: int, dag_id: str, event_ids: Iterable[int], uri
         if rows:
             insert_ignore(conn, dagrun_dataset_event, rows, ["dag_run_id", "event_id"])
         ds_ids = sa.select(dataset.c.id).where(in_list(dataset.c.uri, list(uris))).scalar_subquery()
-        conn.execute(sa.delete(dataset_dag_run_queue).where(
-            dataset_dag_run_queue.c.target_dag_id == dag_id,
-            dataset_dag_run_queue.c.dataset_id.in_(ds_ids),
-            dataset_dag_run_queue.c.created_at <= until,
-        ))
+        conn.execute(
+            sa.delete(dataset_dag_run_queue).where(
+                dataset_dag_run_queue.c.target_dag_id == dag_id,
+                dataset_dag_run_queue.c.dataset_id.in_(ds_ids),
+                dataset_dag_run_queue.c.created_at <= until,
+            )
+        )
 
 
 def triggering_events(dag_run_id: int) -> dict[str, list[DatasetEventRecord]]:
@@ -278,13 +297,17 @@ def list_datasets() -> list[DatasetSummary]:
         stats = {
             ds_id: (last, count)
             for ds_id, last, count in conn.execute(
-                sa.select(dataset_event.c.dataset_id, sa.func.max(dataset_event.c.timestamp), sa.func.count())
-                .group_by(dataset_event.c.dataset_id)
+                sa.select(dataset_event.c.dataset_id, sa.func.max(dataset_event.c.timestamp), sa.func.count()).group_by(
+                    dataset_event.c.dataset_id
+                )
             )
         }
     return [
         DatasetSummary(
-            uri=r.uri, extra=r.extra, created_at=r.created_at, consuming_dags=consumers.get(r.id, []),
+            uri=r.uri,
+            extra=r.extra,
+            created_at=r.created_at,
+            consuming_dags=consumers.get(r.id, []),
             producing_tasks=producers.get(r.id, []),
             last_event=stats[r.id][0] if r.id in stats else None,  # max() keeps the column's UTC type
             event_count=stats[r.id][1] if r.id in stats else 0,

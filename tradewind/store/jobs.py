@@ -18,8 +18,13 @@ RUNNING = "running"
 def start_job(job_type: str, *, hostname: str, pid: int, executor_class: str | None = None) -> int:
     now = utcnow()
     values = {
-        "job_type": job_type, "state": RUNNING, "hostname": hostname, "pid": pid,
-        "executor_class": executor_class, "start_date": now, "latest_heartbeat": now,
+        "job_type": job_type,
+        "state": RUNNING,
+        "hostname": hostname,
+        "pid": pid,
+        "executor_class": executor_class,
+        "start_date": now,
+        "latest_heartbeat": now,
     }
     with transaction() as conn:
         return int(conn.execute(sa.insert(job).values(values).returning(job.c.id)).scalar_one())
@@ -49,4 +54,3 @@ def alive_jobs(job_type: str = SCHEDULER, *, within: timedelta, now: datetime | 
     query = sa.select(job).where(job.c.job_type == job_type, job.c.state == RUNNING, job.c.latest_heartbeat >= since)
     with session() as conn:
         return [JobRecord.from_row(r) for r in conn.execute(query)]
-

@@ -52,8 +52,14 @@ def add_reschedule(
     """Record one poke that ended in a reschedule, inside the caller's transaction (with the state change)."""
     conn.execute(
         sa.insert(tr).values(
-            dag_id=dag_id, run_id=run_id, task_id=task_id, map_index=map_index, try_number=try_number,
-            start_date=start_date, end_date=end_date, duration=(end_date - start_date).total_seconds(),
+            dag_id=dag_id,
+            run_id=run_id,
+            task_id=task_id,
+            map_index=map_index,
+            try_number=try_number,
+            start_date=start_date,
+            end_date=end_date,
+            duration=(end_date - start_date).total_seconds(),
             reschedule_date=reschedule_date,
         )
     )
@@ -82,4 +88,3 @@ def first_poke(
     with session() as conn:
         first, count = conn.execute(query).one()
     return first, int(count)
-

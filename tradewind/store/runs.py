@@ -48,10 +48,18 @@ def create_dag_run(
     state, run_type = state_str(state), state_str(run_type)
     start, end = data_interval if data_interval is not None else (None, None)
     values = {
-        "dag_id": dag_id, "run_id": run_id, "logical_date": logical_date, "data_interval_start": start,
-        "data_interval_end": end, "run_type": run_type, "state": state, "conf": conf,
-        "external_trigger": external_trigger, "queued_at": now if state == DagRunState.QUEUED else None,
-        "start_date": now if state == DagRunState.RUNNING else None, "note": note,
+        "dag_id": dag_id,
+        "run_id": run_id,
+        "logical_date": logical_date,
+        "data_interval_start": start,
+        "data_interval_end": end,
+        "run_type": run_type,
+        "state": state,
+        "conf": conf,
+        "external_trigger": external_trigger,
+        "queued_at": now if state == DagRunState.QUEUED else None,
+        "start_date": now if state == DagRunState.RUNNING else None,
+        "note": note,
     }
     try:
         with transaction() as conn:
@@ -80,8 +88,7 @@ def _refuse_duplicate(conn: sa.Connection, dag_id: str, run_id: str, logical_dat
     if clash.run_id == run_id:
         raise DagRunAlreadyExists(f"a DAG run with run_id '{run_id}' already exists for DAG '{dag_id}'")
     raise DagRunAlreadyExists(
-        f"a DAG run of '{dag_id}' at logical date {logical_date.isoformat()} already exists "
-        f"(run_id '{clash.run_id}')"
+        f"a DAG run of '{dag_id}' at logical date {logical_date.isoformat()} already exists (run_id '{clash.run_id}')"
     )
 
 
@@ -99,7 +106,9 @@ def get_dag_run(dag_id: str, run_id: str) -> DagRunRecord | None:
 
 @prepared
 def _select_by_run_id() -> sa.Select[Any]:
-    return sa.select(dag_run).where(dag_run.c.dag_id == param(dag_run.c.dag_id), dag_run.c.run_id == param(dag_run.c.run_id))
+    return sa.select(dag_run).where(
+        dag_run.c.dag_id == param(dag_run.c.dag_id), dag_run.c.run_id == param(dag_run.c.run_id)
+    )
 
 
 def find_dag_run(dag_id: str, logical_date: datetime) -> DagRunRecord | None:
@@ -118,8 +127,11 @@ def list_dag_runs(
         query = query.where(dag_run.c.dag_id == dag_id)
     if state is not None:
         query = query.where(in_list(dag_run.c.state, map(state_str, [state] if isinstance(state, str) else state)))
-    order = (dag_run.c.logical_date.desc(), dag_run.c.id.desc()) if newest_first else (
-        dag_run.c.logical_date.asc(), dag_run.c.id.asc())
+    order = (
+        (dag_run.c.logical_date.desc(), dag_run.c.id.desc())
+        if newest_first
+        else (dag_run.c.logical_date.asc(), dag_run.c.id.asc())
+    )
     query = query.order_by(*order)
     if limit is not None:
         query = query.limit(limit)
@@ -263,8 +275,15 @@ def mark_run(
             .where(ti.c.dag_id == dag_id, ti.c.run_id == run_id, in_list(ti.c.state, moves))
             .order_by(ti.c.state, ti.c.task_id, ti.c.map_index)
         ).all()
-        set_states([StateChange(dag_id, run_id, r.task_id, r.map_index, frozenset({r.state}), moves[r.state],
-                                {"end_date": end_date}) for r in rows], conn=conn)
+        set_states(
+            [
+                StateChange(
+                    dag_id, run_id, r.task_id, r.map_index, frozenset({r.state}), moves[r.state], {"end_date": end_date}
+                )
+                for r in rows
+            ],
+            conn=conn,
+        )
     return True
 
 
@@ -282,9 +301,9 @@ def delete_dag_run(dag_id: str, run_id: str) -> bool:
     with transaction() as conn:
         for table in (xcom, task_try, task_instance):
             conn.execute(sa.delete(table).where(table.c.dag_id == dag_id, table.c.run_id == run_id))
-        return conn.execute(
-            sa.delete(dag_run).where(dag_run.c.dag_id == dag_id, dag_run.c.run_id == run_id)
-        ).rowcount > 0
+        return (
+            conn.execute(sa.delete(dag_run).where(dag_run.c.dag_id == dag_id, dag_run.c.run_id == run_id)).rowcount > 0
+        )
 
 
 def previous_run(dag_id: str, logical_date: datetime) -> DagRunRecord | None:

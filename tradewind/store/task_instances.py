@@ -36,8 +36,15 @@ Key = tuple[str, str, str, int]  # dag_id, run_id, task_id, map_index
 SETTABLE = frozenset(c.name for c in ti.c) - {"id", *TI_KEY, "state"}
 
 _ROW_DEFAULTS: dict[str, Any] = {
-    "map_index": -1, "state": TaskState.NONE, "try_number": 0, "max_tries": 0, "operator": None,
-    "pool": DEFAULT_POOL, "pool_slots": 1, "queue": "default", "priority_weight": 1,
+    "map_index": -1,
+    "state": TaskState.NONE,
+    "try_number": 0,
+    "max_tries": 0,
+    "operator": None,
+    "pool": DEFAULT_POOL,
+    "pool_slots": 1,
+    "queue": "default",
+    "priority_weight": 1,
 }
 
 
@@ -54,7 +61,9 @@ class StateChange:
     fields: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
 
-def normalize_ti_rows(dag_id: str, run_id: str, rows: Iterable[Mapping[str, Any]], now: datetime) -> list[dict[str, Any]]:
+def normalize_ti_rows(
+    dag_id: str, run_id: str, rows: Iterable[Mapping[str, Any]], now: datetime
+) -> list[dict[str, Any]]:
     """Complete task-instance dicts with defaults so one executemany can insert them all."""
     out = []
     for row in rows:
@@ -120,7 +129,9 @@ def find_task_instances(states: Iterable[str], *, dag_id: str | None = None) -> 
 
 def list_tries(dag_id: str, run_id: str, task_id: str, map_index: int = -1) -> list[TaskTryRecord]:
     """Finished tries of one task instance, first try first."""
-    query = sa.select(task_try).where(_key(dag_id, run_id, task_id, map_index, task_try)).order_by(task_try.c.try_number)
+    query = (
+        sa.select(task_try).where(_key(dag_id, run_id, task_id, map_index, task_try)).order_by(task_try.c.try_number)
+    )
     with session() as conn:
         return [TaskTryRecord.from_row(r) for r in conn.execute(query)]
 
@@ -184,8 +195,12 @@ def settle_waiting(dag_id: str, run_id: str, decisions: Mapping[tuple[str, int],
     The planner's trigger rules (skipped, upstream_failed), a branch's skips, a mapped task with
     nothing to map (skipped) or whose input cannot be mapped (failed): one transaction.
     """
-    return _apply([StateChange(dag_id, run_id, task_id, map_index, WAITING, state)
-                   for (task_id, map_index), state in decisions.items()])
+    return _apply(
+        [
+            StateChange(dag_id, run_id, task_id, map_index, WAITING, state)
+            for (task_id, map_index), state in decisions.items()
+        ]
+    )
 
 
 def unqueue(keys: Iterable[Key]) -> int:
@@ -195,8 +210,13 @@ def unqueue(keys: Iterable[Key]) -> int:
 
 def fail_unstarted(key: Key, end_date: datetime) -> bool:
     """A queued instance its worker cannot start (its DAG cannot be read) fails without a try."""
-    return _apply([StateChange(*key, frozenset({TaskState.QUEUED, TaskState.SCHEDULED}), TaskState.FAILED,
-                               {"end_date": end_date})])[0]
+    return _apply(
+        [
+            StateChange(
+                *key, frozenset({TaskState.QUEUED, TaskState.SCHEDULED}), TaskState.FAILED, {"end_date": end_date}
+            )
+        ]
+    )[0]
 
 
 def skip_unfinished(conn: sa.Connection, dag_id: str, run_id: str) -> int:
@@ -229,8 +249,9 @@ def _apply(changes: Sequence[StateChange], *, by_user: bool = False, conn: sa.Co
             raise ValueError(f"StateChange cannot set {', '.join(sorted(bad))}")
         move = (frozenset(change.expected), change.new_state)
         if move not in checked:  # a planner's thousand decisions are a few moves
-            check_task_instance(*move, by_user=by_user,
-                                what=(change.dag_id, change.run_id, change.task_id, change.map_index))
+            check_task_instance(
+                *move, by_user=by_user, what=(change.dag_id, change.run_id, change.task_id, change.map_index)
+            )
             checked.add(move)
     results = [False] * len(changes)
     now = utcnow()
@@ -266,15 +287,24 @@ def _apply_one(conn: sa.Connection, change: StateChange, expected: frozenset[str
     return conn.execute(stmt).rowcount > 0
 
 
-def _flush(conn: sa.Connection, changes: Sequence[StateChange], batch: list[int], results: list[bool], now: datetime) -> None:
+def _flush(
+    conn: sa.Connection, changes: Sequence[StateChange], batch: list[int], results: list[bool], now: datetime
+) -> None:
     if not batch:
         return
     first = changes[batch[0]]
     keys = [(changes[i].task_id, changes[i].map_index) for i in batch]
     new_state = state_str(first.new_state)
-    args = {"p_dag_id": first.dag_id, "p_run_id": first.run_id, "p_expected": sorted(map(state_str, first.expected)),
-            "p_keys": keys, "p_task_ids": sorted({k[0] for k in keys}), "p_map_indexes": sorted({k[1] for k in keys}),
-            "p_state": new_state, "p_updated_at": now}
+    args = {
+        "p_dag_id": first.dag_id,
+        "p_run_id": first.run_id,
+        "p_expected": sorted(map(state_str, first.expected)),
+        "p_keys": keys,
+        "p_task_ids": sorted({k[0] for k in keys}),
+        "p_map_indexes": sorted({k[1] for k in keys}),
+        "p_state": new_state,
+        "p_updated_at": now,
+    }
     queues = new_state == TaskState.QUEUED
     if queues:
         args["p_queued_dttm"] = now
@@ -335,11 +365,20 @@ def start_try(
         if current is None or current.state not in expected:
             return None
         try_number = current.try_number + (0 if current.reschedule_at is not None else 1)
-        row = conn.execute(_claim_update(), {
-            **key, "cur_state": current.state, "cur_try_number": current.try_number, "p_try_number": try_number,
-            "p_hostname": hostname, "p_pid": pid, "p_start_date": start_date, "p_updated_at": utcnow(),
-            "p_log_path": log_path(try_number) if callable(log_path) else log_path,
-        }).first()
+        row = conn.execute(
+            _claim_update(),
+            {
+                **key,
+                "cur_state": current.state,
+                "cur_try_number": current.try_number,
+                "p_try_number": try_number,
+                "p_hostname": hostname,
+                "p_pid": pid,
+                "p_start_date": start_date,
+                "p_updated_at": utcnow(),
+                "p_log_path": log_path(try_number) if callable(log_path) else log_path,
+            },
+        ).first()
         if row is None:  # changed since the read (PostgreSQL: another claimer committed first)
             return None
         conn.execute(_delete_xcoms(), key)
@@ -357,10 +396,17 @@ def _claim_update() -> sa.Update:
         sa.update(ti)
         .where(_by_key(), ti.c.state == param(ti.c.state, "cur_"), ti.c.try_number == param(ti.c.try_number, "cur_"))
         .values(
-            state=TaskState.RUNNING, try_number=param(ti.c.try_number), hostname=param(ti.c.hostname),
-            pid=param(ti.c.pid), log_path=param(ti.c.log_path), start_date=param(ti.c.start_date), end_date=None,
+            state=TaskState.RUNNING,
+            try_number=param(ti.c.try_number),
+            hostname=param(ti.c.hostname),
+            pid=param(ti.c.pid),
+            log_path=param(ti.c.log_path),
+            start_date=param(ti.c.start_date),
+            end_date=None,
             duration=None,
-            next_retry_at=None, reschedule_at=None, updated_at=param(ti.c.updated_at),
+            next_retry_at=None,
+            reschedule_at=None,
+            updated_at=param(ti.c.updated_at),
         )
         .returning(*ti.c)
     )
@@ -402,8 +448,13 @@ def finish_try(
             try_number, start_date = current.try_number, current.start_date
         start = start_date
         values: dict[str, Any] = {
-            **key, "cur_try_number": try_number, "p_state": state_str(state), "p_end_date": end_date,
-            "p_next_retry_at": next_retry_at, "p_reschedule_at": reschedule_at, "p_updated_at": utcnow(),
+            **key,
+            "cur_try_number": try_number,
+            "p_state": state_str(state),
+            "p_end_date": end_date,
+            "p_next_retry_at": next_retry_at,
+            "p_reschedule_at": reschedule_at,
+            "p_updated_at": utcnow(),
             "p_duration": (end_date - start).total_seconds() if start is not None else None,
         }
         if rendered_fields is not None:
@@ -414,14 +465,32 @@ def finish_try(
         record = TaskInstanceRecord.from_row(row)
         history = {
             name: getattr(record, name)
-            for name in ("dag_id", "run_id", "task_id", "map_index", "try_number", "state", "start_date",
-                         "end_date", "duration", "hostname", "pid", "log_path")
+            for name in (
+                "dag_id",
+                "run_id",
+                "task_id",
+                "map_index",
+                "try_number",
+                "state",
+                "start_date",
+                "end_date",
+                "duration",
+                "hostname",
+                "pid",
+                "log_path",
+            )
         }
         if record.state == TaskState.UP_FOR_RESCHEDULE and reschedule_at is not None:
             # the try goes on at reschedule_at: log this poke, the try's history row comes when it ends
             reschedules.add_reschedule(
-                conn, dag_id=dag_id, run_id=run_id, task_id=task_id, map_index=map_index,
-                try_number=record.try_number, start_date=start or end_date, end_date=end_date,
+                conn,
+                dag_id=dag_id,
+                run_id=run_id,
+                task_id=task_id,
+                map_index=map_index,
+                try_number=record.try_number,
+                start_date=start or end_date,
+                end_date=end_date,
                 reschedule_date=reschedule_at,
             )
         else:
@@ -467,8 +536,13 @@ def expand_mapped(dag_id: str, run_id: str, task_id: str, rows: list[dict[str, A
 
 
 def clear_task_instances(
-    dag_id: str, run_id: str, task_ids: list[str] | None = None, *, retries: Mapping[str, int] | None = None,
-    states: Iterable[str] | None = None, conn: sa.Connection | None = None,
+    dag_id: str,
+    run_id: str,
+    task_ids: list[str] | None = None,
+    *,
+    retries: Mapping[str, int] | None = None,
+    states: Iterable[str] | None = None,
+    conn: sa.Connection | None = None,
 ) -> int:
     """Send instances back to state none (try_number kept, retry timers dropped); returns how many.
 
@@ -484,7 +558,7 @@ def clear_task_instances(
     total = 0
     with transaction() if conn is None else nullcontext(conn) as conn:
         by_retries: dict[int, list[str]] = {}
-        for task_id in (task_ids if task_ids is not None else list(retries or ())):
+        for task_id in task_ids if task_ids is not None else list(retries or ()):
             if retries and task_id in retries:
                 by_retries.setdefault(int(retries[task_id]), []).append(task_id)
         for n, all_ids in by_retries.items():  # first: `states` still matches the instances to clear
@@ -507,8 +581,7 @@ def heartbeat_task(dag_id: str, run_id: str, task_id: str, map_index: int, try_n
     """
     stmt = (
         sa.update(ti)
-        .where(_key(dag_id, run_id, task_id, map_index), ti.c.state == TaskState.RUNNING,
-               ti.c.try_number == try_number)
+        .where(_key(dag_id, run_id, task_id, map_index), ti.c.state == TaskState.RUNNING, ti.c.try_number == try_number)
         .values(updated_at=utcnow())
     )
     with transaction() as conn:
@@ -542,7 +615,8 @@ def get_many(keys: Iterable[tuple[str, str, str, int]]) -> list[TaskInstanceReco
         for (dag_id, run_id), pairs in by_run.items():
             for chunk in chunked(sorted(set(pairs))):
                 query = sa.select(ti).where(
-                    ti.c.dag_id == dag_id, ti.c.run_id == run_id,
+                    ti.c.dag_id == dag_id,
+                    ti.c.run_id == run_id,
                     sa.tuple_(ti.c.task_id, ti.c.map_index).in_(chunk),
                 )
                 out.extend(TaskInstanceRecord.from_row(r) for r in conn.execute(query))

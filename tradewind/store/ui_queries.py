@@ -17,19 +17,26 @@ from tradewind.store.sql import in_list
 
 def recent_run_states(dag_ids: Iterable[str] | None = None, per_dag: int = 5) -> dict[str, list[dict[str, Any]]]:
     """The last `per_dag` runs of every DAG (newest first), as {run_id, state, logical_date}."""
-    rank = sa.func.row_number().over(partition_by=dag_run.c.dag_id,
-                                     order_by=(dag_run.c.logical_date.desc(), dag_run.c.id.desc())).label("rank")
+    rank = (
+        sa.func.row_number()
+        .over(partition_by=dag_run.c.dag_id, order_by=(dag_run.c.logical_date.desc(), dag_run.c.id.desc()))
+        .label("rank")
+    )
     inner = sa.select(dag_run.c.dag_id, dag_run.c.run_id, dag_run.c.state, dag_run.c.logical_date, rank)
     if dag_ids is not None:
         inner = inner.where(in_list(dag_run.c.dag_id, list(dag_ids)))
     sub = inner.subquery()
-    query = sa.select(sub.c.dag_id, sub.c.run_id, sub.c.state, sub.c.logical_date).where(sub.c.rank <= per_dag) \
+    query = (
+        sa.select(sub.c.dag_id, sub.c.run_id, sub.c.state, sub.c.logical_date)
+        .where(sub.c.rank <= per_dag)
         .order_by(sub.c.dag_id, sub.c.rank)
+    )
     out: dict[str, list[dict[str, Any]]] = {}
     with session() as conn:
         for row in conn.execute(query):
             out.setdefault(row.dag_id, []).append(
-                {"run_id": row.run_id, "state": row.state, "logical_date": row.logical_date})
+                {"run_id": row.run_id, "state": row.state, "logical_date": row.logical_date}
+            )
     return out
 
 
@@ -38,22 +45,31 @@ def grid(dag_id: str, limit: int = 25) -> tuple[list[DagRunRecord], dict[str, di
 
     A mapped task's summary is its worst state across map indexes, with the count of instances.
     """
-    runs_q = sa.select(dag_run).where(dag_run.c.dag_id == dag_id) \
-        .order_by(dag_run.c.logical_date.desc(), dag_run.c.id.desc()).limit(limit)
+    runs_q = (
+        sa.select(dag_run)
+        .where(dag_run.c.dag_id == dag_id)
+        .order_by(dag_run.c.logical_date.desc(), dag_run.c.id.desc())
+        .limit(limit)
+    )
     ti = task_instance
     with session() as conn:
         runs = [DagRunRecord.from_row(r) for r in conn.execute(runs_q)]
         runs.reverse()
         cells: dict[str, dict[str, dict[str, Any]]] = {r.run_id: {} for r in runs}
         if runs:
-            q = sa.select(ti.c.run_id, ti.c.task_id, ti.c.map_index, ti.c.state, ti.c.try_number, ti.c.duration) \
-                .where(ti.c.dag_id == dag_id, in_list(ti.c.run_id, list(cells)))
+            q = sa.select(ti.c.run_id, ti.c.task_id, ti.c.map_index, ti.c.state, ti.c.try_number, ti.c.duration).where(
+                ti.c.dag_id == dag_id, in_list(ti.c.run_id, list(cells))
+            )
             for row in conn.execute(q):
                 by_task = cells[row.run_id]
                 cell = by_task.get(row.task_id)
                 if cell is None:
-                    by_task[row.task_id] = {"state": row.state, "try_number": row.try_number,
-                                            "duration": row.duration, "count": 1}
+                    by_task[row.task_id] = {
+                        "state": row.state,
+                        "try_number": row.try_number,
+                        "duration": row.duration,
+                        "count": 1,
+                    }
                 else:
                     cell["count"] += 1
                     if _SEVERITY.get(row.state, 0) > _SEVERITY.get(cell["state"], 0):
@@ -73,9 +89,19 @@ def run_task_states(dag_id: str, run_id: str) -> dict[str, str]:
     return out
 
 
-_SEVERITY: dict[str, int] = {TaskState.SUCCESS: 1, TaskState.SKIPPED: 1, TaskState.REMOVED: 0, TaskState.NONE: 2,
-             TaskState.SCHEDULED: 3, TaskState.QUEUED: 4, TaskState.UP_FOR_RESCHEDULE: 5, TaskState.UP_FOR_RETRY: 6,
-             TaskState.RUNNING: 7, TaskState.UPSTREAM_FAILED: 8, TaskState.FAILED: 9}
+_SEVERITY: dict[str, int] = {
+    TaskState.SUCCESS: 1,
+    TaskState.SKIPPED: 1,
+    TaskState.REMOVED: 0,
+    TaskState.NONE: 2,
+    TaskState.SCHEDULED: 3,
+    TaskState.QUEUED: 4,
+    TaskState.UP_FOR_RESCHEDULE: 5,
+    TaskState.UP_FOR_RETRY: 6,
+    TaskState.RUNNING: 7,
+    TaskState.UPSTREAM_FAILED: 8,
+    TaskState.FAILED: 9,
+}
 
 
 def stored_source(fileloc: str) -> str | None:
@@ -87,8 +113,11 @@ def stored_source(fileloc: str) -> str | None:
 def pool_occupancy() -> dict[str, dict[str, int]]:
     """{pool: {running: slots, queued: slots}} over all task instances."""
     ti = task_instance
-    q = sa.select(ti.c.pool, ti.c.state, sa.func.sum(ti.c.pool_slots)).where(
-        in_list(ti.c.state, EXECUTING)).group_by(ti.c.pool, ti.c.state)
+    q = (
+        sa.select(ti.c.pool, ti.c.state, sa.func.sum(ti.c.pool_slots))
+        .where(in_list(ti.c.state, EXECUTING))
+        .group_by(ti.c.pool, ti.c.state)
+    )
     out: dict[str, dict[str, int]] = {}
     with session() as conn:
         for pool, state, slots in conn.execute(q):

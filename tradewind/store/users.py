@@ -44,10 +44,19 @@ class UserRecord(_Record):
     def from_row(cls, row: Any) -> UserRecord:
         m = row._mapping
         return cls(
-            id=m["id"], username=m["username"], first_name=m["first_name"], last_name=m["last_name"],
-            email=m["email"], roles=list(m["roles"] or []), active=bool(m["active"]), created_on=m["created_on"],
-            changed_on=m["changed_on"], last_login=m["last_login"], login_count=m["login_count"],
-            fail_login_count=m["fail_login_count"], password_hash=m["password"],
+            id=m["id"],
+            username=m["username"],
+            first_name=m["first_name"],
+            last_name=m["last_name"],
+            email=m["email"],
+            roles=list(m["roles"] or []),
+            active=bool(m["active"]),
+            created_on=m["created_on"],
+            changed_on=m["changed_on"],
+            last_login=m["last_login"],
+            login_count=m["login_count"],
+            fail_login_count=m["fail_login_count"],
+            password_hash=m["password"],
         )
 
 
@@ -102,16 +111,25 @@ def _require(text: str, what: str) -> str:
     return text.strip()
 
 
-def create_user(username: str, first_name: str, last_name: str, email: str, roles: list[str], password: str) -> UserRecord:
+def create_user(
+    username: str, first_name: str, last_name: str, email: str, roles: list[str], password: str
+) -> UserRecord:
     """Create a user; raises UsageError if the username is taken or a role is unknown."""
     username = _require(username, "username")
     names = [check_role(r) for r in roles] or ["Viewer"]
     now = utcnow()
     values = {
-        "username": username, "first_name": _require(first_name, "first name"),
-        "last_name": _require(last_name, "last name"), "email": _require(email, "email"),
-        "password": hash_password(password), "roles": sorted(set(names), key=ROLES.index), "active": True,
-        "created_on": now, "changed_on": now, "login_count": 0, "fail_login_count": 0,
+        "username": username,
+        "first_name": _require(first_name, "first name"),
+        "last_name": _require(last_name, "last name"),
+        "email": _require(email, "email"),
+        "password": hash_password(password),
+        "roles": sorted(set(names), key=ROLES.index),
+        "active": True,
+        "created_on": now,
+        "changed_on": now,
+        "login_count": 0,
+        "fail_login_count": 0,
     }
     with transaction() as conn:
         if conn.execute(sa.select(ab_user.c.id).where(ab_user.c.username == username)).first() is not None:
@@ -174,8 +192,14 @@ def remove_role(username: str, role: str) -> UserRecord:
     return set_roles(username, [r for r in user.roles if r != name])
 
 
-def update_user(username: str, *, first_name: str | None = None, last_name: str | None = None,
-                email: str | None = None, active: bool | None = None) -> UserRecord:
+def update_user(
+    username: str,
+    *,
+    first_name: str | None = None,
+    last_name: str | None = None,
+    email: str | None = None,
+    active: bool | None = None,
+) -> UserRecord:
     values: dict[str, Any] = {}
     for key, value in (("first_name", first_name), ("last_name", last_name), ("email", email)):
         if value is not None:
@@ -211,12 +235,16 @@ def authenticate(username: str, password: str) -> UserRecord | None:
         return None
     if not ok or not user.active:
         with transaction() as conn:
-            conn.execute(sa.update(ab_user).where(ab_user.c.id == user.id)
-                         .values(fail_login_count=ab_user.c.fail_login_count + 1))
+            conn.execute(
+                sa.update(ab_user)
+                .where(ab_user.c.id == user.id)
+                .values(fail_login_count=ab_user.c.fail_login_count + 1)
+            )
         return None
     with transaction() as conn:
         row = conn.execute(
-            sa.update(ab_user).where(ab_user.c.id == user.id)
+            sa.update(ab_user)
+            .where(ab_user.c.id == user.id)
             .values(last_login=utcnow(), login_count=ab_user.c.login_count + 1, fail_login_count=0)
             .returning(*ab_user.c)
         ).one()

@@ -21,14 +21,20 @@ def open_session(session_id: str, user_id: int, lifetime_seconds: int) -> None:
     now = utcnow()
     with transaction() as conn:
         conn.execute(sa.delete(web_session).where(web_session.c.expires_at <= now))
-        conn.execute(sa.insert(web_session).values(id=session_id, user_id=user_id, created_at=now,
-                                                   expires_at=now + timedelta(seconds=lifetime_seconds)))
+        conn.execute(
+            sa.insert(web_session).values(
+                id=session_id, user_id=user_id, created_at=now, expires_at=now + timedelta(seconds=lifetime_seconds)
+            )
+        )
 
 
 def session_user(session_id: str) -> UserRecord | None:
     """The user of a live session (one query: a request pays no more than it did for the user alone)."""
-    query = (sa.select(ab_user).join(web_session, web_session.c.user_id == ab_user.c.id)
-             .where(web_session.c.id == session_id, web_session.c.expires_at > utcnow()))
+    query = (
+        sa.select(ab_user)
+        .join(web_session, web_session.c.user_id == ab_user.c.id)
+        .where(web_session.c.id == session_id, web_session.c.expires_at > utcnow())
+    )
     with session() as conn:
         row = conn.execute(query).first()
     return UserRecord.from_row(row) if row is not None else None

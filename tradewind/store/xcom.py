@@ -23,8 +23,13 @@ def push(dag_id: str, run_id: str, task_id: str, map_index: int, key: str, value
         raise ValueError(f"XCom key must be a non-empty string, got {key!r}")
     text = serde.dumps(value)  # fails before touching the database
     values = {
-        "dag_id": dag_id, "run_id": run_id, "task_id": task_id, "map_index": map_index,
-        "key": key, "value": text, "timestamp": utcnow(),
+        "dag_id": dag_id,
+        "run_id": run_id,
+        "task_id": task_id,
+        "map_index": map_index,
+        "key": key,
+        "value": text,
+        "timestamp": utcnow(),
     }
     with transaction() as conn:
         upsert(conn, xcom, values, XCOM_KEY, ("value", "timestamp"))

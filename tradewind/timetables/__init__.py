@@ -15,7 +15,9 @@ if TYPE_CHECKING:
 
 __all__ = ["create_timetable", "deserialize_timetable"]
 
-_EXPECTED = "expected None, '@once', '@continuous', a preset like '@daily', a 5-field cron string, a timedelta or datasets"
+_EXPECTED = (
+    "expected None, '@once', '@continuous', a preset like '@daily', a 5-field cron string, a timedelta or datasets"
+)
 
 
 def create_timetable(schedule: Any, timezone: str | tzinfo = "UTC", *, runs_at_tick: bool = False) -> Timetable:
@@ -81,7 +83,9 @@ def _dataset_uris(schedule: Any) -> list[str]:
     for item in schedule:
         uri = item if isinstance(item, str) else getattr(item, "uri", None)
         if not isinstance(uri, str):
-            raise InvalidScheduleError(f"invalid schedule {schedule!r}: a list schedule must hold datasets, not {item!r}")
+            raise InvalidScheduleError(
+                f"invalid schedule {schedule!r}: a list schedule must hold datasets, not {item!r}"
+            )
         uris.append(uri)
     return sorted(set(uris)) if isinstance(schedule, (set, frozenset)) else uris
 

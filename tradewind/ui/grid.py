@@ -16,8 +16,9 @@ from markupsafe import Markup
 from tradewind.ui.render import format_duration
 
 
-def grid_rows(dag_id: str, runs: list[Any], cells: dict[str, dict[str, dict[str, Any]]],
-              tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def grid_rows(
+    dag_id: str, runs: list[Any], cells: dict[str, dict[str, dict[str, Any]]], tasks: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     """Each task row of `tasks` with `cells`: the `<td>`s of its instances, one per run (oldest first)."""
     dag_part = quote(dag_id, safe="")
     bases = [(r.run_id, f"/dags/{dag_part}/runs/{quote(r.run_id, safe='')}/tasks/") for r in runs]

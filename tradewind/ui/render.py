@@ -15,8 +15,19 @@ from tradewind import permissions
 
 FLASH = "tradewind_flash"
 FLASH_SECONDS = 60
-STATES = ("success", "running", "failed", "queued", "scheduled", "up_for_retry", "up_for_reschedule",
-          "upstream_failed", "skipped", "removed", "none")
+STATES = (
+    "success",
+    "running",
+    "failed",
+    "queued",
+    "scheduled",
+    "up_for_retry",
+    "up_for_reschedule",
+    "upstream_failed",
+    "skipped",
+    "removed",
+    "none",
+)
 
 
 @lru_cache(maxsize=1)
@@ -81,15 +92,24 @@ def page(request: Request, name: str, caller: Any = None, status: int = 200, **c
     from tradewind import __version__
 
     flash = _take_flash(request)
-    ctx = {"request": request, "caller": caller, "user": caller.user if caller else None,
-           "csrf": caller.csrf if caller else "", "can": (caller.can if caller else (lambda _p: False)),
-           "version": __version__, "flash": flash, **context}
+    ctx = {
+        "request": request,
+        "caller": caller,
+        "user": caller.user if caller else None,
+        "csrf": caller.csrf if caller else "",
+        "can": (caller.can if caller else (lambda _p: False)),
+        "version": __version__,
+        "flash": flash,
+        **context,
+    }
     response: HTMLResponse = templates().TemplateResponse(request, name, ctx, status_code=status)
     if flash is not None:
         response.delete_cookie(FLASH, path="/")  # shown once
     response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Content-Security-Policy"] = ("default-src 'self'; img-src 'self' data:; style-src 'self'; "
-                                                   "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+        "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"
     return response
@@ -102,8 +122,9 @@ def redirect(url: str, msg: str | None = None) -> RedirectResponse:
     """
     response = RedirectResponse(url, status_code=303)
     if msg:
-        response.set_cookie(FLASH, _flash_signer().dumps(msg), max_age=FLASH_SECONDS, httponly=True, samesite="lax",
-                            path="/")
+        response.set_cookie(
+            FLASH, _flash_signer().dumps(msg), max_age=FLASH_SECONDS, httponly=True, samesite="lax", path="/"
+        )
     return response
 
 

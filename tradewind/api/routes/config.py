@@ -27,7 +27,7 @@ Offset = Annotated[int, Query(ge=0)]
 
 
 def page(name: str, items: list[Any], limit: int, offset: int) -> dict[str, Any]:
-    return {name: items[offset:offset + limit], "total_entries": len(items)}
+    return {name: items[offset : offset + limit], "total_entries": len(items)}
 
 
 # --- variables ----------------------------------------------------------------------------------
@@ -39,8 +39,9 @@ class VariableBody(BaseModel):
 
 
 @router.get("/variables", tags=["Variable"])
-def list_variables(_: Annotated[Caller, Depends(api_user(READ_VARIABLES))], limit: Limit = 100,
-                   offset: Offset = 0) -> dict[str, Any]:
+def list_variables(
+    _: Annotated[Caller, Depends(api_user(READ_VARIABLES))], limit: Limit = 100, offset: Offset = 0
+) -> dict[str, Any]:
     from tradewind.store.variables import list_variables as all_variables
 
     return page("variables", [serialize.variable(v, with_value=False) for v in all_variables()], limit, offset)
@@ -62,8 +63,9 @@ def post_variable(body: VariableBody, _: Annotated[Caller, Depends(api_user(EDIT
 
 
 @router.patch("/variables/{key}", tags=["Variable"], responses=errors(404))
-def patch_variable(key: str, body: VariableBody,
-                   _: Annotated[Caller, Depends(api_user(EDIT_VARIABLES))]) -> dict[str, Any]:
+def patch_variable(
+    key: str, body: VariableBody, _: Annotated[Caller, Depends(api_user(EDIT_VARIABLES))]
+) -> dict[str, Any]:
     from tradewind.store.variables import get_variable_record
 
     if body.key != key:
@@ -89,8 +91,9 @@ class PoolBody(BaseModel):
 
 
 @router.get("/pools", tags=["Pool"])
-def list_pools(_: Annotated[Caller, Depends(api_user(READ_POOLS))], limit: Limit = 100,
-               offset: Offset = 0) -> dict[str, Any]:
+def list_pools(
+    _: Annotated[Caller, Depends(api_user(READ_POOLS))], limit: Limit = 100, offset: Offset = 0
+) -> dict[str, Any]:
     from tradewind.store.pools import list_pools as all_pools
     from tradewind.store.ui_queries import pool_occupancy
 
@@ -152,8 +155,16 @@ class ConnectionBody(BaseModel):
 
 def connection_fields(body: ConnectionBody) -> dict[str, Any]:
     """The store's fields from a body (checked and merged with the stored ones by `connections.save_connection`)."""
-    return {"conn_type": body.conn_type, "description": body.description, "host": body.host, "login": body.login,
-            "schema": body.schema_, "port": body.port, "extra": body.extra, "password": body.password}
+    return {
+        "conn_type": body.conn_type,
+        "description": body.description,
+        "host": body.host,
+        "login": body.login,
+        "schema": body.schema_,
+        "port": body.port,
+        "extra": body.extra,
+        "password": body.password,
+    }
 
 
 def _store() -> Any:
@@ -163,8 +174,9 @@ def _store() -> Any:
 
 
 @router.get("/connections", tags=["Connection"])
-def list_connections(_: Annotated[Caller, Depends(api_user(READ_CONNECTIONS))], limit: Limit = 100,
-                     offset: Offset = 0) -> dict[str, Any]:
+def list_connections(
+    _: Annotated[Caller, Depends(api_user(READ_CONNECTIONS))], limit: Limit = 100, offset: Offset = 0
+) -> dict[str, Any]:
     return page("connections", [serialize.connection(c) for c in _store().list_connections()], limit, offset)
 
 
@@ -177,8 +189,7 @@ def get_connection(connection_id: str, _: Annotated[Caller, Depends(api_user(REA
 
 
 @router.post("/connections", tags=["Connection"], responses=errors(409))
-def post_connection(body: ConnectionBody,
-                    _: Annotated[Caller, Depends(api_user(EDIT_CONNECTIONS))]) -> dict[str, Any]:
+def post_connection(body: ConnectionBody, _: Annotated[Caller, Depends(api_user(EDIT_CONNECTIONS))]) -> dict[str, Any]:
     record = connections.save_connection(body.connection_id, connection_fields(body), create_only=True)
     if record is None:
         raise HTTPException(409, f"connection '{body.connection_id}' already exists")
@@ -186,8 +197,9 @@ def post_connection(body: ConnectionBody,
 
 
 @router.patch("/connections/{connection_id}", tags=["Connection"], responses=errors(404))
-def patch_connection(connection_id: str, body: ConnectionBody,
-                     _: Annotated[Caller, Depends(api_user(EDIT_CONNECTIONS))]) -> dict[str, Any]:
+def patch_connection(
+    connection_id: str, body: ConnectionBody, _: Annotated[Caller, Depends(api_user(EDIT_CONNECTIONS))]
+) -> dict[str, Any]:
     if body.connection_id != connection_id:
         raise UsageError("the connection_id in the body does not match the URL")
     if _store().get_connection(connection_id) is None:

@@ -42,10 +42,15 @@ class ClearRunBody(BaseModel):
 
 
 @router.get("/dags/{dag_id}/dagRuns", responses=errors(404))
-def list_runs(dag_id: str, _: Reader, limit: Annotated[int, Query(ge=1, le=10000)] = 100,
-              offset: Annotated[int, Query(ge=0)] = 0,
-              state: Annotated[list[str] | None, Query()] = None,
-              execution_date_gte: datetime | None = None, execution_date_lte: datetime | None = None) -> dict[str, Any]:
+def list_runs(
+    dag_id: str,
+    _: Reader,
+    limit: Annotated[int, Query(ge=1, le=10000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    state: Annotated[list[str] | None, Query()] = None,
+    execution_date_gte: datetime | None = None,
+    execution_date_lte: datetime | None = None,
+) -> dict[str, Any]:
     """Runs of one DAG (or of all with `~`), newest first; dates filter on the logical date."""
     from tradewind.store.runs import list_dag_runs
 
@@ -59,7 +64,7 @@ def list_runs(dag_id: str, _: Reader, limit: Annotated[int, Query(ge=1, le=10000
         records = [r for r in records if r.logical_date >= _utc(execution_date_gte)]
     if execution_date_lte is not None:
         records = [r for r in records if r.logical_date <= _utc(execution_date_lte)]
-    return {"dag_runs": [serialize.dag_run(r) for r in records[offset:offset + limit]], "total_entries": len(records)}
+    return {"dag_runs": [serialize.dag_run(r) for r in records[offset : offset + limit]], "total_entries": len(records)}
 
 
 def _utc(value: datetime) -> datetime:

@@ -24,13 +24,19 @@ class DagPatch(BaseModel):
 
 
 @router.get("/dags")
-def list_dags(_: Reader, limit: Annotated[int, Query(ge=1, le=10000)] = 100, offset: Annotated[int, Query(ge=0)] = 0,
-              tags: Annotated[list[str] | None, Query()] = None, dag_id_pattern: str | None = None,
-              paused: bool | None = None, only_active: bool = True) -> dict[str, Any]:
+def list_dags(
+    _: Reader,
+    limit: Annotated[int, Query(ge=1, le=10000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    tags: Annotated[list[str] | None, Query()] = None,
+    dag_id_pattern: str | None = None,
+    paused: bool | None = None,
+    only_active: bool = True,
+) -> dict[str, Any]:
     from tradewind.store.dags import list_dags as all_dags
 
     records = dags.filter_dags(all_dags(active_only=only_active), dag_id_pattern, tags, paused)
-    return {"dags": [serialize.dag(d) for d in records[offset:offset + limit]], "total_entries": len(records)}
+    return {"dags": [serialize.dag(d) for d in records[offset : offset + limit]], "total_entries": len(records)}
 
 
 @router.get("/dags/{dag_id}", responses=errors(404))
@@ -50,10 +56,22 @@ def list_tasks(dag_id: str, _: Reader) -> dict[str, Any]:
     dags.require_dag(dag_id)
     structure = get_structure(dag_id)
     nodes = [structure.nodes[t] for t in structure.order] if structure is not None else []
-    tasks = [{"task_id": n.task_id, "operator": n.operator, "upstream": list(n.upstream),
-              "downstream": list(n.downstream), "trigger_rule": n.trigger_rule, "retries": n.retries,
-              "pool": n.pool, "queue": n.queue, "priority_weight": n.priority_weight, "task_group": n.task_group,
-              "owner": n.owner} for n in nodes]
+    tasks = [
+        {
+            "task_id": n.task_id,
+            "operator": n.operator,
+            "upstream": list(n.upstream),
+            "downstream": list(n.downstream),
+            "trigger_rule": n.trigger_rule,
+            "retries": n.retries,
+            "pool": n.pool,
+            "queue": n.queue,
+            "priority_weight": n.priority_weight,
+            "task_group": n.task_group,
+            "owner": n.owner,
+        }
+        for n in nodes
+    ]
     return {"tasks": tasks, "total_entries": len(tasks)}
 
 
@@ -70,5 +88,7 @@ def grid(dag_id: str, _: Reader, limit: Annotated[int, Query(ge=1, le=1000)] = 2
 
     dags.require_dag(dag_id)
     records, cells = grid_data(dag_id, limit)
-    return {"dag_runs": [serialize.dag_run(r) for r in records],
-            "task_instances": {run_id: by_task for run_id, by_task in cells.items()}}
+    return {
+        "dag_runs": [serialize.dag_run(r) for r in records],
+        "task_instances": {run_id: by_task for run_id, by_task in cells.items()},
+    }

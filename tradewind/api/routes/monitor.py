@@ -32,14 +32,21 @@ def health_status() -> dict[str, Any]:
         ping()
         job = jobs.latest_job(jobs.SCHEDULER)
     except TradewindException:
-        return {"metadatabase": {"status": "unhealthy"},
-                "scheduler": {"status": "unhealthy", "latest_scheduler_heartbeat": None}}
+        return {
+            "metadatabase": {"status": "unhealthy"},
+            "scheduler": {"status": "unhealthy", "latest_scheduler_heartbeat": None},
+        }
     beat = job.latest_heartbeat if job is not None else None
-    alive = (job is not None and job.state == jobs.RUNNING and beat is not None
-             and datetime.now(timezone.utc) - beat <= heartbeat_threshold())
-    return {"metadatabase": {"status": "healthy"},
-            "scheduler": {"status": "healthy" if alive else "unhealthy",
-                          "latest_scheduler_heartbeat": serialize.iso(beat)}}
+    alive = (
+        job is not None
+        and job.state == jobs.RUNNING
+        and beat is not None
+        and datetime.now(timezone.utc) - beat <= heartbeat_threshold()
+    )
+    return {
+        "metadatabase": {"status": "healthy"},
+        "scheduler": {"status": "healthy" if alive else "unhealthy", "latest_scheduler_heartbeat": serialize.iso(beat)},
+    }
 
 
 @router.get("/health")
@@ -55,19 +62,24 @@ def version() -> dict[str, Any]:
 
 
 @router.get("/importErrors", tags=["ImportError"])
-def list_import_errors(_: Annotated[Caller, Depends(api_user(READ_DAGS))],
-                       limit: Annotated[int, Query(ge=1, le=10000)] = 100,
-                       offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+def list_import_errors(
+    _: Annotated[Caller, Depends(api_user(READ_DAGS))],
+    limit: Annotated[int, Query(ge=1, le=10000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
     from tradewind.store.import_errors import list_import_errors as all_errors
 
     errors = all_errors()
-    return {"import_errors": [serialize.import_error(e) for e in errors[offset:offset + limit]],
-            "total_entries": len(errors)}
+    return {
+        "import_errors": [serialize.import_error(e) for e in errors[offset : offset + limit]],
+        "total_entries": len(errors),
+    }
 
 
 @router.get("/importErrors/{import_error_id}", tags=["ImportError"], responses=errors(404))
-def get_import_error(import_error_id: Annotated[int, Path(ge=0, le=2**62)],
-                     _: Annotated[Caller, Depends(api_user(READ_DAGS))]) -> dict[str, Any]:
+def get_import_error(
+    import_error_id: Annotated[int, Path(ge=0, le=2**62)], _: Annotated[Caller, Depends(api_user(READ_DAGS))]
+) -> dict[str, Any]:
     from tradewind.store.import_errors import get_import_error as get
 
     record = get(import_error_id)

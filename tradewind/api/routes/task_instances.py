@@ -61,8 +61,16 @@ def list_tries(dag_id: str, dag_run_id: str, task_id: str, _: Reader, map_index:
 
 
 @router.get(TI + "/logs/{task_try_number}", responses=errors(404))
-def get_log(request: Request, dag_id: str, dag_run_id: str, task_id: str, task_try_number: int, _: Reader,
-            map_index: MapIndex = -1, offset: Annotated[int, Query(ge=0, le=2**62)] = 0) -> Response:
+def get_log(
+    request: Request,
+    dag_id: str,
+    dag_run_id: str,
+    task_id: str,
+    task_try_number: int,
+    _: Reader,
+    map_index: MapIndex = -1,
+    offset: Annotated[int, Query(ge=0, le=2**62)] = 0,
+) -> Response:
     """One try's log from byte `offset`: JSON {content, continuation_token} (Airflow's), or text/plain if asked."""
     ti = tasks.require_ti(dag_id, dag_run_id, task_id, map_index)
     text, next_offset, _exists = tasks.read_log(ti, task_try_number, offset)
@@ -94,8 +102,9 @@ def list_xcoms(dag_id: str, dag_run_id: str, task_id: str, _: Reader, map_index:
 
 
 @router.get(TI + "/xcomEntries/{xcom_key}", responses=errors(404))
-def get_xcom(dag_id: str, dag_run_id: str, task_id: str, xcom_key: str, _: Reader,
-             map_index: MapIndex = -1) -> dict[str, Any]:
+def get_xcom(
+    dag_id: str, dag_run_id: str, task_id: str, xcom_key: str, _: Reader, map_index: MapIndex = -1
+) -> dict[str, Any]:
     from tradewind.exceptions import NotFound
     from tradewind.store import xcom
 

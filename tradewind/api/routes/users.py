@@ -41,12 +41,13 @@ class NewUserBody(UserBody):
 
 
 @router.get("/users")
-def list_users(_: Admin, limit: Annotated[int, Query(ge=1, le=10000)] = 100,
-               offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+def list_users(
+    _: Admin, limit: Annotated[int, Query(ge=1, le=10000)] = 100, offset: Annotated[int, Query(ge=0)] = 0
+) -> dict[str, Any]:
     from tradewind.store.users import list_users as all_users
 
     users = all_users()
-    return {"users": [serialize.user(u) for u in users[offset:offset + limit]], "total_entries": len(users)}
+    return {"users": [serialize.user(u) for u in users[offset : offset + limit]], "total_entries": len(users)}
 
 
 @router.get("/users/{username}", responses=errors(404))
@@ -63,8 +64,11 @@ def get_user(username: str, _: Admin) -> dict[str, Any]:
 def post_user(body: NewUserBody, _: Admin) -> dict[str, Any]:
     from tradewind.store.users import create_user
 
-    return serialize.user(create_user(body.username, body.first_name, body.last_name, body.email,
-                                      [r.name for r in body.roles], body.password))
+    return serialize.user(
+        create_user(
+            body.username, body.first_name, body.last_name, body.email, [r.name for r in body.roles], body.password
+        )
+    )
 
 
 @router.patch("/users/{username}", responses=errors(404))
@@ -73,8 +77,9 @@ def patch_user(username: str, body: UserBody, _: Admin) -> dict[str, Any]:
 
     if body.username != username:
         raise UsageError("the username in the body does not match the URL")
-    users.update_user(username, first_name=body.first_name, last_name=body.last_name, email=body.email,
-                      active=body.active)
+    users.update_user(
+        username, first_name=body.first_name, last_name=body.last_name, email=body.email, active=body.active
+    )
     if body.roles:
         users.set_roles(username, [r.name for r in body.roles])
     if body.password:

@@ -41,12 +41,19 @@ def _from_args(args: argparse.Namespace) -> Connection:
         if clashing:
             flag = "--conn-uri" if has_uri else "--conn-json"
             raise UsageError(f"{', '.join(clashing)} cannot be combined with {flag}")
-        conn = Connection(conn_id=conn_id, uri=args.conn_uri) if has_uri else Connection.from_json(args.conn_json, conn_id)
+        conn = (
+            Connection(conn_id=conn_id, uri=args.conn_uri) if has_uri else Connection.from_json(args.conn_json, conn_id)
+        )
         conn.conn_id = conn_id
     else:
         conn = Connection(
-            conn_id=conn_id, conn_type=args.conn_type, host=args.conn_host, login=args.conn_login,
-            password=args.conn_password, schema=args.conn_schema, port=args.conn_port,
+            conn_id=conn_id,
+            conn_type=args.conn_type,
+            host=args.conn_host,
+            login=args.conn_login,
+            password=args.conn_password,
+            schema=args.conn_schema,
+            port=args.conn_port,
         )
     if args.conn_description is not None:
         conn.description = args.conn_description
@@ -78,9 +85,16 @@ def _display(conn: Connection) -> dict[str, Any]:
         parsed = conn.extra_dejson
         extra = json.dumps(redact(parsed)) if parsed else extra
     return {
-        "conn_id": conn.conn_id, "conn_type": conn.conn_type, "description": conn.description,
-        "host": conn.host, "schema": conn.schema, "login": conn.login,
-        "password": MASK if conn.password else None, "port": conn.port, "extra": extra, "uri": masked_uri(conn),
+        "conn_id": conn.conn_id,
+        "conn_type": conn.conn_type,
+        "description": conn.description,
+        "host": conn.host,
+        "schema": conn.schema,
+        "login": conn.login,
+        "password": MASK if conn.password else None,
+        "port": conn.port,
+        "extra": extra,
+        "uri": masked_uri(conn),
     }
 
 

@@ -39,7 +39,10 @@ def list_dags(args: argparse.Namespace) -> int:
     if bag.import_errors and args.output == "table":
         import sys
 
-        print(f"{len(bag.import_errors)} file(s) failed to import: see `tradewind dags list-import-errors`", file=sys.stderr)
+        print(
+            f"{len(bag.import_errors)} file(s) failed to import: see `tradewind dags list-import-errors`",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -14,12 +14,19 @@ def list_(args: argparse.Namespace) -> int:
 
     ready_db()
     records = [
-        {"uri": d.uri, "consuming_dags": d.consuming_dags, "producing_tasks": d.producing_tasks,
-         "events": d.event_count, "last_event": d.last_event, "created_at": d.created_at}
+        {
+            "uri": d.uri,
+            "consuming_dags": d.consuming_dags,
+            "producing_tasks": d.producing_tasks,
+            "events": d.event_count,
+            "last_event": d.last_event,
+            "created_at": d.created_at,
+        }
         for d in list_datasets()
     ]
-    print_records(records, args.output,
-                  columns=("uri", "consuming_dags", "producing_tasks", "events", "last_event", "created_at"))
+    print_records(
+        records, args.output, columns=("uri", "consuming_dags", "producing_tasks", "events", "last_event", "created_at")
+    )
     return 0
 
 
@@ -33,10 +40,19 @@ def events(args: argparse.Namespace) -> int:
     if get_dataset(args.uri) is None:
         raise NotFound(f"dataset '{args.uri}' is not in the database (no DAG or task names it)")
     records = [
-        {"timestamp": e.timestamp, "source_dag_id": e.source_dag_id, "source_task_id": e.source_task_id,
-         "source_run_id": e.source_run_id, "source_map_index": e.source_map_index, "extra": e.extra}
+        {
+            "timestamp": e.timestamp,
+            "source_dag_id": e.source_dag_id,
+            "source_task_id": e.source_task_id,
+            "source_run_id": e.source_run_id,
+            "source_map_index": e.source_map_index,
+            "extra": e.extra,
+        }
         for e in list_events(args.uri, limit=args.limit)
     ]
-    print_records(records, args.output,
-                  columns=("timestamp", "source_dag_id", "source_task_id", "source_run_id", "source_map_index", "extra"))
+    print_records(
+        records,
+        args.output,
+        columns=("timestamp", "source_dag_id", "source_task_id", "source_run_id", "source_map_index", "extra"),
+    )
     return 0

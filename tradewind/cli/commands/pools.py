@@ -22,8 +22,16 @@ def _records(pools: list[PoolRecord]) -> list[dict[str, Any]]:
     from tradewind.store import task_instances
 
     used = task_instances.count_active("pool", slots=True)
-    return [{"pool": p.pool, "slots": p.slots, "description": p.description, "include_deferred": p.include_deferred,
-             "used_slots": used.get(p.pool, 0)} for p in pools]
+    return [
+        {
+            "pool": p.pool,
+            "slots": p.slots,
+            "description": p.description,
+            "include_deferred": p.include_deferred,
+            "used_slots": used.get(p.pool, 0),
+        }
+        for p in pools
+    ]
 
 
 def set_(args: argparse.Namespace) -> int:
@@ -77,8 +85,10 @@ def export(args: argparse.Namespace) -> int:
     from tradewind.store import pools
 
     ready_db()
-    data = {p.pool: {"slots": p.slots, "description": p.description, "include_deferred": p.include_deferred}
-            for p in pools.list_pools()}
+    data = {
+        p.pool: {"slots": p.slots, "description": p.description, "include_deferred": p.include_deferred}
+        for p in pools.list_pools()
+    }
     text = json.dumps(data, indent=4, sort_keys=True)
     if args.file == "-":
         sys.stdout.write(text + "\n")

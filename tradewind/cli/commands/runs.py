@@ -14,18 +14,35 @@ if TYPE_CHECKING:
     from tradewind.store.records import DagRunRecord
 
 RUN_COLUMNS = ("dag_id", "run_id", "state", "run_type", "logical_date", "start_date", "end_date")
-TRIGGER_COLUMNS = ("dag_id", "run_id", "state", "run_type", "logical_date", "data_interval_start",
-                   "data_interval_end", "conf", "external_trigger")
+TRIGGER_COLUMNS = (
+    "dag_id",
+    "run_id",
+    "state",
+    "run_type",
+    "logical_date",
+    "data_interval_start",
+    "data_interval_end",
+    "conf",
+    "external_trigger",
+)
 
 
 def run_record(run: DagRunRecord) -> dict[str, Any]:
     """A run as printed by every command (`execution_date` kept for Airflow 2 scripts)."""
     return {
-        "dag_id": run.dag_id, "run_id": run.run_id, "state": run.state, "run_type": run.run_type,
-        "logical_date": run.logical_date, "execution_date": run.logical_date,
-        "data_interval_start": run.data_interval_start, "data_interval_end": run.data_interval_end,
-        "start_date": run.start_date, "end_date": run.end_date, "queued_at": run.queued_at,
-        "conf": run.conf, "external_trigger": run.external_trigger,
+        "dag_id": run.dag_id,
+        "run_id": run.run_id,
+        "state": run.state,
+        "run_type": run.run_type,
+        "logical_date": run.logical_date,
+        "execution_date": run.logical_date,
+        "data_interval_start": run.data_interval_start,
+        "data_interval_end": run.data_interval_end,
+        "start_date": run.start_date,
+        "end_date": run.end_date,
+        "queued_at": run.queued_at,
+        "conf": run.conf,
+        "external_trigger": run.external_trigger,
     }
 
 
@@ -69,14 +86,19 @@ def trigger(args: argparse.Namespace) -> int:
     run = runs.trigger(args.dag_id, conf, args.run_id, when)
     record_dag = dags.get_dag(args.dag_id)
     if record_dag is not None and record_dag.is_paused:
-        print(f"[INFO] DAG '{args.dag_id}' is paused: the run waits until `tradewind dags unpause {args.dag_id}`.",
-              file=sys.stderr)
+        print(
+            f"[INFO] DAG '{args.dag_id}' is paused: the run waits until `tradewind dags unpause {args.dag_id}`.",
+            file=sys.stderr,
+        )
     record = run_record(run)
     if args.output == "json":
         print_records([record], "json", columns=TRIGGER_COLUMNS)
     else:
-        print(f"Created run {run.run_id} of {run.dag_id} ({run.state}); follow it with "
-              f"`tradewind tasks states-for-dag-run {run.dag_id} {run.run_id}`", file=sys.stderr)
+        print(
+            f"Created run {run.run_id} of {run.dag_id} ({run.state}); follow it with "
+            f"`tradewind tasks states-for-dag-run {run.dag_id} {run.run_id}`",
+            file=sys.stderr,
+        )
         print_records([{"property": c, "value": record[c]} for c in TRIGGER_COLUMNS], "table")
     return 0
 
@@ -103,8 +125,10 @@ def list_runs(args: argparse.Namespace) -> int:
     ready_db()
     require_dag(dag_id)  # an unknown DAG is the user's typo, not an empty list (Airflow exits with an error too)
     found = [
-        r for r in runs.list_dag_runs(dag_id, state=args.state)
-        if (start is None or r.logical_date >= start) and (end is None or r.logical_date <= end)
+        r
+        for r in runs.list_dag_runs(dag_id, state=args.state)
+        if (start is None or r.logical_date >= start)
+        and (end is None or r.logical_date <= end)
         and not (args.no_backfill and r.run_type == "backfill")
     ]
     print_records([run_record(r) for r in found], args.output, columns=RUN_COLUMNS, styles={"state": state_style})
@@ -131,11 +155,16 @@ def delete(args: argparse.Namespace) -> int:
     from tradewind.actions.dags import delete_dag
 
     ready_db()
-    if not confirm(f"This deletes every run, task instance and XCom of DAG '{args.dag_id}'. Proceed?",
-                   refusal=f"dags delete removes all records of '{args.dag_id}'; pass -y to confirm", yes=args.yes):
+    if not confirm(
+        f"This deletes every run, task instance and XCom of DAG '{args.dag_id}'. Proceed?",
+        refusal=f"dags delete removes all records of '{args.dag_id}'; pass -y to confirm",
+        yes=args.yes,
+    ):
         print("Cancelled.")
         return 1
     count = delete_dag(args.dag_id)
-    print(f"Removed {count} record(s) of DAG '{args.dag_id}' (its file is untouched: delete it too, or the "
-          "scheduler will find the DAG again).")
+    print(
+        f"Removed {count} record(s) of DAG '{args.dag_id}' (its file is untouched: delete it too, or the "
+        "scheduler will find the DAG again)."
+    )
     return 0

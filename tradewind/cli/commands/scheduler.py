@@ -52,26 +52,42 @@ def backfill(args: argparse.Namespace) -> int:
     dag = get_dag(args)
     if args.dry_run:
         for info in backfill_intervals(dag.timetable, start, end):
-            print(f"{make_run_id(DagRunType.BACKFILL, info.logical_date)}  "
-                  f"{info.data_interval.start.isoformat()} → {info.data_interval.end.isoformat()}")
+            print(
+                f"{make_run_id(DagRunType.BACKFILL, info.logical_date)}  "
+                f"{info.data_interval.start.isoformat()} → {info.data_interval.end.isoformat()}"
+            )
         return 0
     progress = _Progress(quiet=args.output == "json")
     try:
-        result = run_backfill(dag, start, end, rerun_failed=args.rerun_failed_tasks,
-                              reset_dagruns=args.reset_dagruns, on_task_event=progress.event)
+        result = run_backfill(
+            dag,
+            start,
+            end,
+            rerun_failed=args.rerun_failed_tasks,
+            reset_dagruns=args.reset_dagruns,
+            on_task_event=progress.event,
+        )
     finally:
         progress.close()
     rows = [
-        {"run_id": r.run_id, "logical_date": r.logical_date, "state": r.state,
-         "duration": round((r.end_date - r.start_date).total_seconds(), 3) if r.end_date and r.start_date else None,
-         "ran": r.run_id in result.ran}
+        {
+            "run_id": r.run_id,
+            "logical_date": r.logical_date,
+            "state": r.state,
+            "duration": round((r.end_date - r.start_date).total_seconds(), 3) if r.end_date and r.start_date else None,
+            "ran": r.run_id in result.ran,
+        }
         for r in result.runs
     ]
     if args.output == "json":
         print(to_json(rows))
     elif result.ran:
-        print_table([r for r in rows if r["ran"]], ("run_id", "logical_date", "state", "duration"),
-                    styles={"state": state_style}, title=f"backfill of {dag.dag_id}")
+        print_table(
+            [r for r in rows if r["ran"]],
+            ("run_id", "logical_date", "state", "duration"),
+            styles={"state": state_style},
+            title=f"backfill of {dag.dag_id}",
+        )
     if result.kept and args.output != "json":
         kept = result.kept
         states = ", ".join(f"{n} {state}" for state, n in sorted(Counter(r.state for r in kept).items()))
@@ -79,8 +95,9 @@ def backfill(args: argparse.Namespace) -> int:
         if result.ran:
             print(f"Left {len(kept)} existing run(s) as they were ({states}): {flags}.", file=sys.stderr)
         else:
-            print(f"Nothing to do: all {len(kept)} run(s) of {dag.dag_id} in the range exist already ({states}); "
-                  f"{flags}.")
+            print(
+                f"Nothing to do: all {len(kept)} run(s) of {dag.dag_id} in the range exist already ({states}); {flags}."
+            )
     return 0 if rows and all(r["state"] == "success" for r in rows) else 1
 
 

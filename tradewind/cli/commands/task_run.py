@@ -29,8 +29,10 @@ def run(args: argparse.Namespace) -> int:
     dag_run = resolve_run(args.dag_id, args.run_id)
     ti = require_ti(dag_run.dag_id, dag_run.run_id, args.task_id, args.map_index)
     if ti.state not in CLAIMABLE:
-        raise UsageError(f"task instance {_label(ti)} is {ti.state}: only a waiting or queued instance can run "
-                         f"(clear it first: tradewind tasks clear {ti.dag_id} -t '^{ti.task_id}$')")
+        raise UsageError(
+            f"task instance {_label(ti)} is {ti.state}: only a waiting or queued instance can run "
+            f"(clear it first: tradewind tasks clear {ti.dag_id} -t '^{ti.task_id}$')"
+        )
     if ti.state != TaskState.QUEUED and not args.ignore_dependencies:
         _refuse_if_held_back(ti)
     dag = _load_dag(args)
@@ -50,8 +52,14 @@ def _refuse_if_held_back(ti: TaskInstanceRecord) -> None:
     """As Airflow's `tasks run`: upstreams, depends_on_past and retry timers must allow it (unless -i)."""
     from tradewind.scheduler.explain import Code, explain_task_instance
 
-    task_deps = {Code.UPSTREAM_PENDING, Code.TRIGGER_RULE_UNMET, Code.DEPENDS_ON_PAST, Code.RETRY_WAIT,
-                 Code.RESCHEDULE_WAIT, Code.AWAITING_EXPANSION}
+    task_deps = {
+        Code.UPSTREAM_PENDING,
+        Code.TRIGGER_RULE_UNMET,
+        Code.DEPENDS_ON_PAST,
+        Code.RETRY_WAIT,
+        Code.RESCHEDULE_WAIT,
+        Code.AWAITING_EXPANSION,
+    }
     held = [r for r in explain_task_instance(*ti.key) if r.code in task_deps]
     if held:
         raise UsageError(f"{_label(ti)} cannot run yet: {held[0].sentence} (-i runs it anyway)")
@@ -89,8 +97,7 @@ def log(args: argparse.Namespace) -> int:
         _follow(ti, args.try_number)
         return 0
     if ti.try_number == 0 and args.try_number is None:
-        raise NotFound(f"task instance {_label(ti)} has not run yet (state {ti.state}); "
-                       "use -f to wait for its log")
+        raise NotFound(f"task instance {_label(ti)} has not run yet (state {ti.state}); use -f to wait for its log")
     try_number = args.try_number or ti.try_number
     text, offset, exists = read_log(ti, try_number)
     if not exists:

@@ -29,8 +29,16 @@ def states_for_dag_run(args: argparse.Namespace) -> int:
     ready_db()
     run = resolve_run(args.dag_id, args.run_id)
     records = [
-        {"dag_id": t.dag_id, "run_id": t.run_id, "task_id": t.task_id, "map_index": t.map_index, "state": t.state,
-         "try_number": t.try_number, "start_date": t.start_date, "end_date": t.end_date}
+        {
+            "dag_id": t.dag_id,
+            "run_id": t.run_id,
+            "task_id": t.task_id,
+            "map_index": t.map_index,
+            "state": t.state,
+            "try_number": t.try_number,
+            "start_date": t.start_date,
+            "end_date": t.end_date,
+        }
         for t in task_instances.list_task_instances(run.dag_id, run.run_id)
     ]
     print_records(records, args.output, columns=TI_COLUMNS, styles={"state": state_style})
@@ -53,8 +61,17 @@ def explain(args: argparse.Namespace) -> int:
     run = resolve_run(args.dag_id, args.run_id)
     reasons = explain_task_instance(run.dag_id, run.run_id, args.task_id, args.map_index)
     if args.output == "json":
-        print(to_json({"dag_id": run.dag_id, "run_id": run.run_id, "task_id": args.task_id,
-                       "map_index": args.map_index, "reasons": [r.as_dict() for r in reasons]}))
+        print(
+            to_json(
+                {
+                    "dag_id": run.dag_id,
+                    "run_id": run.run_id,
+                    "task_id": args.task_id,
+                    "map_index": args.map_index,
+                    "reasons": [r.as_dict() for r in reasons],
+                }
+            )
+        )
         return 0
     print(f"{task_label(args.task_id, args.map_index)} in run {run.run_id} of {run.dag_id}:")
     for reason in reasons:
@@ -88,8 +105,11 @@ def clear(args: argparse.Namespace) -> int:
     for run_id, tis in plan:
         for t in tis:
             print(f"<TaskInstance: {args.dag_id}.{task_label(t.task_id, t.map_index)} {run_id} [{t.state}]>")
-    if not confirm(f"You are about to clear these {total} task instance(s). Proceed?",
-                   refusal="tasks clear changes task states; pass -y to confirm", yes=args.yes):
+    if not confirm(
+        f"You are about to clear these {total} task instance(s). Proceed?",
+        refusal="tasks clear changes task states; pass -y to confirm",
+        yes=args.yes,
+    ):
         print("Cancelled.")
         return 1
     for run_id, tis in plan:
@@ -119,5 +139,9 @@ def select_tasks(structure: DagStructure, regex: str | None, *, upstream: bool, 
     if not chosen:
         raise UsageError(f"no task of {structure.dag_id} matches {regex!r}")
     # as Airflow's partial_subset: relatives of the matched tasks (not downstream of their upstream)
-    return chosen | {t for wanted, up in ((upstream, True), (downstream, False)) if wanted
-                     for t in structure.relatives(chosen, upstream=up)}
+    return chosen | {
+        t
+        for wanted, up in ((upstream, True), (downstream, False))
+        if wanted
+        for t in structure.relatives(chosen, upstream=up)
+    }

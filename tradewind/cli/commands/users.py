@@ -16,12 +16,18 @@ def random_password() -> str:
 
 def _password(args: argparse.Namespace) -> str:
     """--password, --password-stdin, --use-random-password (printed once), or asked twice without echo."""
-    sources = {"--password": args.password is not None, "--password-stdin": args.password_stdin,
-               "--use-random-password": args.use_random_password}
+    sources = {
+        "--password": args.password is not None,
+        "--password-stdin": args.password_stdin,
+        "--use-random-password": args.use_random_password,
+    }
     given = [flag for flag, on in sources.items() if on]
     if len(given) > 1:
-        raise UsageError(f"give either {' or '.join(given)}, not both" if len(given) == 2
-                         else f"give only one of {', '.join(sources)}")
+        raise UsageError(
+            f"give either {' or '.join(given)}, not both"
+            if len(given) == 2
+            else f"give only one of {', '.join(sources)}"
+        )
     if args.password is not None:
         return str(args.password)
     if args.password_stdin:
@@ -33,8 +39,9 @@ def _password(args: argparse.Namespace) -> str:
     import getpass
 
     if not sys.stdin.isatty():
-        raise UsageError("no terminal to ask for the password on: pass --password, --password-stdin or "
-                         "--use-random-password")
+        raise UsageError(
+            "no terminal to ask for the password on: pass --password, --password-stdin or --use-random-password"
+        )
     try:
         first = getpass.getpass("Password: ")
         second = getpass.getpass("Repeat for confirmation: ")
@@ -52,8 +59,9 @@ def _password_from_stdin() -> str:
     line = sys.stdin.readline()
     password = line.removesuffix("\n").removesuffix("\r")
     if not password:
-        raise UsageError("--password-stdin: no password on stdin "
-                         + ("(its first line is empty)" if line else "(it is empty)"))
+        raise UsageError(
+            "--password-stdin: no password on stdin " + ("(its first line is empty)" if line else "(it is empty)")
+        )
     return password
 
 
@@ -66,7 +74,7 @@ def create(args: argparse.Namespace) -> int:
         raise UserAlreadyExists(f"user '{args.username}' already exists")
     password = _password(args)
     create_user(args.username, args.firstname, args.lastname, args.email, [role], password)
-    print(f"User \"{args.username}\" created with role \"{role}\"")
+    print(f'User "{args.username}" created with role "{role}"')
     return 0
 
 
@@ -76,8 +84,15 @@ def list_(args: argparse.Namespace) -> int:
 
     ready_db()
     records = [
-        {"id": u.id, "username": u.username, "email": u.email, "first_name": u.first_name,
-         "last_name": u.last_name, "roles": u.roles, "active": u.active}
+        {
+            "id": u.id,
+            "username": u.username,
+            "email": u.email,
+            "first_name": u.first_name,
+            "last_name": u.last_name,
+            "roles": u.roles,
+            "active": u.active,
+        }
         for u in list_users()
     ]
     print_records(records, args.output, columns=("id", "username", "email", "first_name", "last_name", "roles"))
@@ -89,7 +104,7 @@ def delete(args: argparse.Namespace) -> int:
 
     ready_db()
     delete_user(args.username)
-    print(f"User \"{args.username}\" deleted")
+    print(f'User "{args.username}" deleted')
     return 0
 
 
@@ -98,7 +113,7 @@ def add_role(args: argparse.Namespace) -> int:
 
     ready_db()
     add(args.username, args.role)
-    print(f"User \"{args.username}\" added to role \"{_canonical(args.role)}\"")
+    print(f'User "{args.username}" added to role "{_canonical(args.role)}"')
     return 0
 
 
@@ -107,7 +122,7 @@ def remove_role(args: argparse.Namespace) -> int:
 
     ready_db()
     remove(args.username, args.role)
-    print(f"User \"{args.username}\" removed from role \"{_canonical(args.role)}\"")
+    print(f'User "{args.username}" removed from role "{_canonical(args.role)}"')
     return 0
 
 
@@ -118,7 +133,7 @@ def reset_password(args: argparse.Namespace) -> int:
     if get_user(args.username) is None:
         raise UsageError(f"user '{args.username}' does not exist")
     set_password(args.username, _password(args))
-    print(f"Password for user \"{args.username}\" reset.")
+    print(f'Password for user "{args.username}" reset.')
     return 0
 
 

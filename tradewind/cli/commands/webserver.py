@@ -65,8 +65,9 @@ def forwarded_allow_ips() -> str | None:
         try:
             parse(item)
         except ValueError:
-            raise ConfigError(f"[webserver] forwarded_allow_ips: {item!r} is not an IP address, a network "
-                              "(such as 10.0.0.0/8) or '*'") from None
+            raise ConfigError(
+                f"[webserver] forwarded_allow_ips: {item!r} is not an IP address, a network (such as 10.0.0.0/8) or '*'"
+            ) from None
     return ",".join(items) or None
 
 
@@ -90,9 +91,17 @@ def webserver(args: argparse.Namespace) -> int:
     # uvicorn shuts down gracefully, then re-raises the signal it caught: make that a clean exit.
     previous = signal.signal(signal.SIGTERM, _stop)
     try:
-        uvicorn.run("tradewind.api.app:create_app", factory=True, host=host, port=port, workers=workers,
-                    log_level="info", server_header=False, proxy_headers=proxies is not None,
-                    forwarded_allow_ips=proxies)
+        uvicorn.run(
+            "tradewind.api.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="info",
+            server_header=False,
+            proxy_headers=proxies is not None,
+            forwarded_allow_ips=proxies,
+        )
     except (KeyboardInterrupt, _Stopped):
         pass
     finally:
@@ -135,16 +144,20 @@ def standalone(args: argparse.Namespace) -> int:
     from tradewind.secrets.fernet import ensure_fernet_key
     from tradewind.store.migrate import migrate
 
-    host, port, _workers = _address(argparse.Namespace(port=args.port, hostname=getattr(args, "hostname", None),
-                                                       workers=1))
+    host, port, _workers = _address(
+        argparse.Namespace(port=args.port, hostname=getattr(args, "hostname", None), workers=1)
+    )
     migrate()
     ensure_fernet_key()
     _prepare()
     _check_free(host, port)
     password = ensure_admin()
     if password is not None:
-        print(f"standalone | Created user 'admin' with password: {password}\n"
-              f"standalone | (saved in {password_file()}, readable by you only)", flush=True)
+        print(
+            f"standalone | Created user 'admin' with password: {password}\n"
+            f"standalone | (saved in {password_file()}, readable by you only)",
+            flush=True,
+        )
     else:
         print("standalone | Users exist already: log in with one of them.", flush=True)
     return Standalone(host, port).run()
@@ -168,14 +181,20 @@ class Standalone:
         try:
             self._spawn("scheduler", "scheduler")
             self._spawn("webserver", "webserver", "--hostname", self.host, "--port", str(self.port), "--workers", "1")
-            print(f"standalone | scheduler pid {self.children['scheduler'].pid}, webserver pid "
-                  f"{self.children['webserver'].pid} on http://{self.host}:{self.port}; Ctrl-C stops both", flush=True)
+            print(
+                f"standalone | scheduler pid {self.children['scheduler'].pid}, webserver pid "
+                f"{self.children['webserver'].pid} on http://{self.host}:{self.port}; Ctrl-C stops both",
+                flush=True,
+            )
             while not self.stop.wait(0.5):
                 dead = [name for name, proc in self.children.items() if proc.poll() is not None]
                 if dead:
                     failed = dead[0]
-                    print(f"standalone | the {failed} exited with code {self.children[failed].returncode}; "
-                          "stopping", file=sys.stderr, flush=True)
+                    print(
+                        f"standalone | the {failed} exited with code {self.children[failed].returncode}; stopping",
+                        file=sys.stderr,
+                        flush=True,
+                    )
                     break
         finally:
             self._shutdown()
@@ -200,4 +219,3 @@ class Standalone:
                 print(f"standalone | the {name} did not stop in {timeout:.0f}s; killing it", file=sys.stderr)
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
-

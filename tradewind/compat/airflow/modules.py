@@ -20,7 +20,9 @@ def _names(module: str, *names: str) -> dict[str, str]:
 
 
 _BASH = _names(f"{_OPS}.bash", "BashOperator")
-_PYTHON = _names(f"{_OPS}.python", "PythonOperator", "BranchPythonOperator", "ShortCircuitOperator", "get_current_context")
+_PYTHON = _names(
+    f"{_OPS}.python", "PythonOperator", "BranchPythonOperator", "ShortCircuitOperator", "get_current_context"
+)
 _EMPTY = _names(f"{_OPS}.empty", "EmptyOperator")
 _DUMMY = _names(f"{_OPS}.empty", "DummyOperator")
 _EMAIL = _names(f"{_OPS}.email", "EmailOperator")
@@ -104,7 +106,10 @@ MODULES: dict[str, dict[str, str]] = {
     "airflow.utils.dates": _names(_SHIMS, "days_ago"),
     "airflow.utils.decorators": _names(_SHIMS, "apply_defaults"),
     "airflow.utils.context": _CONTEXT,
-    "airflow.utils.state": {"TaskInstanceState": "tradewind.states:TaskState", **_names("tradewind.states", "DagRunState")},
+    "airflow.utils.state": {
+        "TaskInstanceState": "tradewind.states:TaskState",
+        **_names("tradewind.states", "DagRunState"),
+    },
     "airflow.utils.types": _names("tradewind.states", "DagRunType"),
     "airflow.exceptions": _EXCEPTIONS,
     "airflow.datasets": _names("tradewind.datasets", "Dataset", "DatasetAll", "DatasetAny"),

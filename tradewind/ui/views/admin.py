@@ -38,8 +38,9 @@ def variables_page(request: Request, caller: Annotated[Caller, Depends(ui_user(R
 
 
 @router.post("/variables")
-def variable_save(_: Annotated[Caller, Depends(ui_user(EDIT_VARIABLES))], key: Short, val: Text = "",
-                  description: Text = "") -> Response:
+def variable_save(
+    _: Annotated[Caller, Depends(ui_user(EDIT_VARIABLES))], key: Short, val: Text = "", description: Text = ""
+) -> Response:
     return act("/admin/variables", f"Variable {key} saved", variables.save_variable, key, val, description or None)
 
 
@@ -58,8 +59,9 @@ def pools_page(request: Request, caller: Annotated[Caller, Depends(ui_user(READ_
 
 
 @router.post("/pools")
-def pool_save(_: Annotated[Caller, Depends(ui_user(EDIT_POOLS))], name: Short, slots: Short,
-              description: Text = "") -> Response:
+def pool_save(
+    _: Annotated[Caller, Depends(ui_user(EDIT_POOLS))], name: Short, slots: Short, description: Text = ""
+) -> Response:
     return act("/admin/pools", f"Pool {name} saved", pools.save_pool, name, slots, description or None)
 
 
@@ -77,13 +79,28 @@ def connections_page(request: Request, caller: Annotated[Caller, Depends(ui_user
 
 
 @router.post("/connections")
-def connection_save(_: Annotated[Caller, Depends(ui_user(EDIT_CONNECTIONS))], conn_id: Short, conn_type: Short,
-                    host: Short = "", login: Short = "", password: Short = "",
-                    schema_: Annotated[str, Form(alias="schema", max_length=512)] = "", port: Short = "",
-                    extra: Text = "", description: Text = "") -> Response:
-    fields = {"conn_type": conn_type.strip(), "host": host or None, "login": login or None,
-              "password": password or None, "schema": schema_ or None, "port": port.strip() or None,
-              "extra": extra.strip() or None, "description": description or None}
+def connection_save(
+    _: Annotated[Caller, Depends(ui_user(EDIT_CONNECTIONS))],
+    conn_id: Short,
+    conn_type: Short,
+    host: Short = "",
+    login: Short = "",
+    password: Short = "",
+    schema_: Annotated[str, Form(alias="schema", max_length=512)] = "",
+    port: Short = "",
+    extra: Text = "",
+    description: Text = "",
+) -> Response:
+    fields = {
+        "conn_type": conn_type.strip(),
+        "host": host or None,
+        "login": login or None,
+        "password": password or None,
+        "schema": schema_ or None,
+        "port": port.strip() or None,
+        "extra": extra.strip() or None,
+        "description": description or None,
+    }
     return act("/admin/connections", f"Connection {conn_id} saved", connections.save_connection, conn_id, fields)
 
 
@@ -101,17 +118,37 @@ def users_page(request: Request, caller: Annotated[Caller, Depends(ui_user(MANAG
 
 
 @router.post("/users")
-def user_create(_: Annotated[Caller, Depends(ui_user(MANAGE_USERS))], username: Short, first_name: Short,
-                last_name: Short, email: Short, role: Short, password: Short) -> Response:
+def user_create(
+    _: Annotated[Caller, Depends(ui_user(MANAGE_USERS))],
+    username: Short,
+    first_name: Short,
+    last_name: Short,
+    email: Short,
+    role: Short,
+    password: Short,
+) -> Response:
     from tradewind.store.users import create_user
 
-    return act("/admin/users", f"User {username} created", create_user, username, first_name, last_name, email,
-               [role], password)
+    return act(
+        "/admin/users",
+        f"User {username} created",
+        create_user,
+        username,
+        first_name,
+        last_name,
+        email,
+        [role],
+        password,
+    )
 
 
 @router.post("/users/roles")
-def user_roles(request: Request, _: Annotated[Caller, Depends(ui_user(MANAGE_USERS))], username: Short,
-               roles: Annotated[list[str], Form()]) -> Response:
+def user_roles(
+    request: Request,
+    _: Annotated[Caller, Depends(ui_user(MANAGE_USERS))],
+    username: Short,
+    roles: Annotated[list[str], Form()],
+) -> Response:
     from tradewind.store.users import set_roles
 
     return act("/admin/users", f"Roles of {username} saved", set_roles, username, roles)

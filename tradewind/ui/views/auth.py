@@ -48,10 +48,13 @@ def login_page(request: Request, next: str | None = None) -> Response:  # noqa: 
 
 
 @router.post("/login")
-def login_submit(request: Request, username: Annotated[str, Form(max_length=256)] = "",
-                 password: Annotated[str, Form(max_length=1024)] = "",
-                 csrf_token: Annotated[str, Form(max_length=100)] = "",
-                 next: Annotated[str, Form(max_length=2000)] = "/home") -> Response:  # noqa: A002
+def login_submit(
+    request: Request,
+    username: Annotated[str, Form(max_length=256)] = "",
+    password: Annotated[str, Form(max_length=1024)] = "",
+    csrf_token: Annotated[str, Form(max_length=100)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "/home",
+) -> Response:  # noqa: A002
     expected = request.cookies.get(LOGIN_CSRF, "")
     if not expected or not hmac.compare_digest(expected, csrf_token):
         return _login_form(request, safe_next(next), "Your session expired; please sign in again.", 400)

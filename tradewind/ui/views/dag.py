@@ -34,8 +34,10 @@ def _structure(dag_id: str) -> DagStructure:
 
 def task_rows(structure: DagStructure) -> list[dict[str, Any]]:
     """Tasks in topological order with their group path, for the grid's rows."""
-    return [{"task_id": n.task_id, "group": n.task_group, "operator": n.operator, "depth": n.task_id.count(".")}
-            for n in (structure.nodes[t] for t in structure.order)]
+    return [
+        {"task_id": n.task_id, "group": n.task_group, "operator": n.operator, "depth": n.task_id.count(".")}
+        for n in (structure.nodes[t] for t in structure.order)
+    ]
 
 
 def _grid_context(dag_id: str, runs: int) -> dict[str, Any]:
@@ -44,8 +46,13 @@ def _grid_context(dag_id: str, runs: int) -> dict[str, Any]:
 
     records, cells = grid(dag_id, runs)
     rows = grid_rows(dag_id, records, cells, task_rows(_structure(dag_id)))
-    return {"runs": records, "rows": rows, "run_count": runs,
-            "live": any(r.state in ACTIVE for r in records), "durations": {r.run_id: run_duration(r) for r in records}}
+    return {
+        "runs": records,
+        "rows": rows,
+        "run_count": runs,
+        "live": any(r.state in ACTIVE for r in records),
+        "durations": {r.run_id: run_duration(r) for r in records},
+    }
 
 
 def _dag_page(request: Request, caller: Caller, name: str, dag_id: str, tab: str, **ctx: Any) -> Response:
@@ -73,8 +80,15 @@ def graph_page(request: Request, dag_id: str, caller: Reader, run_id: str | None
     from tradewind.store.runs import list_dag_runs
 
     recent = list_dag_runs(dag_id, limit=25)
-    return _dag_page(request, caller, "dag_graph.html", dag_id, "graph", recent=recent,
-                     run_id=run_id or (recent[0].run_id if recent else ""))
+    return _dag_page(
+        request,
+        caller,
+        "dag_graph.html",
+        dag_id,
+        "graph",
+        recent=recent,
+        run_id=run_id or (recent[0].run_id if recent else ""),
+    )
 
 
 @router.get("/dags/{dag_id}/graph.json")
@@ -89,12 +103,15 @@ def graph_data(dag_id: str, _: Reader, run_id: str | None = None) -> Response:
     if run_id:
         run_state = runs.require_run(dag_id, run_id).state
         states = run_task_states(dag_id, run_id)
-    nodes = [{"id": n.task_id, "operator": n.operator, "group": n.task_group, "state": states.get(n.task_id, "none")}
-             for n in (structure.nodes[t] for t in structure.order)]
+    nodes = [
+        {"id": n.task_id, "operator": n.operator, "group": n.task_group, "state": states.get(n.task_id, "none")}
+        for n in (structure.nodes[t] for t in structure.order)
+    ]
     edges = [list(edge) for edge in structure.edges]
     groups = [{"id": g.group_id, "parent": parent, "tooltip": g.tooltip} for g, parent in structure.task_group.walk()]
-    return JSONResponse({"nodes": nodes, "edges": edges, "groups": groups, "run_state": run_state,
-                         "live": run_state in ACTIVE})
+    return JSONResponse(
+        {"nodes": nodes, "edges": edges, "groups": groups, "run_state": run_state, "live": run_state in ACTIVE}
+    )
 
 
 @router.get("/dags/{dag_id}/code")
@@ -104,13 +121,21 @@ def code_page(request: Request, dag_id: str, caller: Reader) -> Response:
 
 
 @router.get("/dags/{dag_id}/runs")
-def runs_page(request: Request, dag_id: str, caller: Reader,
-              limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> Response:
+def runs_page(
+    request: Request, dag_id: str, caller: Reader, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+) -> Response:
     from tradewind.store.runs import list_dag_runs
 
     records = list_dag_runs(dag_id, limit=limit)
-    return _dag_page(request, caller, "dag_runs.html", dag_id, "runs", dag_runs=records,
-                     durations={r.run_id: run_duration(r) for r in records})
+    return _dag_page(
+        request,
+        caller,
+        "dag_runs.html",
+        dag_id,
+        "runs",
+        dag_runs=records,
+        durations={r.run_id: run_duration(r) for r in records},
+    )
 
 
 # --- trigger ------------------------------------------------------------------------------------
@@ -120,8 +145,17 @@ def _param_fields(structure: DagStructure) -> list[dict[str, Any]]:
         kind = p.schema.get("type", "string")
         kind = kind[0] if isinstance(kind, list) and kind else kind
         text = json.dumps(p.value) if kind in ("array", "object") else ("" if p.value is None else str(p.value))
-        fields.append({"key": key, "type": kind, "description": p.description or p.schema.get("description"),
-                       "enum": p.schema.get("enum"), "value": p.value, "text": text, "required": not p.has_default})
+        fields.append(
+            {
+                "key": key,
+                "type": kind,
+                "description": p.description or p.schema.get("description"),
+                "enum": p.schema.get("enum"),
+                "value": p.value,
+                "text": text,
+                "required": not p.has_default,
+            }
+        )
     return fields
 
 
@@ -158,8 +192,17 @@ def conf_from_form(form: Any, fields: list[dict[str, Any]]) -> dict[str, Any]:
 
 @router.get("/dags/{dag_id}/trigger")
 def trigger_page(request: Request, dag_id: str, caller: Editor) -> Response:
-    return _dag_page(request, caller, "trigger.html", dag_id, "trigger", fields=_param_fields(_structure(dag_id)),
-                     conf_text="", error=None, run_id="")
+    return _dag_page(
+        request,
+        caller,
+        "trigger.html",
+        dag_id,
+        "trigger",
+        fields=_param_fields(_structure(dag_id)),
+        conf_text="",
+        error=None,
+        run_id="",
+    )
 
 
 @router.post("/dags/{dag_id}/trigger")
@@ -177,9 +220,19 @@ def _trigger_from_form(request: Request, dag_id: str, caller: Caller, form: Any)
     try:
         run = runs.trigger(dag_id, conf_from_form(form, fields), run_id)
     except (UsageError, ParamValidationError, DagRunAlreadyExists) as exc:
-        return _dag_page(request, caller, "trigger.html", dag_id, "trigger", fields=fields, status=400,
-                         conf_text=str(form.get("conf") or ""), error=str(exc), run_id=run_id or "",
-                         form_values={k: str(v) for k, v in form.items() if k.startswith("param__")})
+        return _dag_page(
+            request,
+            caller,
+            "trigger.html",
+            dag_id,
+            "trigger",
+            fields=fields,
+            status=400,
+            conf_text=str(form.get("conf") or ""),
+            error=str(exc),
+            run_id=run_id or "",
+            form_values={k: str(v) for k, v in form.items() if k.startswith("param__")},
+        )
     return redirect(f"/dags/{dag_id}/grid", f"Triggered {dag_id}: run {run.run_id}")
 
 
@@ -190,14 +243,29 @@ def run_page(request: Request, dag_id: str, run_id: str, caller: Reader) -> Resp
 
     run = runs.require_run(dag_id, run_id)
     tis = task_instances.list_task_instances(dag_id, run_id)
-    return _dag_page(request, caller, "run.html", dag_id, "runs", run=run, tis=tis, duration=run_duration(run),
-                     live=run.state in ACTIVE)
+    return _dag_page(
+        request,
+        caller,
+        "run.html",
+        dag_id,
+        "runs",
+        run=run,
+        tis=tis,
+        duration=run_duration(run),
+        live=run.state in ACTIVE,
+    )
 
 
 @router.post("/dags/{dag_id}/runs/{run_id}/clear")
 def clear_run(dag_id: str, run_id: str, _: Editor, only_failed: Annotated[str, Form()] = "") -> Response:
-    return act(f"/dags/{dag_id}/runs/{run_id}", lambda tis: f"Cleared {len(tis)} task instance(s)", runs.clear,
-               dag_id, run_id, only_failed=only_failed == "true")
+    return act(
+        f"/dags/{dag_id}/runs/{run_id}",
+        lambda tis: f"Cleared {len(tis)} task instance(s)",
+        runs.clear,
+        dag_id,
+        run_id,
+        only_failed=only_failed == "true",
+    )
 
 
 @router.post("/dags/{dag_id}/runs/{run_id}/mark")

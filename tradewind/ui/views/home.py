@@ -24,8 +24,14 @@ def root() -> Response:
 
 
 @router.get("/home")
-def dags_list(request: Request, caller: Reader, q: str = "", tags: Annotated[list[str] | None, Query()] = None,
-              status: str = "all", page_no: Annotated[int, Query(alias="page", ge=1)] = 1) -> Response:
+def dags_list(
+    request: Request,
+    caller: Reader,
+    q: str = "",
+    tags: Annotated[list[str] | None, Query()] = None,
+    status: str = "all",
+    page_no: Annotated[int, Query(alias="page", ge=1)] = 1,
+) -> Response:
     from tradewind.store import import_errors
     from tradewind.store.dags import list_dags
     from tradewind.store.ui_queries import recent_run_states
@@ -36,18 +42,38 @@ def dags_list(request: Request, caller: Reader, q: str = "", tags: Annotated[lis
     tags = [t for t in tags or [] if t]
     shown = dags.filter_dags(everything, q, tags, paused)
     pages = max(1, -(-len(shown) // PAGE_SIZE))
-    visible = shown[(page_no - 1) * PAGE_SIZE: page_no * PAGE_SIZE]
+    visible = shown[(page_no - 1) * PAGE_SIZE : page_no * PAGE_SIZE]
     recent = recent_run_states([d.dag_id for d in visible]) if visible else {}
     live = any(r["state"] in ("queued", "running") for runs in recent.values() for r in runs)
-    return page(request, "dags.html", caller, dags=visible, recent=recent, all_tags=all_tags, q=q,
-                tags=tags or [], filter_status=status, total=len(shown), page_no=page_no, pages=pages,
-                counts={"all": len(everything), "active": sum(not d.is_paused for d in everything),
-                        "paused": sum(d.is_paused for d in everything)},
-                import_errors=import_errors.list_import_errors(), live=live)
+    return page(
+        request,
+        "dags.html",
+        caller,
+        dags=visible,
+        recent=recent,
+        all_tags=all_tags,
+        q=q,
+        tags=tags or [],
+        filter_status=status,
+        total=len(shown),
+        page_no=page_no,
+        pages=pages,
+        counts={
+            "all": len(everything),
+            "active": sum(not d.is_paused for d in everything),
+            "paused": sum(d.is_paused for d in everything),
+        },
+        import_errors=import_errors.list_import_errors(),
+        live=live,
+    )
 
 
 @router.post("/dags/{dag_id}/paused")
-def toggle_paused(dag_id: str, caller: Annotated[Caller, Depends(ui_user(EDIT_DAGS))],
-                  is_paused: Annotated[str, Form()] = "false", next: Annotated[str, Form()] = "/home") -> Response:  # noqa: A002
+def toggle_paused(
+    dag_id: str,
+    caller: Annotated[Caller, Depends(ui_user(EDIT_DAGS))],
+    is_paused: Annotated[str, Form()] = "false",
+    next: Annotated[str, Form()] = "/home",
+) -> Response:  # noqa: A002
     paused = is_paused == "true"
     return act(safe_next(next), f"DAG {dag_id} {'paused' if paused else 'unpaused'}", dags.set_paused, dag_id, paused)

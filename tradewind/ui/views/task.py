@@ -30,12 +30,20 @@ def _url(dag_id: str, run_id: str, task_id: str, map_index: int) -> str:
 
 
 @router.get(BASE)
-def task_page(request: Request, dag_id: str, run_id: str, task_id: str, caller: Reader, map_index: MapIndex = -1,
-              try_number: Annotated[int | None, Query(alias="try", ge=1)] = None) -> Response:
+def task_page(
+    request: Request,
+    dag_id: str,
+    run_id: str,
+    task_id: str,
+    caller: Reader,
+    map_index: MapIndex = -1,
+    try_number: Annotated[int | None, Query(alias="try", ge=1)] = None,
+) -> Response:
     from tradewind.store import task_instances, xcom
 
-    mapped = [t for t in task_instances.list_task_instances(dag_id, run_id)
-              if t.task_id == task_id and t.map_index >= 0]
+    mapped = [
+        t for t in task_instances.list_task_instances(dag_id, run_id) if t.task_id == task_id and t.map_index >= 0
+    ]
     try:
         ti = tasks.require_ti(dag_id, run_id, task_id, map_index)
     except TaskNotFound:
@@ -57,12 +65,29 @@ def task_page(request: Request, dag_id: str, run_id: str, task_id: str, caller: 
     log_text, log_offset = "", 0
     if shown is not None:
         log_text, log_offset, _exists = tasks.read_log(ti, shown, 0)
-    return page(request, "task.html", caller, dag=dags.require_dag(dag_id), tab="runs", ti=ti, attempts=attempts,
-                numbers=numbers, shown_try=shown, xcoms=xcoms, mapped=mapped, url=url, url_path=path,
-                try_url=f"{url}{sep}try=", log_url=f"{path}/log.json?{mapped_q}try={shown}",
-                log_text=log_text, log_offset=log_offset, reasons=_reasons(ti), pool_use=_pool_use(ti),
-                follow=ti.state == "running" and shown == ti.try_number,
-                waiting=ti.state not in FINISHED and ti.state != "running")
+    return page(
+        request,
+        "task.html",
+        caller,
+        dag=dags.require_dag(dag_id),
+        tab="runs",
+        ti=ti,
+        attempts=attempts,
+        numbers=numbers,
+        shown_try=shown,
+        xcoms=xcoms,
+        mapped=mapped,
+        url=url,
+        url_path=path,
+        try_url=f"{url}{sep}try=",
+        log_url=f"{path}/log.json?{mapped_q}try={shown}",
+        log_text=log_text,
+        log_offset=log_offset,
+        reasons=_reasons(ti),
+        pool_use=_pool_use(ti),
+        follow=ti.state == "running" and shown == ti.try_number,
+        waiting=ti.state not in FINISHED and ti.state != "running",
+    )
 
 
 def _pool_use(ti: Any) -> str:
@@ -92,26 +117,53 @@ def _reasons(ti: Any) -> list[Any]:
 
 
 @router.get(BASE + "/log.json")
-def log_chunk(dag_id: str, run_id: str, task_id: str, _: Reader, map_index: MapIndex = -1,
-              try_number: Annotated[int, Query(alias="try", ge=1)] = 1,
-              offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+def log_chunk(
+    dag_id: str,
+    run_id: str,
+    task_id: str,
+    _: Reader,
+    map_index: MapIndex = -1,
+    try_number: Annotated[int, Query(alias="try", ge=1)] = 1,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Response:
     """The log from `offset` on; `done` once the try is over, so the page stops polling."""
     ti = tasks.require_ti(dag_id, run_id, task_id, map_index)
     text, next_offset, exists = tasks.read_log(ti, try_number, offset)
     done = not (ti.state in LIVE and try_number >= ti.try_number)
-    return JSONResponse({"text": text, "offset": next_offset, "exists": exists, "done": done and not text,
-                         "state": ti.state})
+    return JSONResponse(
+        {"text": text, "offset": next_offset, "exists": exists, "done": done and not text, "state": ti.state}
+    )
 
 
 @router.post(BASE + "/clear")
 def clear_task(dag_id: str, run_id: str, task_id: str, _: Editor, downstream: Annotated[str, Form()] = "") -> Response:
     ids = tasks.downstream_of(dag_id, task_id) if downstream == "true" else [task_id]
-    return act(_url(dag_id, run_id, task_id, -1), lambda tis: f"Cleared {len(tis)} task instance(s)", runs.clear,
-               dag_id, run_id, ids)
+    return act(
+        _url(dag_id, run_id, task_id, -1),
+        lambda tis: f"Cleared {len(tis)} task instance(s)",
+        runs.clear,
+        dag_id,
+        run_id,
+        ids,
+    )
 
 
 @router.post(BASE + "/mark")
-def mark_task(dag_id: str, run_id: str, task_id: str, _: Editor, state: Annotated[str, Form()],
-              map_index: Annotated[int, Form(ge=-1, le=tasks.MAX_MAP_INDEX)] = -1) -> Response:
-    return act(_url(dag_id, run_id, task_id, map_index), f"Task marked {state}", tasks.set_ti_state,
-               dag_id, run_id, task_id, map_index, state)
+def mark_task(
+    dag_id: str,
+    run_id: str,
+    task_id: str,
+    _: Editor,
+    state: Annotated[str, Form()],
+    map_index: Annotated[int, Form(ge=-1, le=tasks.MAX_MAP_INDEX)] = -1,
+) -> Response:
+    return act(
+        _url(dag_id, run_id, task_id, map_index),
+        f"Task marked {state}",
+        tasks.set_ti_state,
+        dag_id,
+        run_id,
+        task_id,
+        map_index,
+        state,
+    )

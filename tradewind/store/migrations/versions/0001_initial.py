@@ -64,9 +64,7 @@ def upgrade() -> None:
         sa.Column("dag_hash", sa.String(64), nullable=False),
         _ts("last_updated", nullable=False),
         sa.PrimaryKeyConstraint("dag_id", name="pk_serialized_dag"),
-        sa.ForeignKeyConstraint(
-            ["dag_id"], ["dag.dag_id"], name="fk_serialized_dag_dag_id_dag", ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["dag_id"], ["dag.dag_id"], name="fk_serialized_dag_dag_id_dag", ondelete="CASCADE"),
     )
     op.create_table(
         "dag_run",
@@ -139,7 +137,11 @@ def upgrade() -> None:
         sa.Column("log_path", sa.Text()),
         sa.PrimaryKeyConstraint("id", name="pk_task_try"),
         sa.UniqueConstraint(
-            "dag_id", "run_id", "task_id", "map_index", "try_number",
+            "dag_id",
+            "run_id",
+            "task_id",
+            "map_index",
+            "try_number",
             name="uq_task_try_dag_id_run_id_task_id_map_index_try_number",
         ),
     )
@@ -209,7 +211,14 @@ def upgrade() -> None:
     )
     op.bulk_insert(
         pools,
-        [{"pool": "default_pool", "slots": _default_pool_slots(), "description": "Default pool", "include_deferred": False}],
+        [
+            {
+                "pool": "default_pool",
+                "slots": _default_pool_slots(),
+                "description": "Default pool",
+                "include_deferred": False,
+            }
+        ],
     )
 
 
@@ -222,7 +231,15 @@ def _default_pool_slots() -> int:
 
 def downgrade() -> None:
     for table in (
-        "slot_pool", "import_error", "connection", "variable", "xcom", "task_try",
-        "task_instance", "dag_run", "serialized_dag", "dag",
+        "slot_pool",
+        "import_error",
+        "connection",
+        "variable",
+        "xcom",
+        "task_try",
+        "task_instance",
+        "dag_run",
+        "serialized_dag",
+        "dag",
     ):
         op.drop_table(table)

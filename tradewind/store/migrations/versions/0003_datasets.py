@@ -76,7 +76,11 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for table in (
-        "dagrun_dataset_event", "dataset_dag_run_queue", "task_outlet_dataset_reference",
-        "dag_schedule_dataset_reference", "dataset_event", "dataset",
+        "dagrun_dataset_event",
+        "dataset_dag_run_queue",
+        "task_outlet_dataset_reference",
+        "dag_schedule_dataset_reference",
+        "dataset_event",
+        "dataset",
     ):
         op.drop_table(table)

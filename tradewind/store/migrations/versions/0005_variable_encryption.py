@@ -20,7 +20,10 @@ branch_labels = None
 depends_on = None
 
 _variable = sa.table(
-    "variable", sa.column("id", sa.Integer()), sa.column("key", sa.String()), sa.column("val", sa.Text()),
+    "variable",
+    sa.column("id", sa.Integer()),
+    sa.column("key", sa.String()),
+    sa.column("val", sa.Text()),
     sa.column("is_encrypted", sa.Boolean()),
 )
 

@@ -23,8 +23,7 @@ def upgrade() -> None:
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("expires_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(["user_id"], ["ab_user.id"], name="fk_web_session_user_id_ab_user",
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["user_id"], ["ab_user.id"], name="fk_web_session_user_id_ab_user", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name="pk_web_session"),
     )
     op.create_index("ix_web_session_user_id", "web_session", ["user_id"])
