@@ -477,7 +477,7 @@ def test_a_task_that_kills_its_own_process_is_retried_then_failed(scheduler, wri
     )
     scheduler.start()
     from tradewind.scheduler.trigger import trigger_dag
-    from tradewind.store import dags, task_instances
+    from tradewind.store import dags, tries
 
     wait_for(lambda: dags.get_dag("crash"), what="the DAG to be parsed")
     run = trigger_dag("crash")
@@ -486,7 +486,7 @@ def test_a_task_that_kills_its_own_process_is_retried_then_failed(scheduler, wri
     assert done[0].state == "failed"
     assert tis["boom"].state == "failed" and tis["boom"].try_number == 2
     assert tis["bystander"].state == "success"
-    assert [t.state for t in task_instances.list_tries("crash", run.run_id, "boom")] == ["up_for_retry", "failed"]
+    assert [t.state for t in tries.list_tries("crash", run.run_id, "boom")] == ["up_for_retry", "failed"]
     assert "exited with code -9" in Path(tis["boom"].log_path).read_text()
     assert scheduler.proc.poll() is None  # the scheduler is unharmed
 

@@ -80,11 +80,11 @@ def test_reschedule_frees_the_slot_while_waiting_for_another_dag(scheduler, writ
     assert wait_for(lambda: run_state("dag_b", run_b.run_id), what="run B") == "success"
     sensor = ti_of("dag_b", run_b.run_id, "wait_a")
     assert sensor.state == "success" and sensor.try_number == 1  # reschedules used no retry
-    from tradewind.store import reschedules, task_instances
+    from tradewind.store import reschedules, tries
 
     pokes = reschedules.list_reschedules("dag_b", run_b.run_id, "wait_a")
     assert pokes and all(p.try_number == 1 for p in pokes)
-    assert [t.state for t in task_instances.list_tries("dag_b", run_b.run_id, "wait_a")] == ["success"]
+    assert [t.state for t in tries.list_tries("dag_b", run_b.run_id, "wait_a")] == ["success"]
 
 
 def test_sensor_outcomes_timeout_soft_fail_failed_states_and_file(scheduler, write_dag, tradewind_home):

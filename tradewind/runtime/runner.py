@@ -74,10 +74,10 @@ Recorder = Callable[[Any, TryResult], Any]
 def claim_task_instance(dag_run: DagRunRecord, task_id: str, map_index: int = -1) -> Claim | None:
     """CAS the instance to running for a new try (a rescheduled sensor continues its try); None if taken."""
     from tradewind.runtime.task_log import log_path
-    from tradewind.store import task_instances
+    from tradewind.store import tries
 
     now = datetime.now(timezone.utc)
-    claimed = task_instances.start_try(
+    claimed = tries.start_try(
         dag_run.dag_id,
         dag_run.run_id,
         task_id,
@@ -96,9 +96,9 @@ def claim_task_instance(dag_run: DagRunRecord, task_id: str, map_index: int = -1
 
 def record_try(claimed: Any, result: TryResult) -> Any:
     """The default Recorder: end the try in the database (CAS from running, same try number); the row or None."""
-    from tradewind.store import task_instances
+    from tradewind.store import tries
 
-    return task_instances.finish_try(
+    return tries.finish_try(
         claimed.dag_id,
         claimed.run_id,
         claimed.task_id,

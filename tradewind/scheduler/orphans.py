@@ -27,12 +27,12 @@ def fail_orphan(ti: TaskInstanceRecord, reason: str, *, retries_left: bool, retr
     """Finish a running try that nobody will finish; True if this call did it."""
     from tradewind.runtime import retries
     from tradewind.runtime.task_log import log_line
-    from tradewind.store import task_instances
+    from tradewind.store import tries
 
     now = datetime.now(timezone.utc)
     state = TaskState.UP_FOR_RETRY if retries_left else TaskState.FAILED
     next_retry_at = retries.next_retry_at(now, retry_delay) if retries_left else None
-    done = task_instances.finish_try(
+    done = tries.finish_try(
         ti.dag_id,
         ti.run_id,
         ti.task_id,

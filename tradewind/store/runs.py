@@ -287,15 +287,6 @@ def mark_run(
     return True
 
 
-def set_last_scheduling_decision(dag_id: str, run_id: str, when: datetime) -> None:
-    with transaction() as conn:
-        conn.execute(
-            sa.update(dag_run)
-            .where(dag_run.c.dag_id == dag_id, dag_run.c.run_id == run_id)
-            .values(last_scheduling_decision=when)
-        )
-
-
 def delete_dag_run(dag_id: str, run_id: str) -> bool:
     """Delete a run with its task instances, tries and XComs; False if there was no such run."""
     with transaction() as conn:

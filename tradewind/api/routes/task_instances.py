@@ -53,11 +53,11 @@ def get_ti(dag_id: str, dag_run_id: str, task_id: str, _: Reader, map_index: Map
 
 @router.get(TI + "/tries", responses=errors(404))
 def list_tries(dag_id: str, dag_run_id: str, task_id: str, _: Reader, map_index: MapIndex = -1) -> dict[str, Any]:
-    from tradewind.store import task_instances
+    from tradewind.store import tries
 
     tasks.require_ti(dag_id, dag_run_id, task_id, map_index)
-    tries = task_instances.list_tries(dag_id, dag_run_id, task_id, map_index)
-    return {"task_instances": [serialize.task_try(t) for t in tries], "total_entries": len(tries)}
+    found = tries.list_tries(dag_id, dag_run_id, task_id, map_index)
+    return {"task_instances": [serialize.task_try(t) for t in found], "total_entries": len(found)}
 
 
 @router.get(TI + "/logs/{task_try_number}", responses=errors(404))

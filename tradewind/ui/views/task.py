@@ -39,7 +39,7 @@ def task_page(
     map_index: MapIndex = -1,
     try_number: Annotated[int | None, Query(alias="try", ge=1)] = None,
 ) -> Response:
-    from tradewind.store import task_instances, xcom
+    from tradewind.store import task_instances, tries, xcom
 
     mapped = [
         t for t in task_instances.list_task_instances(dag_id, run_id) if t.task_id == task_id and t.map_index >= 0
@@ -51,9 +51,9 @@ def task_page(
         if map_index != -1 or not mapped:
             raise
         return redirect(_url(dag_id, run_id, task_id, min(t.map_index for t in mapped)))
-    tries = task_instances.list_tries(dag_id, run_id, task_id, map_index)
-    attempts: list[Any] = list(tries)
-    if ti.try_number > 0 and all(t.try_number != ti.try_number for t in tries):
+    finished = tries.list_tries(dag_id, run_id, task_id, map_index)
+    attempts: list[Any] = list(finished)
+    if ti.try_number > 0 and all(t.try_number != ti.try_number for t in finished):
         attempts.append(ti)  # the current try, not finished yet
     numbers = [a.try_number for a in attempts]
     shown = try_number if try_number in numbers else (numbers[-1] if numbers else None)

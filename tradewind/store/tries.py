@@ -1,0 +1,225 @@
+"""A try of a task instance: claimed by its runner (`start_try`), kept alive (`heartbeat_task`),
+ended with its result (`finish_try`), and remembered once finished (`task_try`, `list_tries`).
+
+Each is one transaction that checks the state and try number it expects, so a try that was
+cleared, marked or claimed elsewhere meanwhile is never overwritten: the loser gets None/False.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from tradewind.states import TaskState
+from tradewind.store import reschedules
+from tradewind.store.engine import session, transaction
+from tradewind.store.models import task_try, xcom
+from tradewind.store.records import TaskInstanceRecord, TaskTryRecord
+from tradewind.store.sql import insert_ignore, param, prepared, state_str, utcnow
+from tradewind.store.task_instances import TI_KEY, _by_key, _key, _key_args, ti
+from tradewind.store.transitions import check_task_instance
+
+
+def list_tries(dag_id: str, run_id: str, task_id: str, map_index: int = -1) -> list[TaskTryRecord]:
+    """Finished tries of one task instance, first try first."""
+    query = (
+        sa.select(task_try).where(_key(dag_id, run_id, task_id, map_index, task_try)).order_by(task_try.c.try_number)
+    )
+    with session() as conn:
+        return [TaskTryRecord.from_row(r) for r in conn.execute(query)]
+
+
+def start_try(
+    dag_id: str,
+    run_id: str,
+    task_id: str,
+    map_index: int = -1,
+    *,
+    expected: Iterable[str],
+    hostname: str,
+    pid: int,
+    log_path: str | Callable[[int], str],
+    start_date: datetime,
+) -> TaskInstanceRecord | None:
+    """Claim the instance for a new try (CAS to running, try_number + 1); None if someone else has it.
+
+    A sensor coming back from up_for_reschedule continues its try: the try number stays (Airflow's
+    rule: a reschedule is not a retry). As in Airflow, a run starts without the XComs it pushed before.
+    `log_path` may be a function of the try number, for a log file named after the try.
+    """
+    expected = frozenset(map(state_str, expected))
+    check_task_instance(expected, TaskState.RUNNING, what=(dag_id, run_id, task_id, map_index))
+    key = _key_args(dag_id, run_id, task_id, map_index)
+    with transaction() as conn:
+        current = conn.execute(_claim_read(), key).first()
+        if current is None or current.state not in expected:
+            return None
+        try_number = current.try_number + (0 if current.reschedule_at is not None else 1)
+        row = conn.execute(
+            _claim_update(),
+            {
+                **key,
+                "cur_state": current.state,
+                "cur_try_number": current.try_number,
+                "p_try_number": try_number,
+                "p_hostname": hostname,
+                "p_pid": pid,
+                "p_start_date": start_date,
+                "p_updated_at": utcnow(),
+                "p_log_path": log_path(try_number) if callable(log_path) else log_path,
+            },
+        ).first()
+        if row is None:  # changed since the read (PostgreSQL: another claimer committed first)
+            return None
+        conn.execute(_delete_xcoms(), key)
+    return TaskInstanceRecord.from_row(row)
+
+
+@prepared
+def _claim_read() -> sa.Select[Any]:
+    return sa.select(ti.c.state, ti.c.try_number, ti.c.reschedule_at).where(_by_key())
+
+
+@prepared
+def _claim_update() -> sa.Update:
+    return (
+        sa.update(ti)
+        .where(_by_key(), ti.c.state == param(ti.c.state, "cur_"), ti.c.try_number == param(ti.c.try_number, "cur_"))
+        .values(
+            state=TaskState.RUNNING,
+            try_number=param(ti.c.try_number),
+            hostname=param(ti.c.hostname),
+            pid=param(ti.c.pid),
+            log_path=param(ti.c.log_path),
+            start_date=param(ti.c.start_date),
+            end_date=None,
+            duration=None,
+            next_retry_at=None,
+            reschedule_at=None,
+            updated_at=param(ti.c.updated_at),
+        )
+        .returning(*ti.c)
+    )
+
+
+@prepared
+def _delete_xcoms() -> sa.Delete:
+    return sa.delete(xcom).where(*(xcom.c[name] == param(xcom.c[name]) for name in TI_KEY))
+
+
+def finish_try(
+    dag_id: str,
+    run_id: str,
+    task_id: str,
+    map_index: int = -1,
+    *,
+    state: TaskState | str,
+    end_date: datetime,
+    next_retry_at: datetime | None = None,
+    rendered_fields: dict[str, Any] | None = None,
+    reschedule_at: datetime | None = None,
+    try_number: int | None = None,
+    start_date: datetime | None = None,
+) -> TaskInstanceRecord | None:
+    """End the running try (CAS from running, same try number) and record it in task_try.
+
+    None if the instance is no longer running that try (cleared or failed by someone else
+    meanwhile, or cleared and claimed again for a later try when `try_number` names the try
+    this result belongs to): the late result is dropped, never written over the newer state.
+    The claimer knows its try's number and start: given both, the row is not read first.
+    """
+    check_task_instance({TaskState.RUNNING}, state, what=(dag_id, run_id, task_id, map_index))
+    key = _key_args(dag_id, run_id, task_id, map_index)
+    with transaction() as conn:
+        if try_number is None or start_date is None:
+            current = conn.execute(_finish_read(), key).first()
+            if current is None or (try_number is not None and current.try_number != try_number):
+                return None
+            try_number, start_date = current.try_number, current.start_date
+        start = start_date
+        values: dict[str, Any] = {
+            **key,
+            "cur_try_number": try_number,
+            "p_state": state_str(state),
+            "p_end_date": end_date,
+            "p_next_retry_at": next_retry_at,
+            "p_reschedule_at": reschedule_at,
+            "p_updated_at": utcnow(),
+            "p_duration": (end_date - start).total_seconds() if start is not None else None,
+        }
+        if rendered_fields is not None:
+            values["p_rendered_fields"] = rendered_fields
+        row = conn.execute(_finish_update(rendered_fields is not None), values).first()
+        if row is None:
+            return None
+        record = TaskInstanceRecord.from_row(row)
+        history = {
+            name: getattr(record, name)
+            for name in (
+                "dag_id",
+                "run_id",
+                "task_id",
+                "map_index",
+                "try_number",
+                "state",
+                "start_date",
+                "end_date",
+                "duration",
+                "hostname",
+                "pid",
+                "log_path",
+            )
+        }
+        if record.state == TaskState.UP_FOR_RESCHEDULE and reschedule_at is not None:
+            # the try goes on at reschedule_at: log this poke, the try's history row comes when it ends
+            reschedules.add_reschedule(
+                conn,
+                dag_id=dag_id,
+                run_id=run_id,
+                task_id=task_id,
+                map_index=map_index,
+                try_number=record.try_number,
+                start_date=start or end_date,
+                end_date=end_date,
+                reschedule_date=reschedule_at,
+            )
+        else:
+            insert_ignore(conn, task_try, [history], (*TI_KEY, "try_number"))
+    return record
+
+
+@prepared
+def _finish_read() -> sa.Select[Any]:
+    return sa.select(ti.c.try_number, ti.c.start_date).where(_by_key(), ti.c.state == TaskState.RUNNING)
+
+
+@functools.cache
+def _finish_update(with_rendered_fields: bool) -> sa.Update:
+    columns = ["state", "end_date", "next_retry_at", "reschedule_at", "updated_at", "duration"]
+    if with_rendered_fields:
+        columns.append("rendered_fields")
+    return (
+        sa.update(ti)
+        .where(_by_key(), ti.c.state == TaskState.RUNNING, ti.c.try_number == param(ti.c.try_number, "cur_"))
+        .values({name: param(ti.c[name]) for name in columns})
+        .returning(*ti.c)
+    )
+
+
+def heartbeat_task(dag_id: str, run_id: str, task_id: str, map_index: int, try_number: int) -> bool:
+    """Touch the running try's `updated_at`; False once it is no longer running (cleared, marked).
+
+    The task process calls this periodically: False tells it to stop, as Airflow's heartbeat does
+    when a task's state was changed from outside.
+    """
+    stmt = (
+        sa.update(ti)
+        .where(_key(dag_id, run_id, task_id, map_index), ti.c.state == TaskState.RUNNING, ti.c.try_number == try_number)
+        .values(updated_at=utcnow())
+    )
+    with transaction() as conn:
+        return conn.execute(stmt).rowcount > 0
