@@ -266,3 +266,25 @@ def test_a_task_in_a_missing_pool_is_never_queued(scheduler: Scheduler) -> None:
     assert isinstance(scheduler.executor, HandExecutor) and scheduler.executor.queued == []
     codes = [r.code for r in explain_task_instance("orphan_pool", run_id, "t")]
     assert Code.POOL_MISSING in codes
+
+
+def test_a_try_silent_past_the_heartbeat_timeout_is_failed_by_its_retry_rules(
+    scheduler: Scheduler, clock: FakeClock
+) -> None:
+    from tradewind.store import tries
+
+    with DAG("remote", schedule=None, start_date=datetime(2024, 1, 1, tzinfo=UTC)) as dag:
+        EmptyOperator(task_id="t", retries=1)
+    _sync(dag)
+    run_id = _trigger("remote")
+    claimed = tries.start_try(  # a worker on another machine runs it (as `tasks run` does)
+        "remote", run_id, "t", expected=("none",), hostname="elsewhere", pid=1, log_path="", start_date=T0
+    )
+    assert claimed is not None and claimed.updated_at is not None
+    clock.wall = claimed.updated_at + timedelta(seconds=60)  # heard from a minute ago: alive
+    clock.advance(timedelta(seconds=10))  # past the sweep interval: orphans are checked
+    scheduler.loop_once()
+    assert _states("remote", run_id) == {"t": "running"}
+    clock.advance(scheduler.settings.task_heartbeat_timeout)
+    scheduler.loop_once()
+    assert _states("remote", run_id) == {"t": "up_for_retry"}

@@ -294,7 +294,10 @@ class Scheduler:
             if (info := self.cache.get(d)) is not None
         }
         # instances our own executor is running are alive by definition; the rest is checked by pid/heartbeat
-        if orphans.find_orphans(structures, heartbeat_timeout=self.settings.task_heartbeat_timeout, skip=ours):
+        found = orphans.find_orphans(
+            structures, heartbeat_timeout=self.settings.task_heartbeat_timeout, skip=ours, now=self.clock.now()
+        )
+        if found:
             for key in list(self.runs.runs):
                 self._dirty[key] = None
 

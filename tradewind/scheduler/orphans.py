@@ -23,13 +23,20 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def fail_orphan(ti: TaskInstanceRecord, reason: str, *, retries_left: bool, retry_delay: timedelta | None) -> bool:
+def fail_orphan(
+    ti: TaskInstanceRecord,
+    reason: str,
+    *,
+    retries_left: bool,
+    retry_delay: timedelta | None,
+    now: datetime | None = None,
+) -> bool:
     """Finish a running try that nobody will finish; True if this call did it."""
     from tradewind.runtime import retries
     from tradewind.runtime.task_log import log_line
     from tradewind.store import tries
 
-    now = datetime.now(timezone.utc)
+    now = now or datetime.now(timezone.utc)
     state = TaskState.UP_FOR_RETRY if retries_left else TaskState.FAILED
     next_retry_at = retries.next_retry_at(now, retry_delay) if retries_left else None
     done = tries.finish_try(
@@ -66,15 +73,17 @@ def find_orphans(
     *,
     heartbeat_timeout: timedelta,
     skip: Set[tuple[str, str, str, int]] = frozenset(),
+    now: datetime | None = None,
 ) -> int:
     """Finish running tries whose process is dead (this host) or silent too long (any host).
 
-    `skip`: instances the caller's own executor is running (alive by definition).
+    `skip`: instances the caller's own executor is running (alive by definition); `now`: the
+    caller's clock (the scheduler's).
     """
     from tradewind.store import task_instances
 
     here = socket.gethostname()
-    now = datetime.now(timezone.utc)
+    now = now or datetime.now(timezone.utc)
     count = 0
     for ti in task_instances.find_task_instances([TaskState.RUNNING]):
         if ti.key in skip or (ti.hostname == here and ti.pid and pid_alive(ti.pid)):
@@ -93,6 +102,7 @@ def find_orphans(
                 f"task instance orphaned: {why}",
                 retries_left=ti.try_number <= ti.max_tries,
                 retry_delay=task.retry_delay_for(ti.try_number) if task is not None else None,
+                now=now,
             )
     return count
 
