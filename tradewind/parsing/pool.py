@@ -115,7 +115,8 @@ class ParsePool:
                 if child.pending:  # died before finishing its chunk: blame the file it was on
                     fileloc = child.pending.popleft()
                     elapsed = time.monotonic() - child.started
-                    on_result(_failed(fileloc, f"the process importing it {status}", elapsed))
+                    message = f"DagFileCrashed: the process importing it {status} before finishing {fileloc}"
+                    on_result(_failed(fileloc, message, elapsed))
                     self._queue.extendleft(reversed(child.pending))
                 continue
             if child.pending and child.pending[0] == outcome.fileloc:
@@ -186,8 +187,7 @@ class ParsePool:
 
 
 def _failed(fileloc: str, message: str, elapsed: float) -> FileOutcome:
-    if not message.startswith("DagFileProcessor"):
-        message = f"DagFileCrashed: {message} before finishing {fileloc}"
+    """The file's outcome when its importing process crashed or timed out: one import error."""
     return FileOutcome(fileloc, errors=[(fileloc, None, message, "")], duration=elapsed)
 
 
