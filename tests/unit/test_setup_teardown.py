@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 
@@ -214,15 +215,22 @@ def test_a_group_chained_downstream_looks_through_its_teardown() -> None:
     assert nodes["after"].upstream == ("g.w",)
 
 
-def test_work_right_after_a_setup_must_keep_all_success() -> None:
-    from tradewind.operators.empty import EmptyOperator
-    from tradewind.sdk.setup_teardown import check_setup_teardown
+def test_work_right_after_a_setup_must_keep_all_success(tmp_path: Path) -> None:
+    """As Airflow's DAG.validate_setup_teardown: the file gets an import error naming the task."""
+    from tradewind.parsing.dagbag import DagBag
 
-    with _dag() as dag:
-        s = EmptyOperator(task_id="s").as_setup()
-        s >> EmptyOperator(task_id="w", trigger_rule="all_done")
-    with pytest.raises(DagDefinitionError, match="must keep trigger rule all_success"):
-        check_setup_teardown(dag)
+    (tmp_path / "bad.py").write_text(
+        "from datetime import datetime\n"
+        "from tradewind import DAG\n"
+        "from tradewind.operators.empty import EmptyOperator\n"
+        "with DAG('bad', schedule=None, start_date=datetime(2024, 1, 1)):\n"
+        "    s = EmptyOperator(task_id='s').as_setup()\n"
+        "    s >> EmptyOperator(task_id='w', trigger_rule='all_done')\n"
+    )
+    bag = DagBag(tmp_path, include_examples=False)
+    assert "bad" not in bag.dags
+    (error,) = bag.import_errors.values()
+    assert "task w follows setup task s and must keep trigger rule all_success, not all_done" in error.message
 
 
 # --- the trigger rule -------------------------------------------------------------------------------------
