@@ -266,3 +266,42 @@ def test_a_task_in_a_missing_pool_is_never_queued(scheduler: Scheduler) -> None:
     assert isinstance(scheduler.executor, HandExecutor) and scheduler.executor.queued == []
     codes = [r.code for r in explain_task_instance("orphan_pool", run_id, "t")]
     assert Code.POOL_MISSING in codes
+
+
+@pytest.mark.parametrize(
+    ("query", "report", "run_state"),
+    [(TaskState.FAILED, "upstream_failed", DagRunState.FAILED), (TaskState.SUCCESS, "success", DagRunState.SUCCESS)],
+)
+def test_a_teardown_runs_after_its_work_and_the_run_follows_the_work(
+    scheduler: Scheduler, clock: FakeClock, query: TaskState, report: str, run_state: DagRunState
+) -> None:
+    """Setup/teardown under the scheduler's event-driven planning: the teardown runs even after failed
+    work, and its own failure does not decide the run."""
+    with DAG("cluster", schedule=None, start_date=datetime(2024, 1, 1, tzinfo=UTC)) as dag:
+        create = EmptyOperator(task_id="create")
+        delete = EmptyOperator(task_id="delete")
+        create >> EmptyOperator(task_id="query") >> EmptyOperator(task_id="report") >> delete.as_teardown(setups=create)
+    _sync(dag)
+    run_id = _trigger("cluster")
+    executor = scheduler.executor
+    assert isinstance(executor, HandExecutor)
+    scheduler.loop_once()
+    executor.finish("create")
+    scheduler.loop_once()
+    executor.finish("query", query)
+    scheduler.loop_once()
+    if query is TaskState.SUCCESS:
+        executor.finish("report")
+        scheduler.loop_once()
+    scheduler.loop_once()
+    assert executor.waiting() == ["delete"] and _run_state("cluster", run_id) == DagRunState.RUNNING
+    executor.finish("delete", TaskState.FAILED)
+    scheduler.loop_once()
+    scheduler.loop_once()
+    assert _states("cluster", run_id) == {
+        "create": "success",
+        "query": query.value,
+        "report": report,
+        "delete": "failed",
+    }
+    assert _run_state("cluster", run_id) == run_state
