@@ -151,13 +151,13 @@ class DagStructure:
         object.__setattr__(self, "state_leaves", self._state_leaves())
         relevant = self._relevant_setups()
         object.__setattr__(self, "relevant_setups", relevant)
-        indirect = {
-            t: kept
-            for t, setups in relevant.items()
-            if not self.nodes[t].is_teardown  # a teardown's setups are its direct upstream (Airflow)
-            for kept in [tuple(s for s in setups if s not in self.upstream_sets[t])]
-            if kept
-        }
+        indirect: dict[str, tuple[str, ...]] = {}
+        for task_id, setups in relevant.items():
+            if self.nodes[task_id].is_teardown:
+                continue  # a teardown has no indirect setups: its rule reads its direct ones (Airflow)
+            beyond = tuple(s for s in setups if s not in self.upstream_sets[task_id])
+            if beyond:
+                indirect[task_id] = beyond
         object.__setattr__(self, "indirect_setups", indirect)
 
     def _state_leaves(self) -> tuple[str, ...]:
@@ -179,11 +179,10 @@ class DagStructure:
         downstream of the task. Its work waits for them and clearing the task clears them."""
         found: dict[str, list[str]] = {}
         for setup_id in self.order:
-            node = self.nodes[setup_id]
-            if not node.is_setup:
+            if not self.nodes[setup_id].is_setup:
                 continue
             below = set(self.relatives([setup_id], upstream=False)[1:])
-            teardowns = [d for d in node.downstream if self.nodes[d].is_teardown]
+            teardowns = self.teardowns_of(setup_id)
             if teardowns:
                 below &= {t for td in teardowns for t in self.relatives([td], upstream=True)[1:]}
             for task_id in below:
@@ -191,6 +190,7 @@ class DagStructure:
         return {t: tuple(s) for t, s in found.items()}
 
     def teardowns_of(self, setup_id: str) -> list[str]:
+        """The teardowns directly downstream of a setup (`as_teardown(setups=…)` links them so)."""
         return [d for d in self.nodes[setup_id].downstream if self.nodes[d].is_teardown]
 
     def clear_selection(

@@ -239,8 +239,6 @@ task = _TaskDecoratorCollection()
 def _marking(mark: Mark, python_callable: Any) -> TaskDecorator:
     """`python_callable` (a function, or one already under @task / @task.bash …) made to mark its tasks."""
     decorated = python_callable if isinstance(python_callable, TaskDecorator) else task(python_callable)
-    if not isinstance(decorated, TaskDecorator):
-        raise DagDefinitionError("use @setup / @teardown over a function or a @task function")
     return TaskDecorator(decorated.function, decorated.operator_class, decorated.kwargs, mark)
 
 
