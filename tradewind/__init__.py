@@ -14,6 +14,8 @@ _EXPORTS: dict[str, str] = {
     "DAG": "tradewind.sdk.dag",
     "dag": "tradewind.sdk.dag",
     "task": "tradewind.sdk.decorators",
+    "setup": "tradewind.sdk.decorators",
+    "teardown": "tradewind.sdk.decorators",
     "TaskGroup": "tradewind.sdk.taskgroup",
     "task_group": "tradewind.sdk.taskgroup",
     "Param": "tradewind.sdk.param",
@@ -61,7 +63,9 @@ if TYPE_CHECKING:
     from tradewind.sdk.current_context import get_current_context as get_current_context
     from tradewind.sdk.dag import DAG as DAG
     from tradewind.sdk.dag import dag as dag
+    from tradewind.sdk.decorators import setup as setup
     from tradewind.sdk.decorators import task as task
+    from tradewind.sdk.decorators import teardown as teardown
     from tradewind.sdk.edges import Label as Label
     from tradewind.sdk.param import Param as Param
     from tradewind.sdk.taskgroup import TaskGroup as TaskGroup

@@ -88,6 +88,9 @@ def serialize_task(task: BaseOperator, weight: int) -> dict[str, Any]:
         "is_mapped": bool(getattr(task, "is_mapped", False)),
         "expand": _expand_spec(task),
         "outlets": _outlet_uris(task),
+        "is_setup": task.is_setup,
+        "is_teardown": task.is_teardown,
+        "on_failure_fail_dagrun": task.on_failure_fail_dagrun,
     }
 
 

@@ -44,6 +44,14 @@ class TaskNode:
     task_group: str | None = None
     owner: str | None = None
     outlets: tuple[str, ...] = ()  # dataset URIs the task updates when it succeeds
+    is_setup: bool = False
+    is_teardown: bool = False
+    on_failure_fail_dagrun: bool = False  # a teardown whose failure fails the run (else ignored)
+
+    @property
+    def ignored_for_run_state(self) -> bool:
+        """A teardown's outcome does not decide its run's state unless on_failure_fail_dagrun (Airflow)."""
+        return self.is_teardown and not self.on_failure_fail_dagrun
 
     def retry_delay_for(self, try_number: int) -> timedelta:
         """Delay after try `try_number` failed (the task runner's rule, from the stored DAG)."""
@@ -131,12 +139,82 @@ class DagStructure:
     position: dict[str, int] = field(init=False, repr=False, compare=False)
     upstream_sets: dict[str, frozenset[str]] = field(init=False, repr=False, compare=False)
     depends_on_past: bool = field(init=False, repr=False, compare=False)  # any task does
+    state_leaves: tuple[str, ...] = field(init=False, repr=False, compare=False)  # decide the run's state
+    relevant_setups: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    indirect_setups: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "leaves", tuple(t for t in self.order if not self.nodes[t].downstream))
         object.__setattr__(self, "position", {t: i for i, t in enumerate(self.order)})
         object.__setattr__(self, "upstream_sets", {t: frozenset(n.upstream) for t, n in self.nodes.items()})
         object.__setattr__(self, "depends_on_past", any(n.depends_on_past for n in self.nodes.values()))
+        object.__setattr__(self, "state_leaves", self._state_leaves())
+        relevant = self._relevant_setups()
+        object.__setattr__(self, "relevant_setups", relevant)
+        indirect: dict[str, tuple[str, ...]] = {}
+        for task_id, setups in relevant.items():
+            if self.nodes[task_id].is_teardown:
+                continue  # a teardown has no indirect setups: its rule reads its direct ones (Airflow)
+            beyond = tuple(s for s in setups if s not in self.upstream_sets[task_id])
+            if beyond:
+                indirect[task_id] = beyond
+        object.__setattr__(self, "indirect_setups", indirect)
+
+    def _state_leaves(self) -> tuple[str, ...]:
+        """The tasks whose states decide the run's: leaves once teardowns are set aside (Airflow's
+        `_tis_for_dagrun_state`), or the plain leaves when the DAG is nothing but teardowns."""
+        nodes = self.nodes
+        if not any(n.ignored_for_run_state for n in nodes.values()):
+            return self.leaves  # the same object: the planner skips a second pass over them
+        found = tuple(
+            t
+            for t in self.order
+            if not nodes[t].ignored_for_run_state and all(nodes[d].ignored_for_run_state for d in nodes[t].downstream)
+        )
+        return found or self.leaves
+
+    def _relevant_setups(self) -> dict[str, tuple[str, ...]]:
+        """task → the setups upstream of it that are *relevant* to it, as Airflow's
+        `get_upstreams_only_setups`: a setup with no teardown, or one of whose teardowns is
+        downstream of the task. Its work waits for them and clearing the task clears them."""
+        found: dict[str, list[str]] = {}
+        for setup_id in self.order:
+            if not self.nodes[setup_id].is_setup:
+                continue
+            below = set(self.relatives([setup_id], upstream=False)[1:])
+            teardowns = self.teardowns_of(setup_id)
+            if teardowns:
+                below &= {t for td in teardowns for t in self.relatives([td], upstream=True)[1:]}
+            for task_id in below:
+                found.setdefault(task_id, []).append(setup_id)
+        return {t: tuple(s) for t, s in found.items()}
+
+    def teardowns_of(self, setup_id: str) -> list[str]:
+        """The teardowns directly downstream of a setup (`as_teardown(setups=…)` links them so)."""
+        return [d for d in self.nodes[setup_id].downstream if self.nodes[d].is_teardown]
+
+    def clear_selection(
+        self, task_ids: list[str] | set[str], *, upstream: bool = False, downstream: bool = False
+    ) -> list[str]:
+        """What clearing `task_ids` clears, as Airflow's `partial_subset`: each task with its relevant
+        setups and their teardowns (a setup: its teardowns), plus the tasks' upstream / downstream
+        if asked, upstream setups bringing their teardowns. Unknown ids are kept."""
+        found = dict.fromkeys(task_ids)
+        for task_id in task_ids:
+            node = self.nodes.get(task_id)
+            if node is None:
+                continue
+            for setup_id in (task_id,) if node.is_setup else self.relevant_setups.get(task_id, ()):
+                found[setup_id] = None
+                found.update(dict.fromkeys(self.teardowns_of(setup_id)))
+        if downstream:
+            found.update(dict.fromkeys(self.relatives(task_ids, upstream=False)))
+        if upstream:
+            for task_id in self.relatives(task_ids, upstream=True):
+                found[task_id] = None
+                if task_id in self.nodes and self.nodes[task_id].is_setup:
+                    found.update(dict.fromkeys(self.teardowns_of(task_id)))
+        return list(found)
 
     @classmethod
     def from_serialized(cls, data: dict[str, Any]) -> DagStructure:
@@ -166,6 +244,9 @@ class DagStructure:
                 task_group=t.get("task_group"),
                 owner=t.get("owner"),
                 outlets=tuple(t.get("outlets") or ()),
+                is_setup=bool(t.get("is_setup")),
+                is_teardown=bool(t.get("is_teardown")),
+                on_failure_fail_dagrun=bool(t.get("on_failure_fail_dagrun")),
             )
         return cls(
             dag_id=data["dag_id"],

@@ -288,3 +288,42 @@ def test_a_try_silent_past_the_heartbeat_timeout_is_failed_by_its_retry_rules(
     clock.advance(scheduler.settings.task_heartbeat_timeout)
     scheduler.loop_once()
     assert _states("remote", run_id) == {"t": "up_for_retry"}
+
+
+@pytest.mark.parametrize(
+    ("query", "report", "run_state"),
+    [(TaskState.FAILED, "upstream_failed", DagRunState.FAILED), (TaskState.SUCCESS, "success", DagRunState.SUCCESS)],
+)
+def test_a_teardown_runs_after_its_work_and_the_run_follows_the_work(
+    scheduler: Scheduler, clock: FakeClock, query: TaskState, report: str, run_state: DagRunState
+) -> None:
+    """Setup/teardown under the scheduler's event-driven planning: the teardown runs even after failed
+    work, and its own failure does not decide the run."""
+    with DAG("cluster", schedule=None, start_date=datetime(2024, 1, 1, tzinfo=UTC)) as dag:
+        create = EmptyOperator(task_id="create")
+        delete = EmptyOperator(task_id="delete")
+        create >> EmptyOperator(task_id="query") >> EmptyOperator(task_id="report") >> delete.as_teardown(setups=create)
+    _sync(dag)
+    run_id = _trigger("cluster")
+    executor = scheduler.executor
+    assert isinstance(executor, HandExecutor)
+    scheduler.loop_once()
+    executor.finish("create")
+    scheduler.loop_once()
+    executor.finish("query", query)
+    scheduler.loop_once()
+    if query is TaskState.SUCCESS:
+        executor.finish("report")
+        scheduler.loop_once()
+    scheduler.loop_once()
+    assert executor.waiting() == ["delete"] and _run_state("cluster", run_id) == DagRunState.RUNNING
+    executor.finish("delete", TaskState.FAILED)
+    scheduler.loop_once()
+    scheduler.loop_once()
+    assert _states("cluster", run_id) == {
+        "create": "success",
+        "query": query.value,
+        "report": report,
+        "delete": "failed",
+    }
+    assert _run_state("cluster", run_id) == run_state

@@ -42,7 +42,18 @@ def test_vectors_cover_every_rule_and_all_combinations() -> None:
     table = load_vectors(VECTORS_NAME)["table"]
     assert len(table) == 14
     for row in table:
-        assert set(row["result"]) == {r.value for r in TriggerRule}
+        # the teardown rule is recorded in test_setup_teardown.py: it reads which upstreams are setups
+        assert set(row["result"]) == {r.value for r in TriggerRule} - {TriggerRule.ALL_DONE_SETUP_SUCCESS}
+
+
+@pytest.mark.parametrize(
+    ("upstream_states", "rule", "expected"), [c for c in _vector_cases() if c.values[1] == "all_done"]
+)
+def test_teardown_rule_without_setups_is_all_done(upstream_states: tuple[str, ...], rule: str, expected: str) -> None:
+    """Airflow: all_done_setup_success over upstreams that are no setups is all_done."""
+    no_setups = UpstreamSummary.from_states([])
+    decision = evaluate(TriggerRule.ALL_DONE_SETUP_SUCCESS, UpstreamSummary.from_states(upstream_states), no_setups)
+    assert _final_state(decision) == expected
 
 
 W, R, S, U = Decision.WAIT, Decision.RUN, Decision.SKIP, Decision.UPSTREAM_FAILED

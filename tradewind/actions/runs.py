@@ -84,12 +84,23 @@ def trigger(
 
 
 def clear(
-    dag_id: str, run_id: str, task_ids: list[str] | None = None, *, only_failed: bool = False, dry_run: bool = False
+    dag_id: str,
+    run_id: str,
+    task_ids: list[str] | None = None,
+    *,
+    downstream: bool = False,
+    only_failed: bool = False,
+    dry_run: bool = False,
+    exact: bool = False,
 ) -> list[TaskInstanceRecord]:
     """Send instances back to `none` (retries restored) and the run back to queued, as Airflow does;
-    returns the instances chosen (and, with `dry_run`, changes nothing)."""
+    returns the instances chosen (and, with `dry_run`, changes nothing).
+
+    As Airflow, `task_ids` bring their setups and teardowns (and, with `downstream`, everything
+    downstream); `exact` clears just `task_ids`, for a caller that chose them that way already.
+    """
     from tradewind.scheduler.wakeup import notify
-    from tradewind.store import runs, task_instances
+    from tradewind.store import dags, runs, task_instances
 
     run = require_run(dag_id, run_id)
     tis = task_instances.list_task_instances(dag_id, run_id)
@@ -97,6 +108,9 @@ def clear(
         unknown = set(task_ids) - {t.task_id for t in tis}
         if unknown:
             raise TaskNotFound(f"no task {', '.join(sorted(unknown))} in run '{run_id}'")
+        structure = None if exact else dags.get_structure(dag_id)
+        if structure is not None:
+            task_ids = structure.clear_selection(task_ids, downstream=downstream)
         tis = [t for t in tis if t.task_id in set(task_ids)]
     if only_failed:
         tis = [t for t in tis if t.state in FAILED_STATES]

@@ -1,4 +1,4 @@
-"""Task instances: look one up, mark it, find what is downstream of it, read a try's log.
+"""Task instances: look one up, mark it, read a try's log.
 
 Clearing instances is `runs.clear` with task ids: it moves the run too, in the same transaction.
 """
@@ -53,14 +53,6 @@ def set_ti_state(dag_id: str, run_id: str, task_id: str, map_index: int, state: 
             )
         notify()
     return require_ti(dag_id, run_id, task_id, map_index)
-
-
-def downstream_of(dag_id: str, task_id: str) -> list[str]:
-    """`task_id` and every task downstream of it (transitively), from the DAG's serialized form."""
-    from tradewind.store import dags
-
-    structure = dags.get_structure(dag_id)
-    return structure.relatives([task_id], upstream=False) if structure is not None else [task_id]
 
 
 def read_log(ti: TaskInstanceRecord, try_number: int, offset: int = 0) -> tuple[str, int, bool]:

@@ -144,8 +144,11 @@ class DagBag:
 
     def _check(self, dag: DAG, filename: str) -> ImportErrorInfo | None:
         """Whole-DAG checks that only make sense once the file finished building it."""
+        from tradewind.sdk.setup_teardown import check_setup_teardown
+
         try:
             dag.check_cycle()
+            check_setup_teardown(dag)
         except TradewindException as exc:
             return ImportErrorInfo(filename, dag.lineno or None, f"{type(exc).__name__}: {exc}", "")
         other = self.dags.get(dag.dag_id)

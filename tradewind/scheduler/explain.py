@@ -311,7 +311,12 @@ def _dependencies(facts: Facts, state: TaskState, now: datetime) -> list[Reason]
             )
         ]
     all_states = [s for states in facts.upstream_states.values() for s in states]
-    decision = evaluate(node.trigger_rule, UpstreamSummary.from_states(all_states))
+    setup_states = [
+        s for t in node.upstream if facts.structure.nodes[t].is_setup for s in facts.upstream_states.get(t, ())
+    ]
+    decision = evaluate(
+        node.trigger_rule, UpstreamSummary.from_states(all_states), UpstreamSummary.from_states(setup_states)
+    )
     listing = _upstream_listing(node.upstream, facts.upstream_states)
     details = {
         "trigger_rule": node.trigger_rule,

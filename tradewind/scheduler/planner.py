@@ -15,7 +15,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
-from tradewind.scheduler.trigger_rules import Decision, UpstreamSummary, evaluate
+from tradewind.scheduler.trigger_rules import Decision, TriggerRule, UpstreamSummary, evaluate, setup_constraint
 from tradewind.states import DELAYED, EXECUTING, FAILED_LIKE, FINISHED, SUCCESS_LIKE, WAITING, DagRunState, TaskState
 from tradewind.structure import DagStructure, TaskNode
 
@@ -210,9 +210,9 @@ def plan(
                 continue
             if summary is None:
                 summary = view.upstream_summary(node, result.changes, changed_tasks)
-            decision = evaluate(node.trigger_rule, summary)
+            decision, why = _decide(structure, node, summary, view.by_task, states)
             if decision is Decision.WAIT:
-                result.waiting_reasons[key] = Waiting(WaitCode.UPSTREAM, _why_waiting(node.trigger_rule, summary))
+                result.waiting_reasons[key] = Waiting(WaitCode.UPSTREAM, why)
                 continue
             if decision is Decision.SKIP or decision is Decision.UPSTREAM_FAILED:
                 result.changes[key] = TaskState.SKIPPED if decision is Decision.SKIP else TaskState.UPSTREAM_FAILED
@@ -241,6 +241,33 @@ def _in_order(structure: DagStructure, only: Iterable[str]) -> list[str]:
     return sorted((t for t in set(only) if t in position), key=position.__getitem__)
 
 
+def _decide(
+    structure: DagStructure,
+    node: TaskNode,
+    summary: UpstreamSummary,
+    by_task: Mapping[str, list[TIKey]],
+    states: _Overlay,
+) -> tuple[Decision, str]:
+    """The trigger rule's decision, after the setup constraint (Airflow 2.7+): a work task's
+    indirect setups must all succeed, and a teardown's rule reads its direct setups."""
+    setups = structure.indirect_setups.get(node.task_id)
+    if setups:
+        setup_summary = _summary_of(setups, by_task, states)
+        decision = setup_constraint(setup_summary)
+        if decision is not None:
+            why = f"setup task(s) {', '.join(setups)} not all succeeded yet"
+            return decision, why
+    direct = None
+    if node.trigger_rule == TriggerRule.ALL_DONE_SETUP_SUCCESS:
+        direct = _summary_of([u for u in node.upstream if structure.nodes[u].is_setup], by_task, states)
+    decision = evaluate(node.trigger_rule, summary, direct)
+    return decision, _why_waiting(node.trigger_rule, summary) if decision is Decision.WAIT else ""
+
+
+def _summary_of(task_ids: Iterable[str], by_task: Mapping[str, list[TIKey]], states: _Overlay) -> UpstreamSummary:
+    return UpstreamSummary.from_states(states[k] for t in task_ids for k in by_task.get(t, []))
+
+
 def _why_waiting(rule: str, s: UpstreamSummary) -> str:
     pending = s.total - s.done
     return (
@@ -257,12 +284,20 @@ def _run_state(
     *,
     detect_deadlock: bool,
 ) -> DagRunState | None:
-    """Failed once every leaf is finished and one failed; success once everything is finished."""
+    """Failed once every leaf is finished and one failed; success once everything is finished.
+
+    As Airflow, teardowns are left out of the judgement unless `on_failure_fail_dagrun` (the
+    structure's `state_leaves`), but a run is not over before its teardown leaves have run.
+    """
     if result.ready or result.expand:
         return None
-    leaf_states = [states[k] for leaf in structure.leaves for k in view.by_task.get(leaf, [])]
-    leaves_done = all(s in FINISHED for s in leaf_states)
-    if leaves_done and any(s in FAILED_LIKE for s in leaf_states):
+    by_task = view.by_task
+    leaf_states = [states[k] for leaf in structure.leaves for k in by_task.get(leaf, [])]
+    judged = leaf_states
+    if structure.state_leaves is not structure.leaves:
+        judged = [states[k] for leaf in structure.state_leaves for k in by_task.get(leaf, [])]
+    leaves_done = all(s in FINISHED for s in leaf_states) and all(s in FINISHED for s in judged)
+    if leaves_done and any(s in FAILED_LIKE for s in judged):
         return DagRunState.FAILED
     if not leaves_done and not detect_deadlock:
         return None  # cannot have succeeded; looking further would cost a walk over every instance

@@ -23,6 +23,7 @@ class TriggerRule(StrEnum):
     ALL_SUCCESS = "all_success"
     ALL_FAILED = "all_failed"
     ALL_DONE = "all_done"
+    ALL_DONE_SETUP_SUCCESS = "all_done_setup_success"  # a teardown's rule (Airflow 2.7+)
     ALL_SKIPPED = "all_skipped"
     ONE_SUCCESS = "one_success"
     ONE_FAILED = "one_failed"
@@ -128,6 +129,35 @@ def _all_done(s: UpstreamSummary) -> Decision:
     return Decision.RUN if s.pending == 0 else Decision.WAIT
 
 
+def _all_done_setup_success(s: UpstreamSummary, setups: UpstreamSummary | None) -> Decision:
+    """A teardown runs once everything upstream is done and one of its direct setups succeeded.
+
+    As Airflow: when every direct setup was skipped it is skipped; when none succeeded (one
+    failed) it is upstream_failed; with no setup upstream it is `all_done`.
+    """
+    if s.pending:
+        return Decision.WAIT
+    if setups is None or setups.total == 0:
+        return Decision.RUN
+    if setups.skipped >= setups.total:
+        return Decision.SKIP
+    return Decision.RUN if setups.success else Decision.UPSTREAM_FAILED
+
+
+def setup_constraint(setups: UpstreamSummary) -> Decision | None:
+    """A work task's *indirect* setups (upstream, not direct): all must succeed before it may run.
+
+    As Airflow: a failed (or upstream_failed) one makes the task upstream_failed and a skipped one
+    skipped, without waiting for the others; None means they all succeeded and the task's own
+    trigger rule decides.
+    """
+    if setups.failed or setups.upstream_failed:
+        return Decision.UPSTREAM_FAILED
+    if setups.skipped:
+        return Decision.SKIP
+    return None if setups.success >= setups.relevant else Decision.WAIT
+
+
 def _all_skipped(s: UpstreamSummary) -> Decision:
     if s.success or s.failed or s.upstream_failed:
         return Decision.SKIP
@@ -185,6 +215,7 @@ _CHECKS: dict[str, _Check] = {
     TriggerRule.ALL_SUCCESS: _all_success,
     TriggerRule.ALL_FAILED: _all_failed,
     TriggerRule.ALL_DONE: _all_done,
+    TriggerRule.ALL_DONE_SETUP_SUCCESS: _all_done,  # `evaluate` adds the setups' part
     TriggerRule.ALL_SKIPPED: _all_skipped,
     TriggerRule.ONE_SUCCESS: _one_success,
     TriggerRule.ONE_FAILED: _one_failed,
@@ -205,15 +236,18 @@ def validate_trigger_rule(rule: str) -> TriggerRule:
         raise DagDefinitionError(f"unknown trigger_rule {rule!r}; expected one of {expected}") from None
 
 
-def evaluate(rule: str | TriggerRule, summary: UpstreamSummary) -> Decision:
+def evaluate(rule: str | TriggerRule, summary: UpstreamSummary, setups: UpstreamSummary | None = None) -> Decision:
     """Decide WAIT / RUN / SKIP / UPSTREAM_FAILED for a task instance that has not started.
 
     No upstream at all always runs. Removed upstreams count as done and are otherwise ignored,
     so a task whose upstreams were all removed runs too (nothing is left to wait for or judge).
+    `setups` summarizes the direct upstream setup tasks (read by ALL_DONE_SETUP_SUCCESS only).
     """
     check = _CHECKS.get(rule)
     if check is None:
         validate_trigger_rule(str(rule))  # raises with the list of valid names
     if summary.relevant == 0:
         return Decision.RUN
+    if rule == TriggerRule.ALL_DONE_SETUP_SUCCESS:
+        return _all_done_setup_success(summary, setups)
     return check(summary)  # type: ignore[misc]

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from tradewind.exceptions import DagDefinitionError
 from tradewind.sdk import dag_context
 from tradewind.sdk.dependency import DependencyMixin
+from tradewind.sdk.setup_teardown import SetupTeardownMixin
 
 if TYPE_CHECKING:
     from tradewind.sdk.dag import DAG
@@ -106,7 +107,7 @@ def _missing_required(cls: type, kwargs: dict[str, Any]) -> list[str]:
     ]
 
 
-class BaseOperator(DependencyMixin, metaclass=OperatorMeta):
+class BaseOperator(SetupTeardownMixin, DependencyMixin, metaclass=OperatorMeta):
     """Subclass and implement `execute(context)`; its return value is pushed as XCom."""
 
     template_fields: ClassVar[Sequence[str]] = ()

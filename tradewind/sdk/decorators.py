@@ -1,4 +1,5 @@
-"""TaskFlow: `@task`, `@task.branch`, `@task.short_circuit`, `@task.bash`, `@task.sensor` over plain functions.
+"""TaskFlow: `@task`, `@task.branch`, `@task.short_circuit`, `@task.bash`, `@task.sensor` over plain functions,
+and `@setup` / `@teardown` over any of them.
 
 Calling a decorated function inside a DAG adds a task and returns an XComArg for its result;
 passing that XComArg to another decorated function wires the dependency and the data.
@@ -24,7 +25,10 @@ from tradewind.sdk.xcom_arg import XComArg
 from tradewind.sensors.python import DecoratedSensorOperator
 
 if TYPE_CHECKING:
+    from tradewind.sdk.baseoperator import BaseOperator
     from tradewind.sdk.mapped import OperatorPartial
+
+Mark = Callable[["BaseOperator"], object]  # makes a new task a setup or a teardown
 
 
 class DecoratedPythonOperator(PythonOperator):
@@ -91,15 +95,24 @@ class DecoratedBashOperator(BashOperator):
 class TaskDecorator:
     """A function turned into a task factory by `@task` (and friends)."""
 
-    def __init__(self, function: Callable[..., Any], operator_class: type, kwargs: dict[str, Any]) -> None:
+    def __init__(
+        self, function: Callable[..., Any], operator_class: type, kwargs: dict[str, Any], mark: Mark | None = None
+    ) -> None:
         self.function = function
         self.operator_class = operator_class
         self.kwargs = kwargs
+        self.mark = mark
         functools.update_wrapper(self, function)
 
     def override(self, **kwargs: Any) -> TaskDecorator:
         """Same function, other operator arguments (e.g. another task_id or retries)."""
-        return TaskDecorator(self.function, self.operator_class, {**self.kwargs, **kwargs})
+        return TaskDecorator(self.function, self.operator_class, {**self.kwargs, **kwargs}, self.mark)
+
+    def marked(self, op: BaseOperator) -> XComArg:
+        """The new task's XComArg, made a setup or teardown first if the function was decorated so."""
+        if self.mark is not None:
+            self.mark(op)
+        return XComArg(op)
 
     def _operator_kwargs(self) -> dict[str, Any]:
         kwargs = dict(self.kwargs)
@@ -114,7 +127,7 @@ class TaskDecorator:
     def __call__(self, *args: Any, **kwargs: Any) -> XComArg:
         self._check_signature(args, kwargs)
         op = self.operator_class(op_args=list(args), op_kwargs=kwargs, **self._operator_kwargs())
-        return XComArg(op)
+        return self.marked(op)
 
     def _check_signature(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         """Arguments a function cannot take fail at DAG load, not when the task runs."""
@@ -159,10 +172,10 @@ class DecoratedPartial:
             raise DagDefinitionError(
                 f"expand() got arguments {unknown} that {self.decorator.function.__name__}() does not take"
             )
-        return XComArg(self._partial().expand(**mapped))
+        return self.decorator.marked(self._partial().expand(**mapped))
 
     def expand_kwargs(self, kwargs_list: Any) -> XComArg:
-        return XComArg(self._partial().expand_kwargs(kwargs_list))
+        return self.decorator.marked(self._partial().expand_kwargs(kwargs_list))
 
 
 def _infers_multiple_outputs(fn: Callable[..., Any]) -> bool:
@@ -221,3 +234,23 @@ class _TaskDecoratorCollection:
 
 
 task = _TaskDecoratorCollection()
+
+
+def _marking(mark: Mark, python_callable: Any) -> TaskDecorator:
+    """`python_callable` (a function, or one already under @task / @task.bash …) made to mark its tasks."""
+    decorated = python_callable if isinstance(python_callable, TaskDecorator) else task(python_callable)
+    return TaskDecorator(decorated.function, decorated.operator_class, decorated.kwargs, mark)
+
+
+def setup(python_callable: Any) -> TaskDecorator:
+    """`@setup`: each task the function makes is a setup task (Airflow 2.7+)."""
+    return _marking(lambda op: op.as_setup(), python_callable)
+
+
+def teardown(python_callable: Any = None, *, on_failure_fail_dagrun: bool = False) -> Any:
+    """`@teardown` / `@teardown(on_failure_fail_dagrun=True)`: each task the function makes is a teardown."""
+
+    def decorate(fn: Any) -> TaskDecorator:
+        return _marking(lambda op: op.as_teardown(on_failure_fail_dagrun=on_failure_fail_dagrun), fn)
+
+    return decorate if python_callable is None else decorate(python_callable)

@@ -112,9 +112,27 @@ class TaskGroup(DependencyMixin):
 
     @property
     def leaves(self) -> list[BaseOperator]:
+        """Tasks of the group with no downstream inside it; a teardown leaf is looked through to the
+        work before it (Airflow: teardowns are ignored when setting dependencies on a group)."""
         tasks = self.iter_tasks()
         ids = {t.task_id for t in tasks}
-        return [t for t in tasks if not (t.downstream_task_ids & ids)]
+        by_id = {t.task_id: t for t in tasks}
+        found: dict[str, BaseOperator] = {}
+        todo = [t for t in tasks if not (t.downstream_task_ids & ids)]
+        while todo:
+            task = todo.pop(0)
+            if not task.is_teardown:
+                found.setdefault(task.task_id, task)
+                continue
+            for up_id in sorted(task.upstream_task_ids & ids):
+                up = by_id[up_id]
+                if up.is_teardown:
+                    todo.append(up)
+                elif not up.is_setup and not any(
+                    d in ids and d != task.task_id and not by_id[d].is_teardown for d in up.downstream_task_ids
+                ):
+                    found.setdefault(up.task_id, up)
+        return list(found.values())
 
     def __enter__(self) -> TaskGroup:
         dag_context.push_group(self)

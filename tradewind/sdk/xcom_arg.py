@@ -34,6 +34,29 @@ class XComArg(ResolvableArg, DependencyMixin):
     def leaves(self) -> list[BaseOperator]:
         return [self.operator]
 
+    # setup / teardown: mark the task behind this XCom and keep chaining on the XComArg, as Airflow's
+    @property
+    def is_setup(self) -> bool:
+        return self.operator.is_setup
+
+    @property
+    def is_teardown(self) -> bool:
+        return self.operator.is_teardown
+
+    def as_setup(self) -> XComArg:
+        self.operator.as_setup()
+        return self
+
+    def as_teardown(self, *, setups: Any = None, on_failure_fail_dagrun: bool | None = None) -> XComArg:
+        self.operator.as_teardown(setups=setups, on_failure_fail_dagrun=on_failure_fail_dagrun)
+        return self
+
+    def __enter__(self) -> Any:
+        return self.operator.__enter__()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.operator.__exit__(*exc)
+
     def __getitem__(self, key: str) -> XComArg:
         """`result["total"]`: one key of a task with multiple_outputs."""
         return XComArg(self.operator, key)

@@ -113,7 +113,7 @@ def clear(args: argparse.Namespace) -> int:
         print("Cancelled.")
         return 1
     for run_id, tis in plan:
-        clear_run(args.dag_id, run_id, sorted({t.task_id for t in tis}), only_failed=args.only_failed)
+        clear_run(args.dag_id, run_id, sorted({t.task_id for t in tis}), only_failed=args.only_failed, exact=True)
     print(f"Cleared {total} task instance(s) in {len(plan)} run(s); the scheduler runs them again.")
     return 0
 
@@ -138,10 +138,6 @@ def select_tasks(structure: DagStructure, regex: str | None, *, upstream: bool, 
     chosen = {t for t in structure.nodes if pattern.search(t)}
     if not chosen:
         raise UsageError(f"no task of {structure.dag_id} matches {regex!r}")
-    # as Airflow's partial_subset: relatives of the matched tasks (not downstream of their upstream)
-    return chosen | {
-        t
-        for wanted, up in ((upstream, True), (downstream, False))
-        if wanted
-        for t in structure.relatives(chosen, upstream=up)
-    }
+    # as Airflow's partial_subset: relatives of the matched tasks (not downstream of their upstream),
+    # and their setups and teardowns
+    return set(structure.clear_selection(chosen, upstream=upstream, downstream=downstream))

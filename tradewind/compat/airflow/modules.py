@@ -39,7 +39,7 @@ _PARAM = _names("tradewind.sdk.param", "Param", "ParamsDict")
 _DAG = _names("tradewind.sdk.dag", "DAG")
 _DECORATORS = {
     **_names("tradewind.sdk.dag", "dag"),
-    **_names("tradewind.sdk.decorators", "task"),
+    **_names("tradewind.sdk.decorators", "task", "setup", "teardown"),
     **_names("tradewind.sdk.taskgroup", "task_group"),
 }
 _MODELS_RUNTIME = _names("tradewind.models", "Variable", "Connection")
@@ -134,7 +134,7 @@ MODULES: dict[str, dict[str, str]] = {
     # --- Airflow 3's task SDK: DAG and @dag follow Airflow 3's defaults ----------------------
     "airflow.sdk": {
         **_names(_AIRFLOW3, "DAG", "dag"),
-        **_names("tradewind.sdk.decorators", "task"),
+        **_names("tradewind.sdk.decorators", "task", "setup", "teardown"),
         **_names("tradewind.sdk.taskgroup", "TaskGroup", "task_group"),
         **_names("tradewind.datasets", "Asset"),
         "AssetAll": "tradewind.datasets:DatasetAll",

@@ -137,14 +137,14 @@ def log_chunk(
 
 @router.post(BASE + "/clear")
 def clear_task(dag_id: str, run_id: str, task_id: str, _: Editor, downstream: Annotated[str, Form()] = "") -> Response:
-    ids = tasks.downstream_of(dag_id, task_id) if downstream == "true" else [task_id]
     return act(
         _url(dag_id, run_id, task_id, -1),
         lambda tis: f"Cleared {len(tis)} task instance(s)",
         runs.clear,
         dag_id,
         run_id,
-        ids,
+        [task_id],
+        downstream=downstream == "true",
     )
 
 
