@@ -66,9 +66,14 @@ def run_dag_test(
 
     dag.check_cycle()
     mark_success = _matcher(mark_success_pattern)
-    executor = _start_executor(dag) if use_executor else None
-    ready_db()
+    if use_executor and (not dag.fileloc or not Path(dag.fileloc).is_file()):
+        raise UsageError(
+            f"DAG '{dag.dag_id}' was not defined in a file ({dag.fileloc or 'no file'}): "
+            "use_executor needs one for the executor's processes to import"
+        )
+    ready_db()  # before the executor's workers fork: they use the database at once
     started = time.monotonic()
+    executor = _start_executor() if use_executor else None
     try:
         structure = sync_dag(dag)
         _replace_earlier_test_run(dag.dag_id, logical_date, run_id)
@@ -117,15 +122,10 @@ def _matcher(pattern: str | re.Pattern[str] | None) -> Callable[[str], bool] | N
     return lambda task_id: compiled.fullmatch(task_id) is not None
 
 
-def _start_executor(dag: DAG) -> Executor:
-    """The configured executor, started; its workers import the DAG's file, so there must be one."""
+def _start_executor() -> Executor:
+    """The configured executor, started (its workers import the DAG's file to run its tasks)."""
     from tradewind.executors import get_executor
 
-    if not dag.fileloc or not Path(dag.fileloc).is_file():
-        raise UsageError(
-            f"DAG '{dag.dag_id}' was not defined in a file ({dag.fileloc or 'no file'}): "
-            "use_executor needs one for the executor's processes to import"
-        )
     executor = get_executor()
     executor.start()
     return executor
