@@ -252,6 +252,28 @@ def test_in_process_run_reaches_the_callers_objects(tradewind_home: Path) -> Non
     assert [ti.task_id for ti in run.get_task_instances(state="success")] == ["record", "skipped_by_pattern"]
 
 
+def test_breakpoint_in_a_task_opens_pdb_on_the_terminal(tmp_path: Path, tradewind_home: Path) -> None:
+    path = tmp_path / "bp_dag.py"
+    path.write_text(
+        "from tradewind import DAG, task\n"
+        "with DAG('bp_script', schedule=None) as dag:\n"
+        "    @task\n"
+        "    def inspect_me():\n"
+        "        value = 41 + 1\n"
+        "        breakpoint()\n"
+        "        return value\n"
+        "    inspect_me()\n"
+        "if __name__ == '__main__':\n"
+        "    print('STATE', dag.test().state)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONBREAKPOINT"}
+    proc = subprocess.run(
+        [sys.executable, str(path)], input="p value * 10\nc\n", capture_output=True, text=True, timeout=120, env=env
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "(Pdb) 420" in proc.stdout and "STATE success" in proc.stdout
+
+
 def test_bad_pattern_and_missing_file_are_one_line_errors(tmp_path: Path, tradewind_home: Path) -> None:
     from tradewind import DAG
     from tradewind.exceptions import UsageError

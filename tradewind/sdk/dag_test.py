@@ -7,8 +7,11 @@ to stdout, as Airflow's `dag.test()` does. Imported only when `test()` is called
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
@@ -45,6 +48,30 @@ def _logical_date(value: datetime | None) -> datetime:
     return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
+@contextmanager
+def _breakpoints_on_terminal(in_process: bool) -> Iterator[None]:
+    """`breakpoint()` in a task opens pdb on this terminal, not in the task's log (which takes its stdout).
+
+    Left alone when a debugger is chosen already: PYTHONBREAKPOINT, or an IDE's own hook.
+    """
+    chosen = os.environ.get("PYTHONBREAKPOINT") or sys.breakpointhook is not sys.__breakpointhook__
+    if not in_process or chosen:
+        yield
+        return
+    stdin, stdout = sys.stdin, sys.stdout
+
+    def hook(*args: Any, **kwargs: Any) -> None:
+        import pdb
+
+        pdb.Pdb(stdin=stdin, stdout=stdout).set_trace(sys._getframe(1))
+
+    sys.breakpointhook = hook
+    try:
+        yield
+    finally:
+        sys.breakpointhook = sys.__breakpointhook__
+
+
 def test_dag(
     dag: DAG,
     *,
@@ -59,7 +86,7 @@ def test_dag(
     from tradewind.secrets.local_files import local_secrets
     from tradewind.states import DagRunState
 
-    with local_secrets(conn_file_path, variable_file_path):
+    with local_secrets(conn_file_path, variable_file_path), _breakpoints_on_terminal(not use_executor):
         outcome = run_dag_test(
             dag,
             logical_date=_logical_date(logical_date),

@@ -78,7 +78,7 @@ def run_dag_test(
         structure = sync_dag(dag)
         _replace_earlier_test_run(dag.dag_id, logical_date, run_id)
         dag_run = create_manual_run(dag, structure, logical_date=logical_date, conf=conf, run_id=run_id)
-        progress = TerminalProgress(len(structure.nodes)) if show_progress else None
+        progress = TerminalProgress(len(structure.nodes), spinner=echo is None) if show_progress else None
         if progress is not None:
             start, end = dag_run.data_interval_start, dag_run.data_interval_end
             assert start is not None and end is not None  # a manual run gets its timetable's interval
