@@ -122,6 +122,16 @@ TREE: tuple[Command | Group, ...] = (
                         metavar="SECONDS",
                         help="wait this long between tries instead of each task's retry_delay",
                     ),
+                    arg(
+                        "--mark-success-pattern",
+                        metavar="REGEX",
+                        help="mark tasks whose id matches successful without running them (e.g. sensors)",
+                    ),
+                    arg(
+                        "--use-executor",
+                        action="store_true",
+                        help="run the tasks through the configured executor instead of in this process",
+                    ),
                     arg("-v", "--verbose", action="store_true", help="echo task logs to the terminal"),
                     arg("-o", "--output", choices=("table", "json"), default="table", help="final report format"),
                 ),

@@ -23,13 +23,16 @@ _ICONS = {
 
 
 class TerminalProgress:
-    def __init__(self, total: int, *, stream: Any = None) -> None:
+    """`spinner=False` for runs whose tasks share the terminal (`DAG.test()`: echoed logs, a debugger)."""
+
+    def __init__(self, total: int, *, stream: Any = None, spinner: bool = True) -> None:
         from rich.console import Console
 
         self.console = Console(file=stream or sys.stderr, highlight=False)
         self.total = total
         self.finished = 0
         self._status: Any = None
+        self._spinner = spinner and self.console.is_terminal
 
     def _line(self, state: str, label: str, detail: str = "") -> None:
         style = state_style(state)
@@ -39,7 +42,7 @@ class TerminalProgress:
 
     def task_started(self, task_id: str, map_index: int, try_number: int) -> None:
         label = _label(task_id, map_index)
-        if self.console.is_terminal:
+        if self._spinner:
             if self._status is None:
                 self._status = self.console.status("")
                 self._status.start()

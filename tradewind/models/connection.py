@@ -1,8 +1,8 @@
 """`Connection`: Airflow's API for how to reach an external system, as DAG code and templates read it.
 
-Lookup order is Airflow's secrets order without custom backends: the environment first
-(`TRADEWIND_CONN_<CONN_ID>`, a URI or a JSON object, like `AIRFLOW_CONN_<CONN_ID>`), then the
-metadata database. Whatever is read is registered with the secrets masker, so a password that
+Lookup order is Airflow's secrets order without custom backends (but for the file `DAG.test` may
+be given, read first): the environment first (`TRADEWIND_CONN_<CONN_ID>`, a URI or a JSON object,
+like `AIRFLOW_CONN_<CONN_ID>`), then the metadata database. Whatever is read is registered with the secrets masker, so a password that
 ends up in a task's log shows as `***`. A Connection is a plain value: saving goes through the
 store (`connections add`), never through the object.
 """
@@ -199,9 +199,14 @@ class Connection:
     # --- lookup ----------------------------------------------------------------------------
     @classmethod
     def get_connection_from_secrets(cls, conn_id: str) -> Connection:
-        """The connection from the environment, else the database; ConnectionNotFound if neither has it."""
+        """The connection from a `DAG.test` connections file, the environment, else the database; ConnectionNotFound if none has it."""
+        from tradewind.secrets.local_files import file_connection
+
         value = os.environ.get(env_var_name(conn_id))
-        if value is not None:
+        from_file = file_connection(conn_id)
+        if from_file is not None:
+            connection = from_file
+        elif value is not None:
             connection = cls._from_env(conn_id, value)
         else:
             from tradewind.store.connections import get_connection

@@ -1,6 +1,7 @@
 """`Variable`: Airflow's API for global key → string settings, as DAG code and templates read them.
 
-Lookup order is Airflow's secrets order without custom backends: the environment first
+Lookup order is Airflow's secrets order without custom backends (but for the file `DAG.test` may
+be given, read first): the environment first
 (`TRADEWIND_VAR_<KEY>`, like `AIRFLOW_VAR_<KEY>`), then the metadata database. The environment
 lets tasks and tests read variables with no database at all. The store is imported on first use.
 """
@@ -47,7 +48,12 @@ class Variable:
 
     @classmethod
     def get_variable_from_secrets(cls, key: str) -> str | None:
-        """The raw string from the environment, else the database; None when neither has it."""
+        """The raw string from a `DAG.test` variables file, the environment, else the database; None when none has it."""
+        from tradewind.secrets.local_files import file_variable
+
+        value = file_variable(key)
+        if value is not None:
+            return value
         value = os.environ.get(env_var_name(key))
         if value is not None:
             return value

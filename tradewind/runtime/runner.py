@@ -122,12 +122,24 @@ def run_task_instance(
     retry_delay_override: timedelta | None = None,
     echo: TextIO | None = None,
     test_mode: bool = False,
+    mark_success: bool = False,
 ) -> Outcome | None:
-    """Claim the instance (CAS to running), run it, and store the result. None if already claimed."""
+    """Claim the instance (CAS to running), run it, and store the result. None if already claimed.
+
+    `mark_success` (`DAG.test(mark_success_pattern=...)`) ends the try successful without running the task.
+    """
     claim = claim_task_instance(dag_run, task_id, map_index)
     if claim is None:
         return None
-    return run_claimed(dag, dag_run, claim, retry_delay_override=retry_delay_override, echo=echo, test_mode=test_mode)
+    return run_claimed(
+        dag,
+        dag_run,
+        claim,
+        retry_delay_override=retry_delay_override,
+        echo=echo,
+        test_mode=test_mode,
+        mark_success=mark_success,
+    )
 
 
 def run_claimed(
@@ -139,6 +151,7 @@ def run_claimed(
     echo: TextIO | None = None,
     test_mode: bool = False,
     record: Recorder = record_try,
+    mark_success: bool = False,
 ) -> Outcome:
     """Run a claimed try and hand its result to `record`; callbacks and mails follow a stored result.
 
@@ -154,9 +167,13 @@ def run_claimed(
     started = time.monotonic()
     with capture_task_log(Path(path), echo=echo) as task_logger:
         task_logger.info("Starting attempt %s of %s", claimed.try_number, claimed.max_tries + 1)
-        state, error, rendered, ti, context = _execute(
-            task, dag, dag_run, claimed, map_index, claim.start, path, test_mode, task_logger
-        )
+        if not mark_success:
+            state, error, rendered, ti, context = _execute(
+                task, dag, dag_run, claimed, map_index, claim.start, path, test_mode, task_logger
+            )
+        else:
+            task_logger.info("Marked success without running it (mark_success_pattern)")
+            state, error, rendered, ti, context = TaskState.SUCCESS, None, None, None, {}
         next_retry_at = None
         reschedule_at = _reschedule_date(state, context)
         if state is TaskState.UP_FOR_RESCHEDULE:

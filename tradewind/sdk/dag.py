@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import jinja2
 
     from tradewind.sdk.baseoperator import BaseOperator
+    from tradewind.sdk.dag_test import DagTestRun
     from tradewind.timetables.base import DagRunInfo, DataInterval, Timetable
 
 _NOTSET: Any = object()
@@ -242,6 +243,38 @@ class DAG:
         restriction = TimeRestriction(earliest=self.start_date, latest=self.end_date, catchup=self.catchup)
         return self.timetable.next_dagrun_info(
             last_automated_data_interval=last_automated_data_interval, restriction=restriction, now=now
+        )
+
+    # --- testing -----------------------------------------------------------------------------
+    def test(
+        self,
+        logical_date: datetime | None = None,
+        run_conf: dict[str, Any] | None = None,
+        conn_file_path: str | None = None,
+        variable_file_path: str | None = None,
+        use_executor: bool = False,
+        mark_success_pattern: str | re.Pattern[str] | None = None,
+        *,
+        execution_date: datetime | None = None,
+    ) -> DagTestRun:
+        """Run the whole DAG once, now, in this process, and return the run (Airflow's `dag.test()`).
+
+        For `if __name__ == "__main__": dag.test()` at the end of a DAG file, a notebook or a
+        debugger: tasks run here (breakpoints in them are hit) unless `use_executor`. Connections
+        and variables may come from a JSON/YAML file; tasks whose id matches `mark_success_pattern`
+        are marked successful unrun. `execution_date` is Airflow 2's name for `logical_date`.
+        Creates the metadata database if there is none yet. A failed run is returned, not raised.
+        """
+        from tradewind.sdk.dag_test import test_dag
+
+        return test_dag(
+            self,
+            logical_date=logical_date or execution_date,
+            run_conf=run_conf,
+            conn_file_path=conn_file_path,
+            variable_file_path=variable_file_path,
+            use_executor=use_executor,
+            mark_success_pattern=mark_success_pattern,
         )
 
     # --- templates ---------------------------------------------------------------------------

@@ -1,16 +1,26 @@
-"""`tradewind dags test` (a whole run, in process) and `tradewind tasks test` (one task)."""
+"""`tradewind dags test` and `DAG.test()` (a whole run, in process) and `tradewind tasks test` (one task)."""
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
 
 from tradewind.actions.runs import parse_conf
 from tradewind.cli.common import get_dag, parse_date, ready_db
 from tradewind.cli.output import print_table, state_style, to_json
+from tradewind.exceptions import UsageError
+
+if TYPE_CHECKING:
+    from tradewind.executors.base import Executor
+    from tradewind.sdk.dag import DAG
+    from tradewind.store.records import DagRunRecord, TaskInstanceRecord
 
 
 def _replace_earlier_test_run(dag_id: str, logical_date: datetime, run_id: str | None) -> None:
@@ -22,51 +32,128 @@ def _replace_earlier_test_run(dag_id: str, logical_date: datetime, run_id: str |
             runs.delete_dag_run(dag_id, existing.run_id)
 
 
-def dags_test(args: argparse.Namespace) -> int:
+@dataclass(frozen=True, slots=True)
+class TestRunOutcome:
+    """How a test run ended: the run and its task instances as stored, in the DAG's order."""
+
+    run: DagRunRecord
+    task_instances: list[TaskInstanceRecord]
+    elapsed: float
+    reason: str | None
+
+
+def run_dag_test(
+    dag: DAG,
+    *,
+    logical_date: datetime,
+    conf: dict[str, Any] | None = None,
+    run_id: str | None = None,
+    show_progress: bool = True,
+    echo: TextIO | None = None,
+    retry_delay_override: timedelta | None = None,
+    mark_success_pattern: str | re.Pattern[str] | None = None,
+    use_executor: bool = False,
+) -> TestRunOutcome:
+    """One whole run of `dag` in this process, with live progress: `dags test` and `DAG.test()`.
+
+    Creates the database if there is none yet. With `use_executor`, tasks run through the
+    configured executor (forked processes that import `dag.fileloc`) instead of in this process.
+    """
     from tradewind.cli.progress import TerminalProgress
     from tradewind.scheduler.inline_run import run_inline
     from tradewind.scheduler.runs import create_manual_run, sync_dag
     from tradewind.store import runs, task_instances
 
-    conf = parse_conf(args.conf)
-    logical_date = parse_date(args.logical_date, what="logical date")
-    if args.retry_delay is not None and args.retry_delay < 0:
-        from tradewind.exceptions import UsageError
-
-        raise UsageError("--retry-delay must be zero or more seconds")
-    dag = get_dag(args)
     dag.check_cycle()
-    ready_db()
-    started = time.monotonic()
-    structure = sync_dag(dag)
-    _replace_earlier_test_run(dag.dag_id, logical_date, args.run_id)
-    dag_run = create_manual_run(dag, structure, logical_date=logical_date, conf=conf, run_id=args.run_id)
-    quiet = args.output == "json"
-    progress = None if quiet else TerminalProgress(len(structure.nodes))
-    if progress is not None:
-        start, end = dag_run.data_interval_start, dag_run.data_interval_end
-        assert start is not None and end is not None  # a manual run gets its timetable's interval
-        progress.console.print(
-            f"[bold]{dag.dag_id}[/] run [bold]{dag_run.run_id}[/] — data interval "
-            f"{start.isoformat()} → {end.isoformat()}"
+    mark_success = _matcher(mark_success_pattern)
+    if use_executor and (not dag.fileloc or not Path(dag.fileloc).is_file()):
+        raise UsageError(
+            f"DAG '{dag.dag_id}' was not defined in a file ({dag.fileloc or 'no file'}): "
+            "use_executor needs one for the executor's processes to import"
         )
-    echo = sys.stderr if args.verbose else None  # the task's log lines, masked as in its log file
-    override = timedelta(seconds=args.retry_delay) if args.retry_delay is not None else None
+    ready_db()  # before the executor's workers fork: they use the database at once
+    started = time.monotonic()
+    executor = _start_executor() if use_executor else None
     try:
-        result = run_inline(dag, structure, dag_run, progress=progress, retry_delay_override=override, echo=echo)
-    finally:
+        structure = sync_dag(dag)
+        _replace_earlier_test_run(dag.dag_id, logical_date, run_id)
+        dag_run = create_manual_run(dag, structure, logical_date=logical_date, conf=conf, run_id=run_id)
+        progress = TerminalProgress(len(structure.nodes), spinner=echo is None) if show_progress else None
         if progress is not None:
-            progress.close()
-    elapsed = time.monotonic() - started
+            start, end = dag_run.data_interval_start, dag_run.data_interval_end
+            assert start is not None and end is not None  # a manual run gets its timetable's interval
+            progress.console.print(
+                f"[bold]{dag.dag_id}[/] run [bold]{dag_run.run_id}[/] — data interval "
+                f"{start.isoformat()} → {end.isoformat()}"
+            )
+        try:
+            result = run_inline(
+                dag,
+                structure,
+                dag_run,
+                progress=progress,
+                retry_delay_override=retry_delay_override,
+                echo=echo,
+                mark_success=mark_success,
+                executor=executor,
+            )
+        finally:
+            if progress is not None:
+                progress.close()
+    finally:
+        if executor is not None:
+            executor.end(timeout=10.0)
     final = runs.get_dag_run(dag.dag_id, dag_run.run_id)
+    assert final is not None  # nothing deletes the run while it is tested
     tis = task_instances.list_task_instances(dag.dag_id, dag_run.run_id)
     order = {tid: i for i, tid in enumerate(structure.order)}
     tis = sorted(tis, key=lambda t: (order.get(t.task_id, 0), t.map_index))
-    if args.output == "json":
-        print(to_json(_report(final, tis, elapsed, result.reason)))
+    return TestRunOutcome(final, tis, time.monotonic() - started, result.reason)
+
+
+def _matcher(pattern: str | re.Pattern[str] | None) -> Callable[[str], bool] | None:
+    """`mark_success_pattern` as a test on task ids (a full match, as Airflow)."""
+    if pattern is None:
+        return None
+    try:
+        compiled = re.compile(pattern)
+    except re.error as exc:
+        raise UsageError(f"mark_success_pattern {pattern!r} is not a regular expression: {exc}") from None
+    return lambda task_id: compiled.fullmatch(task_id) is not None
+
+
+def _start_executor() -> Executor:
+    """The configured executor, started (its workers import the DAG's file to run its tasks)."""
+    from tradewind.executors import get_executor
+
+    executor = get_executor()
+    executor.start()
+    return executor
+
+
+def dags_test(args: argparse.Namespace) -> int:
+    conf = parse_conf(args.conf)
+    logical_date = parse_date(args.logical_date, what="logical date")
+    if args.retry_delay is not None and args.retry_delay < 0:
+        raise UsageError("--retry-delay must be zero or more seconds")
+    dag = get_dag(args)
+    quiet = args.output == "json"
+    outcome = run_dag_test(
+        dag,
+        logical_date=logical_date,
+        conf=conf,
+        run_id=args.run_id,
+        show_progress=not quiet,
+        echo=sys.stderr if args.verbose else None,  # the task's log lines, masked as in its log file
+        retry_delay_override=timedelta(seconds=args.retry_delay) if args.retry_delay is not None else None,
+        mark_success_pattern=args.mark_success_pattern,
+        use_executor=args.use_executor,
+    )
+    if quiet:
+        print(to_json(_report(outcome.run, outcome.task_instances, outcome.elapsed, outcome.reason)))
     else:
-        _print_report(final, tis, elapsed, result.reason)
-    return 0 if result.state.value == "success" else 1
+        print_report(outcome)
+    return 0 if outcome.run.state == "success" else 1
 
 
 def _report(run: Any, tis: list[Any], elapsed: float, reason: str | None) -> dict[str, Any]:
@@ -96,8 +183,11 @@ def _report(run: Any, tis: list[Any], elapsed: float, reason: str | None) -> dic
     }
 
 
-def _print_report(run: Any, tis: list[Any], elapsed: float, reason: str | None) -> None:
+def print_report(outcome: TestRunOutcome) -> None:
+    """The final table and the run's state line."""
     from rich.console import Console
+
+    run, tis, elapsed, reason = outcome.run, outcome.task_instances, outcome.elapsed, outcome.reason
 
     rows = [
         {

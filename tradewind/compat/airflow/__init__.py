@@ -3,6 +3,10 @@
 The DAG parser calls `install()` before importing DAG files. It puts an import hook last on
 `sys.meta_path`, and only when `[core] airflow_compat` is on and the real `airflow` package is not
 importable — a machine with Airflow installed keeps it. Nothing happens at `import tradewind`.
+
+Outside the parser (`python my_dag.py`), the `tradewind_airflow_shim.pth` file installed beside
+Tradewind puts a tiny finder last on `sys.meta_path` at interpreter start: asked only for an
+`airflow` no other finder found, it calls `activate()` (TRADEWIND_NO_AIRFLOW_SHIM=1 turns it off).
 What maps where: `modules.MODULES`, and docs/airflow-compat.md.
 """
 
@@ -10,8 +14,15 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from typing import TYPE_CHECKING
 
-__all__ = ["install", "is_installed", "uninstall"]
+if TYPE_CHECKING:
+    import importlib.machinery
+
+__all__ = ["activate", "install", "is_installed", "uninstall"]
+
+#: The class name of the finder `tradewind_airflow_shim.pth` puts on sys.meta_path at start-up.
+STARTUP_FINDER = "TradewindAirflowShim"
 
 
 def install() -> bool:
@@ -24,6 +35,7 @@ def install() -> bool:
 
     if not conf.getboolean("core", "airflow_compat"):
         return False
+    _drop_startup_finder()  # it hands over to this hook, and must not answer the check below
     if "airflow" in sys.modules or importlib.util.find_spec("airflow") is not None:
         return False  # the real Airflow is importable (or imported): never shadow it
     sys.meta_path.append(AirflowCompatFinder())
@@ -47,3 +59,18 @@ def is_installed() -> bool:
     from tradewind.compat.airflow.finder import installed_finder
 
     return installed_finder() is not None
+
+
+def activate(fullname: str) -> importlib.machinery.ModuleSpec | None:
+    """The start-up finder's answer for `airflow` (found by no other finder): the hook's spec, if enabled."""
+    from tradewind.compat.airflow.finder import installed_finder
+
+    if not install():
+        return None
+    finder = installed_finder()
+    assert finder is not None  # install() just put it there
+    return finder.find_spec(fullname)
+
+
+def _drop_startup_finder() -> None:
+    sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != STARTUP_FINDER]
