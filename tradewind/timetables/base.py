@@ -20,6 +20,19 @@ def as_utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
+def parse_iso(text: str, what: str) -> datetime:
+    """ISO 8601 text (`Z` accepted) as aware UTC; anything else is one clear UsageError naming `what`."""
+    try:
+        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        from tradewind.exceptions import UsageError
+
+        raise UsageError(
+            f"invalid {what} {text!r}: expected ISO 8601, e.g. 2024-03-05 or 2024-03-05T10:00:00+00:00"
+        ) from None
+    return as_utc(value)
+
+
 class DataInterval(NamedTuple):
     """The half-open period `[start, end)` of data a DAG run is about."""
 

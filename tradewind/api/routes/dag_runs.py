@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -15,6 +15,7 @@ from tradewind.api.security import Caller, api_user
 from tradewind.exceptions import UsageError
 from tradewind.permissions import EDIT_DAGS, READ_DAGS
 from tradewind.states import DagRunState
+from tradewind.timetables.base import as_utc
 
 router = APIRouter(tags=["DAGRun"])
 Reader = Annotated[Caller, Depends(api_user(READ_DAGS))]
@@ -61,14 +62,10 @@ def list_runs(
         raise UsageError(f"unknown DAG run state {unknown[0]!r}: use one of {', '.join(s.value for s in DagRunState)}")
     records = list_dag_runs(None if dag_id == "~" else dag_id, state=state)
     if execution_date_gte is not None:
-        records = [r for r in records if r.logical_date >= _utc(execution_date_gte)]
+        records = [r for r in records if r.logical_date >= as_utc(execution_date_gte)]
     if execution_date_lte is not None:
-        records = [r for r in records if r.logical_date <= _utc(execution_date_lte)]
+        records = [r for r in records if r.logical_date <= as_utc(execution_date_lte)]
     return {"dag_runs": [serialize.dag_run(r) for r in records[offset : offset + limit]], "total_entries": len(records)}
-
-
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
 
 
 @router.post("/dags/{dag_id}/dagRuns", responses=errors(404, 409))
