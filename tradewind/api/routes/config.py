@@ -155,16 +155,7 @@ class ConnectionBody(BaseModel):
 
 def connection_fields(body: ConnectionBody) -> dict[str, Any]:
     """The store's fields from a body (checked and merged with the stored ones by `connections.save_connection`)."""
-    return {
-        "conn_type": body.conn_type,
-        "description": body.description,
-        "host": body.host,
-        "login": body.login,
-        "schema": body.schema_,
-        "port": body.port,
-        "extra": body.extra,
-        "password": body.password,
-    }
+    return body.model_dump(by_alias=True, exclude={"connection_id"})
 
 
 def _store() -> Any:
