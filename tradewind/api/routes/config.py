@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Response
+from fastapi import APIRouter, Depends, HTTPException, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from tradewind.actions import connections, pools, variables
 from tradewind.api import serialize
 from tradewind.api.openapi import errors
+from tradewind.api.pagination import Limit, Offset, page
 from tradewind.api.security import Caller, api_user
 from tradewind.exceptions import ConnectionNotFound, NotFound, UsageError
 from tradewind.permissions import (
@@ -22,12 +23,6 @@ from tradewind.permissions import (
 )
 
 router = APIRouter()
-Limit = Annotated[int, Query(ge=1, le=10000)]
-Offset = Annotated[int, Query(ge=0)]
-
-
-def page(name: str, items: list[Any], limit: int, offset: int) -> dict[str, Any]:
-    return {name: items[offset : offset + limit], "total_entries": len(items)}
 
 
 # --- variables ----------------------------------------------------------------------------------
@@ -44,7 +39,7 @@ def list_variables(
 ) -> dict[str, Any]:
     from tradewind.store.variables import list_variables as all_variables
 
-    return page("variables", [serialize.variable(v, with_value=False) for v in all_variables()], limit, offset)
+    return page("variables", all_variables(), limit, offset, lambda v: serialize.variable(v, with_value=False))
 
 
 @router.get("/variables/{key}", tags=["Variable"], responses=errors(404))
@@ -98,7 +93,7 @@ def list_pools(
     from tradewind.store.ui_queries import pool_occupancy
 
     used = pool_occupancy()
-    return page("pools", [serialize.pool(p, used.get(p.pool)) for p in all_pools()], limit, offset)
+    return page("pools", all_pools(), limit, offset, lambda p: serialize.pool(p, used.get(p.pool)))
 
 
 @router.get("/pools/{name}", tags=["Pool"], responses=errors(404))
@@ -168,7 +163,7 @@ def _store() -> Any:
 def list_connections(
     _: Annotated[Caller, Depends(api_user(READ_CONNECTIONS))], limit: Limit = 100, offset: Offset = 0
 ) -> dict[str, Any]:
-    return page("connections", [serialize.connection(c) for c in _store().list_connections()], limit, offset)
+    return page("connections", _store().list_connections(), limit, offset, serialize.connection)
 
 
 @router.get("/connections/{connection_id}", tags=["Connection"], responses=errors(404))

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from tradewind.actions import dags, runs
 from tradewind.api import serialize
 from tradewind.api.openapi import errors
+from tradewind.api.pagination import Limit, Offset, page
 from tradewind.api.security import Caller, api_user
 from tradewind.exceptions import UsageError
 from tradewind.permissions import EDIT_DAGS, READ_DAGS
@@ -46,8 +47,8 @@ class ClearRunBody(BaseModel):
 def list_runs(
     dag_id: str,
     _: Reader,
-    limit: Annotated[int, Query(ge=1, le=10000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 100,
+    offset: Offset = 0,
     state: Annotated[list[str] | None, Query()] = None,
     execution_date_gte: datetime | None = None,
     execution_date_lte: datetime | None = None,
@@ -65,7 +66,7 @@ def list_runs(
         records = [r for r in records if r.logical_date >= as_utc(execution_date_gte)]
     if execution_date_lte is not None:
         records = [r for r in records if r.logical_date <= as_utc(execution_date_lte)]
-    return {"dag_runs": [serialize.dag_run(r) for r in records[offset : offset + limit]], "total_entries": len(records)}
+    return page("dag_runs", records, limit, offset, serialize.dag_run)
 
 
 @router.post("/dags/{dag_id}/dagRuns", responses=errors(404, 409))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from tradewind.api import serialize
 from tradewind.api.openapi import errors
+from tradewind.api.pagination import Limit, Offset, page
 from tradewind.api.security import Caller, api_user
 from tradewind.exceptions import NotFound, UsageError
 from tradewind.permissions import MANAGE_USERS
@@ -41,13 +42,11 @@ class NewUserBody(UserBody):
 
 
 @router.get("/users")
-def list_users(
-    _: Admin, limit: Annotated[int, Query(ge=1, le=10000)] = 100, offset: Annotated[int, Query(ge=0)] = 0
-) -> dict[str, Any]:
+def list_users(_: Admin, limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
     from tradewind.store.users import list_users as all_users
 
     users = all_users()
-    return {"users": [serialize.user(u) for u in users[offset : offset + limit]], "total_entries": len(users)}
+    return page("users", users, limit, offset, serialize.user)
 
 
 @router.get("/users/{username}", responses=errors(404))
