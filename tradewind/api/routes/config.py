@@ -9,10 +9,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tradewind.actions import connections, pools, variables
 from tradewind.api import serialize
+from tradewind.api.errors import check_same_as_url
 from tradewind.api.openapi import errors
 from tradewind.api.pagination import Limit, Offset, page
 from tradewind.api.security import Caller, api_user
-from tradewind.exceptions import ConnectionNotFound, NotFound, UsageError
+from tradewind.exceptions import ConnectionNotFound, NotFound
 from tradewind.permissions import (
     EDIT_CONNECTIONS,
     EDIT_POOLS,
@@ -63,8 +64,7 @@ def patch_variable(
 ) -> dict[str, Any]:
     from tradewind.store.variables import get_variable_record
 
-    if body.key != key:
-        raise UsageError("the key in the body does not match the URL")
+    check_same_as_url("key", body.key, key)
     if get_variable_record(key) is None:
         raise NotFound(f"variable '{key}' not found")
     return serialize.variable(variables.save_variable(key, body.value, body.description))
@@ -120,8 +120,7 @@ def patch_pool(name: str, body: PoolBody, _: Annotated[Caller, Depends(api_user(
     from tradewind.store.pools import get_pool as get
     from tradewind.store.ui_queries import pool_occupancy
 
-    if body.name != name:
-        raise UsageError("the name in the body does not match the URL")
+    check_same_as_url("name", body.name, name)
     if get(name) is None:
         raise NotFound(f"pool '{name}' not found")
     record = pools.save_pool(name, body.slots, body.description, include_deferred=body.include_deferred)
@@ -186,8 +185,7 @@ def post_connection(body: ConnectionBody, _: Annotated[Caller, Depends(api_user(
 def patch_connection(
     connection_id: str, body: ConnectionBody, _: Annotated[Caller, Depends(api_user(EDIT_CONNECTIONS))]
 ) -> dict[str, Any]:
-    if body.connection_id != connection_id:
-        raise UsageError("the connection_id in the body does not match the URL")
+    check_same_as_url("connection_id", body.connection_id, connection_id)
     if _store().get_connection(connection_id) is None:
         raise ConnectionNotFound(f"connection '{connection_id}' not found")
     return serialize.connection(connections.save_connection(connection_id, connection_fields(body)))

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from tradewind.api import serialize
+from tradewind.api.errors import check_same_as_url
 from tradewind.api.openapi import errors
 from tradewind.api.pagination import Limit, Offset, page
 from tradewind.api.security import Caller, api_user
@@ -74,8 +75,7 @@ def post_user(body: NewUserBody, _: Admin) -> dict[str, Any]:
 def patch_user(username: str, body: UserBody, _: Admin) -> dict[str, Any]:
     from tradewind.store import users
 
-    if body.username != username:
-        raise UsageError("the username in the body does not match the URL")
+    check_same_as_url("username", body.username, username)
     users.update_user(
         username, first_name=body.first_name, last_name=body.last_name, email=body.email, active=body.active
     )
