@@ -8,7 +8,7 @@ imports this cheaply. The scheduler works from `condition_json()`, never from th
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from tradewind.exceptions import InvalidDatasetError
@@ -48,18 +48,24 @@ def validate_uri(uri: Any) -> str:
     return uri
 
 
+_C = TypeVar("_C", bound="_DatasetBooleanCondition")
+
+
 class BaseDataset:
     """What `schedule=` accepts: a dataset, or an all/any combination of them."""
 
     def __and__(self, other: BaseDataset) -> DatasetAll:
-        if not isinstance(other, BaseDataset):
-            return NotImplemented
-        return DatasetAll(self, other)
+        return self._combine(DatasetAll, other)
 
     def __or__(self, other: BaseDataset) -> DatasetAny:
+        return self._combine(DatasetAny, other)
+
+    def _combine(self, kind: type[_C], other: object) -> _C:
+        """`self & other` or `self | other`: flat, so `a & b & c` is one all-of-three (as in Airflow)."""
         if not isinstance(other, BaseDataset):
             return NotImplemented
-        return DatasetAny(self, other)
+        parts = self.objects if isinstance(self, kind) else (self,)
+        return kind(*parts, other)
 
     def iter_datasets(self) -> Iterator[Dataset]:
         raise NotImplementedError
@@ -148,21 +154,11 @@ class DatasetAll(_DatasetBooleanCondition):
 
     _key = "all"
 
-    def __and__(self, other: BaseDataset) -> DatasetAll:
-        if not isinstance(other, BaseDataset):
-            return NotImplemented
-        return DatasetAll(*self.objects, other)
-
 
 class DatasetAny(_DatasetBooleanCondition):
     """Any one of these datasets updated since the last run (also `a | b`)."""
 
     _key = "any"
-
-    def __or__(self, other: BaseDataset) -> DatasetAny:
-        if not isinstance(other, BaseDataset):
-            return NotImplemented
-        return DatasetAny(*self.objects, other)
 
 
 def evaluate_condition(condition: Condition, statuses: Mapping[str, bool]) -> bool:

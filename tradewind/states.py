@@ -58,32 +58,25 @@ SUCCESS_LIKE: frozenset[TaskState] = frozenset({TaskState.SUCCESS, TaskState.SKI
 #: States that make a run's leaf count as failed.
 FAILED_LIKE: frozenset[TaskState] = frozenset({TaskState.FAILED, TaskState.UPSTREAM_FAILED})
 
+#: Where a waiting instance goes: queued by the scheduler (scheduled first in Airflow), claimed directly
+#: by `tasks test` / `dags test`, settled by trigger rules or a branch, failed when a mapped task cannot
+#: expand, removed with its task.
+_FROM_WAITING: frozenset[TaskState] = frozenset(
+    {
+        TaskState.QUEUED,
+        TaskState.RUNNING,
+        TaskState.SKIPPED,
+        TaskState.UPSTREAM_FAILED,
+        TaskState.FAILED,
+        TaskState.REMOVED,
+    }
+)
+
 #: The moves the machine makes (scheduler, executors, runners), as in Airflow. A user's clear
 #: or mark may also make the moves of `USER_TARGETS`.
 TRANSITIONS: dict[TaskState, frozenset[TaskState]] = {
-    # queued by the scheduler (scheduled first in Airflow), claimed directly by `tasks test` / `dags test`,
-    # settled by trigger rules or a branch, failed when a mapped task cannot expand, removed with its task
-    TaskState.NONE: frozenset(
-        {
-            TaskState.SCHEDULED,
-            TaskState.QUEUED,
-            TaskState.RUNNING,
-            TaskState.SKIPPED,
-            TaskState.UPSTREAM_FAILED,
-            TaskState.FAILED,
-            TaskState.REMOVED,
-        }
-    ),
-    TaskState.SCHEDULED: frozenset(
-        {
-            TaskState.QUEUED,
-            TaskState.RUNNING,
-            TaskState.SKIPPED,
-            TaskState.UPSTREAM_FAILED,
-            TaskState.FAILED,
-            TaskState.REMOVED,
-        }
-    ),
+    TaskState.NONE: _FROM_WAITING | {TaskState.SCHEDULED},
+    TaskState.SCHEDULED: _FROM_WAITING,
     # claimed by a worker; back to scheduled when no executor holds it (scheduler restart); failed when
     # the worker cannot start it; skipped by dagrun_timeout
     TaskState.QUEUED: frozenset({TaskState.RUNNING, TaskState.SCHEDULED, TaskState.FAILED, TaskState.SKIPPED}),
@@ -98,10 +91,10 @@ TRANSITIONS: dict[TaskState, frozenset[TaskState]] = {
         }
     ),
     # once its time has come: queued (scheduled first in Airflow) or claimed; skipped by dagrun_timeout
-    TaskState.UP_FOR_RETRY: frozenset({TaskState.SCHEDULED, TaskState.QUEUED, TaskState.RUNNING, TaskState.SKIPPED}),
-    TaskState.UP_FOR_RESCHEDULE: frozenset(
-        {TaskState.SCHEDULED, TaskState.QUEUED, TaskState.RUNNING, TaskState.SKIPPED}
-    ),
+    **{
+        state: frozenset({TaskState.SCHEDULED, TaskState.QUEUED, TaskState.RUNNING, TaskState.SKIPPED})
+        for state in DELAYED
+    },
     # finished states move only by a user's clear or mark
     **{state: frozenset() for state in FINISHED},
 }

@@ -52,6 +52,12 @@ def _validation_reason(exc: RequestValidationError) -> tuple[int, str]:
     return 400, "; ".join(parts) or "invalid request"
 
 
+def check_same_as_url(field: str, in_body: str, in_url: str) -> None:
+    """A PATCH body names its object too; naming another one is a 400, never a rename."""
+    if in_body != in_url:
+        raise UsageError(f"the {field} in the body does not match the URL")
+
+
 def problem(status: int, detail: str) -> dict[str, Any]:
     """The JSON body of an error: a short title from the status, and the reason."""
     from http import HTTPStatus

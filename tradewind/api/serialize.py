@@ -14,6 +14,7 @@ from tradewind.store.records import (
     TaskTryRecord,
     VariableRecord,
     XComRecord,
+    pick,
 )
 
 
@@ -21,26 +22,30 @@ def iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def _pick(record: Any, *names: str) -> dict[str, Any]:
+    """The named attributes under their own names, timestamps as ISO 8601 text (the API's one rule for them)."""
+    return {name: iso(v) if isinstance(v, datetime) else v for name, v in pick(record, *names).items()}
+
+
 def dag(d: DagRecord) -> dict[str, Any]:
     return {
-        "dag_id": d.dag_id,
-        "description": d.description,
-        "fileloc": d.fileloc,
-        "is_paused": d.is_paused,
-        "is_active": d.is_active,
+        **_pick(d, "dag_id", "description", "fileloc", "is_paused", "is_active"),
         "owners": [o.strip() for o in (d.owners or "").split(",") if o.strip()],
         "tags": [{"name": t} for t in (d.tags or [])],
         "schedule_interval": d.schedule_summary,
-        "timetable_description": d.timetable_description,
-        "max_active_runs": d.max_active_runs,
-        "max_active_tasks": d.max_active_tasks,
-        "next_dagrun": iso(d.next_dagrun),
-        "next_dagrun_data_interval_start": iso(d.next_dagrun_data_interval_start),
-        "next_dagrun_data_interval_end": iso(d.next_dagrun_data_interval_end),
-        "next_dagrun_create_after": iso(d.next_dagrun_create_after),
-        "last_parsed_time": iso(d.last_parsed_time),
-        "has_import_errors": d.has_import_errors,
-        "default_view": d.default_view,
+        **_pick(
+            d,
+            "timetable_description",
+            "max_active_runs",
+            "max_active_tasks",
+            "next_dagrun",
+            "next_dagrun_data_interval_start",
+            "next_dagrun_data_interval_end",
+            "next_dagrun_create_after",
+            "last_parsed_time",
+            "has_import_errors",
+            "default_view",
+        ),
     }
 
 
@@ -50,17 +55,9 @@ def dag_run(r: DagRunRecord) -> dict[str, Any]:
         "dag_run_id": r.run_id,
         "logical_date": iso(r.logical_date),
         "execution_date": iso(r.logical_date),
-        "data_interval_start": iso(r.data_interval_start),
-        "data_interval_end": iso(r.data_interval_end),
-        "run_type": r.run_type,
-        "state": r.state,
+        **_pick(r, "data_interval_start", "data_interval_end", "run_type", "state"),
         "conf": r.conf or {},
-        "external_trigger": r.external_trigger,
-        "queued_at": iso(r.queued_at),
-        "start_date": iso(r.start_date),
-        "end_date": iso(r.end_date),
-        "note": r.note,
-        "last_scheduling_decision": iso(r.last_scheduling_decision),
+        **_pick(r, "external_trigger", "queued_at", "start_date", "end_date", "note", "last_scheduling_decision"),
     }
 
 
@@ -68,21 +65,24 @@ def task_instance(t: TaskInstanceRecord, logical_date: datetime | None = None) -
     return {
         "dag_id": t.dag_id,
         "dag_run_id": t.run_id,
-        "task_id": t.task_id,
-        "map_index": t.map_index,
-        "state": t.state,
-        "try_number": t.try_number,
-        "max_tries": t.max_tries,
-        "start_date": iso(t.start_date),
-        "end_date": iso(t.end_date),
-        "duration": t.duration,
-        "hostname": t.hostname,
-        "pid": t.pid,
-        "operator": t.operator,
-        "pool": t.pool,
-        "pool_slots": t.pool_slots,
-        "queue": t.queue,
-        "priority_weight": t.priority_weight,
+        **_pick(
+            t,
+            "task_id",
+            "map_index",
+            "state",
+            "try_number",
+            "max_tries",
+            "start_date",
+            "end_date",
+            "duration",
+            "hostname",
+            "pid",
+            "operator",
+            "pool",
+            "pool_slots",
+            "queue",
+            "priority_weight",
+        ),
         "queued_when": iso(t.queued_dttm),
         "next_retry_at": iso(t.next_retry_at),
         "rendered_fields": t.rendered_fields or {},
@@ -91,16 +91,7 @@ def task_instance(t: TaskInstanceRecord, logical_date: datetime | None = None) -
 
 
 def task_try(t: TaskTryRecord) -> dict[str, Any]:
-    return {
-        "task_id": t.task_id,
-        "map_index": t.map_index,
-        "try_number": t.try_number,
-        "state": t.state,
-        "start_date": iso(t.start_date),
-        "end_date": iso(t.end_date),
-        "duration": t.duration,
-        "hostname": t.hostname,
-    }
+    return _pick(t, "task_id", "map_index", "try_number", "state", "start_date", "end_date", "duration", "hostname")
 
 
 def xcom(x: XComRecord, *, with_value: bool = True) -> dict[str, Any]:
@@ -111,10 +102,7 @@ def xcom(x: XComRecord, *, with_value: bool = True) -> dict[str, Any]:
     out: dict[str, Any] = {
         "dag_id": x.dag_id,
         "dag_run_id": x.run_id,
-        "task_id": x.task_id,
-        "map_index": x.map_index,
-        "key": x.key,
-        "timestamp": iso(x.timestamp),
+        **_pick(x, "task_id", "map_index", "key", "timestamp"),
     }
     if with_value:
         out["value"] = json.loads(json.dumps(x.value, default=_jsonable))
@@ -146,26 +134,17 @@ def pool(p: PoolRecord, occupied: dict[str, int] | None = None) -> dict[str, Any
 def import_error(e: ImportErrorRecord) -> dict[str, Any]:
     return {
         "import_error_id": e.id,
-        "filename": e.filename,
-        "lineno": e.lineno,
+        **_pick(e, "filename", "lineno"),
         "stack_trace": e.stacktrace or e.message,
-        "message": e.message,
-        "timestamp": iso(e.timestamp),
+        **_pick(e, "message", "timestamp"),
     }
 
 
 def user(u: Any) -> dict[str, Any]:
     return {
-        "username": u.username,
-        "first_name": u.first_name,
-        "last_name": u.last_name,
-        "email": u.email,
+        **_pick(u, "username", "first_name", "last_name", "email"),
         "roles": [{"name": r} for r in u.roles],
-        "active": u.active,
-        "created_on": iso(u.created_on),
-        "changed_on": iso(u.changed_on),
-        "last_login": iso(u.last_login),
-        "login_count": u.login_count,
+        **_pick(u, "active", "created_on", "changed_on", "last_login", "login_count"),
         "failed_login_count": u.fail_login_count,
     }
 
@@ -174,12 +153,7 @@ def connection(c: Any) -> dict[str, Any]:
     """Never the password (write-only through the API and the UI), and extra's secret-looking fields as `***`."""
     return {
         "connection_id": c.conn_id,
-        "conn_type": c.conn_type,
-        "description": c.description,
-        "host": c.host,
-        "login": c.login,
-        "schema": c.schema,
-        "port": c.port,
+        **_pick(c, "conn_type", "description", "host", "login", "schema", "port"),
         "extra": _redacted_extra(c.extra),
     }
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -71,13 +73,9 @@ def parse_date(text: str | None, *, what: str = "date") -> datetime:
     """ISO 8601 date or datetime; naive values are UTC. Default: now."""
     if text is None:
         return datetime.now(timezone.utc).replace(microsecond=0)
-    try:
-        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise UsageError(
-            f"invalid {what} {text!r}: expected ISO 8601, e.g. 2024-03-05 or 2024-03-05T10:00:00+00:00"
-        ) from None
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+    from tradewind.timetables.base import parse_iso
+
+    return parse_iso(text, what)
 
 
 def read_json_object(path: Path, shape: str) -> dict[str, Any]:
@@ -95,6 +93,20 @@ def read_json_object(path: Path, shape: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise UsageError(f"{path} must hold a JSON object of {shape}")
     return data
+
+
+def write_export(file: str, text: str, done: str, *, private: bool = False) -> None:
+    """`text` to stdout for `-`, else to `file` and print `done`; `private` files (secrets) are created 0600."""
+    if file == "-":
+        sys.stdout.write(text)
+        return
+    try:
+        fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600 if private else 0o666)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise UsageError(f"cannot write {file}: {exc.strerror}") from None
+    print(done)
 
 
 def check_num_runs(value: int) -> int:

@@ -104,25 +104,23 @@ def _rehearse() -> None:
 def _rehearsal_task() -> None:
     from tradewind.operators.python import PythonOperator
     from tradewind.runtime.runner import run_task_instance
+    from tradewind.scheduler.runs import create_run
     from tradewind.sdk.dag import DAG
     from tradewind.serialization import serialize_dag
-    from tradewind.store import runs
     from tradewind.structure import DagStructure
 
     now = datetime.now(timezone.utc)
     with DAG("__tradewind_rehearsal__", schedule=None, start_date=now) as dag:
         PythonOperator(task_id="noop", python_callable=lambda: 1)  # a return value: XCom is warmed too
     structure = DagStructure.from_serialized(serialize_dag(dag))
-    run = runs.create_dag_run(
-        dag_id=dag.dag_id,
+    run = create_run(
+        structure,
+        DagRunType.MANUAL,
+        now,
+        (now, now),
         run_id="rehearsal",
-        logical_date=now,
-        data_interval=(now, now),
-        run_type=DagRunType.MANUAL,
-        conf={},
         state=DagRunState.RUNNING,
         external_trigger=True,
-        task_instances=structure.initial_task_instances(),
     )
     run_task_instance(dag, run, "noop")
 

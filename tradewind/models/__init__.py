@@ -6,7 +6,9 @@ at parse time, and parsing must stay fast).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from tradewind.utils.lazy import lazy_exports
 
 _EXPORTS: dict[str, str] = {
     "Variable": "tradewind.models.variable",
@@ -16,20 +18,7 @@ _EXPORTS: dict[str, str] = {
 __all__ = list(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'tradewind.models' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
-
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
     # `as` marks each import an explicit re-export (the names resolve lazily through __getattr__ above)

@@ -15,7 +15,7 @@ from typing import Any
 from tradewind.exceptions import DagDefinitionError, DagRunAlreadyExists, SkipTask, TriggeredDagRunFailed, UsageError
 from tradewind.sdk.baseoperator import BaseOperator
 from tradewind.states import DagRunState
-from tradewind.timetables.base import as_utc
+from tradewind.timetables.base import as_utc, parse_iso
 
 __all__ = ["TriggerDagRunOperator", "XCOM_EXECUTION_DATE_ISO", "XCOM_LOGICAL_DATE_ISO", "XCOM_RUN_ID"]
 
@@ -165,12 +165,7 @@ def _parse_logical_date(value: str | datetime | None) -> datetime | None:
     if value is None or value == "":
         return None
     if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        except ValueError:
-            raise UsageError(
-                f"invalid logical_date {value!r}: expected ISO 8601, e.g. 2024-03-05T10:00:00+00:00"
-            ) from None
+        return parse_iso(value, "logical_date")
     if not isinstance(value, datetime):
         raise UsageError(f"logical_date must be a datetime or an ISO 8601 string, not {type(value).__name__}")
     return as_utc(value)

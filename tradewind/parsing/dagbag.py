@@ -9,9 +9,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
-import signal
 import sys
-import threading
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +18,7 @@ from typing import TYPE_CHECKING
 from tradewind.exceptions import DagNotFound, TradewindException
 from tradewind.parsing.files import list_dag_files
 from tradewind.sdk import dag_context
+from tradewind.utils.time_limit import time_limit
 
 if TYPE_CHECKING:
     from tradewind.sdk.dag import DAG
@@ -126,7 +125,7 @@ class DagBag:
         sys.modules[module_name] = module
         created = dag_context.start_collecting()
         try:
-            with _time_limit(self.import_timeout, path):
+            with _import_limit(self.import_timeout, path):
                 spec.loader.exec_module(module)
         except BaseException:
             sys.modules.pop(module_name, None)
@@ -191,23 +190,8 @@ def describe_import_error(filename: str, exc: BaseException) -> ImportErrorInfo:
     return ImportErrorInfo(filename, lineno, message, stack)
 
 
-class _time_limit:
-    """Raise DagImportTimeout if the block runs past `seconds` (main thread only; else no limit)."""
-
-    def __init__(self, seconds: float, path: Path) -> None:
-        self.seconds = seconds
-        self.path = path
-        self.active = seconds > 0 and threading.current_thread() is threading.main_thread()
-
-    def _expired(self, signum: int, frame: object) -> None:
-        raise DagImportTimeout(f"importing {self.path} took longer than {self.seconds:g}s (dagbag_import_timeout)")
-
-    def __enter__(self) -> None:
-        if self.active:
-            self._old = signal.signal(signal.SIGALRM, self._expired)
-            signal.setitimer(signal.ITIMER_REAL, self.seconds)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.active:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, self._old)
+def _import_limit(seconds: float, path: Path) -> time_limit:
+    """Raise DagImportTimeout if importing `path` runs past `seconds` (main thread only; else no limit)."""
+    return time_limit(
+        seconds, lambda: DagImportTimeout(f"importing {path} took longer than {seconds:g}s (dagbag_import_timeout)")
+    )

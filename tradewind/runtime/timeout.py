@@ -2,30 +2,13 @@
 
 from __future__ import annotations
 
-import signal
-import threading
 from datetime import timedelta
-from types import FrameType
 
 from tradewind.exceptions import TaskTimeout
+from tradewind.utils.time_limit import time_limit
 
 
-class execution_timeout:
+def execution_timeout(limit: timedelta | None) -> time_limit:
     """Raise TaskTimeout in the main thread after `limit` (no-op without a limit or off the main thread)."""
-
-    def __init__(self, limit: timedelta | None) -> None:
-        self.seconds = limit.total_seconds() if limit is not None else 0
-        self.active = self.seconds > 0 and threading.current_thread() is threading.main_thread()
-
-    def _expired(self, signum: int, frame: FrameType | None) -> None:
-        raise TaskTimeout(f"task timed out after {self.seconds:g}s (execution_timeout)")
-
-    def __enter__(self) -> None:
-        if self.active:
-            self._previous = signal.signal(signal.SIGALRM, self._expired)
-            signal.setitimer(signal.ITIMER_REAL, self.seconds)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.active:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, self._previous)
+    seconds = limit.total_seconds() if limit is not None else 0
+    return time_limit(seconds, lambda: TaskTimeout(f"task timed out after {seconds:g}s (execution_timeout)"))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from tradewind.states import ACTIVE_RUN, FAILED_LIKE, DagRunState, DagRunType
+from tradewind.states import ACTIVE_RUN, FAILED_LIKE, DagRunType
 
 if TYPE_CHECKING:
     from tradewind.sdk.dag import DAG
@@ -65,7 +65,7 @@ def run_backfill(
     """
     from tradewind.exceptions import UsageError
     from tradewind.scheduler.job import Scheduler
-    from tradewind.scheduler.runs import make_run_id, sync_dag
+    from tradewind.scheduler.runs import create_run, sync_dag
     from tradewind.store import runs
 
     if end < start:
@@ -89,17 +89,7 @@ def run_backfill(
             if existing.state in ACTIVE_RUN:
                 keys.add((dag_id, existing.run_id))
             continue
-        run = runs.create_dag_run(
-            dag_id=dag_id,
-            run_id=make_run_id(DagRunType.BACKFILL, info.logical_date),
-            logical_date=info.logical_date,
-            data_interval=(info.data_interval.start, info.data_interval.end),
-            run_type=DagRunType.BACKFILL.value,
-            conf={},
-            state=DagRunState.QUEUED.value,
-            external_trigger=False,
-            task_instances=structure.initial_task_instances(),
-        )
+        run = create_run(structure, DagRunType.BACKFILL, info.logical_date, info.data_interval)
         keys.add((dag_id, run.run_id))
     if keys:
         Scheduler(only_runs=keys, parse_dags=False, create_runs=False, on_task_event=on_task_event).run()

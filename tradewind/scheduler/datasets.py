@@ -11,7 +11,7 @@ import logging
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from tradewind.states import DagRunState, DagRunType
+from tradewind.states import DagRunType
 
 if TYPE_CHECKING:
     from tradewind.store.records import DagRunRecord
@@ -65,7 +65,7 @@ def create_dataset_triggered_runs(now: datetime) -> list[DagRunRecord]:
 
 def _create_if_ready(dag_id: str, updated: set[str], now: datetime) -> DagRunRecord | None:
     from tradewind.exceptions import DagRunAlreadyExists
-    from tradewind.scheduler.runs import make_run_id
+    from tradewind.scheduler.runs import create_run
     from tradewind.store import dags, datasets, runs
     from tradewind.timetables.simple import DatasetTriggeredTimetable
 
@@ -80,17 +80,7 @@ def _create_if_ready(dag_id: str, updated: set[str], now: datetime) -> DagRunRec
     since = previous.logical_date if previous is not None else None
     events = datasets.events_between(timetable.dataset_uris, since=since, until=now)
     try:
-        run = runs.create_dag_run(
-            dag_id=dag_id,
-            run_id=make_run_id(DagRunType.DATASET_TRIGGERED, now),
-            logical_date=now,
-            data_interval=_data_interval(events, now),
-            run_type=DagRunType.DATASET_TRIGGERED.value,
-            conf={},
-            state=DagRunState.QUEUED.value,
-            external_trigger=False,
-            task_instances=structure.initial_task_instances(),
-        )
+        run = create_run(structure, DagRunType.DATASET_TRIGGERED, now, _data_interval(events, now))
     except DagRunAlreadyExists as exc:
         log.info("not creating a dataset-triggered run of %s: %s", dag_id, exc)
         return None

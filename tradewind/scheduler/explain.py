@@ -381,6 +381,14 @@ def _capacity(facts: Facts) -> list[Reason]:
     ]
 
 
+#: the "max active" limits: what has reached it, and which of its instances count
+_ACTIVE_LIMITS = {
+    LimitCode.MAX_ACTIVE_TASKS: ("DAG", "task instances"),
+    LimitCode.MAX_ACTIVE_TIS_PER_DAG: ("task", "instances (in all runs of '{dag_id}')"),
+    LimitCode.MAX_ACTIVE_TIS_PER_DAGRUN: ("task", "instances in this run"),
+}
+
+
 def _limit_reason(limit: Limit, facts: Facts) -> Reason:
     code, ti = Code(limit.code.value), facts.ti
     if limit.code is LimitCode.POOL_MISSING:
@@ -401,32 +409,16 @@ def _limit_reason(limit: Limit, facts: Facts) -> Reason:
             ),
             {"pool": limit.pool, "used": limit.used, "slots": limit.limit, "needed": limit.needed},
         )
-    if limit.code is LimitCode.MAX_ACTIVE_TASKS:
+    if limit.code in _ACTIVE_LIMITS:
+        holder, counted = _ACTIVE_LIMITS[limit.code]
+        name = limit.code.value  # the setting's own name
         return Reason(
             code,
             (
-                f"The DAG has reached max_active_tasks={limit.limit}: {limit.used} of its task instances are "
-                "queued or running."
+                f"The {holder} has reached {name}={limit.limit}: {limit.used} of its "
+                f"{counted.format(dag_id=ti.dag_id)} are queued or running."
             ),
-            {"max_active_tasks": limit.limit, "active": limit.used},
-        )
-    if limit.code is LimitCode.MAX_ACTIVE_TIS_PER_DAG:
-        return Reason(
-            code,
-            (
-                f"The task has reached max_active_tis_per_dag={limit.limit}: {limit.used} of its instances "
-                f"(in all runs of '{ti.dag_id}') are queued or running."
-            ),
-            {"max_active_tis_per_dag": limit.limit, "active": limit.used},
-        )
-    if limit.code is LimitCode.MAX_ACTIVE_TIS_PER_DAGRUN:
-        return Reason(
-            code,
-            (
-                f"The task has reached max_active_tis_per_dagrun={limit.limit}: {limit.used} of its instances "
-                "in this run are queued or running."
-            ),
-            {"max_active_tis_per_dagrun": limit.limit, "active": limit.used},
+            {name: limit.limit, "active": limit.used},
         )
     return Reason(
         code,

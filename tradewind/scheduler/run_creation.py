@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from tradewind.scheduler.dag_cache import DagCache, DagInfo
-from tradewind.states import DagRunState, DagRunType
+from tradewind.states import DagRunType
 
 log = logging.getLogger(__name__)
 
@@ -91,21 +91,10 @@ class RunCreator:
 
     def _create(self, info: DagInfo, nxt: Any) -> Any:
         from tradewind.exceptions import DagRunAlreadyExists
-        from tradewind.scheduler.runs import make_run_id
-        from tradewind.store import runs
+        from tradewind.scheduler.runs import create_run
 
         try:
-            return runs.create_dag_run(
-                dag_id=info.dag_id,
-                run_id=make_run_id(DagRunType.SCHEDULED, nxt.logical_date),
-                logical_date=nxt.logical_date,
-                data_interval=(nxt.data_interval.start, nxt.data_interval.end),
-                run_type=DagRunType.SCHEDULED.value,
-                conf={},
-                state=DagRunState.QUEUED.value,
-                external_trigger=False,
-                task_instances=info.structure.initial_task_instances(),
-            )
+            return create_run(info.structure, DagRunType.SCHEDULED, nxt.logical_date, nxt.data_interval)
         except DagRunAlreadyExists as exc:
             log.info("not creating a scheduled run of %s: %s", info.dag_id, exc)
             return None

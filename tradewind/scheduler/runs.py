@@ -44,18 +44,47 @@ def create_manual_run(
     state: DagRunState = DagRunState.QUEUED,
 ) -> DagRunRecord:
     """A triggered/test run: interval inferred from the logical date, params validated first."""
-    from tradewind.store import runs
-
     dag.params.validate(conf or {})  # bad conf fails here, before anything is written
     interval = dag.infer_manual_data_interval(logical_date)
+    return create_run(
+        structure,
+        run_type,
+        logical_date,
+        interval,
+        run_id=run_id,
+        conf=conf,
+        state=state,
+        external_trigger=run_type is DagRunType.MANUAL,
+    )
+
+
+def create_run(
+    structure: DagStructure,
+    run_type: DagRunType,
+    logical_date: datetime,
+    data_interval: tuple[datetime, datetime],
+    *,
+    run_id: str | None = None,
+    conf: dict[str, Any] | None = None,
+    state: DagRunState = DagRunState.QUEUED,
+    external_trigger: bool = False,
+    note: str | None = None,
+) -> DagRunRecord:
+    """A new run of `structure` with all its task instances, named as Airflow does unless `run_id` is given.
+
+    Raises DagRunAlreadyExists if the run id or the logical date is taken.
+    """
+    from tradewind.store import runs
+
     return runs.create_dag_run(
-        dag_id=dag.dag_id,
+        dag_id=structure.dag_id,
         run_id=run_id or make_run_id(run_type, logical_date),
         logical_date=logical_date,
-        data_interval=(interval.start, interval.end),
+        data_interval=(data_interval[0], data_interval[1]),
         run_type=run_type.value,
         conf=conf or {},
         state=state.value,
-        external_trigger=run_type is DagRunType.MANUAL,
+        external_trigger=external_trigger,
         task_instances=structure.initial_task_instances(),
+        note=note,
     )

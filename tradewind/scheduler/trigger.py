@@ -28,9 +28,10 @@ def trigger_dag(
     note: str | None = None,
 ) -> DagRunRecord:
     """Create a queued run; raises DagNotFound, ParamValidationError or DagRunAlreadyExists."""
-    from tradewind.scheduler.runs import make_run_id
+    from tradewind.scheduler.runs import create_run
     from tradewind.scheduler.wakeup import notify
-    from tradewind.store import dags, runs
+    from tradewind.store import dags
+    from tradewind.timetables.base import as_utc
 
     structure = dags.get_structure(dag_id)
     if structure is None:
@@ -40,18 +41,17 @@ def trigger_dag(
     conf = dict(conf or {})
     structure.params_dict().validate(conf)  # bad conf fails before anything is written
     when = logical_date or datetime.now(timezone.utc)
-    when = when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when.astimezone(timezone.utc)
+    when = as_utc(when)
     interval = structure.timetable().infer_manual_data_interval(run_after=when)
-    run = runs.create_dag_run(
-        dag_id=dag_id,
-        run_id=run_id or make_run_id(run_type, when),
-        logical_date=when,
-        data_interval=(interval.start, interval.end),
-        run_type=DagRunType(run_type).value,
+    run = create_run(
+        structure,
+        DagRunType(run_type),
+        when,
+        interval,
+        run_id=run_id,
         conf=conf,
-        state=DagRunState(state).value,
+        state=DagRunState(state),
         external_trigger=True,
-        task_instances=structure.initial_task_instances(),
         note=note,
     )
     notify()  # a sleeping scheduler starts it now, not at its next sweep

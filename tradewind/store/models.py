@@ -87,6 +87,12 @@ def _id(name: str, **kw: Any) -> sa.Column[str]:
     return sa.Column(name, sa.String(ID_LEN), nullable=False, **kw)
 
 
+def _ti_key() -> tuple[sa.Column[Any], ...]:
+    """The columns naming one task instance, which every per-instance table starts with."""
+    map_index = sa.Column("map_index", sa.Integer, nullable=False, default=-1, server_default=sa.text("-1"))
+    return (_id("dag_id"), _id("run_id"), _id("task_id"), map_index)
+
+
 def _bool(name: str, default: bool) -> sa.Column[bool]:
     server_default = sa.true() if default else sa.false()
     return sa.Column(name, sa.Boolean, nullable=False, default=default, server_default=server_default)
@@ -154,10 +160,7 @@ task_instance = sa.Table(
     "task_instance",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    _id("dag_id"),
-    _id("run_id"),
-    _id("task_id"),
-    sa.Column("map_index", sa.Integer, nullable=False, default=-1, server_default=sa.text("-1")),
+    *_ti_key(),
     sa.Column("state", sa.String(20), nullable=False, default="none", server_default="none"),
     sa.Column("try_number", sa.Integer, nullable=False, default=0, server_default=sa.text("0")),
     sa.Column("max_tries", sa.Integer, nullable=False, default=0, server_default=sa.text("0")),
@@ -187,10 +190,7 @@ task_try = sa.Table(
     "task_try",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    _id("dag_id"),
-    _id("run_id"),
-    _id("task_id"),
-    sa.Column("map_index", sa.Integer, nullable=False, server_default=sa.text("-1")),
+    *_ti_key(),
     sa.Column("try_number", sa.Integer, nullable=False),
     sa.Column("state", sa.String(20), nullable=False),
     sa.Column("start_date", UtcDateTime),
@@ -206,10 +206,7 @@ xcom = sa.Table(
     "xcom",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    _id("dag_id"),
-    _id("run_id"),
-    _id("task_id"),
-    sa.Column("map_index", sa.Integer, nullable=False, server_default=sa.text("-1")),
+    *_ti_key(),
     sa.Column("key", sa.String(512), nullable=False),
     sa.Column("value", sa.Text),
     sa.Column("timestamp", UtcDateTime, nullable=False),
@@ -290,10 +287,7 @@ task_reschedule = sa.Table(
     "task_reschedule",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    _id("dag_id"),
-    _id("run_id"),
-    _id("task_id"),
-    sa.Column("map_index", sa.Integer, nullable=False, server_default=sa.text("-1")),
+    *_ti_key(),
     sa.Column("try_number", sa.Integer, nullable=False),
     sa.Column("start_date", UtcDateTime, nullable=False),
     sa.Column("end_date", UtcDateTime, nullable=False),

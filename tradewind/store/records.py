@@ -15,6 +15,11 @@ R = TypeVar("R", bound="_Record")
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
+def pick(record: Any, *names: str) -> dict[str, Any]:
+    """The named attributes of a record under their own names: what the CLI and the API show of it."""
+    return {name: getattr(record, name) for name in names}
+
+
 class _Record:
     """`from_row()` for every record: pick this class's fields out of a row's mapping."""
 

@@ -20,6 +20,19 @@ def as_utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
+def parse_iso(text: str, what: str) -> datetime:
+    """ISO 8601 text (`Z` accepted) as aware UTC; anything else is one clear UsageError naming `what`."""
+    try:
+        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        from tradewind.exceptions import UsageError
+
+        raise UsageError(
+            f"invalid {what} {text!r}: expected ISO 8601, e.g. 2024-03-05 or 2024-03-05T10:00:00+00:00"
+        ) from None
+    return as_utc(value)
+
+
 class DataInterval(NamedTuple):
     """The half-open period `[start, end)` of data a DAG run is about."""
 
@@ -65,12 +78,22 @@ class TimeRestriction:
     latest: datetime | None
     catchup: bool
 
+    @property
+    def start(self) -> datetime | None:
+        """`earliest` as aware UTC (None without a start_date)."""
+        return as_utc(self.earliest) if self.earliest is not None else None
+
+    def is_past_end(self, at: datetime) -> bool:
+        """True when a run at `at` would fall after end_date, so the timetable has no more runs."""
+        return self.latest is not None and at > as_utc(self.latest)
+
 
 class Timetable:
     """Decides when a DAG runs and which data interval each run covers.
 
-    Subclasses set the class attributes and implement the three methods. `now` is a parameter
-    (not read from the clock inside) so that the scheduler and tests can drive a fixed clock.
+    Subclasses set the class attributes and implement `_next_run`, `infer_manual_data_interval` and
+    `serialize`. `now` is a parameter (not read from the clock inside) so that the scheduler and tests
+    can drive a fixed clock.
     """
 
     #: runs repeat on a schedule (False for None, @once, dataset-triggered)
@@ -94,6 +117,12 @@ class Timetable:
         now: datetime | None = None,
     ) -> DagRunInfo | None:
         """The next scheduled run after the last automated one, or None if there is none."""
+        return self._next_run(last_automated_data_interval, restriction, now)
+
+    def _next_run(
+        self, last: DataInterval | None, restriction: TimeRestriction, now: datetime | None
+    ) -> DagRunInfo | None:
+        """`next_dagrun_info` with positional arguments: what each built-in timetable implements."""
         raise NotImplementedError
 
     def infer_manual_data_interval(self, *, run_after: datetime) -> DataInterval:

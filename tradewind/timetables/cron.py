@@ -85,38 +85,59 @@ class CronSchedule:
         return {"expression": self.original, "timezone": self.encoded_timezone}
 
     # --- ticks -------------------------------------------------------------------------------
-    def _tick(self, naive: datetime, forward: bool) -> datetime:
+    def _tick(self, current: datetime, forward: bool) -> datetime:
+        """The first tick strictly after (forward) or before `current`."""
         from croniter import croniter
 
+        current = current.astimezone(UTC)
+        naive = to_local_naive(current, self.timezone)
         it = croniter(self.expression, start_time=naive)
-        return it.get_next(datetime) if forward else it.get_prev(datetime)
+        scheduled: datetime = it.get_next(datetime) if forward else it.get_prev(datetime)
+        if not self._every_hour:
+            return localize(scheduled, self.timezone)
+        return current + (scheduled - naive)  # elapsed time, so hourly ticks run through the repeated DST hour
+
+    def _align(self, current: datetime, forward: bool) -> datetime:
+        """`current` if it is a tick, else the next (forward) or previous tick."""
+        current = current.astimezone(UTC)
+        neighbour = self._tick(current, forward)
+        return current if self._tick(neighbour, not forward) == current else neighbour
 
     def next_after(self, current: datetime) -> datetime:
         """The first tick strictly after `current`."""
-        current = current.astimezone(UTC)
-        naive = to_local_naive(current, self.timezone)
-        scheduled = self._tick(naive, forward=True)
-        if not self._every_hour:
-            return localize(scheduled, self.timezone)
-        return current + (scheduled - naive)
+        return self._tick(current, forward=True)
 
     def prev_before(self, current: datetime) -> datetime:
         """The last tick strictly before `current` (at `current` itself counts as before only if off-grid)."""
-        current = current.astimezone(UTC)
-        naive = to_local_naive(current, self.timezone)
-        scheduled = self._tick(naive, forward=False)
-        if not self._every_hour:
-            return localize(scheduled, self.timezone)
-        return current - (naive - scheduled)
+        return self._tick(current, forward=False)
 
     def align_to_next(self, current: datetime) -> datetime:
         """`current` if it is a tick, else the next tick."""
-        current = current.astimezone(UTC)
-        following = self.next_after(current)
-        return current if self.prev_before(following) == current else following
+        return self._align(current, forward=True)
 
     def align_to_prev(self, current: datetime) -> datetime:
         """`current` if it is a tick, else the previous tick."""
-        current = current.astimezone(UTC)
-        previous = self.prev_before(current)
-        return current if self.next_after(previous) == current else previous
+        return self._align(current, forward=False)
+
+
+class CronBacked:
+    """What a timetable built on one `CronSchedule` shows: Airflow 2 lists the expanded expression."""
+
+    _cron: CronSchedule
+
+    @property
+    def expression(self) -> str:
+        """The 5-field cron expression (presets expanded)."""
+        return self._cron.expression
+
+    @property
+    def timezone(self) -> tzinfo:
+        return self._cron.timezone
+
+    @property
+    def summary(self) -> str:
+        return self._cron.expression
+
+    @property
+    def description(self) -> str:
+        return self._cron.description

@@ -13,7 +13,7 @@ from typing import Any
 
 from tradewind.timetables import delta as deltas
 from tradewind.timetables.base import UTC, DagRunInfo, DataInterval, TimeRestriction, Timetable, as_utc, current_time
-from tradewind.timetables.cron import CronSchedule
+from tradewind.timetables.cron import CronBacked, CronSchedule
 
 
 class _DataIntervalTimetable(Timetable):
@@ -35,54 +35,33 @@ class _DataIntervalTimetable(Timetable):
         """Where scheduling starts when catchup=False: the latest complete interval before `now`."""
         raise NotImplementedError
 
-    def next_dagrun_info(
-        self,
-        *,
-        last_automated_data_interval: DataInterval | None,
-        restriction: TimeRestriction,
-        now: datetime | None = None,
+    def _next_run(
+        self, last: DataInterval | None, restriction: TimeRestriction, now: datetime | None
     ) -> DagRunInfo | None:
-        earliest = as_utc(restriction.earliest) if restriction.earliest is not None else None
+        earliest = restriction.start
         if not restriction.catchup:
             earliest = self._skip_to_latest(earliest, current_time(now))
         elif earliest is not None:
             earliest = self._align_to_next(earliest)
-        if last_automated_data_interval is None:
+        if last is None:
             if earliest is None:
                 return None  # no start_date: nothing to schedule from
             start = earliest
         else:
             # Re-align in case the schedule changed since the last run.
-            start = self._align_to_prev(as_utc(last_automated_data_interval.end))
+            start = self._align_to_prev(as_utc(last.end))
             if earliest is not None:
                 start = max(start, earliest)
-        if restriction.latest is not None and start > as_utc(restriction.latest):
-            return None  # past end_date
+        if restriction.is_past_end(start):
+            return None
         return DagRunInfo.interval(start=start, end=self._get_next(start))
 
 
-class CronDataIntervalTimetable(_DataIntervalTimetable):
+class CronDataIntervalTimetable(CronBacked, _DataIntervalTimetable):  # type: ignore[override]  # description: property
     """Data intervals between consecutive cron ticks, in the DAG's time zone (`schedule="0 0 * * *"`)."""
 
     def __init__(self, cron: str, timezone: str | tzinfo = "UTC") -> None:
         self._cron = CronSchedule(cron, timezone)
-
-    @property
-    def expression(self) -> str:
-        """The 5-field cron expression (presets expanded)."""
-        return self._cron.expression
-
-    @property
-    def timezone(self) -> tzinfo:
-        return self._cron.timezone
-
-    @property
-    def summary(self) -> str:
-        return self._cron.expression  # Airflow 2 shows the expanded expression
-
-    @property
-    def description(self) -> str:  # type: ignore[override]
-        return self._cron.description
 
     def serialize(self) -> dict[str, Any]:
         return {"type": "cron_data_interval", **self._cron.serialize()}

@@ -13,6 +13,11 @@ class _TrivialTimetable(Timetable):
 
     periodic = False
     _type = ""
+    _summary = ""
+
+    @property
+    def summary(self) -> str:
+        return self._summary
 
     def serialize(self) -> dict[str, Any]:
         return {"type": self._type}
@@ -27,17 +32,10 @@ class NullTimetable(_TrivialTimetable):
     can_be_scheduled = False
     description = "Never, external triggers only"
     _type = "null"
+    _summary = "None"
 
-    @property
-    def summary(self) -> str:
-        return "None"
-
-    def next_dagrun_info(
-        self,
-        *,
-        last_automated_data_interval: DataInterval | None,
-        restriction: TimeRestriction,
-        now: datetime | None = None,
+    def _next_run(
+        self, last: DataInterval | None, restriction: TimeRestriction, now: datetime | None
     ) -> DagRunInfo | None:
         return None
 
@@ -47,24 +45,15 @@ class OnceTimetable(_TrivialTimetable):
 
     description = "Once, as soon as possible"
     _type = "once"
+    _summary = "@once"
 
-    @property
-    def summary(self) -> str:
-        return "@once"
-
-    def next_dagrun_info(
-        self,
-        *,
-        last_automated_data_interval: DataInterval | None,
-        restriction: TimeRestriction,
-        now: datetime | None = None,
+    def _next_run(
+        self, last: DataInterval | None, restriction: TimeRestriction, now: datetime | None
     ) -> DagRunInfo | None:
-        if last_automated_data_interval is not None or restriction.earliest is None:
+        run_after = restriction.start
+        if last is not None or run_after is None:
             return None  # already ran, or no start_date to run at
-        run_after = as_utc(restriction.earliest)
-        if restriction.latest is not None and run_after > as_utc(restriction.latest):
-            return None
-        return DagRunInfo.exact(run_after)
+        return None if restriction.is_past_end(run_after) else DagRunInfo.exact(run_after)
 
 
 class ContinuousTimetable(_TrivialTimetable):
@@ -73,29 +62,20 @@ class ContinuousTimetable(_TrivialTimetable):
     description = "As frequently as possible, but only one run at a time."
     active_runs_limit = 1
     _type = "continuous"
+    _summary = "@continuous"
 
-    @property
-    def summary(self) -> str:
-        return "@continuous"
-
-    def next_dagrun_info(
-        self,
-        *,
-        last_automated_data_interval: DataInterval | None,
-        restriction: TimeRestriction,
-        now: datetime | None = None,
+    def _next_run(
+        self, last: DataInterval | None, restriction: TimeRestriction, now: datetime | None
     ) -> DagRunInfo | None:
-        if restriction.earliest is None:
+        earliest = restriction.start
+        if earliest is None:
             return None
         current = current_time(now)
-        if last_automated_data_interval is not None:
-            start, end = as_utc(last_automated_data_interval.end), current
+        if last is not None:
+            start, end = as_utc(last.end), current
         else:
-            start = as_utc(restriction.earliest)
-            end = max(start, current)
-        if restriction.latest is not None and end > as_utc(restriction.latest):
-            return None
-        return DagRunInfo.interval(start, end)
+            start, end = earliest, max(earliest, current)
+        return None if restriction.is_past_end(end) else DagRunInfo.interval(start, end)
 
 
 class DatasetTriggeredTimetable(NullTimetable):
@@ -103,15 +83,12 @@ class DatasetTriggeredTimetable(NullTimetable):
 
     description = "Triggered by datasets"
     _type = "dataset"
+    _summary = "Dataset"
 
     def __init__(self, uris: list[str] | tuple[str, ...] = (), condition: Any = None) -> None:
         self.dataset_uris: tuple[str, ...] = tuple(uris)
         #: JSON condition (see tradewind.datasets): a list schedule means "all of them"
         self.condition: Any = condition if condition is not None else {"all": list(self.dataset_uris)}
-
-    @property
-    def summary(self) -> str:
-        return "Dataset"
 
     def is_ready(self, updated_uris: set[str] | frozenset[str]) -> bool:
         """True when the datasets updated since the last dataset-triggered run satisfy the schedule."""

@@ -13,10 +13,10 @@ from typing import Any
 from tradewind.exceptions import InvalidScheduleError
 from tradewind.timetables import delta as deltas
 from tradewind.timetables.base import DagRunInfo, DataInterval, TimeRestriction, Timetable, as_utc, current_time
-from tradewind.timetables.cron import CronSchedule
+from tradewind.timetables.cron import CronBacked, CronSchedule
 
 
-class CronTriggerTimetable(Timetable):
+class CronTriggerTimetable(CronBacked, Timetable):  # type: ignore[override]  # description: property
     """Runs at each cron tick; `interval` optionally gives each run a look-back data interval.
 
     `run_immediately` only matters with no start_date: True runs the tick just passed, False
@@ -38,22 +38,6 @@ class CronTriggerTimetable(Timetable):
         self._interval = interval
         self._run_immediately = run_immediately
 
-    @property
-    def expression(self) -> str:
-        return self._cron.expression
-
-    @property
-    def timezone(self) -> tzinfo:
-        return self._cron.timezone
-
-    @property
-    def summary(self) -> str:
-        return self._cron.expression
-
-    @property
-    def description(self) -> str:  # type: ignore[override]
-        return self._cron.description
-
     def serialize(self) -> dict[str, Any]:
         run_immediately: bool | timedelta | dict[str, float] = self._run_immediately
         if isinstance(run_immediately, timedelta):
@@ -72,16 +56,12 @@ class CronTriggerTimetable(Timetable):
         end = as_utc(run_after)
         return DataInterval(self._start_of(end), end)
 
-    def next_dagrun_info(
-        self,
-        *,
-        last_automated_data_interval: DataInterval | None,
-        restriction: TimeRestriction,
-        now: datetime | None = None,
+    def _next_run(
+        self, last: DataInterval | None, restriction: TimeRestriction, now: datetime | None
     ) -> DagRunInfo | None:
         cron = self._cron
-        earliest = as_utc(restriction.earliest) if restriction.earliest is not None else None
-        last_end = as_utc(last_automated_data_interval.end) if last_automated_data_interval is not None else None
+        earliest = restriction.start
+        last_end = as_utc(last.end) if last is not None else None
         if restriction.catchup:
             if last_end is not None:
                 tick = cron.next_after(last_end)
@@ -99,7 +79,7 @@ class CronTriggerTimetable(Timetable):
             if earliest is not None:
                 candidates.append(cron.align_to_next(earliest))
             tick = max(candidates)
-        if restriction.latest is not None and as_utc(restriction.latest) < tick:
+        if restriction.is_past_end(tick):
             return None
         return DagRunInfo(run_after=tick, data_interval=DataInterval(self._start_of(tick), tick))
 

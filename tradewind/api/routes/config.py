@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Response
+from fastapi import APIRouter, Depends, HTTPException, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from tradewind.actions import connections, pools, variables
 from tradewind.api import serialize
+from tradewind.api.errors import check_same_as_url
 from tradewind.api.openapi import errors
+from tradewind.api.pagination import Limit, Offset, page
 from tradewind.api.security import Caller, api_user
-from tradewind.exceptions import ConnectionNotFound, NotFound, UsageError
+from tradewind.exceptions import ConnectionNotFound, NotFound
 from tradewind.permissions import (
     EDIT_CONNECTIONS,
     EDIT_POOLS,
@@ -22,12 +24,6 @@ from tradewind.permissions import (
 )
 
 router = APIRouter()
-Limit = Annotated[int, Query(ge=1, le=10000)]
-Offset = Annotated[int, Query(ge=0)]
-
-
-def page(name: str, items: list[Any], limit: int, offset: int) -> dict[str, Any]:
-    return {name: items[offset : offset + limit], "total_entries": len(items)}
 
 
 # --- variables ----------------------------------------------------------------------------------
@@ -44,7 +40,7 @@ def list_variables(
 ) -> dict[str, Any]:
     from tradewind.store.variables import list_variables as all_variables
 
-    return page("variables", [serialize.variable(v, with_value=False) for v in all_variables()], limit, offset)
+    return page("variables", all_variables(), limit, offset, lambda v: serialize.variable(v, with_value=False))
 
 
 @router.get("/variables/{key}", tags=["Variable"], responses=errors(404))
@@ -68,8 +64,7 @@ def patch_variable(
 ) -> dict[str, Any]:
     from tradewind.store.variables import get_variable_record
 
-    if body.key != key:
-        raise UsageError("the key in the body does not match the URL")
+    check_same_as_url("key", body.key, key)
     if get_variable_record(key) is None:
         raise NotFound(f"variable '{key}' not found")
     return serialize.variable(variables.save_variable(key, body.value, body.description))
@@ -98,7 +93,7 @@ def list_pools(
     from tradewind.store.ui_queries import pool_occupancy
 
     used = pool_occupancy()
-    return page("pools", [serialize.pool(p, used.get(p.pool)) for p in all_pools()], limit, offset)
+    return page("pools", all_pools(), limit, offset, lambda p: serialize.pool(p, used.get(p.pool)))
 
 
 @router.get("/pools/{name}", tags=["Pool"], responses=errors(404))
@@ -125,8 +120,7 @@ def patch_pool(name: str, body: PoolBody, _: Annotated[Caller, Depends(api_user(
     from tradewind.store.pools import get_pool as get
     from tradewind.store.ui_queries import pool_occupancy
 
-    if body.name != name:
-        raise UsageError("the name in the body does not match the URL")
+    check_same_as_url("name", body.name, name)
     if get(name) is None:
         raise NotFound(f"pool '{name}' not found")
     record = pools.save_pool(name, body.slots, body.description, include_deferred=body.include_deferred)
@@ -155,16 +149,7 @@ class ConnectionBody(BaseModel):
 
 def connection_fields(body: ConnectionBody) -> dict[str, Any]:
     """The store's fields from a body (checked and merged with the stored ones by `connections.save_connection`)."""
-    return {
-        "conn_type": body.conn_type,
-        "description": body.description,
-        "host": body.host,
-        "login": body.login,
-        "schema": body.schema_,
-        "port": body.port,
-        "extra": body.extra,
-        "password": body.password,
-    }
+    return body.model_dump(by_alias=True, exclude={"connection_id"})
 
 
 def _store() -> Any:
@@ -177,7 +162,7 @@ def _store() -> Any:
 def list_connections(
     _: Annotated[Caller, Depends(api_user(READ_CONNECTIONS))], limit: Limit = 100, offset: Offset = 0
 ) -> dict[str, Any]:
-    return page("connections", [serialize.connection(c) for c in _store().list_connections()], limit, offset)
+    return page("connections", _store().list_connections(), limit, offset, serialize.connection)
 
 
 @router.get("/connections/{connection_id}", tags=["Connection"], responses=errors(404))
@@ -200,8 +185,7 @@ def post_connection(body: ConnectionBody, _: Annotated[Caller, Depends(api_user(
 def patch_connection(
     connection_id: str, body: ConnectionBody, _: Annotated[Caller, Depends(api_user(EDIT_CONNECTIONS))]
 ) -> dict[str, Any]:
-    if body.connection_id != connection_id:
-        raise UsageError("the connection_id in the body does not match the URL")
+    check_same_as_url("connection_id", body.connection_id, connection_id)
     if _store().get_connection(connection_id) is None:
         raise ConnectionNotFound(f"connection '{connection_id}' not found")
     return serialize.connection(connections.save_connection(connection_id, connection_fields(body)))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -11,10 +11,12 @@ from pydantic import BaseModel, ConfigDict
 from tradewind.actions import dags, runs
 from tradewind.api import serialize
 from tradewind.api.openapi import errors
+from tradewind.api.pagination import Limit, Offset, page
 from tradewind.api.security import Caller, api_user
 from tradewind.exceptions import UsageError
 from tradewind.permissions import EDIT_DAGS, READ_DAGS
 from tradewind.states import DagRunState
+from tradewind.timetables.base import as_utc
 
 router = APIRouter(tags=["DAGRun"])
 Reader = Annotated[Caller, Depends(api_user(READ_DAGS))]
@@ -45,8 +47,8 @@ class ClearRunBody(BaseModel):
 def list_runs(
     dag_id: str,
     _: Reader,
-    limit: Annotated[int, Query(ge=1, le=10000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 100,
+    offset: Offset = 0,
     state: Annotated[list[str] | None, Query()] = None,
     execution_date_gte: datetime | None = None,
     execution_date_lte: datetime | None = None,
@@ -61,14 +63,10 @@ def list_runs(
         raise UsageError(f"unknown DAG run state {unknown[0]!r}: use one of {', '.join(s.value for s in DagRunState)}")
     records = list_dag_runs(None if dag_id == "~" else dag_id, state=state)
     if execution_date_gte is not None:
-        records = [r for r in records if r.logical_date >= _utc(execution_date_gte)]
+        records = [r for r in records if r.logical_date >= as_utc(execution_date_gte)]
     if execution_date_lte is not None:
-        records = [r for r in records if r.logical_date <= _utc(execution_date_lte)]
-    return {"dag_runs": [serialize.dag_run(r) for r in records[offset : offset + limit]], "total_entries": len(records)}
-
-
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+        records = [r for r in records if r.logical_date <= as_utc(execution_date_lte)]
+    return page("dag_runs", records, limit, offset, serialize.dag_run)
 
 
 @router.post("/dags/{dag_id}/dagRuns", responses=errors(404, 409))

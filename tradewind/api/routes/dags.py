@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from tradewind.actions import dags
 from tradewind.api import serialize
 from tradewind.api.openapi import errors
+from tradewind.api.pagination import Limit, Offset, page
 from tradewind.api.security import Caller, api_user
 from tradewind.permissions import EDIT_DAGS, READ_DAGS
 
@@ -26,8 +27,8 @@ class DagPatch(BaseModel):
 @router.get("/dags")
 def list_dags(
     _: Reader,
-    limit: Annotated[int, Query(ge=1, le=10000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 100,
+    offset: Offset = 0,
     tags: Annotated[list[str] | None, Query()] = None,
     dag_id_pattern: str | None = None,
     paused: bool | None = None,
@@ -36,7 +37,7 @@ def list_dags(
     from tradewind.store.dags import list_dags as all_dags
 
     records = dags.filter_dags(all_dags(active_only=only_active), dag_id_pattern, tags, paused)
-    return {"dags": [serialize.dag(d) for d in records[offset : offset + limit]], "total_entries": len(records)}
+    return page("dags", records, limit, offset, serialize.dag)
 
 
 @router.get("/dags/{dag_id}", responses=errors(404))

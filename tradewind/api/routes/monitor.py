@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path
 
 from tradewind.api import serialize
 from tradewind.api.openapi import errors
+from tradewind.api.pagination import Limit, Offset, page
 from tradewind.api.security import Caller, api_user
 from tradewind.exceptions import NotFound, TradewindException
 from tradewind.permissions import READ_DAGS
@@ -64,16 +65,13 @@ def version() -> dict[str, Any]:
 @router.get("/importErrors", tags=["ImportError"])
 def list_import_errors(
     _: Annotated[Caller, Depends(api_user(READ_DAGS))],
-    limit: Annotated[int, Query(ge=1, le=10000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     from tradewind.store.import_errors import list_import_errors as all_errors
 
     errors = all_errors()
-    return {
-        "import_errors": [serialize.import_error(e) for e in errors[offset : offset + limit]],
-        "total_entries": len(errors),
-    }
+    return page("import_errors", errors, limit, offset, serialize.import_error)
 
 
 @router.get("/importErrors/{import_error_id}", tags=["ImportError"], responses=errors(404))

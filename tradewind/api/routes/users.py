@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from tradewind.api import serialize
+from tradewind.api.errors import check_same_as_url
 from tradewind.api.openapi import errors
+from tradewind.api.pagination import Limit, Offset, page
 from tradewind.api.security import Caller, api_user
 from tradewind.exceptions import NotFound, UsageError
 from tradewind.permissions import MANAGE_USERS
@@ -41,13 +43,11 @@ class NewUserBody(UserBody):
 
 
 @router.get("/users")
-def list_users(
-    _: Admin, limit: Annotated[int, Query(ge=1, le=10000)] = 100, offset: Annotated[int, Query(ge=0)] = 0
-) -> dict[str, Any]:
+def list_users(_: Admin, limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
     from tradewind.store.users import list_users as all_users
 
     users = all_users()
-    return {"users": [serialize.user(u) for u in users[offset : offset + limit]], "total_entries": len(users)}
+    return page("users", users, limit, offset, serialize.user)
 
 
 @router.get("/users/{username}", responses=errors(404))
@@ -75,8 +75,7 @@ def post_user(body: NewUserBody, _: Admin) -> dict[str, Any]:
 def patch_user(username: str, body: UserBody, _: Admin) -> dict[str, Any]:
     from tradewind.store import users
 
-    if body.username != username:
-        raise UsageError("the username in the body does not match the URL")
+    check_same_as_url("username", body.username, username)
     users.update_user(
         username, first_name=body.first_name, last_name=body.last_name, email=body.email, active=body.active
     )

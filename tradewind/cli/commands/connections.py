@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tradewind.cli.common import ready_db
+from tradewind.cli.common import ready_db, write_export
 from tradewind.exceptions import InvalidConnection, UsageError
 
 if TYPE_CHECKING:
@@ -178,16 +176,8 @@ def export(args: argparse.Namespace) -> int:
             text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
         else:
             text = json.dumps(data, indent=2) + "\n"
-    if args.file == "-":
-        sys.stdout.write(text)
-    else:
-        try:  # it holds passwords in clear: readable by the owner only when we create it
-            fd = os.open(args.file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-        except OSError as exc:
-            raise UsageError(f"cannot write {args.file}: {exc.strerror}") from None
-        print(f"Connections successfully exported to {args.file}.")
+    # it holds passwords in clear: readable by the owner only when we create it
+    write_export(args.file, text, f"Connections successfully exported to {args.file}.", private=True)
     return 0
 
 

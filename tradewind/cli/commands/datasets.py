@@ -6,6 +6,7 @@ import argparse
 
 from tradewind.cli.common import ready_db
 from tradewind.exceptions import NotFound, UsageError
+from tradewind.store.records import pick
 
 
 def list_(args: argparse.Namespace) -> int:
@@ -15,12 +16,9 @@ def list_(args: argparse.Namespace) -> int:
     ready_db()
     records = [
         {
-            "uri": d.uri,
-            "consuming_dags": d.consuming_dags,
-            "producing_tasks": d.producing_tasks,
+            **pick(d, "uri", "consuming_dags", "producing_tasks"),
             "events": d.event_count,
-            "last_event": d.last_event,
-            "created_at": d.created_at,
+            **pick(d, "last_event", "created_at"),
         }
         for d in list_datasets()
     ]
@@ -39,20 +37,7 @@ def events(args: argparse.Namespace) -> int:
     ready_db()
     if get_dataset(args.uri) is None:
         raise NotFound(f"dataset '{args.uri}' is not in the database (no DAG or task names it)")
-    records = [
-        {
-            "timestamp": e.timestamp,
-            "source_dag_id": e.source_dag_id,
-            "source_task_id": e.source_task_id,
-            "source_run_id": e.source_run_id,
-            "source_map_index": e.source_map_index,
-            "extra": e.extra,
-        }
-        for e in list_events(args.uri, limit=args.limit)
-    ]
-    print_records(
-        records,
-        args.output,
-        columns=("timestamp", "source_dag_id", "source_task_id", "source_run_id", "source_map_index", "extra"),
-    )
+    columns = ("timestamp", "source_dag_id", "source_task_id", "source_run_id", "source_map_index", "extra")
+    records = [pick(e, *columns) for e in list_events(args.uri, limit=args.limit)]
+    print_records(records, args.output, columns=columns)
     return 0

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tradewind.cli.common import read_json_object, ready_db
+from tradewind.cli.common import read_json_object, ready_db, write_export
 from tradewind.cli.output import print_records
-from tradewind.exceptions import NotFound, UsageError
+from tradewind.exceptions import NotFound
 
 if TYPE_CHECKING:
     from tradewind.store.records import PoolRecord
@@ -89,13 +88,6 @@ def export(args: argparse.Namespace) -> int:
         p.pool: {"slots": p.slots, "description": p.description, "include_deferred": p.include_deferred}
         for p in pools.list_pools()
     }
-    text = json.dumps(data, indent=4, sort_keys=True)
-    if args.file == "-":
-        sys.stdout.write(text + "\n")
-    else:
-        try:
-            Path(args.file).write_text(text + "\n", encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot write {args.file}: {exc.strerror}") from None
-        print(f"Exported {len(data)} pool(s) to {args.file}")
+    text = json.dumps(data, indent=4, sort_keys=True) + "\n"
+    write_export(args.file, text, f"Exported {len(data)} pool(s) to {args.file}")
     return 0

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from tradewind.cli.common import parse_date, ready_db
 from tradewind.cli.output import print_records, state_style
 from tradewind.exceptions import DagRunNotFound, UsageError
+from tradewind.store.records import pick
 
 if TYPE_CHECKING:
     from tradewind.store.records import DagRunRecord
@@ -30,19 +31,18 @@ TRIGGER_COLUMNS = (
 def run_record(run: DagRunRecord) -> dict[str, Any]:
     """A run as printed by every command (`execution_date` kept for Airflow 2 scripts)."""
     return {
-        "dag_id": run.dag_id,
-        "run_id": run.run_id,
-        "state": run.state,
-        "run_type": run.run_type,
-        "logical_date": run.logical_date,
+        **pick(run, "dag_id", "run_id", "state", "run_type", "logical_date"),
         "execution_date": run.logical_date,
-        "data_interval_start": run.data_interval_start,
-        "data_interval_end": run.data_interval_end,
-        "start_date": run.start_date,
-        "end_date": run.end_date,
-        "queued_at": run.queued_at,
-        "conf": run.conf,
-        "external_trigger": run.external_trigger,
+        **pick(
+            run,
+            "data_interval_start",
+            "data_interval_end",
+            "start_date",
+            "end_date",
+            "queued_at",
+            "conf",
+            "external_trigger",
+        ),
     }
 
 

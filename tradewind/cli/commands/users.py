@@ -80,22 +80,13 @@ def create(args: argparse.Namespace) -> int:
 
 def list_(args: argparse.Namespace) -> int:
     from tradewind.cli.output import print_records
+    from tradewind.store.records import pick
     from tradewind.store.users import list_users
 
     ready_db()
-    records = [
-        {
-            "id": u.id,
-            "username": u.username,
-            "email": u.email,
-            "first_name": u.first_name,
-            "last_name": u.last_name,
-            "roles": u.roles,
-            "active": u.active,
-        }
-        for u in list_users()
-    ]
-    print_records(records, args.output, columns=("id", "username", "email", "first_name", "last_name", "roles"))
+    columns = ("id", "username", "email", "first_name", "last_name", "roles")
+    records = [pick(u, *columns, "active") for u in list_users()]
+    print_records(records, args.output, columns=columns)
     return 0
 
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
-from tradewind.cli.common import read_json_object, ready_db
+from tradewind.cli.common import read_json_object, ready_db, write_export
 from tradewind.exceptions import NotFound, UsageError
 
 
@@ -84,10 +83,6 @@ def export(args: argparse.Namespace) -> int:
             data[v.key] = None if v.val is None else json.loads(v.val)
         except json.JSONDecodeError:
             data[v.key] = v.val
-    text = json.dumps(data, indent=4, sort_keys=True)
-    if args.file == "-":
-        sys.stdout.write(text + "\n")
-    else:
-        Path(args.file).write_text(text + "\n", encoding="utf-8")
-        print(f"{len(data)} variables successfully exported to {args.file}")
+    text = json.dumps(data, indent=4, sort_keys=True) + "\n"
+    write_export(args.file, text, f"{len(data)} variables successfully exported to {args.file}")
     return 0

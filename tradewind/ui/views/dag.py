@@ -192,17 +192,14 @@ def conf_from_form(form: Any, fields: list[dict[str, Any]]) -> dict[str, Any]:
 
 @router.get("/dags/{dag_id}/trigger")
 def trigger_page(request: Request, dag_id: str, caller: Editor) -> Response:
-    return _dag_page(
-        request,
-        caller,
-        "trigger.html",
-        dag_id,
-        "trigger",
-        fields=_param_fields(_structure(dag_id)),
-        conf_text="",
-        error=None,
-        run_id="",
+    return _trigger_form(
+        request, caller, dag_id, _param_fields(_structure(dag_id)), conf_text="", error=None, run_id=""
     )
+
+
+def _trigger_form(request: Request, caller: Caller, dag_id: str, fields: list[dict[str, Any]], **ctx: Any) -> Response:
+    """The trigger form: empty, or after a refused submit filled again with what was typed (`ctx`)."""
+    return _dag_page(request, caller, "trigger.html", dag_id, "trigger", fields=fields, **ctx)
 
 
 @router.post("/dags/{dag_id}/trigger")
@@ -220,13 +217,11 @@ def _trigger_from_form(request: Request, dag_id: str, caller: Caller, form: Any)
     try:
         run = runs.trigger(dag_id, conf_from_form(form, fields), run_id)
     except (UsageError, ParamValidationError, DagRunAlreadyExists) as exc:
-        return _dag_page(
+        return _trigger_form(
             request,
             caller,
-            "trigger.html",
             dag_id,
-            "trigger",
-            fields=fields,
+            fields,
             status=400,
             conf_text=str(form.get("conf") or ""),
             error=str(exc),
