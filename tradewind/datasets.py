@@ -8,7 +8,7 @@ imports this cheaply. The scheduler works from `condition_json()`, never from th
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, overload
 from urllib.parse import urlsplit
 
 from tradewind.exceptions import InvalidDatasetError
@@ -190,6 +190,30 @@ def condition_uris(condition: Condition) -> list[str]:
     return list(found)
 
 
+class DatasetAlias:
+    """Airflow 2.10's `DatasetAlias`: an outlet whose datasets the task names at run time.
+
+    `context["outlet_events"][DatasetAlias("x")].add(Dataset("s3://..."))` emits an event for
+    that dataset when the task succeeds. Scheduling a DAG on an alias is not supported.
+    """
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        if not isinstance(name, str) or not name.strip():
+            raise InvalidDatasetError(f"a DatasetAlias needs a non-empty name, not {name!r}")
+        self.name = name
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DatasetAlias) and other.name == self.name
+
+    def __hash__(self) -> int:
+        return hash(("alias", self.name))
+
+    def __repr__(self) -> str:
+        return f"DatasetAlias(name={self.name!r})"
+
+
 def outlet_datasets(outlets: Iterable[Any]) -> list[Dataset]:
     """The Datasets among a task's outlets (other objects are ignored, as Airflow does)."""
     return [o for o in outlets if isinstance(o, Dataset)]
@@ -208,13 +232,40 @@ class OutletEventAccessor:
         return f"OutletEventAccessor(uri={self.uri!r}, extra={self.extra!r})"
 
 
+class AliasEventAccessor:
+    """`context["outlet_events"][alias]`: `.add(dataset, extra)` names a dataset the alias updated."""
+
+    __slots__ = ("alias", "added")
+
+    def __init__(self, alias: DatasetAlias) -> None:
+        self.alias = alias
+        self.added: dict[str, dict[str, Any]] = {}
+
+    def add(self, dataset: Dataset, extra: dict[str, Any] | None = None) -> None:
+        if not isinstance(dataset, Dataset):
+            raise InvalidDatasetError(f"{self.alias!r} can only add a Dataset, not {dataset!r}")
+        self.added[dataset.uri] = dict(extra or {})
+
+    def __repr__(self) -> str:
+        return f"AliasEventAccessor(alias={self.alias!r}, added={sorted(self.added)!r})"
+
+
 class OutletEventAccessors:
-    """Airflow 2.10's `outlet_events` context key: one accessor per dataset, keyed by Dataset or URI."""
+    """Airflow 2.10's `outlet_events` context key: one accessor per dataset (by Dataset or URI) or alias."""
 
     def __init__(self) -> None:
         self._by_uri: dict[str, OutletEventAccessor] = {}
+        self._by_alias: dict[DatasetAlias, AliasEventAccessor] = {}
 
-    def __getitem__(self, key: Dataset | str) -> OutletEventAccessor:
+    @overload
+    def __getitem__(self, key: DatasetAlias) -> AliasEventAccessor: ...
+    @overload
+    def __getitem__(self, key: Dataset | str) -> OutletEventAccessor: ...
+    def __getitem__(self, key: Dataset | DatasetAlias | str) -> OutletEventAccessor | AliasEventAccessor:
+        if isinstance(key, DatasetAlias):
+            if key not in self._by_alias:
+                self._by_alias[key] = AliasEventAccessor(key)
+            return self._by_alias[key]
         uri = key.uri if isinstance(key, Dataset) else validate_uri(key)
         accessor = self._by_uri.get(uri)
         if accessor is None:
@@ -224,6 +275,15 @@ class OutletEventAccessors:
     def extra_for(self, uri: str) -> dict[str, Any]:
         accessor = self._by_uri.get(uri)
         return dict(accessor.extra) if accessor is not None else {}
+
+    def added_through(self, aliases: Iterable[DatasetAlias]) -> dict[str, dict[str, Any]]:
+        """uri → extra of the datasets the task added to these (outlet) aliases."""
+        out: dict[str, dict[str, Any]] = {}
+        for alias in aliases:
+            accessor = self._by_alias.get(alias)
+            if accessor is not None:
+                out.update(accessor.added)
+        return out
 
     def __repr__(self) -> str:
         return f"OutletEventAccessors({list(self._by_uri.values())!r})"

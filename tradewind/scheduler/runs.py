@@ -56,6 +56,6 @@ def create_manual_run(
         run_type=run_type.value,
         conf=conf or {},
         state=state.value,
-        external_trigger=run_type is DagRunType.MANUAL,
+        external_trigger=False,  # as Airflow's `dags test`: LatestOnlyOperator and next_ds follow the schedule
         task_instances=structure.initial_task_instances(),
     )

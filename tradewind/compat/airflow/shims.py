@@ -18,3 +18,31 @@ def days_ago(n: int, hour: int = 0, minute: int = 0, second: int = 0, microsecon
 def apply_defaults(func: F) -> F:
     """Airflow 1's operator decorator; a no-op since Airflow 2, so it is one here too."""
     return func
+
+
+class State:
+    """Airflow's `airflow.utils.state.State`: the state names as class attributes, and their groupings."""
+
+    from tradewind.states import FAILED_LIKE as _FAILED
+    from tradewind.states import FINISHED as _FINISHED
+    from tradewind.states import UNFINISHED as _UNFINISHED
+    from tradewind.states import DagRunState as _Run
+    from tradewind.states import TaskState as _Task
+
+    NONE = None
+    SCHEDULED = _Task.SCHEDULED
+    QUEUED = _Task.QUEUED
+    RUNNING = _Task.RUNNING
+    SUCCESS = _Task.SUCCESS
+    FAILED = _Task.FAILED
+    UP_FOR_RETRY = _Task.UP_FOR_RETRY
+    UP_FOR_RESCHEDULE = _Task.UP_FOR_RESCHEDULE
+    SKIPPED = _Task.SKIPPED
+    UPSTREAM_FAILED = _Task.UPSTREAM_FAILED
+    REMOVED = _Task.REMOVED
+    task_states = (None, *_Task)
+    dag_states = tuple(_Run)
+    finished = frozenset(_FINISHED)
+    unfinished = frozenset({None, *_UNFINISHED})
+    failed_states = frozenset(_FAILED)
+    success_states = frozenset({_Task.SUCCESS, _Task.SKIPPED})
