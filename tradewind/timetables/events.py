@@ -14,7 +14,10 @@ from tradewind.timetables.base import DagRunInfo, DataInterval, TimeRestriction,
 
 
 class EventsTimetable(Timetable):
-    """Airflow's `airflow.timetables.events.EventsTimetable` (duplicates ignored, naive dates read as UTC)."""
+    """Airflow's `airflow.timetables.events.EventsTimetable` (duplicates ignored, naive dates read as UTC).
+
+    `presorted` is accepted for compatibility; the dates are always sorted here.
+    """
 
     def __init__(
         self,
@@ -23,7 +26,9 @@ class EventsTimetable(Timetable):
         presorted: bool = False,
         description: str | None = None,
     ) -> None:
-        dates = sorted({as_utc(d) for d in event_dates})
+        dates = sorted(
+            {datetime.fromisoformat(as_utc(d).isoformat()) for d in event_dates}
+        )  # stdlib, even from pendulum
         self.event_dates = dates
         self.restrict_to_events = restrict_to_events
         self.periodic = len(dates) > 1
