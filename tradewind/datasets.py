@@ -8,7 +8,7 @@ imports this cheaply. The scheduler works from `condition_json()`, never from th
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, overload
+from typing import Any
 from urllib.parse import urlsplit
 
 from tradewind.exceptions import InvalidDatasetError
@@ -220,70 +220,53 @@ def outlet_datasets(outlets: Iterable[Any]) -> list[Dataset]:
 
 
 class OutletEventAccessor:
-    """`context["outlet_events"][dataset]`: set `.extra` to attach data to the event this task emits."""
+    """`context["outlet_events"][key]`: set `.extra` to attach data to the event this task emits for a
+    dataset; `.add(dataset, extra)` on an alias names a dataset the alias updated (Airflow 2.10)."""
 
-    __slots__ = ("uri", "extra")
+    __slots__ = ("uri", "extra", "added")
 
     def __init__(self, uri: str) -> None:
-        self.uri = uri
+        self.uri = uri  # a dataset's URI, or an alias's name (Airflow keys both by their string)
         self.extra: dict[str, Any] = {}
+        self.added: dict[str, dict[str, Any]] = {}
+
+    def add(self, dataset: Dataset | str, extra: dict[str, Any] | None = None) -> None:
+        uri = dataset.uri if isinstance(dataset, Dataset) else validate_uri(dataset)
+        self.added[uri] = dict(extra or {})
 
     def __repr__(self) -> str:
         return f"OutletEventAccessor(uri={self.uri!r}, extra={self.extra!r})"
 
 
-class AliasEventAccessor:
-    """`context["outlet_events"][alias]`: `.add(dataset, extra)` names a dataset the alias updated."""
-
-    __slots__ = ("alias", "added")
-
-    def __init__(self, alias: DatasetAlias) -> None:
-        self.alias = alias
-        self.added: dict[str, dict[str, Any]] = {}
-
-    def add(self, dataset: Dataset, extra: dict[str, Any] | None = None) -> None:
-        if not isinstance(dataset, Dataset):
-            raise InvalidDatasetError(f"{self.alias!r} can only add a Dataset, not {dataset!r}")
-        self.added[dataset.uri] = dict(extra or {})
-
-    def __repr__(self) -> str:
-        return f"AliasEventAccessor(alias={self.alias!r}, added={sorted(self.added)!r})"
-
-
 class OutletEventAccessors:
-    """Airflow 2.10's `outlet_events` context key: one accessor per dataset (by Dataset or URI) or alias."""
+    """Airflow 2.10's `outlet_events` context key: one accessor per dataset or alias, keyed by the
+    object or its string (a URI, or an alias name), as Airflow's."""
 
     def __init__(self) -> None:
-        self._by_uri: dict[str, OutletEventAccessor] = {}
-        self._by_alias: dict[DatasetAlias, AliasEventAccessor] = {}
+        self._by_key: dict[str, OutletEventAccessor] = {}
 
-    @overload
-    def __getitem__(self, key: DatasetAlias) -> AliasEventAccessor: ...
-    @overload
-    def __getitem__(self, key: Dataset | str) -> OutletEventAccessor: ...
-    def __getitem__(self, key: Dataset | DatasetAlias | str) -> OutletEventAccessor | AliasEventAccessor:
+    def __getitem__(self, key: Dataset | DatasetAlias | str) -> OutletEventAccessor:
         if isinstance(key, DatasetAlias):
-            if key not in self._by_alias:
-                self._by_alias[key] = AliasEventAccessor(key)
-            return self._by_alias[key]
-        uri = key.uri if isinstance(key, Dataset) else validate_uri(key)
-        accessor = self._by_uri.get(uri)
+            text = key.name
+        else:
+            text = key.uri if isinstance(key, Dataset) else validate_uri(key)
+        accessor = self._by_key.get(text)
         if accessor is None:
-            accessor = self._by_uri[uri] = OutletEventAccessor(uri)
+            accessor = self._by_key[text] = OutletEventAccessor(text)
         return accessor
 
     def extra_for(self, uri: str) -> dict[str, Any]:
-        accessor = self._by_uri.get(uri)
+        accessor = self._by_key.get(uri)
         return dict(accessor.extra) if accessor is not None else {}
 
     def added_through(self, aliases: Iterable[DatasetAlias]) -> dict[str, dict[str, Any]]:
         """uri → extra of the datasets the task added to these (outlet) aliases."""
         out: dict[str, dict[str, Any]] = {}
         for alias in aliases:
-            accessor = self._by_alias.get(alias)
+            accessor = self._by_key.get(alias.name)
             if accessor is not None:
                 out.update(accessor.added)
         return out
 
     def __repr__(self) -> str:
-        return f"OutletEventAccessors({list(self._by_uri.values())!r})"
+        return f"OutletEventAccessors({list(self._by_key.values())!r})"

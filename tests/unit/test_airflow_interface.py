@@ -197,11 +197,17 @@ def test_dataset_alias_outlet_emits_events_for_the_datasets_added(tradewind_home
     alias = DatasetAlias("daily-export")
     events = OutletEventAccessors()
     events[alias].add(Dataset("s3://bucket/2024-03-05.csv"), extra={"rows": 3})
+    events["daily-export"].add("s3://bucket/2024-03-06.csv")  # Airflow 2.10 keys an alias by its name too
+    events["not-an-outlet"].add(Dataset("s3://bucket/ignored.csv"))
     task = type("Task", (), {"task_id": "export", "outlets": [alias]})()
     run = type("Run", (), {"dag_id": "producer", "run_id": "r1"})()
     emit_outlet_events(task, run, -1, {"outlet_events": events})
-    found = store_datasets.events_between(["s3://bucket/2024-03-05.csv"], since=None, until=datetime.now(UTC))
-    assert [e.extra for e, _, _ in found] == [{"rows": 3}]
+    uris = ["s3://bucket/2024-03-05.csv", "s3://bucket/2024-03-06.csv", "s3://bucket/ignored.csv"]
+    found = store_datasets.events_between(uris, since=None, until=datetime.now(UTC))
+    assert sorted((e.uri, e.extra) for e, _, _ in found) == [
+        ("s3://bucket/2024-03-05.csv", {"rows": 3}),
+        ("s3://bucket/2024-03-06.csv", {}),
+    ]
 
 
 def test_scheduling_on_a_dataset_alias_is_refused() -> None:
