@@ -403,3 +403,21 @@ def test_an_unsupported_name_is_a_one_line_import_error_with_file_and_line(tmp_p
     assert error.lineno == 3
     assert "airflow.operators.subdag' is not supported by Tradewind" in error.message
     assert "\n" not in error.message
+
+
+def test_chain_linear_and_parsing_context(compat: None) -> None:
+    from airflow.models.baseoperator import chain_linear
+    from airflow.operators.empty import EmptyOperator
+    from airflow.utils.dag_parsing_context import get_parsing_context
+
+    from tradewind.exceptions import DagDefinitionError
+    from tradewind.sdk.dag import DAG
+
+    with DAG("linear", start_date=datetime(2024, 1, 1, tzinfo=UTC)) as dag:
+        a, b, c, d, e = (EmptyOperator(task_id=t) for t in "abcde")
+        chain_linear(a, [b, c], [d, e])
+    assert dag.task_dict["a"].downstream_task_ids == {"b", "c"}
+    assert dag.task_dict["b"].downstream_task_ids == dag.task_dict["c"].downstream_task_ids == {"d", "e"}
+    with pytest.raises(DagDefinitionError, match="at least two"):
+        chain_linear(a)
+    assert get_parsing_context() == (None, None)

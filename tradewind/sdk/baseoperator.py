@@ -434,3 +434,12 @@ def cross_downstream(from_tasks: Sequence[Any], to_tasks: Any) -> None:
     """Every task of `from_tasks` upstream of every task of `to_tasks`."""
     for task in from_tasks:
         task.set_downstream(to_tasks)
+
+
+def chain_linear(*elements: Any) -> None:
+    """`chain_linear(a, [b, c], [d, e])`: every task of each element upstream of every task of the next."""
+    if len(elements) < 2:
+        raise DagDefinitionError("chain_linear() needs at least two tasks or lists of tasks")
+    for up, down in pairwise(elements):
+        for task in up if isinstance(up, (list, tuple)) else [up]:
+            task.set_downstream(down)

@@ -41,7 +41,7 @@ _BRANCH_DATETIME = _names(f"{_OPS}.branch_datetime", "BranchDateTimeOperator", "
 _BRANCH_WEEKDAY = _names(f"{_OPS}.weekday", "BranchDayOfWeekOperator")
 _WEEKDAY = _names("tradewind.utils.weekday", "WeekDay")
 _SENSOR_BASE = _names(f"{_SENSORS}.base", "BaseSensorOperator", "PokeReturnValue")
-_BASE_OPERATOR = _names("tradewind.sdk.baseoperator", "BaseOperator", "chain", "cross_downstream")
+_BASE_OPERATOR = _names("tradewind.sdk.baseoperator", "BaseOperator", "chain", "chain_linear", "cross_downstream")
 _PARAM = _names("tradewind.sdk.param", "Param", "ParamsDict")
 _DAG = _names("tradewind.sdk.dag", "DAG")
 _DECORATORS = {
@@ -150,6 +150,7 @@ MODULES: dict[str, dict[str, str]] = {
     "airflow.utils.timezone": _TIMEZONE,
     "airflow.utils.weekday": _WEEKDAY,
     "airflow.utils.helpers": _names("tradewind.sdk.baseoperator", "chain", "cross_downstream"),
+    "airflow.utils.dag_parsing_context": _names(_SHIMS, "get_parsing_context", "AirflowParsingContext"),
     "airflow.utils.decorators": _names(_SHIMS, "apply_defaults"),
     "airflow.utils.context": _CONTEXT,
     "airflow.utils.state": {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 F = TypeVar("F", bound=Callable)
 
@@ -46,3 +46,15 @@ class State:
     unfinished = frozenset({None, *_UNFINISHED})
     failed_states = frozenset(_FAILED)
     success_states = frozenset({_Task.SUCCESS, _Task.SKIPPED})
+
+
+class AirflowParsingContext(NamedTuple):
+    """Airflow's hint of which DAG and task a parse is for; Tradewind always parses whole files (both None)."""
+
+    dag_id: str | None
+    task_id: str | None
+
+
+def get_parsing_context() -> AirflowParsingContext:
+    """`(None, None)`: a DAG file that skips work for other DAGs still builds every DAG, as a full parse does."""
+    return AirflowParsingContext(dag_id=None, task_id=None)
