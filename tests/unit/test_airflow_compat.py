@@ -161,6 +161,7 @@ def test_days_ago_is_midnight_utc_n_days_back(compat: None) -> None:
     midnight = datetime.now(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
     assert value.tzinfo is not None and value.utcoffset() == timedelta(0)
     assert value in (midnight - timedelta(days=2), midnight - timedelta(days=3))  # the clock may pass midnight
+    assert value.subtract(days=1).to_date_string() == (value - timedelta(days=1)).strftime("%Y-%m-%d")  # pendulum
 
 
 def test_dagbag_loads_an_unmodified_airflow_file_and_records_a_missing_import(clean: None, tmp_path: Path) -> None:

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import NamedTuple, TypeVar
 
 F = TypeVar("F", bound=Callable)
 
 
 def days_ago(n: int, hour: int = 0, minute: int = 0, second: int = 0, microsecond: int = 0) -> datetime:
-    """Midnight UTC (or the given time) `n` days ago, as Airflow's deprecated `airflow.utils.dates.days_ago`."""
-    today = datetime.now(timezone.utc).replace(hour=hour, minute=minute, second=second, microsecond=microsecond)
-    return today - timedelta(days=n)
+    """Midnight UTC (or the given time) `n` days ago, as a pendulum DateTime: Airflow's deprecated
+    `airflow.utils.dates.days_ago`."""
+    from tradewind.utils.timezone import utcnow
+
+    today = utcnow().replace(hour=hour, minute=minute, second=second, microsecond=microsecond)
+    result: datetime = today - timedelta(days=n)
+    return result
 
 
 def apply_defaults(func: F) -> F:
