@@ -238,3 +238,28 @@ def test_timezone_aware_dag_branches_and_renders_pendulum_templates(cli, write_d
     assert "day before: 2024-03-28" in log
     assert "tokyo: 2024-03-31 09:00:00+09:00" in log
     assert "local start: 2024-03-29 05:00:00" in log
+
+
+SKIP_CALLBACK = """
+from pathlib import Path
+
+import pendulum
+
+from airflow import DAG
+from airflow.operators.bash import BashOperator
+
+
+def note_skip(context):
+    (Path(__file__).parent / "skipped.txt").write_text(context["ti"].task_id)
+
+
+with DAG(dag_id="skip_callback", schedule=None, start_date=pendulum.datetime(2021, 1, 1, tz="UTC"), catchup=False):
+    BashOperator(task_id="skips_itself", bash_command="exit 99", on_skipped_callback=note_skip)
+"""
+
+
+def test_on_skipped_callback_runs_when_a_task_skips_itself(cli, write_dag, dags_dir: Path) -> None:
+    write_dag("skip_callback.py", SKIP_CALLBACK)
+    states, _ = _states(cli, "skip_callback")
+    assert states == {"skips_itself": "skipped"}
+    assert (dags_dir / "skipped.txt").read_text() == "skips_itself"

@@ -30,14 +30,13 @@ TASK_IGNORED: dict[str, str] = {
     "resources": "no per-task resources",
     "run_as_user": "tasks run as the worker's user",
     "executor": "one executor runs every task",
-    "on_skipped_callback": "no skip callbacks yet",
     "ignore_first_depends_on_past": "depends_on_past always looks at the previous run",
     "wait_for_past_depends_before_skipping": "depends_on_past does not delay skipping",
     "logger_name": "task logs go to the try's log file",
 }
 #: Operator arguments Airflow deprecated in favour of one Tradewind has.
 TASK_ALIASES: dict[str, str] = {"task_concurrency": "max_active_tis_per_dag"}
-#: Operator arguments kept as attributes only (documentation, display name, a silenced Airflow warning).
+#: Operator arguments kept as attributes, which the runtime reads where it has a use for them.
 TASK_ATTRIBUTES: dict[str, str] = {
     "doc_json": "doc_json",
     "doc_yaml": "doc_yaml",
@@ -46,6 +45,7 @@ TASK_ATTRIBUTES: dict[str, str] = {
     "allow_nested_operators": "allow_nested_operators",
     "pre_execute": "_pre_execute_hook",
     "post_execute": "_post_execute_hook",
+    "on_skipped_callback": "on_skipped_callback",
 }
 
 #: Values that ask for what Tradewind does anyway (Airflow's defaults): no warning for these.
