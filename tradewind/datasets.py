@@ -186,40 +186,83 @@ def condition_uris(condition: Condition) -> list[str]:
     return list(found)
 
 
+class DatasetAlias:
+    """Airflow 2.10's `DatasetAlias`: an outlet whose datasets the task names at run time.
+
+    `context["outlet_events"][DatasetAlias("x")].add(Dataset("s3://..."))` emits an event for
+    that dataset when the task succeeds. Scheduling a DAG on an alias is not supported.
+    """
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        if not isinstance(name, str) or not name.strip():
+            raise InvalidDatasetError(f"a DatasetAlias needs a non-empty name, not {name!r}")
+        self.name = name
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DatasetAlias) and other.name == self.name
+
+    def __hash__(self) -> int:
+        return hash(("alias", self.name))
+
+    def __repr__(self) -> str:
+        return f"DatasetAlias(name={self.name!r})"
+
+
 def outlet_datasets(outlets: Iterable[Any]) -> list[Dataset]:
     """The Datasets among a task's outlets (other objects are ignored, as Airflow does)."""
     return [o for o in outlets if isinstance(o, Dataset)]
 
 
 class OutletEventAccessor:
-    """`context["outlet_events"][dataset]`: set `.extra` to attach data to the event this task emits."""
+    """`context["outlet_events"][key]`: set `.extra` to attach data to the event this task emits for a
+    dataset; `.add(dataset, extra)` on an alias names a dataset the alias updated (Airflow 2.10)."""
 
-    __slots__ = ("uri", "extra")
+    __slots__ = ("uri", "extra", "added")
 
     def __init__(self, uri: str) -> None:
-        self.uri = uri
+        self.uri = uri  # a dataset's URI, or an alias's name (Airflow keys both by their string)
         self.extra: dict[str, Any] = {}
+        self.added: dict[str, dict[str, Any]] = {}
+
+    def add(self, dataset: Dataset | str, extra: dict[str, Any] | None = None) -> None:
+        uri = dataset.uri if isinstance(dataset, Dataset) else validate_uri(dataset)
+        self.added[uri] = dict(extra or {})
 
     def __repr__(self) -> str:
         return f"OutletEventAccessor(uri={self.uri!r}, extra={self.extra!r})"
 
 
 class OutletEventAccessors:
-    """Airflow 2.10's `outlet_events` context key: one accessor per dataset, keyed by Dataset or URI."""
+    """Airflow 2.10's `outlet_events` context key: one accessor per dataset or alias, keyed by the
+    object or its string (a URI, or an alias name), as Airflow's."""
 
     def __init__(self) -> None:
-        self._by_uri: dict[str, OutletEventAccessor] = {}
+        self._by_key: dict[str, OutletEventAccessor] = {}
 
-    def __getitem__(self, key: Dataset | str) -> OutletEventAccessor:
-        uri = key.uri if isinstance(key, Dataset) else validate_uri(key)
-        accessor = self._by_uri.get(uri)
+    def __getitem__(self, key: Dataset | DatasetAlias | str) -> OutletEventAccessor:
+        if isinstance(key, DatasetAlias):
+            text = key.name
+        else:
+            text = key.uri if isinstance(key, Dataset) else validate_uri(key)
+        accessor = self._by_key.get(text)
         if accessor is None:
-            accessor = self._by_uri[uri] = OutletEventAccessor(uri)
+            accessor = self._by_key[text] = OutletEventAccessor(text)
         return accessor
 
     def extra_for(self, uri: str) -> dict[str, Any]:
-        accessor = self._by_uri.get(uri)
+        accessor = self._by_key.get(uri)
         return dict(accessor.extra) if accessor is not None else {}
 
+    def added_through(self, aliases: Iterable[DatasetAlias]) -> dict[str, dict[str, Any]]:
+        """uri → extra of the datasets the task added to these (outlet) aliases."""
+        out: dict[str, dict[str, Any]] = {}
+        for alias in aliases:
+            accessor = self._by_key.get(alias.name)
+            if accessor is not None:
+                out.update(accessor.added)
+        return out
+
     def __repr__(self) -> str:
-        return f"OutletEventAccessors({list(self._by_uri.values())!r})"
+        return f"OutletEventAccessors({list(self._by_key.values())!r})"

@@ -286,7 +286,7 @@ class DagStructure:
     def schedule_uris(self) -> list[str]:
         """The dataset URIs the DAG is scheduled on ([] for any other schedule)."""
         spec = self.timetable_spec
-        return list(spec.get("datasets") or []) if spec.get("type") == "dataset" else []
+        return list(spec.get("datasets") or []) if spec.get("type") in ("dataset", "dataset_or_time") else []
 
     def relatives(self, task_ids: set[str] | list[str], *, upstream: bool) -> list[str]:
         """`task_ids` and everything upstream (or downstream) of them, transitively; unknown ids are kept."""

@@ -214,3 +214,56 @@ def test_changed_schedule_forgets_updates_queued_for_dropped_datasets(tradewind_
 def test_datasets_events_refuses_a_limit_below_one(cli):
     result = cli("datasets", "events", "file:///tmp/any", "--limit", "0")
     assert result.code == 1 and "--limit" in result.err and "Traceback" not in result.err
+
+
+ALIAS_PRODUCER = """
+    import pendulum
+    from airflow.datasets import Dataset, DatasetAlias
+    from airflow.decorators import dag, task
+
+    @dag(schedule=None, start_date=pendulum.datetime(2021, 1, 1, tz="UTC"), catchup=False, tags=["example"])
+    def alias_producer():
+        @task(outlets=[DatasetAlias("daily-export")])
+        def export(*, outlet_events=None):
+            outlet_events[DatasetAlias("daily-export")].add(Dataset("s3://bucket/export.csv"), extra={"rows": 3})
+
+        export()
+
+    alias_producer()
+"""
+
+OR_TIME_CONSUMER = """
+    import pendulum
+    from airflow import DAG
+    from airflow.datasets import Dataset
+    from airflow.operators.empty import EmptyOperator
+    from airflow.timetables.datasets import DatasetOrTimeSchedule
+    from airflow.timetables.trigger import CronTriggerTimetable
+
+    with DAG(
+        dag_id="or_time_consumer",
+        schedule=DatasetOrTimeSchedule(
+            timetable=CronTriggerTimetable("0 0 1 1 *", timezone="UTC"), datasets=[Dataset("s3://bucket/export.csv")]
+        ),
+        start_date=pendulum.datetime(2021, 1, 1, tz="UTC"),
+        catchup=False,
+    ):
+        EmptyOperator(task_id="consume")
+"""
+
+
+def test_alias_outlet_triggers_a_dataset_or_time_consumer(scheduler, write_dag):
+    write_dag("alias_producer.py", ALIAS_PRODUCER)
+    write_dag("or_time_consumer.py", OR_TIME_CONSUMER)
+    scheduler.start()
+    wait_for(parsed("alias_producer", "or_time_consumer"), what="both DAGs parsed")
+    trigger_and_wait("alias_producer", 1)
+
+    def dataset_run():
+        return [r for r in runs_of("or_time_consumer") if r.run_type == "dataset_triggered" and r.state == "success"]
+
+    wait_for(dataset_run, what="the dataset-triggered run of the DatasetOrTimeSchedule DAG")
+    from tradewind.store import datasets
+
+    uris = {s.uri: s for s in datasets.list_datasets()}
+    assert uris["s3://bucket/export.csv"].event_count == 1

@@ -174,7 +174,7 @@ def test_ds_and_ts_come_from_the_logical_date_in_utc() -> None:
     assert ctx["ds"] == "2024-03-04"
     assert ctx["ts"] == "2024-03-04T23:30:00+00:00"
     assert ctx["ts_nodash"] == "20240304T233000"
-    assert ctx["logical_date"].tzinfo == UTC
+    assert ctx["logical_date"].timezone_name == "UTC"  # a pendulum DateTime in UTC, as Airflow's
 
 
 def test_manual_run_next_and_prev_are_its_own_date() -> None:
@@ -250,6 +250,10 @@ def test_macros_namespace_in_templates() -> None:
     assert 0 <= float(render("{{ macros.random() }}", ctx)) < 1
     assert float(render("{{ macros.time.time() }}", ctx)) > 0
     assert render("{{ macros.yaml.safe_load('a: 1').a }}", ctx) == "1"
+    assert render("{{ (logical_date + macros.dateutil.relativedelta.relativedelta(months=1)) | ds }}", ctx) == (
+        "2024-04-04"
+    )
+    assert render("{{ macros.datetime_diff_for_humans(logical_date, data_interval_end) }}", ctx) == "1 day before"
 
 
 def test_user_defined_macros_and_filters() -> None:

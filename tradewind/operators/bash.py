@@ -16,7 +16,53 @@ class BashCommandFailed(TradewindException):
     """The command exited with a non-zero code that is not a skip code."""
 
 
-class BashOperator(BaseOperator):
+class BashProcess:
+    """Runs one bash command in its own process group, logging its output; `on_kill` ends the whole tree.
+
+    Shared by BashOperator and BashSensor.
+    """
+
+    _proc: subprocess.Popen[bytes] | None = None
+    log: Any
+
+    def run_bash(self, command: str, *, env: dict[str, str] | None, cwd: str | None, encoding: str) -> tuple[int, str]:
+        """(exit code, last line of output) of `bash -c command`."""
+        self._proc = subprocess.Popen(
+            ["bash", "-c", command],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            cwd=cwd,
+            env=env,
+            start_new_session=True,  # its own process group, so a timeout kills the whole tree
+        )
+        last_line = ""
+        try:
+            assert self._proc.stdout is not None
+            for raw in self._proc.stdout:
+                line = raw.decode(encoding, errors="backslashreplace").rstrip("\n")
+                self.log.info(line)
+                last_line = line
+            code = self._proc.wait()
+        finally:
+            self.on_kill()
+        return code, last_line
+
+    def on_kill(self) -> None:
+        proc = self._proc
+        if proc is not None and proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGTERM)
+                proc.wait(timeout=5)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                try:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            proc.wait()
+
+
+class BashOperator(BashProcess, BaseOperator):
     template_fields: ClassVar[Sequence[str]] = ("bash_command", "env", "cwd")
     template_ext = (".sh", ".bash")
     template_fields_renderers = {"bash_command": "bash", "env": "json"}
@@ -46,7 +92,6 @@ class BashOperator(BaseOperator):
             else tuple(skip_on_exit_code)
         )
         self.cwd = cwd
-        self._proc: subprocess.Popen[bytes] | None = None
 
     def _environment(self, context: dict[str, Any]) -> dict[str, str]:
         from tradewind.runtime.context import context_to_env
@@ -63,40 +108,11 @@ class BashOperator(BaseOperator):
     def execute(self, context: dict[str, Any]) -> str | None:
         if self.cwd is not None and not os.path.isdir(self.cwd):
             raise BashCommandFailed(f"cwd {self.cwd!r} does not exist or is not a directory")
-        self._proc = subprocess.Popen(
-            ["bash", "-c", self.bash_command],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            cwd=self.cwd,
-            env=self._environment(context),
-            start_new_session=True,  # its own process group, so a timeout kills the whole tree
+        code, last_line = self.run_bash(
+            self.bash_command, env=self._environment(context), cwd=self.cwd, encoding=self.output_encoding
         )
-        last_line = ""
-        try:
-            assert self._proc.stdout is not None
-            for raw in self._proc.stdout:
-                line = raw.decode(self.output_encoding, errors="backslashreplace").rstrip("\n")
-                self.log.info(line)
-                last_line = line
-            code = self._proc.wait()
-        finally:
-            self.on_kill()
         if code in self.skip_on_exit_code:
             raise SkipTask(f"bash command exited with skip code {code}")
         if code != 0:
             raise BashCommandFailed(f"bash command failed: exit code {code}")
         return last_line if self.do_xcom_push else None
-
-    def on_kill(self) -> None:
-        proc = self._proc
-        if proc is not None and proc.poll() is None:
-            try:
-                os.killpg(proc.pid, signal.SIGTERM)
-                proc.wait(timeout=5)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                try:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-            proc.wait()

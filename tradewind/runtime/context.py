@@ -1,8 +1,10 @@
 """The template context a task sees: Airflow 2's keys, with the same values for the same run.
 
-Dates are timezone-aware stdlib datetimes in UTC (Airflow hands out pendulum datetimes in UTC):
-`ds`, `ts` and friends are derived from the logical date in UTC, as Airflow does, not in the
-DAG's timezone. `var` and `conn` look values up only when a template reads them.
+Dates are pendulum `DateTime`s in UTC, as Airflow hands them out, so `{{ data_interval_start
+.subtract(days=1).to_date_string() }}` and `{{ logical_date.in_timezone("Asia/Tokyo") }}` work
+unchanged; pendulum is imported here, when a task runs, never by `import tradewind`. `ds`, `ts`
+and friends are derived from the logical date in UTC, as Airflow does, not in the DAG's
+timezone. `var` and `conn` look values up only when a template reads them.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ def build_context(
         prev_date = _previous_schedule(dag, logical_date)
     yesterday = logical_date - timedelta(days=1)
     tomorrow = logical_date + timedelta(days=1)
+    prev_success = _previous_success(dag_run)
 
     context: dict[str, Any] = {
         "conf": conf,
@@ -68,9 +71,14 @@ def build_context(
         "outlets": _list_attr(task, "outlets"),
         "outlet_events": _outlet_events(),
         "params": params,
+        "prev_data_interval_end_success": _success_date(prev_success, "data_interval_end"),
+        "prev_data_interval_start_success": _success_date(prev_success, "data_interval_start"),
         "prev_ds": _ds(prev_date),
         "prev_ds_nodash": _ds_nodash(prev_date),
+        "prev_end_date_success": _success_date(prev_success, "end_date"),
         "prev_execution_date": prev_date,
+        "prev_execution_date_success": _success_date(prev_success, "logical_date"),
+        "prev_start_date_success": _success_date(prev_success, "start_date"),
         "run_id": dag_run.run_id,
         "task": task,
         "task_instance": ti,
@@ -95,10 +103,27 @@ def build_context(
 
 
 def _utc(value: datetime) -> datetime:
-    """Aware UTC; a naive value (only from old callers) is read as UTC, as the database stores it."""
+    """A pendulum `DateTime` in UTC, as Airflow's context has; a naive value is read as UTC, as stored."""
+    import pendulum
+
     if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
+        value = value.replace(tzinfo=timezone.utc)
+    return pendulum.instance(value.astimezone(timezone.utc), tz=pendulum.UTC)
+
+
+def _previous_success(dag_run: Any) -> Any:
+    """The DAG's last successful run before this one (Airflow's `prev_*_success` keys); None without a store."""
+    if getattr(dag_run, "id", None) is None:
+        return None
+    from tradewind.states import DagRunState
+    from tradewind.store.runs import previous_run
+
+    return previous_run(dag_run.dag_id, dag_run.logical_date, state=DagRunState.SUCCESS)
+
+
+def _success_date(run: Any, attribute: str) -> datetime | None:
+    value = None if run is None else getattr(run, attribute)
+    return None if value is None else _utc(value)
 
 
 def _data_interval(dag: Any, dag_run: Any, logical_date: datetime) -> tuple[datetime, datetime]:

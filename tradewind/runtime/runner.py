@@ -371,5 +371,6 @@ def _run_callbacks(task: BaseOperator, context: dict[str, Any], state: TaskState
         TaskState.SUCCESS: task.on_success_callback,
         TaskState.FAILED: task.on_failure_callback,
         TaskState.UP_FOR_RETRY: task.on_retry_callback,
+        TaskState.SKIPPED: getattr(task, "on_skipped_callback", None),  # the task raised SkipTask (Airflow 2.10)
     }.get(state)
     _call_hooks(hook, context)

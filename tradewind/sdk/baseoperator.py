@@ -10,7 +10,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from tradewind.exceptions import DagDefinitionError
-from tradewind.sdk import dag_context
+from tradewind.sdk import airflow_args, dag_context
 from tradewind.sdk.dependency import DependencyMixin
 from tradewind.sdk.setup_teardown import SetupTeardownMixin
 
@@ -62,10 +62,13 @@ class OperatorMeta(type):
         params = kwargs.get("params")
         accepted = cls._accepted_kwargs()
         for key, value in merged.items():
-            if key in accepted and key not in kwargs:
+            if (key in accepted or key in airflow_args.TASK_NAMES) and key not in kwargs:
                 kwargs[key] = value
         if "params" in merged and params is not None:  # task params extend the default ones
             kwargs["params"] = {**merged["params"], **params}
+        extras: dict[str, Any] = {}
+        if not airflow_args.TASK_NAMES.isdisjoint(kwargs):  # Airflow-only arguments the operator does not take
+            extras = airflow_args.take_task_extras(kwargs, accepted, _user_location)
         try:
             op = super().__call__(**kwargs)
         except TypeError:
@@ -78,8 +81,17 @@ class OperatorMeta(type):
                 f"invalid arguments were passed to {cls.__name__} (task_id: {kwargs.get('task_id')}): "
                 f"{describe_unknown(unknown, accepted)}; missing required argument(s): {', '.join(missing)}"
             ) from None
+        for attribute, value in extras.items():
+            setattr(op, attribute, value)
         op._post_init()
         return op
+
+
+def _user_location() -> tuple[str, int]:
+    """The DAG file line creating the operator (for warnings about its arguments)."""
+    from tradewind.sdk.dag import _caller_location
+
+    return _caller_location()
 
 
 def describe_unknown(names: Iterable[str], accepted: Iterable[str]) -> str:
@@ -306,10 +318,21 @@ class BaseOperator(SetupTeardownMixin, DependencyMixin, metaclass=OperatorMeta):
         raise NotImplementedError(f"{type(self).__name__} must implement execute(context)")
 
     def pre_execute(self, context: Context) -> None:
-        """Hook run right before `execute`."""
+        """Hook run right before `execute`; calls the `pre_execute=` callable given, as Airflow's."""
+        hook = getattr(self, "_pre_execute_hook", None)
+        if hook is not None:
+            hook(context)
 
     def post_execute(self, context: Context, result: Any = None) -> None:
-        """Hook run right after a successful `execute`."""
+        """Hook run right after a successful `execute`; calls the `post_execute=` callable given."""
+        hook = getattr(self, "_post_execute_hook", None)
+        if hook is not None:
+            hook(context, result)
+
+    @property
+    def task_display_name(self) -> str:
+        """Airflow 2.9's display name; the task_id unless the file gave one."""
+        return getattr(self, "_task_display_name", None) or self.task_id
 
     def on_kill(self) -> None:
         """Called when the task is stopped (timeout, clear); release external resources here."""
@@ -412,3 +435,12 @@ def cross_downstream(from_tasks: Sequence[Any], to_tasks: Any) -> None:
     """Every task of `from_tasks` upstream of every task of `to_tasks`."""
     for task in from_tasks:
         task.set_downstream(to_tasks)
+
+
+def chain_linear(*elements: Any) -> None:
+    """`chain_linear(a, [b, c], [d, e])`: every task of each element upstream of every task of the next."""
+    if len(elements) < 2:
+        raise DagDefinitionError("chain_linear() needs at least two tasks or lists of tasks")
+    for up, down in pairwise(elements):
+        for task in up if isinstance(up, (list, tuple)) else [up]:
+            task.set_downstream(down)

@@ -55,6 +55,14 @@ class DAG:
         access_control: dict | None = None,
         jinja_environment_kwargs: dict | None = None,
         fail_stop: bool = False,
+        dag_display_name: str | None = None,
+        template_undefined: type[jinja2.Undefined] | None = None,
+        concurrency: int | None = None,
+        sla_miss_callback: Any = None,
+        max_consecutive_failed_dag_runs: int | None = None,
+        orientation: str | None = None,
+        auto_register: bool | None = None,
+        full_filepath: str | None = None,
     ) -> None:
         from tradewind.sdk.baseoperator import _check_identifier
         from tradewind.sdk.taskgroup import TaskGroup
@@ -72,9 +80,9 @@ class DAG:
         self.tags = sorted(set(tags or ()))
         self.doc_md = doc_md
         self.max_active_runs = max_active_runs if max_active_runs is not None else _conf_int("max_active_runs_per_dag")
-        self.max_active_tasks = (
-            max_active_tasks if max_active_tasks is not None else _conf_int("max_active_tasks_per_dag")
-        )
+        if max_active_tasks is None:  # `concurrency` is Airflow's deprecated name for it
+            max_active_tasks = concurrency if concurrency is not None else _conf_int("max_active_tasks_per_dag")
+        self.max_active_tasks = max_active_tasks
         self.dagrun_timeout = dagrun_timeout
         self.on_success_callback = on_success_callback
         self.on_failure_callback = on_failure_callback
@@ -88,16 +96,36 @@ class DAG:
         self.owner_links = owner_links or {}
         self.default_view = default_view
         self.access_control = access_control
-        self.jinja_environment_kwargs = jinja_environment_kwargs or {}
+        self.jinja_environment_kwargs = dict(jinja_environment_kwargs or {})
+        if template_undefined is not None:
+            self.jinja_environment_kwargs.setdefault("undefined", template_undefined)
         self.fail_stop = fail_stop
+        self._dag_display_name = dag_display_name
         self.task_dict: dict[str, BaseOperator] = {}
         self.edge_info: dict[tuple[str, str], dict[str, str]] = {}
         self.fileloc, self.lineno = _caller_location()
+        from tradewind.sdk.airflow_args import warn_dag_ignored
+
+        airflow_only = {
+            "sla_miss_callback": sla_miss_callback,
+            "access_control": access_control,
+            "owner_links": owner_links,
+            "orientation": orientation,
+            "max_consecutive_failed_dag_runs": max_consecutive_failed_dag_runs,
+            "full_filepath": full_filepath,
+            "auto_register": auto_register,
+        }
+        warn_dag_ignored(airflow_only, (self.fileloc, self.lineno))
         self.task_group = TaskGroup.root(self)
         from tradewind.timetables import create_timetable
 
         self.timetable: Timetable = create_timetable(self.schedule, self.timezone, runs_at_tick=_runs_at_tick())
         dag_context.record_created(self)
+
+    @property
+    def dag_display_name(self) -> str:
+        """Airflow 2.9's display name; the dag_id unless the file gave one."""
+        return self._dag_display_name or self.dag_id
 
     @property
     def schedule_summary(self) -> str:

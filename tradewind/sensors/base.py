@@ -68,9 +68,11 @@ class BaseSensorOperator(BaseOperator):
         exponential_backoff: bool = False,
         max_wait: timedelta | float | None = None,
         silent_fail: bool = False,
+        deferrable: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        self.deferrable = deferrable  # Airflow's sensors take it; with no triggerer, waiting pokes here
         self.poke_interval = _seconds(poke_interval, "poke_interval", self.task_id)
         self.timeout = _seconds(timeout, "timeout", self.task_id)
         self.max_wait = None if max_wait is None else _seconds(max_wait, "max_wait", self.task_id)

@@ -10,7 +10,7 @@ from tradewind.sdk.baseoperator import Context
 from tradewind.sensors.base import BaseSensorOperator
 from tradewind.timetables.base import as_utc
 
-__all__ = ["DateTimeSensor"]
+__all__ = ["DateTimeSensor", "DateTimeSensorAsync"]
 
 
 class DateTimeSensor(BaseSensorOperator):
@@ -40,3 +40,20 @@ class DateTimeSensor(BaseSensorOperator):
         target = as_utc(datetime.fromisoformat(str(self.target_time)))
         self.log.info("Checking if the time (%s) has come", target.isoformat())
         return datetime.now(timezone.utc) > target
+
+
+class DateTimeSensorAsync(DateTimeSensor):
+    """Airflow's deferrable DateTimeSensor; pokes as the sync form until Tradewind has a triggerer."""
+
+    def __init__(
+        self,
+        *,
+        start_from_trigger: bool = False,
+        end_from_trigger: bool = False,
+        trigger_kwargs: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.start_from_trigger = start_from_trigger
+        self.end_from_trigger = end_from_trigger
+        self.trigger_kwargs = trigger_kwargs

@@ -1,4 +1,8 @@
-"""`TimeDeltaSensor`: wait until `delta` after the run's data interval ends; `TimeSensor`: until a time of day."""
+"""`TimeDeltaSensor`: wait until `delta` after the run's data interval ends; `TimeSensor`: until a time of day.
+
+The `…Async` forms are Airflow's deferrable versions; Tradewind has no triggerer yet, so they poke
+like the sync forms (in poke mode, holding a slot) and ignore the trigger-only arguments.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from tradewind.exceptions import DagDefinitionError
 from tradewind.sdk.baseoperator import Context
 from tradewind.sensors.base import BaseSensorOperator
 
-__all__ = ["TimeDeltaSensor", "TimeSensor"]
+__all__ = ["TimeDeltaSensor", "TimeDeltaSensorAsync", "TimeSensor", "TimeSensorAsync"]
 
 
 class TimeDeltaSensor(BaseSensorOperator):
@@ -43,3 +47,28 @@ class TimeSensor(BaseSensorOperator):
         now = datetime.now(timezone.utc).astimezone(tz)
         self.log.info("Checking if the time (%s) has come", self.target_time)
         return now.time() > self.target_time
+
+
+class TimeDeltaSensorAsync(TimeDeltaSensor):
+    """Airflow's deferrable TimeDeltaSensor; pokes as the sync form until Tradewind has a triggerer."""
+
+    def __init__(self, *, end_from_trigger: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.end_from_trigger = end_from_trigger
+
+
+class TimeSensorAsync(TimeSensor):
+    """Airflow's deferrable TimeSensor; pokes as the sync form until Tradewind has a triggerer."""
+
+    def __init__(
+        self,
+        *,
+        start_from_trigger: bool = False,
+        end_from_trigger: bool = False,
+        trigger_kwargs: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.start_from_trigger = start_from_trigger
+        self.end_from_trigger = end_from_trigger
+        self.trigger_kwargs = trigger_kwargs

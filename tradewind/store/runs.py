@@ -297,14 +297,12 @@ def delete_dag_run(dag_id: str, run_id: str) -> bool:
         )
 
 
-def previous_run(dag_id: str, logical_date: datetime) -> DagRunRecord | None:
-    """The run just before `logical_date` (depends_on_past looks at it)."""
-    query = (
-        sa.select(dag_run)
-        .where(dag_run.c.dag_id == dag_id, dag_run.c.logical_date < logical_date)
-        .order_by(dag_run.c.logical_date.desc())
-        .limit(1)
-    )
+def previous_run(dag_id: str, logical_date: datetime, state: DagRunState | None = None) -> DagRunRecord | None:
+    """The run just before `logical_date` (depends_on_past looks at it), or the last one in `state` before it."""
+    query = sa.select(dag_run).where(dag_run.c.dag_id == dag_id, dag_run.c.logical_date < logical_date)
+    if state is not None:
+        query = query.where(dag_run.c.state == state_str(state))
+    query = query.order_by(dag_run.c.logical_date.desc()).limit(1)
     with session() as conn:
         row = conn.execute(query).first()
     return DagRunRecord.from_row(row) if row is not None else None

@@ -42,16 +42,19 @@ def create_timetable(schedule: Any, timezone: str | tzinfo = "UTC", *, runs_at_t
         from tradewind.timetables.interval import DeltaDataIntervalTimetable
 
         return DeltaDataIntervalTimetable(schedule)
-    if callable(getattr(schedule, "condition_json", None)) and not isinstance(getattr(schedule, "uri", None), str):
-        from tradewind.timetables.simple import DatasetTriggeredTimetable  # `ds1 & ds2`, `ds1 | ds2`
-
-        return DatasetTriggeredTimetable(schedule.uris, condition=schedule.condition_json())
-    uris = _dataset_uris(schedule)
+    uris, condition = dataset_schedule(schedule)
     if uris:
         from tradewind.timetables.simple import DatasetTriggeredTimetable
 
-        return DatasetTriggeredTimetable(uris)
+        return DatasetTriggeredTimetable(uris, condition=condition)
     raise InvalidScheduleError(f"invalid schedule {schedule!r}: {_EXPECTED}")
+
+
+def dataset_schedule(schedule: Any) -> tuple[list[str], Any]:
+    """(URIs, JSON condition or None for "all of them") of a dataset schedule; ([], None) if it is not one."""
+    if callable(getattr(schedule, "condition_json", None)) and not isinstance(getattr(schedule, "uri", None), str):
+        return list(schedule.uris), schedule.condition_json()  # `ds1 & ds2`, `ds1 | ds2`
+    return _dataset_uris(schedule), None
 
 
 def _from_string(schedule: str, timezone: str | tzinfo, runs_at_tick: bool) -> Timetable:
@@ -81,6 +84,10 @@ def _dataset_uris(schedule: Any) -> list[str]:
         return []
     uris = []
     for item in schedule:
+        if type(item).__name__ == "DatasetAlias":  # checked by name: tradewind.datasets stays unimported here
+            raise InvalidScheduleError(
+                "scheduling on a DatasetAlias is not supported by Tradewind; schedule on datasets"
+            )
         uri = item if isinstance(item, str) else getattr(item, "uri", None)
         if not isinstance(uri, str):
             raise InvalidScheduleError(
@@ -132,6 +139,18 @@ def deserialize_timetable(data: dict[str, Any]) -> Timetable:
                 interval=delta.decode(data.get("interval", 0)),
                 run_immediately=run_immediately,
             )
+        if kind == "dataset_or_time":
+            from tradewind.timetables.datasets import DatasetOrTimeSchedule
+
+            inner = deserialize_timetable(data["timetable"])
+            return DatasetOrTimeSchedule(timetable=inner, datasets=data["datasets"], condition=data["condition"])
+        if kind == "events":
+            from datetime import datetime
+
+            from tradewind.timetables.events import EventsTimetable
+
+            dates = [datetime.fromisoformat(d) for d in data["event_dates"]]
+            return EventsTimetable(dates, data.get("restrict_to_events", False), description=data.get("description"))
     except (KeyError, TypeError, ValueError) as exc:
         raise InvalidScheduleError(f"cannot read serialized timetable {data!r}: {exc!r}") from None
     raise InvalidScheduleError(f"cannot read serialized timetable {data!r}: unknown type {kind!r}")

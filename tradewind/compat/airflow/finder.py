@@ -31,9 +31,9 @@ def resolve(target: str) -> Any:
 def not_provided(module: str, name: str | None = None) -> NotProvidedByTradewind:
     """The error for an Airflow module or name the table lacks; its message says what and where to look."""
     if name is None:
-        message = f"Tradewind does not provide the Airflow module '{module}' (see {DOCS} for what it maps)"
+        message = f"the Airflow module '{module}' is not supported by Tradewind (see {DOCS} for what maps)"
         return NotProvidedByTradewind(message, name=module)
-    message = f"cannot import name '{name}' from '{module}': Tradewind does not provide {module}.{name} (see {DOCS})"
+    message = f"cannot import name '{name}' from '{module}': {module}.{name} is not supported by Tradewind (see {DOCS})"
     return NotProvidedByTradewind(message, name=module)
 
 

@@ -30,11 +30,18 @@ _TRIGGER = _names(f"{_OPS}.trigger_dagrun", "TriggerDagRunOperator")
 _EXTERNAL = _names(f"{_SENSORS}.external_task", "ExternalTaskSensor", "ExternalTaskMarker")
 _FILE = _names(f"{_SENSORS}.filesystem", "FileSensor")
 _PYTHON_SENSOR = _names(f"{_SENSORS}.python", "PythonSensor", "PokeReturnValue")
-_TIME_DELTA = _names(f"{_SENSORS}.time_delta", "TimeDeltaSensor")
-_TIME = _names(f"{_SENSORS}.time_delta", "TimeSensor")
-_DATE_TIME = _names(f"{_SENSORS}.date_time", "DateTimeSensor")
+_TIME_DELTA = _names(f"{_SENSORS}.time_delta", "TimeDeltaSensor", "TimeDeltaSensorAsync")
+_TIME = _names(f"{_SENSORS}.time_delta", "TimeSensor", "TimeSensorAsync")
+_DATE_TIME = _names(f"{_SENSORS}.date_time", "DateTimeSensor", "DateTimeSensorAsync")
+_BASH_SENSOR = _names(f"{_SENSORS}.bash", "BashSensor")
+_WEEKDAY_SENSOR = _names(f"{_SENSORS}.weekday", "DayOfWeekSensor")
+_LATEST_ONLY = _names(f"{_OPS}.latest_only", "LatestOnlyOperator")
+_BRANCH = _names(f"{_OPS}.branch", "BaseBranchOperator")
+_BRANCH_DATETIME = _names(f"{_OPS}.branch_datetime", "BranchDateTimeOperator", "target_times_as_dates")
+_BRANCH_WEEKDAY = _names(f"{_OPS}.weekday", "BranchDayOfWeekOperator")
+_WEEKDAY = _names("tradewind.utils.weekday", "WeekDay")
 _SENSOR_BASE = _names(f"{_SENSORS}.base", "BaseSensorOperator", "PokeReturnValue")
-_BASE_OPERATOR = _names("tradewind.sdk.baseoperator", "BaseOperator", "chain", "cross_downstream")
+_BASE_OPERATOR = _names("tradewind.sdk.baseoperator", "BaseOperator", "chain", "chain_linear", "cross_downstream")
 _PARAM = _names("tradewind.sdk.param", "Param", "ParamsDict")
 _DAG = _names("tradewind.sdk.dag", "DAG")
 _DECORATORS = {
@@ -48,6 +55,35 @@ _TI = {"TaskInstance": "tradewind.runtime.task_instance:RuntimeTaskInstance"}  #
 _HOOK = _names("tradewind.hooks.base", "BaseHook")
 _TRIGGER_RULE = _names("tradewind.scheduler.trigger_rules", "TriggerRule")
 _CONTEXT = _names("tradewind.sdk.baseoperator", "Context")
+_TIMEZONE = _names(
+    "tradewind.utils.timezone",
+    "coerce_datetime",
+    "convert_to_utc",
+    "datetime",
+    "is_localized",
+    "is_naive",
+    "make_aware",
+    "make_naive",
+    "parse",
+    "utc",
+    "utc_epoch",
+    "utcnow",
+)
+_MACROS = _names(
+    "tradewind.runtime.macros",
+    "datetime",
+    "datetime_diff_for_humans",
+    "dateutil",
+    "ds_add",
+    "ds_format",
+    "ds_format_locale",
+    "json",
+    "random",
+    "time",
+    "timedelta",
+    "uuid",
+    "yaml",
+)
 _EXCEPTIONS = {
     **_names(
         "tradewind.exceptions",
@@ -82,11 +118,16 @@ MODULES: dict[str, dict[str, str]] = {
     "airflow.operators.dummy": _DUMMY,
     "airflow.operators.email": _EMAIL,
     "airflow.operators.trigger_dagrun": _TRIGGER,
+    "airflow.operators.latest_only": _LATEST_ONLY,
+    "airflow.operators.branch": _BRANCH,
+    "airflow.operators.datetime": _BRANCH_DATETIME,
+    "airflow.operators.weekday": _BRANCH_WEEKDAY,
     "airflow.operators.bash_operator": _BASH,
     "airflow.operators.python_operator": {k: v for k, v in _PYTHON.items() if k != "get_current_context"},
     "airflow.operators.dummy_operator": _DUMMY,
     "airflow.operators.email_operator": _EMAIL,
     "airflow.operators.dagrun_operator": _TRIGGER,
+    "airflow.operators.latest_only_operator": _LATEST_ONLY,
     # --- sensors ------------------------------------------------------------------------------
     "airflow.sensors.base": _SENSOR_BASE,
     "airflow.sensors.base_sensor_operator": _SENSOR_BASE,
@@ -97,6 +138,8 @@ MODULES: dict[str, dict[str, str]] = {
     "airflow.sensors.time_delta": _TIME_DELTA,
     "airflow.sensors.time_sensor": _TIME,
     "airflow.sensors.date_time": _DATE_TIME,
+    "airflow.sensors.bash": _BASH_SENSOR,
+    "airflow.sensors.weekday": _WEEKDAY_SENSOR,
     # --- authoring helpers --------------------------------------------------------------------
     "airflow.decorators": _DECORATORS,
     "airflow.decorators.task_group": _names("tradewind.sdk.taskgroup", "task_group"),
@@ -104,27 +147,43 @@ MODULES: dict[str, dict[str, str]] = {
     "airflow.utils.edgemodifier": _names("tradewind.sdk.edges", "Label"),
     "airflow.utils.trigger_rule": _TRIGGER_RULE,
     "airflow.utils.dates": _names(_SHIMS, "days_ago"),
+    "airflow.utils.timezone": _TIMEZONE,
+    "airflow.utils.weekday": _WEEKDAY,
+    "airflow.utils.helpers": _names("tradewind.sdk.baseoperator", "chain", "cross_downstream"),
+    "airflow.utils.dag_parsing_context": _names(_SHIMS, "get_parsing_context", "AirflowParsingContext"),
     "airflow.utils.decorators": _names(_SHIMS, "apply_defaults"),
     "airflow.utils.context": _CONTEXT,
     "airflow.utils.state": {
+        **_names(_SHIMS, "State"),
         "TaskInstanceState": "tradewind.states:TaskState",
         **_names("tradewind.states", "DagRunState"),
     },
     "airflow.utils.types": _names("tradewind.states", "DagRunType"),
     "airflow.exceptions": _EXCEPTIONS,
-    "airflow.datasets": _names("tradewind.datasets", "Dataset", "DatasetAll", "DatasetAny"),
+    "airflow.datasets": _names("tradewind.datasets", "Dataset", "DatasetAll", "DatasetAny", "DatasetAlias"),
     "airflow.hooks.base": _HOOK,
-    "airflow.macros": _names("tradewind.runtime.macros", "ds_add", "ds_format"),
+    "airflow.macros": _MACROS,
+    "airflow.configuration": _names("tradewind.compat.airflow.configuration", "conf"),
+    "airflow.plugins_manager": _names("tradewind.compat.airflow.plugins", "AirflowPlugin"),
     "airflow.timetables.interval": _names(
         "tradewind.timetables.interval", "CronDataIntervalTimetable", "DeltaDataIntervalTimetable"
     ),
     "airflow.timetables.trigger": _names("tradewind.timetables.trigger", "CronTriggerTimetable"),
+    "airflow.timetables.events": _names("tradewind.timetables.events", "EventsTimetable"),
+    "airflow.timetables.datasets": _names("tradewind.timetables.datasets", "DatasetOrTimeSchedule"),
     # --- providers: papermill, and Airflow 3's home of the standard operators ----------------
     "airflow.providers.papermill.operators.papermill": _names(f"{_OPS}.papermill", "PapermillOperator"),
     f"{_STANDARD}.operators.bash": _BASH,
     f"{_STANDARD}.operators.python": _PYTHON,
     f"{_STANDARD}.operators.empty": _EMPTY,
     f"{_STANDARD}.operators.trigger_dagrun": _TRIGGER,
+    f"{_STANDARD}.operators.latest_only": _LATEST_ONLY,
+    f"{_STANDARD}.operators.branch": _BRANCH,
+    f"{_STANDARD}.operators.datetime": _BRANCH_DATETIME,
+    f"{_STANDARD}.operators.weekday": _BRANCH_WEEKDAY,
+    f"{_STANDARD}.sensors.bash": _BASH_SENSOR,
+    f"{_STANDARD}.sensors.weekday": _WEEKDAY_SENSOR,
+    f"{_STANDARD}.utils.weekday": _WEEKDAY,
     f"{_STANDARD}.sensors.external_task": _EXTERNAL,
     f"{_STANDARD}.sensors.filesystem": _FILE,
     f"{_STANDARD}.sensors.python": _PYTHON_SENSOR,

@@ -3,18 +3,62 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
-from typing import TypeVar
+from datetime import datetime, timedelta
+from typing import NamedTuple, TypeVar
 
 F = TypeVar("F", bound=Callable)
 
 
 def days_ago(n: int, hour: int = 0, minute: int = 0, second: int = 0, microsecond: int = 0) -> datetime:
-    """Midnight UTC (or the given time) `n` days ago, as Airflow's deprecated `airflow.utils.dates.days_ago`."""
-    today = datetime.now(timezone.utc).replace(hour=hour, minute=minute, second=second, microsecond=microsecond)
-    return today - timedelta(days=n)
+    """Midnight UTC (or the given time) `n` days ago, as a pendulum DateTime: Airflow's deprecated
+    `airflow.utils.dates.days_ago`."""
+    from tradewind.utils.timezone import utcnow
+
+    today = utcnow().replace(hour=hour, minute=minute, second=second, microsecond=microsecond)
+    result: datetime = today - timedelta(days=n)
+    return result
 
 
 def apply_defaults(func: F) -> F:
     """Airflow 1's operator decorator; a no-op since Airflow 2, so it is one here too."""
     return func
+
+
+class State:
+    """Airflow's `airflow.utils.state.State`: the state names as class attributes, and their groupings."""
+
+    from tradewind.states import FAILED_LIKE as _FAILED
+    from tradewind.states import FINISHED as _FINISHED
+    from tradewind.states import UNFINISHED as _UNFINISHED
+    from tradewind.states import DagRunState as _Run
+    from tradewind.states import TaskState as _Task
+
+    NONE = None
+    SCHEDULED = _Task.SCHEDULED
+    QUEUED = _Task.QUEUED
+    RUNNING = _Task.RUNNING
+    SUCCESS = _Task.SUCCESS
+    FAILED = _Task.FAILED
+    UP_FOR_RETRY = _Task.UP_FOR_RETRY
+    UP_FOR_RESCHEDULE = _Task.UP_FOR_RESCHEDULE
+    SKIPPED = _Task.SKIPPED
+    UPSTREAM_FAILED = _Task.UPSTREAM_FAILED
+    REMOVED = _Task.REMOVED
+    task_states = (None, *_Task)
+    dag_states = tuple(_Run)
+    finished = frozenset(_FINISHED)
+    unfinished = frozenset({None, *_UNFINISHED})
+    failed_states = frozenset(_FAILED)
+    success_states = frozenset({_Task.SUCCESS, _Task.SKIPPED})
+
+
+class AirflowParsingContext(NamedTuple):
+    """Airflow's hint of which DAG and task a parse is for; Tradewind always parses whole files (both None)."""
+
+    dag_id: str | None
+    task_id: str | None
+
+
+def get_parsing_context() -> AirflowParsingContext:
+    """`(None, None)`: a DAG file that skips work for other DAGs still builds every DAG, as a full parse does."""
+    return AirflowParsingContext(dag_id=None, task_id=None)

@@ -1,0 +1,52 @@
+"""`airflow.plugins_manager.AirflowPlugin`: a base class DAG files and shared modules can subclass.
+
+Tradewind does not scan a plugins folder. A plugin class that a DAG file defines or imports
+registers its `macros` when the class is created, under `macros.<plugin name>` as on Airflow
+(`{{ macros.my_plugin.days_to_go(ds) }}`). Its other lists (operators, hooks, timetables, views,
+listeners…) are accepted and ignored: DAG files use such classes by importing them directly.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any, ClassVar
+
+from tradewind.exceptions import DagDefinitionError
+
+
+class AirflowPlugin:
+    """Subclass with `name` and, optionally, `macros`; see the module docstring for what is used."""
+
+    name: ClassVar[str | None] = None
+    macros: ClassVar[list[Any]] = []
+    operators: ClassVar[list[Any]] = []
+    sensors: ClassVar[list[Any]] = []
+    hooks: ClassVar[list[Any]] = []
+    executors: ClassVar[list[Any]] = []
+    timetables: ClassVar[list[Any]] = []
+    listeners: ClassVar[list[Any]] = []
+    flask_blueprints: ClassVar[list[Any]] = []
+    appbuilder_views: ClassVar[list[Any]] = []
+    appbuilder_menu_items: ClassVar[list[Any]] = []
+    fastapi_apps: ClassVar[list[Any]] = []
+    global_operator_extra_links: ClassVar[list[Any]] = []
+    operator_extra_links: ClassVar[list[Any]] = []
+    ti_deps: ClassVar[list[Any]] = []
+    priority_weight_strategies: ClassVar[list[Any]] = []
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.macros:
+            cls.validate()
+            from tradewind.runtime import macros
+
+            setattr(macros, str(cls.name), SimpleNamespace(**{m.__name__: m for m in cls.macros}))
+
+    @classmethod
+    def validate(cls) -> None:
+        if not cls.name:
+            raise DagDefinitionError(f"plugin {cls.__name__} needs a name")
+
+    @classmethod
+    def on_load(cls, *args: Any, **kwargs: Any) -> None:
+        """Called by Airflow when the plugin loads; Tradewind loads none, so nothing calls it."""
