@@ -54,7 +54,7 @@ def create_manual_run(
         run_id=run_id,
         conf=conf,
         state=state,
-        external_trigger=run_type is DagRunType.MANUAL,
+        external_trigger=False,  # as Airflow's `dags test`: LatestOnlyOperator and next_ds follow the schedule
     )
 
 
@@ -84,7 +84,7 @@ def create_run(
         run_type=run_type.value,
         conf=conf or {},
         state=state.value,
-        external_trigger=False,  # as Airflow's `dags test`: LatestOnlyOperator and next_ds follow the schedule
+        external_trigger=external_trigger,
         task_instances=structure.initial_task_instances(),
         note=note,
     )
