@@ -9,8 +9,9 @@ timezone. `var` and `conn` look values up only when a template reads them.
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -48,7 +49,7 @@ def build_context(
         prev_date = _previous_schedule(dag, logical_date)
     yesterday = logical_date - timedelta(days=1)
     tomorrow = logical_date + timedelta(days=1)
-    prev_success = _previous_success(dag_run)
+    prev_success = _previous_success_lookup(dag_run)
 
     context: dict[str, Any] = {
         "conf": conf,
@@ -71,14 +72,14 @@ def build_context(
         "outlets": _list_attr(task, "outlets"),
         "outlet_events": _outlet_events(),
         "params": params,
-        "prev_data_interval_end_success": _success_date(prev_success, "data_interval_end"),
-        "prev_data_interval_start_success": _success_date(prev_success, "data_interval_start"),
+        "prev_data_interval_end_success": _lazy_success_date(prev_success, "data_interval_end"),
+        "prev_data_interval_start_success": _lazy_success_date(prev_success, "data_interval_start"),
         "prev_ds": _ds(prev_date),
         "prev_ds_nodash": _ds_nodash(prev_date),
-        "prev_end_date_success": _success_date(prev_success, "end_date"),
+        "prev_end_date_success": _lazy_success_date(prev_success, "end_date"),
         "prev_execution_date": prev_date,
-        "prev_execution_date_success": _success_date(prev_success, "logical_date"),
-        "prev_start_date_success": _success_date(prev_success, "start_date"),
+        "prev_execution_date_success": _lazy_success_date(prev_success, "logical_date"),
+        "prev_start_date_success": _lazy_success_date(prev_success, "start_date"),
         "run_id": dag_run.run_id,
         "task": task,
         "task_instance": ti,
@@ -111,19 +112,31 @@ def _utc(value: datetime) -> datetime:
     return pendulum.instance(value.astimezone(timezone.utc), tz=pendulum.UTC)
 
 
-def _previous_success(dag_run: Any) -> Any:
-    """The DAG's last successful run before this one (Airflow's `prev_*_success` keys); None without a store."""
-    if getattr(dag_run, "id", None) is None:
-        return None
-    from tradewind.states import DagRunState
-    from tradewind.store.runs import previous_run
+def _previous_success_lookup(dag_run: Any) -> Callable[[], Any]:
+    """The DAG's last successful run before this one (Airflow's `prev_*_success` keys), read once on first use."""
 
-    return previous_run(dag_run.dag_id, dag_run.logical_date, state=DagRunState.SUCCESS)
+    @functools.cache
+    def lookup() -> Any:
+        if getattr(dag_run, "id", None) is None:
+            return None  # no store behind the run
+        from tradewind.states import DagRunState
+        from tradewind.store.runs import previous_run
+
+        return previous_run(dag_run.dag_id, dag_run.logical_date, state=DagRunState.SUCCESS)
+
+    return lookup
 
 
-def _success_date(run: Any, attribute: str) -> datetime | None:
-    value = None if run is None else getattr(run, attribute)
-    return None if value is None else _utc(value)
+def _lazy_success_date(lookup: Callable[[], Any], attribute: str) -> Any:
+    """As Airflow: a lazy proxy, so a task that never reads `prev_*_success` costs no query (most do not)."""
+    import lazy_object_proxy
+
+    def value() -> datetime | None:
+        run = lookup()
+        found = None if run is None else getattr(run, attribute)
+        return None if found is None else _utc(found)
+
+    return lazy_object_proxy.Proxy(value)
 
 
 def _data_interval(dag: Any, dag_run: Any, logical_date: datetime) -> tuple[datetime, datetime]:
