@@ -58,10 +58,14 @@ def run_logged(cmd: Sequence[str], log: logging.Logger, env: Mapping[str, str] |
         errors="replace",
     ) as proc:
         assert proc.stdout is not None
-        for raw in proc.stdout:
-            line = raw.rstrip("\n")
-            lines.append(line)
-            log.info("%s", line)
+        try:
+            for raw in proc.stdout:
+                line = raw.rstrip("\n")
+                lines.append(line)
+                log.info("%s", line)
+        except BaseException:  # execution_timeout or a stop: the child must not outlive the task
+            proc.kill()
+            raise
     return proc.returncode, lines
 
 
