@@ -275,3 +275,76 @@ def test_airflow_import_paths_give_the_operators() -> None:
     assert BranchPythonVirtualenvOperator is ours.BranchPythonVirtualenvOperator
     assert BranchExternalPythonOperator is ours.BranchExternalPythonOperator
     assert callable(task.virtualenv) and callable(task.branch_virtualenv)
+
+
+def test_cloudpickle_serializer_and_pendulum_dates_when_the_venv_has_pendulum(cli, write_dag, tmp_path) -> None:
+    from importlib.metadata import version
+
+    cache = tmp_path / "cache"
+    write_dag(
+        "dates.py",
+        HEADER
+        + f"""
+@dag(schedule=None, start_date=START)
+def dates():
+    @task.virtualenv(
+        requirements=["pendulum=={version("pendulum")}"],
+        serializer="cloudpickle",
+        system_site_packages=False,
+        venv_cache_path={str(cache)!r},
+    )
+    def when(logical_date=None, data_interval_end=None):
+        import cloudpickle  # installed because it is the serializer
+
+        return {{"day": logical_date.to_date_string(), "end": data_interval_end.isoformat(), "cp": bool(cloudpickle)}}
+
+    when()
+
+dates()
+""",
+    )
+    code, report = run(cli, "dates", "2024-03-05")
+    assert code == 0, log_of(report, "when")
+    assert pulled("dates", report, "when") == {"day": "2024-03-05", "end": "2024-03-05T00:00:00+00:00", "cp": True}
+    (requirements,) = cache.glob("venv-*/requirements.txt")
+    assert requirements.read_text().split() == ["cloudpickle", f"pendulum=={version('pendulum')}"]
+
+
+@pytest.fixture(scope="module")
+def uv_bin(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder with `uv` in it, pip-installed from the package index into a venv of the test's own."""
+    venv = tmp_path_factory.mktemp("uv") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "uv"], check=True, capture_output=True)
+    return venv / "bin"
+
+
+def test_uv_builds_the_venv_when_it_is_on_the_path(cli, write_dag, uv_bin, monkeypatch) -> None:
+    import os
+
+    monkeypatch.setenv("PATH", f"{uv_bin}{os.pathsep}{os.environ['PATH']}")
+    write_dag(
+        "uv_dag.py",
+        HEADER
+        + """
+with DAG("uv_dag", schedule=None, start_date=START):
+    @task.virtualenv(requirements=["six==1.16.0"], system_site_packages=False)
+    def good():
+        import six
+
+        return six.__version__
+
+    @task.virtualenv(requirements=["no-such-package-xyz==0.0.1"])
+    def bad():
+        return 1
+
+    good()
+    bad()
+""",
+    )
+    code, report = run(cli, "uv_dag")
+    assert code == 1 and states(report) == {"good": "success", "bad": "failed"}
+    assert pulled("uv_dag", report, "good") == "1.16.0"
+    assert f"{uv_bin / 'uv'} pip install" in log_of(report, "good")
+    bad_log = log_of(report, "bad")
+    assert "No solution found" in bad_log and "no-such-package-xyz" in bad_log
