@@ -91,7 +91,7 @@ six_dag()
     marker = venv / "install_complete_marker.json"
     built = marker.stat().st_mtime_ns, (venv / "bin" / "python").stat().st_mtime_ns
 
-    code, report = run(cli, "six_dag", "2024-03-06")
+    code, report = run(cli, "six_dag", "2024-03-06", "--use-executor")  # in a worker's forked task process
     assert code == 0, log_of(report, "make")
     assert pulled("six_dag", report, "use") == "1.16.0:42:20240306"
     second_log = log_of(report, "make")

@@ -309,7 +309,10 @@ class ExternalPythonOperator(_BasePythonVirtualenvOperator):
     template_fields = ("python", "templates_dict", "op_args", "op_kwargs")
     ui_color = "#ffefeb"
 
-    def __init__(self, *, python: str, python_callable: Callable[..., Any], **kwargs: Any) -> None:
+    def __init__(
+        self, *, python: str, python_callable: Callable[..., Any], expect_pendulum: bool = False, **kwargs: Any
+    ) -> None:
+        """`expect_pendulum` is accepted as Airflow's: whether the target has pendulum is asked when needed."""
         if not python:
             raise DagDefinitionError(f"ExternalPythonOperator {kwargs.get('task_id')} needs python=<interpreter path>")
         super().__init__(python_callable=python_callable, **kwargs)
