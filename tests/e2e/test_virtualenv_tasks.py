@@ -207,7 +207,7 @@ with DAG("ext_flow", schedule=None, start_date=START):
         raise ValueError("boom in the venv")
 
     @task.branch_external_python(python={python!r})
-    def pick():
+    def pick() -> DAG:  # an annotation naming what only the DAG file imports
         return "right"
 
     skipper()
@@ -348,3 +348,35 @@ with DAG("uv_dag", schedule=None, start_date=START):
     assert f"{uv_bin / 'uv'} pip install" in log_of(report, "good")
     bad_log = log_of(report, "bad")
     assert "No solution found" in bad_log and "no-such-package-xyz" in bad_log
+
+
+def test_execution_timeout_stops_the_child_process(cli, write_dag, plain_venv, tmp_path) -> None:
+    import os
+    import time
+
+    pid_file = tmp_path / "child.pid"
+    write_dag(
+        "slow.py",
+        HEADER
+        + f"""
+from datetime import timedelta
+
+with DAG("slow", schedule=None, start_date=START):
+    @task.external_python(python={str(plain_venv / "bin" / "python")!r}, execution_timeout=timedelta(seconds=2))
+    def sleeper():
+        import os
+        import time
+
+        with open({str(pid_file)!r}, "w") as file:
+            file.write(str(os.getpid()))
+        time.sleep(60)
+
+    sleeper()
+""",
+    )
+    t0 = time.monotonic()
+    code, report = run(cli, "slow")
+    assert time.monotonic() - t0 < 30
+    assert code == 1 and states(report) == {"sleeper": "failed"}
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(pid_file.read_text()), 0)

@@ -73,6 +73,8 @@ PENDULUM_SERIALIZABLE_CONTEXT_KEYS = frozenset(
 )
 
 _SCRIPT = """\
+from __future__ import annotations  # the callable's annotations may name what only the DAG file imports
+
 import sys
 import {serializer}
 
