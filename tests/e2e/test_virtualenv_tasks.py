@@ -121,7 +121,7 @@ with DAG("bad_req", schedule=None, start_date=START):
 
 
 def test_system_site_packages_and_requirements_file(cli, write_dag, dags_dir, tmp_path) -> None:
-    (dags_dir / "reqs.txt").write_text("# nothing to install\n")
+    (dags_dir / "reqs.txt").write_text("# pinned for the test\nsix==1.16.0\n")
     cache = tmp_path / "cache"
     write_dag(
         "site.py",
@@ -131,7 +131,9 @@ with DAG("site", schedule=None, start_date=START):
     def paths():
         import sys
 
-        return sys.path
+        import six
+
+        return [six.__version__, *sys.path]
 
     PythonVirtualenvOperator(
         task_id="paths", python_callable=paths, requirements="reqs.txt", venv_cache_path={str(cache)!r}
@@ -140,7 +142,9 @@ with DAG("site", schedule=None, start_date=START):
     )
     code, report = run(cli, "site")
     assert code == 0, log_of(report, "paths")
-    assert base_site_packages() in pulled("site", report, "paths")
+    got = pulled("site", report, "paths")
+    assert got[0] == "1.16.0"  # installed from the requirements file
+    assert base_site_packages() in got[1:]
     assert len([p for p in cache.iterdir() if p.is_dir()]) == 1  # venv_cache_path is used
 
 

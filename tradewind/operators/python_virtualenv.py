@@ -8,11 +8,9 @@ is not installed in the venv, so only context values that unpickle without it ar
 
 from __future__ import annotations
 
-import ast
 import inspect
 import os
 import sys
-import tempfile
 import textwrap
 import types
 from collections.abc import Callable, Collection, Container, Iterable, Mapping
@@ -98,6 +96,8 @@ with open(sys.argv[2], "wb") as file:
 
 def callable_source(fn: Callable[..., Any]) -> str:
     """The function's own source, dedented, without its decorators (`@task.virtualenv(...)` and others)."""
+    import ast
+
     try:
         source = textwrap.dedent(inspect.getsource(fn))
     except (OSError, TypeError) as exc:
@@ -208,6 +208,8 @@ class _BasePythonVirtualenvOperator(PythonOperator):
         return result
 
     def _run(self, python: Path, kwargs: dict[str, Any]) -> Any:
+        import tempfile
+
         from tradewind.operators.virtualenv_cache import run_logged
 
         with tempfile.TemporaryDirectory(prefix="venv-call") as tmp:
