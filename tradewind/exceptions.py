@@ -142,6 +142,10 @@ class NotebookExecutionFailed(TradewindException):
     """A notebook run by PapermillOperator raised in a cell (or is missing); the message names the error."""
 
 
+class VirtualenvError(TradewindException):
+    """A task's virtualenv could not be built, or its callable failed there; the message has the output."""
+
+
 class TaskTimeout(TradewindException):
     """A task ran past its `execution_timeout` and was stopped (retries still apply)."""
 

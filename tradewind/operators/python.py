@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Collection, Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from typing import Any, ClassVar
 
 from tradewind.exceptions import DagDefinitionError, TradewindException
 from tradewind.sdk.baseoperator import BaseOperator
@@ -63,7 +63,7 @@ def call_python(op: Any, context: Mapping[str, Any]) -> Any:
 
 
 class PythonOperator(BaseOperator):
-    template_fields = ("templates_dict", "op_args", "op_kwargs")
+    template_fields: ClassVar[Sequence[str]] = ("templates_dict", "op_args", "op_kwargs")
     template_fields_renderers = {"templates_dict": "json", "op_args": "py", "op_kwargs": "py"}
     ui_color = "#ffefeb"
 

@@ -1,5 +1,5 @@
-"""TaskFlow: `@task`, `@task.branch`, `@task.short_circuit`, `@task.bash`, `@task.sensor` over plain functions,
-and `@setup` / `@teardown` over any of them.
+"""TaskFlow: `@task`, `@task.branch`, `@task.short_circuit`, `@task.bash`, `@task.sensor`, `@task.virtualenv`,
+`@task.external_python` (and their branch forms) over plain functions, and `@setup` / `@teardown` over any of them.
 
 Calling a decorated function inside a DAG adds a task and returns an XComArg for its result;
 passing that XComArg to another decorated function wires the dependency and the data.
@@ -19,6 +19,12 @@ from tradewind.operators.python import (
     PythonOperator,
     ShortCircuitOperator,
     callable_kwargs,
+)
+from tradewind.operators.python_virtualenv import (
+    BranchExternalPythonOperator,
+    BranchPythonVirtualenvOperator,
+    ExternalPythonOperator,
+    PythonVirtualenvOperator,
 )
 from tradewind.sdk import dag_context
 from tradewind.sdk.xcom_arg import XComArg
@@ -54,6 +60,32 @@ class DecoratedShortCircuitOperator(ShortCircuitOperator):
     @property
     def operator_name(self) -> str:
         return self.custom_operator_name
+
+
+class _NamedByDecorator:
+    """Shows the decorator (`@task.virtualenv` …) as the operator's kind, as Airflow does."""
+
+    custom_operator_name = "@task"
+
+    @property
+    def operator_name(self) -> str:
+        return self.custom_operator_name
+
+
+class DecoratedVirtualenvOperator(_NamedByDecorator, PythonVirtualenvOperator):
+    custom_operator_name = "@task.virtualenv"
+
+
+class DecoratedExternalPythonOperator(_NamedByDecorator, ExternalPythonOperator):
+    custom_operator_name = "@task.external_python"
+
+
+class DecoratedBranchVirtualenvOperator(_NamedByDecorator, BranchPythonVirtualenvOperator):
+    custom_operator_name = "@task.branch_virtualenv"
+
+
+class DecoratedBranchExternalPythonOperator(_NamedByDecorator, BranchExternalPythonOperator):
+    custom_operator_name = "@task.branch_external_python"
 
 
 class DecoratedBashOperator(BashOperator):
@@ -218,13 +250,18 @@ def _factory(operator_class: type) -> Callable[..., Any]:
 
 
 class _TaskDecoratorCollection:
-    """`task` itself, with `task.python`, `task.branch`, `task.short_circuit`, `task.bash`, `task.sensor`."""
+    """`task` itself, with `task.python`, `task.branch`, `task.short_circuit`, `task.bash`, `task.sensor`,
+    `task.virtualenv`, `task.external_python`, `task.branch_virtualenv`, `task.branch_external_python`."""
 
     python = staticmethod(_factory(DecoratedPythonOperator))
     branch = staticmethod(_factory(DecoratedBranchOperator))
     short_circuit = staticmethod(_factory(DecoratedShortCircuitOperator))
     bash = staticmethod(_factory(DecoratedBashOperator))
     sensor = staticmethod(_factory(DecoratedSensorOperator))
+    virtualenv = staticmethod(_factory(DecoratedVirtualenvOperator))
+    external_python = staticmethod(_factory(DecoratedExternalPythonOperator))
+    branch_virtualenv = staticmethod(_factory(DecoratedBranchVirtualenvOperator))
+    branch_external_python = staticmethod(_factory(DecoratedBranchExternalPythonOperator))
 
     def __call__(self, python_callable: Callable[..., Any] | None = None, **kwargs: Any) -> Any:
         return self.python(python_callable, **kwargs)

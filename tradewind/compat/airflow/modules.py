@@ -20,9 +20,16 @@ def _names(module: str, *names: str) -> dict[str, str]:
 
 
 _BASH = _names(f"{_OPS}.bash", "BashOperator")
-_PYTHON = _names(
-    f"{_OPS}.python", "PythonOperator", "BranchPythonOperator", "ShortCircuitOperator", "get_current_context"
-)
+_PYTHON = {
+    **_names(f"{_OPS}.python", "PythonOperator", "BranchPythonOperator", "ShortCircuitOperator", "get_current_context"),
+    **_names(
+        f"{_OPS}.python_virtualenv",
+        "PythonVirtualenvOperator",
+        "ExternalPythonOperator",
+        "BranchPythonVirtualenvOperator",
+        "BranchExternalPythonOperator",
+    ),
+}
 _EMPTY = _names(f"{_OPS}.empty", "EmptyOperator")
 _DUMMY = _names(f"{_OPS}.empty", "DummyOperator")
 _EMAIL = _names(f"{_OPS}.email", "EmailOperator")
