@@ -16,7 +16,8 @@ import importlib.util
 import inspect
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,9 @@ TASK_INSTANCE_EVENTS = ("on_task_instance_running", "on_task_instance_success", 
 DAG_RUN_EVENTS = ("on_dag_run_running", "on_dag_run_success", "on_dag_run_failed")
 
 _listeners: list[Any] = []
+_plugins: set[str] = set()  # names of the plugins whose listeners are registered
 _plugins_loaded = False
+_silenced = False
 
 
 def hookimpl(fn: F | None = None, **_options: Any) -> Any:
@@ -43,6 +46,16 @@ def register(listener: Any) -> None:
         _listeners.append(listener)
 
 
+def register_plugin(name: str, plugin_listeners: list[Any]) -> None:
+    """A plugin's listeners, once per plugin name: a module imported twice (as a DAG file and by
+    another) defines its plugin twice, and Airflow, too, keeps the first plugin of a name."""
+    if name in _plugins:
+        return
+    _plugins.add(name)
+    for listener in plugin_listeners:
+        register(listener)
+
+
 def unregister(listener: Any) -> None:
     _listeners[:] = [known for known in _listeners if known is not listener]
 
@@ -50,6 +63,8 @@ def unregister(listener: Any) -> None:
 def notify(event: str, **arguments: Any) -> None:
     """Call `event` on every listener that has it, with the arguments it names; never raises."""
     _load_plugins_once()
+    if _silenced:
+        return
     for listener in list(_listeners):
         hook = getattr(listener, event, None)
         if not callable(hook):
@@ -58,6 +73,17 @@ def notify(event: str, **arguments: Any) -> None:
             hook(**_accepted(hook, arguments))
         except Exception:  # noqa: BLE001 - a listener's bug must not fail the task or the run
             log.exception("listener %r failed in %s", listener, event)
+
+
+@contextmanager
+def silenced() -> Iterator[None]:
+    """No events inside (a worker's warm-up task is no task of anyone's); plugins still load."""
+    global _silenced
+    _silenced = True
+    try:
+        yield
+    finally:
+        _silenced = False
 
 
 def _accepted(hook: Callable[..., Any], arguments: dict[str, Any]) -> dict[str, Any]:

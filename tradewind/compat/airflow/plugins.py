@@ -43,10 +43,10 @@ class AirflowPlugin:
 
             setattr(macros, str(cls.name), SimpleNamespace(**{m.__name__: m for m in cls.macros}))
         if cls.listeners:
+            cls.validate()
             from tradewind import listeners
 
-            for listener in cls.listeners:
-                listeners.register(listener)
+            listeners.register_plugin(str(cls.name), cls.listeners)
 
     @classmethod
     def validate(cls) -> None:
