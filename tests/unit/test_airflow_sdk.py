@@ -14,10 +14,45 @@ from tradewind import listeners
 from tradewind.compat.airflow import install, uninstall
 
 # `airflow.sdk.__all__` of Airflow 3.1 that a DAG file uses (AssetWatcher, WeightRule, BaseXCom… are not provided)
-SDK_NAMES = """Asset AssetAlias AssetAll AssetAny BaseHook BaseNotifier BaseOperator BaseOperatorLink
-BaseSensorOperator Connection Context DAG DagRunState EdgeModifier Label Metadata ObjectStoragePath Param
-ParamsDict PokeReturnValue TaskGroup TaskInstanceState TriggerRule Variable XComArg asset chain chain_linear
-cross_downstream dag get_current_context get_parsing_context literal setup task task_group teardown""".split()
+SDK_NAMES = [
+    "Asset",
+    "AssetAlias",
+    "AssetAll",
+    "AssetAny",
+    "BaseHook",
+    "BaseNotifier",
+    "BaseOperator",
+    "BaseOperatorLink",
+    "BaseSensorOperator",
+    "Connection",
+    "Context",
+    "DAG",
+    "DagRunState",
+    "EdgeModifier",
+    "Label",
+    "Metadata",
+    "ObjectStoragePath",
+    "Param",
+    "ParamsDict",
+    "PokeReturnValue",
+    "TaskGroup",
+    "TaskInstanceState",
+    "TriggerRule",
+    "Variable",
+    "XComArg",
+    "asset",
+    "chain",
+    "chain_linear",
+    "cross_downstream",
+    "dag",
+    "get_current_context",
+    "get_parsing_context",
+    "literal",
+    "setup",
+    "task",
+    "task_group",
+    "teardown",
+]
 
 SDK_PATHS = {
     "airflow.sdk.definitions.asset": ["Asset", "AssetAlias", "AssetAll", "AssetAny"],
