@@ -195,6 +195,12 @@ class ObjectStoragePath:
     def __repr__(self) -> str:
         return f"ObjectStoragePath({str(self)!r})"
 
+    def __fspath__(self) -> str:
+        """Local paths only, so `open(path)` and libraries taking os.PathLike work; others have no OS path."""
+        if self.protocol not in _LOCAL:
+            raise TypeError(f"{self} is not a local path")
+        return self.path
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, ObjectStoragePath) and (self.protocol, self._path) == (other.protocol, other._path)
 

@@ -50,6 +50,11 @@ def test_plain_paths_are_local_files(tmp_path: Path) -> None:
     path = ObjectStoragePath(str(tmp_path), "x.txt")
     path.touch()
     assert path.protocol == "file" and (tmp_path / "x.txt").exists()
+    with open(path, "w") as f:  # os.PathLike for local paths
+        f.write("ok")
+    assert (tmp_path / "x.txt").read_text() == "ok"
+    with pytest.raises(TypeError, match="not a local path"):
+        open(ObjectStoragePath("s3://bucket/key"))  # noqa: SIM115
 
 
 @pytest.mark.skipif(importlib.util.find_spec("fsspec") is not None, reason="fsspec is installed here")
