@@ -24,6 +24,7 @@ HOME_PLACEHOLDER = "{TRADEWIND_HOME}"
 DEFAULTS: dict[str, dict[str, Any]] = {
     "core": {
         "dags_folder": "{TRADEWIND_HOME}/dags",
+        "plugins_folder": "{TRADEWIND_HOME}/plugins",
         "load_examples": True,
         "default_timezone": "utc",
         "parallelism": 32,

@@ -18,6 +18,7 @@ __all__ = [
     "Dataset",
     "DatasetAll",
     "DatasetAny",
+    "Metadata",
     "OutletEventAccessors",
     "condition_uris",
     "evaluate_condition",
@@ -114,9 +115,29 @@ class Dataset(BaseDataset):
 
 
 class Asset(Dataset):
-    """Airflow 3's name for a Dataset."""
+    """Airflow 3's name for a Dataset: `Asset(name)`, `Asset(uri=...)` or both; one given stands for the other.
 
-    __slots__ = ()
+    Events and schedules key on the URI, as Tradewind's datasets do; `name` and `group` are kept for display.
+    """
+
+    __slots__ = ("name", "group")
+
+    def __init__(
+        self,
+        name: str | None = None,
+        uri: str | None = None,
+        *,
+        group: str = "asset",
+        extra: dict[str, Any] | None = None,
+        watchers: list[Any] | None = None,
+    ) -> None:
+        if name is None and uri is None:
+            raise InvalidDatasetError("an Asset needs a name or a uri")
+        if watchers:
+            raise InvalidDatasetError("Asset watchers need a triggerer, which Tradewind does not have")
+        super().__init__(uri if uri is not None else str(name), extra)
+        self.name: str = name if name is not None else self.uri
+        self.group = group
 
 
 class _DatasetBooleanCondition(BaseDataset):
@@ -210,6 +231,23 @@ class DatasetAlias:
         return f"DatasetAlias(name={self.name!r})"
 
 
+class Metadata:
+    """Extra for the event of one dataset, yielded by a task (`yield Metadata(asset, {"rows": 3})`), as
+    Airflow 2.10's `airflow.datasets.metadata.Metadata` and Airflow 3's `airflow.sdk.Metadata`."""
+
+    __slots__ = ("uri", "extra", "alias_name")
+
+    def __init__(self, target: Dataset | str, extra: dict[str, Any], alias: DatasetAlias | str | None = None) -> None:
+        self.uri = target.uri if isinstance(target, Dataset) else validate_uri(target)
+        if not isinstance(extra, dict):
+            raise InvalidDatasetError(f"Metadata extra must be a dict, not {type(extra).__name__}")
+        self.extra = dict(extra)
+        self.alias_name = alias.name if isinstance(alias, DatasetAlias) else alias
+
+    def __repr__(self) -> str:
+        return f"Metadata(uri={self.uri!r}, extra={self.extra!r})"
+
+
 def outlet_datasets(outlets: Iterable[Any]) -> list[Dataset]:
     """The Datasets among a task's outlets (other objects are ignored, as Airflow does)."""
     return [o for o in outlets if isinstance(o, Dataset)]
@@ -250,6 +288,14 @@ class OutletEventAccessors:
         if accessor is None:
             accessor = self._by_key[text] = OutletEventAccessor(text)
         return accessor
+
+    def apply(self, metadata: Metadata) -> None:
+        """Record what a task yielded: the extra of its dataset's event (and of the alias it names)."""
+        self[metadata.uri].extra.update(metadata.extra)
+        if metadata.alias_name:
+            self._by_key.setdefault(metadata.alias_name, OutletEventAccessor(metadata.alias_name)).add(
+                metadata.uri, metadata.extra
+            )
 
     def extra_for(self, uri: str) -> dict[str, Any]:
         accessor = self._by_key.get(uri)

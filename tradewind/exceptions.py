@@ -63,6 +63,10 @@ class NotProvidedByTradewind(TradewindException, ModuleNotFoundError):
     """A DAG file imports an `airflow...` module or name that Tradewind's Airflow compatibility does not map."""
 
 
+class StorageBackendMissing(TradewindException, ModuleNotFoundError):
+    """An `ObjectStoragePath` names a scheme other than file:// and `fsspec` (or its backend) is not installed."""
+
+
 class ParamValidationError(TradewindException):
     """A DAG run's params do not satisfy the DAG's `Param` definitions."""
 

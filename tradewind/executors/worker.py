@@ -83,13 +83,14 @@ def _rehearse() -> None:
     import shutil
     import tempfile
 
+    from tradewind import listeners
     from tradewind.store.engine import rehearsal
 
     logs = tempfile.mkdtemp(prefix="tradewind-rehearsal-")
     saved = os.environ.get("TRADEWIND__LOGGING__BASE_LOG_FOLDER")
     os.environ["TRADEWIND__LOGGING__BASE_LOG_FOLDER"] = logs
     try:
-        with rehearsal():
+        with rehearsal(), listeners.silenced():
             _rehearsal_task()
     except Exception:  # noqa: BLE001 — only a warm-up: the real tasks report real errors
         log.debug("worker warm-up failed", exc_info=True)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+import logging
+from collections.abc import Callable, Collection, Generator, Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from tradewind.exceptions import DagDefinitionError, TradewindException
@@ -59,7 +60,25 @@ def call_python(op: Any, context: Mapping[str, Any]) -> Any:
     """Call `op.python_callable` with op_args, op_kwargs and the context entries it names."""
     context = {**context, "templates_dict": op.templates_dict}
     kwargs = callable_kwargs(op.python_callable, context, op.op_args, op.op_kwargs)
-    return op.python_callable(*op.op_args, **kwargs)
+    result = op.python_callable(*op.op_args, **kwargs)
+    if inspect.isgenerator(result):  # a generator function: what it yields is Metadata for its outlets
+        return _drain_metadata(result, context.get("outlet_events"), op.log)
+    return result
+
+
+def _drain_metadata(generator: Generator[Any, Any, Any], outlet_events: Any, log: logging.Logger) -> Any:
+    """Run a callable that yields `Metadata` (extra for its outlets' events), as Airflow 2.10+; its return value."""
+    from tradewind.datasets import Metadata
+
+    while True:
+        try:
+            item = next(generator)
+        except StopIteration as stop:
+            return stop.value
+        if isinstance(item, Metadata) and outlet_events is not None:
+            outlet_events.apply(item)
+        else:
+            log.warning("Ignoring unknown data of %r received from task", type(item))
 
 
 class PythonOperator(BaseOperator):

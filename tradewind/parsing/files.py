@@ -26,12 +26,13 @@ def _ignore_patterns(folder: Path) -> list[re.Pattern[str]]:
 
 
 def might_contain_dag(path: Path) -> bool:
-    """Like Airflow's safe mode: only files mentioning both "dag" and the framework are imported."""
+    """Like Airflow's safe mode: only files mentioning "dag" (or "asset": an Airflow 3 `@asset` file needs no
+    DAG) and the framework are imported."""
     try:
         content = path.read_bytes().lower()
     except OSError:
         return False
-    return b"dag" in content and (b"tradewind" in content or b"airflow" in content)
+    return (b"dag" in content or b"asset" in content) and (b"tradewind" in content or b"airflow" in content)
 
 
 def list_dag_files(root: Path, *, safe_mode: bool = True) -> Iterator[Path]:

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from tradewind import listeners
 from tradewind.exceptions import FailTask, RescheduleTask, SkipTask, TaskTerminated, TaskTimeout, TradewindException
 from tradewind.states import CLAIMABLE, TaskState
 
@@ -123,10 +124,12 @@ def run_task_instance(
     echo: TextIO | None = None,
     test_mode: bool = False,
     mark_success: bool = False,
+    emit_datasets: bool | None = None,
 ) -> Outcome | None:
     """Claim the instance (CAS to running), run it, and store the result. None if already claimed.
 
     `mark_success` (`DAG.test(mark_success_pattern=...)`) ends the try successful without running the task.
+    `emit_datasets`: record the dataset events of its outlets (default: unless `test_mode`).
     """
     claim = claim_task_instance(dag_run, task_id, map_index)
     if claim is None:
@@ -139,6 +142,7 @@ def run_task_instance(
         echo=echo,
         test_mode=test_mode,
         mark_success=mark_success,
+        emit_datasets=emit_datasets,
     )
 
 
@@ -152,6 +156,7 @@ def run_claimed(
     test_mode: bool = False,
     record: Recorder = record_try,
     mark_success: bool = False,
+    emit_datasets: bool | None = None,
 ) -> Outcome:
     """Run a claimed try and hand its result to `record`; callbacks and mails follow a stored result.
 
@@ -191,11 +196,13 @@ def run_claimed(
         finished = record(
             claimed, TryResult(state.value, datetime.now(timezone.utc), next_retry_at, reschedule_at, rendered)
         )
-        if finished and state is TaskState.SUCCESS and not test_mode:
+        if finished and state is TaskState.SUCCESS and (not test_mode if emit_datasets is None else emit_datasets):
             from tradewind.scheduler.datasets import emit_outlet_events  # data-aware scheduling
 
             emit_outlet_events(task, dag_run, map_index, context)
         if finished and ti is not None:
+            ti.state = state.value
+            _tell_listeners(ti, state, error)
             _run_callbacks(task, {**context, "exception": error}, state)
         if finished and state in (TaskState.FAILED, TaskState.UP_FOR_RETRY):
             from tradewind.notify.task_mail import notify_task_outcome  # email_on_failure / email_on_retry
@@ -246,6 +253,7 @@ def _execute(
             hostname=_hostname(),
             log_filepath=path,
         )
+        listeners.notify("on_task_instance_running", previous_state=TaskState.QUEUED, task_instance=ti)
         context = build_context(dag=dag, task=task, ti=ti, dag_run=dag_run, params=params, test_mode=test_mode)
         operator = _prepare_operator(task, context, map_index)
         ti.task = operator
@@ -364,6 +372,13 @@ def _call_hooks(hooks: Any, context: dict[str, Any]) -> None:
             hook(context)
         except Exception:  # noqa: BLE001
             logging.getLogger("tradewind.task").exception("callback %r failed", hook)
+
+
+def _tell_listeners(ti: Any, state: TaskState, error: str | None) -> None:
+    if state is TaskState.SUCCESS:
+        listeners.notify("on_task_instance_success", previous_state=TaskState.RUNNING, task_instance=ti)
+    elif state in (TaskState.FAILED, TaskState.UP_FOR_RETRY):  # a failed try, as Airflow's handle_failure
+        listeners.notify("on_task_instance_failed", previous_state=TaskState.RUNNING, task_instance=ti, error=error)
 
 
 def _run_callbacks(task: BaseOperator, context: dict[str, Any], state: TaskState) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
+from tradewind import listeners
 from tradewind.states import EXECUTING, DagRunState, TaskState
 
 if TYPE_CHECKING:
@@ -62,7 +63,8 @@ def run_inline(
     from tradewind.scheduler.planner import plan
     from tradewind.store import runs, task_instances
 
-    runs.start_run(dag.dag_id, dag_run.run_id, start_date=clock())  # unless a scheduler beside us started it
+    if runs.start_run(dag.dag_id, dag_run.run_id, start_date=clock()):  # unless a scheduler beside us started it
+        listeners.dag_run_changed(dag.dag_id, dag_run.run_id, "running")
     while True:
         tis = task_instances.list_task_instances(dag.dag_id, dag_run.run_id)
         decided = plan(structure, tis, clock())
@@ -74,7 +76,7 @@ def run_inline(
         if decided.run_state is not None:
             # compare-and-set: if a running scheduler finished this run first, it fired the callbacks
             if runs.finish_run(dag.dag_id, dag_run.run_id, decided.run_state, end_date=clock()):
-                _dag_callbacks(
+                _run_ended(
                     dag,
                     dag_run,
                     decided.run_state.value,
@@ -100,6 +102,7 @@ def run_inline(
                 test_mode=test_mode,
                 echo=echo,
                 mark_success=marked,
+                emit_datasets=True,  # `dags test` records dataset events, as Airflow's does
             )
             if outcome is not None and progress:
                 progress.task_finished(outcome)
@@ -120,7 +123,7 @@ def run_inline(
             continue
         reasons = "; ".join(f"{tid}: {why}" for (tid, _), why in sorted(decided.waiting_reasons.items()))
         if runs.finish_run(dag.dag_id, dag_run.run_id, DagRunState.FAILED, end_date=clock()):
-            _dag_callbacks(dag, dag_run, DagRunState.FAILED.value, "deadlock")
+            _run_ended(dag, dag_run, DagRunState.FAILED.value, "deadlock")
         return InlineResult(DagRunState.FAILED, f"the run cannot make progress: {reasons or 'no task is ready'}")
 
 
@@ -185,8 +188,10 @@ def _executing_elsewhere(tis: list[Any], now: datetime) -> bool:
     return any(t.state in EXECUTING and t.updated_at is not None and now - t.updated_at < timeout for t in tis)
 
 
-def _dag_callbacks(dag: DAG, dag_run: DagRunRecord, state: str, reason: str) -> None:
+def _run_ended(dag: DAG, dag_run: DagRunRecord, state: str, reason: str) -> None:
+    """The run ended here: tell the listeners, then call the DAG's own callbacks."""
     from tradewind.runtime.dag_callbacks import run_dag_callbacks
     from tradewind.store import runs
 
+    listeners.dag_run_changed(dag.dag_id, dag_run.run_id, state, reason)
     run_dag_callbacks(dag, runs.get_dag_run(dag.dag_id, dag_run.run_id) or dag_run, state, reason)

@@ -23,6 +23,7 @@ from datetime import datetime, timedelta, timezone
 from multiprocessing.connection import wait
 from typing import TYPE_CHECKING, Any
 
+from tradewind import listeners
 from tradewind.scheduler.clock import Clock, SystemClock
 from tradewind.states import ACTIVE_RUN, DagRunState
 
@@ -372,6 +373,7 @@ class Scheduler:
             if running_per_dag.get(run.dag_id, 0) >= info.structure.max_active_runs:
                 continue
             if runs.start_run(run.dag_id, run.run_id, start_date=run.start_date or now):
+                listeners.dag_run_changed(run.dag_id, run.run_id, "running")
                 running_per_dag[run.dag_id] = running_per_dag.get(run.dag_id, 0) + 1
                 self.runs.add(runs.get_dag_run(run.dag_id, run.run_id) or run)
                 self._dirty[key] = None
@@ -441,6 +443,9 @@ class Scheduler:
             else runs.finish_run(run.dag_id, run.run_id, state, end_date=now)
         ):
             log.info("run %s of %s finished: %s", run.run_id, run.dag_id, state.value)
+            listeners.dag_run_changed(
+                run.dag_id, run.run_id, state.value, listeners.run_message(state.value, timed_out)
+            )
             info = self.cache.get(run.dag_id)
             if info is not None and info.has_dag_callbacks and self.executor is not None:
                 from tradewind.executors.messages import DAG_CALLBACK, Workload

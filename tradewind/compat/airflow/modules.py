@@ -106,11 +106,31 @@ _EXCEPTIONS = {
     "DuplicateTaskIdFound": "tradewind.exceptions:DuplicateTaskIdError",
 }
 _STANDARD = "airflow.providers.standard"
+_ASSETS = {
+    **_names("tradewind.datasets", "Asset"),
+    "AssetAlias": "tradewind.datasets:DatasetAlias",
+    "AssetAll": "tradewind.datasets:DatasetAll",
+    "AssetAny": "tradewind.datasets:DatasetAny",
+}
+_METADATA = _names("tradewind.datasets", "Metadata")
+_ASSET_DECORATOR = _names("tradewind.compat.airflow.asset_decorator", "asset")
+_AIRFLOW3_DAG = _names(_AIRFLOW3, "DAG", "dag")
+_TASK_DECORATORS = _names("tradewind.sdk.decorators", "task", "setup", "teardown")
+_TASK_GROUP = _names("tradewind.sdk.taskgroup", "TaskGroup", "task_group")
+_EDGES = {**_names("tradewind.sdk.edges", "Label"), "EdgeModifier": "tradewind.sdk.edges:Label"}
+_CURRENT_CONTEXT = _names("tradewind.sdk.current_context", "get_current_context")
+_PARSING_CONTEXT = _names(_SHIMS, "get_parsing_context")
+_STATES = {"TaskInstanceState": "tradewind.states:TaskState", **_names("tradewind.states", "DagRunState")}
+_LITERAL = _names("tradewind.runtime.templating", "literal")
+_NOTIFIER = _names("tradewind.notify.notifier", "BaseNotifier")
+_OPERATOR_LINK = _names(_SHIMS, "BaseOperatorLink")
+_OBJECT_STORAGE = _names("tradewind.object_storage", "ObjectStoragePath")
 
 MODULES: dict[str, dict[str, str]] = {
     "airflow": {**_DAG, **_names("tradewind.datasets", "Dataset"), **_XCOM_ARG},
     # --- models -----------------------------------------------------------------------------
-    "airflow.models": {**_DAG, **_MODELS_RUNTIME, **_BASE_OPERATOR, **_PARAM, **_TI, **_XCOM_ARG},
+    "airflow.models": {**_DAG, **_MODELS_RUNTIME, **_BASE_OPERATOR, **_PARAM, **_TI, **_XCOM_ARG, **_OPERATOR_LINK},
+    "airflow.models.baseoperatorlink": _OPERATOR_LINK,
     "airflow.models.dag": _DAG,
     "airflow.models.baseoperator": _BASE_OPERATOR,
     "airflow.models.param": _PARAM,
@@ -153,6 +173,8 @@ MODULES: dict[str, dict[str, str]] = {
     "airflow.utils.task_group": _names("tradewind.sdk.taskgroup", "TaskGroup"),
     "airflow.utils.edgemodifier": _names("tradewind.sdk.edges", "Label"),
     "airflow.utils.trigger_rule": _TRIGGER_RULE,
+    "airflow.task.trigger_rule": _TRIGGER_RULE,
+    "airflow.utils.template": _LITERAL,
     "airflow.utils.dates": _names(_SHIMS, "days_ago"),
     "airflow.utils.timezone": _TIMEZONE,
     "airflow.utils.weekday": _WEEKDAY,
@@ -160,15 +182,15 @@ MODULES: dict[str, dict[str, str]] = {
     "airflow.utils.dag_parsing_context": _names(_SHIMS, "get_parsing_context", "AirflowParsingContext"),
     "airflow.utils.decorators": _names(_SHIMS, "apply_defaults"),
     "airflow.utils.context": _CONTEXT,
-    "airflow.utils.state": {
-        **_names(_SHIMS, "State"),
-        "TaskInstanceState": "tradewind.states:TaskState",
-        **_names("tradewind.states", "DagRunState"),
-    },
+    "airflow.utils.state": {**_names(_SHIMS, "State"), **_STATES},
     "airflow.utils.types": _names("tradewind.states", "DagRunType"),
     "airflow.exceptions": _EXCEPTIONS,
     "airflow.datasets": _names("tradewind.datasets", "Dataset", "DatasetAll", "DatasetAny", "DatasetAlias"),
+    "airflow.datasets.metadata": _METADATA,
     "airflow.hooks.base": _HOOK,
+    "airflow.io.path": _OBJECT_STORAGE,
+    "airflow.notifications.basenotifier": _NOTIFIER,
+    "airflow.listeners": _names("tradewind.listeners", "hookimpl"),
     "airflow.macros": _MACROS,
     "airflow.configuration": _names("tradewind.compat.airflow.configuration", "conf"),
     "airflow.plugins_manager": _names("tradewind.compat.airflow.plugins", "AirflowPlugin"),
@@ -197,28 +219,57 @@ MODULES: dict[str, dict[str, str]] = {
     f"{_STANDARD}.sensors.time_delta": _TIME_DELTA,
     f"{_STANDARD}.sensors.time": _TIME,
     f"{_STANDARD}.sensors.date_time": _DATE_TIME,
+    f"{_STANDARD}.decorators.python": _names(_SHIMS, "python_task"),
+    f"{_STANDARD}.decorators.branch_python": _names(_SHIMS, "branch_task"),
+    f"{_STANDARD}.decorators.short_circuit": _names(_SHIMS, "short_circuit_task"),
+    f"{_STANDARD}.decorators.bash": _names(_SHIMS, "bash_task"),
+    f"{_STANDARD}.decorators.sensor": _names(_SHIMS, "sensor_task"),
     # --- Airflow 3's task SDK: DAG and @dag follow Airflow 3's defaults ----------------------
     "airflow.sdk": {
-        **_names(_AIRFLOW3, "DAG", "dag"),
-        **_names("tradewind.sdk.decorators", "task", "setup", "teardown"),
-        **_names("tradewind.sdk.taskgroup", "TaskGroup", "task_group"),
-        **_names("tradewind.datasets", "Asset"),
-        "AssetAll": "tradewind.datasets:DatasetAll",
-        "AssetAny": "tradewind.datasets:DatasetAny",
+        **_AIRFLOW3_DAG,
+        **_TASK_DECORATORS,
+        **_TASK_GROUP,
+        **_ASSETS,
+        **_METADATA,
+        **_ASSET_DECORATOR,
         **_BASE_OPERATOR,
         **_SENSOR_BASE,
-        **_names("tradewind.sdk.param", "Param"),
+        **_PARAM,
         **_MODELS_RUNTIME,
-        **_names("tradewind.sdk.edges", "Label"),
-        **_names("tradewind.sdk.current_context", "get_current_context"),
+        **_EDGES,
+        **_CURRENT_CONTEXT,
+        **_PARSING_CONTEXT,
         **_XCOM_ARG,
         **_CONTEXT,
         **_HOOK,
         **_TRIGGER_RULE,
+        **_STATES,
+        **_NOTIFIER,
+        **_OPERATOR_LINK,
+        **_OBJECT_STORAGE,
+        **_LITERAL,
     },
     "airflow.sdk.bases.operator": _BASE_OPERATOR,
     "airflow.sdk.bases.sensor": _SENSOR_BASE,
     "airflow.sdk.bases.hook": _HOOK,
+    "airflow.sdk.bases.notifier": _NOTIFIER,
+    "airflow.sdk.bases.operatorlink": _OPERATOR_LINK,
+    "airflow.sdk.definitions.asset": _ASSETS,
+    "airflow.sdk.definitions.asset.decorators": _ASSET_DECORATOR,
+    "airflow.sdk.definitions.asset.metadata": _METADATA,
+    "airflow.sdk.definitions.dag": _AIRFLOW3_DAG,
+    "airflow.sdk.definitions.decorators": {**_TASK_DECORATORS, **_names("tradewind.sdk.taskgroup", "task_group")},
+    "airflow.sdk.definitions.decorators.task_group": _names("tradewind.sdk.taskgroup", "task_group"),
+    "airflow.sdk.definitions.taskgroup": _names("tradewind.sdk.taskgroup", "TaskGroup"),
+    "airflow.sdk.definitions.param": _PARAM,
+    "airflow.sdk.definitions.edges": _EDGES,
+    "airflow.sdk.definitions.xcom_arg": _XCOM_ARG,
+    "airflow.sdk.definitions.context": {**_CONTEXT, **_CURRENT_CONTEXT, **_PARSING_CONTEXT},
+    "airflow.sdk.definitions.variable": _names("tradewind.models.variable", "Variable"),
+    "airflow.sdk.definitions.connection": _names("tradewind.models.connection", "Connection"),
+    "airflow.sdk.definitions.template": _LITERAL,
+    "airflow.sdk.io.path": _OBJECT_STORAGE,
+    "airflow.sdk.io": _OBJECT_STORAGE,
 }
 
 

@@ -2,8 +2,9 @@
 
 Tradewind does not scan a plugins folder. A plugin class that a DAG file defines or imports
 registers its `macros` when the class is created, under `macros.<plugin name>` as on Airflow
-(`{{ macros.my_plugin.days_to_go(ds) }}`). Its other lists (operators, hooks, timetables, views,
-listeners…) are accepted and ignored: DAG files use such classes by importing them directly.
+(`{{ macros.my_plugin.days_to_go(ds) }}`), and its `listeners` (see `tradewind.listeners`, which
+also imports the files of `[core] plugins_folder`). Its other lists (operators, hooks, timetables,
+views…) are accepted and ignored: DAG files use such classes by importing them directly.
 """
 
 from __future__ import annotations
@@ -41,6 +42,11 @@ class AirflowPlugin:
             from tradewind.runtime import macros
 
             setattr(macros, str(cls.name), SimpleNamespace(**{m.__name__: m for m in cls.macros}))
+        if cls.listeners:
+            cls.validate()
+            from tradewind import listeners
+
+            listeners.register_plugin(str(cls.name), cls.listeners)
 
     @classmethod
     def validate(cls) -> None:

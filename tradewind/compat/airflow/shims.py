@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
+
+from tradewind.sdk.decorators import task as _task
 
 F = TypeVar("F", bound=Callable)
 
@@ -62,3 +64,21 @@ class AirflowParsingContext(NamedTuple):
 def get_parsing_context() -> AirflowParsingContext:
     """`(None, None)`: a DAG file that skips work for other DAGs still builds every DAG, as a full parse does."""
     return AirflowParsingContext(dag_id=None, task_id=None)
+
+
+class BaseOperatorLink:
+    """Airflow's extra-link base class (`name`, `get_link(operator, *, ti_key)`): operators that declare
+    `operator_extra_links` import; Tradewind's UI shows no extra links."""
+
+    name: str = ""
+
+    def get_link(self, operator: Any, *, ti_key: Any) -> str:
+        raise NotImplementedError(f"{type(self).__name__} must implement get_link")
+
+
+# Airflow 3's `airflow.providers.standard.decorators.*` names for the `task.<kind>` decorators
+python_task = _task.python
+branch_task = _task.branch
+short_circuit_task = _task.short_circuit
+bash_task = _task.bash
+sensor_task = _task.sensor
