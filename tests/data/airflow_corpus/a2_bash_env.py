@@ -5,7 +5,9 @@ from airflow import DAG
 from airflow.operators.bash import BashOperator
 
 with DAG("bash_env", start_date=datetime(2023, 1, 1), schedule=None):
-    BashOperator(task_id="with_env", bash_command="echo $RUN_DATE $TARGET", env={"RUN_DATE": "{{ ds }}", "TARGET": "prod"})
+    BashOperator(
+        task_id="with_env", bash_command="echo $RUN_DATE $TARGET", env={"RUN_DATE": "{{ ds }}", "TARGET": "prod"}
+    )
     BashOperator(
         task_id="append_env",
         bash_command='if [ -n "$PATH" ] && [ "$EXTRA" = 1 ]; then echo yes; else echo no; fi',

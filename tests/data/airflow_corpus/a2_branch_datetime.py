@@ -3,7 +3,6 @@
 import datetime
 
 import pendulum
-
 from airflow.models.dag import DAG
 from airflow.operators.datetime import BranchDateTimeOperator
 from airflow.operators.empty import EmptyOperator

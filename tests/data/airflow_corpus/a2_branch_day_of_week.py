@@ -1,7 +1,6 @@
 # expect: {"dag_id": "example_weekday_branch_operator", "state": "success", "tasks": {"make_choice": "success", "branch_true": "success", "branch_false": "skipped"}}
 # 2024-03-05 (the logical date) is a Tuesday.
 import pendulum
-
 from airflow.models.dag import DAG
 from airflow.operators.empty import EmptyOperator
 from airflow.operators.weekday import BranchDayOfWeekOperator

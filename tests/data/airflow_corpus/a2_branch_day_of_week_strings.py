@@ -13,4 +13,7 @@ with DAG("weekend_branch", start_date=datetime(2023, 1, 1), schedule="@daily", c
         follow_task_ids_if_false=["weekday_report"],
         use_task_logical_date=True,
     )
-    branch >> [BashOperator(task_id="weekend_report", bash_command="echo w"), BashOperator(task_id="weekday_report", bash_command="echo d")]
+    branch >> [
+        BashOperator(task_id="weekend_report", bash_command="echo w"),
+        BashOperator(task_id="weekday_report", bash_command="echo d"),
+    ]

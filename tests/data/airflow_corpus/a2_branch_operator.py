@@ -1,6 +1,5 @@
 # expect: {"dag_id": "example_branch_operator", "state": "success", "tasks": {"run_this_first": "success", "branching": "success", "branch_a": "success", "branch_b": "skipped", "branch_c": "skipped", "follow_branch_a": "success", "follow_branch_b": "skipped", "follow_branch_c": "skipped", "join": "success"}, "xcom": {"branching": "branch_a"}}
 import pendulum
-
 from airflow.models.dag import DAG
 from airflow.operators.empty import EmptyOperator
 from airflow.operators.python import BranchPythonOperator

@@ -1,6 +1,5 @@
 # expect: {"dag_id": "example_branch_dop_operator_v3", "state": "success", "tasks": {"condition": "success", "oper_1": "success", "oper_2": "skipped"}}
 import pendulum
-
 from airflow.models.dag import DAG
 from airflow.operators.empty import EmptyOperator
 from airflow.operators.python import BranchPythonOperator

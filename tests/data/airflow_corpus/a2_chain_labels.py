@@ -7,4 +7,10 @@ from airflow.operators.empty import EmptyOperator
 from airflow.utils.edgemodifier import Label
 
 with DAG("chain_with_labels", start_date=datetime(2023, 1, 1), schedule=None):
-    chain(EmptyOperator(task_id="extract"), Label("raw"), EmptyOperator(task_id="transform"), Label("clean"), EmptyOperator(task_id="load"))
+    chain(
+        EmptyOperator(task_id="extract"),
+        Label("raw"),
+        EmptyOperator(task_id="transform"),
+        Label("clean"),
+        EmptyOperator(task_id="load"),
+    )

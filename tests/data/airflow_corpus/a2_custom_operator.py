@@ -27,4 +27,6 @@ class DoubleOperator(BaseOperator):
 
 
 with DAG("custom_operator", start_date=datetime(2023, 1, 1), schedule=None) as dag:
-    CountOperator(task_id="count", words="one two three {{ ds }} four five six") >> DoubleOperator(task_id="double", source_task="count")
+    CountOperator(task_id="count", words="one two three {{ ds }} four five six") >> DoubleOperator(
+        task_id="double", source_task="count"
+    )

@@ -23,5 +23,7 @@ def load(ti):
 
 
 with DAG("custom_sensor", start_date=datetime(2023, 1, 1), schedule="@daily", catchup=False):
-    wait = PartitionSensor(task_id="wait_for_partition", partition="partition={{ ds }}", poke_interval=5, mode="reschedule")
+    wait = PartitionSensor(
+        task_id="wait_for_partition", partition="partition={{ ds }}", poke_interval=5, mode="reschedule"
+    )
     wait >> PythonOperator(task_id="load_partition", python_callable=load)

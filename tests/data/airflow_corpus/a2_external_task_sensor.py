@@ -1,7 +1,6 @@
 # expect: {"dag_id": "example_external_task_marker_child", "state": "success", "tasks": {"child_task1": "skipped", "child_task2": "skipped"}}
 # The parent has no run at the child's logical date, so the sensor times out; soft_fail skips it.
 import pendulum
-
 from airflow.models.dag import DAG
 from airflow.operators.empty import EmptyOperator
 from airflow.sensors.external_task import ExternalTaskMarker, ExternalTaskSensor

@@ -1,6 +1,5 @@
 # expect: {"dag_id": "example_branch_labels", "state": "success", "tasks": {"ingest": "success", "analyse": "success", "check_integrity": "success", "describe_integrity": "skipped", "email_error": "skipped", "save": "success", "report": "success"}}
 import pendulum
-
 from airflow.models.dag import DAG
 from airflow.operators.empty import EmptyOperator
 from airflow.operators.python import BranchPythonOperator

@@ -2,7 +2,6 @@
 import datetime
 
 import pendulum
-
 from airflow.models.dag import DAG
 from airflow.operators.empty import EmptyOperator
 from airflow.operators.latest_only import LatestOnlyOperator

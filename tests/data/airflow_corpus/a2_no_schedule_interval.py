@@ -5,4 +5,6 @@ from airflow import DAG
 from airflow.operators.bash import BashOperator
 
 with DAG("manual_only", start_date=datetime(2023, 1, 1), schedule_interval=None):
-    BashOperator(task_id="window", bash_command="echo {{ data_interval_start.isoformat() }} {{ data_interval_end.isoformat() }}")
+    BashOperator(
+        task_id="window", bash_command="echo {{ data_interval_start.isoformat() }} {{ data_interval_end.isoformat() }}"
+    )

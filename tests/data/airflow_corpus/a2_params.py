@@ -14,7 +14,11 @@ with DAG(
     catchup=False,
     tags=["example", "params"],
     params={
-        "names": Param(["Linda", "Sam"], type="array", description="Define the list of names for which greetings should be generated"),
+        "names": Param(
+            ["Linda", "Sam"],
+            type="array",
+            description="Define the list of names for which greetings should be generated",
+        ),
         "english": Param(True, type="boolean", title="English"),
         "time_of_day": Param("morning", enum=["morning", "evening"]),
         "count": Param(2, type="integer", minimum=1, maximum=10),

@@ -1,6 +1,5 @@
 # expect: {"dag_id": "pendulum_methods", "state": "success", "tasks": {"dates": "success"}, "xcom": {"dates": "2024-03-03 2024-03-01 2024-03-31 Monday 2024-03-04T00:00:00+00:00"}}
 import pendulum
-
 from airflow.decorators import dag, task
 
 

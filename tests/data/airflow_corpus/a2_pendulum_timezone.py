@@ -2,7 +2,6 @@
 # A cron schedule in the start date's timezone: the manual run at 2024-03-05 00:00 UTC (01:00 in
 # Amsterdam) gets the last whole interval before it, 06:00 to 06:00 Amsterdam time.
 import pendulum
-
 from airflow import DAG
 from airflow.operators.bash import BashOperator
 

@@ -3,7 +3,6 @@ import time
 from pprint import pprint
 
 import pendulum
-
 from airflow.models.dag import DAG
 from airflow.operators.python import PythonOperator
 

@@ -6,7 +6,12 @@ from airflow.exceptions import AirflowFailException
 from airflow.operators.bash import BashOperator
 from airflow.operators.python import PythonOperator
 
-default_args = {"owner": "data-eng", "retries": 2, "retry_delay": timedelta(seconds=30), "retry_exponential_backoff": True}
+default_args = {
+    "owner": "data-eng",
+    "retries": 2,
+    "retry_delay": timedelta(seconds=30),
+    "retry_exponential_backoff": True,
+}
 
 
 def flaky(ti):

@@ -1,6 +1,5 @@
 # expect: {"dag_id": "example_setup_teardown", "state": "success", "tasks": {"root_setup": "success", "normal": "success", "root_teardown": "success", "taskgroup_1.taskgroup_setup": "success", "taskgroup_1.taskgroup_work": "success", "taskgroup_1.taskgroup_teardown": "success"}}
 import pendulum
-
 from airflow.models.dag import DAG
 from airflow.operators.bash import BashOperator
 from airflow.utils.task_group import TaskGroup
@@ -18,10 +17,12 @@ with DAG(
     )
     root_setup >> root_normal >> root_teardown
     with TaskGroup("taskgroup_1") as tg1:
-        inner_setup = BashOperator(task_id="taskgroup_setup", bash_command="echo 'Hello from taskgroup_setup'").as_setup()
+        inner_setup = BashOperator(
+            task_id="taskgroup_setup", bash_command="echo 'Hello from taskgroup_setup'"
+        ).as_setup()
         inner_normal = BashOperator(task_id="taskgroup_work", bash_command="echo 'I am just a normal task'")
-        inner_teardown = BashOperator(task_id="taskgroup_teardown", bash_command="echo 'Hello from taskgroup_teardown'").as_teardown(
-            setups=inner_setup
-        )
+        inner_teardown = BashOperator(
+            task_id="taskgroup_teardown", bash_command="echo 'Hello from taskgroup_teardown'"
+        ).as_teardown(setups=inner_setup)
         inner_setup >> inner_normal >> inner_teardown
     root_normal >> tg1

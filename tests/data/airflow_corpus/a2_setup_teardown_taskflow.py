@@ -1,7 +1,6 @@
 # expect: {"dag_id": "example_setup_teardown_taskflow", "state": "failed", "tasks": {"create_cluster": "success", "run_query": "failed", "delete_cluster": "success", "after_query": "upstream_failed"}}
 # The work fails: the teardown still runs, and the run fails because a leaf (after_query) did not succeed.
 import pendulum
-
 from airflow.decorators import setup, task, teardown
 from airflow.models.dag import DAG
 

@@ -1,6 +1,5 @@
 # expect: {"dag_id": "example_short_circuit_operator", "state": "success", "tasks": {"condition_is_True": "success", "condition_is_False": "success", "true_1": "success", "true_2": "success", "false_1": "skipped", "false_2": "skipped", "task_1": "success", "short_circuit": "success", "task_2": "success", "task_3": "success", "task_4": "skipped", "task_5": "success", "task_6": "skipped", "task_7": "success"}}
 import pendulum
-
 from airflow.models.baseoperator import chain
 from airflow.models.dag import DAG
 from airflow.operators.empty import EmptyOperator

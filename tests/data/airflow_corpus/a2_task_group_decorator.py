@@ -1,6 +1,5 @@
 # expect: {"dag_id": "example_task_group_decorator", "state": "success", "tasks": {"task_start": "success", "task_group_function.task_1": "success", "task_group_function.task_2": "success", "task_group_function.task_3": "success", "task_group_function__1.task_1": "success", "task_group_function__1.task_2": "success", "task_group_function__1.task_3": "success", "task_end": "success"}, "xcom": {"task_group_function.task_3": "[ Task3 [ Task2 [ Task1 1 ] ] ]", "task_group_function__1.task_3": "[ Task3 [ Task2 [ Task1 2 ] ] ]", "task_end": "[ Task End ]"}}
 import pendulum
-
 from airflow.decorators import task, task_group
 from airflow.models.dag import DAG
 

@@ -1,6 +1,5 @@
 # expect: {"dag_id": "example_task_group", "state": "success", "tasks": {"start": "success", "section_1.task_1": "success", "section_1.task_2": "success", "section_1.task_3": "success", "section_2.task_1": "success", "section_2.inner_section_2.task_2": "success", "section_2.inner_section_2.task_3": "success", "section_2.inner_section_2.task_4": "success", "end": "success"}, "xcom": {"section_1.task_1": "section_1.task_1"}}
 import pendulum
-
 from airflow.models.dag import DAG
 from airflow.operators.bash import BashOperator
 from airflow.operators.empty import EmptyOperator

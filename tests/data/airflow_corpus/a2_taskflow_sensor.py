@@ -1,6 +1,5 @@
 # expect: {"dag_id": "example_sensor_decorator", "state": "success", "tasks": {"wait_for_upstream": "success", "dummy_operator": "success"}, "xcom": {"wait_for_upstream": "xcom_value_for_sensor"}}
 import pendulum
-
 from airflow.decorators import dag, task
 from airflow.sensors.base import PokeReturnValue
 

@@ -1,6 +1,5 @@
 # expect: {"dag_id": "example_short_circuit_decorator", "state": "success", "tasks": {"check_condition": "success", "check_condition__1": "success", "true_1": "success", "true_2": "success", "false_1": "skipped", "false_2": "skipped"}}
 import pendulum
-
 from airflow.decorators import dag, task
 from airflow.models.baseoperator import chain
 from airflow.operators.empty import EmptyOperator

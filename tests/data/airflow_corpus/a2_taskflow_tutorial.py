@@ -2,7 +2,6 @@
 import json
 
 import pendulum
-
 from airflow.decorators import dag, task
 
 

@@ -15,7 +15,9 @@ with DAG(
         task_id="interval",
         bash_command="echo {{ data_interval_start | ds }} {{ data_interval_end | ds }} {{ prev_ds }} {{ next_ds }}",
     )
-    BashOperator(task_id="names", bash_command="echo {{ dag.dag_id }}.{{ task.task_id }} {{ run_id }} {{ ti.try_number }}")
+    BashOperator(
+        task_id="names", bash_command="echo {{ dag.dag_id }}.{{ task.task_id }} {{ run_id }} {{ ti.try_number }}"
+    )
     BashOperator(
         task_id="macros_demo",
         bash_command="echo {{ macros.ds_format(ds, '%Y-%m-%d', '%d/%m/%Y') }} {{ macros.ds_add(ds, -3) }} "

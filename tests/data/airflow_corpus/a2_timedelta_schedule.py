@@ -5,4 +5,6 @@ from airflow import DAG
 from airflow.operators.bash import BashOperator
 
 with DAG("every_six_hours", start_date=datetime(2023, 1, 1), schedule=timedelta(hours=6), catchup=False):
-    BashOperator(task_id="window", bash_command="echo {{ data_interval_start.isoformat() }} {{ data_interval_end.isoformat() }}")
+    BashOperator(
+        task_id="window", bash_command="echo {{ data_interval_start.isoformat() }} {{ data_interval_end.isoformat() }}"
+    )

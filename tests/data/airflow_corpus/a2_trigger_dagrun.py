@@ -1,6 +1,5 @@
 # expect: {"dag_id": "example_trigger_controller_dag", "state": "success", "tasks": {"test_trigger_dagrun": "success"}, "xcom": {"test_trigger_dagrun:trigger_run_id": "triggered_by_corpus"}}
 import pendulum
-
 from airflow.models.dag import DAG
 from airflow.operators.bash import BashOperator
 from airflow.operators.trigger_dagrun import TriggerDagRunOperator
@@ -12,7 +11,11 @@ with DAG(
     schedule=None,
     tags=["example"],
 ) as target:
-    BashOperator(task_id="bash_task", bash_command='echo "Here is the message: $message"', env={"message": '{{ dag_run.conf.get("message") }}'})
+    BashOperator(
+        task_id="bash_task",
+        bash_command='echo "Here is the message: $message"',
+        env={"message": '{{ dag_run.conf.get("message") }}'},
+    )
 
 with DAG(
     dag_id="example_trigger_controller_dag",

@@ -17,4 +17,6 @@ with DAG(
     user_defined_macros={"project": "project-x", "partition_path": partition_path},
     user_defined_filters={"shout": lambda s: s.upper()},
 ):
-    BashOperator(task_id="render", bash_command="echo {{ project | shout }} {{ partition_path(ds) }} {{ 'hello' | shout }}")
+    BashOperator(
+        task_id="render", bash_command="echo {{ project | shout }} {{ partition_path(ds) }} {{ 'hello' | shout }}"
+    )

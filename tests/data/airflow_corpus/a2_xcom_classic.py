@@ -1,6 +1,5 @@
 # expect: {"dag_id": "example_xcom", "state": "success", "tasks": {"push": "success", "push_by_returning": "success", "puller": "success", "bash_push": "success", "bash_pull": "success", "python_pull_from_bash": "success"}, "xcom": {"push:value from pusher 1": [1, 2, 3], "push_by_returning": {"a": "b"}, "bash_push:manually_pushed_value": "manually_pushed_value", "bash_push": "value_by_return", "bash_pull": "bash pulled value_by_return and manually_pushed_value", "python_pull_from_bash": ["value_by_return", "manually_pushed_value"]}}
 import pendulum
-
 from airflow import DAG
 from airflow.operators.bash import BashOperator
 from airflow.operators.python import PythonOperator

@@ -1,7 +1,6 @@
 # expect: {"dag_id": "asset_producer", "state": "success", "tasks": {"produce": "success"}}
 # expect: {"dag_id": "asset_consumer", "state": "success", "tasks": {"consume": "success"}}
 import pendulum
-
 from airflow.sdk import DAG, Asset, task
 
 orders = Asset("s3://warehouse/orders")

@@ -1,6 +1,5 @@
 # expect: {"dag_id": "sdk_classic", "state": "success", "tasks": {"hello": "success", "py": "success", "done": "success"}, "xcom": {"hello": "hello 2024-03-05", "py": "from python"}}
 import pendulum
-
 from airflow.providers.standard.operators.bash import BashOperator
 from airflow.providers.standard.operators.empty import EmptyOperator
 from airflow.providers.standard.operators.python import PythonOperator

@@ -1,6 +1,5 @@
 # expect: {"dag_id": "sdk_custom_operator", "state": "success", "tasks": {"greet": "success", "wait": "success"}, "xcom": {"greet": "Hello, sdk on 2024-03-05"}}
 import pendulum
-
 from airflow.sdk import DAG, BaseOperator, BaseSensorOperator
 
 

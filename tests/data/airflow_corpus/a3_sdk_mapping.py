@@ -1,6 +1,5 @@
 # expect: {"dag_id": "sdk_mapping", "state": "success", "tasks": {"files": "success", "size[0]": "success", "size[1]": "success", "size[2]": "success", "total": "success"}, "xcom": {"total": 18}}
 import pendulum
-
 from airflow.sdk import dag, task
 
 

@@ -1,6 +1,5 @@
 # expect: {"dag_id": "sdk_params_context", "state": "success", "tasks": {"show": "success"}, "xcom": {"show": "eu sdk_params_context show"}}
 import pendulum
-
 from airflow.sdk import DAG, Param, get_current_context, task
 
 with DAG(

@@ -1,6 +1,5 @@
 # expect: {"dag_id": "sdk_setup_teardown", "state": "success", "tasks": {"create": "success", "use": "success", "delete": "success"}, "xcom": {"use": "using tmp-bucket"}}
 import pendulum
-
 from airflow.sdk import dag, setup, task, teardown
 
 

@@ -1,8 +1,7 @@
 # expect: {"dag_id": "sdk_groups_branch", "state": "success", "tasks": {"pick": "success", "fast.step": "success", "slow.step_1": "skipped", "slow.step_2": "skipped", "end": "success"}, "xcom": {"pick": "fast.step"}}
 import pendulum
-
-from airflow.sdk import DAG, TaskGroup, TriggerRule, chain, task
 from airflow.providers.standard.operators.empty import EmptyOperator
+from airflow.sdk import DAG, TaskGroup, TriggerRule, chain, task
 
 with DAG(dag_id="sdk_groups_branch", start_date=pendulum.datetime(2024, 1, 1, tz="UTC"), schedule=None):
 

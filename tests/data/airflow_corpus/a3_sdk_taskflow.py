@@ -1,7 +1,6 @@
 # expect: {"dag_id": "sdk_taskflow", "state": "success", "tasks": {"extract": "success", "transform": "success", "load": "success"}, "xcom": {"load": "total=6"}, "data_interval": ["2024-03-05T00:00:00+00:00", "2024-03-05T00:00:00+00:00"]}
 # Airflow 3: `airflow.sdk`; a cron schedule runs at the tick (CronTriggerTimetable), so the interval has no length.
 import pendulum
-
 from airflow.sdk import dag, task
 
 
