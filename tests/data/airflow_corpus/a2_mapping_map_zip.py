@@ -1,5 +1,4 @@
 # expect: {"dag_id": "mapping_map_zip", "state": "success", "tasks": {"files": "success", "sizes": "success", "show[0]": "success", "show[1]": "success", "pairs[0]": "success", "pairs[1]": "success"}, "xcom": {"show[0]": "/data/A.CSV", "pairs[1]": "b.csv=20"}}
-# xfail: XComArg.map() and .zip() (Airflow 2.4+/2.5+) are not implemented
 from datetime import datetime
 
 from airflow.decorators import dag, task
