@@ -196,7 +196,7 @@ def run_claimed(
 
             emit_outlet_events(task, dag_run, map_index, context)
         if finished and ti is not None:
-            _run_callbacks(task, {**context, "exception": error}, state)
+            _run_callbacks(task, {**context, "exception": context.get("exception", error)}, state)
         if finished and state in (TaskState.FAILED, TaskState.UP_FOR_RETRY):
             from tradewind.notify.task_mail import notify_task_outcome  # email_on_failure / email_on_retry
 
@@ -271,6 +271,7 @@ def _execute(
         return TaskState.SKIPPED, None, rendered, ti, context
     except Exception as exc:  # noqa: BLE001 — the task's failure, recorded, never propagated
         task_logger.error("Task failed:\n%s", traceback.format_exc().rstrip())
+        context["exception"] = exc  # the object, for on_failure_callback / on_retry_callback (as Airflow)
         message = f"{type(exc).__name__}: {exc}".strip()
         retryable = not isinstance(exc, FailTask) and claimed.try_number <= claimed.max_tries
         return (TaskState.UP_FOR_RETRY if retryable else TaskState.FAILED), message, rendered, ti, context
