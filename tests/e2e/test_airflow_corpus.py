@@ -18,8 +18,12 @@ import pytest
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "airflow_corpus"
 LOGICAL_DATE = "2024-03-05T00:00:00+00:00"
-#: What the files read with `var.value` (as AIRFLOW_VAR_CORPUS_ENV=staging would give on Airflow).
-VARIABLES = {"TRADEWIND_VAR_CORPUS_ENV": "staging", "TRADEWIND_VAR_CORPUS_SETTINGS": '{"batch": 3}'}
+#: The variables and connection the files read (AIRFLOW_VAR_... and AIRFLOW_CONN_... on Airflow).
+VARIABLES = {
+    "TRADEWIND_VAR_CORPUS_ENV": "staging",
+    "TRADEWIND_VAR_CORPUS_SETTINGS": '{"batch": 3}',
+    "TRADEWIND_CONN_CORPUS_DB": "postgres://user:pw@db.example:5432/sales",
+}
 
 
 def _header(path: Path) -> dict[str, Any]:
