@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import pendulum
-
 from airflow.decorators import dag, task
 
 
