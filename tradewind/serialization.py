@@ -43,10 +43,12 @@ def _expand_spec(task: Any) -> dict[str, Any] | None:
     """How many copies a mapped task gets: literal lengths, or the XComs that decide it."""
     if not getattr(task, "is_mapped", False):
         return None
-    from tradewind.sdk.xcom_arg import XComArg
+    from tradewind.sdk.xcom_arg import NOTSET, XComArg, ZipXComArg
 
     def one(value: Any) -> dict[str, Any]:
-        if isinstance(value, XComArg):
+        if isinstance(value, ZipXComArg):
+            return {"zip": [one(a) for a in value.args], "longest": value.fillvalue is not NOTSET}
+        if isinstance(value, XComArg):  # also a MapXComArg: as long as the XCom it reads
             return {"xcom": {"task_id": value.operator.task_id, "key": value.key}}
         return {"length": len(value)}
 

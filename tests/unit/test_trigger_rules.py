@@ -187,7 +187,13 @@ def test_validate_accepts_every_rule(rule: TriggerRule) -> None:
     assert validate_trigger_rule(rule) is rule
 
 
-@pytest.mark.parametrize("bad", ["sometimes", "ALL_SUCCESS", "", "dummy"])
+def test_validate_takes_airflow_2_deprecated_names() -> None:
+    # Airflow 2's BaseOperator maps them (with a RemovedInAirflow3Warning) before validating.
+    assert validate_trigger_rule("none_failed_or_skipped") is TriggerRule.NONE_FAILED_MIN_ONE_SUCCESS
+    assert validate_trigger_rule("dummy") is TriggerRule.ALWAYS
+
+
+@pytest.mark.parametrize("bad", ["sometimes", "ALL_SUCCESS", "", "Dummy"])
 def test_validate_rejects_unknown_rule(bad: str) -> None:
     with pytest.raises(DagDefinitionError, match=rf"unknown trigger_rule '{bad}'; expected one of all_success, "):
         validate_trigger_rule(bad)

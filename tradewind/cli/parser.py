@@ -89,6 +89,15 @@ TREE: tuple[Command | Group, ...] = (
                 (OUTPUT, SUBDIR),
             ),
             Command(
+                "check-compat",
+                "Check that Airflow DAG files import here, one line per file",
+                "check_compat:check_compat",
+                (
+                    arg("path", nargs="?", help="file or folder of DAG files (default: [core] dags_folder)"),
+                    arg("-o", "--output", choices=("table", "json"), default="table", help="output format"),
+                ),
+            ),
+            Command(
                 "show",
                 "Show a DAG's structure as a tree or in DOT",
                 "dags:show",

@@ -7,6 +7,7 @@ never the scheduler; the parent sees a missing result and records the failure ag
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import signal
 import sys
@@ -31,6 +32,7 @@ class FileOutcome:
     content_hash: str | None = None
     source_code: str | None = None
     duration: float = 0.0
+    warnings: list[str] = field(default_factory=list)  # "line: text" of what the file asks for in vain
 
 
 def parse_file(fileloc: str) -> FileOutcome:
@@ -40,6 +42,8 @@ def parse_file(fileloc: str) -> FileOutcome:
 
     start = time.perf_counter()
     outcome = FileOutcome(fileloc)
+    handler = _WarningsOf(fileloc, outcome.warnings)
+    logging.getLogger("tradewind.parsing").addHandler(handler)
     try:
         raw = open(fileloc, "rb").read()  # noqa: SIM115 — read once, closed by refcount
         outcome.content_hash = hashlib.sha256(raw).hexdigest()
@@ -55,8 +59,24 @@ def parse_file(fileloc: str) -> FileOutcome:
     except BaseException as exc:  # noqa: BLE001 — anything user code throws is this file's error
         outcome.dags.clear()
         outcome.errors.append(describe_import_error(fileloc, exc).as_tuple())
+    finally:
+        logging.getLogger("tradewind.parsing").removeHandler(handler)
     outcome.duration = time.perf_counter() - start
     return outcome
+
+
+class _WarningsOf(logging.Handler):
+    """Keeps the parse warnings about one file (`file:line: text`, see sdk/airflow_args.py) as `line: text`."""
+
+    def __init__(self, fileloc: str, into: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.prefix = fileloc + ":"
+        self.into = into
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = record.getMessage()
+        if text.startswith(self.prefix):
+            self.into.append(text[len(self.prefix) :])
 
 
 def child_main(conn: Connection, files: list[str], sys_paths: list[str]) -> None:

@@ -6,6 +6,7 @@ timeout) costs only itself: its error is recorded with file and line, and other 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import os
@@ -125,7 +126,8 @@ class DagBag:
         sys.modules[module_name] = module
         created = dag_context.start_collecting()
         try:
-            with _import_limit(self.import_timeout, path):
+            # What a DAG file prints while imported is diagnostics: stdout stays for the command's output (`-o json`).
+            with _import_limit(self.import_timeout, path), contextlib.redirect_stdout(sys.stderr):
                 spec.loader.exec_module(module)
         except BaseException:
             sys.modules.pop(module_name, None)

@@ -203,7 +203,7 @@ def run_claimed(
         if finished and ti is not None:
             ti.state = state.value
             _tell_listeners(ti, state, error)
-            _run_callbacks(task, {**context, "exception": error}, state)
+            _run_callbacks(task, {**context, "exception": context.get("exception", error)}, state)
         if finished and state in (TaskState.FAILED, TaskState.UP_FOR_RETRY):
             from tradewind.notify.task_mail import notify_task_outcome  # email_on_failure / email_on_retry
 
@@ -255,10 +255,10 @@ def _execute(
         )
         listeners.notify("on_task_instance_running", previous_state=TaskState.QUEUED, task_instance=ti)
         context = build_context(dag=dag, task=task, ti=ti, dag_run=dag_run, params=params, test_mode=test_mode)
-        operator = _prepare_operator(task, context, map_index)
+        operator, from_xcom = _prepare_operator(task, context, map_index)
         ti.task = operator
         context["task"] = operator
-        rendered = _render(operator, context, dag)
+        rendered = _render(operator, context, dag, from_xcom)
         token = set_current_context(context)
         _call_hooks(operator.on_execute_callback, context)
         with execution_timeout(operator.execution_timeout):
@@ -279,6 +279,7 @@ def _execute(
         return TaskState.SKIPPED, None, rendered, ti, context
     except Exception as exc:  # noqa: BLE001 — the task's failure, recorded, never propagated
         task_logger.error("Task failed:\n%s", traceback.format_exc().rstrip())
+        context["exception"] = exc  # the object, for on_failure_callback / on_retry_callback (as Airflow)
         message = f"{type(exc).__name__}: {exc}".strip()
         retryable = not isinstance(exc, FailTask) and claimed.try_number <= claimed.max_tries
         return (TaskState.UP_FOR_RETRY if retryable else TaskState.FAILED), message, rendered, ti, context
@@ -300,29 +301,30 @@ def run_params(dag: DAG, task: BaseOperator, conf: dict[str, Any] | None) -> dic
     return params.validate(conf or {})
 
 
-def _prepare_operator(task: BaseOperator, context: dict[str, Any], map_index: int) -> BaseOperator:
-    """A private copy to render into; for a mapped task, the copy for this map index."""
+def _prepare_operator(task: BaseOperator, context: dict[str, Any], map_index: int) -> tuple[BaseOperator, set[int]]:
+    """A private copy to render into (for a mapped task, the copy for this map index), and the ids
+    of the values it was given from XCom."""
     if getattr(task, "is_mapped", False):
         combos = task.expansion(context)  # type: ignore[attr-defined]
         if map_index < 0 or map_index >= len(combos):
             raise TradewindException(f"map index {map_index} is out of range: {task.task_id} expands to {len(combos)}")
-        return task.unmap(combos[map_index])  # type: ignore[attr-defined]
-    return copy.deepcopy(task)
+        combo = combos[map_index]
+        return task.unmap(combo), task.xcom_value_ids(combo)  # type: ignore[attr-defined]
+    return copy.deepcopy(task), set()
 
 
-def _render(operator: BaseOperator, context: dict[str, Any], dag: DAG) -> dict[str, Any]:
+def _render(operator: BaseOperator, context: dict[str, Any], dag: DAG, from_xcom: set[int]) -> dict[str, Any]:
+    """Render the template fields. XComArgs in them resolve while rendering; as in Airflow, a value
+    that came from XCom is data, not a template: it is never rendered."""
     from tradewind.runtime.templating import render_template_fields
-    from tradewind.sdk.xcom_arg import resolve_args
 
-    for name in operator.template_fields:
-        value = getattr(operator, name, None)
-        setattr(operator, name, resolve_args(value, context))
     rendered = render_template_fields(
         operator,
         context,
         dag.get_template_env(),
         template_fields=operator.template_fields,
         template_ext=operator.template_ext,
+        verbatim=from_xcom,
     )
     from tradewind.secrets.masker import redact
     from tradewind.utils import serde

@@ -210,16 +210,18 @@ def render_template_fields(
     *,
     template_fields: Sequence[str] | None = None,
     template_ext: Sequence[str] | None = None,
+    verbatim: set[int] | None = None,
 ) -> dict[str, Any]:
     """Render each template field of `obj` in place; returns {field: value} to store as rendered.
 
     Fields default to `obj.template_fields` and extensions to `obj.template_ext`. As in Airflow,
-    empty values are left alone and a callable value is called with `context` and `jinja_env`.
+    empty values are left alone and a callable value is called with `context` and `jinja_env`;
+    values whose id is in `verbatim` (a mapped task's values from XCom) are left as they are.
     """
     fields = tuple(obj.template_fields if template_fields is None else template_fields)
     exts = tuple(getattr(obj, "template_ext", ()) if template_ext is None else template_ext)
     try:
-        _render_fields(obj, fields, context, env, exts, set())
+        _render_fields(obj, fields, context, env, exts, set(verbatim or ()))
     except _RenderFailure as failure:
         raise TemplateError(f"cannot render {failure.field} of {_describe(obj)}: {failure}") from failure.__cause__
     return {name: getattr(obj, name, None) for name in fields}

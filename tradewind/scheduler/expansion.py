@@ -17,6 +17,9 @@ class ExpansionError(TradewindException):
 def _length(spec: dict[str, Any], pull: Pull, task_id: str) -> int:
     if "length" in spec:
         return int(spec["length"])
+    if "zip" in spec:
+        lengths = [_length(part, pull, task_id) for part in spec["zip"]]
+        return max(lengths) if spec["longest"] else min(lengths)
     ref = spec["xcom"]
     value = pull(ref["task_id"], ref["key"])
     if value is None:

@@ -227,10 +227,17 @@ _CHECKS: dict[str, _Check] = {
 }
 
 
+#: Names Airflow 2 deprecated but still takes, as the rule it maps them to.
+DEPRECATED_RULES: dict[str, TriggerRule] = {
+    "none_failed_or_skipped": TriggerRule.NONE_FAILED_MIN_ONE_SUCCESS,
+    "dummy": TriggerRule.ALWAYS,
+}
+
+
 def validate_trigger_rule(rule: str) -> TriggerRule:
     """Turn a user-given rule name into a TriggerRule, or fail at DAG load with the valid names."""
     try:
-        return TriggerRule(rule)
+        return DEPRECATED_RULES.get(rule) or TriggerRule(rule)
     except ValueError:
         expected = ", ".join(r.value for r in TriggerRule)
         raise DagDefinitionError(f"unknown trigger_rule {rule!r}; expected one of {expected}") from None

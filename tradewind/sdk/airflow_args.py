@@ -46,6 +46,7 @@ TASK_ATTRIBUTES: dict[str, str] = {
     "pre_execute": "_pre_execute_hook",
     "post_execute": "_post_execute_hook",
     "on_skipped_callback": "on_skipped_callback",
+    "map_index_template": "map_index_template",  # Airflow 2.9's label of a mapped instance, for its UI
 }
 
 #: Values that ask for what Tradewind does anyway (Airflow's defaults): no warning for these.

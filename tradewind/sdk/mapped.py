@@ -131,6 +131,13 @@ class MappedOperator(BaseOperator):
             columns.append(list(resolved))
         return [dict(zip(names, combo)) for combo in itertools.product(*columns)]
 
+    def xcom_value_ids(self, combo: dict[str, Any]) -> set[int]:
+        """Ids of the values in `combo` (one of `expansion()`) that came from XCom: Airflow does not
+        render those as templates."""
+        if self.expand_mode == "list":
+            return {id(v) for v in combo.values()} if isinstance(self.expand_input, ResolvableArg) else set()
+        return {id(combo[name]) for name, value in self.expand_input.items() if isinstance(value, ResolvableArg)}
+
     def unmap(self, mapped_kwargs: dict[str, Any]) -> BaseOperator:
         """The real operator for one map index, detached from the DAG's task list."""
         kwargs = dict(self.partial_kwargs)

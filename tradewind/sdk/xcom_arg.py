@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import itertools
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from tradewind.sdk.dependency import DependencyMixin
@@ -10,6 +11,15 @@ from tradewind.sdk.dependency import DependencyMixin
 if TYPE_CHECKING:
     from tradewind.sdk.baseoperator import BaseOperator
     from tradewind.sdk.dag import DAG
+
+
+class _NotSet:
+    def __repr__(self) -> str:
+        return "NOTSET"
+
+
+#: No `fillvalue` given to `zip()`: stop at the shortest input.
+NOTSET: Any = _NotSet()
 
 
 class ResolvableArg:
@@ -67,10 +77,20 @@ class XComArg(ResolvableArg, DependencyMixin):
     def resolve(self, context: Mapping[str, Any]) -> Any:
         return context["ti"].xcom_pull(task_ids=self.operator.task_id, key=self.key)
 
+    def map(self, f: Callable[[Any], Any]) -> MapXComArg:
+        """`files.map(lambda f: f.upper())`: each item passed through `f` when a mapped task expands (Airflow 2.4+)."""
+        return MapXComArg(self, [f])
+
+    def zip(self, *others: XComArg, fillvalue: Any = NOTSET) -> ZipXComArg:
+        """`a.zip(b)`: tuples of the items at the same position, to the shortest (or, with `fillvalue`, the longest)."""
+        return ZipXComArg([self, *others], fillvalue=fillvalue)
+
     @staticmethod
     def iter_xcom_args(value: Any, _seen: set[int] | None = None) -> Iterator[XComArg]:
-        """Every XComArg inside `value` (nested lists, tuples, sets, dicts)."""
-        if isinstance(value, XComArg):
+        """Every XComArg inside `value` (nested lists, tuples, sets, dicts; each input of a zip)."""
+        if isinstance(value, ZipXComArg):
+            yield from value.args
+        elif isinstance(value, XComArg):
             yield value
         elif isinstance(value, (list, tuple, set, frozenset)):
             for item in value:
@@ -81,6 +101,60 @@ class XComArg(ResolvableArg, DependencyMixin):
 
     def __repr__(self) -> str:
         return f"XComArg({self.operator.task_id!r}, key={self.key!r})"
+
+
+def _items(value: Any) -> list[Any]:
+    """A resolved input to map over as a list: a dict gives its (key, value) pairs."""
+    return list(value.items()) if isinstance(value, dict) else list(value)
+
+
+class MapXComArg(XComArg):
+    """An XComArg whose items go through callables at run time; as long as the XCom it reads."""
+
+    def __init__(self, arg: XComArg, callables: list[Callable[[Any], Any]]) -> None:
+        super().__init__(arg.operator, arg.key)
+        self.arg = arg
+        self.callables = callables
+
+    def map(self, f: Callable[[Any], Any]) -> MapXComArg:
+        return MapXComArg(self.arg, [*self.callables, f])
+
+    def resolve(self, context: Mapping[str, Any]) -> Any:
+        items = []
+        for item in _items(self.arg.resolve(context)):
+            for f in self.callables:
+                item = f(item)
+            items.append(item)
+        return items
+
+    def __repr__(self) -> str:
+        return f"{self.arg!r}.map(...)"
+
+
+class ZipXComArg(XComArg):
+    """Several XComArgs read side by side (`a.zip(b, c)`): a list of tuples."""
+
+    def __init__(self, args: list[XComArg], *, fillvalue: Any = NOTSET) -> None:
+        super().__init__(args[0].operator, args[0].key)
+        self.args = args
+        self.fillvalue = fillvalue
+
+    @property
+    def roots(self) -> list[BaseOperator]:
+        return [a.operator for a in self.args]
+
+    @property
+    def leaves(self) -> list[BaseOperator]:
+        return self.roots
+
+    def resolve(self, context: Mapping[str, Any]) -> Any:
+        values = [_items(a.resolve(context)) for a in self.args]
+        if self.fillvalue is NOTSET:
+            return list(zip(*values, strict=False))
+        return list(itertools.zip_longest(*values, fillvalue=self.fillvalue))
+
+    def __repr__(self) -> str:
+        return f"zip({', '.join(map(repr, self.args))})"
 
 
 class DagParamArg(ResolvableArg):

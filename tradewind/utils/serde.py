@@ -34,6 +34,8 @@ def _encode(value: Any) -> Any:
     if isinstance(value, tuple):
         return _tagged("tuple", [_encode(v) for v in value])
     if isinstance(value, datetime):  # before date: datetime is a date
+        if type(value).__module__.startswith("pendulum"):  # the context's dates: back as pendulum, as Airflow's
+            return _tagged("pendulum", [value.isoformat(), getattr(value, "timezone_name", None)])
         return _tagged("datetime", value.isoformat())
     if isinstance(value, date):
         return _tagged("date", value.isoformat())
@@ -57,7 +59,19 @@ def _encode(value: Any) -> Any:
     raise TypeError(f"XCom value of type {name} is not JSON-serializable")
 
 
+def _pendulum(value: list[Any]) -> datetime:
+    """A pendulum DateTime in its named timezone (imported only when an XCom holds one)."""
+    import pendulum
+
+    moment = pendulum.instance(datetime.fromisoformat(value[0]))
+    try:
+        return moment.in_timezone(value[1]) if value[1] else moment
+    except (ValueError, pendulum.tz.exceptions.InvalidTimezone):  # a fixed offset: keep it as parsed
+        return moment
+
+
 _DECODERS: dict[str, Any] = {
+    "pendulum": _pendulum,
     "dict": lambda v: {k: x for k, x in v},  # keys were decoded already (tuples stay tuples)
     "tuple": tuple,
     "datetime": datetime.fromisoformat,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import re
 import sys
 import time
@@ -136,19 +137,22 @@ def dags_test(args: argparse.Namespace) -> int:
     logical_date = parse_date(args.logical_date, what="logical date")
     if args.retry_delay is not None and args.retry_delay < 0:
         raise UsageError("--retry-delay must be zero or more seconds")
-    dag = get_dag(args)
     quiet = args.output == "json"
-    outcome = run_dag_test(
-        dag,
-        logical_date=logical_date,
-        conf=conf,
-        run_id=args.run_id,
-        show_progress=not quiet,
-        echo=sys.stderr if args.verbose else None,  # the task's log lines, masked as in its log file
-        retry_delay_override=timedelta(seconds=args.retry_delay) if args.retry_delay is not None else None,
-        mark_success_pattern=args.mark_success_pattern,
-        use_executor=args.use_executor,
-    )
+    # With -o json, stdout holds the one document: what user code prints outside a task's log
+    # (a DAG callback, say) goes to stderr.
+    dag = get_dag(args)
+    with contextlib.redirect_stdout(sys.stderr) if quiet else contextlib.nullcontext():
+        outcome = run_dag_test(
+            dag,
+            logical_date=logical_date,
+            conf=conf,
+            run_id=args.run_id,
+            show_progress=not quiet,
+            echo=sys.stderr if args.verbose else None,  # the task's log lines, masked as in its log file
+            retry_delay_override=timedelta(seconds=args.retry_delay) if args.retry_delay is not None else None,
+            mark_success_pattern=args.mark_success_pattern,
+            use_executor=args.use_executor,
+        )
     if quiet:
         print(to_json(_report(outcome.run, outcome.task_instances, outcome.elapsed, outcome.reason)))
     else:

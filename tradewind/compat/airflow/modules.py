@@ -103,6 +103,8 @@ _EXCEPTIONS = {
         "ParamValidationError",
     ),
     "AirflowDagCycleException": "tradewind.exceptions:DagCycleError",
+    "AirflowNotFoundException": "tradewind.exceptions:NotFound",  # what a missing connection raises
+    "AirflowConfigException": "tradewind.exceptions:ConfigError",  # what conf.get of a missing option raises
     "DuplicateTaskIdFound": "tradewind.exceptions:DuplicateTaskIdError",
 }
 _STANDARD = "airflow.providers.standard"

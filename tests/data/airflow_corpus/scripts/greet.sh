@@ -1,0 +1,1 @@
+echo "greeting {{ params.who }} on {{ ds }}"

@@ -1,0 +1,35 @@
+"""XCom values come back as they were pushed: the types Airflow 2's serializer keeps."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pendulum
+import pytest
+
+from tradewind.utils import serde
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"a": (1, 2), "b": {3}, 4: frozenset({5})},
+        datetime.datetime(2024, 3, 5, 1, 2, 3, tzinfo=datetime.UTC),
+        datetime.date(2024, 3, 5),
+        datetime.timedelta(days=1, seconds=2),
+        Decimal("1.50"),
+    ],
+)
+def test_round_trip_keeps_type_and_value(value: object) -> None:
+    back = serde.loads(serde.dumps(value))
+    assert back == value and type(back) is type(value)
+
+
+@pytest.mark.parametrize("tz", ["Europe/Amsterdam", "UTC", pendulum.fixed_timezone(7200)])
+def test_pendulum_datetime_comes_back_as_pendulum_in_its_timezone(tz: object) -> None:
+    value = pendulum.datetime(2024, 3, 5, 6, 30, tz=tz)
+    back = serde.loads(serde.dumps(value))
+    assert isinstance(back, pendulum.DateTime)
+    assert back == value and back.timezone_name == value.timezone_name
+    assert back.add(days=1).isoformat() == value.add(days=1).isoformat()
