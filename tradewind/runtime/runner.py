@@ -226,6 +226,7 @@ def _execute(
 ) -> tuple[TaskState, str | None, dict[str, Any] | None, Any, dict[str, Any]]:
     """Run the operator; map any exception to the state it earns. Never raises for user errors."""
     from tradewind.runtime.context import build_context
+    from tradewind.runtime.deferral import execute_deferrable
     from tradewind.runtime.task_instance import RuntimeTaskInstance
     from tradewind.runtime.timeout import execution_timeout
     from tradewind.sdk.current_context import reset_current_context, set_current_context
@@ -256,7 +257,7 @@ def _execute(
         with execution_timeout(operator.execution_timeout):
             try:
                 operator.pre_execute(context)
-                result = operator.execute(context)
+                result = execute_deferrable(operator, context)
             except (TaskTimeout, TaskTerminated):
                 operator.on_kill()
                 raise

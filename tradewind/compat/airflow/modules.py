@@ -94,11 +94,16 @@ _EXCEPTIONS = {
         "AirflowRescheduleException",
         "AirflowTaskTimeout",
         "ParamValidationError",
+        "TaskDeferred",
+        "TaskDeferralError",
     ),
     "AirflowDagCycleException": "tradewind.exceptions:DagCycleError",
     "DuplicateTaskIdFound": "tradewind.exceptions:DuplicateTaskIdError",
 }
 _STANDARD = "airflow.providers.standard"
+_TRIGGER_BASE = _names("tradewind.triggers.base", "BaseTrigger", "TriggerEvent")
+_TRIGGER_TEMPORAL = _names("tradewind.triggers.temporal", "DateTimeTrigger", "TimeDeltaTrigger")
+_TRIGGER_FILE = _names("tradewind.triggers.file", "FileTrigger")
 
 MODULES: dict[str, dict[str, str]] = {
     "airflow": {**_DAG, **_names("tradewind.datasets", "Dataset"), **_XCOM_ARG},
@@ -162,6 +167,9 @@ MODULES: dict[str, dict[str, str]] = {
     "airflow.exceptions": _EXCEPTIONS,
     "airflow.datasets": _names("tradewind.datasets", "Dataset", "DatasetAll", "DatasetAny", "DatasetAlias"),
     "airflow.hooks.base": _HOOK,
+    "airflow.triggers.base": _TRIGGER_BASE,
+    "airflow.triggers.temporal": _TRIGGER_TEMPORAL,
+    "airflow.triggers.file": _TRIGGER_FILE,
     "airflow.macros": _MACROS,
     "airflow.configuration": _names("tradewind.compat.airflow.configuration", "conf"),
     "airflow.plugins_manager": _names("tradewind.compat.airflow.plugins", "AirflowPlugin"),
@@ -190,6 +198,8 @@ MODULES: dict[str, dict[str, str]] = {
     f"{_STANDARD}.sensors.time_delta": _TIME_DELTA,
     f"{_STANDARD}.sensors.time": _TIME,
     f"{_STANDARD}.sensors.date_time": _DATE_TIME,
+    f"{_STANDARD}.triggers.temporal": _TRIGGER_TEMPORAL,
+    f"{_STANDARD}.triggers.file": _TRIGGER_FILE,
     # --- Airflow 3's task SDK: DAG and @dag follow Airflow 3's defaults ----------------------
     "airflow.sdk": {
         **_names(_AIRFLOW3, "DAG", "dag"),
@@ -212,6 +222,7 @@ MODULES: dict[str, dict[str, str]] = {
     "airflow.sdk.bases.operator": _BASE_OPERATOR,
     "airflow.sdk.bases.sensor": _SENSOR_BASE,
     "airflow.sdk.bases.hook": _HOOK,
+    "airflow.sdk.bases.trigger": _TRIGGER_BASE,
 }
 
 

@@ -1,0 +1,107 @@
+"""Deferring operators through the real runner and a real (SQLite) metadata database: the trigger runs in the
+task's process, the task resumes in the same try with the event, and a deferral past its timeout fails the try."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tradewind import DAG
+from tradewind.sdk.baseoperator import BaseOperator
+from tradewind.sensors.date_time import DateTimeSensorAsync
+from tradewind.sensors.filesystem import FileSensor
+from tradewind.sensors.time_delta import TimeDeltaSensor
+from tradewind.triggers.temporal import TimeDeltaTrigger
+
+UTC = timezone.utc
+DATE = datetime(2024, 5, 2, tzinfo=UTC)
+
+
+@pytest.fixture
+def db():
+    from tradewind.store.migrate import migrate
+
+    migrate()
+
+
+class WaitTwice(BaseOperator):
+    """Defers twice, carrying kwargs across, then returns what it saw."""
+
+    def __init__(self, *, wait: float, timeout: float | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.wait, self.defer_timeout = wait, timeout
+
+    def execute(self, context: Any) -> None:
+        self.defer(
+            trigger=TimeDeltaTrigger(timedelta(seconds=self.wait)),
+            method_name="halfway",
+            kwargs={"step": 1},
+            timeout=None if self.defer_timeout is None else timedelta(seconds=self.defer_timeout),
+        )
+
+    def halfway(self, context: Any, step: int, event: Any = None) -> None:
+        assert isinstance(event, str)  # the DateTimeTrigger's moment
+        self.defer(
+            trigger=TimeDeltaTrigger(timedelta(seconds=self.wait)), method_name="done", kwargs={"step": step + 1}
+        )
+
+    def done(self, context: Any, step: int, event: Any = None) -> dict[str, Any]:
+        return {"step": step, "try_number": context["ti"].try_number, "event_is_moment": isinstance(event, str)}
+
+
+def _run(task_factory, logical_date: datetime = DATE):
+    from tradewind.runtime.runner import run_task_instance
+    from tradewind.scheduler.runs import create_manual_run, sync_dag
+
+    with DAG("deferring", schedule=None) as dag:
+        task_factory()
+    run = create_manual_run(dag, sync_dag(dag), logical_date=logical_date)
+    return run, run_task_instance(dag, run, dag.task_ids[0])
+
+
+def test_an_operator_defers_resumes_with_the_event_and_pushes_its_result(db) -> None:
+    from tradewind.store import tries, xcom
+
+    started = time.monotonic()
+    run, outcome = _run(lambda: WaitTwice(task_id="wait", wait=0.3, retries=2))
+    assert outcome.state == "success", outcome.error
+    assert time.monotonic() - started >= 0.6  # both waits happened
+    assert xcom.pull("deferring", run.run_id, ["wait"])[("wait", -1)] == {
+        "step": 2,
+        "try_number": 1,
+        "event_is_moment": True,
+    }
+    assert [t.try_number for t in tries.list_tries("deferring", run.run_id, "wait")] == [1]  # one try
+    assert "Task deferred: waiting for" in Path(outcome.log_path).read_text()
+
+
+def test_a_deferral_past_its_timeout_fails_the_try(db) -> None:
+    started = time.monotonic()
+    _, outcome = _run(lambda: WaitTwice(task_id="wait", wait=30, timeout=0.3))
+    assert outcome.state == "failed" and "TaskDeferralTimeout" in outcome.error
+    assert time.monotonic() - started < 10
+
+
+def test_deferrable_time_sensors_wait_on_their_trigger(db) -> None:
+    target = datetime.now(UTC) + timedelta(seconds=0.4)
+    _, outcome = _run(lambda: DateTimeSensorAsync(task_id="at", target_time=target.isoformat(), poke_interval=600))
+    assert outcome.state == "success" and datetime.now(UTC) >= target
+    assert "Task deferred: waiting for" in Path(outcome.log_path).read_text()
+    # a target already passed: done on the first poke, no deferral
+    late = lambda: TimeDeltaSensor(task_id="late", delta=timedelta(seconds=-1), deferrable=True)  # noqa: E731
+    _, outcome = _run(late, logical_date=DATE + timedelta(days=1))
+    assert outcome.state == "success" and "Task deferred" not in Path(outcome.log_path).read_text()
+
+
+def test_deferrable_file_sensor_waits_on_a_file_trigger(db, tmp_path: Path) -> None:
+    import threading
+
+    target = tmp_path / "arrived.txt"
+    threading.Timer(0.4, target.write_text, args=("x",)).start()
+    _, outcome = _run(lambda: FileSensor(task_id="f", filepath=str(target), poke_interval=0.1, deferrable=True))
+    assert outcome.state == "success" and target.exists()
+    assert "FileTrigger" in Path(outcome.log_path).read_text()
