@@ -60,3 +60,21 @@ def test_dags_test_completes_a_deferrable_dag_without_a_triggerer(cli, write_dag
         "check": "success",
     }
     assert time.monotonic() - started >= 1  # the trigger's wait happened
+
+
+def test_the_scheduler_runs_a_deferrable_dag_in_its_workers(scheduler, write_dag) -> None:
+    """Under the real scheduler and local executor the trigger runs in the forked task process."""
+    from tradewind.scheduler.trigger import trigger_dag
+    from tradewind.store import dags, task_instances, xcom
+
+    from scheduler_process import finished, wait_for
+
+    write_dag("deferring.py", DEFERRING)
+    scheduler.start()
+    wait_for(lambda: dags.get_dag("deferring") is not None, what="the DAG to be parsed")
+    run = trigger_dag("deferring")
+    (done,) = wait_for(finished("deferring"), what="the deferring run")
+    assert done.state == "success"
+    answer = task_instances.get_task_instance("deferring", run.run_id, "wait_then_answer")
+    assert answer.try_number == 1
+    assert xcom.pull("deferring", run.run_id, ["wait_then_answer"])[("wait_then_answer", -1)]["answer"] == 42
