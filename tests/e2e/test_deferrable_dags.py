@@ -1,5 +1,7 @@
-"""An unchanged Airflow DAG file with deferrable tasks completes under `dags test`, with no triggerer:
-the triggers run in the task's process (as Airflow's `dags test` runs them in process)."""
+"""An unchanged Airflow DAG file with deferrable tasks completes under `dags test`, with no triggerer running:
+the triggers run in the task's process (as Airflow's `dags test` runs them in process), or, when the tasks
+run in the executor's processes and defer, in the `dags test` process itself.
+Under the scheduler and a `tradewind triggerer`: tests/e2e/test_triggerer.py."""
 
 from __future__ import annotations
 
@@ -62,19 +64,11 @@ def test_dags_test_completes_a_deferrable_dag_without_a_triggerer(cli, write_dag
     assert time.monotonic() - started >= 1  # the trigger's wait happened
 
 
-def test_the_scheduler_runs_a_deferrable_dag_in_its_workers(scheduler, write_dag) -> None:
-    """Under the real scheduler and local executor the trigger runs in the forked task process."""
-    from tradewind.scheduler.trigger import trigger_dag
-    from tradewind.store import dags, task_instances, xcom
-
-    from scheduler_process import finished, wait_for
-
+def test_dags_test_with_the_executor_runs_the_triggers_itself(cli, write_dag) -> None:
+    """--use-executor: the task processes defer (state deferred); dags test runs their triggers, as a triggerer."""
     write_dag("deferring.py", DEFERRING)
-    scheduler.start()
-    wait_for(lambda: dags.get_dag("deferring") is not None, what="the DAG to be parsed")
-    run = trigger_dag("deferring")
-    (done,) = wait_for(finished("deferring"), what="the deferring run")
-    assert done.state == "success"
-    answer = task_instances.get_task_instance("deferring", run.run_id, "wait_then_answer")
-    assert answer.try_number == 1
-    assert xcom.pull("deferring", run.run_id, ["wait_then_answer"])[("wait_then_answer", -1)]["answer"] == 42
+    r = cli("dags", "test", "deferring", "2024-03-05", "--use-executor", "-o", "json")
+    assert r.code == 0, r.err
+    report = json.loads(r.out)
+    assert report["state"] == "success", report
+    assert {ti["task_id"]: ti["try_number"] for ti in report["task_instances"]}["wait_then_answer"] == 1

@@ -331,7 +331,20 @@ class BaseOperator(SetupTeardownMixin, DependencyMixin, metaclass=OperatorMeta):
         raise TaskDeferred(trigger=trigger, method_name=method_name, kwargs=kwargs, timeout=timeout)
 
     def resume_execution(self, next_method: str, next_kwargs: dict[str, Any] | None, context: Context) -> Any:
-        """Continue after a deferral: call `next_method(context, **next_kwargs)` (the event is in `event`)."""
+        """Continue after a deferral: call `next_method(context, **next_kwargs)` (the event is in `event`).
+
+        `__fail__` is where a deferral resumes when it timed out or its trigger failed (as Airflow): the try
+        fails with TaskDeferralTimeout or TriggerError (Airflow's TaskDeferralError); retries apply.
+        """
+        from tradewind.triggers.base import FAIL_METHOD, TIMEOUT_ERROR
+
+        if next_method == FAIL_METHOD:
+            from tradewind.exceptions import TaskDeferralTimeout, TriggerError
+
+            error = (next_kwargs or {}).get("error", "")
+            if error == TIMEOUT_ERROR:
+                raise TaskDeferralTimeout(f"the deferral timed out ({error})")
+            raise TriggerError(f"the trigger failed: {error}")
         return getattr(self, next_method)(context, **(next_kwargs or {}))
 
     def pre_execute(self, context: Context) -> None:

@@ -16,6 +16,11 @@ from tradewind.exceptions import TriggerError
 
 __all__ = ["BaseTrigger", "TriggerEvent", "load_trigger"]
 
+#: `next_method` of a deferral that timed out or whose trigger failed: resuming fails the try (Airflow's).
+FAIL_METHOD = "__fail__"
+#: The `error` FAIL_METHOD gets for a timeout (Airflow's wording); any other error is the trigger's own.
+TIMEOUT_ERROR = "Trigger/execution timeout"
+
 
 class TriggerEvent:
     """One event a trigger yields; its `payload` (JSON-serializable) reaches the resumed method as `event`."""
