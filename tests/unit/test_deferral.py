@@ -105,3 +105,71 @@ def test_deferrable_file_sensor_waits_on_a_file_trigger(db, tmp_path: Path) -> N
     _, outcome = _run(lambda: FileSensor(task_id="f", filepath=str(target), poke_interval=0.1, deferrable=True))
     assert outcome.state == "success" and target.exists()
     assert "FileTrigger" in Path(outcome.log_path).read_text()
+
+
+# --- the deferred state through the store, as the executors' runner and the triggerer use it ----------------
+def _defer_under_an_executor(operator_factory):
+    """Run the task as a worker's task process does (defer_inline=False): the try stops at its deferral."""
+    from tradewind.runtime.runner import claim_task_instance, run_claimed
+    from tradewind.scheduler.runs import create_manual_run, sync_dag
+
+    with DAG("deferring", schedule=None) as dag:
+        operator_factory()
+    run = create_manual_run(dag, sync_dag(dag), logical_date=DATE)
+    task_id = dag.task_ids[0]
+    outcome = run_claimed(dag, run, claim_task_instance(run, task_id), defer_inline=False)
+    return dag, run, task_id, outcome
+
+
+def test_a_deferral_frees_the_try_fires_and_resumes_in_the_same_try(db) -> None:
+    from tradewind.runtime.runner import claim_task_instance, run_claimed
+    from tradewind.scheduler.explain import explain_task_instance
+    from tradewind.store import task_instances, tries, triggers, xcom
+
+    dag, run, task_id, outcome = _defer_under_an_executor(lambda: WaitTwice(task_id="wait", wait=3600, timeout=7200))
+    ti = task_instances.get_task_instance("deferring", run.run_id, task_id)
+    assert outcome.state == "deferred" and ti.state == "deferred" and ti.try_number == 1
+    assert ti.next_method == "halfway" and ti.next_kwargs == {"step": 1} and ti.trigger_timeout is not None
+    assert tries.list_tries("deferring", run.run_id, task_id) == []  # the try is not over
+    (waiting,) = triggers.waiting_triggers()
+    assert waiting.id == ti.trigger_id and waiting.classpath == "tradewind.triggers.temporal.DateTimeTrigger"
+    (reason,) = explain_task_instance("deferring", run.run_id, task_id)
+    assert reason.code == "deferred" and "halfway()" in reason.sentence
+
+    assert triggers.fire_trigger(waiting.id, "2024-05-02T00:00:00+00:00") == 1
+    ti = task_instances.get_task_instance("deferring", run.run_id, task_id)
+    assert ti.state == "scheduled" and ti.trigger_id is None
+    assert ti.next_kwargs == {"step": 1, "event": "2024-05-02T00:00:00+00:00"}
+    assert triggers.waiting_triggers() == [] and triggers.fire_trigger(waiting.id, "again") == 0  # fires once
+
+    # resumed (same try, XComs kept): halfway() defers again
+    xcom.push("deferring", run.run_id, task_id, -1, "kept", 1)
+    resumed = run_claimed(dag, run, claim_task_instance(run, task_id), defer_inline=False)
+    ti = task_instances.get_task_instance("deferring", run.run_id, task_id)
+    assert resumed.state == "deferred" and ti.try_number == 1 and ti.next_method == "done"
+    assert ti.next_kwargs == {"step": 2} and ti.trigger_timeout is None  # the second deferral has no timeout
+    assert xcom.pull("deferring", run.run_id, [task_id], key="kept")[(task_id, -1)] == 1
+
+    # clearing drops the deferral: the next try starts in execute(); its trigger is no longer waited on
+    assert task_instances.clear_task_instances("deferring", run.run_id) == 1
+    ti = task_instances.get_task_instance("deferring", run.run_id, task_id)
+    assert (ti.state, ti.trigger_id, ti.next_method, ti.next_kwargs) == ("none", None, None, None)
+    assert triggers.waiting_triggers() == [] and triggers.delete_unused_triggers() == 1
+    again = run_claimed(dag, run, claim_task_instance(run, task_id), defer_inline=False)
+    assert again.state == "deferred" and again.try_number == 2
+
+
+def test_a_deferral_past_its_timeout_resumes_only_to_fail(db) -> None:
+    from tradewind.runtime.runner import run_task_instance
+    from tradewind.store import task_instances, triggers
+
+    dag, run, task_id, _ = _defer_under_an_executor(lambda: WaitTwice(task_id="wait", wait=3600, timeout=60))
+    now = datetime.now(UTC)
+    assert triggers.time_out_deferrals(now) == 0
+    assert triggers.time_out_deferrals(now + timedelta(seconds=61)) == 1
+    ti = task_instances.get_task_instance("deferring", run.run_id, task_id)
+    assert ti.state == "scheduled" and ti.next_method == "__fail__"
+    outcome = run_task_instance(dag, run, task_id)
+    assert outcome.state == "failed" and outcome.try_number == 1 and "TaskDeferralTimeout" in outcome.error
+    ti = task_instances.get_task_instance("deferring", run.run_id, task_id)
+    assert ti.next_method is None and ti.next_kwargs is None  # a retry would start again in execute()

@@ -60,4 +60,4 @@ def _run_try(dag: DAG, dag_run: Any, claim: Any, conn: Connection) -> int:
 
     signal.signal(signal.SIGTERM, _terminate)
     outcome = run_claimed(dag, dag_run, claim, record=send, defer_inline=False)  # the triggerer waits for it
-    return 0 if outcome.state in (TaskState.SUCCESS, TaskState.SKIPPED) else 1
+    return 0 if outcome.state in (TaskState.SUCCESS, TaskState.SKIPPED, TaskState.DEFERRED) else 1
