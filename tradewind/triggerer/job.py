@@ -25,8 +25,6 @@ from tradewind.triggers.base import load_trigger
 
 log = logging.getLogger(__name__)
 
-#: `job.job_type` of this process (Airflow's name).
-JOB_TYPE = "TriggererJob"
 #: Seconds between passes: how soon a new deferral's trigger starts, and a timeout is noticed.
 POLL_INTERVAL = 1.0
 
@@ -52,7 +50,7 @@ class Triggerer:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self.stop)
-        job_id = jobs.start_job(JOB_TYPE, hostname=socket.gethostname(), pid=os.getpid())
+        job_id = jobs.start_job(jobs.TRIGGERER, hostname=socket.gethostname(), pid=os.getpid())
         log.info("triggerer started (job %s)", job_id)
         passes = 0
         try:
