@@ -173,3 +173,40 @@ def test_a_deferral_past_its_timeout_resumes_only_to_fail(db) -> None:
     assert outcome.state == "failed" and outcome.try_number == 1 and "TaskDeferralTimeout" in outcome.error
     ti = task_instances.get_task_instance("deferring", run.run_id, task_id)
     assert ti.next_method is None and ti.next_kwargs is None  # a retry would start again in execute()
+
+
+# --- the triggerer's passes, in this process ------------------------------------------------------------
+def test_the_triggerer_fires_due_triggers_and_cancels_those_nobody_waits_on(db) -> None:
+    import asyncio
+
+    from tradewind.runtime.runner import claim_task_instance, run_claimed
+    from tradewind.scheduler.runs import create_manual_run, sync_dag
+    from tradewind.store import jobs, task_instances
+    from tradewind.triggerer.job import Triggerer
+
+    _, soon, soon_id, _ = _defer_under_an_executor(lambda: WaitTwice(task_id="soon", wait=0.3))
+
+    def resumed() -> bool:
+        return task_instances.get_task_instance("deferring", soon.run_id, soon_id).state == "scheduled"
+
+    Triggerer(until=resumed).run()
+    ti = task_instances.get_task_instance("deferring", soon.run_id, soon_id)
+    assert ti.next_method == "halfway" and isinstance(ti.next_kwargs["event"], str)
+    assert jobs.latest_job(jobs.TRIGGERER).state == "success"  # it registered, heartbeat, and ended
+
+    triggerer = Triggerer()
+
+    async def scenario() -> tuple[int, int, bool]:
+        with DAG("waiting", schedule=None) as waiting:
+            WaitTwice(task_id="long", wait=3600)
+        run = create_manual_run(waiting, sync_dag(waiting), logical_date=DATE)
+        run_claimed(waiting, run, claim_task_instance(run, "long"), defer_inline=False)
+        triggerer.pass_once(datetime.now(UTC))
+        started = list(triggerer.running.values())
+        await asyncio.sleep(0.1)
+        task_instances.clear_task_instances("waiting", run.run_id)  # nobody waits on its trigger any more
+        triggerer.pass_once(datetime.now(UTC))
+        await asyncio.sleep(0.1)
+        return len(started), len(triggerer.running), started[0].cancelled()
+
+    assert asyncio.run(scenario()) == (1, 0, True)
