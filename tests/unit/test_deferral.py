@@ -210,3 +210,20 @@ def test_the_triggerer_fires_due_triggers_and_cancels_those_nobody_waits_on(db) 
         return len(started), len(triggerer.running), started[0].cancelled()
 
     assert asyncio.run(scenario()) == (1, 0, True)
+
+
+def test_a_deferred_instance_holds_a_pool_slot_only_in_an_include_deferred_pool(db) -> None:
+    from tradewind.runtime.runner import claim_task_instance, run_claimed
+    from tradewind.scheduler.capacity import Occupancy
+    from tradewind.scheduler.runs import create_manual_run, sync_dag
+    from tradewind.store import pools
+
+    pools.set_pool("waiters", 2, include_deferred=True)
+    pools.set_pool("free", 2)
+    _defer_under_an_executor(lambda: WaitTwice(task_id="counted", wait=3600, pool="waiters"))
+    with DAG("free_pool", schedule=None) as dag:
+        WaitTwice(task_id="not_counted", wait=3600, pool="free")
+    run = create_manual_run(dag, sync_dag(dag), logical_date=DATE)
+    assert run_claimed(dag, run, claim_task_instance(run, "not_counted"), defer_inline=False).state == "deferred"
+    used = Occupancy.read().pool_used
+    assert used.get("waiters") == 1 and used.get("free", 0) == 0
