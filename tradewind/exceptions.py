@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from datetime import datetime
+    from datetime import datetime, timedelta
+    from typing import Any
 
 
 class TradewindException(Exception):
@@ -169,6 +170,35 @@ class RescheduleTask(TaskControl):
         self.reschedule_date = reschedule_date
 
 
+class TaskDeferred(TaskControl):
+    """Raised by `BaseOperator.defer`: wait for `trigger`'s first event, then call `method_name(context, event=…)`.
+
+    The runtime catches it by class; the operator resumes in the same try (a deferral is not a retry).
+    """
+
+    def __init__(
+        self,
+        *,
+        trigger: Any,
+        method_name: str,
+        kwargs: dict[str, Any] | None = None,
+        timeout: timedelta | float | None = None,
+    ) -> None:
+        super().__init__(f"deferred to {type(trigger).__name__}, resuming in {method_name}")
+        self.trigger = trigger
+        self.method_name = method_name
+        self.kwargs = kwargs
+        self.timeout = timeout
+
+
+class TaskDeferralTimeout(TradewindException):
+    """A deferred task's trigger fired no event within the deferral's `timeout` (retries still apply)."""
+
+
+class TriggerError(TradewindException):
+    """A trigger cannot be rebuilt from its serialize() or ended without an event."""
+
+
 # Airflow's names, so that DAG code written for Airflow keeps working.
 AirflowException = TradewindException
 AirflowSkipException = SkipTask
@@ -176,3 +206,4 @@ AirflowFailException = FailTask
 AirflowSensorTimeout = SensorTimeout
 AirflowRescheduleException = RescheduleTask
 AirflowTaskTimeout = TaskTimeout
+TaskDeferralError = TriggerError

@@ -20,6 +20,7 @@ class TaskState(StrEnum):
     FAILED = "failed"
     UP_FOR_RETRY = "up_for_retry"
     UP_FOR_RESCHEDULE = "up_for_reschedule"
+    DEFERRED = "deferred"
     SKIPPED = "skipped"
     UPSTREAM_FAILED = "upstream_failed"
     REMOVED = "removed"
@@ -80,7 +81,7 @@ TRANSITIONS: dict[TaskState, frozenset[TaskState]] = {
     # claimed by a worker; back to scheduled when no executor holds it (scheduler restart); failed when
     # the worker cannot start it; skipped by dagrun_timeout
     TaskState.QUEUED: frozenset({TaskState.RUNNING, TaskState.SCHEDULED, TaskState.FAILED, TaskState.SKIPPED}),
-    # a try's result (SkipTask included; a dagrun_timeout skips it too)
+    # a try's result (SkipTask included; a dagrun_timeout skips it too); deferred: waiting on a trigger
     TaskState.RUNNING: frozenset(
         {
             TaskState.SUCCESS,
@@ -88,8 +89,12 @@ TRANSITIONS: dict[TaskState, frozenset[TaskState]] = {
             TaskState.UP_FOR_RETRY,
             TaskState.UP_FOR_RESCHEDULE,
             TaskState.SKIPPED,
+            TaskState.DEFERRED,
         }
     ),
+    # its trigger fired, or its deferral timed out (to fail in the task, as Airflow): scheduled to run on in
+    # the same try; skipped by dagrun_timeout
+    TaskState.DEFERRED: frozenset({TaskState.SCHEDULED, TaskState.SKIPPED}),
     # once its time has come: queued (scheduled first in Airflow) or claimed; skipped by dagrun_timeout
     **{
         state: frozenset({TaskState.SCHEDULED, TaskState.QUEUED, TaskState.RUNNING, TaskState.SKIPPED})

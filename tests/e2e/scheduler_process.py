@@ -60,16 +60,19 @@ def parsed(*dag_ids: str) -> Callable[[], bool]:
 
 
 class SchedulerProcess:
-    def __init__(self, home: Path, log: Path) -> None:
+    """`tradewind scheduler` (or another long-running command: `triggerer`) as a child process."""
+
+    def __init__(self, home: Path, log: Path, command: str = "scheduler") -> None:
         self.home = home
         self.log = log
+        self.command = command
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self, **env: str) -> SchedulerProcess:
         full = {**os.environ, **FAST, **env}
         self._fh = self.log.open("ab")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tradewind", "scheduler"],
+            [sys.executable, "-m", "tradewind", self.command],
             env=full,
             stdout=self._fh,
             stderr=subprocess.STDOUT,

@@ -179,7 +179,7 @@ def _gone(pid: int) -> bool:
     return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
 
 
-def test_standalone_creates_an_admin_runs_both_and_stops_both_on_ctrl_c(
+def test_standalone_creates_an_admin_runs_all_three_and_stops_them_on_ctrl_c(
     tradewind_home: Path, processes: list[Proc]
 ) -> None:
     port = free_port()
@@ -198,8 +198,13 @@ def test_standalone_creates_an_admin_runs_both_and_stops_both_on_ctrl_c(
     assert f"Created user 'admin' with password: {password}" in sa.output()
     assert get(port, "/api/v1/users", ("admin", password))[1]["users"][0]["username"] == "admin"
 
+    wait_for(
+        lambda: (b := healthy(port)) and b["triggerer"]["status"] == "healthy",
+        timeout=30,
+        what="standalone's triggerer to heartbeat",
+    )
     children = _children(sa.proc.pid)
-    assert len(children) == 2
+    assert len(children) == 3  # scheduler, triggerer, webserver
     assert sa.stop(signal.SIGINT) == 0  # Ctrl-C
     assert all(_gone(pid) for pid in children)
     assert "standalone | stopped" in sa.output()

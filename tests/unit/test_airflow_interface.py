@@ -65,6 +65,13 @@ ISSUE_NAMES = [
     ("airflow.exceptions", "AirflowSkipException"),
     ("airflow.exceptions", "AirflowFailException"),
     ("airflow.exceptions", "AirflowSensorTimeout"),
+    ("airflow.exceptions", "TaskDeferred"),
+    ("airflow.triggers.base", "BaseTrigger"),
+    ("airflow.triggers.base", "TriggerEvent"),
+    ("airflow.triggers.temporal", "TimeDeltaTrigger"),
+    ("airflow.triggers.temporal", "DateTimeTrigger"),
+    ("airflow.triggers.file", "FileTrigger"),
+    ("airflow.providers.standard.triggers.temporal", "TimeDeltaTrigger"),
     ("airflow.providers.standard.operators.latest_only", "LatestOnlyOperator"),
     ("airflow.providers.standard.sensors.bash", "BashSensor"),
 ]

@@ -215,12 +215,13 @@ def test_bash_sensor_runs_in_a_temporary_directory_with_the_given_env(tmp_path) 
     assert marker.exists()
 
 
-# --- the *Async sensors poke as their sync forms -----------------------------------------------------
+# --- the *Async sensors are their sync forms with deferrable=True ------------------------------------
 def test_async_sensors_are_their_sync_forms_and_accept_trigger_arguments() -> None:
     delta = TimeDeltaSensorAsync(task_id="d", delta=timedelta(hours=1), end_from_trigger=True)
     at = DateTimeSensorAsync(task_id="a", target_time="2020-01-01T00:00:00+00:00", trigger_kwargs={})
     tod = TimeSensorAsync(task_id="t", target_time=time(0, 0), start_from_trigger=False)
     assert isinstance(delta, TimeDeltaSensor) and isinstance(at, DateTimeSensor) and isinstance(tod, TimeSensor)
+    assert delta.deferrable and at.deferrable and tod.deferrable
     assert at.poke({}) is True  # a past target has come
     future_end = datetime.now(UTC) + timedelta(days=1)
     assert delta.poke({"data_interval_end": future_end}) is False

@@ -131,6 +131,7 @@ def test_store_accepts_exactly_the_legal_dag_run_moves(db: None, old: DagRunStat
 @pytest.mark.parametrize("state", list(TaskState))
 def test_claim_finish_and_clear_check_their_moves_too(db: None, state: TaskState) -> None:
     from tradewind.store import task_instances, tries
+    from tradewind.store.records import Deferral
 
     claimed = f"claim-{state}"  # a claim moves from `state` to running
     _run_with(claimed, DagRunState.RUNNING, state)
@@ -145,7 +146,12 @@ def test_claim_finish_and_clear_check_their_moves_too(db: None, state: TaskState
     finished = f"finish-{state}"  # a try's result moves from running to `state`
     _run_with(finished, DagRunState.RUNNING, TaskState.RUNNING)
     if can_transition(TaskState.RUNNING, state):
-        assert tries.finish_try("sm", finished, "t", state=state, end_date=T0).state == state
+        deferral = None  # a deferral is stored with the deferred state, and only then
+        if state is TaskState.DEFERRED:
+            deferral = Deferral(
+                "tradewind.triggers.temporal.DateTimeTrigger", {"moment": "2030-01-01T00:00:00+00:00"}, "go", {}, None
+            )
+        assert tries.finish_try("sm", finished, "t", state=state, end_date=T0, deferral=deferral).state == state
     else:
         with pytest.raises(IllegalTransition, match=f"from running to {state}"):
             tries.finish_try("sm", finished, "t", state=state, end_date=T0)

@@ -329,6 +329,12 @@ TREE: tuple[Command | Group, ...] = (
         ),
     ),
     Command(
+        "triggerer",
+        "Run the triggers deferred tasks wait on, many in one process (foreground)",
+        "triggerer:triggerer",
+        (arg("-n", "--num-runs", type=int, default=-1, help="stop after this many passes (default: run forever)"),),
+    ),
+    Command(
         "dag-processor",
         "Parse DAG files into the database in a loop (foreground)",
         "dag_processor:dag_processor",

@@ -133,6 +133,7 @@ STATE_COLOURS = {
     "skipped": "magenta",
     "up_for_retry": "yellow",
     "up_for_reschedule": "turquoise2",
+    "deferred": "medium_purple",
     "running": "bright_green",
     "queued": "grey70",
     "scheduled": "tan",

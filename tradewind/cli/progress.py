@@ -17,6 +17,7 @@ _ICONS = {
     "failed": "✘",
     "up_for_retry": "↻",
     "up_for_reschedule": "⏲",
+    "deferred": "⏸",
     "skipped": "⤼",
     "upstream_failed": "✘",
 }
@@ -49,7 +50,7 @@ class TerminalProgress:
             self._status.update(f"running [bold]{label}[/] (try {try_number})")
 
     def task_finished(self, outcome: Outcome) -> None:
-        if outcome.state.value not in ("up_for_retry", "up_for_reschedule"):
+        if outcome.state.value not in ("up_for_retry", "up_for_reschedule", "deferred"):  # not over yet
             self.finished += 1
         detail = f" [dim]{outcome.duration:.2f}s, try {outcome.try_number}[/]"
         if outcome.error:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 
 TIKey = tuple[str, str, str, int]  # dag_id, run_id, task_id, map_index
 
@@ -54,6 +54,7 @@ class Outcome(StrEnum):
     SUCCEEDED = "succeeded"  # the try ended success or skipped (or the DAG callbacks ran)
     FAILED = "failed"  # the try failed, or its process died, or it could not start
     NOT_OURS = "not_ours"  # another worker had already claimed the try: nothing ran here
+    DEFERRED = "deferred"  # the try deferred: its process is gone, the triggerer waits for its trigger
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,5 +59,5 @@ def _run_try(dag: DAG, dag_run: Any, claim: Any, conn: Connection) -> int:
         return reply.stored
 
     signal.signal(signal.SIGTERM, _terminate)
-    outcome = run_claimed(dag, dag_run, claim, record=send)
-    return 0 if outcome.state in (TaskState.SUCCESS, TaskState.SKIPPED) else 1
+    outcome = run_claimed(dag, dag_run, claim, record=send, defer_inline=False)  # the triggerer waits for it
+    return 0 if outcome.state in (TaskState.SUCCESS, TaskState.SKIPPED, TaskState.DEFERRED) else 1

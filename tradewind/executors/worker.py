@@ -257,7 +257,11 @@ def _store_results(conn: Connection, claim: Any, pid: int, on_result: Callable[[
         log.exception("cannot record the result of %s", claim.record.key)
         stored = None
     # the scheduler first (the next task waits on it), then the task's process (its callbacks)
-    on_result(Outcome.SUCCEEDED if result.state in SUCCESS_LIKE else Outcome.FAILED, stored)
+    if result.state == TaskState.DEFERRED:
+        outcome = Outcome.DEFERRED
+    else:
+        outcome = Outcome.SUCCEEDED if result.state in SUCCESS_LIKE else Outcome.FAILED
+    on_result(outcome, stored)
     try:
         conn.send(ResultStored(stored is not None))
     except (BrokenPipeError, OSError):

@@ -19,13 +19,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from tradewind import listeners
-from tradewind.exceptions import FailTask, RescheduleTask, SkipTask, TaskTerminated, TaskTimeout, TradewindException
+from tradewind.exceptions import (
+    FailTask,
+    RescheduleTask,
+    SkipTask,
+    TaskDeferred,
+    TaskTerminated,
+    TaskTimeout,
+    TradewindException,
+)
 from tradewind.states import CLAIMABLE, TaskState
 
 if TYPE_CHECKING:
     from tradewind.sdk.baseoperator import BaseOperator
     from tradewind.sdk.dag import DAG
-    from tradewind.store.records import DagRunRecord
+    from tradewind.store.records import DagRunRecord, Deferral
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +74,7 @@ class TryResult:
     next_retry_at: datetime | None
     reschedule_at: datetime | None
     rendered_fields: dict[str, Any] | None
+    deferral: Deferral | None = None
 
 
 #: Stores a try's result; the stored row (truthy) if it was ours to store (the try was still running, not cleared).
@@ -111,6 +120,7 @@ def record_try(claimed: Any, result: TryResult) -> Any:
         reschedule_at=result.reschedule_at,
         try_number=claimed.try_number,
         start_date=claimed.start_date,
+        deferral=result.deferral,
     )
 
 
@@ -130,6 +140,7 @@ def run_task_instance(
 
     `mark_success` (`DAG.test(mark_success_pattern=...)`) ends the try successful without running the task.
     `emit_datasets`: record the dataset events of its outlets (default: unless `test_mode`).
+    A deferral's trigger runs here, in process (`dags test`, `tasks test`), as Airflow's `dags test` does.
     """
     claim = claim_task_instance(dag_run, task_id, map_index)
     if claim is None:
@@ -157,11 +168,13 @@ def run_claimed(
     record: Recorder = record_try,
     mark_success: bool = False,
     emit_datasets: bool | None = None,
+    defer_inline: bool = True,
 ) -> Outcome:
     """Run a claimed try and hand its result to `record`; callbacks and mails follow a stored result.
 
     Workers pass a `record` that sends the result to the worker process, which stores it over
-    its warm connection, so a forked task needs no database of its own unless its code asks.
+    its warm connection, so a forked task needs no database of its own unless its code asks; and
+    `defer_inline=False`: a deferral ends this process's part of the try (state deferred, no slot held).
     """
     from tradewind.runtime import retries
     from tradewind.runtime.task_log import capture_task_log
@@ -174,7 +187,7 @@ def run_claimed(
         task_logger.info("Starting attempt %s of %s", claimed.try_number, claimed.max_tries + 1)
         if not mark_success:
             state, error, rendered, ti, context = _execute(
-                task, dag, dag_run, claimed, map_index, claim.start, path, test_mode, task_logger
+                task, dag, dag_run, claimed, map_index, claim.start, path, test_mode, task_logger, defer_inline
             )
         else:
             task_logger.info("Marked success without running it (mark_success_pattern)")
@@ -193,9 +206,10 @@ def run_claimed(
             task_logger.info("Marking task as %s", state.value.upper())
         if ti is not None and ti.skip_requests:
             _apply_skips(dag_run, ti.skip_requests)
-        finished = record(
-            claimed, TryResult(state.value, datetime.now(timezone.utc), next_retry_at, reschedule_at, rendered)
+        result = TryResult(
+            state.value, datetime.now(timezone.utc), next_retry_at, reschedule_at, rendered, context.get("deferral")
         )
+        finished = record(claimed, result)
         if finished and state is TaskState.SUCCESS and (not test_mode if emit_datasets is None else emit_datasets):
             from tradewind.scheduler.datasets import emit_outlet_events  # data-aware scheduling
 
@@ -230,9 +244,14 @@ def _execute(
     path: str,
     test_mode: bool,
     task_logger: logging.Logger,
+    defer_inline: bool,
 ) -> tuple[TaskState, str | None, dict[str, Any] | None, Any, dict[str, Any]]:
-    """Run the operator; map any exception to the state it earns. Never raises for user errors."""
+    """Run the operator; map any exception to the state it earns. Never raises for user errors.
+
+    A task resuming from a deferral (`next_method` stored) continues there instead of in `execute`.
+    """
     from tradewind.runtime.context import build_context
+    from tradewind.runtime.deferral import deferral_of, execute_deferrable
     from tradewind.runtime.task_instance import RuntimeTaskInstance
     from tradewind.runtime.timeout import execution_timeout
     from tradewind.sdk.current_context import reset_current_context, set_current_context
@@ -264,9 +283,13 @@ def _execute(
         with execution_timeout(operator.execution_timeout):
             try:
                 operator.pre_execute(context)
-                result = operator.execute(context)
+                resume = (claimed.next_method, claimed.next_kwargs or {}) if claimed.next_method else None
+                result = execute_deferrable(operator, context, resume=resume, inline=defer_inline)
             except (TaskTimeout, TaskTerminated):
                 operator.on_kill()
+                raise
+            except TaskDeferred as deferred:
+                context["deferral"] = deferral_of(deferred, datetime.now(timezone.utc))  # may fail the task
                 raise
         operator.post_execute(context, result)
         _push_result(ti, operator, result)
@@ -274,6 +297,8 @@ def _execute(
     except RescheduleTask as exc:
         context["exception"] = exc  # read back by _reschedule_date
         return TaskState.UP_FOR_RESCHEDULE, None, rendered, ti, context
+    except TaskDeferred:
+        return TaskState.DEFERRED, None, rendered, ti, context
     except SkipTask as exc:
         task_logger.info("Skipping: %s", exc)
         return TaskState.SKIPPED, None, rendered, ti, context

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from tradewind.store.records import PoolRecord
     from tradewind.structure import DagStructure
 
 TIKey = tuple[str, str, str, int]  # dag_id, run_id, task_id, map_index
@@ -29,6 +30,20 @@ class LimitCode(StrEnum):
     MAX_ACTIVE_TIS_PER_DAG = "max_active_tis_per_dag"
     MAX_ACTIVE_TIS_PER_DAGRUN = "max_active_tis_per_dagrun"
     PARALLELISM = "parallelism"
+
+
+def pool_slots_used(pool_list: list[PoolRecord]) -> dict[str, int]:
+    """Slots in use per pool: queued and running instances, and deferred ones in an `include_deferred` pool."""
+    from tradewind.states import TaskState
+    from tradewind.store import task_instances
+
+    used = task_instances.count_active("pool", slots=True)
+    deferring = {p.pool for p in pool_list if p.include_deferred}
+    if deferring:
+        for pool, n in task_instances.count_active("pool", states={TaskState.DEFERRED}, slots=True).items():
+            if pool in deferring:
+                used[pool] = used.get(pool, 0) + n
+    return used
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,9 +96,8 @@ class Occupancy:
         """The counts as the database has them now (three grouped queries)."""
         from tradewind.store import pools, task_instances
 
-        occupancy = cls(
-            {p.pool: p.slots for p in pools.list_pools()}, pool_used=task_instances.count_active("pool", slots=True)
-        )
+        pool_list = pools.list_pools()
+        occupancy = cls({p.pool: p.slots for p in pool_list}, pool_used=pool_slots_used(pool_list))
         for (dag_id, run_id, task_id), n in task_instances.count_active_per_task().items():
             occupancy.dag_used[dag_id] = occupancy.dag_used.get(dag_id, 0) + n
             occupancy.task_used[(dag_id, task_id)] = occupancy.task_used.get((dag_id, task_id), 0) + n

@@ -53,6 +53,7 @@ class Code(StrEnum):
     MAX_ACTIVE_TIS_PER_DAGRUN = "max_active_tis_per_dagrun"
     PARALLELISM = "parallelism"
     NO_SCHEDULER = "no_scheduler"
+    DEFERRED = "deferred"
     READY = "ready"
 
 
@@ -150,6 +151,8 @@ def explain(facts: Facts, now: datetime) -> list[Reason]:
         return [_finished(ti, now)]
     if state is TaskState.RUNNING:
         return [_running(ti, now)]
+    if state is TaskState.DEFERRED:
+        return [_deferred(ti, now)]
     reasons: list[Reason] = []
     if state is TaskState.QUEUED:
         reasons.append(
@@ -204,6 +207,26 @@ def _running(ti: TaskInstanceRecord, now: datetime) -> Reason:
         Code.RUNNING,
         (f"It is already running since {_when(ti.start_date, now)}{where}, try {ti.try_number} of {ti.max_tries + 1}."),
         {"start_date": _iso(ti.start_date), "try_number": ti.try_number, "hostname": ti.hostname, "pid": ti.pid},
+    )
+
+
+def _deferred(ti: TaskInstanceRecord, now: datetime) -> Reason:
+    deadline = (
+        f"; it fails if the trigger has not fired by {ti.trigger_timeout.isoformat()}" if ti.trigger_timeout else ""
+    )
+    return Reason(
+        Code.DEFERRED,
+        (
+            f"It is deferred since {_when(ti.end_date, now)}, holding no worker slot: it waits for its trigger "
+            f"(id {ti.trigger_id}), which `tradewind triggerer` runs; then it resumes in {ti.next_method}() in the "
+            f"same try {ti.try_number}{deadline}."
+        ),
+        {
+            "trigger_id": ti.trigger_id,
+            "next_method": ti.next_method,
+            "trigger_timeout": _iso(ti.trigger_timeout),
+            "try_number": ti.try_number,
+        },
     )
 
 

@@ -112,6 +112,9 @@ def run_inline(
         if executor is not None and executor.running:
             _await_executor(executor, progress, decided.wake_at, clock())
             continue
+        if any(t.state == TaskState.DEFERRED for t in tis):  # deferred by the executor's task processes
+            _be_the_triggerer(dag.dag_id, dag_run.run_id)
+            continue
         if _executing_elsewhere(tis, clock()):
             sleep(0.1)  # claimed by a scheduler's worker running beside us: wait for its result
             continue
@@ -178,6 +181,17 @@ def _await_executor(executor: Executor, progress: Progress | None, wake_at: date
                 next_retry_at=record.next_retry_at,
             )
         )
+
+
+def _be_the_triggerer(dag_id: str, run_id: str) -> None:
+    """Run this run's waiting triggers here until one of its deferred instances resumes (Airflow's dags test)."""
+    from tradewind.store import task_instances
+    from tradewind.triggerer.job import Triggerer
+
+    def resumed() -> bool:
+        return all(t.state != TaskState.DEFERRED for t in task_instances.list_task_instances(dag_id, run_id))
+
+    Triggerer(until=resumed).run()
 
 
 def _executing_elsewhere(tis: list[Any], now: datetime) -> bool:

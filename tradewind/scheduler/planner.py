@@ -304,7 +304,7 @@ def _run_state(
     unfinished = [k for k in view.unfinished if states[k] not in FINISHED]
     if not unfinished:
         return DagRunState.SUCCESS
-    active = EXECUTING | DELAYED
+    active = EXECUTING | DELAYED | {TaskState.DEFERRED}  # a deferred instance resumes when its trigger fires
     if not detect_deadlock:
         return None
     if not any(states[k] in active for k in unfinished) and all(

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from itertools import pairwise
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 
 from tradewind.exceptions import DagDefinitionError
 from tradewind.sdk import airflow_args, dag_context
@@ -316,6 +316,36 @@ class BaseOperator(SetupTeardownMixin, DependencyMixin, metaclass=OperatorMeta):
     # --- running -----------------------------------------------------------------------------
     def execute(self, context: Context) -> Any:
         raise NotImplementedError(f"{type(self).__name__} must implement execute(context)")
+
+    def defer(
+        self,
+        *,
+        trigger: Any,
+        method_name: str,
+        kwargs: dict[str, Any] | None = None,
+        timeout: timedelta | float | None = None,
+    ) -> NoReturn:
+        """Wait for `trigger`'s first event without running, then resume in `method_name(context, event=…)`."""
+        from tradewind.exceptions import TaskDeferred
+
+        raise TaskDeferred(trigger=trigger, method_name=method_name, kwargs=kwargs, timeout=timeout)
+
+    def resume_execution(self, next_method: str, next_kwargs: dict[str, Any] | None, context: Context) -> Any:
+        """Continue after a deferral: call `next_method(context, **next_kwargs)` (the event is in `event`).
+
+        `__fail__` is where a deferral resumes when it timed out or its trigger failed (as Airflow): the try
+        fails with TaskDeferralTimeout or TriggerError (Airflow's TaskDeferralError); retries apply.
+        """
+        from tradewind.triggers.base import FAIL_METHOD, TIMEOUT_ERROR
+
+        if next_method == FAIL_METHOD:
+            from tradewind.exceptions import TaskDeferralTimeout, TriggerError
+
+            error = (next_kwargs or {}).get("error", "")
+            if error == TIMEOUT_ERROR:
+                raise TaskDeferralTimeout(f"the deferral timed out ({error})")
+            raise TriggerError(f"the trigger failed: {error}")
+        return getattr(self, next_method)(context, **(next_kwargs or {}))
 
     def pre_execute(self, context: Context) -> None:
         """Hook run right before `execute`; calls the `pre_execute=` callable given, as Airflow's."""

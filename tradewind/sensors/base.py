@@ -3,8 +3,10 @@
 Poke mode sleeps between pokes inside the task's process, holding its executor slot. Reschedule
 mode pokes once per run and, when not done, raises `RescheduleTask`: the task instance goes to
 up_for_reschedule with the same try number, the slot is free, and the scheduler queues it again
-at the reschedule date. The sensor's `timeout` counts from its first poke in either mode (in
-reschedule mode, from the first `task_reschedule` row of the try, or of the first try since a clear).
+at the reschedule date. With `deferrable=True`, a sensor that has a trigger (`trigger_for`) pokes
+once and, when not done, defers on it (see `runtime/deferral.py`). The sensor's `timeout` counts
+from its first poke in either mode (in reschedule mode, from the first `task_reschedule` row of the
+try, or of the first try since a clear).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from tradewind.exceptions import (
     TaskTimeout,
 )
 from tradewind.sdk.baseoperator import BaseOperator, Context
+from tradewind.triggers.base import BaseTrigger
 
 __all__ = ["BaseSensorOperator", "PokeReturnValue"]
 
@@ -72,7 +75,7 @@ class BaseSensorOperator(BaseOperator):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self.deferrable = deferrable  # Airflow's sensors take it; with no triggerer, waiting pokes here
+        self.deferrable = deferrable
         self.poke_interval = _seconds(poke_interval, "poke_interval", self.task_id)
         self.timeout = _seconds(timeout, "timeout", self.task_id)
         self.max_wait = None if max_wait is None else _seconds(max_wait, "max_wait", self.task_id)
@@ -91,8 +94,21 @@ class BaseSensorOperator(BaseOperator):
         """Check the condition once; subclasses implement it."""
         raise NotImplementedError(f"{type(self).__name__} must implement poke()")
 
+    def trigger_for(self, context: Context) -> BaseTrigger | None:
+        """What this sensor waits on when `deferrable` (instead of poking); None: it cannot defer, and pokes."""
+        return None
+
+    def execute_complete(self, context: Context, event: Any = None) -> None:
+        """Where a deferred sensor resumes: its trigger fired, so its condition holds."""
+        self.log.info("Trigger fired (%r); success criteria met.", event)
+
     # --- the loop --------------------------------------------------------------------------
     def execute(self, context: Context) -> Any:
+        if self.deferrable and (trigger := self.trigger_for(context)) is not None:
+            result = self._poke_once(context)
+            if not result:
+                self.defer(trigger=trigger, method_name="execute_complete", timeout=timedelta(seconds=self.timeout))
+            return result.xcom_value if isinstance(result, PokeReturnValue) else None
         started_at, poke_count = self._started(context)
         while True:
             result = self._poke_once(context)

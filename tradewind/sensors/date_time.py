@@ -9,6 +9,8 @@ from tradewind.exceptions import DagDefinitionError
 from tradewind.sdk.baseoperator import Context
 from tradewind.sensors.base import BaseSensorOperator
 from tradewind.timetables.base import as_utc
+from tradewind.triggers.base import BaseTrigger
+from tradewind.triggers.temporal import DateTimeTrigger
 
 __all__ = ["DateTimeSensor", "DateTimeSensorAsync"]
 
@@ -37,13 +39,19 @@ class DateTimeSensor(BaseSensorOperator):
                 ) from None
 
     def poke(self, context: Context) -> bool:
-        target = as_utc(datetime.fromisoformat(str(self.target_time)))
+        target = self._target()
         self.log.info("Checking if the time (%s) has come", target.isoformat())
         return datetime.now(timezone.utc) > target
 
+    def _target(self) -> datetime:
+        return as_utc(datetime.fromisoformat(str(self.target_time)))
+
+    def trigger_for(self, context: Context) -> BaseTrigger:
+        return DateTimeTrigger(self._target())
+
 
 class DateTimeSensorAsync(DateTimeSensor):
-    """Airflow's deferrable DateTimeSensor; pokes as the sync form until Tradewind has a triggerer."""
+    """Airflow's deferrable DateTimeSensor: waits on a DateTimeTrigger."""
 
     def __init__(
         self,
@@ -51,9 +59,10 @@ class DateTimeSensorAsync(DateTimeSensor):
         start_from_trigger: bool = False,
         end_from_trigger: bool = False,
         trigger_kwargs: dict[str, Any] | None = None,
+        deferrable: bool = True,
         **kwargs: Any,
     ) -> None:
-        super().__init__(**kwargs)
+        super().__init__(deferrable=deferrable, **kwargs)
         self.start_from_trigger = start_from_trigger
         self.end_from_trigger = end_from_trigger
         self.trigger_kwargs = trigger_kwargs

@@ -9,8 +9,9 @@ from typing import Any
 from tradewind.exceptions import ConnectionNotFound
 from tradewind.sdk.baseoperator import Context
 from tradewind.sensors.base import BaseSensorOperator
+from tradewind.triggers.base import BaseTrigger
 
-__all__ = ["FileSensor"]
+__all__ = ["FileSensor", "find_file"]
 
 
 def base_path(fs_conn_id: str) -> str:
@@ -45,14 +46,28 @@ class FileSensor(BaseSensorOperator):
         self.recursive = recursive
 
     def poke(self, context: Context) -> bool:
-        full_path = os.path.join(base_path(self.fs_conn_id), self.filepath)
+        full_path = self._full_path()
         self.log.info("Poking for file %s", full_path)
-        for path in glob.glob(full_path, recursive=self.recursive):
-            if os.path.isfile(path):
-                self.log.info("Found file %s", path)
-                return True
-            for _, _, files in os.walk(path):
-                if files:
-                    self.log.info("Found directory %s with files", path)
-                    return True
-        return False
+        found = find_file(full_path, recursive=self.recursive)
+        if found is not None:
+            self.log.info("Found %s", found)
+        return found is not None
+
+    def _full_path(self) -> str:
+        return os.path.join(base_path(self.fs_conn_id), self.filepath)
+
+    def trigger_for(self, context: Context) -> BaseTrigger:
+        from tradewind.triggers.file import FileTrigger
+
+        return FileTrigger(self._full_path(), recursive=self.recursive, poke_interval=self.poke_interval)
+
+
+def find_file(pattern: str, *, recursive: bool = False) -> str | None:
+    """The first file matching `pattern`, or a matched directory holding at least one file; None if neither."""
+    for path in glob.glob(pattern, recursive=recursive):
+        if os.path.isfile(path):
+            return f"file {path}"
+        for _, _, files in os.walk(path):
+            if files:
+                return f"directory {path} with files"
+    return None

@@ -1,7 +1,7 @@
 """`TimeDeltaSensor`: wait until `delta` after the run's data interval ends; `TimeSensor`: until a time of day.
 
-The `…Async` forms are Airflow's deferrable versions; Tradewind has no triggerer yet, so they poke
-like the sync forms (in poke mode, holding a slot) and ignore the trigger-only arguments.
+With `deferrable=True` they wait on a `DateTimeTrigger` instead of poking; the `…Async` forms are
+Airflow's always-deferrable versions.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from typing import Any
 from tradewind.exceptions import DagDefinitionError
 from tradewind.sdk.baseoperator import Context
 from tradewind.sensors.base import BaseSensorOperator
+from tradewind.triggers.base import BaseTrigger
+from tradewind.triggers.temporal import DateTimeTrigger
 
 __all__ = ["TimeDeltaSensor", "TimeDeltaSensorAsync", "TimeSensor", "TimeSensorAsync"]
 
@@ -26,9 +28,15 @@ class TimeDeltaSensor(BaseSensorOperator):
         self.delta = delta
 
     def poke(self, context: Context) -> bool:
-        target = context["data_interval_end"] + self.delta
+        target = self._target(context)
         self.log.info("Checking if the time (%s) has come", target.isoformat())
         return datetime.now(timezone.utc) > target
+
+    def _target(self, context: Context) -> datetime:
+        return context["data_interval_end"] + self.delta
+
+    def trigger_for(self, context: Context) -> BaseTrigger:
+        return DateTimeTrigger(self._target(context))
 
 
 class TimeSensor(BaseSensorOperator):
@@ -43,22 +51,30 @@ class TimeSensor(BaseSensorOperator):
         self.target_time = target_time
 
     def poke(self, context: Context) -> bool:
-        tz = getattr(context.get("dag"), "timezone", None) or timezone.utc
-        now = datetime.now(timezone.utc).astimezone(tz)
         self.log.info("Checking if the time (%s) has come", self.target_time)
-        return now.time() > self.target_time
+        return _local_now(context).time() > self.target_time
+
+    def trigger_for(self, context: Context) -> BaseTrigger:
+        """Today's target time in the DAG's timezone (the poke has found it not yet passed)."""
+        now = _local_now(context)
+        return DateTimeTrigger(datetime.combine(now.date(), self.target_time, tzinfo=now.tzinfo))
+
+
+def _local_now(context: Context) -> datetime:
+    tz = getattr(context.get("dag"), "timezone", None) or timezone.utc
+    return datetime.now(timezone.utc).astimezone(tz)
 
 
 class TimeDeltaSensorAsync(TimeDeltaSensor):
-    """Airflow's deferrable TimeDeltaSensor; pokes as the sync form until Tradewind has a triggerer."""
+    """Airflow's deferrable TimeDeltaSensor: waits on a DateTimeTrigger."""
 
-    def __init__(self, *, end_from_trigger: bool = False, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, *, end_from_trigger: bool = False, deferrable: bool = True, **kwargs: Any) -> None:
+        super().__init__(deferrable=deferrable, **kwargs)
         self.end_from_trigger = end_from_trigger
 
 
 class TimeSensorAsync(TimeSensor):
-    """Airflow's deferrable TimeSensor; pokes as the sync form until Tradewind has a triggerer."""
+    """Airflow's deferrable TimeSensor: waits on a DateTimeTrigger."""
 
     def __init__(
         self,
@@ -66,9 +82,10 @@ class TimeSensorAsync(TimeSensor):
         start_from_trigger: bool = False,
         end_from_trigger: bool = False,
         trigger_kwargs: dict[str, Any] | None = None,
+        deferrable: bool = True,
         **kwargs: Any,
     ) -> None:
-        super().__init__(**kwargs)
+        super().__init__(deferrable=deferrable, **kwargs)
         self.start_from_trigger = start_from_trigger
         self.end_from_trigger = end_from_trigger
         self.trigger_kwargs = trigger_kwargs

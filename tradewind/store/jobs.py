@@ -1,4 +1,4 @@
-"""Rows of the `job` table: who runs (scheduler, dag-processor), where, and when it last heartbeat."""
+"""Rows of the `job` table: who runs (scheduler, dag-processor, triggerer), where, and when it last heartbeat."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from tradewind.store.records import JobRecord
 from tradewind.store.sql import utcnow
 
 SCHEDULER = "SchedulerJob"
+TRIGGERER = "TriggererJob"
 RUNNING = "running"
 
 

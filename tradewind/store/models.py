@@ -180,6 +180,11 @@ task_instance = sa.Table(
     sa.Column("log_path", sa.Text),
     sa.Column("rendered_fields", SerdeText),
     sa.Column("updated_at", UtcDateTime),
+    # a deferred try: the trigger it waits on, where it resumes (`next_kwargs` gets the event), its deadline
+    sa.Column("trigger_id", sa.Integer),
+    sa.Column("next_method", sa.String(1000)),
+    sa.Column("next_kwargs", SerdeText),
+    sa.Column("trigger_timeout", UtcDateTime),
     sa.UniqueConstraint("dag_id", "run_id", "task_id", "map_index"),
     sa.Index(None, "dag_id", "run_id", "state"),
     sa.Index(None, "state"),
@@ -282,6 +287,16 @@ job = sa.Table(
     sa.Index(None, "job_type", "state", "latest_heartbeat"),
 )
 """One row per scheduler / dag-processor / webserver process: heartbeats tell who is alive."""
+
+trigger = sa.Table(
+    "trigger",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("classpath", sa.String(1000), nullable=False),
+    sa.Column("kwargs", SerdeText),
+    sa.Column("created_date", UtcDateTime, nullable=False),
+)
+"""What a deferred task instance waits on: the trigger's `serialize()`, rebuilt and run by the triggerer."""
 
 task_reschedule = sa.Table(
     "task_reschedule",

@@ -106,10 +106,33 @@ class TaskInstanceRecord(_Record):
     log_path: str | None
     rendered_fields: dict[str, Any] | None
     updated_at: datetime | None
+    trigger_id: int | None = None
+    next_method: str | None = None
+    next_kwargs: dict[str, Any] | None = None
+    trigger_timeout: datetime | None = None
 
     @property
     def key(self) -> tuple[str, str, str, int]:
         return (self.dag_id, self.run_id, self.task_id, self.map_index)
+
+
+@dataclass(frozen=True, slots=True)
+class Deferral:
+    """What a try that deferred leaves behind: its trigger's `serialize()`, where it resumes, its deadline."""
+
+    classpath: str
+    trigger_kwargs: dict[str, Any]
+    next_method: str
+    next_kwargs: dict[str, Any]
+    timeout_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerRecord(_Record):
+    id: int
+    classpath: str
+    kwargs: dict[str, Any] | None
+    created_date: datetime
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ from tradewind.store.models import DEFAULT_POOL, task_instance
 from tradewind.store.records import TaskInstanceRecord
 from tradewind.store.sql import CHUNK, chunked, in_list, insert_ignore, param, prepared, state_str, utcnow
 from tradewind.store.transitions import check_task_instance
+from tradewind.store.triggers import DEFERRAL_COLUMNS
 
 ti = task_instance
 TI_KEY = ("dag_id", "run_id", "task_id", "map_index")
@@ -357,7 +358,13 @@ def clear_task_instances(
     base = sa.update(ti).where(ti.c.dag_id == dag_id, ti.c.run_id == run_id)
     if states is not None:
         base = base.where(in_list(ti.c.state, map(state_str, states)))
-    values = {"state": TaskState.NONE, "next_retry_at": None, "reschedule_at": None, "updated_at": utcnow()}
+    values = {
+        "state": TaskState.NONE,
+        "next_retry_at": None,
+        "reschedule_at": None,
+        "updated_at": utcnow(),
+        **dict.fromkeys(DEFERRAL_COLUMNS),  # a cleared deferred instance starts a new try at `execute`
+    }
     total = 0
     with transaction() if conn is None else nullcontext(conn) as conn:
         by_retries: dict[int, list[str]] = {}

@@ -18,10 +18,11 @@ from tradewind.states import TaskState
 from tradewind.store import reschedules
 from tradewind.store.engine import session, transaction
 from tradewind.store.models import task_try, xcom
-from tradewind.store.records import TaskInstanceRecord, TaskTryRecord
+from tradewind.store.records import Deferral, TaskInstanceRecord, TaskTryRecord
 from tradewind.store.sql import insert_ignore, param, prepared, state_str, utcnow
 from tradewind.store.task_instances import TI_KEY, _by_key, _key, _key_args, ti
 from tradewind.store.transitions import check_task_instance
+from tradewind.store.triggers import DEFERRAL_COLUMNS, add_trigger
 
 
 def list_tries(dag_id: str, run_id: str, task_id: str, map_index: int = -1) -> list[TaskTryRecord]:
@@ -47,8 +48,9 @@ def start_try(
 ) -> TaskInstanceRecord | None:
     """Claim the instance for a new try (CAS to running, try_number + 1); None if someone else has it.
 
-    A sensor coming back from up_for_reschedule continues its try: the try number stays (Airflow's
-    rule: a reschedule is not a retry). As in Airflow, a run starts without the XComs it pushed before.
+    A sensor coming back from up_for_reschedule, and a task resuming after a deferral (`next_method`
+    set), continue their try: the try number stays (Airflow's rule: neither is a retry). As in Airflow,
+    a new try starts without the XComs it pushed before; a resumed one keeps them.
     `log_path` may be a function of the try number, for a log file named after the try.
     """
     expected = frozenset(map(state_str, expected))
@@ -58,7 +60,8 @@ def start_try(
         current = conn.execute(_claim_read(), key).first()
         if current is None or current.state not in expected:
             return None
-        try_number = current.try_number + (0 if current.reschedule_at is not None else 1)
+        resumed = current.next_method is not None
+        try_number = current.try_number + (0 if current.reschedule_at is not None or resumed else 1)
         row = conn.execute(
             _claim_update(),
             {
@@ -75,13 +78,14 @@ def start_try(
         ).first()
         if row is None:  # changed since the read (PostgreSQL: another claimer committed first)
             return None
-        conn.execute(_delete_xcoms(), key)
+        if not resumed:
+            conn.execute(_delete_xcoms(), key)
     return TaskInstanceRecord.from_row(row)
 
 
 @prepared
 def _claim_read() -> sa.Select[Any]:
-    return sa.select(ti.c.state, ti.c.try_number, ti.c.reschedule_at).where(_by_key())
+    return sa.select(ti.c.state, ti.c.try_number, ti.c.reschedule_at, ti.c.next_method).where(_by_key())
 
 
 @prepared
@@ -124,8 +128,13 @@ def finish_try(
     reschedule_at: datetime | None = None,
     try_number: int | None = None,
     start_date: datetime | None = None,
+    deferral: Deferral | None = None,
 ) -> TaskInstanceRecord | None:
     """End the running try (CAS from running, same try number) and record it in task_try.
+
+    A try that deferred (state deferred, with its `deferral`) is not over: its trigger is stored
+    and the instance waits on it; the try's history row comes when it ends. Any other result
+    forgets a previous deferral's resumption point, so a retry starts again at `execute`.
 
     None if the instance is no longer running that try (cleared or failed by someone else
     meanwhile, or cleared and claimed again for a later try when `try_number` names the try
@@ -133,6 +142,8 @@ def finish_try(
     The claimer knows its try's number and start: given both, the row is not read first.
     """
     check_task_instance({TaskState.RUNNING}, state, what=(dag_id, run_id, task_id, map_index))
+    if (state_str(state) == TaskState.DEFERRED) != (deferral is not None):
+        raise ValueError("a deferral is stored with state deferred, and only then")
     key = _key_args(dag_id, run_id, task_id, map_index)
     with transaction() as conn:
         if try_number is None or start_date is None:
@@ -150,6 +161,12 @@ def finish_try(
             "p_reschedule_at": reschedule_at,
             "p_updated_at": utcnow(),
             "p_duration": (end_date - start).total_seconds() if start is not None else None,
+            "p_trigger_id": None
+            if deferral is None
+            else add_trigger(conn, deferral.classpath, deferral.trigger_kwargs),
+            "p_next_method": None if deferral is None else deferral.next_method,
+            "p_next_kwargs": None if deferral is None else deferral.next_kwargs,
+            "p_trigger_timeout": None if deferral is None else deferral.timeout_at,
         }
         if rendered_fields is not None:
             values["p_rendered_fields"] = rendered_fields
@@ -174,6 +191,8 @@ def finish_try(
                 "log_path",
             )
         }
+        if record.state == TaskState.DEFERRED:
+            return record  # the try goes on when its trigger fires: its history row comes when it ends
         if record.state == TaskState.UP_FOR_RESCHEDULE and reschedule_at is not None:
             # the try goes on at reschedule_at: log this poke, the try's history row comes when it ends
             reschedules.add_reschedule(
@@ -199,7 +218,7 @@ def _finish_read() -> sa.Select[Any]:
 
 @functools.cache
 def _finish_update(with_rendered_fields: bool) -> sa.Update:
-    columns = ["state", "end_date", "next_retry_at", "reschedule_at", "updated_at", "duration"]
+    columns = ["state", "end_date", "next_retry_at", "reschedule_at", "updated_at", "duration", *DEFERRAL_COLUMNS]
     if with_rendered_fields:
         columns.append("rendered_fields")
     return (

@@ -97,6 +97,7 @@ _SEVERITY: dict[str, int] = {
     TaskState.SCHEDULED: 3,
     TaskState.QUEUED: 4,
     TaskState.UP_FOR_RESCHEDULE: 5,
+    TaskState.DEFERRED: 5,
     TaskState.UP_FOR_RETRY: 6,
     TaskState.RUNNING: 7,
     TaskState.UPSTREAM_FAILED: 8,

@@ -23,6 +23,7 @@ STATES = (
     "scheduled",
     "up_for_retry",
     "up_for_reschedule",
+    "deferred",
     "upstream_failed",
     "skipped",
     "removed",

@@ -25,18 +25,38 @@ def heartbeat_threshold() -> timedelta:
 
 
 def health_status() -> dict[str, Any]:
-    """Database reachable? Scheduler heartbeat within the threshold? (Shared by the API and the UI footer.)"""
+    """Database reachable? Scheduler and triggerer heartbeats within the threshold? (API and UI footer.)
+
+    As Airflow's: the triggerer's status is None when no triggerer has ever run (it is optional).
+    """
     from tradewind.store import jobs
     from tradewind.store.ui_queries import ping
 
     try:
         ping()
-        job = jobs.latest_job(jobs.SCHEDULER)
+        scheduler, triggerer = jobs.latest_job(jobs.SCHEDULER), jobs.latest_job(jobs.TRIGGERER)
     except TradewindException:
         return {
             "metadatabase": {"status": "unhealthy"},
             "scheduler": {"status": "unhealthy", "latest_scheduler_heartbeat": None},
+            "triggerer": {"status": None, "latest_triggerer_heartbeat": None},
         }
+    return {
+        "metadatabase": {"status": "healthy"},
+        "scheduler": {
+            "status": _job_status(scheduler),
+            "latest_scheduler_heartbeat": serialize.iso(scheduler.latest_heartbeat if scheduler else None),
+        },
+        "triggerer": {
+            "status": _job_status(triggerer) if triggerer is not None else None,
+            "latest_triggerer_heartbeat": serialize.iso(triggerer.latest_heartbeat if triggerer else None),
+        },
+    }
+
+
+def _job_status(job: Any) -> str:
+    from tradewind.store import jobs
+
     beat = job.latest_heartbeat if job is not None else None
     alive = (
         job is not None
@@ -44,10 +64,7 @@ def health_status() -> dict[str, Any]:
         and beat is not None
         and datetime.now(timezone.utc) - beat <= heartbeat_threshold()
     )
-    return {
-        "metadatabase": {"status": "healthy"},
-        "scheduler": {"status": "healthy" if alive else "unhealthy", "latest_scheduler_heartbeat": serialize.iso(beat)},
-    }
+    return "healthy" if alive else "unhealthy"
 
 
 @router.get("/health")

@@ -18,9 +18,9 @@ COLUMNS = ("pool", "slots", "description", "include_deferred", "used_slots")
 
 
 def _records(pools: list[PoolRecord]) -> list[dict[str, Any]]:
-    from tradewind.store import task_instances
+    from tradewind.scheduler.capacity import pool_slots_used
 
-    used = task_instances.count_active("pool", slots=True)
+    used = pool_slots_used(pools)
     return [
         {
             "pool": p.pool,

@@ -164,7 +164,7 @@ def standalone(args: argparse.Namespace) -> int:
 
 
 class Standalone:
-    """The scheduler and the webserver as children; on SIGINT/SIGTERM (or if one dies) stop both."""
+    """The scheduler, the triggerer and the webserver as children; on SIGINT/SIGTERM (or if one dies) stop all."""
 
     def __init__(self, host: str, port: int) -> None:
         self.host, self.port = host, port
@@ -180,10 +180,12 @@ class Standalone:
         failed: str | None = None
         try:
             self._spawn("scheduler", "scheduler")
+            self._spawn("triggerer", "triggerer")
             self._spawn("webserver", "webserver", "--hostname", self.host, "--port", str(self.port), "--workers", "1")
             print(
-                f"standalone | scheduler pid {self.children['scheduler'].pid}, webserver pid "
-                f"{self.children['webserver'].pid} on http://{self.host}:{self.port}; Ctrl-C stops both",
+                f"standalone | scheduler pid {self.children['scheduler'].pid}, triggerer pid "
+                f"{self.children['triggerer'].pid}, webserver pid {self.children['webserver'].pid} "
+                f"on http://{self.host}:{self.port}; Ctrl-C stops them",
                 flush=True,
             )
             while not self.stop.wait(0.5):
@@ -204,11 +206,11 @@ class Standalone:
         return 1 if failed else 0
 
     def _shutdown(self) -> None:
-        """Webserver first (no new requests), then the scheduler, which lets running tasks finish."""
+        """Webserver first (no new requests), then the scheduler, which lets running tasks finish; the triggerer."""
         from tradewind.config import conf
 
         timeout = conf.getfloat("scheduler", "graceful_shutdown_timeout") + 10
-        for name in ("webserver", "scheduler"):
+        for name in ("webserver", "scheduler", "triggerer"):
             proc = self.children.get(name)
             if proc is None or proc.poll() is not None:
                 continue

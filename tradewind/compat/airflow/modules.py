@@ -101,6 +101,8 @@ _EXCEPTIONS = {
         "AirflowRescheduleException",
         "AirflowTaskTimeout",
         "ParamValidationError",
+        "TaskDeferred",
+        "TaskDeferralError",
     ),
     "AirflowDagCycleException": "tradewind.exceptions:DagCycleError",
     "AirflowNotFoundException": "tradewind.exceptions:NotFound",  # what a missing connection raises
@@ -127,6 +129,9 @@ _LITERAL = _names("tradewind.runtime.templating", "literal")
 _NOTIFIER = _names("tradewind.notify.notifier", "BaseNotifier")
 _OPERATOR_LINK = _names(_SHIMS, "BaseOperatorLink")
 _OBJECT_STORAGE = _names("tradewind.object_storage", "ObjectStoragePath")
+_TRIGGER_BASE = _names("tradewind.triggers.base", "BaseTrigger", "TriggerEvent")
+_TRIGGER_TEMPORAL = _names("tradewind.triggers.temporal", "DateTimeTrigger", "TimeDeltaTrigger")
+_TRIGGER_FILE = _names("tradewind.triggers.file", "FileTrigger")
 
 MODULES: dict[str, dict[str, str]] = {
     "airflow": {**_DAG, **_names("tradewind.datasets", "Dataset"), **_XCOM_ARG},
@@ -193,6 +198,9 @@ MODULES: dict[str, dict[str, str]] = {
     "airflow.io.path": _OBJECT_STORAGE,
     "airflow.notifications.basenotifier": _NOTIFIER,
     "airflow.listeners": _names("tradewind.listeners", "hookimpl"),
+    "airflow.triggers.base": _TRIGGER_BASE,
+    "airflow.triggers.temporal": _TRIGGER_TEMPORAL,
+    "airflow.triggers.file": _TRIGGER_FILE,
     "airflow.macros": _MACROS,
     "airflow.configuration": _names("tradewind.compat.airflow.configuration", "conf"),
     "airflow.plugins_manager": _names("tradewind.compat.airflow.plugins", "AirflowPlugin"),
@@ -226,6 +234,8 @@ MODULES: dict[str, dict[str, str]] = {
     f"{_STANDARD}.decorators.short_circuit": _names(_SHIMS, "short_circuit_task"),
     f"{_STANDARD}.decorators.bash": _names(_SHIMS, "bash_task"),
     f"{_STANDARD}.decorators.sensor": _names(_SHIMS, "sensor_task"),
+    f"{_STANDARD}.triggers.temporal": _TRIGGER_TEMPORAL,
+    f"{_STANDARD}.triggers.file": _TRIGGER_FILE,
     # --- Airflow 3's task SDK: DAG and @dag follow Airflow 3's defaults ----------------------
     "airflow.sdk": {
         **_AIRFLOW3_DAG,
@@ -272,6 +282,7 @@ MODULES: dict[str, dict[str, str]] = {
     "airflow.sdk.definitions.template": _LITERAL,
     "airflow.sdk.io.path": _OBJECT_STORAGE,
     "airflow.sdk.io": _OBJECT_STORAGE,
+    "airflow.sdk.bases.trigger": _TRIGGER_BASE,
 }
 
 

@@ -19,7 +19,7 @@ Reader = Annotated[Caller, Depends(ui_user(READ_DAGS))]
 Editor = Annotated[Caller, Depends(ui_user(EDIT_DAGS))]
 MapIndex = Annotated[int, Query(ge=-1, le=tasks.MAX_MAP_INDEX)]
 BASE = "/dags/{dag_id}/runs/{run_id}/tasks/{task_id}"
-LIVE = ("queued", "running", "scheduled", "up_for_retry", "up_for_reschedule", "none")
+LIVE = ("queued", "running", "scheduled", "up_for_retry", "up_for_reschedule", "deferred", "none")
 
 
 def _url(dag_id: str, run_id: str, task_id: str, map_index: int) -> str:
