@@ -176,3 +176,14 @@ class BaseSensorOperator(BaseOperator):
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+class TriggerArgs:
+    """The `…Async` sensors' Airflow-3 trigger arguments: kept on the sensor (so files import), not acted on."""
+
+    start_from_trigger: bool
+    end_from_trigger: bool
+    trigger_kwargs: dict[str, Any] | None
+
+    def keep_trigger_args(self, start: bool, end: bool, trigger_kwargs: dict[str, Any] | None) -> None:
+        self.start_from_trigger, self.end_from_trigger, self.trigger_kwargs = start, end, trigger_kwargs

@@ -7,7 +7,7 @@ from typing import Any
 
 from tradewind.exceptions import DagDefinitionError
 from tradewind.sdk.baseoperator import Context
-from tradewind.sensors.base import BaseSensorOperator
+from tradewind.sensors.base import BaseSensorOperator, TriggerArgs
 from tradewind.timetables.base import as_utc
 from tradewind.triggers.base import BaseTrigger
 from tradewind.triggers.temporal import DateTimeTrigger
@@ -50,7 +50,7 @@ class DateTimeSensor(BaseSensorOperator):
         return DateTimeTrigger(self._target())
 
 
-class DateTimeSensorAsync(DateTimeSensor):
+class DateTimeSensorAsync(TriggerArgs, DateTimeSensor):
     """Airflow's deferrable DateTimeSensor: waits on a DateTimeTrigger."""
 
     def __init__(
@@ -63,6 +63,4 @@ class DateTimeSensorAsync(DateTimeSensor):
         **kwargs: Any,
     ) -> None:
         super().__init__(deferrable=deferrable, **kwargs)
-        self.start_from_trigger = start_from_trigger
-        self.end_from_trigger = end_from_trigger
-        self.trigger_kwargs = trigger_kwargs
+        self.keep_trigger_args(start_from_trigger, end_from_trigger, trigger_kwargs)

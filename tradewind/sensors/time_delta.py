@@ -11,7 +11,7 @@ from typing import Any
 
 from tradewind.exceptions import DagDefinitionError
 from tradewind.sdk.baseoperator import Context
-from tradewind.sensors.base import BaseSensorOperator
+from tradewind.sensors.base import BaseSensorOperator, TriggerArgs
 from tradewind.triggers.base import BaseTrigger
 from tradewind.triggers.temporal import DateTimeTrigger
 
@@ -73,7 +73,7 @@ class TimeDeltaSensorAsync(TimeDeltaSensor):
         self.end_from_trigger = end_from_trigger
 
 
-class TimeSensorAsync(TimeSensor):
+class TimeSensorAsync(TriggerArgs, TimeSensor):
     """Airflow's deferrable TimeSensor: waits on a DateTimeTrigger."""
 
     def __init__(
@@ -86,6 +86,4 @@ class TimeSensorAsync(TimeSensor):
         **kwargs: Any,
     ) -> None:
         super().__init__(deferrable=deferrable, **kwargs)
-        self.start_from_trigger = start_from_trigger
-        self.end_from_trigger = end_from_trigger
-        self.trigger_kwargs = trigger_kwargs
+        self.keep_trigger_args(start_from_trigger, end_from_trigger, trigger_kwargs)
