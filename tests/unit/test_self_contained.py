@@ -1,4 +1,5 @@
-"""A fresh clone tests itself: nothing reads the workspace's `../shared` folder, which a user's clone does not have."""
+"""A fresh clone tests itself: nothing reads the workspace's shared folder beside the repo, which a user's clone
+does not have."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from pathlib import Path
 from airflow_vectors import DIR as VECTORS_DIR
 
 REPO = Path(__file__).resolve().parents[2]
-# `../shared`, `/work/shared`, `parent / "shared"`, or the old name of the vectors' folder.
-OUTSIDE = re.compile(r"\.\./shared|/work/shared|[\"']shared[\"']\s*/|airflow-vectors")
+# The folder beside the repo by any spelling (relative, absolute, `parent / "shared"`), or the old name of the
+# vectors' folder; the patterns are assembled so that this file does not name them itself.
+SHARED = "shar" + "ed"
+OUTSIDE = re.compile(rf"\.\./{SHARED}|/work/{SHARED}|[\"']{SHARED}[\"']\s*/|airflow" + "-vectors")
 
 
 def test_airflow_vectors_live_in_the_repo() -> None:
