@@ -2,8 +2,9 @@
 
 Each pass (every `POLL_INTERVAL` seconds) times out late deferrals, drops triggers nobody waits on any
 more, starts the triggers new deferrals stored, and cancels those whose instance was cleared or
-marked. A trigger's first event schedules its instance to resume (`triggers.fire_trigger`); the
-scheduler then queues it like any other scheduled instance. Triggers live in the database, so a
+marked. A trigger's first event schedules its instance to resume (`triggers.fire_trigger`) and wakes a
+scheduler on this machine (its wake-up socket; elsewhere, its next sweep finds it), which then
+queues it like any other scheduled instance. Triggers live in the database, so a
 triggerer that dies loses nothing: the next one starts them again (a `DateTimeTrigger` waits for
 an absolute moment, so it still fires on time).
 """
@@ -19,6 +20,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 
 from tradewind.runtime.deferral import first_event
+from tradewind.scheduler.wakeup import notify
 from tradewind.store import jobs, triggers
 from tradewind.store.records import TriggerRecord
 from tradewind.triggers.base import load_trigger
@@ -75,6 +77,7 @@ class Triggerer:
         """Time out late deferrals, then run exactly the triggers some instance still waits on."""
         if timed_out := triggers.time_out_deferrals(now):
             log.info("%d deferral(s) timed out", timed_out)
+            notify()
         triggers.delete_unused_triggers()
         waiting = {t.id: t for t in triggers.waiting_triggers()}
         for trigger_id in set(self.running) - set(waiting):
@@ -95,9 +98,12 @@ class Triggerer:
         except Exception as exc:  # noqa: BLE001 — a broken trigger fails its task, never the triggerer
             log.exception("trigger %s failed", record.id)
             triggers.fail_trigger(record.id, f"{type(exc).__name__}: {exc}")
+            notify()
         else:
             moved = triggers.fire_trigger(record.id, event.payload)
             log.info("trigger %s fired %r: %d task instance(s) scheduled to resume", record.id, event, moved)
+            if moved:
+                notify()
         finally:
             if self.running.get(record.id) is asyncio.current_task():
                 del self.running[record.id]
