@@ -68,6 +68,10 @@ class StorageBackendMissing(TradewindException, ModuleNotFoundError):
     """An `ObjectStoragePath` names a scheme other than file:// and `fsspec` (or its backend) is not installed."""
 
 
+class ProviderExtraMissing(TradewindException, ModuleNotFoundError):
+    """A provider's hook or operator needs a package its extra installs (`pip install "tradewind[amazon]"`)."""
+
+
 class ParamValidationError(TradewindException):
     """A DAG run's params do not satisfy the DAG's `Param` definitions."""
 

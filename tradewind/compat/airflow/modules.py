@@ -8,6 +8,8 @@ are listed beside Airflow 2's, since DAG files in the wild use all three.
 
 from __future__ import annotations
 
+from tradewind.compat.airflow.provider_paths import MODULES as PROVIDER_MODULES
+
 _OPS = "tradewind.operators"
 _SENSORS = "tradewind.sensors"
 _SHIMS = "tradewind.compat.airflow.shims"
@@ -284,6 +286,7 @@ MODULES: dict[str, dict[str, str]] = {
     "airflow.sdk.io": _OBJECT_STORAGE,
     "airflow.sdk.bases.trigger": _TRIGGER_BASE,
 }
+MODULES.update(PROVIDER_MODULES)  # airflow.providers.* of tradewind/providers/
 
 
 def _parents(name: str) -> list[str]:
