@@ -1,0 +1,22 @@
+"""`MySqlOperator`: Airflow's deprecated MySQL operator, now `SQLExecuteQueryOperator` on a mysql connection."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+from tradewind.providers.common.sql.operators import SQLExecuteQueryOperator
+
+
+class MySqlOperator(SQLExecuteQueryOperator):
+    """`SQLExecuteQueryOperator(conn_id=mysql_conn_id, database=...)`, under the name older DAG files use."""
+
+    ui_color = "#ededed"
+
+    def __init__(self, *, mysql_conn_id: str = "mysql_default", **kwargs: Any) -> None:
+        super().__init__(conn_id=mysql_conn_id, **kwargs)
+        warnings.warn(
+            "MySqlOperator is deprecated: use SQLExecuteQueryOperator (airflow.providers.common.sql.operators.sql)",
+            DeprecationWarning,
+            stacklevel=3,
+        )
