@@ -89,13 +89,13 @@ def test_run_returns_airflows_shapes(hook: DbApiHook) -> None:
 
 def test_run_commits_and_rolls_back_a_failed_script(hook: DbApiHook) -> None:
     hook.run("INSERT INTO items VALUES (1, 'kept')")
-    with pytest.raises(Exception, match="(?i)duplicate|unique"):
+    with pytest.raises(Exception, match=r"(?i)duplicate|unique"):
         hook.run("INSERT INTO items VALUES (2, 'x'); INSERT INTO items VALUES (1, 'dup')", split_statements=True)
     assert hook.get_records("SELECT id FROM items ORDER BY id") == [(1,)]
 
 
 def test_missing_table_is_the_databases_own_error(hook: DbApiHook) -> None:
-    with pytest.raises(Exception, match="(?i)nope") as info:
+    with pytest.raises(Exception, match=r"(?i)nope") as info:
         hook.get_records("SELECT * FROM nope")
     assert type(info.value).__name__ in ("UndefinedTable", "ProgrammingError", "OperationalError")
 
