@@ -33,6 +33,7 @@ class PostgresOperator(SQLExecuteQueryOperator):
             )
         if database is not None:
             kwargs["hook_params"] = {"database": database, **(kwargs.get("hook_params") or {})}
+        kwargs.pop("conn_id", None)  # a `conn_id` from default_args: postgres_conn_id names the connection here
         super().__init__(conn_id=postgres_conn_id, **kwargs)
         warnings.warn(
             "PostgresOperator is deprecated: use SQLExecuteQueryOperator "
