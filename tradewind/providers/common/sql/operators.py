@@ -36,19 +36,21 @@ def default_output_processor(results: list[Any], descriptions: list[Sequence[Seq
 
 
 def get_db_hook(conn_id: str | None, hook_params: Mapping[str, Any] | None, what: str) -> DbApiHook:
-    """The SQL hook for connection `conn_id`, by its type; a clear error when the type has no SQL hook."""
+    """The SQL hook for connection `conn_id`, by its type (the connection read once); a clear error when the type has no SQL hook."""
     from tradewind.hooks.base import BaseHook
     from tradewind.providers.common.sql.hooks import DbApiHook
+    from tradewind.providers.registry import hook_class
 
     if not conn_id:
         raise InvalidConnection(f"{what} needs a conn_id (the connection of the database to query)")
     connection = BaseHook.get_connection(conn_id)
-    hook = connection.get_hook(hook_params=dict(hook_params or {}))
-    if not isinstance(hook, DbApiHook):
+    cls = hook_class(connection.conn_type or "")
+    if not issubclass(cls, DbApiHook):
         raise InvalidConnection(
-            f"connection '{conn_id}' is of type '{connection.conn_type}', whose hook {type(hook).__name__} "
+            f"connection '{conn_id}' is of type '{connection.conn_type}', whose hook {cls.__name__} "
             f"cannot run SQL (it is not a DbApiHook)"
         )
+    hook: DbApiHook = cls(**{cls.conn_name_attr: conn_id, **(hook_params or {}), "connection": connection})
     return hook
 
 
