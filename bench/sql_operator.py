@@ -8,7 +8,7 @@ logs its statements at INFO to a file (as a task's log), and shapes the result a
 operator is built beforehand (that is parse time) and runs `execute` once, so nothing is cached
 between runs but what a warm worker keeps (imported modules). Runs alternate raw/operator; the
 medians of wall time (perf_counter) and of this process's CPU time (process_time, less disturbed
-by the other work on a shared machine) are printed, with the overhead = operator − raw. Results
+by the other work on a shared machine) are printed, with the overhead = operator - raw. Results
 also go to bench/results/sql_operator_{env,metadata_db}.json. Target (issue #17): ≤ 5 ms over the query itself.
 Needs PostgreSQL on 127.0.0.1:5432 (trust auth, user postgres); a scratch database is created and dropped.
 """
@@ -63,7 +63,13 @@ def main() -> None:
 
         migrate()
         set_connection(
-            "bench_pg", conn_type="postgres", host="127.0.0.1", port=5432, login="postgres", password="bench-pass", schema=name
+            "bench_pg",
+            conn_type="postgres",
+            host="127.0.0.1",
+            port=5432,
+            login="postgres",
+            password="bench-pass",
+            schema=name,
         )
     else:
         os.environ["TRADEWIND_CONN_BENCH_PG"] = f"postgres://postgres:bench-pass@127.0.0.1:5432/{name}"

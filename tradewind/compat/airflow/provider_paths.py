@@ -27,6 +27,7 @@ _SQL_OPERATORS = {
         "parse_boolean",
     ),
     "_parse_boolean": f"{_SQL}.checks:parse_boolean",
+    "BranchSQLOperator": f"{_SQL}.branch:BranchSQLOperator",
 }
 _SQL_SENSOR = _names(f"{_SQL}.sensors", "SqlSensor")
 _POSTGRES_HOOK = _names("tradewind.providers.postgres.hooks", "PostgresHook")
