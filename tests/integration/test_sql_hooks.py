@@ -281,3 +281,27 @@ def test_importing_the_sql_providers_loads_no_driver() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("airflow_import", "hidden", "extra"),
+    [
+        ("from airflow.providers.postgres.hooks.postgres import PostgresHook", "psycopg", "postgres"),
+        ("from airflow.providers.postgres.operators.postgres import PostgresOperator", "psycopg", "postgres"),
+        ("from airflow.providers.mysql.hooks.mysql import MySqlHook", "pymysql", "mysql"),
+    ],
+)
+def test_a_dag_file_using_a_provider_without_its_extra_gets_an_import_error_naming_it(
+    airflow_import: str, hidden: str, extra: str, tmp_path: Path
+) -> None:
+    import subprocess
+
+    dag_file = tmp_path / "uses_provider.py"
+    dag_file.write_text(f"import sys\nsys.modules[{hidden!r}] = None  # as if not installed\n{airflow_import}\n")
+    proc = subprocess.run([sys.executable, str(dag_file)], capture_output=True, text=True)
+    assert proc.returncode == 1
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last == (
+        f"tradewind.exceptions.ProviderExtraMissing: this needs the Python package '{hidden}', "
+        f'which is not installed: pip install "tradewind[{extra}]"'
+    ), proc.stderr

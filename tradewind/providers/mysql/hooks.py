@@ -12,9 +12,10 @@ import json
 from typing import Any
 
 from tradewind.providers.common.sql.hooks import DbApiHook
-from tradewind.providers.extras import require
+from tradewind.providers.extras import require, require_installed
 
 EXTRA = "mysql"
+require_installed("pymysql", EXTRA)  # a DAG file using this hook without the extra: an import error naming it
 _CURSORS = {"sscursor": "SSCursor", "dictcursor": "DictCursor", "ssdictcursor": "SSDictCursor"}
 
 

@@ -6,6 +6,9 @@ import warnings
 from typing import Any
 
 from tradewind.providers.common.sql.operators import SQLExecuteQueryOperator
+from tradewind.providers.extras import require_installed
+
+require_installed("pymysql", "mysql")
 
 
 class MySqlOperator(SQLExecuteQueryOperator):

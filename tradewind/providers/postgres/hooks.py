@@ -12,9 +12,10 @@ import os
 from typing import Any
 
 from tradewind.providers.common.sql.hooks import DbApiHook
-from tradewind.providers.extras import require
+from tradewind.providers.extras import require, require_installed
 
 EXTRA = "postgres"
+require_installed("psycopg", EXTRA)  # a DAG file using this hook without the extra: an import error naming it
 #: extra keys that configure the hook, not libpq (Airflow's list)
 IGNORED_EXTRA_OPTIONS = frozenset(
     {

@@ -7,6 +7,9 @@ from typing import Any, ClassVar
 
 from tradewind.exceptions import DagDefinitionError
 from tradewind.providers.common.sql.operators import SQLExecuteQueryOperator
+from tradewind.providers.extras import require_installed
+
+require_installed("psycopg", "postgres")
 
 
 class PostgresOperator(SQLExecuteQueryOperator):
