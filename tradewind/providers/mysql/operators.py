@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
-from tradewind.providers.common.sql.operators import SQLExecuteQueryOperator
+from tradewind.providers.common.sql.operators import SQLExecuteQueryOperator, warn_deprecated_alias
 from tradewind.providers.extras import require_installed
 
 require_installed("pymysql", "mysql")
@@ -19,8 +18,4 @@ class MySqlOperator(SQLExecuteQueryOperator):
     def __init__(self, *, mysql_conn_id: str = "mysql_default", **kwargs: Any) -> None:
         kwargs.pop("conn_id", None)  # a `conn_id` from default_args: mysql_conn_id names the connection here
         super().__init__(conn_id=mysql_conn_id, **kwargs)
-        warnings.warn(
-            "MySqlOperator is deprecated: use SQLExecuteQueryOperator (airflow.providers.common.sql.operators.sql)",
-            DeprecationWarning,
-            stacklevel=3,
-        )
+        warn_deprecated_alias("MySqlOperator")

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import warnings
 from typing import Any, ClassVar
 
 from tradewind.exceptions import DagDefinitionError
-from tradewind.providers.common.sql.operators import SQLExecuteQueryOperator
+from tradewind.providers.common.sql.operators import SQLExecuteQueryOperator, warn_deprecated_alias
 from tradewind.providers.extras import require_installed
 
 require_installed("psycopg", "postgres")
@@ -38,9 +37,4 @@ class PostgresOperator(SQLExecuteQueryOperator):
             kwargs["hook_params"] = {"database": database, **(kwargs.get("hook_params") or {})}
         kwargs.pop("conn_id", None)  # a `conn_id` from default_args: postgres_conn_id names the connection here
         super().__init__(conn_id=postgres_conn_id, **kwargs)
-        warnings.warn(
-            "PostgresOperator is deprecated: use SQLExecuteQueryOperator "
-            "(airflow.providers.common.sql.operators.sql) with conn_id",
-            DeprecationWarning,
-            stacklevel=3,
-        )
+        warn_deprecated_alias("PostgresOperator")

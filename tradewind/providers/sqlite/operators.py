@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
-from tradewind.providers.common.sql.operators import SQLExecuteQueryOperator
+from tradewind.providers.common.sql.operators import SQLExecuteQueryOperator, warn_deprecated_alias
 
 
 class SqliteOperator(SQLExecuteQueryOperator):
@@ -16,8 +15,4 @@ class SqliteOperator(SQLExecuteQueryOperator):
     def __init__(self, *, sqlite_conn_id: str = "sqlite_default", **kwargs: Any) -> None:
         kwargs.pop("conn_id", None)  # a `conn_id` from default_args: sqlite_conn_id names the connection here
         super().__init__(conn_id=sqlite_conn_id, **kwargs)
-        warnings.warn(
-            "SqliteOperator is deprecated: use SQLExecuteQueryOperator (airflow.providers.common.sql.operators.sql)",
-            DeprecationWarning,
-            stacklevel=3,
-        )
+        warn_deprecated_alias("SqliteOperator")

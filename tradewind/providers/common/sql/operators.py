@@ -8,6 +8,7 @@ XCom) is Airflow's: the rows of the single or last statement, or one list of row
 from __future__ import annotations
 
 import ast
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
@@ -28,6 +29,15 @@ class SQLCheckFailed(TradewindException):
 
 class SQLCheckFailedNoRetry(SQLCheckFailed, FailTask):
     """A failed check with `retry_on_failure=False`: the task fails without using its retries."""
+
+
+def warn_deprecated_alias(name: str) -> None:
+    """The warning of Airflow's per-database operators (PostgresOperator...), now SQLExecuteQueryOperator."""
+    warnings.warn(
+        f"{name} is deprecated: use SQLExecuteQueryOperator (airflow.providers.common.sql.operators.sql) with conn_id",
+        DeprecationWarning,
+        stacklevel=4,
+    )
 
 
 def default_output_processor(results: list[Any], descriptions: list[Sequence[Sequence[Any]] | None]) -> list[Any]:
