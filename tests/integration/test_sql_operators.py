@@ -226,3 +226,24 @@ def test_database_and_hook_params_on_postgres_and_mariadb(monkeypatch: pytest.Mo
         assert run(op) == [("elsewhere",)]
         # autocommit=True: statements PostgreSQL refuses inside a transaction work
         run(SQLExecuteQueryOperator(task_id="q", conn_id="pg", sql="VACUUM", autocommit=True, database=pg))
+
+
+def test_deprecated_alias_operators() -> None:
+    from airflow.providers.sqlite.operators.sqlite import SqliteOperator
+
+    with pytest.warns(DeprecationWarning, match="SqliteOperator is deprecated: use SQLExecuteQueryOperator"):
+        op = SqliteOperator(task_id="a", sqlite_conn_id="lite", sql="SELECT count(*) FROM t", conn_id="ignored")
+    assert run(op) == [(3,)]
+    from airflow.providers.postgres.operators.postgres import PostgresOperator
+
+    with pytest.raises(DagDefinitionError, match="runtime_parameters is not supported"):
+        PostgresOperator(task_id="p", sql="SELECT 1", runtime_parameters={"statement_timeout": "3s"})
+
+
+def test_postgres_notices_go_to_the_task_log(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    from tradewind.providers.postgres.hooks import PostgresHook
+
+    monkeypatch.setenv("TRADEWIND_CONN_PG", "postgres://postgres@127.0.0.1:5432/test")
+    with caplog.at_level("INFO"):
+        PostgresHook("pg", enable_log_db_messages=True).run("DO $$ BEGIN RAISE NOTICE 'hello from the server'; END $$")
+    assert "hello from the server" in caplog.text
