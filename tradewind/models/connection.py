@@ -235,6 +235,13 @@ class Connection:
     def from_record(cls, record: Any) -> Connection:
         return cls(conn_id=record.conn_id, **{name: getattr(record, name) for name in _FIELDS})
 
+    def get_hook(self, *, hook_params: dict[str, Any] | None = None) -> Any:
+        """A hook for this connection, chosen by `conn_type` (Airflow's `Connection.get_hook`), built with `hook_params`."""
+        from tradewind.providers.registry import hook_class
+
+        cls = hook_class(self.conn_type or "")
+        return cls(**{cls.conn_name_attr: self.conn_id}, **(hook_params or {}))
+
     def register_secrets(self) -> None:
         """Tell the masker about the password and the extras' password-like values."""
         from tradewind.secrets.masker import mask_secret

@@ -20,3 +20,20 @@ def require(module: str, extra: str) -> ModuleType:
             f"this needs the Python package '{top}', which is not installed: pip install \"tradewind[{extra}]\"",
             name=top,
         ) from None
+
+
+def require_installed(module: str, extra: str) -> None:
+    """Fail now (at import of a provider's module, so a DAG file gets the import error) if `module` is not
+    installed, without importing it: the import itself stays for first use (`require`)."""
+    import importlib.util
+
+    top = module.split(".")[0]
+    try:
+        found = importlib.util.find_spec(top) is not None
+    except (ImportError, ValueError):
+        found = False
+    if not found:
+        raise ProviderExtraMissing(
+            f"this needs the Python package '{top}', which is not installed: pip install \"tradewind[{extra}]\"",
+            name=top,
+        )

@@ -12,7 +12,7 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from tradewind.models.connection import Connection
@@ -41,6 +41,8 @@ class ConnectionType:
     default_port: int | None = None
     #: "module:function" taking a Connection and returning a TestResult; imported only when testing
     tester: str | None = None
+    #: "module:Class" of the hook for this type (Airflow's `Connection.get_hook`); imported only when asked
+    hook: str | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,19 @@ def providers() -> tuple[ProviderInfo, ...]:
 def connection_types() -> dict[str, ConnectionType]:
     """`{conn_type: ConnectionType}` over every provider."""
     return {ct.conn_type: ct for p in providers() for ct in p.connection_types}
+
+
+def hook_class(conn_type: str) -> type[Any]:
+    """The hook class registered for `conn_type` (imported now); InvalidConnection naming the type if none is."""
+    ctype = connection_types().get(conn_type)
+    if ctype is None or ctype.hook is None:
+        from tradewind.exceptions import InvalidConnection
+
+        known = ", ".join(sorted(t for t, c in connection_types().items() if c.hook)) or "none"
+        raise InvalidConnection(f"no hook is registered for connection type '{conn_type}' (types with a hook: {known})")
+    module, _, name = ctype.hook.partition(":")
+    cls: type[Any] = getattr(importlib.import_module(module), name)
+    return cls
 
 
 def test_connection(conn: Connection) -> TestResult:

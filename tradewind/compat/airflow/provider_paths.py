@@ -6,8 +6,61 @@ One table per provider family, merged into MODULES; same shape as modules.py: `{
 
 from __future__ import annotations
 
-#: common.sql, postgres, sqlite, mysql
-SQL: dict[str, dict[str, str]] = {}
+
+def _names(module: str, *names: str) -> dict[str, str]:
+    return {name: f"{module}:{name}" for name in names}
+
+
+_SQL = "tradewind.providers.common.sql"
+_HANDLERS = _names(f"{_SQL}.handlers", "fetch_all_handler", "fetch_one_handler", "return_single_query_results")
+_DBAPI = {**_names(f"{_SQL}.hooks", "DbApiHook"), **_HANDLERS}
+_SQL_OPERATORS = {
+    **_names(f"{_SQL}.operators", "BaseSQLOperator", "SQLExecuteQueryOperator", "default_output_processor"),
+    **_names(
+        f"{_SQL}.checks",
+        "SQLCheckOperator",
+        "SQLValueCheckOperator",
+        "SQLThresholdCheckOperator",
+        "SQLColumnCheckOperator",
+        "SQLTableCheckOperator",
+        "SQLIntervalCheckOperator",
+        "parse_boolean",
+    ),
+    "_parse_boolean": f"{_SQL}.checks:parse_boolean",
+    "BranchSQLOperator": f"{_SQL}.branch:BranchSQLOperator",
+}
+_SQL_SENSOR = _names(f"{_SQL}.sensors", "SqlSensor")
+_POSTGRES_HOOK = _names("tradewind.providers.postgres.hooks", "PostgresHook")
+_POSTGRES_OPERATOR = _names("tradewind.providers.postgres.operators", "PostgresOperator")
+_MYSQL_HOOK = _names("tradewind.providers.mysql.hooks", "MySqlHook")
+_MYSQL_OPERATOR = _names("tradewind.providers.mysql.operators", "MySqlOperator")
+_SQLITE_HOOK = _names("tradewind.providers.sqlite.hooks", "SqliteHook")
+_SQLITE_OPERATOR = _names("tradewind.providers.sqlite.operators", "SqliteOperator")
+
+#: common.sql, postgres, sqlite, mysql — with the Airflow 1 and early Airflow 2 (core) homes of the same classes
+SQL: dict[str, dict[str, str]] = {
+    "airflow.providers.common.sql.operators.sql": _SQL_OPERATORS,
+    "airflow.providers.common.sql.sensors.sql": _SQL_SENSOR,
+    "airflow.providers.common.sql.hooks.sql": _DBAPI,
+    "airflow.providers.common.sql.hooks.handlers": _HANDLERS,
+    "airflow.providers.postgres.hooks.postgres": _POSTGRES_HOOK,
+    "airflow.providers.postgres.operators.postgres": _POSTGRES_OPERATOR,
+    "airflow.providers.mysql.hooks.mysql": _MYSQL_HOOK,
+    "airflow.providers.mysql.operators.mysql": _MYSQL_OPERATOR,
+    "airflow.providers.sqlite.hooks.sqlite": _SQLITE_HOOK,
+    "airflow.providers.sqlite.operators.sqlite": _SQLITE_OPERATOR,
+    "airflow.operators.sql": _SQL_OPERATORS,
+    "airflow.sensors.sql": _SQL_SENSOR,
+    "airflow.sensors.sql_sensor": _SQL_SENSOR,
+    "airflow.hooks.dbapi": _DBAPI,
+    "airflow.hooks.dbapi_hook": _DBAPI,
+    "airflow.hooks.postgres_hook": _POSTGRES_HOOK,
+    "airflow.operators.postgres_operator": _POSTGRES_OPERATOR,
+    "airflow.hooks.mysql_hook": _MYSQL_HOOK,
+    "airflow.operators.mysql_operator": _MYSQL_OPERATOR,
+    "airflow.hooks.sqlite_hook": _SQLITE_HOOK,
+    "airflow.operators.sqlite_operator": _SQLITE_OPERATOR,
+}
 
 #: http, ftp, sftp, ssh
 NETWORK: dict[str, dict[str, str]] = {}

@@ -1,4 +1,5 @@
-# expect-import-error: airflow.providers.postgres
+# expect: {"dag_id": "postgres_demo", "state": "failed", "tasks": {"create_table": "failed"}}
+# PostgresOperator (deprecated alias of SQLExecuteQueryOperator) on `postgres_default`, which is not defined here.
 from datetime import datetime
 
 from airflow import DAG

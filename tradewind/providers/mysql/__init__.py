@@ -1,0 +1,1 @@
+"""MySQL and MariaDB (Airflow's `airflow.providers.mysql`): `MySqlHook` on PyMySQL, installed by the `mysql` extra."""
