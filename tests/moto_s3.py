@@ -33,14 +33,15 @@ class MotoS3:
     access_key: str
     secret_key: str
 
-    def connection_json(self, **extra: Any) -> str:
-        """The `aws` connection (TRADEWIND_CONN_<ID> JSON form) for this server."""
+    def connection_json(self, login: str | None = None, password: str | None = None, **extra: Any) -> str:
+        """The `aws` connection (TRADEWIND_CONN_<ID> JSON form) for this server; an extra key given None is left out."""
+        extras = {"endpoint_url": self.url, "region_name": REGION, **extra}
         return json.dumps(
             {
                 "conn_type": "aws",
-                "login": self.access_key,
-                "password": self.secret_key,
-                "extra": {"endpoint_url": self.url, "region_name": REGION, **extra},
+                "login": login or self.access_key,
+                "password": password or self.secret_key,
+                "extra": {key: value for key, value in extras.items() if value is not None},
             }
         )
 
