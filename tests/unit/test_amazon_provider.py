@@ -175,3 +175,28 @@ def test_the_aws_connection_type_is_registered() -> None:
     aws = connection_types()["aws"]
     assert aws.tester == "tradewind.providers.amazon.tester:test_aws_connection"
     assert [f.name for f in aws.fields][:3] == ["login", "password", "extra__region_name"]
+
+
+def test_a_trigger_error_fails_the_sensor_or_skips_it_with_soft_fail() -> None:
+    from tradewind.exceptions import SkipTask, TriggerError
+    from tradewind.providers.amazon.aws.sensors.s3 import S3KeySensor
+
+    event = {"status": "error", "message": "ClientError: An error occurred (403) when calling the HeadObject operation"}
+    with pytest.raises(TriggerError, match=r"S3KeySensor could not check S3: ClientError: .*\(403\)"):
+        S3KeySensor(task_id="s", bucket_key="s3://b-1/k").execute_complete({}, event)
+    with pytest.raises(SkipTask, match="soft_fail"):
+        S3KeySensor(task_id="s", bucket_key="s3://b-1/k", soft_fail=True).execute_complete({}, event)
+    S3KeySensor(task_id="s", bucket_key="s3://b-1/k").execute_complete({}, {"status": "success"})
+
+
+def test_the_trigger_survives_its_serialize_round_trip() -> None:
+    from tradewind.providers.amazon.aws.triggers.s3 import S3KeyTrigger
+    from tradewind.triggers.base import load_trigger
+
+    trigger = S3KeyTrigger(
+        bucket_name="b-1", bucket_key=["a", "b*"], wildcard_match=True, poke_interval=2, should_check_fn=True, seen="x"
+    )
+    classpath, kwargs = trigger.serialize()
+    json.dumps(kwargs)  # stored in the database as JSON
+    again = load_trigger(classpath, kwargs)
+    assert isinstance(again, S3KeyTrigger) and again.serialize() == (classpath, kwargs)

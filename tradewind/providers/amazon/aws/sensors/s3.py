@@ -107,6 +107,7 @@ class S3KeySensor(AwsBaseSensor):
             return super().execute(context)
         if not self._poke_once(context):
             self._defer(context)
+        self.log.info("Success criteria met. Exiting.")
         return None
 
     def _defer(self, context: Context) -> None:
