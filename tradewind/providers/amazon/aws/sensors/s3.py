@@ -11,15 +11,17 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tradewind.exceptions import SkipTask, TriggerError
 from tradewind.providers.amazon.aws.hooks.s3 import S3Hook
 from tradewind.providers.amazon.aws.sensors.base_aws import AwsBaseSensor
-from tradewind.providers.amazon.aws.triggers.s3 import S3KeyTrigger
 from tradewind.providers.amazon.aws.utils.mixins import aws_template_fields
 from tradewind.providers.amazon.aws.utils.s3_keys import fingerprint, objects_per_key, select_metadata
 from tradewind.sdk.baseoperator import Context
+
+if TYPE_CHECKING:
+    from tradewind.providers.amazon.aws.triggers.s3 import S3KeyTrigger
 
 __all__ = ["S3KeySensor"]
 
@@ -88,6 +90,8 @@ class S3KeySensor(AwsBaseSensor):
 
     # --- deferral --------------------------------------------------------------------------
     def trigger_for(self, context: Context) -> S3KeyTrigger:
+        from tradewind.providers.amazon.aws.triggers.s3 import S3KeyTrigger  # asyncio: only when deferring
+
         return S3KeyTrigger(
             bucket_name=self.bucket_name,
             bucket_key=self.bucket_key,
