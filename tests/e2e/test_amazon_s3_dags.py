@@ -202,3 +202,22 @@ def test_deferrable_s3_key_sensors_wait_in_the_triggerer(aws_default: MotoS3, sc
         assert "Pausing task as DEFERRED" in log and "Success criteria met" in log
     # wait_big deferred once, was woken once (a new object), and check_fn said yes: one pause in its log
     assert Path(_ti(run.run_id, "wait_big").log_path).read_text(encoding="utf-8").count("Pausing task as DEFERRED") == 1
+
+
+NO_BOTO3 = """
+import sys
+
+sys.modules["boto3"] = None  # as on a machine where the amazon extra is not installed
+from airflow import DAG
+from airflow.providers.amazon.aws.sensors.s3 import S3KeySensor
+"""
+
+
+def test_a_dag_file_without_the_extra_is_an_import_error_naming_it(cli_process, write_dag) -> None:
+    """Parsed in a child process: the file's sys.modules trick must not hide boto3 from this test process."""
+    write_dag("needs_boto3.py", NO_BOTO3)
+    cli_process("dags", "list")
+    r = cli_process("dags", "list-import-errors", "-o", "json")
+    [error] = json.loads(r.out)
+    assert error["filepath"].endswith("needs_boto3.py") and error["lineno"] == 5, error
+    assert 'pip install "tradewind[amazon]"' in error["error"], error

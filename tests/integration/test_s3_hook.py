@@ -4,6 +4,7 @@ uploads, downloads, copies, deletes, full s3:// keys, bad credentials, and the c
 from __future__ import annotations
 
 import gzip
+import json
 import logging
 import time
 from datetime import datetime, timedelta, timezone
@@ -249,3 +250,31 @@ def test_connection_test_through_the_registry(aws_default: MotoS3, monkeypatch: 
     )
     ok, message = test_connection(sts_only)
     assert ok and "authenticated as arn:aws:iam::" in message
+
+
+def test_the_secrets_a_hook_reads_are_masked_in_logs(
+    aws_default: MotoS3, bucket: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tradewind.secrets.masker import redact_text, reset_masker
+
+    reset_masker()
+    token = "session-token-value-123"
+    monkeypatch.setenv(
+        "TRADEWIND_CONN_AWS_IN_EXTRA",
+        json.dumps(
+            {
+                "conn_type": "aws",
+                "extra": {
+                    "aws_access_key_id": aws_default.access_key,
+                    "aws_secret_access_key": aws_default.secret_key,
+                    "aws_session_token": token,
+                    "endpoint_url": aws_default.url,
+                    "region_name": REGION,
+                },
+            }
+        ),
+    )
+    hook = S3Hook(aws_conn_id="aws_in_extra")
+    assert hook.conn_config.aws_session_token == token  # read, so registered with the masker
+    line = f"boto3 said: key {aws_default.access_key} secret {aws_default.secret_key} token {token}"
+    assert redact_text(line) == f"boto3 said: key {aws_default.access_key} secret *** token ***"
