@@ -35,6 +35,11 @@ DELETE_BATCH = 1000
 _WILDCARD = re.compile(r"[\[*?]")
 
 
+def wildcard_prefix(pattern: str) -> str:
+    """The literal start of a shell wildcard (before its first `*`, `?` or `[`): the prefix to list from."""
+    return _WILDCARD.split(pattern, 1)[0]
+
+
 def provide_bucket_name(func: F) -> F:
     """A missing `bucket_name` is the connection's `service_config.s3.bucket_name`; neither is a clear error."""
     signature = inspect.signature(func)
@@ -59,7 +64,7 @@ def provide_bucket_name(func: F) -> F:
 
 
 def unify_bucket_name_and_key(func: F) -> F:
-    """With no `bucket_name` passed, a full URL given as `key` (or `wildcard_key`) is split into both."""
+    """With no `bucket_name` (or None), a full URL given as `key` (or `wildcard_key`) is split into both."""
     signature = inspect.signature(func)
     key_name = "wildcard_key" if "wildcard_key" in signature.parameters else "key"
     if key_name not in signature.parameters:
@@ -69,7 +74,7 @@ def unify_bucket_name_and_key(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         bound = signature.bind(*args, **kwargs)
         key = bound.arguments.get(key_name)
-        if "bucket_name" not in bound.arguments and isinstance(key, str):
+        if not bound.arguments.get("bucket_name") and isinstance(key, str):
             try:
                 bound.arguments["bucket_name"], bound.arguments[key_name] = S3Hook.parse_s3_url(key)
             except S3HookUriParseFailure:
@@ -370,7 +375,7 @@ class S3Hook(AwsBaseHook):
     @provide_bucket_name
     def get_wildcard_key(self, wildcard_key: str, bucket_name: str | None = None, delimiter: str = "") -> Any:
         """The `Object` of the first key (in S3's order) matching the wildcard, or None."""
-        prefix = _WILDCARD.split(wildcard_key, 1)[0]
+        prefix = wildcard_prefix(wildcard_key)
         for key in self.list_keys(bucket_name, prefix=prefix, delimiter=delimiter):
             if fnmatch.fnmatchcase(key, wildcard_key):
                 return self.get_key(key, bucket_name)

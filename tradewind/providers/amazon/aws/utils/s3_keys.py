@@ -11,8 +11,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from tradewind.providers.amazon.aws.hooks.s3 import S3Hook
 
-_WILDCARD = re.compile(r"[\[*?]")
-
 
 def find_objects(
     hook: S3Hook, bucket_name: str, key: str, *, wildcard_match: bool, use_regex: bool, first_only: bool
@@ -23,8 +21,10 @@ def find_objects(
     before its first `*`/`?`/`[`; a regex (`re.match` from the key's start) lists the whole bucket.
     `first_only` stops at the first match, when only existence matters.
     """
+    from tradewind.providers.amazon.aws.hooks.s3 import wildcard_prefix
+
     if wildcard_match or use_regex:
-        prefix = _WILDCARD.split(key, 1)[0] if wildcard_match else ""
+        prefix = wildcard_prefix(key) if wildcard_match else ""
         pattern = re.compile(key) if use_regex and not wildcard_match else None
         found = []
         for obj in hook.iter_file_metadata(prefix, bucket_name):
