@@ -24,6 +24,7 @@ from tradewind.providers.amazon.aws.hooks.s3 import S3Hook
         ("s3a://bucket/k", ("bucket", "k")),
         ("s3n://bucket/", ("bucket", "")),
         ("s3://bucket/a key #1.txt", ("bucket", "a key #1.txt")),  # no fragment in S3 keys
+        ("s3://bucket/in/*/part-?.csv", ("bucket", "in/*/part-?.csv")),  # nor a query: ? is a wildcard
         ("https://bucket.s3.eu-west-1.amazonaws.com/dir/k.txt", ("bucket", "dir/k.txt")),
         ("https://s3.eu-west-1.amazonaws.com/bucket/dir/k.txt", ("bucket", "dir/k.txt")),
     ],
@@ -41,6 +42,7 @@ def test_parse_s3_url_refuses_what_names_no_bucket(url: str) -> None:
 def test_get_s3_bucket_key() -> None:
     assert S3Hook.get_s3_bucket_key(None, "s3://b-1/k", "bucket_name", "bucket_key") == ("b-1", "k")
     assert S3Hook.get_s3_bucket_key("b-1", "dir/k", "bucket_name", "bucket_key") == ("b-1", "dir/k")
+    assert S3Hook.get_s3_bucket_key("b-1", "logs/12:00.txt", "bucket_name", "bucket_key") == ("b-1", "logs/12:00.txt")
     with pytest.raises(TypeError, match="If `bucket_name` is provided, bucket_key should be a relative path"):
         S3Hook.get_s3_bucket_key("b-1", "s3://b-2/k", "bucket_name", "bucket_key")
 

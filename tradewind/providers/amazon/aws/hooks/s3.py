@@ -17,7 +17,6 @@ from datetime import datetime, timezone
 from functools import cached_property, wraps
 from pathlib import Path
 from typing import IO, Any, TypeVar, cast
-from urllib.parse import urlsplit
 
 from tradewind.exceptions import NotFound
 from tradewind.providers.amazon.aws.boto import http_status
@@ -33,6 +32,8 @@ NO_ACL = "no-acl"
 #: S3's cap on keys per DeleteObjects request.
 DELETE_BATCH = 1000
 _WILDCARD = re.compile(r"[\[*?]")
+#: A full URL (`s3://…`, `https://…`) rather than a key, which may hold `:` (`logs/12:00.txt`).
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 def wildcard_prefix(pattern: str) -> str:
@@ -143,35 +144,36 @@ class S3Hook(AwsBaseHook):
     @staticmethod
     def parse_s3_url(s3url: str) -> tuple[str, str]:
         """(bucket, key) of `s3://bucket/key` (also s3a://, s3n://) or of an https S3 URL
-        (`https://bucket.s3.region.amazonaws.com/key`, `https://s3.region.amazonaws.com/bucket/key`)."""
+        (`https://bucket.s3.region.amazonaws.com/key`, `https://s3.region.amazonaws.com/bucket/key`).
+
+        Everything after the bucket is the key, `?` and `#` included: both are legal in S3 keys (and `?`
+        is a wildcard for S3KeySensor), so the URL is split by hand, not as an HTTP URL.
+        """
         expected = "s3://bucket-name/key-name or https://bucket-name.s3.region-code.amazonaws.com/key-name"
+        failure = S3HookUriParseFailure(f'Please provide a bucket name using a valid format: {expected}, not "{s3url}"')
         scheme, sep, rest = s3url.partition("://")
         if not sep:
-            raise S3HookUriParseFailure(f'Please provide a bucket name using a valid format: {expected}, not "{s3url}"')
+            raise failure
+        host, _, path = rest.partition("/")
         if re.fullmatch(r"s3[an]?", scheme, re.IGNORECASE):
-            parts = urlsplit(s3url, allow_fragments=False)
-            if not parts.netloc:
-                raise S3HookUriParseFailure(
-                    f'Please provide a bucket name using a valid format: {expected}, not "{s3url}"'
-                )
-            return parts.netloc, parts.path.lstrip("/")
+            if not host:
+                raise failure
+            return host, path
         if scheme.lower() == "https":
-            host, _, path = rest.partition("/")
             labels = host.split(".")
             if labels[0] == "s3" and "/" in path:  # path style: s3.region.amazonaws.com/bucket/key
                 bucket, _, key = path.partition("/")
                 return bucket, key
             if len(labels) > 1 and labels[1] == "s3":  # virtual-hosted style: bucket.s3.region.amazonaws.com/key
                 return labels[0], path
-        raise S3HookUriParseFailure(f'Please provide a bucket name using a valid format: {expected}, not "{s3url}"')
+        raise failure
 
     @staticmethod
     def get_s3_bucket_key(bucket: str | None, key: str, bucket_param_name: str, key_param_name: str) -> tuple[str, str]:
         """(bucket, key) from a bucket and a relative key, or from a full URL key when `bucket` is None."""
         if bucket is None:
             return S3Hook.parse_s3_url(key)
-        parts = urlsplit(key)
-        if parts.scheme or parts.netloc:
+        if _URL.match(key):
             raise TypeError(
                 f"If `{bucket_param_name}` is provided, {key_param_name} should be a relative path "
                 "from root level, rather than a full s3:// url"
