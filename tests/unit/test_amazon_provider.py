@@ -81,6 +81,12 @@ def test_connection_login_and_password_are_the_key_pair_and_extra_sets_the_rest(
     assert override.region_name == "us-west-2" and override.verify == "/ca.pem"
 
 
+def test_verify_from_a_uri_is_a_bool_and_a_path_stays_a_path() -> None:
+    uri = Connection(conn_id="u", uri="aws://AKIA1:s@/?verify=false&region_name=eu-west-1")
+    assert AwsConnectionConfig.from_connection(uri).verify is False
+    assert AwsConnectionConfig.from_connection(_aws(extra={"verify": "/etc/ca.pem"})).verify == "/etc/ca.pem"
+
+
 def test_connection_keys_in_extra_and_none_at_all() -> None:
     cfg = AwsConnectionConfig.from_connection(_aws(extra={"aws_access_key_id": "AKIA2", "aws_secret_access_key": "s2"}))
     assert cfg.session_kwargs() == {"aws_access_key_id": "AKIA2", "aws_secret_access_key": "s2"}

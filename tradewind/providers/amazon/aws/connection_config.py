@@ -70,7 +70,7 @@ class AwsConnectionConfig:
             missing = "secret access key (password)" if key_id else "access key id (login)"
             raise InvalidConnection(f"AWS connection '{conn.conn_id}' has no {missing}")
         if verify is None:
-            verify = extra.get("verify")
+            verify = _verify(extra.get("verify"))
         return cls(
             conn_id=conn.conn_id,
             aws_access_key_id=key_id or None,
@@ -103,6 +103,13 @@ class AwsConnectionConfig:
             "profile_name": self.profile_name,
         }
         return {key: value for key, value in kwargs.items() if value}
+
+
+def _verify(value: Any) -> bool | str | None:
+    """extra `verify`: a bool, a CA bundle path, or "true"/"false" as text (what a URI's `?verify=false` gives)."""
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    return value
 
 
 def load_connection(conn_id: str | None) -> Connection | None:
