@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ("moto_s3",)  # fixtures `moto_s3` (an S3 server) and `aws_default` (a connection to it)
+
 
 @pytest.fixture(autouse=True)
 def tradewind_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:

@@ -117,11 +117,11 @@ def test_a_name_tradewind_lacks_is_an_import_error_naming_the_airflow_path(compa
 
 def test_a_module_tradewind_lacks_is_an_import_error_naming_it(compat: None) -> None:
     with pytest.raises(
-        ModuleNotFoundError, match=r"the Airflow module 'airflow\.providers\.amazon' is not supported by Tradewind"
+        ModuleNotFoundError, match=r"the Airflow module 'airflow\.providers\.google' is not supported by Tradewind"
     ):
-        importlib.import_module("airflow.providers.amazon.aws.operators.s3")
-    assert "airflow.providers.amazon" not in sys.modules
-    assert "airflow.providers.amazon" not in KNOWN
+        importlib.import_module("airflow.providers.google.cloud.operators.gcs")
+    assert "airflow.providers.google" not in sys.modules
+    assert "airflow.providers.google" not in KNOWN
 
 
 def test_setting_off_leaves_airflow_unimportable(clean: None, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -186,17 +186,17 @@ def test_dagbag_loads_an_unmodified_airflow_file_and_records_a_missing_import(cl
             pick >> b >> end
     """)
     )
-    (tmp_path / "needs_s3.py").write_text(
-        "from airflow import DAG\n\nfrom airflow.providers.amazon.aws.sensors.s3 import S3KeySensor\n"
+    (tmp_path / "needs_gcs.py").write_text(
+        "from airflow import DAG\n\nfrom airflow.providers.google.cloud.sensors.gcs import GCSObjectExistenceSensor\n"
     )
     bag = _dagbag(tmp_path)
     assert set(bag.dags) == {"classic"}
     classic = bag.dags["classic"]
     assert set(classic.task_dict) == {"pick", "grp.a", "b", "end"}
     assert classic.catchup is True  # Airflow 2 file: Airflow 2's defaults
-    error = bag.import_errors[str(tmp_path / "needs_s3.py")]
+    error = bag.import_errors[str(tmp_path / "needs_gcs.py")]
     assert error.lineno == 3
-    assert "the Airflow module 'airflow.providers.amazon' is not supported by Tradewind" in error.message
+    assert "the Airflow module 'airflow.providers.google' is not supported by Tradewind" in error.message
 
 
 def test_airflow_sdk_files_get_airflow_3_defaults(clean: None, tmp_path: Path) -> None:

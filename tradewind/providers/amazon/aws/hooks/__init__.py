@@ -1,0 +1,1 @@
+"""AWS hooks: `base_aws` (sessions, clients, connections) and `s3`."""

@@ -1,0 +1,1 @@
+"""AWS operators (`s3`), on `base_aws.AwsBaseOperator`."""

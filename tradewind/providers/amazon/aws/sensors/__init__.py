@@ -1,0 +1,1 @@
+"""AWS sensors (`s3`), on `base_aws.AwsBaseSensor`."""

@@ -1,0 +1,1 @@
+"""AWS triggers (`s3`), run by the triggerer for deferrable sensors."""

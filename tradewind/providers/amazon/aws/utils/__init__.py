@@ -1,0 +1,1 @@
+"""Helpers shared by the AWS operators and sensors."""
