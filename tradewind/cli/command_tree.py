@@ -467,6 +467,12 @@ TREE: tuple[Command | Group, ...] = (
             ),
             Command("delete", "Delete a connection", "connections:delete", (arg("conn_id"),)),
             Command(
+                "test",
+                "Check that a connection's system is reachable and accepts its credentials (http, ftp, ftps, sftp, ssh...)",
+                "connections:test",
+                (arg("conn_id"),),
+            ),
+            Command(
                 "export",
                 "Export connections to a .json, .yaml or .env file (- for stdout)",
                 "connections:export",
