@@ -10,6 +10,7 @@ import asyncio
 import datetime
 import json
 import os
+import signal
 import threading
 import warnings
 from collections.abc import Callable
@@ -189,9 +190,14 @@ class SshServer:
     commands: list[dict[str, Any]]
     _loop: asyncio.AbstractEventLoop = field(repr=False)
     _server: Any = field(repr=False)
+    _running: set[Any] = field(repr=False, default_factory=set)
 
     def stop(self) -> None:
         async def close() -> None:
+            for proc in list(self._running):  # commands still running (a client that timed out)
+                if proc.returncode is None:
+                    os.killpg(proc.pid, signal.SIGKILL)  # the shell and what it started
+                await proc.wait()
             self._server.close()
             await self._server.wait_closed()
 
@@ -201,8 +207,11 @@ class SshServer:
 
 def start_ssh(root: Path, user: str, password: str, key_dir: Path) -> SshServer:
     """asyncssh: password and public-key login for `user`; commands run by /bin/sh in `root`; SFTP chrooted to `root`."""
+    import logging
+
     import asyncssh
 
+    logging.getLogger("asyncssh").setLevel(logging.WARNING)  # its per-connection INFO lines would fill task logs
     root.mkdir(parents=True, exist_ok=True)
     key_dir.mkdir(parents=True, exist_ok=True)
     host_key = asyncssh.generate_private_key("ssh-ed25519")
@@ -213,6 +222,7 @@ def start_ssh(root: Path, user: str, password: str, key_dir: Path) -> SshServer:
     key_file.chmod(0o600)
     authorized = asyncssh.import_authorized_keys(client_key.export_public_key("openssh").decode())
     commands: list[dict[str, Any]] = []
+    running: set[Any] = set()
 
     class Server(asyncssh.SSHServer):
         def begin_auth(self, username: str) -> bool:
@@ -240,14 +250,19 @@ def start_ssh(root: Path, user: str, password: str, key_dir: Path) -> SshServer:
             stderr=asyncio.subprocess.PIPE,
             env={**os.environ, **env},
             cwd=str(root),
+            start_new_session=True,
         )
+        running.add(proc)
 
         async def pump(source: Any, target: Any) -> None:
             while chunk := await source.read(4096):
                 target.write(chunk)
 
-        await asyncio.gather(pump(proc.stdout, process.stdout), pump(proc.stderr, process.stderr))
-        process.exit(await proc.wait())
+        try:
+            await asyncio.gather(pump(proc.stdout, process.stdout), pump(proc.stderr, process.stderr))
+            process.exit(await proc.wait())
+        finally:
+            running.discard(proc)
 
     loop = asyncio.new_event_loop()
     threading.Thread(target=loop.run_forever, daemon=True).start()
@@ -267,4 +282,4 @@ def start_ssh(root: Path, user: str, password: str, key_dir: Path) -> SshServer:
 
     server = asyncio.run_coroutine_threadsafe(listen(), loop).result(timeout=10)
     port = server.sockets[0].getsockname()[1]
-    return SshServer("127.0.0.1", port, root, user, password, key_file, key_text, commands, loop, server)
+    return SshServer("127.0.0.1", port, root, user, password, key_file, key_text, commands, loop, server, running)

@@ -8,10 +8,11 @@ from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
-from network_servers import HttpHandle, HttpRequest, json_reply, start_http
-from provider_runs import run, set_connection
 
 from tradewind import DAG
+
+from network_servers import HttpHandle, HttpRequest, json_reply, start_http
+from provider_runs import run, set_connection
 
 USER, PASSWORD = "api-user", "http-secret-pw"
 

@@ -30,7 +30,18 @@ __all__ = ["CMD_TIMEOUT", "NOTSET", "SSHHook", "check_connection"]
 
 
 class _NotSet:
+    """One value, kept through copies and pickling (operators are copied when their templates render)."""
+
     def __repr__(self) -> str:
+        return "NOTSET"
+
+    def __copy__(self) -> _NotSet:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _NotSet:
+        return self
+
+    def __reduce__(self) -> str:
         return "NOTSET"
 
 
@@ -123,7 +134,7 @@ class SSHHook(BaseHook):
         self.username = self.username or getpass.getuser()
         if self.conn_timeout is None:
             self.conn_timeout = TIMEOUT_DEFAULT
-        if self.cmd_timeout is NOTSET:
+        if isinstance(self.cmd_timeout, _NotSet):
             self.cmd_timeout = CMD_TIMEOUT
 
     def _read_connection(self, conn: Connection) -> None:
@@ -140,7 +151,7 @@ class SSHHook(BaseHook):
         self._passphrase = extra.get("private_key_passphrase")
         if self.conn_timeout is None and extra.get("conn_timeout") is not None:
             self.conn_timeout = int(extra["conn_timeout"])
-        if self.cmd_timeout is NOTSET and "cmd_timeout" in extra:
+        if isinstance(self.cmd_timeout, _NotSet) and "cmd_timeout" in extra:
             self.cmd_timeout = None if extra["cmd_timeout"] is None else float(extra["cmd_timeout"])
         if "compress" in extra:
             self.compress = _truthy(extra["compress"])
@@ -228,7 +239,7 @@ class SSHHook(BaseHook):
         nothing for that long fails with "SSH command timed out". None waits forever.
         """
         self.log.info("Running command: %s", command)
-        if timeout is NOTSET:
+        if isinstance(timeout, _NotSet):
             timeout = self.cmd_timeout
         stdin, stdout, stderr = ssh_client.exec_command(
             command=command, get_pty=get_pty, timeout=timeout, environment=environment
