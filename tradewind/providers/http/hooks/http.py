@@ -188,7 +188,11 @@ class HttpHook(BaseHook):
         return retrying(self.run, *args, **kwargs)
 
     def test_connection(self) -> tuple[bool, str]:
-        """GET the base URL: reachable and not an error status is success (one line either way)."""
+        """GET the base URL: any answer proves it reachable, but a rejected login (401/403) or a server error (5xx) fails.
+
+        Airflow's test fails on any 4xx; here a 404 or 405 at the bare base URL is still success,
+        since most APIs serve nothing there (the message says which status came back).
+        """
         method, self.method = self.method, "GET"
         try:
             response = self.run(extra_options={"check_response": False, "timeout": self._timeout()})
@@ -196,10 +200,10 @@ class HttpHook(BaseHook):
             return False, _reason(exc)
         finally:
             self.method = method
-        where = response.url
-        if response.status_code >= 400:
-            return False, f"HTTP {response.status_code} {response.reason} from {where}"
-        return True, f"HTTP {response.status_code} {response.reason} from {where}"
+        status = f"HTTP {response.status_code} {response.reason} from {response.url}"
+        if response.status_code in (401, 403, 407) or response.status_code >= 500:
+            return False, status
+        return True, status
 
     def _timeout(self) -> float:
         conn = self.connection()
