@@ -197,9 +197,6 @@ def connection_test(
     from fastapi.responses import JSONResponse
 
     from tradewind.exceptions import TradewindException
-    from tradewind.models.connection import Connection
-    from tradewind.providers.registry import test_connection
-    from tradewind.secrets.masker import redact_text
 
     fields = _form_connection(
         conn_type,
@@ -213,21 +210,10 @@ def connection_test(
         extra=extra,
     )
     try:
-        if fields["password"] is None and conn_id.strip():
-            from tradewind.store.connections import get_connection
-
-            stored = get_connection(conn_id.strip())
-            fields["password"] = stored.password if stored is not None else None
-        fields.pop("description")
-        conn = Connection(conn_id=conn_id.strip() or None, **fields)
-        if conn.extra:
-            json.loads(conn.extra)
-    except (TradewindException, ValueError) as exc:
+        ok, message = connections.test_connection_fields(conn_id.strip() or None, fields)
+    except TradewindException as exc:
         return JSONResponse({"ok": False, "message": str(exc)}, status_code=400)
-    ok, message = test_connection(conn)
-    if conn.password:
-        message = message.replace(conn.password, "***")
-    return JSONResponse({"ok": ok, "message": redact_text(message)})
+    return JSONResponse({"ok": ok, "message": message})
 
 
 @router.post("/connections/delete")
