@@ -198,3 +198,26 @@ def test_ftps_transfers_over_tls_and_refuses_an_unverified_certificate(
     assert not ok and "CERTIFICATE_VERIFY_FAILED" in message
     ok, message = FTPHook(connection=verified).test_connection()  # plain FTP to a TLS-only server
     assert not ok and "550 SSL/TLS required" in message
+
+
+def test_a_bad_operation_is_a_dag_error_and_unpaired_path_lists_fail_the_task(ftp: FtpServer, tmp_path: Path) -> None:
+    from tradewind.exceptions import DagDefinitionError
+    from tradewind.providers.ftp.operators.ftp import FTPFileTransmitOperator
+    from tradewind.providers.sftp.operators.sftp import SFTPOperator
+
+    with pytest.raises(
+        DagDefinitionError, match="Unsupported operation value 'copy' in task t, expected 'get' or 'put'"
+    ):
+        FTPFileTransmitOperator(task_id="t", operation="copy", local_filepath="a", remote_filepath="b")
+    with pytest.raises(DagDefinitionError, match="Unsupported operation value 'move'"):
+        SFTPOperator(task_id="t", ssh_conn_id="x", operation="move", local_filepath="a", remote_filepath="b")
+    with DAG("ftp_unpaired", schedule=None, start_date=datetime(2026, 1, 1)) as dag:
+        FTPFileTransmitOperator(
+            task_id="unpaired",
+            ftp_conn_id="ftp_test",
+            operation="GET",
+            local_filepath=[str(tmp_path / "a"), str(tmp_path / "b")],
+            remote_filepath=["drops/2026-11-15.csv"],
+        )
+    result = run(dag)["unpaired"]
+    assert result.state == "failed" and "2 paths in local_filepath != 1 paths in remote_filepath" in result.log

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from tradewind.exceptions import DagDefinitionError
 from tradewind.providers.ftp.hooks.ftp import FTPHook, FTPSHook
+from tradewind.providers.transfers import check_operation, paired_paths
 from tradewind.sdk.baseoperator import BaseOperator, Context
 
 __all__ = ["FTPFileTransmitOperator", "FTPOperation", "FTPSFileTransmitOperator"]
@@ -18,23 +17,6 @@ class FTPOperation:
 
     PUT = "put"
     GET = "get"
-
-
-def paired_paths(local: str | list[str], remote: str | list[str]) -> list[tuple[str, str]]:
-    """`[(local, remote), ...]` from one path each or two lists of the same length."""
-    locals_ = [local] if isinstance(local, (str, os.PathLike)) else list(local)
-    remotes = [remote] if isinstance(remote, (str, os.PathLike)) else list(remote)
-    if len(locals_) != len(remotes):
-        raise ValueError(f"{len(locals_)} paths in local_filepath != {len(remotes)} paths in remote_filepath")
-    return [(os.fspath(a), os.fspath(b)) for a, b in zip(locals_, remotes)]
-
-
-def check_operation(operation: str, task_id: str) -> str:
-    if str(operation).lower() not in (FTPOperation.GET, FTPOperation.PUT):
-        raise DagDefinitionError(
-            f"Unsupported operation value {operation!r} in task {task_id}, expected 'get' or 'put'"
-        )
-    return str(operation).lower()
 
 
 class FTPFileTransmitOperator(BaseOperator):

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from tradewind.exceptions import TradewindException
-from tradewind.providers.ftp.operators.ftp import check_operation, paired_paths
 from tradewind.providers.sftp.hooks.sftp import SFTPHook
 from tradewind.providers.ssh.hooks.ssh import SSHHook
+from tradewind.providers.transfers import check_operation, paired_paths
 from tradewind.sdk.baseoperator import BaseOperator, Context
 
 __all__ = ["SFTPOperation", "SFTPOperator"]
