@@ -10,8 +10,9 @@ Same steps, data and outputs as `work_automation.py` (its sibling), but step 1 i
   `$TRADEWIND_HOME/data/work_automation_ftp/raw/`.
 
 The folder on the server comes from the connection's extra (`{"path": "drops"}`), as for the
-shell-script version. The ftp provider is imported by Airflow's paths (`airflow.providers.ftp...`);
-`tradewind.providers.ftp...` is the same code. See docs/seed-pipelines.md.
+shell-script version. On Airflow, the same two operators are imported from
+`airflow.providers.ftp.sensors.ftp` and `airflow.providers.ftp.operators.ftp` (Tradewind accepts
+those paths too). See docs/seed-pipelines.md.
 """
 
 import sys
@@ -22,11 +23,12 @@ HERE = Path(__file__).resolve().parent
 if str(HERE.parent) not in sys.path:
     sys.path.insert(0, str(HERE.parent))  # examples/, for seedlib (also when a worker imports this file alone)
 
-from airflow import DAG  # noqa: E402
-from airflow.providers.ftp.operators.ftp import FTPFileTransmitOperator, FTPOperation  # noqa: E402
-from airflow.providers.ftp.sensors.ftp import FTPSensor  # noqa: E402
 from seedlib.paths import data_dir, run_dir  # noqa: E402
 from seedlib.weekly_steps import training_steps  # noqa: E402
+
+from tradewind import DAG  # noqa: E402
+from tradewind.providers.ftp.operators.ftp import FTPFileTransmitOperator, FTPOperation  # noqa: E402
+from tradewind.providers.ftp.sensors.ftp import FTPSensor  # noqa: E402
 
 WEEK = "{{ data_interval_start.strftime('%Y-%m-%d') }}"  # a drop is named for the Sunday its week starts
 REMOTE_DROP = "{{ conn.ftp_default.extra_dejson.get('path', 'drops') }}/" + WEEK + ".csv"

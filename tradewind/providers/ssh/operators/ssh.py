@@ -24,7 +24,7 @@ class SSHOperator(BaseOperator):
 
     template_fields = ("command", "environment", "remote_host")
     template_ext = (".sh", ".bash", ".csh", ".zsh", ".dash", ".ksh")
-    template_fields_renderers = {"command": "bash", "environment": "python"}
+    template_fields_renderers = {"command": "bash", "environment": "json"}
     ui_color = "#e4f0e8"
 
     def __init__(
