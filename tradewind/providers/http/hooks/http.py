@@ -90,8 +90,8 @@ class HttpHook(BaseHook):
             self.base_url = base_url(conn)
             if conn.login:
                 session.auth = self.auth_type(conn.login, conn.password or "")
-            elif self._auth_type is not None and conn.password:
-                session.auth = self.auth_type(conn.password)  # e.g. a bearer-token auth class
+            elif self._auth_type is not None:
+                session.auth = self.auth_type()  # an auth class that needs no login (Airflow's rule)
             self._configure_session(session, conn.extra_dejson)
         if headers:
             session.headers.update(headers)
