@@ -190,19 +190,26 @@ class SshServer:
     commands: list[dict[str, Any]]
     _loop: asyncio.AbstractEventLoop = field(repr=False)
     _server: Any = field(repr=False)
+    _thread: threading.Thread = field(repr=False)
     _running: set[Any] = field(repr=False, default_factory=set)
 
     def stop(self) -> None:
         async def close() -> None:
-            for proc in list(self._running):  # commands still running (a client that timed out)
-                if proc.returncode is None:
-                    os.killpg(proc.pid, signal.SIGKILL)  # the shell and what it started
-                await proc.wait()
+            for item in list(self._running):
+                if isinstance(item, asyncio.subprocess.Process):  # a command still running (its client timed out)
+                    if item.returncode is None:
+                        os.killpg(item.pid, signal.SIGKILL)  # the shell and what it started
+                    await item.wait()
+                else:  # a client connection: closing the server does not close them
+                    item.close()
+                    await item.wait_closed()
             self._server.close()
             await self._server.wait_closed()
 
         asyncio.run_coroutine_threadsafe(close(), self._loop).result(timeout=5)
         self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=5)
+        self._loop.close()
 
 
 def start_ssh(root: Path, user: str, password: str, key_dir: Path) -> SshServer:
@@ -225,6 +232,12 @@ def start_ssh(root: Path, user: str, password: str, key_dir: Path) -> SshServer:
     running: set[Any] = set()
 
     class Server(asyncssh.SSHServer):
+        def connection_made(self, conn: Any) -> None:
+            running.add(conn)
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            pass
+
         def begin_auth(self, username: str) -> bool:
             return True
 
@@ -265,7 +278,8 @@ def start_ssh(root: Path, user: str, password: str, key_dir: Path) -> SshServer:
             running.discard(proc)
 
     loop = asyncio.new_event_loop()
-    threading.Thread(target=loop.run_forever, daemon=True).start()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
 
     async def listen() -> Any:
         return await asyncssh.create_server(
@@ -282,4 +296,6 @@ def start_ssh(root: Path, user: str, password: str, key_dir: Path) -> SshServer:
 
     server = asyncio.run_coroutine_threadsafe(listen(), loop).result(timeout=10)
     port = server.sockets[0].getsockname()[1]
-    return SshServer("127.0.0.1", port, root, user, password, key_file, key_text, commands, loop, server, running)
+    return SshServer(
+        "127.0.0.1", port, root, user, password, key_file, key_text, commands, loop, server, thread, running
+    )

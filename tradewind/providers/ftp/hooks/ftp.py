@@ -64,8 +64,12 @@ class FTPHook(BaseHook):
         if self.conn is None:
             params = self.connection()
             conn = self._client(params)
-            conn.connect(params.host or "localhost", params.port or 21, timeout=float(self._extra("timeout", 60)))
-            self._login(conn, params)
+            try:
+                conn.connect(params.host or "localhost", params.port or 21, timeout=float(self._extra("timeout", 60)))
+                self._login(conn, params)
+            except BaseException:
+                conn.close()  # a refused login leaves no open socket behind
+                raise
             conn.set_pasv(_truthy(self._extra("passive", True)))
             self.conn = conn
         return self.conn

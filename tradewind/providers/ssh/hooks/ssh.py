@@ -209,7 +209,11 @@ class SSHHook(BaseHook):
                 kwargs["passphrase"] = self._passphrase
         if self.disabled_algorithms:
             kwargs["disabled_algorithms"] = self.disabled_algorithms
-        client.connect(**kwargs)
+        try:
+            client.connect(**kwargs)
+        except BaseException:
+            client.close()  # a refused login leaves no transport thread or socket behind
+            raise
         if self.keepalive_interval:
             transport = client.get_transport()
             if transport is not None:
