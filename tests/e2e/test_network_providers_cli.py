@@ -276,6 +276,18 @@ def test_a_dag_file_whose_provider_library_is_missing_gets_an_import_error_namin
     assert 'pip install "tradewind[ssh]"' in errors[0]["error"]
 
 
+def test_providers_commands_list_the_providers_and_their_connection_types(cli) -> None:
+    listed = cli("providers", "list", "-o", "json")
+    assert listed.code == 0
+    extras = {p["package_name"]: p["extra"] for p in json.loads(listed.out)}
+    assert extras["tradewind.providers.ssh"] == 'pip install "tradewind[ssh]"'
+    assert extras["tradewind.providers.ftp"] == "(none needed)"
+    hooks = {h["connection_type"]: h for h in json.loads(cli("providers", "hooks", "-o", "json").out)}
+    assert {"http", "ftp", "ftps", "sftp", "ssh"} <= set(hooks)
+    assert hooks["ssh"]["testable"] is True and "extra__key_file (Private key file)" in hooks["ssh"]["fields"]
+    assert "schema (Scheme)" in hooks["http"]["fields"]
+
+
 def test_import_tradewind_and_the_cli_load_no_provider() -> None:
     code = (
         "import sys, tradewind, tradewind.cli.main\n"

@@ -501,6 +501,19 @@ TREE: tuple[Command | Group, ...] = (
             ),
         ),
     ),
+    Group(
+        "providers",
+        "The providers Tradewind ships (http, ftp, sftp, ssh, SQL, S3...) and their connection types",
+        (
+            Command("list", "List the providers and the extra that installs each", "providers:list_", (OUTPUT,)),
+            Command(
+                "hooks",
+                "List the connection types: label, fields of their form, whether `connections test` checks them",
+                "providers:hooks",
+                (OUTPUT,),
+            ),
+        ),
+    ),
     Command(
         "rotate-fernet-key",
         "Re-encrypt stored connections and variables with the first [core] fernet_key",
