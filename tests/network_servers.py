@@ -186,6 +186,10 @@ class SshServer:
     password: str
     client_key_file: Path
     client_key_text: str
+    #: the client key again, encrypted with the passphrase "key-passphrase-1"
+    client_key_encrypted: str
+    #: the server's public host key, as a known_hosts line's "type base64" part
+    host_key_line: str
     #: what the server saw of each command: {"command", "env", "term_type"}
     commands: list[dict[str, Any]]
     _loop: asyncio.AbstractEventLoop = field(repr=False)
@@ -225,6 +229,11 @@ def start_ssh(root: Path, user: str, password: str, key_dir: Path) -> SshServer:
     client_key = asyncssh.generate_private_key("ssh-ed25519")
     key_file = key_dir / "id_ed25519"
     key_text = client_key.export_private_key("openssh").decode()
+    # few KDF rounds: decrypting the key stays fast (it is a throwaway test key)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # bcrypt warns about so few rounds
+        key_encrypted = client_key.export_private_key("openssh", passphrase="key-passphrase-1", rounds=2).decode()
+    host_key_line = host_key.export_public_key("openssh").decode().strip()
     key_file.write_text(key_text)
     key_file.chmod(0o600)
     authorized = asyncssh.import_authorized_keys(client_key.export_public_key("openssh").decode())
@@ -297,5 +306,18 @@ def start_ssh(root: Path, user: str, password: str, key_dir: Path) -> SshServer:
     server = asyncio.run_coroutine_threadsafe(listen(), loop).result(timeout=10)
     port = server.sockets[0].getsockname()[1]
     return SshServer(
-        "127.0.0.1", port, root, user, password, key_file, key_text, commands, loop, server, thread, running
+        "127.0.0.1",
+        port,
+        root,
+        user,
+        password,
+        client_key_file=key_file,
+        client_key_text=key_text,
+        client_key_encrypted=key_encrypted,
+        host_key_line=host_key_line,
+        commands=commands,
+        _loop=loop,
+        _server=server,
+        _thread=thread,
+        _running=running,
     )

@@ -207,3 +207,32 @@ def test_sftp_hook_directory_methods(ssh: SshServer) -> None:
         assert not (ssh.root / "tree").exists()
     finally:
         hook.close_conn()
+
+
+def test_host_key_checking_and_an_encrypted_key_from_the_connection(ssh: SshServer) -> None:
+    from tradewind.models.connection import Connection
+    from tradewind.providers.registry import test_connection
+
+    def check(**extra) -> tuple[bool, str]:
+        conn = Connection(
+            conn_id="k",
+            conn_type="ssh",
+            host=ssh.host,
+            port=ssh.port,
+            login=USER,
+            extra={"look_for_keys": False, **extra},
+        )
+        return test_connection(conn)
+
+    encrypted = {"private_key": ssh.client_key_encrypted, "private_key_passphrase": "key-passphrase-1"}
+    ok, message = check(**encrypted)
+    assert ok, message
+    ok, message = check(**encrypted, no_host_key_check=False, host_key=ssh.host_key_line)
+    assert ok, message  # the pinned key is the server's
+    other = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"
+    ok, message = check(**encrypted, no_host_key_check=False, host_key=other)
+    assert not ok and "BadHostKeyException" in message
+    ok, message = check(**encrypted, no_host_key_check="false")  # no pinned key, not in known_hosts
+    assert not ok and "not found in known_hosts" in message
+    ok, message = check(private_key=ssh.client_key_encrypted, private_key_passphrase="wrong")
+    assert not ok and "cannot be read (is private_key_passphrase right?)" in message

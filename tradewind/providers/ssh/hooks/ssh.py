@@ -65,7 +65,9 @@ def _private_key(text: str, passphrase: str | None) -> Any:
             return key_class.from_private_key(io.StringIO(text), password=passphrase)
         except paramiko.SSHException as exc:
             errors.append(str(exc))
-    raise TradewindException(f"private_key in the connection's extra is not a key paramiko can read ({errors[-1]})")
+    raise TradewindException(
+        f"the private_key in the connection's extra cannot be read (is private_key_passphrase right?): {errors[0]}"
+    )
 
 
 class SSHHook(BaseHook):
