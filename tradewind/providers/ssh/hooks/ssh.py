@@ -167,9 +167,10 @@ class SSHHook(BaseHook):
             self.disabled_algorithms = extra["disabled_algorithms"]
         if extra.get("ciphers") and self.ciphers is None:
             self.ciphers = extra["ciphers"]
-        if extra.get("host_key"):
-            key_type, _, data = str(extra["host_key"]).strip().partition(" ")
-            self.host_key = paramiko.PKey.from_type_string(key_type, _b64decode(data.split(" ")[0]))
+        if extra.get("host_key"):  # "ssh-ed25519 AAAA…" as in known_hosts, or bare base64 (then RSA, Airflow's rule)
+            text = str(extra["host_key"]).strip()
+            key_type, data = text.split(None, 1) if " " in text else ("ssh-rsa", text)
+            self.host_key = paramiko.PKey.from_type_string(key_type, _b64decode(data.split()[0]))
 
     # --- the client ----------------------------------------------------------------------------
     def get_conn(self) -> Any:
