@@ -10,11 +10,12 @@ whether retraining helped. As the seed asks:
 
 The steps live beside this file: `download_data.sh` (curl; the FTP credentials come from the
 connection `ftp_default`), `preprocess_data.py`, `train_model.ipynb` (run by papermill) and
-the report, built by `seedlib.report`. Outputs go to
+the report, built by `seedlib.report`; `seedlib/weekly_steps.py` declares the three steps after
+the download, shared with `work_automation_ftp.py` (the same pipeline downloading with the ftp
+provider's FTPSensor and FTPFileTransmitOperator instead of a shell script). Outputs go to
 `$TRADEWIND_HOME/data/work_automation/runs/<run_id>/`. See docs/seed-pipelines.md.
 """
 
-import shlex
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -24,15 +25,10 @@ if str(HERE.parent) not in sys.path:
     sys.path.insert(0, str(HERE.parent))  # examples/, for seedlib (also when a worker imports this file alone)
 
 from seedlib.paths import data_dir, run_dir  # noqa: E402
-from seedlib.report import generate_report  # noqa: E402
+from seedlib.weekly_steps import training_steps  # noqa: E402
 
 from tradewind import DAG  # noqa: E402
 from tradewind.operators.bash import BashOperator  # noqa: E402
-from tradewind.operators.papermill import PapermillOperator  # noqa: E402
-from tradewind.operators.python import PythonOperator  # noqa: E402
-
-RUN_DIR = "{{ run_dir(dag.dag_id, run_id) }}"
-RUNS_DIR = "{{ data_dir(dag.dag_id) }}/runs"
 
 default_args = {
     "owner": "data-team",
@@ -58,34 +54,7 @@ with DAG(
         task_id="download_data",
         bash_command="download_data.sh",  # a Jinja template file beside this one
     )
+    # preprocess_data (preprocess_data.py) >> train_model (train_model.ipynb) >> generate_report
+    preprocess_data, generate_report = training_steps(HERE)
 
-    preprocess_data = BashOperator(
-        task_id="preprocess_data",
-        bash_command=(
-            f"{shlex.quote(sys.executable)} {shlex.quote(str(HERE / 'preprocess_data.py'))}"
-            " --raw-dir '{{ data_dir(dag.dag_id) }}/raw'"
-            f" --out-dir '{RUN_DIR}'"
-            " --until {{ data_interval_end.strftime('%Y-%m-%d') }}"
-        ),
-    )
-
-    train_model = PapermillOperator(
-        task_id="train_model",
-        input_nb="train_model.ipynb",
-        output_nb=f"{RUN_DIR}/train_model.ipynb",  # the executed notebook, kept per run
-        parameters={
-            "train_csv": f"{RUN_DIR}/train.csv",
-            "test_csv": f"{RUN_DIR}/test.csv",
-            "out_dir": RUN_DIR,
-            "run_id": "{{ run_id }}",
-            "logical_date": "{{ ts }}",
-        },
-    )
-
-    generate_report_task = PythonOperator(
-        task_id="generate_report",
-        python_callable=generate_report,
-        op_kwargs={"run_dir": RUN_DIR, "runs_dir": RUNS_DIR, "notebook": "train_model.ipynb"},
-    )
-
-    download_data >> preprocess_data >> train_model >> generate_report_task
+    download_data >> preprocess_data

@@ -7,6 +7,7 @@ Screenshots go to test-artifacts/screenshots/.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -196,3 +197,66 @@ def test_admin_runs_a_dag_and_viewer_cannot_trigger(scheduler, webserver: str, w
             assert errors == []
         finally:
             browser.close()
+
+
+def test_connection_form_follows_the_chosen_type_and_tests_it(scheduler, webserver: str, tmp_path: Path) -> None:
+    """The type dropdown relabels and hides fields, adds the type's own inputs, and the Test button reports."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from tradewind.store.connections import get_connection
+    from tradewind.store.migrate import migrate
+    from tradewind.store.users import create_user
+
+    from network_servers import start_ftp
+
+    migrate()
+    create_user("op", "Otto", "Op", "op@example.com", ["Op"], PASSWORD)
+    ftp = start_ftp(tmp_path / "ftp", "drops", "Ftp-Browser-7")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            errors: list[str] = []
+            page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            sign_in(page, webserver, "op")
+            page.goto(webserver + "/admin/connections")
+            form = page.locator("#connection-form")
+            form.locator("select[name=conn_type]").select_option("ssh")
+            expect(form.locator('[data-field="login"] span')).to_have_text("Username")
+            expect(form.locator('[data-field="schema"]')).to_be_hidden()
+            expect(form.locator("input[name=extra__key_file]")).to_be_visible()
+            form.locator("select[name=conn_type]").select_option("ftp")
+            expect(form.locator("input[name=extra__key_file]")).to_have_count(0)
+            expect(form.locator("input[name=extra__passive]")).to_be_visible()
+            expect(form.locator("input[name=host]")).to_have_attribute("placeholder", "ftp.example.com")
+            form.locator("input[name=conn_id]").fill("drops_ftp")
+            form.locator("input[name=host]").fill(ftp.host)
+            form.locator("input[name=port]").fill(str(ftp.port))
+            form.locator("input[name=login]").fill("drops")
+            form.locator("input[name=password]").fill("Wrong-Browser-7")
+            form.locator("[data-test-connection]").click()
+            expect(form.locator("[data-test-result]")).to_have_text("Failed: error_perm: 530 Authentication failed.")
+            form.locator("input[name=password]").fill("Ftp-Browser-7")
+            form.locator("[data-test-connection]").click()
+            expect(form.locator("[data-test-result]")).to_contain_text("OK: logged in to 127.0.0.1")
+            page.screenshot(path=str(SHOTS / "connection-form-test.png"), full_page=True)
+            form.locator("input[name=extra__passive]").fill("true")
+            form.locator("button[type=submit]").click()
+            expect(page.locator(".flash")).to_contain_text("Connection drops_ftp saved")
+            form.locator("select[name=conn_type]").select_option("__other__")
+            expect(form.locator("input[name=conn_type_other]")).to_be_visible()
+            expect(form.locator("[data-test-connection]")).to_be_hidden()
+            assert errors == []
+        finally:
+            browser.close()
+            ftp.stop()
+    stored = get_connection("drops_ftp")
+    assert (
+        stored.conn_type == "ftp"
+        and stored.password == "Ftp-Browser-7"
+        and json.loads(stored.extra) == {"passive": True}
+    )

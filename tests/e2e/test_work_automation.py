@@ -256,3 +256,68 @@ def test_the_one_file_and_monthly_variants_run_the_same_steps(
     preprocess = json.loads((folder / "preprocess.json").read_text())
     assert preprocess["drops"] == drops and preprocess["duplicates_removed"] > 0
     assert (folder / "report.html").is_file()
+
+
+FTP_DAG_ID = "work_automation_ftp"
+FTP_DAG_FILE = EXAMPLES / "work_automation" / "work_automation_ftp.py"
+
+
+def _ftp_variant_backfill(start: date, end: date) -> list[str]:
+    cmd = [sys.executable, "-m", "tradewind", "dags", "backfill", FTP_DAG_ID]
+    return [*cmd, "-s", start.isoformat(), "-e", end.isoformat(), "-S", str(FTP_DAG_FILE)]
+
+
+def test_the_ftp_provider_variant_waits_for_each_weeks_drop_and_fetches_it(pipeline: Pipeline, cli) -> None:
+    pipeline.add_connection(cli)
+    proc = subprocess.run(
+        _ftp_variant_backfill(WEEKS[0], WEEKS[-1]), capture_output=True, text=True, timeout=150, env=dict(os.environ)
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    raw = pipeline.home / "data" / FTP_DAG_ID / "raw"
+    assert sorted(p.name for p in raw.glob("*.csv")) == [f"{w.isoformat()}.csv" for w in WEEKS]
+    for week in WEEKS:
+        assert (raw / f"{week.isoformat()}.csv").read_bytes() == (
+            pipeline.ftp.root / "drops" / f"{week}.csv"
+        ).read_bytes()
+        logs = pipeline.home / "logs" / f"dag_id={FTP_DAG_ID}" / f"run_id={_run_id(week)}"
+        sensor_log = (logs / "task_id=wait_for_drop" / "attempt=1.log").read_text()
+        assert f"Poking for drops/{week.isoformat()}.csv" in sensor_log
+        download_log = (logs / "task_id=download_data" / "attempt=1.log").read_text()
+        assert f"Starting to transfer from drops/{week.isoformat()}.csv" in download_log
+        assert PASSWORD not in sensor_log + download_log
+    history = json.loads((run_dir(FTP_DAG_ID, _run_id(WEEKS[-1])) / "metrics_history.json").read_text())
+    assert [h["logical_date"][:10] for h in history] == [w.isoformat() for w in WEEKS]
+
+
+def test_the_ftp_provider_variant_holds_no_slot_while_the_drop_is_late(pipeline: Pipeline, cli) -> None:
+    """No drop yet: the sensor pokes, gives its slot back (up_for_reschedule in 10 minutes), nothing downstream runs."""
+    from tradewind.store import task_instances
+
+    pipeline.add_connection(cli)
+    late_week = WEEKS[-1] + timedelta(days=7)  # make_drops made none for it
+    run_id = _run_id(late_week)
+    proc = subprocess.Popen(
+        _ftp_variant_backfill(late_week, late_week),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=dict(os.environ),
+    )
+    try:
+        waiting = None
+        deadline = time.monotonic() + 60
+        while waiting is None and proc.poll() is None and time.monotonic() < deadline:
+            ti = task_instances.get_task_instance(FTP_DAG_ID, run_id, "wait_for_drop")
+            if ti is not None and ti.state == "up_for_reschedule":
+                waiting = ti
+            else:
+                time.sleep(0.1)
+        assert waiting is not None, "wait_for_drop never went up_for_reschedule"
+        assert waiting.try_number == 1
+        assert waiting.reschedule_at > datetime.now(timezone.utc) + timedelta(minutes=9)  # poke_interval: 10 minutes
+        download = task_instances.get_task_instance(FTP_DAG_ID, run_id, "download_data")
+        assert download is None or download.state in (None, "none", "scheduled")
+        log = Path(waiting.log_path).read_text()
+        assert f"Poking for drops/{late_week.isoformat()}.csv" in log and "550" in log
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

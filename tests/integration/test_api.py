@@ -615,3 +615,26 @@ def test_a_log_read_never_cuts_a_character_in_two(client: Any) -> None:
         fh.write(b"\xa9 \xe2\x9c\x94\n")
     rest = client.get(f"{log}?offset=3", headers=ADMIN).json()
     assert rest == {"content": "é ✔\n", "continuation_token": str(len("café ✔\n".encode()))}
+
+
+def test_connections_test_checks_a_body_or_a_stored_connection_against_a_real_server(
+    client: Any, tmp_path: Path
+) -> None:
+    from network_servers import start_http
+
+    server = start_http({"/v1": lambda r: (200, {}, b"ok"), "/locked": lambda r: (403, {}, b"no")})
+    try:
+        body = {"connection_id": "api", "conn_type": "http", "host": f"http://{server.host}:{server.port}/v1"}
+        ok = client.post("/api/v1/connections/test", json=body, headers=ADMIN)
+        assert ok.status_code == 200 and ok.json() == {
+            "status": True,
+            "message": f"HTTP 200 OK from http://{server.host}:{server.port}/v1",
+        }
+        locked = {**body, "host": f"http://{server.host}:{server.port}/locked", "password": "Api-Secret-9"}
+        refused = client.post("/api/v1/connections/test", json=locked, headers=ADMIN).json()
+        assert refused["status"] is False and refused["message"].startswith("HTTP 403 Forbidden")
+        problem(client.post("/api/v1/connections/test", json={**body, "port": 70000}, headers=ADMIN), 400)
+        problem(client.post("/api/v1/connections/test", json=body, headers=basic("viewer")), 403)
+        assert client.get("/api/v1/connections/api", headers=ADMIN).status_code == 404  # testing saves nothing
+    finally:
+        server.stop()

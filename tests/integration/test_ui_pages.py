@@ -3,6 +3,7 @@ permission-gated buttons, CSRF on every form, and the trigger form's validation.
 
 from __future__ import annotations
 
+import json
 import re
 import textwrap
 from collections.abc import Iterator
@@ -546,3 +547,71 @@ def test_a_message_in_the_url_is_never_shown_only_the_servers_own(app_env: Any) 
     assert "DAG ui_demo paused" not in grid.text
     assert '<div class="flash ">DAG ui_demo paused</div>' in app_env.get("/home", headers=HTML).text
     assert "DAG ui_demo paused" not in app_env.get("/home", headers=HTML).text  # once
+
+
+def test_connection_form_offers_each_types_fields_and_merges_its_extra_inputs(app_env: Any) -> None:
+    import html
+
+    from tradewind.store.connections import get_connection
+
+    token = login(app_env, "op")
+    page = app_env.get("/admin/connections", headers=HTML).text
+    for conn_type in ("http", "ftp", "ftps", "sftp", "ssh", "generic", "__other__"):
+        assert f'<option value="{conn_type}">' in page, conn_type
+    types = json.loads(html.unescape(re.search(r'data-conn-types="([^"]+)"', page).group(1)))
+    sftp = next(t for t in types if t["conn_type"] == "sftp")
+    assert (
+        sftp["testable"]
+        and {"name": "extra__key_file", "label": "Private key file"}.items()
+        <= next(f for f in sftp["fields"] if f["name"] == "extra__key_file").items()
+    )
+    assert next(t for t in types if t["conn_type"] == "generic")["fields"] is None  # every standard field
+    assert '<script src="/static/connection_form.js" defer></script>' in page
+    assert "showType" in app_env.get("/static/connection_form.js").text
+
+    app_env.post(
+        "/admin/connections",
+        data={
+            "csrf_token": token,
+            "conn_id": "box",
+            "conn_type": "sftp",
+            "host": "box.example.com",
+            "extra__key_file": "/keys/id_ed25519",
+            "extra__no_host_key_check": "false",
+            "extra": '{"conn_timeout": 5, "key_file": "/old"}',
+        },
+    )
+    stored = get_connection("box")
+    assert stored.conn_type == "sftp"
+    assert json.loads(stored.extra) == {"conn_timeout": 5, "key_file": "/keys/id_ed25519", "no_host_key_check": False}
+    app_env.post(
+        "/admin/connections",
+        data={"csrf_token": token, "conn_id": "wh", "conn_type": "__other__", "conn_type_other": "postgres"},
+    )
+    assert get_connection("wh").conn_type == "postgres"
+
+
+def test_connection_form_test_button_checks_the_form_against_a_real_server(app_env: Any, tmp_path: Path) -> None:
+    from network_servers import start_ftp
+
+    ftp = start_ftp(tmp_path / "ftp", "drops", "Ftp-Pass-42")
+    try:
+        token = login(app_env, "op")
+        form = {"csrf_token": token, "conn_type": "ftp", "host": ftp.host, "port": str(ftp.port), "login": "drops"}
+        ok = app_env.post("/admin/connections/test", data={**form, "password": "Ftp-Pass-42"}).json()
+        assert ok["ok"] is True and "logged in to 127.0.0.1" in ok["message"]
+        bad = app_env.post("/admin/connections/test", data={**form, "password": "Wrong-Pass-42"}).json()
+        assert bad == {"ok": False, "message": "error_perm: 530 Authentication failed."}
+        # an empty password field means the stored one, as when saving
+        app_env.post("/admin/connections", data={**form, "conn_id": "drops_ftp", "password": "Ftp-Pass-42"})
+        assert app_env.post("/admin/connections/test", data={**form, "conn_id": "drops_ftp"}).json()["ok"] is True
+        invalid = app_env.post("/admin/connections/test", data={**form, "port": "x"})
+        assert invalid.status_code == 400 and "port must be a number" in invalid.json()["message"]
+        untestable = app_env.post("/admin/connections/test", data={**form, "conn_type": "generic"}).json()
+        assert untestable == {"ok": False, "message": "Tradewind cannot test connections of type 'generic'"}
+        app_env.cookies.clear()
+        viewer_token = login(app_env, "viewer")
+        refused = app_env.post("/admin/connections/test", data={**form, "csrf_token": viewer_token})
+        assert refused.status_code == 403
+    finally:
+        ftp.stop()

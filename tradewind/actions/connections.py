@@ -101,3 +101,28 @@ def import_connections(conns: Mapping[str, Mapping[str, Any]], *, overwrite: boo
         conn_id: connections.set_connection(conn_id, replace_existing=overwrite, **values) is not None
         for conn_id, values in checked
     }
+
+
+def test_connection_fields(conn_id: str | None, fields: Mapping[str, Any]) -> tuple[bool, str]:
+    """Test a connection as a form or an API body describes it, saved or not: `(ok, one-line message)`.
+
+    The same checks as saving; with the id of a stored connection, an empty password (or an extra
+    still `***`) means the stored one, as when saving. The message never holds the password.
+    """
+    from tradewind.models.connection import Connection
+    from tradewind.providers.registry import test_connection
+    from tradewind.secrets.masker import MASK, redact_text
+    from tradewind.store import connections
+
+    name, values = _checked(conn_id or "unsaved", fields)
+    old = connections.get_connection(name) if conn_id else None
+    if old is not None:
+        _keep_secrets(values, old)
+    conn = Connection(
+        conn_id=name,
+        **{k: values.get(k) for k in ("conn_type", "host", "login", "password", "schema", "port", "extra")},
+    )
+    ok, message = test_connection(conn)
+    if conn.password:
+        message = message.replace(conn.password, MASK)
+    return ok, redact_text(message)

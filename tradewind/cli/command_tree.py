@@ -467,6 +467,12 @@ TREE: tuple[Command | Group, ...] = (
             ),
             Command("delete", "Delete a connection", "connections:delete", (arg("conn_id"),)),
             Command(
+                "test",
+                "Check that a connection's system is reachable and accepts its credentials (http, ftp, ftps, sftp, ssh...)",
+                "connections:test",
+                (arg("conn_id"),),
+            ),
+            Command(
                 "export",
                 "Export connections to a .json, .yaml or .env file (- for stdout)",
                 "connections:export",
@@ -492,6 +498,19 @@ TREE: tuple[Command | Group, ...] = (
                 "Import connections from a .json, .yaml or .env file",
                 "connections:import_",
                 (arg("file"), arg("--overwrite", action="store_true", help="replace connections that already exist")),
+            ),
+        ),
+    ),
+    Group(
+        "providers",
+        "The providers Tradewind ships (http, ftp, sftp, ssh, SQL, S3...) and their connection types",
+        (
+            Command("list", "List the providers and the extra that installs each", "providers:list_", (OUTPUT,)),
+            Command(
+                "hooks",
+                "List the connection types: label, fields of their form, whether `connections test` checks them",
+                "providers:hooks",
+                (OUTPUT,),
             ),
         ),
     ),

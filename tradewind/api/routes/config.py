@@ -165,6 +165,16 @@ def list_connections(
     return page("connections", _store().list_connections(), limit, offset, serialize.connection)
 
 
+@router.post("/connections/test", tags=["Connection"], responses=errors(400))
+def test_connection(body: ConnectionBody, _: Annotated[Caller, Depends(api_user(EDIT_CONNECTIONS))]) -> dict[str, Any]:
+    """Airflow's `POST /connections/test`: `{"status": ok, "message": one line}`, the connection saved or not.
+
+    With the id of a stored connection, a missing password means the stored one.
+    """
+    ok, message = connections.test_connection_fields(body.connection_id, connection_fields(body))
+    return {"status": ok, "message": message}
+
+
 @router.get("/connections/{connection_id}", tags=["Connection"], responses=errors(404))
 def get_connection(connection_id: str, _: Annotated[Caller, Depends(api_user(READ_CONNECTIONS))]) -> dict[str, Any]:
     record = _store().get_connection(connection_id)

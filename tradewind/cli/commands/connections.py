@@ -1,4 +1,4 @@
-"""`tradewind connections add|get|list|delete|export|import` and `tradewind rotate-fernet-key`.
+"""`tradewind connections add|get|list|delete|export|import|test` and `tradewind rotate-fernet-key`.
 
 Airflow's flags and messages. Passwords never reach the terminal except through `export`, whose
 job is to move them: `get` and `list` show `***` (and hide password-like extras).
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -142,6 +143,23 @@ def delete(args: argparse.Namespace) -> int:
     ready_db()
     delete_connection(args.conn_id)
     print(f"Successfully deleted connection with `conn_id`={args.conn_id}")
+    return 0
+
+
+def test(args: argparse.Namespace) -> int:
+    """Reach the connection's system with its type's test (tradewind.providers.registry): one line, exit 1 on failure."""
+    from tradewind.models.connection import Connection
+    from tradewind.providers.registry import test_connection
+
+    conn = Connection.get_connection_from_secrets(args.conn_id)
+    from tradewind.secrets.masker import redact_text
+
+    ok, message = test_connection(conn)
+    message = redact_text(message)
+    if not ok:
+        print(f"Connection failed: {args.conn_id} ({conn.conn_type}): {message}", file=sys.stderr)
+        return 1
+    print(f"Connection success: {args.conn_id} ({conn.conn_type}): {message}")
     return 0
 
 

@@ -5,7 +5,8 @@ Connection passwords are never sent back to the browser; leaving the field empty
 
 from __future__ import annotations
 
-from typing import Annotated
+import json
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
@@ -71,18 +72,90 @@ def pool_delete(_: Annotated[Caller, Depends(ui_user(EDIT_POOLS))], name: Short)
 
 
 # --- connections --------------------------------------------------------------------------------
+#: types every install has, shown with all the standard fields (providers add theirs from the registry)
+GENERIC_TYPES = (("generic", "Generic"), ("smtp", "SMTP (email)"), ("fs", "File (path)"))
+OTHER_TYPE = "__other__"
+
+
+def connection_type_choices() -> list[dict[str, Any]]:
+    """The form's type dropdown: every provider's types (fields, labels, placeholders), then the generic ones."""
+    from dataclasses import asdict
+
+    from tradewind.providers.registry import connection_types
+
+    choices = [
+        {
+            "conn_type": c.conn_type,
+            "label": c.label,
+            "fields": [asdict(f) for f in c.fields],
+            "testable": bool(c.tester),
+        }
+        for c in sorted(connection_types().values(), key=lambda c: c.label.lower())
+    ]
+    return choices + [{"conn_type": t, "label": label, "fields": None, "testable": False} for t, label in GENERIC_TYPES]
+
+
+async def extra_fields(request: Request) -> dict[str, str]:
+    """The form's `extra__<key>` inputs (a type's own fields), non-empty ones, as `{key: value}`."""
+    form = await request.form()
+    return {
+        name.removeprefix("extra__"): value.strip()
+        for name, value in form.items()
+        if name.startswith("extra__") and isinstance(value, str) and value.strip()
+    }
+
+
+def _form_connection(conn_type: str, conn_type_other: str, extras: dict[str, str], **fields: str) -> dict[str, Any]:
+    """The connection the form describes: the chosen (or typed) type, the fields, `extra__*` inputs merged into extra."""
+    chosen = (conn_type_other if conn_type == OTHER_TYPE else conn_type).strip()
+    extra = fields.get("extra", "").strip()
+    if extras:
+        try:
+            merged = json.loads(extra) if extra else {}
+        except json.JSONDecodeError:
+            merged = None  # save_connection reports the bad JSON
+        if isinstance(merged, dict):
+            merged.update({k: _typed(v) for k, v in extras.items()})
+            extra = json.dumps(merged)
+    return {
+        "conn_type": chosen,
+        "host": fields.get("host") or None,
+        "login": fields.get("login") or None,
+        "password": fields.get("password") or None,
+        "schema": fields.get("schema") or None,
+        "port": fields.get("port", "").strip() or None,
+        "extra": extra or None,
+        "description": fields.get("description") or None,
+    }
+
+
+def _typed(value: str) -> Any:
+    """`true`/`false` from a text input as JSON booleans (flags such as `passive`), anything else as typed."""
+    return {"true": True, "false": False}.get(value.lower(), value)
+
+
 @router.get("/connections")
 def connections_page(request: Request, caller: Annotated[Caller, Depends(ui_user(READ_CONNECTIONS))]) -> Response:
     from tradewind.store.connections import list_connections
 
-    return page(request, "admin_connections.html", caller, connections=list_connections(), section="connections")
+    return page(
+        request,
+        "admin_connections.html",
+        caller,
+        connections=list_connections(),
+        conn_types=connection_type_choices(),
+        other_type=OTHER_TYPE,
+        section="connections",
+    )
 
 
 @router.post("/connections")
 def connection_save(
     _: Annotated[Caller, Depends(ui_user(EDIT_CONNECTIONS))],
+    extras: Annotated[dict[str, str], Depends(extra_fields)],
     conn_id: Short,
     conn_type: Short,
+    conn_type_other: Short = "",
     host: Short = "",
     login: Short = "",
     password: Short = "",
@@ -91,17 +164,56 @@ def connection_save(
     extra: Text = "",
     description: Text = "",
 ) -> Response:
-    fields = {
-        "conn_type": conn_type.strip(),
-        "host": host or None,
-        "login": login or None,
-        "password": password or None,
-        "schema": schema_ or None,
-        "port": port.strip() or None,
-        "extra": extra.strip() or None,
-        "description": description or None,
-    }
+    fields = _form_connection(
+        conn_type,
+        conn_type_other,
+        extras,
+        host=host,
+        login=login,
+        password=password,
+        schema=schema_,
+        port=port,
+        extra=extra,
+        description=description,
+    )
     return act("/admin/connections", f"Connection {conn_id} saved", connections.save_connection, conn_id, fields)
+
+
+@router.post("/connections/test")
+def connection_test(
+    _: Annotated[Caller, Depends(ui_user(EDIT_CONNECTIONS))],
+    extras: Annotated[dict[str, str], Depends(extra_fields)],
+    conn_type: Short,
+    conn_id: Short = "",
+    conn_type_other: Short = "",
+    host: Short = "",
+    login: Short = "",
+    password: Short = "",
+    schema_: Annotated[str, Form(alias="schema", max_length=512)] = "",
+    port: Short = "",
+    extra: Text = "",
+) -> Response:
+    """The form's connection, tested as filled in (an empty password: the stored one of that conn id). JSON."""
+    from fastapi.responses import JSONResponse
+
+    from tradewind.exceptions import TradewindException
+
+    fields = _form_connection(
+        conn_type,
+        conn_type_other,
+        extras,
+        host=host,
+        login=login,
+        password=password,
+        schema=schema_,
+        port=port,
+        extra=extra,
+    )
+    try:
+        ok, message = connections.test_connection_fields(conn_id.strip() or None, fields)
+    except TradewindException as exc:
+        return JSONResponse({"ok": False, "message": str(exc)}, status_code=400)
+    return JSONResponse({"ok": ok, "message": message})
 
 
 @router.post("/connections/delete")

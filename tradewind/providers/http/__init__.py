@@ -1,0 +1,1 @@
+"""HTTP: `HttpHook`, `HttpOperator` (and Airflow's old name `SimpleHttpOperator`), `HttpSensor` — Airflow's `http` provider on `requests`."""

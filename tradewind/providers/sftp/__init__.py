@@ -1,0 +1,1 @@
+"""SFTP: `SFTPHook`, `SFTPSensor`, `SFTPOperator` — Airflow's `sftp` provider on paramiko (the `sftp` extra)."""

@@ -1,0 +1,1 @@
+"""SSH: `SSHHook`, `SSHOperator` — Airflow's `ssh` provider on paramiko (the `ssh` extra)."""
