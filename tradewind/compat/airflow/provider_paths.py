@@ -68,10 +68,6 @@ _SFTP = "tradewind.providers.sftp"
 _SSH = "tradewind.providers.ssh"
 
 
-def _names(module: str, *names: str) -> dict[str, str]:
-    return {name: f"{module}:{name}" for name in names}
-
-
 _HTTP_HOOK = _names(f"{_HTTP}.hooks.http", "HttpHook")
 _HTTP_OPERATORS = _names(f"{_HTTP}.operators.http", "HttpOperator", "SimpleHttpOperator")
 _HTTP_SENSOR = _names(f"{_HTTP}.sensors.http", "HttpSensor")
