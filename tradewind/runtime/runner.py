@@ -329,12 +329,15 @@ def run_params(dag: DAG, task: BaseOperator, conf: dict[str, Any] | None) -> dic
 def _prepare_operator(task: BaseOperator, context: dict[str, Any], map_index: int) -> tuple[BaseOperator, set[int]]:
     """A private copy to render into (for a mapped task, the copy for this map index), and the ids
     of the values it was given from XCom."""
-    if getattr(task, "is_mapped", False):
-        combos = task.expansion(context)  # type: ignore[attr-defined]
+    from tradewind.sdk.mapped import expander
+
+    mapping = expander(task)
+    if mapping is not None:
+        combos = mapping.expansion(context)
         if map_index < 0 or map_index >= len(combos):
             raise TradewindException(f"map index {map_index} is out of range: {task.task_id} expands to {len(combos)}")
         combo = combos[map_index]
-        return task.unmap(combo), task.xcom_value_ids(combo)  # type: ignore[attr-defined]
+        return mapping.unmap(combo), mapping.xcom_value_ids(combo)
     return copy.deepcopy(task), set()
 
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from tradewind.sdk.dag import DAG
     from tradewind.sdk.edges import Label
     from tradewind.sdk.mapped import OperatorPartial
-    from tradewind.sdk.taskgroup import TaskGroup
+    from tradewind.sdk.taskgroup import MappedTaskGroup, TaskGroup
     from tradewind.sdk.xcom_arg import XComArg
 
 Context = dict[str, Any]
@@ -304,7 +304,21 @@ class BaseOperator(SetupTeardownMixin, DependencyMixin, metaclass=OperatorMeta):
         return XComArg(self)
 
     # --- mapping -----------------------------------------------------------------------------
-    is_mapped: ClassVar[bool] = False
+    @property
+    def is_mapped(self) -> bool:
+        """One instance per map index: true of `.expand()`ed tasks (MappedOperator) and of every
+        task in a mapped task group."""
+        return self.mapped_task_group is not None
+
+    @property
+    def mapped_task_group(self) -> MappedTaskGroup | None:
+        """The innermost mapped task group this task is in, if any."""
+        group = self.__dict__.get("task_group")
+        while group is not None:
+            if getattr(group, "is_mapped", False):
+                return group
+            group = group.parent_group
+        return None
 
     @classmethod
     def partial(cls, **kwargs: Any) -> OperatorPartial:
