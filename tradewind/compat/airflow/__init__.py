@@ -39,6 +39,9 @@ def install() -> bool:
     if "airflow" in sys.modules or importlib.util.find_spec("airflow") is not None:
         return False  # the real Airflow is importable (or imported): never shadow it
     sys.meta_path.append(AirflowCompatFinder())
+    plugins = str(conf.getpath("core", "plugins_folder"))
+    if plugins not in sys.path:
+        sys.path.append(plugins)  # DAG files import modules of the plugins folder, as on Airflow
     return True
 
 

@@ -211,7 +211,17 @@ MODULES: dict[str, dict[str, str]] = {
     ),
     "airflow.timetables.trigger": _names("tradewind.timetables.trigger", "CronTriggerTimetable"),
     "airflow.timetables.events": _names("tradewind.timetables.events", "EventsTimetable"),
+    "airflow.timetables.base": {
+        **_names("tradewind.compat.airflow.timetable", "Timetable"),
+        **_names("tradewind.timetables.base", "DagRunInfo", "DataInterval", "TimeRestriction"),
+    },
     "airflow.timetables.datasets": _names("tradewind.timetables.datasets", "DatasetOrTimeSchedule"),
+    "airflow.timetables.assets": _names("tradewind.timetables.datasets", "AssetOrTimeSchedule"),
+    "airflow.timetables.simple": {
+        **_names("tradewind.timetables.simple", "NullTimetable", "OnceTimetable", "ContinuousTimetable"),
+        "DatasetTriggeredTimetable": "tradewind.timetables.simple:DatasetTriggeredTimetable",
+        "AssetTriggeredTimetable": "tradewind.timetables.simple:DatasetTriggeredTimetable",
+    },
     # --- providers: papermill, and Airflow 3's home of the standard operators ----------------
     "airflow.providers.papermill.operators.papermill": _names(f"{_OPS}.papermill", "PapermillOperator"),
     f"{_STANDARD}.operators.bash": _BASH,
