@@ -59,6 +59,11 @@ _DECORATORS = {
     **_names("tradewind.sdk.taskgroup", "task_group"),
 }
 _MODELS_RUNTIME = _names("tradewind.models", "Variable", "Connection")
+_DAGRUN = _names("tradewind.models.dagrun", "DagRun")
+_XCOM = _names("tradewind.models.xcom", "XCom", "XCOM_RETURN_KEY")
+_POOL = _names("tradewind.models.pool", "Pool")
+_DAGBAG = _names("tradewind.compat.airflow.dagbag", "DagBag")
+_SUBPROCESS = _names("tradewind.hooks.subprocess", "SubprocessHook", "SubprocessResult")
 _XCOM_ARG = _names("tradewind.sdk.xcom_arg", "XComArg")
 _TI = {"TaskInstance": "tradewind.runtime.task_instance:RuntimeTaskInstance"}  # what `ti` is; for type hints
 _HOOK = _names("tradewind.hooks.base", "BaseHook")
@@ -106,6 +111,21 @@ _EXCEPTIONS = {
         "TaskDeferred",
         "TaskDeferralError",
     ),
+    **_names(
+        "tradewind.exceptions",
+        "DagNotFound",
+        "TaskNotFound",
+        "DagRunNotFound",
+        "DagRunAlreadyExists",
+        "TaskDeferralTimeout",
+    ),
+    **_names(_SHIMS, "RemovedInAirflow3Warning", "AirflowProviderDeprecationWarning"),
+    "AirflowTaskTerminated": "tradewind.exceptions:TaskTerminated",
+    "AirflowTimetableInvalid": "tradewind.exceptions:InvalidScheduleError",
+    "AirflowBadRequest": "tradewind.exceptions:UsageError",
+    "ConnectionNotFound": "tradewind.exceptions:ConnectionNotFound",
+    "PoolNotFound": "tradewind.exceptions:NotFound",
+    "XComNotFound": "tradewind.exceptions:NotFound",
     "AirflowDagCycleException": "tradewind.exceptions:DagCycleError",
     "AirflowNotFoundException": "tradewind.exceptions:NotFound",  # what a missing connection raises
     "AirflowConfigException": "tradewind.exceptions:ConfigError",  # what conf.get of a missing option raises
@@ -138,7 +158,24 @@ _TRIGGER_FILE = _names("tradewind.triggers.file", "FileTrigger")
 MODULES: dict[str, dict[str, str]] = {
     "airflow": {**_DAG, **_names("tradewind.datasets", "Dataset"), **_XCOM_ARG},
     # --- models -----------------------------------------------------------------------------
-    "airflow.models": {**_DAG, **_MODELS_RUNTIME, **_BASE_OPERATOR, **_PARAM, **_TI, **_XCOM_ARG, **_OPERATOR_LINK},
+    "airflow.models": {
+        **_DAG,
+        **_MODELS_RUNTIME,
+        **_BASE_OPERATOR,
+        **_PARAM,
+        **_TI,
+        **_XCOM_ARG,
+        **_OPERATOR_LINK,
+        **_DAGRUN,
+        **_XCOM,
+        **_POOL,
+        **_DAGBAG,
+    },
+    "airflow.models.dagrun": _DAGRUN,
+    "airflow.models.xcom": _XCOM,
+    "airflow.models.pool": _POOL,
+    "airflow.models.dagbag": _DAGBAG,
+    "airflow.models.skipmixin": _names(_SHIMS, "SkipMixin"),
     "airflow.models.baseoperatorlink": _OPERATOR_LINK,
     "airflow.models.dag": _DAG,
     "airflow.models.baseoperator": _BASE_OPERATOR,
@@ -197,6 +234,12 @@ MODULES: dict[str, dict[str, str]] = {
     "airflow.datasets": _names("tradewind.datasets", "Dataset", "DatasetAll", "DatasetAny", "DatasetAlias"),
     "airflow.datasets.metadata": _METADATA,
     "airflow.hooks.base": _HOOK,
+    "airflow.hooks.base_hook": _HOOK,
+    "airflow.hooks.subprocess": _SUBPROCESS,
+    "airflow.utils.email": _names("tradewind.notify.email", "send_email"),
+    "airflow.utils.log.logging_mixin": _names(_SHIMS, "LoggingMixin"),
+    "airflow.utils.log.secrets_masker": _names("tradewind.secrets.masker", "mask_secret"),
+    "airflow.utils.xcom": _names("tradewind.models.xcom", "XCOM_RETURN_KEY"),
     "airflow.io.path": _OBJECT_STORAGE,
     "airflow.notifications.basenotifier": _NOTIFIER,
     "airflow.listeners": _names("tradewind.listeners", "hookimpl"),
@@ -246,6 +289,7 @@ MODULES: dict[str, dict[str, str]] = {
     f"{_STANDARD}.decorators.short_circuit": _names(_SHIMS, "short_circuit_task"),
     f"{_STANDARD}.decorators.bash": _names(_SHIMS, "bash_task"),
     f"{_STANDARD}.decorators.sensor": _names(_SHIMS, "sensor_task"),
+    f"{_STANDARD}.hooks.subprocess": _SUBPROCESS,
     f"{_STANDARD}.triggers.temporal": _TRIGGER_TEMPORAL,
     f"{_STANDARD}.triggers.file": _TRIGGER_FILE,
     # --- Airflow 3's task SDK: DAG and @dag follow Airflow 3's defaults ----------------------

@@ -82,3 +82,43 @@ branch_task = _task.branch
 short_circuit_task = _task.short_circuit
 bash_task = _task.bash
 sensor_task = _task.sensor
+
+
+class LoggingMixin:
+    """Airflow's `airflow.utils.log.logging_mixin.LoggingMixin`: a `log` named after the class."""
+
+    _log: Any = None
+
+    @property
+    def log(self) -> Any:
+        import logging
+
+        if self._log is None:
+            self._log = logging.getLogger(f"{type(self).__module__}.{type(self).__name__}")
+        return self._log
+
+
+class SkipMixin:
+    """Airflow's `SkipMixin` for custom operators: skip tasks of the running DAG run."""
+
+    def skip(self, dag_run: Any, execution_date: Any = None, tasks: Any = (), map_index: int = -1, **_: Any) -> None:
+        """Skip `tasks` (operators or task ids) in the current run; they must not have started."""
+        from tradewind.sdk.current_context import get_current_context
+
+        ids = sorted({t if isinstance(t, str) else t.task_id for t in tasks})
+        if ids:
+            get_current_context()["ti"].skip(ids)
+
+    def skip_all_except(self, ti: Any, branch_task_ids: Any) -> None:
+        """Skip every direct downstream task except `branch_task_ids` (ids or group ids), as a branch does."""
+        from tradewind.operators.python import BranchMixin
+
+        BranchMixin.do_branch(self, {"ti": ti}, branch_task_ids)
+
+
+class RemovedInAirflow3Warning(DeprecationWarning):
+    """Airflow 2's warning category for what Airflow 3 removed (files filter it by name)."""
+
+
+class AirflowProviderDeprecationWarning(DeprecationWarning):
+    """Airflow's warning category for deprecated provider features."""
