@@ -324,6 +324,7 @@ MODULES: dict[str, dict[str, str]] = {
     "airflow.sdk.bases.operatorlink": _OPERATOR_LINK,
     "airflow.sdk.definitions.asset": _ASSETS,
     "airflow.sdk.definitions.asset.decorators": _ASSET_DECORATOR,
+    "airflow.sdk.definitions.decorators.asset": _ASSET_DECORATOR,  # Airflow 3.0's pre-release path
     "airflow.sdk.definitions.asset.metadata": _METADATA,
     "airflow.sdk.definitions.dag": _AIRFLOW3_DAG,
     "airflow.sdk.definitions.decorators": {**_TASK_DECORATORS, **_names("tradewind.sdk.taskgroup", "task_group")},
