@@ -19,7 +19,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import importlib.machinery
 
-__all__ = ["activate", "install", "is_installed", "uninstall"]
+__all__ = ["AIRFLOW_VERSION", "activate", "install", "is_installed", "uninstall"]
+
+#: What `airflow.__version__` and `airflow.version.version` say: the Airflow release whose DAG-file
+#: interface Tradewind implements (a file that branches on the version takes its Airflow 2 path).
+AIRFLOW_VERSION = "2.11.0"
 
 #: The class name of the finder `tradewind_airflow_shim.pth` puts on sys.meta_path at start-up.
 STARTUP_FINDER = "TradewindAirflowShim"

@@ -24,6 +24,7 @@ def _names(module: str, *names: str) -> dict[str, str]:
 _BASH = _names(f"{_OPS}.bash", "BashOperator")
 _PYTHON = {
     **_names(f"{_OPS}.python", "PythonOperator", "BranchPythonOperator", "ShortCircuitOperator", "get_current_context"),
+    **_names(_SHIMS, "is_venv_installed"),
     **_names(
         f"{_OPS}.python_virtualenv",
         "PythonVirtualenvOperator",
@@ -150,6 +151,13 @@ _STATES = {"TaskInstanceState": "tradewind.states:TaskState", **_names("tradewin
 _LITERAL = _names("tradewind.runtime.templating", "literal")
 _NOTIFIER = _names("tradewind.notify.notifier", "BaseNotifier")
 _OPERATOR_LINK = _names(_SHIMS, "BaseOperatorLink")
+_WEIGHT_RULE = _names(_SHIMS, "WeightRule")
+_SDK_TIMETABLES = {
+    **_names("tradewind.timetables.interval", "CronDataIntervalTimetable", "DeltaDataIntervalTimetable"),
+    **_names("tradewind.timetables.trigger", "CronTriggerTimetable"),
+    **_names("tradewind.timetables.events", "EventsTimetable"),
+    **_names("tradewind.timetables.datasets", "AssetOrTimeSchedule"),
+}
 _OBJECT_STORAGE = _names("tradewind.object_storage", "ObjectStoragePath")
 _TRIGGER_BASE = _names("tradewind.triggers.base", "BaseTrigger", "TriggerEvent")
 _TRIGGER_TEMPORAL = _names("tradewind.triggers.temporal", "DateTimeTrigger", "TimeDeltaTrigger")
@@ -176,6 +184,13 @@ MODULES: dict[str, dict[str, str]] = {
     "airflow.models.pool": _POOL,
     "airflow.models.dagbag": _DAGBAG,
     "airflow.models.skipmixin": _names(_SHIMS, "SkipMixin"),
+    "airflow.models.mappedoperator": _names("tradewind.sdk.mapped", "MappedOperator"),
+    "airflow.models.abstractoperator": {"AbstractOperator": "tradewind.sdk.baseoperator:BaseOperator"},
+    "airflow.models.operator": {"Operator": "tradewind.sdk.baseoperator:BaseOperator"},
+    "airflow.models.taskinstancekey": _names(_SHIMS, "TaskInstanceKey"),
+    "airflow.utils.module_loading": _names(_SHIMS, "import_string"),
+    "airflow.utils.weight_rule": _WEIGHT_RULE,
+    "airflow.version": _names(_SHIMS, "version"),
     "airflow.models.baseoperatorlink": _OPERATOR_LINK,
     "airflow.models.dag": _DAG,
     "airflow.models.baseoperator": _BASE_OPERATOR,
@@ -316,7 +331,10 @@ MODULES: dict[str, dict[str, str]] = {
         **_OPERATOR_LINK,
         **_OBJECT_STORAGE,
         **_LITERAL,
+        **_WEIGHT_RULE,
+        **_SDK_TIMETABLES,
     },
+    "airflow.sdk.timezone": _TIMEZONE,
     "airflow.sdk.bases.operator": _BASE_OPERATOR,
     "airflow.sdk.bases.sensor": _SENSOR_BASE,
     "airflow.sdk.bases.hook": _HOOK,

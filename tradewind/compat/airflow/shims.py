@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any, NamedTuple, TypeVar
 
+from tradewind.compat.airflow import AIRFLOW_VERSION
 from tradewind.sdk.decorators import task as _task
 
 F = TypeVar("F", bound=Callable)
@@ -122,3 +124,44 @@ class RemovedInAirflow3Warning(DeprecationWarning):
 
 class AirflowProviderDeprecationWarning(DeprecationWarning):
     """Airflow's warning category for deprecated provider features."""
+
+
+class WeightRule(StrEnum):
+    """Airflow's `WeightRule`: how a task's priority adds up its relatives' (`weight_rule=` takes these)."""
+
+    DOWNSTREAM = "downstream"
+    UPSTREAM = "upstream"
+    ABSOLUTE = "absolute"
+
+
+class TaskInstanceKey(NamedTuple):
+    """Airflow's key of a task instance, as extra links (`get_link(operator, *, ti_key)`) receive it."""
+
+    dag_id: str
+    task_id: str
+    run_id: str
+    try_number: int = 1
+    map_index: int = -1
+
+
+def import_string(dotted_path: str) -> Any:
+    """`package.module.Name` → the object (Airflow's `airflow.utils.module_loading.import_string`)."""
+    import importlib
+
+    module_path, _, name = dotted_path.rpartition(".")
+    if not module_path:
+        raise ImportError(f"{dotted_path} doesn't look like a module path")
+    module = importlib.import_module(module_path)
+    try:
+        return getattr(module, name)
+    except AttributeError:
+        raise ImportError(f'Module "{module_path}" does not define a "{name}" attribute/class') from None
+
+
+def is_venv_installed() -> bool:
+    """True: Tradewind builds virtualenvs with the standard library's `venv` (or `uv`), so virtualenv
+    tasks can always run here (Airflow's check looks for the `virtualenv` package)."""
+    return True
+
+
+version = AIRFLOW_VERSION  # `airflow.version.version`
