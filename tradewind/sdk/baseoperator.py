@@ -390,6 +390,22 @@ class BaseOperator(SetupTeardownMixin, DependencyMixin, metaclass=OperatorMeta):
         """The task logger; the runtime sends it to this try's log file."""
         return logging.getLogger("tradewind.task")
 
+    def render_template(
+        self, content: Any, context: Context, jinja_env: Any = None, seen_oids: set[int] | None = None
+    ) -> Any:
+        """Render `content` (a string, or containers of them) with `context`, in the DAG's Jinja
+        environment: Airflow's `BaseOperator.render_template`, for use inside `execute`."""
+        from tradewind.runtime.templating import render_value
+
+        if jinja_env is None:
+            if self.dag is None:
+                from tradewind.runtime.templating import make_jinja_env
+
+                jinja_env = make_jinja_env()
+            else:
+                jinja_env = self.dag.get_template_env()
+        return render_value(content, context, jinja_env, template_ext=self.template_ext, seen=seen_oids)
+
     def retry_delay_for(self, try_number: int) -> timedelta:
         """How long to wait after try `try_number` failed, with Airflow's exponential backoff."""
         from tradewind.runtime.retries import retry_delay

@@ -99,6 +99,12 @@ class XComArg(ResolvableArg, DependencyMixin):
             for item in value.values():
                 yield from XComArg.iter_xcom_args(item)
 
+    def __str__(self) -> str:
+        """The Jinja expression that pulls this XCom, as Airflow's (old-style references such as
+        `f"echo {XComArg(task)}"` in a templated field render to the value)."""
+        dag_id = self.operator.dag.dag_id if self.operator.dag is not None else None
+        return f"{{{{ task_instance.xcom_pull(task_ids='{self.operator.task_id}', dag_id='{dag_id}', key='{self.key}') }}}}"
+
     def __repr__(self) -> str:
         return f"XComArg({self.operator.task_id!r}, key={self.key!r})"
 
@@ -130,6 +136,8 @@ class MapXComArg(XComArg):
     def __repr__(self) -> str:
         return f"{self.arg!r}.map(...)"
 
+    __str__ = __repr__  # no single XCom to pull in a template
+
 
 class ZipXComArg(XComArg):
     """Several XComArgs read side by side (`a.zip(b, c)`): a list of tuples."""
@@ -155,6 +163,8 @@ class ZipXComArg(XComArg):
 
     def __repr__(self) -> str:
         return f"zip({', '.join(map(repr, self.args))})"
+
+    __str__ = __repr__  # no single XCom to pull in a template
 
 
 class DagParamArg(ResolvableArg):

@@ -335,6 +335,8 @@ MODULES: dict[str, dict[str, str]] = {
         **_SDK_TIMETABLES,
     },
     "airflow.sdk.timezone": _TIMEZONE,
+    # the SDK's generated API models: Airflow 3's own example DAGs import TriggerRule from here
+    "airflow.sdk.api.datamodels._generated": {**_TRIGGER_RULE, **_STATES, **_names("tradewind.states", "DagRunType")},
     "airflow.sdk.bases.operator": _BASE_OPERATOR,
     "airflow.sdk.bases.sensor": _SENSOR_BASE,
     "airflow.sdk.bases.hook": _HOOK,
