@@ -193,7 +193,7 @@ MODULES: dict[str, dict[str, str]] = {
     "airflow.version": _names(_SHIMS, "version"),
     "airflow.models.baseoperatorlink": _OPERATOR_LINK,
     "airflow.models.dag": _DAG,
-    "airflow.models.baseoperator": _BASE_OPERATOR,
+    "airflow.models.baseoperator": {**_BASE_OPERATOR, **_OPERATOR_LINK},
     "airflow.models.param": _PARAM,
     "airflow.models.variable": _names("tradewind.models.variable", "Variable"),
     "airflow.models.connection": _names("tradewind.models.connection", "Connection"),
