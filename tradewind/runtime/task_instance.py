@@ -77,16 +77,13 @@ class RuntimeTaskInstance:
         indexes = (
             [map_indexes] if isinstance(map_indexes, int) else (list(map_indexes) if map_indexes is not None else None)
         )
-        own = self._same_mapped_group(ids, dag_id) if map_indexes is None else set()
-        found = xcom.pull(dag_id, run_id, [t for t in ids if t not in own], key=key, map_indexes=indexes)
-        if own:  # an upstream of the same mapped task group: this instance's own index, as Airflow
-            found.update(xcom.pull(dag_id, run_id, sorted(own), key=key, map_indexes=[self.map_index]))
+        found = xcom.pull(dag_id, run_id, ids, key=key, map_indexes=indexes)
         values = []
         for tid in ids:
             entries = sorted((mi, v) for (t, mi), v in found.items() if t == tid)
             if not entries:
                 values.append(default)
-            elif self._is_mapped(tid, dag_id) and not isinstance(map_indexes, int) and tid not in own:
+            elif self._is_mapped(tid, dag_id) and not isinstance(map_indexes, int):
                 values.append([v for mi, v in entries if mi >= 0])
             else:
                 values.append(entries[-1][1])
@@ -95,14 +92,6 @@ class RuntimeTaskInstance:
         if task_ids is None:
             return next((v for v in values if v is not default), default)
         return values
-
-    def _same_mapped_group(self, task_ids: list[str], dag_id: str) -> set[str]:
-        """Those of `task_ids` in the same mapped task group as this task (pulled for its map index)."""
-        dag = self.task.dag
-        group = getattr(self.task, "mapped_task_group", None)
-        if group is None or dag is None or dag.dag_id != dag_id or self.map_index < 0:
-            return set()
-        return {t for t in task_ids if t in dag.task_dict and dag.task_dict[t].mapped_task_group is group}
 
     def _is_mapped(self, task_id: str, dag_id: str) -> bool:
         dag = self.task.dag

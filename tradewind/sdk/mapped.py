@@ -174,8 +174,8 @@ class GroupMember:
     """How a task of a mapped task group expands: one instance per instance of its group.
 
     The task itself is not copied per index: its `MappedArgument`s read the group's input for the
-    instance's map index when they resolve, and upstream XComs from the same group are pulled for
-    that index (`RuntimeTaskInstance.xcom_pull`)."""
+    instance's map index when they resolve, and XComArgs of upstream tasks of the same group read
+    that index (`xcom_arg.relevant_map_index`)."""
 
     def __init__(self, task: BaseOperator, group: Any) -> None:
         self.task = task

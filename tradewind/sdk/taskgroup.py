@@ -151,8 +151,9 @@ class MappedTaskGroup(TaskGroup):
     """A task group made once per item of its input (`@task_group` + `.expand()`, Airflow 2.5+).
 
     Every task in it is mapped: instance *i* of each task belongs to group instance *i*, reads its
-    `MappedArgument`s from item *i*, and pulls the XComs of upstream tasks of the same group for
-    index *i*; a task downstream of the group pulls the values of every index, as from a mapped task.
+    `MappedArgument`s from item *i*, and the values passed to it from upstream tasks of the same group
+    (XComArgs) at index *i*; a task downstream of the group gets the values of every index, as from a
+    mapped task (so does an explicit `ti.xcom_pull` without `map_indexes`, as on Airflow).
     """
 
     is_mapped = True
