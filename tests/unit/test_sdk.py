@@ -299,6 +299,17 @@ def test_mapped_task_group_errors() -> None:
         with pytest.raises(DagDefinitionError, match="mapping a task inside a mapped task group is not supported"):
             grp.expand(n=[1, 2])
 
+        @task_group
+        def outer(m: int) -> None:
+            @task_group
+            def inner(k: int) -> None:
+                EmptyOperator(task_id="e")
+
+            inner.expand(k=[1])
+
+        with pytest.raises(DagDefinitionError, match="mapping a task group inside a mapped task group"):
+            outer.expand(m=[1, 2])
+
 
 def test_task_group_override_and_repeated_calls() -> None:
     with DAG("d", start_date=START, schedule=None) as d:

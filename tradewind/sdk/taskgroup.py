@@ -160,6 +160,14 @@ class MappedTaskGroup(TaskGroup):
 
     def __init__(self, group_id: str | None, *, expand_input: Any, expand_mode: str, **kwargs: Any) -> None:
         super().__init__(group_id, **kwargs)
+        outer = self.parent_group
+        while outer is not None:
+            if isinstance(outer, MappedTaskGroup):
+                raise DagDefinitionError(
+                    f"task group '{self.group_id}' is mapped inside mapped task group '{outer.group_id}': "
+                    "mapping a task group inside a mapped task group is not supported by Tradewind"
+                )
+            outer = outer.parent_group
         self.expand_input = expand_input
         self.expand_mode = expand_mode
 
