@@ -312,3 +312,31 @@ class OutletEventAccessors:
 
     def __repr__(self) -> str:
         return f"OutletEventAccessors({list(self._by_key.values())!r})"
+
+
+class InletEventsAccessors:
+    """Airflow 2.10's `inlet_events` context key: `inlet_events[dataset]` is every stored event of a
+    dataset (or URI, or the position of an inlet), oldest first, read from the metadata database when
+    first asked; `inlet_events[ds][-1].extra` is the extra of its latest update."""
+
+    def __init__(self, inlets: Iterable[Any]) -> None:
+        self._inlets = list(inlets)
+        self._events: dict[str, list[Any]] = {}
+
+    def __getitem__(self, key: int | str | Dataset | DatasetAlias) -> list[Any]:
+        target = key
+        if isinstance(key, int) and not isinstance(key, bool):
+            target = self._inlets[key]
+        if isinstance(target, DatasetAlias):
+            raise KeyError(f"events of an alias ({target.name!r}) are not supported by Tradewind; use its datasets")
+        uri = target.uri if isinstance(target, Dataset) else validate_uri(target)
+        if uri not in self._events:
+            from tradewind.store.datasets import list_events
+            from tradewind.store.migrate import ensure_ready
+
+            ensure_ready()
+            self._events[uri] = list(reversed(list_events(uri)))
+        return self._events[uri]
+
+    def __repr__(self) -> str:
+        return f"InletEventsAccessors({self._inlets!r})"

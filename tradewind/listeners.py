@@ -93,6 +93,12 @@ def _accepted(hook: Callable[..., Any], arguments: dict[str, Any]) -> dict[str, 
     return {name: value for name, value in arguments.items() if name in params}
 
 
+def load_plugins() -> None:
+    """Import the plugin files of `[core] plugins_folder`, once per process (their AirflowPlugin
+    classes register listeners, macros and timetables)."""
+    _load_plugins_once()
+
+
 def _load_plugins_once() -> None:
     """Import each `*.py` in `[core] plugins_folder` (their AirflowPlugin classes register listeners)."""
     global _plugins_loaded

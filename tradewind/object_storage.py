@@ -238,11 +238,20 @@ class ObjectStoragePath:
 
     def iterdir(self) -> Iterator[ObjectStoragePath]:
         for child in self.fs.ls(self.path, detail=False):
-            yield self._with(PurePosixPath(_split(str(child))[1] if "://" in str(child) else str(child)))
+            yield self._with(self._listed(child))
 
     def glob(self, pattern: str) -> Iterator[ObjectStoragePath]:
         for match in self.fs.glob(str(self._path / pattern)):
-            yield self._with(PurePosixPath(str(match)))
+            yield self._with(self._listed(match))
+
+    def _listed(self, found: Any) -> PurePosixPath:
+        """A path a file system listed, spelled as this one is: without its scheme, and without the
+        leading slash some fsspec backends add (`memory://bucket/x` lists `/bucket/x`)."""
+        text = str(found)
+        text = _split(text)[1] if "://" in text else text
+        if self.protocol not in _LOCAL and not str(self._path).startswith("/"):
+            text = text.lstrip("/")
+        return PurePosixPath(text)
 
     def rglob(self, pattern: str) -> Iterator[ObjectStoragePath]:
         return self.glob(f"**/{pattern}")

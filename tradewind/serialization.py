@@ -41,7 +41,10 @@ def priority_weights(dag: DAG) -> dict[str, int]:
 
 def _expand_spec(task: Any) -> dict[str, Any] | None:
     """How many copies a mapped task gets: literal lengths, or the XComs that decide it."""
-    if not getattr(task, "is_mapped", False):
+    from tradewind.sdk.mapped import expander
+
+    mapping = expander(task)
+    if mapping is None:
         return None
     from tradewind.sdk.xcom_arg import NOTSET, XComArg, ZipXComArg
 
@@ -52,9 +55,9 @@ def _expand_spec(task: Any) -> dict[str, Any] | None:
             return {"xcom": {"task_id": value.operator.task_id, "key": value.key}}
         return {"length": len(value)}
 
-    if task.expand_mode == "list":
-        return {"mode": "list", "input": one(task.expand_input)}
-    return {"mode": "product", "inputs": {name: one(v) for name, v in task.expand_input.items()}}
+    if mapping.expand_mode == "list":
+        return {"mode": "list", "input": one(mapping.expand_input)}
+    return {"mode": "product", "inputs": {name: one(v) for name, v in mapping.expand_input.items()}}
 
 
 def serialize_task(task: BaseOperator, weight: int) -> dict[str, Any]:
@@ -88,12 +91,19 @@ def serialize_task(task: BaseOperator, weight: int) -> dict[str, Any]:
         "start_date": _iso(task.start_date),
         "end_date": _iso(task.end_date),
         "is_mapped": bool(getattr(task, "is_mapped", False)),
+        "mapped_group": _mapped_group_id(task),
         "expand": _expand_spec(task),
         "outlets": _outlet_uris(task),
         "is_setup": task.is_setup,
         "is_teardown": task.is_teardown,
         "on_failure_fail_dagrun": task.on_failure_fail_dagrun,
     }
+
+
+def _mapped_group_id(task: Any) -> str | None:
+    """The id of the mapped task group the task is in (its instances pair with the group's)."""
+    group = getattr(task, "mapped_task_group", None)
+    return None if group is None else group.group_id
 
 
 def _outlet_uris(task: Any) -> list[str]:

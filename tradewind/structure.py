@@ -47,6 +47,7 @@ class TaskNode:
     is_setup: bool = False
     is_teardown: bool = False
     on_failure_fail_dagrun: bool = False  # a teardown whose failure fails the run (else ignored)
+    mapped_group: str | None = None  # the mapped task group the task is in: instance i is group instance i
 
     @property
     def ignored_for_run_state(self) -> bool:
@@ -142,6 +143,8 @@ class DagStructure:
     state_leaves: tuple[str, ...] = field(init=False, repr=False, compare=False)  # decide the run's state
     relevant_setups: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
     indirect_setups: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    #: task → its upstream tasks in the same mapped task group: instance i reads only their instance i
+    same_index_upstream: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "leaves", tuple(t for t in self.order if not self.nodes[t].downstream))
@@ -159,6 +162,12 @@ class DagStructure:
             if beyond:
                 indirect[task_id] = beyond
         object.__setattr__(self, "indirect_setups", indirect)
+        paired = {
+            t: tuple(u for u in n.upstream if self.nodes[u].mapped_group == n.mapped_group)
+            for t, n in self.nodes.items()
+            if n.mapped_group is not None
+        }
+        object.__setattr__(self, "same_index_upstream", {t: ups for t, ups in paired.items() if ups})
 
     def _state_leaves(self) -> tuple[str, ...]:
         """The tasks whose states decide the run's: leaves once teardowns are set aside (Airflow's
@@ -247,6 +256,7 @@ class DagStructure:
                 is_setup=bool(t.get("is_setup")),
                 is_teardown=bool(t.get("is_teardown")),
                 on_failure_fail_dagrun=bool(t.get("on_failure_fail_dagrun")),
+                mapped_group=t.get("mapped_group"),
             )
         return cls(
             dag_id=data["dag_id"],

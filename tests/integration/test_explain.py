@@ -288,3 +288,23 @@ def test_mapped_task_awaiting_expansion_then_its_instances_listed_downstream(db)
     reason = _one(explain_task_instance("mapped", run.run_id, "end"), Code.UPSTREAM_PENDING)
     assert "echo has 3 mapped instances (1 running, 2 success)" in reason.sentence
     assert reason.details["upstream"] == {"echo": ["success", "success", "running"]}
+
+
+def test_indirect_setup_that_failed_holds_a_work_task_back(db):
+    with DAG("scoped", schedule=None, start_date=datetime(2024, 1, 1)) as dag:
+        create = EmptyOperator(task_id="create")
+        tolerant = EmptyOperator(task_id="tolerant", trigger_rule="all_done")
+        work = EmptyOperator(task_id="work")
+        delete = EmptyOperator(task_id="delete")
+        create >> tolerant >> work >> delete.as_teardown(setups=create)
+    _sync(dag)
+    _scheduler_alive()
+    run = _run(dag)
+    _set(run, "create", "running")
+    _set(run, "tolerant", "success")
+    waiting = _one(explain_task_instance("scoped", run.run_id, "work"), Code.UPSTREAM_PENDING)
+    assert "setup task(s) 'create'" in waiting.sentence and waiting.details["pending"] == ["create"]
+    _set(run, "create", "failed")
+    reason = _one(explain_task_instance("scoped", run.run_id, "work"), Code.TRIGGER_RULE_UNMET)
+    assert "create is failed" in reason.sentence and "upstream_failed" in reason.sentence
+    assert reason.details["setups"] == {"create": ["failed"]}

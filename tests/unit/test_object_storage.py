@@ -1,8 +1,9 @@
-"""`ObjectStoragePath` (airflow.io.path / airflow.sdk) on file://, with the standard library only."""
+"""`ObjectStoragePath` (airflow.io.path / airflow.sdk): file:// with the standard library; memory:// through fsspec."""
 
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -57,9 +58,35 @@ def test_plain_paths_are_local_files(tmp_path: Path) -> None:
         open(ObjectStoragePath("s3://bucket/key"))  # noqa: SIM115
 
 
-@pytest.mark.skipif(importlib.util.find_spec("fsspec") is not None, reason="fsspec is installed here")
-def test_other_schemes_name_the_missing_package() -> None:
+def test_other_schemes_name_the_missing_package(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "fsspec", None)  # as where fsspec is not installed
     path = ObjectStoragePath("s3://bucket/key.csv", conn_id="aws_default")
     assert path.bucket == "bucket" and path.key == "key.csv"  # pure path operations need no backend
     with pytest.raises(StorageBackendMissing, match="'fsspec'"):
         path.exists()
+
+
+@pytest.mark.skipif(importlib.util.find_spec("s3fs") is not None, reason="s3fs is installed here")
+def test_a_scheme_whose_backend_is_missing_names_it() -> None:
+    pytest.importorskip("fsspec")
+    with pytest.raises(StorageBackendMissing, match="s3fs"):
+        ObjectStoragePath("s3://bucket/key.csv").read_text()
+
+
+def test_memory_paths_through_fsspec(tmp_path: Path) -> None:
+    pytest.importorskip("fsspec")
+    base = ObjectStoragePath("memory://corpus-bucket/data")
+    data = base / "a.txt"
+    assert data.write_text("hello") == 5
+    assert data.exists() and data.is_file() and data.read_text() == "hello" and data.stat()["size"] == 5
+    with (base / "b.bin").open("wb") as f:
+        f.write(b"xy")
+    assert sorted(p.name for p in base.iterdir()) == ["a.txt", "b.bin"]
+    assert list(base.glob("*.txt")) == [data]  # spelled as the path that listed them
+    local = ObjectStoragePath(f"file://{tmp_path}")
+    copied = data.copy(local)  # across schemes, by streaming
+    assert copied == local / "a.txt" and (tmp_path / "a.txt").read_text() == "hello"
+    moved = (base / "b.bin").move(base / "c.bin")
+    assert moved.read_bytes() == b"xy" and not (base / "b.bin").exists()
+    moved.unlink()
+    assert not moved.exists()

@@ -118,3 +118,55 @@ def test_upstream_counts_match_a_recount(seed: int) -> None:
         for node in structure.nodes.values():
             expected = UpstreamSummary.from_states(pending.get((up, -1)) or states[up] for up in node.upstream)
             assert view.upstream_summary(node, pending, by_task) == expected
+
+
+def _group_structure() -> DagStructure:
+    """numbers → grp.double → grp.label → total, grp.* in the mapped task group `grp`."""
+    chain = ["numbers", "grp.double", "grp.label", "total"]
+    tasks = []
+    for i, task_id in enumerate(chain):
+        tasks.append(
+            {
+                "task_id": task_id,
+                "upstream": chain[i - 1 : i] if i else [],
+                "downstream": chain[i + 1 : i + 2],
+                "trigger_rule": "all_success",
+                "operator": "PythonOperator",
+                "retries": 0,
+                "retry_delay": 0,
+                "retry_exponential_backoff": False,
+                "max_retry_delay": None,
+                "execution_timeout": None,
+                "depends_on_past": False,
+                "wait_for_downstream": False,
+                "pool": "default_pool",
+                "pool_slots": 1,
+                "queue": "default",
+                "priority_weight": 1,
+                "is_mapped": task_id.startswith("grp."),
+                "mapped_group": "grp" if task_id.startswith("grp.") else None,
+            }
+        )
+    return DagStructure.from_serialized({"dag_id": "g", "max_active_tasks": 16, "max_active_runs": 16, "tasks": tasks})
+
+
+def test_mapped_group_instances_pair_with_the_same_index_upstream() -> None:
+    structure = _group_structure()
+    assert structure.same_index_upstream == {"grp.label": ("grp.double",)}
+    tis = [
+        TI("numbers", -1, "success"),
+        TI("grp.double", 0, "success"),
+        TI("grp.double", 1, "failed"),
+        TI("grp.double", 2, "running"),
+        TI("grp.label", -1, "none"),
+        TI("total", -1, "none"),
+    ]
+    p = plan(structure, tis, NOW)
+    assert p.expand == [] and ("grp.label", -1) in p.waiting_reasons  # waits for every instance of its group
+    tis[3] = TI("grp.double", 2, "success")
+    assert plan(structure, tis, NOW).expand == ["grp.label"]
+    tis[4:5] = [TI("grp.label", 0, "none"), TI("grp.label", 1, "none"), TI("grp.label", 2, "none")]
+    p = plan(structure, tis, NOW)
+    assert p.ready == [("grp.label", 0), ("grp.label", 2)]  # instance 1 only follows double[1]
+    assert p.changes[("grp.label", 1)] == TaskState.UPSTREAM_FAILED
+    assert p.changes[("total", -1)] == TaskState.UPSTREAM_FAILED  # downstream of the group sees them all

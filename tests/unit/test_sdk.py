@@ -233,3 +233,92 @@ def test_naive_start_date_is_utc_and_schedule_default_is_daily() -> None:
     d = DAG("d", start_date=datetime(2024, 1, 1))
     assert d.start_date == START
     assert d.schedule == timedelta(days=1)
+
+
+def test_mapped_task_group_maps_every_task_in_it() -> None:
+    from tradewind.sdk.mapped import expander
+    from tradewind.sdk.taskgroup import MappedArgument, MappedTaskGroup
+    from tradewind.serialization import serialize_dag
+
+    with DAG("d", start_date=START, schedule=None) as d:
+
+        @task
+        def numbers() -> list[int]:
+            return [1, 2, 3]
+
+        @task_group
+        def grp(n: int, factor: int) -> XComArg:
+            @task
+            def scale(n: int, factor: int) -> int:
+                return n * factor
+
+            @task
+            def show(v: int) -> str:
+                return str(v)
+
+            assert isinstance(n, MappedArgument)
+            return show(scale(n, factor))
+
+        out = grp.partial(factor=10).expand(n=numbers())
+        EmptyOperator(task_id="after") << out
+        EmptyOperator(task_id="plain")
+        literal = grp.expand_kwargs([{"n": 1, "factor": 2}, {"n": 3, "factor": 4}])
+    group = d.task_group.children["grp"]
+    assert isinstance(group, MappedTaskGroup)
+    assert out.operator.task_id == "grp.show"
+    assert d.task_dict["grp.scale"].is_mapped and d.task_dict["grp.show"].is_mapped
+    assert not d.task_dict["plain"].is_mapped and not d.task_dict["numbers"].is_mapped
+    assert d.task_dict["grp.scale"].upstream_task_ids == {"numbers"}  # the group's input feeds its roots
+    spec = {t["task_id"]: t for t in serialize_dag(d)["tasks"]}
+    assert spec["grp.show"]["mapped_group"] == "grp" and spec["after"]["mapped_group"] is None
+    assert spec["grp.show"]["expand"] == {
+        "mode": "product",
+        "inputs": {"n": {"xcom": {"task_id": "numbers", "key": "return_value"}}},
+    }
+    assert literal.operator.task_id == "grp__1.show"
+    assert expander(literal.operator).expansion({}) == [{"n": 1, "factor": 2}, {"n": 3, "factor": 4}]  # type: ignore[union-attr]
+
+
+def test_mapped_task_group_errors() -> None:
+    with DAG("d", start_date=START, schedule=None):
+
+        @task_group
+        def grp(n: int) -> None:
+            @task
+            def inner(x: int) -> int:
+                return x
+
+            inner.expand(x=[1, 2])
+
+        with pytest.raises(DagDefinitionError, match="unexpected argument"):
+            grp.expand(m=[1])
+        with pytest.raises(DagDefinitionError, match="must be a list"):
+            grp.expand(n=3)
+        with pytest.raises(DagDefinitionError, match="already given to partial"):
+            grp.partial(n=1).expand(n=[1])
+        with pytest.raises(DagDefinitionError, match="mapping a task inside a mapped task group is not supported"):
+            grp.expand(n=[1, 2])
+
+        @task_group
+        def outer(m: int) -> None:
+            @task_group
+            def inner(k: int) -> None:
+                EmptyOperator(task_id="e")
+
+            inner.expand(k=[1])
+
+        with pytest.raises(DagDefinitionError, match="mapping a task group inside a mapped task group"):
+            outer.expand(m=[1, 2])
+
+
+def test_task_group_override_and_repeated_calls() -> None:
+    with DAG("d", start_date=START, schedule=None) as d:
+
+        @task_group
+        def grp() -> None:
+            EmptyOperator(task_id="e")
+
+        grp()
+        grp()
+        grp.override(group_id="other")()
+    assert {"grp.e", "grp__1.e", "other.e"} <= set(d.task_dict)

@@ -138,8 +138,11 @@ def _retries(dag_id: str) -> dict[str, int]:
 
 def mark_run(dag_id: str, run_id: str, state: str) -> DagRunRecord:
     """Mark a run success (unfinished tasks → success) or failed (running and queued → failed, waiting → skipped);
-    queued clears the whole run so that it runs again."""
-    from tradewind.store import runs
+    queued clears the whole run so that it runs again.
+
+    As Airflow (2.7+), teardown tasks that have not finished are left alone so that they still run:
+    the run then stays as it is and the scheduler ends it, by its rules, once they are done."""
+    from tradewind.store import dags, runs, task_instances
     from tradewind.store.sql import utcnow
 
     if state not in MARKS:
@@ -154,8 +157,22 @@ def mark_run(dag_id: str, run_id: str, state: str) -> DagRunRecord:
         moves = {s: TaskState.SUCCESS for s in unfinished}
     else:
         moves = {s: TaskState.FAILED if s in EXECUTING else TaskState.SKIPPED for s in unfinished}
-    if not runs.mark_run(dag_id, run_id, state, expected={run.state}, moves=moves, end_date=utcnow()):
+    structure = dags.get_structure(dag_id)
+    teardowns = {t for t, n in structure.nodes.items() if n.is_teardown} if structure is not None else set()
+    pending = {
+        t.task_id
+        for t in task_instances.list_task_instances(dag_id, run_id)
+        if t.task_id in teardowns and t.state not in FINISHED
+    }
+    mark = None if pending else state
+    if not runs.mark_run(
+        dag_id, run_id, mark, expected={run.state}, moves=moves, end_date=utcnow(), keep_tasks=pending
+    ):
         raise _lost_race(dag_id, run_id, run.state)
+    if pending:
+        from tradewind.scheduler.wakeup import notify
+
+        notify()  # the scheduler runs the teardowns, then ends the run
     return require_run(dag_id, run_id)
 
 

@@ -27,8 +27,14 @@ class BashProcess:
 
     def run_bash(self, command: str, *, env: dict[str, str] | None, cwd: str | None, encoding: str) -> tuple[int, str]:
         """(exit code, last line of output) of `bash -c command`."""
+        return self.run_process(["bash", "-c", command], env=env, cwd=cwd, encoding=encoding)
+
+    def run_process(
+        self, argv: Sequence[str], *, env: dict[str, str] | None, cwd: str | None, encoding: str
+    ) -> tuple[int, str]:
+        """(exit code, last line of output) of the command `argv`, its output logged line by line."""
         self._proc = subprocess.Popen(
-            ["bash", "-c", command],
+            list(argv),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,

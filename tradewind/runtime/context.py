@@ -63,6 +63,7 @@ def build_context(
         "execution_date": logical_date,
         "expanded_ti_count": None,
         "inlets": _list_attr(task, "inlets"),
+        "inlet_events": _inlet_events(task),
         "logical_date": logical_date,
         "macros": macros,
         "map_index_template": getattr(task, "map_index_template", None),
@@ -167,6 +168,12 @@ def _ds(value: datetime | None) -> str | None:
 
 def _ds_nodash(value: datetime | None) -> str | None:
     return None if value is None else value.strftime("%Y%m%d")
+
+
+def _inlet_events(task: Any) -> Any:
+    from tradewind.datasets import InletEventsAccessors
+
+    return InletEventsAccessors(_list_attr(task, "inlets"))
 
 
 def _outlet_events() -> Any:

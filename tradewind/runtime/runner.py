@@ -205,7 +205,7 @@ def run_claimed(
         else:
             task_logger.info("Marking task as %s", state.value.upper())
         if ti is not None and ti.skip_requests:
-            _apply_skips(dag_run, ti.skip_requests)
+            _apply_skips(dag_run, ti.skip_requests, ti, context)
         result = TryResult(
             state.value, datetime.now(timezone.utc), next_retry_at, reschedule_at, rendered, context.get("deferral")
         )
@@ -329,12 +329,15 @@ def run_params(dag: DAG, task: BaseOperator, conf: dict[str, Any] | None) -> dic
 def _prepare_operator(task: BaseOperator, context: dict[str, Any], map_index: int) -> tuple[BaseOperator, set[int]]:
     """A private copy to render into (for a mapped task, the copy for this map index), and the ids
     of the values it was given from XCom."""
-    if getattr(task, "is_mapped", False):
-        combos = task.expansion(context)  # type: ignore[attr-defined]
+    from tradewind.sdk.mapped import expander
+
+    mapping = expander(task)
+    if mapping is not None:
+        combos = mapping.expansion(context)
         if map_index < 0 or map_index >= len(combos):
             raise TradewindException(f"map index {map_index} is out of range: {task.task_id} expands to {len(combos)}")
         combo = combos[map_index]
-        return task.unmap(combo), task.xcom_value_ids(combo)  # type: ignore[attr-defined]
+        return mapping.unmap(combo), mapping.xcom_value_ids(combo)
     return copy.deepcopy(task), set()
 
 
@@ -377,17 +380,50 @@ def _push_result(ti: Any, operator: BaseOperator, result: Any) -> None:
     ti.xcom_push("return_value", result)
 
 
-def _apply_skips(dag_run: DagRunRecord, task_ids: list[str]) -> None:
+def _apply_skips(dag_run: DagRunRecord, task_ids: list[str], ti: Any, context: dict[str, Any]) -> None:
+    """Skip the (waiting) instances of `task_ids`; in a mapped task group, a task of the same group
+    is skipped for this instance's map index only, as Airflow does."""
     from tradewind.store import task_instances
 
     skipped = set(task_ids)
+    own = _same_group_targets(ti, skipped)
+    if own:
+        _expand_group_members(dag_run, ti, own, context)
     decisions = {
-        (ti.task_id, ti.map_index): TaskState.SKIPPED
-        for ti in task_instances.list_task_instances(dag_run.dag_id, dag_run.run_id)
-        if ti.task_id in skipped
+        (other.task_id, other.map_index): TaskState.SKIPPED
+        for other in task_instances.list_task_instances(dag_run.dag_id, dag_run.run_id)
+        if other.task_id in skipped and (other.task_id not in own or other.map_index == ti.map_index)
     }
     if decisions:
         task_instances.settle_waiting(dag_run.dag_id, dag_run.run_id, decisions)
+
+
+def _same_group_targets(ti: Any, task_ids: set[str]) -> set[str]:
+    """Those of `task_ids` in the mapped task group of the skipping instance (none outside one)."""
+    group = getattr(ti.task, "mapped_task_group", None)
+    dag = ti.task.dag
+    if group is None or dag is None or ti.map_index < 0:
+        return set()
+    return {t for t in task_ids if t in dag.task_dict and dag.task_dict[t].mapped_task_group is group}
+
+
+def _expand_group_members(dag_run: DagRunRecord, ti: Any, task_ids: set[str], context: dict[str, Any]) -> None:
+    """Expand (now, once) group tasks still waiting unexpanded, so that one index can be skipped:
+    as many instances as the group has (the scheduler's expansion, guarded the same way)."""
+    from tradewind.scheduler.expansion import expand_task
+    from tradewind.store import dags, task_instances
+
+    waiting = {
+        t.task_id
+        for t in task_instances.list_task_instances(dag_run.dag_id, dag_run.run_id)
+        if t.task_id in task_ids and t.map_index < 0
+    }
+    structure = dags.get_structure(dag_run.dag_id) if waiting else None
+    if structure is None:
+        return
+    length = len(ti.task.mapped_task_group.expansion(context))
+    for task_id in sorted(waiting):
+        expand_task(dag_run.dag_id, dag_run.run_id, structure.nodes[task_id], length)
 
 
 def _call_hooks(hooks: Any, context: dict[str, Any]) -> None:

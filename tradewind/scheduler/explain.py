@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from tradewind.scheduler.capacity import Limit, LimitCode, Occupancy, SlotRequest
 from tradewind.scheduler.planner import past_states
-from tradewind.scheduler.trigger_rules import Decision, UpstreamSummary, evaluate
+from tradewind.scheduler.trigger_rules import Decision, UpstreamSummary, evaluate, setup_constraint
 from tradewind.states import DELAYED, FINISHED, SUCCESS_LIKE, DagRunState, DagRunType, TaskState
 
 if TYPE_CHECKING:
@@ -111,8 +111,9 @@ def gather(dag_id: str, run_id: str, task_id: str, map_index: int = -1, *, now: 
     structure = dags.get_structure(dag_id)
     upstream: dict[str, list[str]] = {}
     node = structure.nodes.get(task_id) if structure is not None else None
-    if node is not None and node.upstream:
-        wanted = set(node.upstream)
+    setups = structure.indirect_setups.get(task_id, ()) if structure is not None else ()
+    if node is not None and (node.upstream or setups):
+        wanted = set(node.upstream) | set(setups)  # indirect setups decide too (the planner's setup constraint)
         for other in task_instances.list_task_instances(dag_id, run_id):
             if other.task_id in wanted:
                 upstream.setdefault(other.task_id, []).append(other.state)
@@ -333,7 +334,10 @@ def _dependencies(facts: Facts, state: TaskState, now: datetime) -> list[Reason]
                 {"reschedule_at": _iso(when)},
             )
         ]
-    all_states = [s for states in facts.upstream_states.values() for s in states]
+    setup_reasons = _indirect_setups(facts, node)
+    if setup_reasons:
+        return setup_reasons
+    all_states = [s for t in node.upstream for s in facts.upstream_states.get(t, ())]
     setup_states = [
         s for t in node.upstream if facts.structure.nodes[t].is_setup for s in facts.upstream_states.get(t, ())
     ]
@@ -392,6 +396,43 @@ def _dependencies(facts: Facts, state: TaskState, now: datetime) -> list[Reason]
             )
         ]
     return []
+
+
+def _indirect_setups(facts: Facts, node: Any) -> list[Reason]:
+    """Airflow 2.7's rule the planner applies before the trigger rule: every setup task a work task
+    is inside the scope of (upstream, not direct) must succeed first."""
+    assert facts.structure is not None
+    setups = facts.structure.indirect_setups.get(node.task_id, ())
+    if not setups:
+        return []
+    states = {t: facts.upstream_states.get(t, ()) for t in setups}
+    decision = setup_constraint(UpstreamSummary.from_states(s for v in states.values() for s in v))
+    if decision is None:
+        return []
+    listing = _upstream_listing(tuple(setups), facts.upstream_states)
+    details = {"setups": {t: list(v) for t, v in states.items()}}
+    if decision is Decision.WAIT:
+        pending = [t for t in setups if any(TaskState(s) not in FINISHED for s in states[t])]
+        return [
+            Reason(
+                Code.UPSTREAM_PENDING,
+                (
+                    f"It is in the scope of setup task(s) {_names(list(setups))}, which must all succeed before it "
+                    f"runs: waiting for {_names(pending)} (setups: {listing})."
+                ),
+                {**details, "pending": pending},
+            )
+        ]
+    return [
+        Reason(
+            Code.TRIGGER_RULE_UNMET,
+            (
+                f"Setup task(s) of its scope did not succeed (setups: {listing}): "
+                f"the scheduler marks it {decision.value} at its next pass."
+            ),
+            {**details, "becomes": decision.value},
+        )
+    ]
 
 
 def _capacity(facts: Facts) -> list[Reason]:

@@ -208,9 +208,23 @@ def plan(
                 continue
             if state not in WAITING:
                 continue
-            if summary is None:
-                summary = view.upstream_summary(node, result.changes, changed_tasks)
-            decision, why = _decide(structure, node, summary, view.by_task, states)
+            paired = structure.same_index_upstream.get(task_id)
+            if paired and all(_expanded(by_task.get(u, [])) for u in paired):
+                if key[1] == -1:  # expand once the group's upstream instances are all done
+                    if all(states[k] in FINISHED for u in node.upstream for k in by_task.get(u, [])):
+                        result.expand.append(task_id)
+                    else:
+                        result.waiting_reasons[key] = Waiting(
+                            WaitCode.UPSTREAM, "waiting for its task group's instances"
+                        )
+                    continue
+                decision, why = _decide(
+                    structure, node, _paired_summary(node, key[1], paired, by_task, states), by_task, states
+                )
+            else:
+                if summary is None:
+                    summary = view.upstream_summary(node, result.changes, changed_tasks)
+                decision, why = _decide(structure, node, summary, view.by_task, states)
             if decision is Decision.WAIT:
                 result.waiting_reasons[key] = Waiting(WaitCode.UPSTREAM, why)
                 continue
@@ -262,6 +276,20 @@ def _decide(
         direct = _summary_of([u for u in node.upstream if structure.nodes[u].is_setup], by_task, states)
     decision = evaluate(node.trigger_rule, summary, direct)
     return decision, _why_waiting(node.trigger_rule, summary) if decision is Decision.WAIT else ""
+
+
+def _expanded(keys: list[TIKey]) -> bool:
+    return any(k[1] >= 0 for k in keys)
+
+
+def _paired_summary(
+    node: TaskNode, index: int, paired: tuple[str, ...], by_task: Mapping[str, list[TIKey]], states: _Overlay
+) -> UpstreamSummary:
+    """Upstream states for instance `index` of a task in a mapped task group: the same instance of
+    upstream tasks in its group, every instance of the others (Airflow's relevant map indexes)."""
+    keys = [(u, index) for u in paired if (u, index) in states.view.states or (u, index) in states.changes]
+    keys += [k for u in node.upstream if u not in paired for k in by_task.get(u, [])]
+    return UpstreamSummary.from_states(states[k] for k in keys)
 
 
 def _summary_of(task_ids: Iterable[str], by_task: Mapping[str, list[TIKey]], states: _Overlay) -> UpstreamSummary:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from tradewind.sdk.dag import DAG
     from tradewind.sdk.edges import Label
     from tradewind.sdk.mapped import OperatorPartial
-    from tradewind.sdk.taskgroup import TaskGroup
+    from tradewind.sdk.taskgroup import MappedTaskGroup, TaskGroup
     from tradewind.sdk.xcom_arg import XComArg
 
 Context = dict[str, Any]
@@ -304,7 +304,21 @@ class BaseOperator(SetupTeardownMixin, DependencyMixin, metaclass=OperatorMeta):
         return XComArg(self)
 
     # --- mapping -----------------------------------------------------------------------------
-    is_mapped: ClassVar[bool] = False
+    @property
+    def is_mapped(self) -> bool:
+        """One instance per map index: true of `.expand()`ed tasks (MappedOperator) and of every
+        task in a mapped task group."""
+        return self.mapped_task_group is not None
+
+    @property
+    def mapped_task_group(self) -> MappedTaskGroup | None:
+        """The innermost mapped task group this task is in, if any."""
+        group = self.__dict__.get("task_group")
+        while group is not None:
+            if getattr(group, "is_mapped", False):
+                return group
+            group = group.parent_group
+        return None
 
     @classmethod
     def partial(cls, **kwargs: Any) -> OperatorPartial:
@@ -375,6 +389,22 @@ class BaseOperator(SetupTeardownMixin, DependencyMixin, metaclass=OperatorMeta):
     def log(self) -> logging.Logger:
         """The task logger; the runtime sends it to this try's log file."""
         return logging.getLogger("tradewind.task")
+
+    def render_template(
+        self, content: Any, context: Context, jinja_env: Any = None, seen_oids: set[int] | None = None
+    ) -> Any:
+        """Render `content` (a string, or containers of them) with `context`, in the DAG's Jinja
+        environment: Airflow's `BaseOperator.render_template`, for use inside `execute`."""
+        from tradewind.runtime.templating import render_value
+
+        if jinja_env is None:
+            if self.dag is None:
+                from tradewind.runtime.templating import make_jinja_env
+
+                jinja_env = make_jinja_env()
+            else:
+                jinja_env = self.dag.get_template_env()
+        return render_value(content, context, jinja_env, template_ext=self.template_ext, seen=seen_oids)
 
     def retry_delay_for(self, try_number: int) -> timedelta:
         """How long to wait after try `try_number` failed, with Airflow's exponential backoff."""

@@ -29,14 +29,14 @@ class DagTestRun(DagRunRecord):
     task_instances: tuple[TaskInstanceRecord, ...] = ()
     reason: str | None = None  # why the run could not go on, when it stopped on a deadlock
 
-    def get_task_instances(self, state: Any = None) -> list[TaskInstanceRecord]:
+    def get_task_instances(self, state: Any = None, session: Any = None) -> list[TaskInstanceRecord]:
         """Airflow's `DagRun.get_task_instances`: all, or those in `state` (one state or several)."""
         if state is None:
             return list(self.task_instances)
         wanted = {str(state)} if isinstance(state, str) else {str(s) for s in state}
         return [ti for ti in self.task_instances if ti.state in wanted]
 
-    def get_task_instance(self, task_id: str, map_index: int = -1) -> TaskInstanceRecord | None:
+    def get_task_instance(self, task_id: str, map_index: int = -1, session: Any = None) -> TaskInstanceRecord | None:
         """Airflow's `DagRun.get_task_instance`."""
         return next((t for t in self.task_instances if t.task_id == task_id and t.map_index == map_index), None)
 

@@ -12,7 +12,7 @@ import inspect
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from tradewind.exceptions import DagDefinitionError
+from tradewind.exceptions import DagDefinitionError, SkipTask
 from tradewind.operators.bash import BashOperator
 from tradewind.operators.python import (
     BranchMixin,
@@ -266,8 +266,43 @@ class _TaskDecoratorCollection:
     def __call__(self, python_callable: Callable[..., Any] | None = None, **kwargs: Any) -> Any:
         return self.python(python_callable, **kwargs)
 
+    @staticmethod
+    def run_if(condition: Callable[[Any], Any], skip_message: str | None = None) -> Callable[[Any], TaskDecorator]:
+        """`@task.run_if(lambda context: ...)` over a `@task...` function: the task runs only when the
+        condition holds for its context, else it is skipped (Airflow 2.10)."""
+        return _conditional("run_if", condition, skip_message, skip_when=False)
+
+    @staticmethod
+    def skip_if(condition: Callable[[Any], Any], skip_message: str | None = None) -> Callable[[Any], TaskDecorator]:
+        """`@task.skip_if(lambda context: ...)`: the task is skipped when the condition holds (Airflow 2.10)."""
+        return _conditional("skip_if", condition, skip_message, skip_when=True)
+
     def __getattr__(self, name: str) -> Any:
         raise AttributeError(f"task.{name} is not a Tradewind task decorator")
+
+
+def _conditional(
+    name: str, condition: Callable[[Any], Any], skip_message: str | None, *, skip_when: bool
+) -> Callable[[Any], TaskDecorator]:
+    """The decorator of `task.run_if` / `task.skip_if`: the condition runs before the task's own
+    `pre_execute`, and skips the task (Airflow's message unless `skip_message`)."""
+
+    def decorate(decorated: Any) -> TaskDecorator:
+        if not isinstance(decorated, TaskDecorator):
+            raise DagDefinitionError(
+                f"@task.{name} goes above a @task decorator (decorate the function with @task first)"
+            )
+        previous = decorated.kwargs.get("pre_execute")
+
+        def pre_execute(context: Any) -> None:
+            if bool(condition(context)) is skip_when:
+                raise SkipTask(skip_message or "Task was skipped based on the condition.")
+            if previous is not None:
+                previous(context)
+
+        return decorated.override(pre_execute=pre_execute)
+
+    return decorate
 
 
 task = _TaskDecoratorCollection()

@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tradewind.exceptions import DagDefinitionError
 from tradewind.sdk import dag_context
 from tradewind.sdk.baseoperator import BaseOperator
 from tradewind.sdk.xcom_arg import ResolvableArg, XComArg, resolve_args
-
-if TYPE_CHECKING:
-    pass
 
 
 class OperatorPartial:
@@ -32,19 +29,11 @@ class OperatorPartial:
         self.expand_into = expand_into
 
     def expand(self, **mapped: Any) -> MappedOperator:
-        if not mapped:
-            raise DagDefinitionError(f"expand() of task {self.kwargs['task_id']} needs at least one argument")
-        for name, value in mapped.items():
-            if not isinstance(value, (list, tuple, dict, XComArg)):
-                raise DagDefinitionError(
-                    f"expand() argument {name!r} of task {self.kwargs['task_id']} must be a list, dict or XComArg, "
-                    f"not {type(value).__name__}"
-                )
+        check_expand_input(mapped, f"task {self.kwargs['task_id']}")
         return self._make(mapped, "product")
 
     def expand_kwargs(self, kwargs_list: Sequence[dict[str, Any]] | XComArg) -> MappedOperator:
-        if not isinstance(kwargs_list, (list, tuple, XComArg)):
-            raise DagDefinitionError("expand_kwargs() takes a list of dicts or an XComArg")
+        check_expand_kwargs_input(kwargs_list, f"task {self.kwargs['task_id']}")
         return self._make(kwargs_list, "list")
 
     def _make(self, expand_input: Any, mode: str) -> MappedOperator:
@@ -112,24 +101,7 @@ class MappedOperator(BaseOperator):
 
     def expansion(self, context: dict[str, Any]) -> list[dict[str, Any]]:
         """One kwargs dict per map index, computed from literal lists and upstream XComs."""
-        if self.expand_mode == "list":
-            items = resolve_args(self.expand_input, context)
-            if not isinstance(items, (list, tuple)) or not all(isinstance(i, dict) for i in items):
-                raise DagDefinitionError(f"expand_kwargs() of task {self.task_id} needs a list of dicts, got {items!r}")
-            return [dict(i) for i in items]
-        names = list(self.expand_input)
-        columns = []
-        for name in names:
-            value = self.expand_input[name]
-            resolved = value.resolve(context) if isinstance(value, ResolvableArg) else value
-            if isinstance(resolved, dict):
-                resolved = list(resolved.items())
-            if not isinstance(resolved, (list, tuple)):
-                raise DagDefinitionError(
-                    f"cannot map task {self.task_id} over {name}={resolved!r}: expected a list or dict"
-                )
-            columns.append(list(resolved))
-        return [dict(zip(names, combo)) for combo in itertools.product(*columns)]
+        return expansion(self.expand_input, self.expand_mode, context, f"task {self.task_id}")
 
     def xcom_value_ids(self, combo: dict[str, Any]) -> set[int]:
         """Ids of the values in `combo` (one of `expansion()`) that came from XCom: Airflow does not
@@ -159,3 +131,74 @@ class MappedOperator(BaseOperator):
 
 def is_mapped(task: Any) -> bool:
     return bool(getattr(task, "is_mapped", False))
+
+
+def expansion(expand_input: Any, mode: str, context: dict[str, Any], what: str) -> list[dict[str, Any]]:
+    """One kwargs dict per map index of a mapped task or task group: the cross product of the
+    `expand()` inputs ("product"), or the dicts of an `expand_kwargs()` list ("list")."""
+    if mode == "list":
+        items = resolve_args(expand_input, context)
+        if not isinstance(items, (list, tuple)) or not all(isinstance(i, dict) for i in items):
+            raise DagDefinitionError(f"expand_kwargs() of {what} needs a list of dicts, got {items!r}")
+        return [dict(i) for i in items]
+    names = list(expand_input)
+    columns = []
+    for name in names:
+        value = expand_input[name]
+        resolved = value.resolve(context) if isinstance(value, ResolvableArg) else value
+        if isinstance(resolved, dict):
+            resolved = list(resolved.items())
+        if not isinstance(resolved, (list, tuple)):
+            raise DagDefinitionError(f"cannot map {what} over {name}={resolved!r}: expected a list or dict")
+        columns.append(list(resolved))
+    return [dict(zip(names, combo)) for combo in itertools.product(*columns)]
+
+
+def check_expand_input(mapped: dict[str, Any], what: str) -> None:
+    """`expand()` takes at least one argument, each a list, a dict or an XComArg."""
+    if not mapped:
+        raise DagDefinitionError(f"expand() of {what} needs at least one argument")
+    for name, value in mapped.items():
+        if not isinstance(value, (list, tuple, dict, XComArg)):
+            raise DagDefinitionError(
+                f"expand() argument {name!r} of {what} must be a list, dict or XComArg, not {type(value).__name__}"
+            )
+
+
+def check_expand_kwargs_input(kwargs_list: Any, what: str) -> None:
+    if not isinstance(kwargs_list, (list, tuple, XComArg)):
+        raise DagDefinitionError(f"expand_kwargs() of {what} takes a list of dicts or an XComArg")
+
+
+class GroupMember:
+    """How a task of a mapped task group expands: one instance per instance of its group.
+
+    The task itself is not copied per index: its `MappedArgument`s read the group's input for the
+    instance's map index when they resolve, and XComArgs of upstream tasks of the same group read
+    that index (`xcom_arg.relevant_map_index`)."""
+
+    def __init__(self, task: BaseOperator, group: Any) -> None:
+        self.task = task
+        self.group = group
+        self.expand_input = group.expand_input
+        self.expand_mode = group.expand_mode
+
+    def expansion(self, context: dict[str, Any]) -> list[dict[str, Any]]:
+        return self.group.expansion(context)
+
+    def unmap(self, combo: dict[str, Any]) -> BaseOperator:
+        import copy
+
+        return copy.deepcopy(self.task)
+
+    def xcom_value_ids(self, combo: dict[str, Any]) -> set[int]:
+        return set()  # MappedArguments resolve while rendering, and resolved values are data
+
+
+def expander(task: Any) -> MappedOperator | GroupMember | None:
+    """What decides a mapped task's instances: the task for `.expand()`, its group for a task of a
+    mapped task group; None for a task that is not mapped."""
+    if isinstance(task, MappedOperator):
+        return task
+    group = getattr(task, "mapped_task_group", None)
+    return None if group is None else GroupMember(task, group)

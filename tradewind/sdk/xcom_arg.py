@@ -75,7 +75,11 @@ class XComArg(ResolvableArg, DependencyMixin):
         raise TypeError("an XComArg is only known at run time and cannot be iterated in a DAG file")
 
     def resolve(self, context: Mapping[str, Any]) -> Any:
-        return context["ti"].xcom_pull(task_ids=self.operator.task_id, key=self.key)
+        ti = context["ti"]
+        index = relevant_map_index(self.operator, context)
+        if index is not None:
+            return ti.xcom_pull(task_ids=self.operator.task_id, key=self.key, map_indexes=index)
+        return ti.xcom_pull(task_ids=self.operator.task_id, key=self.key)
 
     def map(self, f: Callable[[Any], Any]) -> MapXComArg:
         """`files.map(lambda f: f.upper())`: each item passed through `f` when a mapped task expands (Airflow 2.4+)."""
@@ -99,8 +103,24 @@ class XComArg(ResolvableArg, DependencyMixin):
             for item in value.values():
                 yield from XComArg.iter_xcom_args(item)
 
+    def __str__(self) -> str:
+        """The Jinja expression that pulls this XCom, as Airflow's (old-style references such as
+        `f"echo {XComArg(task)}"` in a templated field render to the value)."""
+        dag_id = self.operator.dag.dag_id if self.operator.dag is not None else None
+        return f"{{{{ task_instance.xcom_pull(task_ids='{self.operator.task_id}', dag_id='{dag_id}', key='{self.key}') }}}}"
+
     def __repr__(self) -> str:
         return f"XComArg({self.operator.task_id!r}, key={self.key!r})"
+
+
+def relevant_map_index(upstream: BaseOperator, context: Mapping[str, Any]) -> int | None:
+    """The map index to read `upstream` at: the consuming instance's own index when both tasks are
+    in the same mapped task group (Airflow's relevant upstream map indexes), else None (all)."""
+    task, ti = context.get("task"), context.get("ti")
+    group = getattr(task, "mapped_task_group", None)
+    if group is None or ti is None or ti.map_index < 0:
+        return None
+    return ti.map_index if getattr(upstream, "mapped_task_group", None) is group else None
 
 
 def _items(value: Any) -> list[Any]:
@@ -130,6 +150,8 @@ class MapXComArg(XComArg):
     def __repr__(self) -> str:
         return f"{self.arg!r}.map(...)"
 
+    __str__ = __repr__  # no single XCom to pull in a template
+
 
 class ZipXComArg(XComArg):
     """Several XComArgs read side by side (`a.zip(b, c)`): a list of tuples."""
@@ -155,6 +177,8 @@ class ZipXComArg(XComArg):
 
     def __repr__(self) -> str:
         return f"zip({', '.join(map(repr, self.args))})"
+
+    __str__ = __repr__  # no single XCom to pull in a template
 
 
 class DagParamArg(ResolvableArg):

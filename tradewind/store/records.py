@@ -79,6 +79,19 @@ class DagRunRecord(_Record):
         """Airflow 2's older name for the logical date."""
         return self.logical_date
 
+    def get_task_instances(self, state: Any = None, session: Any = None) -> list[TaskInstanceRecord]:
+        """The run's task instances, in the given state(s): Airflow's `DagRun.get_task_instances`."""
+        from tradewind.store import task_instances
+
+        states = [state] if isinstance(state, str) else state
+        return task_instances.list_task_instances(self.dag_id, self.run_id, states=states)
+
+    def get_task_instance(self, task_id: str, map_index: int = -1, session: Any = None) -> TaskInstanceRecord | None:
+        """One task instance of the run, or None: Airflow's `DagRun.get_task_instance`."""
+        from tradewind.store import task_instances
+
+        return task_instances.get_task_instance(self.dag_id, self.run_id, task_id, map_index)
+
 
 @dataclass(frozen=True, slots=True)
 class TaskInstanceRecord(_Record):

@@ -257,24 +257,39 @@ def clear_run(
 
 
 def mark_run(
-    dag_id: str, run_id: str, state: str, *, expected: Collection[str], moves: Mapping[str, str], end_date: datetime
+    dag_id: str,
+    run_id: str,
+    state: str | None,
+    *,
+    expected: Collection[str],
+    moves: Mapping[str, str],
+    end_date: datetime,
+    keep_tasks: Collection[str] = (),
 ) -> bool:
     """Set the run's state and move its task instances (from each state in `moves` to the state it maps to,
     each a compare-and-set, stamping `end_date`), in ONE transaction.
 
     Only from a run state in `expected`; False, with nothing written, otherwise. An instance another
-    process moved meanwhile keeps its newer state.
+    process moved meanwhile keeps its newer state. The instances of `keep_tasks` are left as they
+    are; `state=None` leaves the run's state too (the scheduler finishes the run once they are done).
     """
     ti = task_instance
     moves = {state_str(old): state_str(new) for old, new in moves.items()}
     with transaction() as conn:
-        if not _move(conn, dag_id, run_id, state, expected, by_user=True, end_date=end_date):
+        if state is None:
+            current = conn.execute(
+                sa.select(dag_run.c.state).where(dag_run.c.dag_id == dag_id, dag_run.c.run_id == run_id)
+            ).scalar()
+            if current is None or current not in {state_str(s) for s in expected}:
+                return False
+        elif not _move(conn, dag_id, run_id, state, expected, by_user=True, end_date=end_date):
             return False
-        rows = conn.execute(
+        query = (
             sa.select(ti.c.task_id, ti.c.map_index, ti.c.state)
             .where(ti.c.dag_id == dag_id, ti.c.run_id == run_id, in_list(ti.c.state, moves))
             .order_by(ti.c.state, ti.c.task_id, ti.c.map_index)
-        ).all()
+        )
+        rows = [r for r in conn.execute(query).all() if r.task_id not in keep_tasks]
         set_states(
             [
                 StateChange(

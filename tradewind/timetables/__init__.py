@@ -30,6 +30,10 @@ def create_timetable(schedule: Any, timezone: str | tzinfo = "UTC", *, runs_at_t
 
     if isinstance(schedule, Timetable):
         return schedule
+    from tradewind.timetables import custom
+
+    if custom.is_airflow_timetable(schedule):  # a subclass of Airflow's Timetable, listed by a plugin
+        return custom.PluginTimetable(schedule)
     if schedule is None:
         from tradewind.timetables.simple import NullTimetable
 
@@ -151,6 +155,10 @@ def deserialize_timetable(data: dict[str, Any]) -> Timetable:
 
             dates = [datetime.fromisoformat(d) for d in data["event_dates"]]
             return EventsTimetable(dates, data.get("restrict_to_events", False), description=data.get("description"))
+        if kind == "plugin":
+            from tradewind.timetables.custom import PluginTimetable
+
+            return PluginTimetable.deserialize(data)
     except (KeyError, TypeError, ValueError) as exc:
         raise InvalidScheduleError(f"cannot read serialized timetable {data!r}: {exc!r}") from None
     raise InvalidScheduleError(f"cannot read serialized timetable {data!r}: unknown type {kind!r}")

@@ -16,8 +16,10 @@ class DatasetOrTimeSchedule(DatasetTriggeredTimetable):
     _type = "dataset_or_time"
 
     def __init__(self, *, timetable: Timetable, datasets: Any, condition: Any = None) -> None:
-        from tradewind.timetables import dataset_schedule
+        from tradewind.timetables import custom, dataset_schedule
 
+        if custom.is_airflow_timetable(timetable):
+            timetable = custom.PluginTimetable(timetable)
         if not isinstance(timetable, Timetable):
             raise InvalidScheduleError(f"DatasetOrTimeSchedule needs a timetable, not {timetable!r}")
         uris, own_condition = dataset_schedule(datasets)
@@ -47,3 +49,10 @@ class DatasetOrTimeSchedule(DatasetTriggeredTimetable):
 
     def serialize(self) -> dict[str, Any]:
         return {**super().serialize(), "condition": self.condition, "timetable": self.timetable.serialize()}
+
+
+class AssetOrTimeSchedule(DatasetOrTimeSchedule):
+    """Airflow 3's name, which takes `assets=`; stored and scheduled as a DatasetOrTimeSchedule."""
+
+    def __init__(self, *, timetable: Timetable, assets: Any, condition: Any = None) -> None:
+        super().__init__(timetable=timetable, datasets=assets, condition=condition)

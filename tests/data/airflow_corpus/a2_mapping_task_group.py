@@ -1,5 +1,4 @@
 # expect: {"dag_id": "mapping_task_group", "state": "success", "tasks": {"numbers": "success", "grp.double[0]": "success", "grp.double[1]": "success", "grp.double[2]": "success", "grp.label[0]": "success", "grp.label[1]": "success", "grp.label[2]": "success"}, "xcom": {"grp.label[2]": "n=6"}}
-# xfail: mapping a task group (@task_group(...).expand, Airflow 2.5+) is not implemented
 from datetime import datetime
 
 from airflow.decorators import dag, task, task_group

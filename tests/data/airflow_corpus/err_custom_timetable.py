@@ -1,4 +1,4 @@
-# expect-import-error: airflow.timetables.base
+# expect-import-error: timetable class
 from datetime import datetime
 
 from airflow import DAG

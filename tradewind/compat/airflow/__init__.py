@@ -19,7 +19,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import importlib.machinery
 
-__all__ = ["activate", "install", "is_installed", "uninstall"]
+__all__ = ["AIRFLOW_VERSION", "activate", "install", "is_installed", "uninstall"]
+
+#: What `airflow.__version__` and `airflow.version.version` say: the Airflow release whose DAG-file
+#: interface Tradewind implements (a file that branches on the version takes its Airflow 2 path).
+AIRFLOW_VERSION = "2.11.0"
 
 #: The class name of the finder `tradewind_airflow_shim.pth` puts on sys.meta_path at start-up.
 STARTUP_FINDER = "TradewindAirflowShim"
@@ -39,6 +43,9 @@ def install() -> bool:
     if "airflow" in sys.modules or importlib.util.find_spec("airflow") is not None:
         return False  # the real Airflow is importable (or imported): never shadow it
     sys.meta_path.append(AirflowCompatFinder())
+    plugins = str(conf.getpath("core", "plugins_folder"))
+    if plugins not in sys.path:
+        sys.path.append(plugins)  # DAG files import modules of the plugins folder, as on Airflow
     return True
 
 

@@ -74,6 +74,10 @@ class AirflowCompatLoader:
         module.__all__ = names  # type: ignore[attr-defined]
         module.__doc__ = f"Tradewind's stand-in for Airflow's `{modname}` (see {DOCS})."
         # PEP 562 module-level __getattr__/__dir__, which typeshed sees as ModuleType's own methods
+        if modname == ROOT:  # `airflow.__version__`: what files branching on the version read
+            from tradewind.compat.airflow import AIRFLOW_VERSION
+
+            module.__version__ = AIRFLOW_VERSION  # type: ignore[attr-defined]
         module.__getattr__ = _module_getattr(module)  # type: ignore[method-assign]
         module.__dir__ = lambda: names  # type: ignore[method-assign]
 

@@ -24,6 +24,7 @@ def _names(module: str, *names: str) -> dict[str, str]:
 _BASH = _names(f"{_OPS}.bash", "BashOperator")
 _PYTHON = {
     **_names(f"{_OPS}.python", "PythonOperator", "BranchPythonOperator", "ShortCircuitOperator", "get_current_context"),
+    **_names(_SHIMS, "is_venv_installed"),
     **_names(
         f"{_OPS}.python_virtualenv",
         "PythonVirtualenvOperator",
@@ -59,6 +60,11 @@ _DECORATORS = {
     **_names("tradewind.sdk.taskgroup", "task_group"),
 }
 _MODELS_RUNTIME = _names("tradewind.models", "Variable", "Connection")
+_DAGRUN = _names("tradewind.models.dagrun", "DagRun")
+_XCOM = _names("tradewind.models.xcom", "XCom", "XCOM_RETURN_KEY")
+_POOL = _names("tradewind.models.pool", "Pool")
+_DAGBAG = _names("tradewind.compat.airflow.dagbag", "DagBag")
+_SUBPROCESS = _names("tradewind.hooks.subprocess", "SubprocessHook", "SubprocessResult")
 _XCOM_ARG = _names("tradewind.sdk.xcom_arg", "XComArg")
 _TI = {"TaskInstance": "tradewind.runtime.task_instance:RuntimeTaskInstance"}  # what `ti` is; for type hints
 _HOOK = _names("tradewind.hooks.base", "BaseHook")
@@ -106,6 +112,21 @@ _EXCEPTIONS = {
         "TaskDeferred",
         "TaskDeferralError",
     ),
+    **_names(
+        "tradewind.exceptions",
+        "DagNotFound",
+        "TaskNotFound",
+        "DagRunNotFound",
+        "DagRunAlreadyExists",
+        "TaskDeferralTimeout",
+    ),
+    **_names(_SHIMS, "RemovedInAirflow3Warning", "AirflowProviderDeprecationWarning"),
+    "AirflowTaskTerminated": "tradewind.exceptions:TaskTerminated",
+    "AirflowTimetableInvalid": "tradewind.exceptions:InvalidScheduleError",
+    "AirflowBadRequest": "tradewind.exceptions:UsageError",
+    "ConnectionNotFound": "tradewind.exceptions:ConnectionNotFound",
+    "PoolNotFound": "tradewind.exceptions:NotFound",
+    "XComNotFound": "tradewind.exceptions:NotFound",
     "AirflowDagCycleException": "tradewind.exceptions:DagCycleError",
     "AirflowNotFoundException": "tradewind.exceptions:NotFound",  # what a missing connection raises
     "AirflowConfigException": "tradewind.exceptions:ConfigError",  # what conf.get of a missing option raises
@@ -130,6 +151,13 @@ _STATES = {"TaskInstanceState": "tradewind.states:TaskState", **_names("tradewin
 _LITERAL = _names("tradewind.runtime.templating", "literal")
 _NOTIFIER = _names("tradewind.notify.notifier", "BaseNotifier")
 _OPERATOR_LINK = _names(_SHIMS, "BaseOperatorLink")
+_WEIGHT_RULE = _names(_SHIMS, "WeightRule")
+_SDK_TIMETABLES = {
+    **_names("tradewind.timetables.interval", "CronDataIntervalTimetable", "DeltaDataIntervalTimetable"),
+    **_names("tradewind.timetables.trigger", "CronTriggerTimetable"),
+    **_names("tradewind.timetables.events", "EventsTimetable"),
+    **_names("tradewind.timetables.datasets", "AssetOrTimeSchedule"),
+}
 _OBJECT_STORAGE = _names("tradewind.object_storage", "ObjectStoragePath")
 _TRIGGER_BASE = _names("tradewind.triggers.base", "BaseTrigger", "TriggerEvent")
 _TRIGGER_TEMPORAL = _names("tradewind.triggers.temporal", "DateTimeTrigger", "TimeDeltaTrigger")
@@ -138,10 +166,35 @@ _TRIGGER_FILE = _names("tradewind.triggers.file", "FileTrigger")
 MODULES: dict[str, dict[str, str]] = {
     "airflow": {**_DAG, **_names("tradewind.datasets", "Dataset"), **_XCOM_ARG},
     # --- models -----------------------------------------------------------------------------
-    "airflow.models": {**_DAG, **_MODELS_RUNTIME, **_BASE_OPERATOR, **_PARAM, **_TI, **_XCOM_ARG, **_OPERATOR_LINK},
+    "airflow.models": {
+        **_DAG,
+        **_MODELS_RUNTIME,
+        **_BASE_OPERATOR,
+        **_PARAM,
+        **_TI,
+        **_XCOM_ARG,
+        **_OPERATOR_LINK,
+        **_DAGRUN,
+        **_XCOM,
+        **_POOL,
+        **_DAGBAG,
+    },
+    "airflow.models.dagrun": _DAGRUN,
+    "airflow.models.xcom": _XCOM,
+    "airflow.models.pool": _POOL,
+    "airflow.models.dagbag": _DAGBAG,
+    "airflow.models.skipmixin": _names(_SHIMS, "SkipMixin"),
+    "airflow.models.mappedoperator": _names("tradewind.sdk.mapped", "MappedOperator"),
+    "airflow.models.abstractoperator": {"AbstractOperator": "tradewind.sdk.baseoperator:BaseOperator"},
+    "airflow.models.operator": {"Operator": "tradewind.sdk.baseoperator:BaseOperator"},
+    "airflow.models.taskinstancekey": _names(_SHIMS, "TaskInstanceKey"),
+    "airflow.utils.module_loading": _names(_SHIMS, "import_string"),
+    "airflow.utils.weight_rule": _WEIGHT_RULE,
+    "airflow.version": _names(_SHIMS, "version"),
     "airflow.models.baseoperatorlink": _OPERATOR_LINK,
-    "airflow.models.dag": _DAG,
-    "airflow.models.baseoperator": _BASE_OPERATOR,
+    "airflow.models.dag": {**_DAG, **_names("tradewind.sdk.dag", "dag")},
+    "airflow.models.taskmixin": _names("tradewind.sdk.dependency", "DependencyMixin"),
+    "airflow.models.baseoperator": {**_BASE_OPERATOR, **_OPERATOR_LINK},
     "airflow.models.param": _PARAM,
     "airflow.models.variable": _names("tradewind.models.variable", "Variable"),
     "airflow.models.connection": _names("tradewind.models.connection", "Connection"),
@@ -179,8 +232,8 @@ MODULES: dict[str, dict[str, str]] = {
     # --- authoring helpers --------------------------------------------------------------------
     "airflow.decorators": _DECORATORS,
     "airflow.decorators.task_group": _names("tradewind.sdk.taskgroup", "task_group"),
-    "airflow.utils.task_group": _names("tradewind.sdk.taskgroup", "TaskGroup"),
-    "airflow.utils.edgemodifier": _names("tradewind.sdk.edges", "Label"),
+    "airflow.utils.task_group": _names("tradewind.sdk.taskgroup", "TaskGroup", "MappedTaskGroup"),
+    "airflow.utils.edgemodifier": _EDGES,
     "airflow.utils.trigger_rule": _TRIGGER_RULE,
     "airflow.task.trigger_rule": _TRIGGER_RULE,
     "airflow.utils.template": _LITERAL,
@@ -197,6 +250,12 @@ MODULES: dict[str, dict[str, str]] = {
     "airflow.datasets": _names("tradewind.datasets", "Dataset", "DatasetAll", "DatasetAny", "DatasetAlias"),
     "airflow.datasets.metadata": _METADATA,
     "airflow.hooks.base": _HOOK,
+    "airflow.hooks.base_hook": _HOOK,
+    "airflow.hooks.subprocess": _SUBPROCESS,
+    "airflow.utils.email": _names("tradewind.notify.email", "send_email"),
+    "airflow.utils.log.logging_mixin": _names(_SHIMS, "LoggingMixin"),
+    "airflow.utils.log.secrets_masker": _names("tradewind.secrets.masker", "mask_secret"),
+    "airflow.utils.xcom": _names("tradewind.models.xcom", "XCOM_RETURN_KEY"),
     "airflow.io.path": _OBJECT_STORAGE,
     "airflow.notifications.basenotifier": _NOTIFIER,
     "airflow.listeners": _names("tradewind.listeners", "hookimpl"),
@@ -211,7 +270,17 @@ MODULES: dict[str, dict[str, str]] = {
     ),
     "airflow.timetables.trigger": _names("tradewind.timetables.trigger", "CronTriggerTimetable"),
     "airflow.timetables.events": _names("tradewind.timetables.events", "EventsTimetable"),
+    "airflow.timetables.base": {
+        **_names("tradewind.compat.airflow.timetable", "Timetable"),
+        **_names("tradewind.timetables.base", "DagRunInfo", "DataInterval", "TimeRestriction"),
+    },
     "airflow.timetables.datasets": _names("tradewind.timetables.datasets", "DatasetOrTimeSchedule"),
+    "airflow.timetables.assets": _names("tradewind.timetables.datasets", "AssetOrTimeSchedule"),
+    "airflow.timetables.simple": {
+        **_names("tradewind.timetables.simple", "NullTimetable", "OnceTimetable", "ContinuousTimetable"),
+        "DatasetTriggeredTimetable": "tradewind.timetables.simple:DatasetTriggeredTimetable",
+        "AssetTriggeredTimetable": "tradewind.timetables.simple:DatasetTriggeredTimetable",
+    },
     # --- providers: papermill, and Airflow 3's home of the standard operators ----------------
     "airflow.providers.papermill.operators.papermill": _names(f"{_OPS}.papermill", "PapermillOperator"),
     f"{_STANDARD}.operators.bash": _BASH,
@@ -236,6 +305,7 @@ MODULES: dict[str, dict[str, str]] = {
     f"{_STANDARD}.decorators.short_circuit": _names(_SHIMS, "short_circuit_task"),
     f"{_STANDARD}.decorators.bash": _names(_SHIMS, "bash_task"),
     f"{_STANDARD}.decorators.sensor": _names(_SHIMS, "sensor_task"),
+    f"{_STANDARD}.hooks.subprocess": _SUBPROCESS,
     f"{_STANDARD}.triggers.temporal": _TRIGGER_TEMPORAL,
     f"{_STANDARD}.triggers.file": _TRIGGER_FILE,
     # --- Airflow 3's task SDK: DAG and @dag follow Airflow 3's defaults ----------------------
@@ -262,7 +332,12 @@ MODULES: dict[str, dict[str, str]] = {
         **_OPERATOR_LINK,
         **_OBJECT_STORAGE,
         **_LITERAL,
+        **_WEIGHT_RULE,
+        **_SDK_TIMETABLES,
     },
+    "airflow.sdk.timezone": _TIMEZONE,
+    # the SDK's generated API models: Airflow 3's own example DAGs import TriggerRule from here
+    "airflow.sdk.api.datamodels._generated": {**_TRIGGER_RULE, **_STATES, **_names("tradewind.states", "DagRunType")},
     "airflow.sdk.bases.operator": _BASE_OPERATOR,
     "airflow.sdk.bases.sensor": _SENSOR_BASE,
     "airflow.sdk.bases.hook": _HOOK,
@@ -270,6 +345,7 @@ MODULES: dict[str, dict[str, str]] = {
     "airflow.sdk.bases.operatorlink": _OPERATOR_LINK,
     "airflow.sdk.definitions.asset": _ASSETS,
     "airflow.sdk.definitions.asset.decorators": _ASSET_DECORATOR,
+    "airflow.sdk.definitions.decorators.asset": _ASSET_DECORATOR,  # Airflow 3.0's pre-release path
     "airflow.sdk.definitions.asset.metadata": _METADATA,
     "airflow.sdk.definitions.dag": _AIRFLOW3_DAG,
     "airflow.sdk.definitions.decorators": {**_TASK_DECORATORS, **_names("tradewind.sdk.taskgroup", "task_group")},

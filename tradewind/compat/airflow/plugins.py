@@ -1,10 +1,11 @@
 """`airflow.plugins_manager.AirflowPlugin`: a base class DAG files and shared modules can subclass.
 
-Tradewind does not scan a plugins folder. A plugin class that a DAG file defines or imports
-registers its `macros` when the class is created, under `macros.<plugin name>` as on Airflow
-(`{{ macros.my_plugin.days_to_go(ds) }}`), and its `listeners` (see `tradewind.listeners`, which
-also imports the files of `[core] plugins_folder`). Its other lists (operators, hooks, timetables,
-views…) are accepted and ignored: DAG files use such classes by importing them directly.
+A plugin class registers, when the class is created, its `macros` under `macros.<plugin name>` as
+on Airflow (`{{ macros.my_plugin.days_to_go(ds) }}`), its `listeners` (see `tradewind.listeners`,
+which imports the files of `[core] plugins_folder`) and its `timetables` (usable as
+`schedule=MyTimetable()` when the plugin is in `[core] plugins_folder`, where the scheduler finds
+them; see `tradewind.timetables.custom`). Its other lists (operators, hooks, views…) are accepted
+and ignored: DAG files use such classes by importing them directly.
 """
 
 from __future__ import annotations
@@ -47,6 +48,12 @@ class AirflowPlugin:
             from tradewind import listeners
 
             listeners.register_plugin(str(cls.name), cls.listeners)
+        if cls.timetables:
+            cls.validate()
+            from tradewind.timetables import custom
+
+            for timetable_class in cls.timetables:
+                custom.register(timetable_class, cls.__module__)
 
     @classmethod
     def validate(cls) -> None:
