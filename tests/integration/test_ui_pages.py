@@ -194,7 +194,7 @@ def test_grid_cells_carry_states_and_link_to_the_instance(app_env: Any) -> None:
     mapped = app_env.get(next(h for _s, h in cells if h.endswith("/double")), follow_redirects=False)
     assert mapped.status_code == 303 and mapped.headers["location"].endswith("/tasks/double?map_index=0")
     copy = app_env.get(mapped.headers["location"]).text
-    assert "Mapped instances" in copy and "?map_index=1" in copy and '<pre class="value">2</pre>' in copy
+    assert "Mapped instances" in copy and "?map_index=1" in copy and '<pre class="value" tabindex="0">2</pre>' in copy
     assert 'hx-trigger="every 2s"' not in html  # nothing is active: no polling
 
 

@@ -65,7 +65,7 @@ def gantt(bars: Sequence[Bar], now: datetime, tz: tzinfo) -> Markup:
     height = AXIS_H + ROW * len(bars) + 6
     width = LABEL_W + PLOT_W + 20
     out = [
-        f'<svg width="{width}" height="{height}" role="img" aria-label="Gantt chart of the run: '
+        f'<svg width="{width}" height="{height}" role="group" aria-label="Gantt chart of the run: '
         f'{len(bars)} task instances, from {escape(_clock(lo, tz))} to {escape(_clock(hi, tz))}">'
     ]
     out.append('<g class="axis">')
@@ -137,7 +137,7 @@ def lines(series: Sequence[Series], runs: Sequence[str], what: str, href: Callab
         return AXIS_H + plot_h - (v - lo) / (hi - lo) * plot_h
 
     out = [
-        f'<svg width="{left + PLOT_W + 30}" height="{height}" role="img" aria-label="{escape(what)} of '
+        f'<svg width="{left + PLOT_W + 30}" height="{height}" role="group" aria-label="{escape(what)} of '
         f'{len(series)} series over {len(runs)} runs">'
     ]
     out.append('<g class="axis">')
@@ -182,7 +182,7 @@ def calendar(days: dict[date, dict[str, int]], first: date, last: date, href: Ca
     start = first - timedelta(days=first.weekday())
     weeks = (last - start).days // 7 + 1
     out = [
-        f'<svg width="{left + weeks * (cell + gap) + 10}" height="{top + 7 * (cell + gap) + 4}" role="img" '
+        f'<svg width="{left + weeks * (cell + gap) + 10}" height="{top + 7 * (cell + gap) + 4}" role="group" '
         f'aria-label="Calendar of runs from {first.isoformat()} to {last.isoformat()}">'
     ]
     for i, name in enumerate(("Mon", "", "Wed", "", "Fri", "", "")):
