@@ -126,8 +126,13 @@ def lines(series: Sequence[Series], runs: Sequence[str], what: str, href: Callab
     values = [v for s in series for v in s.values if v is not None]
     if not values or not runs:
         return Markup(f'<p class="muted">No {escape(what)} to show yet.</p>')
-    hi = max(max(values), 1.0)
     lo = min(min(values), 0.0)
+    top = max(max(values), 1.0)
+    ticks = _ticks(lo, top, 5)
+    step_y = ticks[1] - ticks[0] if len(ticks) > 1 else top
+    while ticks[-1] < top:  # the highest point sits under a labelled line
+        ticks.append(ticks[-1] + step_y)
+    hi = ticks[-1]
     height = 300
     plot_h = height - AXIS_H - 40
     step = PLOT_W / max(len(runs) - 1, 1)
@@ -141,7 +146,7 @@ def lines(series: Sequence[Series], runs: Sequence[str], what: str, href: Callab
         f'{len(series)} series over {len(runs)} runs">'
     ]
     out.append('<g class="axis">')
-    for tick in _ticks(lo, hi, 5):
+    for tick in ticks:
         out.append(f'<line class="grid" x1="{left}" x2="{left + PLOT_W}" y1="{y(tick):.1f}" y2="{y(tick):.1f}"></line>')
         out.append(
             f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end">{escape(format_duration(tick))}</text>'
@@ -153,7 +158,7 @@ def lines(series: Sequence[Series], runs: Sequence[str], what: str, href: Callab
             out.append(f'<text x="{x:.1f}" y="{AXIS_H + plot_h + 16}" text-anchor="middle">{escape(name)}</text>')
     out.append("</g>")
     for k, s in enumerate(series):
-        colour = _colour(k, len(series))
+        colour = colour_of(k, len(series))
         points = " ".join(f"{left + i * step:.1f},{y(v):.1f}" for i, v in enumerate(s.values) if v is not None)
         out.append(f'<g class="series" data-series="{escape(s.name)}"><title>{escape(s.name)}</title>')
         out.append(f'<polyline points="{points}" stroke="{colour}"></polyline>')
@@ -170,7 +175,7 @@ def lines(series: Sequence[Series], runs: Sequence[str], what: str, href: Callab
     return Markup("".join(out))
 
 
-def _colour(k: int, n: int) -> str:
+def colour_of(k: int, n: int) -> str:
     """Distinct hues for n series; mid lightness, readable on the light and the dark background."""
     hue = (k * 360 / max(n, 1) + (k % 2) * 17) % 360
     return f"hsl({hue:.0f},70%,45%)"

@@ -95,8 +95,9 @@ def _labels(request: Request, records: list[Any]) -> list[str]:
 
 
 def _stats(series: list[charts.Series]) -> list[dict[str, Any]]:
+    """Count, mean, median, max and last value of each series, with its line's colour (the chart's legend)."""
     rows = []
-    for s in series:
+    for k, s in enumerate(series):
         known = [v for v in s.values if v is not None]
         rows.append(
             {
@@ -106,6 +107,7 @@ def _stats(series: list[charts.Series]) -> list[dict[str, Any]]:
                 "median": statistics.median(known) if known else None,
                 "max": max(known) if known else None,
                 "last": known[-1] if known else None,
+                "colour": charts.colour_of(k, len(series)),
             }
         )
     return rows
