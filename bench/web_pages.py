@@ -132,7 +132,9 @@ def run(args: argparse.Namespace, home: Path) -> dict[str, Any]:
     seed(args.dags, args.runs, args.tasks)
     newest = seed_more(args.runs, args.tasks)
     ensure_secret_key()
-    print(f"seeded {args.dags} DAGs, a {args.runs} × {args.tasks} grid, XComs, datasets in {time.perf_counter() - t0:.1f}s")
+    print(
+        f"seeded {args.dags} DAGs, a {args.runs} × {args.tasks} grid, XComs, datasets in {time.perf_counter() - t0:.1f}s"
+    )
     results = asyncio.run(measure(pages(newest), args.repeat))
     width = max(map(len, results))
     print(f"\n{'page':<{width}}  wall ms  CPU ms  SQL   KB   (median of {args.repeat}; budget {BUDGET_MS:.0f} ms)")

@@ -103,7 +103,7 @@ def test_views_in_a_real_browser(scheduler, webserver: str, write_dag, tradewind
             sign_in(page, base, "admin")
 
             # --- the grid: the running task's panel, without leaving the grid --------------------------
-            page.goto(base + "/dags/ui_views/grid")
+            page.goto(base + "/dags/ui_views/grid?runs=10")
             running = page.locator('#grid tr[data-task-id="work.slow"] a.cell.state-running')
             expect(running).to_have_count(1, timeout=45000)
             expect(page.locator("#grid .run-label").first).to_have_text(re.compile(r"\d\d-\d\d \d\d:\d\d"))
@@ -115,7 +115,7 @@ def test_views_in_a_real_browser(scheduler, webserver: str, write_dag, tradewind
             expect(panel.locator(".ti-title .badge.state-running")).to_have_count(1)
             expect(panel.locator("#log")).to_contain_text("started", timeout=15000)
             expect(panel.locator("#log-live")).to_be_visible()
-            assert "task_id=work.slow" in page.url and "/grid" in page.url  # the panel's URL can be shared
+            assert "task_id=work.slow" in page.url and "runs=10" in page.url  # the panel's URL can be shared
             accessible(page, "grid with the task panel")
             shot(page, "01-grid-panel-running")
 
@@ -165,8 +165,10 @@ def test_views_in_a_real_browser(scheduler, webserver: str, write_dag, tradewind
             assert log.evaluate("el => el.scrollWidth <= el.clientWidth + 1"), "a long log line is cut or scrolls"
             accessible(page, "grid with a finished task's panel")
             shot(page, "03-grid-panel-finished")
-            page.locator("#panel .panel-close").click()
+            page.keyboard.press("Escape")  # closes the panel; the keyboard is back on the cell it came from
             expect(page.locator("#panel .panel")).to_have_count(0)
+            assert page.evaluate("() => document.activeElement.matches('#grid tr[data-task-id=hello] a.cell')")
+            assert "task_id" not in page.url and "runs=10" in page.url
 
             # --- Gantt, durations, landing times, calendar -----------------------------------------------
             page.goto(base + "/dags/ui_views/gantt")

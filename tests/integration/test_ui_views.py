@@ -253,3 +253,40 @@ def test_cluster_activity_and_jobs(app_env: Any) -> None:
     assert 'hx-trigger="every 10s"' in html  # idle: a slow refresh
     listing = app_env.get("/browse/jobs").text
     assert "host-a" in listing and "alive" in listing and "LocalExecutor" in listing
+
+
+def test_pages_read_with_a_fixed_number_of_statements_whatever_the_data(app_env: Any) -> None:
+    """No query per run, task, instance or row: three times the runs cost the same statements."""
+    from sqlalchemy import event
+
+    from tradewind.cli.main import main
+    from tradewind.store.engine import get_engine
+
+    login(app_env, "user")
+    run_id = quote(the_run_id(app_env), safe="")
+    urls = [
+        "/dags/ui_demo/grid",
+        f"/dags/ui_demo/grid?run_id={run_id}&task_id=first",
+        f"/dags/ui_demo/gantt?run_id={run_id}",
+        "/dags/ui_demo/durations",
+        "/dags/ui_demo/landing-times",
+        "/dags/ui_demo/calendar?days=1098",
+        "/browse/dag-runs",
+        "/browse/task-instances",
+        "/browse/xcoms",
+        "/cluster-activity",
+        "/datasets",
+    ]
+    count = [0]
+
+    def statements(url: str) -> int:
+        before = count[0]
+        assert app_env.get(url).status_code == 200
+        return count[0] - before
+
+    event.listen(get_engine(), "before_cursor_execute", lambda *a: count.__setitem__(0, count[0] + 1))
+    few = {url: statements(url) for url in urls}
+    for day in ("2024-03-06", "2024-03-07"):
+        assert main(["dags", "test", "ui_demo", day]) == 0
+    many = {url: statements(url) for url in urls}
+    assert many == few

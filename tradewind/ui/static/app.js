@@ -71,11 +71,21 @@
     return u.pathname.replace(/\/$/, "") + "/panel" + u.search;
   }
 
+  // This page's URL naming the panel's run / instance (or none), other parameters (?runs=50) kept.
+  function gridUrl(panelUrl) {
+    var here = new URL(window.location.href), there = new URL(panelUrl || window.location.pathname, window.location.href);
+    ["run_id", "task_id", "map_index"].forEach(function (k) {
+      here.searchParams.delete(k);
+      if (panelUrl && there.searchParams.has(k)) here.searchParams.set(k, there.searchParams.get(k));
+    });
+    return here.pathname + here.search;
+  }
+
   function openPanel(url, link) {
     if (!window.htmx) return false;
     htmx.ajax("GET", url, {target: "#panel", swap: "innerHTML"}).then(function () {
       var box = document.querySelector("#panel .panel");
-      if (box && box.dataset.gridUrl) window.history.replaceState(null, "", box.dataset.gridUrl);
+      if (box && box.dataset.gridUrl) window.history.replaceState(null, "", gridUrl(box.dataset.gridUrl));
       var head = document.querySelector("#panel h2");
       if (head) { head.setAttribute("tabindex", "-1"); head.focus({preventScroll: true}); }
     });
@@ -102,16 +112,23 @@
     var close = t.closest(".panel-close");
     if (close) {
       document.getElementById("panel").textContent = "";
+      var selected = document.querySelector("#grid .selected");
+      if (selected) selected.focus();  // keyboard users land back where they were
       sessionStorage.removeItem("tw-selected");
       markSelected();
-      var grid = document.getElementById("grid");
-      if (grid) window.history.replaceState(null, "", window.location.pathname);
+      if (document.getElementById("grid")) window.history.replaceState(null, "", gridUrl(""));
       return;
     }
     var link = t.closest("#grid a.cell, #grid a.runbar, #panel a[data-panel]");
     if (!link) return;
     var url = link.hasAttribute("data-panel") ? link.getAttribute("href") : panelUrl(link.getAttribute("href"));
     if (openPanel(url, link.hasAttribute("data-panel") ? null : link)) ev.preventDefault();
+  });
+
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Escape") return;
+    var close = document.querySelector("#panel .panel-close");
+    if (close) close.click();
   });
 
   function groupKey() {
