@@ -290,3 +290,14 @@ def test_pages_read_with_a_fixed_number_of_statements_whatever_the_data(app_env:
         assert main(["dags", "test", "ui_demo", day]) == 0
     many = {url: statements(url) for url in urls}
     assert many == few
+
+
+def test_calendar_offers_the_days_up_to_the_latest_run(app_env: Any) -> None:
+    login(app_env, "viewer")
+    today = app_env.get("/dags/ui_demo/calendar").text  # the run of 2024-03-05 is years before today
+    assert "0 days with runs" in today and "/dags/ui_demo/calendar" in today
+    assert '?days=365&end=2024-03-05"' in today
+    then = app_env.get("/dags/ui_demo/calendar", params={"end": "2024-03-05", "days": 30}).text
+    assert "1 day with runs" in then and "2024-02-05 → 2024-03-05" in then
+    assert re.search(r'<rect class="fill-success"[^>]*><title>2024-03-05: 1 success</title>', then)
+    assert app_env.get("/dags/ui_demo/calendar", params={"end": "soon"}).status_code == 400

@@ -153,7 +153,8 @@ def lines(series: Sequence[Series], runs: Sequence[str], what: str, href: Callab
         )
     every = max(1, math.ceil(len(runs) / 10))
     for i, name in enumerate(runs):
-        if i % every == 0 or i == len(runs) - 1:
+        last_apart = i == len(runs) - 1 and i % every >= every / 2  # the newest run, unless it would overlap
+        if i % every == 0 or last_apart:
             x = left + i * step
             out.append(f'<text x="{x:.1f}" y="{AXIS_H + plot_h + 16}" text-anchor="middle">{escape(name)}</text>')
     out.append("</g>")

@@ -187,19 +187,28 @@ def landing_times_page(
 
 @router.get("/dags/{dag_id}/calendar")
 def calendar_page(
-    request: Request, dag_id: str, caller: Reader, days: Annotated[int, Query(ge=7, le=3 * 366)] = 365
+    request: Request,
+    dag_id: str,
+    caller: Reader,
+    days: Annotated[int, Query(ge=7, le=3 * 366)] = 365,
+    end: Annotated[date | None, Query()] = None,
 ) -> Response:
-    """The last `days` days, each coloured by the outcome of the runs whose logical date falls on it (in the
-    viewer's zone); a day links to the list of its runs."""
+    """The `days` days up to `end` (today by default), each coloured by the outcome of the runs whose logical
+    date falls on it (in the viewer's zone); a day links to the list of its runs. When none of those days
+    has a run, the page offers the days up to the DAG's latest run."""
+    from tradewind.store.runs import latest_run
     from tradewind.store.ui_queries import run_states_since
 
     dags.require_dag(dag_id)
     tz = viewer_zone(request)
-    today = datetime.now(tz).date()
-    first = today - timedelta(days=days - 1)
+    last = end or datetime.now(tz).date()
+    first = last - timedelta(days=days - 1)
     since = datetime.combine(first, datetime.min.time(), tz)
+    until = datetime.combine(last + timedelta(days=1), datetime.min.time(), tz)
     per_day: dict[date, dict[str, int]] = {}
     for logical_date, state in run_states_since(dag_id, since):
+        if logical_date >= until:
+            break
         day = logical_date.astimezone(tz).date()
         per_day.setdefault(day, {})
         per_day[day][state] = per_day[day].get(state, 0) + 1
@@ -212,14 +221,19 @@ def calendar_page(
     for counts in per_day.values():
         for state, n in counts.items():
             totals[state] = totals.get(state, 0) + n
+    latest = latest_run(dag_id) if not per_day else None
     return _page(
         request,
         caller,
         "dag_calendar.html",
         dag_id,
         "calendar",
-        chart=charts.calendar(per_day, first, today, href),
+        chart=charts.calendar(per_day, first, last, href),
         totals=totals,
         days=days,
+        end=end.isoformat() if end else "",
+        first=first,
+        last=last,
         active_days=len(per_day),
+        latest_day=latest.logical_date.astimezone(tz).date() if latest else None,
     )
