@@ -140,7 +140,7 @@ def test_grid_has_a_run_axis_groups_and_a_side_panel(app_env: Any) -> None:
     token = login(app_env, "user")
     run_id = the_run_id(app_env)
     html = app_env.get("/dags/ui_demo/grid").text
-    assert '<span class="run-label">03-05 00:00</span>' in html  # the run's logical date on the axis
+    assert '<span class="run-label">▶ 03-05 00:00</span>' in html  # a manual run of 03-05, on the axis
     assert 'data-group-toggle="grp"' in html and 'aria-expanded="true"' in html
     assert 'class="mapped-mark"' in html  # "double" is mapped
     opened = app_env.get("/dags/ui_demo/grid", params={"run_id": run_id, "task_id": "first"}).text

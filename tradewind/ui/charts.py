@@ -22,6 +22,7 @@ ROW = 22
 LABEL_W = 230
 PLOT_W = 760
 AXIS_H = 30
+DOTS_UP_TO = 8  # series drawn with a dot (and a tooltip) per value; more are lines only, each with its name
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +164,7 @@ def lines(series: Sequence[Series], runs: Sequence[str], what: str, href: Callab
         points = " ".join(f"{left + i * step:.1f},{y(v):.1f}" for i, v in enumerate(s.values) if v is not None)
         out.append(f'<g class="series" data-series="{escape(s.name)}"><title>{escape(s.name)}</title>')
         out.append(f'<polyline points="{points}" stroke="{colour}"></polyline>')
-        for i, v in enumerate(s.values):
+        for i, v in enumerate(s.values if len(series) <= DOTS_UP_TO else ()):
             if v is None:
                 continue
             tip = escape(f"{s.name} · {runs[i]} · {format_duration(v)}")

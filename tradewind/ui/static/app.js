@@ -125,8 +125,17 @@
     if (openPanel(url, link.hasAttribute("data-panel") ? null : link)) ev.preventDefault();
   });
 
+  // The top bar's Browse menu closes on a click elsewhere and on Escape.
+  document.addEventListener("click", function (ev) {
+    document.querySelectorAll("details.menu[open]").forEach(function (menu) {
+      if (!menu.contains(ev.target)) menu.removeAttribute("open");
+    });
+  });
+
   document.addEventListener("keydown", function (ev) {
     if (ev.key !== "Escape") return;
+    var menu = document.querySelector("details.menu[open]");
+    if (menu) { menu.removeAttribute("open"); menu.querySelector("summary").focus(); return; }
     var close = document.querySelector("#panel .panel-close");
     if (close) close.click();
   });
