@@ -256,10 +256,19 @@ def test_views_in_a_real_browser(scheduler, webserver: str, write_dag, tradewind
                 ("/dags/ui_views/gantt", "15-dark-gantt"),
                 ("/dags/ui_views/code", "16-dark-code"),
                 ("/home", "17-dark-home"),
+                ("/dags/ui_views/graph", "17b-dark-graph"),
+                ("/datasets", "17c-dark-datasets"),
+                ("/dags/ui_views/durations", "17d-dark-durations"),
+                ("/dags/ui_views/calendar", "17e-dark-calendar"),
+                ("/browse/task-instances", "17f-dark-browse"),
+                ("/cluster-activity", "17g-dark-cluster"),
+                ("/timezone", "17h-dark-timezone"),
             ):
                 dpage.goto(base + url)
                 if "grid" in url:
                     expect(dpage.locator("#panel .panel")).to_have_count(1)
+                if url.endswith("/graph") or url == "/datasets":
+                    expect(dpage.locator("#graph g.node").first).to_be_visible()
                 accessible(dpage, "dark " + url)
                 shot(dpage, name)
             dark.close()

@@ -158,15 +158,16 @@ def landing_times_page(
     request: Request, dag_id: str, caller: Reader, runs: RunCount = 25, task_id: str = ""
 ) -> Response:
     """How long after its data interval ended each task finished (Airflow's landing times)."""
+    from tradewind.store.ui_queries import landing_ends
+
     dags.require_dag(dag_id)
-    records, cells, order = _over_runs(dag_id, runs)
+    records, _cells, order = _over_runs(dag_id, runs)
+    ends = landing_ends(dag_id, [r.run_id for r in records])
     series = [
         charts.Series(
             t,
             [
-                charts.seconds_between(
-                    r.data_interval_end or r.logical_date, cells[r.run_id].get(t, {}).get("end_date")
-                )
+                charts.seconds_between(r.data_interval_end or r.logical_date, ends.get(r.run_id, {}).get(t))
                 for r in records
             ],
         )
