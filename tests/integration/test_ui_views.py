@@ -301,3 +301,23 @@ def test_calendar_offers_the_days_up_to_the_latest_run(app_env: Any) -> None:
     assert "1 day with runs" in then and "2024-02-05 → 2024-03-05" in then
     assert re.search(r'<rect class="fill-success"[^>]*><title>2024-03-05: 1 success</title>', then)
     assert app_env.get("/dags/ui_demo/calendar", params={"end": "soon"}).status_code == 400
+
+
+def test_pages_with_active_runs_refresh_themselves_and_idle_ones_do_not(app_env: Any) -> None:
+    from tradewind.actions import runs
+
+    login(app_env, "viewer")
+    urls = {
+        "/dags/ui_demo/gantt?run_id=waiting": "#gantt-live",
+        "/dags/ui_demo/durations": "#chart-live",
+        "/dags/ui_demo/landing-times": "#chart-live",
+        "/browse/dag-runs": "#browse-live",
+        "/browse/task-instances": "#browse-live",
+        "/dags/ui_demo/runs/waiting/panel": "#run-panel",
+    }
+    runs.trigger("ui_demo", run_id="waiting")  # queued: no scheduler runs in this test
+    for url, box in urls.items():
+        assert f'hx-select="{box}"' in app_env.get(url).text, url
+    runs.mark_run("ui_demo", "waiting", "success")
+    for url, box in urls.items():
+        assert f'hx-select="{box}"' not in app_env.get(url).text, url

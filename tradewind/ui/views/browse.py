@@ -19,7 +19,7 @@ from tradewind.actions import runs, tasks
 from tradewind.api.security import Caller, ui_user
 from tradewind.exceptions import TradewindException, UsageError
 from tradewind.permissions import EDIT_DAGS, READ_DAGS, READ_POOLS
-from tradewind.states import DagRunState, DagRunType, TaskState
+from tradewind.states import UNFINISHED, DagRunState, DagRunType, TaskState
 from tradewind.ui.render import NextPage, back, page, redirect, viewer_zone
 
 router = APIRouter()
@@ -225,7 +225,7 @@ def task_instances_page(
         all_states=[s.value for s in TaskState],
         pools=[p.pool for p in list_pools()],
         actions=TI_ACTIONS,
-        live=any(t.state in ("queued", "running", "scheduled", "deferred", "up_for_retry") for t, _d in rows),
+        live=any(t.state in UNFINISHED for t, _d in rows),
         **_pager(request, total, page_no),
     )
 
