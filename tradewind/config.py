@@ -84,6 +84,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "workers": 1,
         "secret_key": "",
         "forwarded_allow_ips": "",
+        "default_ui_timezone": "UTC",  # Airflow's option: the zone times are shown in until a viewer picks one
     },
 }
 

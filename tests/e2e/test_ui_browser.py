@@ -145,7 +145,8 @@ def test_admin_runs_a_dag_and_viewer_cannot_trigger(scheduler, webserver: str, w
             expect(page.locator('#graph g.node[data-task-id="work.one"][data-state="running"]')).to_have_count(1)
             expect(page.locator('#graph g.node[data-task-id="hello"][data-state="success"]')).to_have_count(1)
             page.click(".dag-tabs >> text=Grid")
-            running.click()
+            running.click()  # the instance's details open beside the grid; "Open page" leads to its own page
+            page.locator("#panel a", has_text="Open page").click()
             page.wait_for_url(re.compile(r".*/tasks/work\.one$"))
             # The log follows the running try, and the page turns to success when it ends, without a reload.
             expect(page.locator(".ti-title .badge.state-running")).to_have_count(1)

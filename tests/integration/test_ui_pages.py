@@ -195,7 +195,7 @@ def test_grid_cells_carry_states_and_link_to_the_instance(app_env: Any) -> None:
     mapped = app_env.get(next(h for _s, h in cells if h.endswith("/double")), follow_redirects=False)
     assert mapped.status_code == 303 and mapped.headers["location"].endswith("/tasks/double?map_index=0")
     copy = app_env.get(mapped.headers["location"]).text
-    assert "Mapped instances" in copy and "?map_index=1" in copy and '<pre class="value">2</pre>' in copy
+    assert "Mapped instances" in copy and "?map_index=1" in copy and '<pre class="value" tabindex="0">2</pre>' in copy
     assert 'hx-trigger="every 2s"' not in html  # nothing is active: no polling
 
 
@@ -246,7 +246,10 @@ def test_task_page_shows_rendered_template_xcom_and_log(app_env: Any) -> None:
 
 def test_code_page_shows_the_source(app_env: Any) -> None:
     login(app_env, "viewer")
-    assert "TaskGroup(&#34;grp&#34;)" in app_env.get("/dags/ui_demo/code").text
+    html = app_env.get("/dags/ui_demo/code").text
+    # highlighted by Pygments: token classes, coloured by the stylesheet (no inline style: the CSP forbids it)
+    assert '<span class="n">TaskGroup</span><span class="p">(</span><span class="s2">"grp"</span>' in html
+    assert 'class="hl"' in html and "/static/pygments.css" in html and "style=" not in html
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ DAG's grid, a file's stored source, pool occupancy, and a database ping for /hea
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime, timezone
 from typing import Any
 
 import sqlalchemy as sa
@@ -43,7 +44,8 @@ def recent_run_states(dag_ids: Iterable[str] | None = None, per_dag: int = 5) ->
 def grid(dag_id: str, limit: int = 25) -> tuple[list[DagRunRecord], dict[str, dict[str, dict[str, Any]]]]:
     """The newest `limit` runs (oldest first, as columns) and {run_id: {task_id: summary}} of their instances.
 
-    A mapped task's summary is its worst state across map indexes, with the count of instances.
+    A mapped task's summary is its worst state across map indexes, with the count of instances and the
+    first copy's duration. 5,000 rows for a grid of 100 × 50: read as plain tuples, no per-row lookups.
     """
     runs_q = (
         sa.select(dag_run)
@@ -52,29 +54,40 @@ def grid(dag_id: str, limit: int = 25) -> tuple[list[DagRunRecord], dict[str, di
         .limit(limit)
     )
     ti = task_instance
+    severity = _SEVERITY.get
     with session() as conn:
         runs = [DagRunRecord.from_row(r) for r in conn.execute(runs_q)]
         runs.reverse()
         cells: dict[str, dict[str, dict[str, Any]]] = {r.run_id: {} for r in runs}
         if runs:
-            q = sa.select(ti.c.run_id, ti.c.task_id, ti.c.map_index, ti.c.state, ti.c.try_number, ti.c.duration).where(
+            q = sa.select(ti.c.run_id, ti.c.task_id, ti.c.state, ti.c.try_number, ti.c.duration).where(
                 ti.c.dag_id == dag_id, in_list(ti.c.run_id, list(cells))
             )
-            for row in conn.execute(q):
-                by_task = cells[row.run_id]
-                cell = by_task.get(row.task_id)
+            for run_id, task_id, state, try_number, duration in conn.execute(q).tuples():
+                by_task = cells[run_id]
+                cell = by_task.get(task_id)
                 if cell is None:
-                    by_task[row.task_id] = {
-                        "state": row.state,
-                        "try_number": row.try_number,
-                        "duration": row.duration,
-                        "count": 1,
-                    }
+                    by_task[task_id] = {"state": state, "try_number": try_number, "duration": duration, "count": 1}
                 else:
                     cell["count"] += 1
-                    if _SEVERITY.get(row.state, 0) > _SEVERITY.get(cell["state"], 0):
-                        cell["state"] = row.state
+                    if severity(state, 0) > severity(cell["state"], 0):
+                        cell["state"] = state
     return runs, cells
+
+
+def landing_ends(dag_id: str, run_ids: list[str]) -> dict[str, dict[str, datetime]]:
+    """{run_id: {task_id: when it ended}} of these runs (a mapped task: its last copy), for landing times."""
+    ti = task_instance
+    q = (
+        sa.select(ti.c.run_id, ti.c.task_id, sa.func.max(ti.c.end_date))
+        .where(ti.c.dag_id == dag_id, in_list(ti.c.run_id, run_ids), ti.c.end_date.is_not(None))
+        .group_by(ti.c.run_id, ti.c.task_id)
+    )
+    out: dict[str, dict[str, datetime]] = {}
+    with session() as conn:
+        for run_id, task_id, ended in conn.execute(q).tuples():
+            out.setdefault(run_id, {})[task_id] = ended if ended.tzinfo else ended.replace(tzinfo=timezone.utc)
+    return out
 
 
 def run_task_states(dag_id: str, run_id: str) -> dict[str, str]:
@@ -87,6 +100,25 @@ def run_task_states(dag_id: str, run_id: str) -> dict[str, str]:
             if task_id not in out or _SEVERITY.get(state, 0) > _SEVERITY.get(out[task_id], 0):
                 out[task_id] = state
     return out
+
+
+def run_states_since(dag_id: str, since: datetime) -> list[tuple[datetime, str]]:
+    """(logical_date, state) of the DAG's runs from `since` on, oldest first (the calendar's days)."""
+    q = (
+        sa.select(dag_run.c.logical_date, dag_run.c.state)
+        .where(dag_run.c.dag_id == dag_id, dag_run.c.logical_date >= since)
+        .order_by(dag_run.c.logical_date)
+    )
+    with session() as conn:
+        return [(d, s) for d, s in conn.execute(q)]
+
+
+def run_state_counts(dag_id: str, run_id: str) -> dict[str, int]:
+    """{state: how many instances} of one run (mapped copies each count)."""
+    ti = task_instance
+    q = sa.select(ti.c.state, sa.func.count()).where(ti.c.dag_id == dag_id, ti.c.run_id == run_id).group_by(ti.c.state)
+    with session() as conn:
+        return {state: int(n) for state, n in conn.execute(q)}
 
 
 _SEVERITY: dict[str, int] = {

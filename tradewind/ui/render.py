@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import Request
+from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tradewind import permissions
+
+if TYPE_CHECKING:
+    from markupsafe import Markup
 
 FLASH = "tradewind_flash"
 FLASH_SECONDS = 60
@@ -34,26 +37,60 @@ STATES = (
 @lru_cache(maxsize=1)
 def templates() -> Any:
     from fastapi.templating import Jinja2Templates
+    from jinja2 import pass_context
 
     from tradewind.secrets.masker import MASK, should_hide_value_for_key
 
     t = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
-    t.env.filters["dt"] = format_dt
+    t.env.filters["dt"] = pass_context(_dt_filter)  # in the viewer's zone, from the page's context
+    t.env.filters["dt_short"] = pass_context(_dt_short_filter)
+    t.env.filters["dt_axis"] = pass_context(_dt_axis_filter)
+    t.env.filters["iso"] = lambda v: v.isoformat() if v is not None else ""
     t.env.filters["duration"] = format_duration
     t.env.filters["show"] = show_value
     t.env.globals["P"] = permissions
     t.env.globals["STATES"] = STATES
     t.env.globals["hide_value"] = should_hide_value_for_key  # variables named like secrets show as ***
     t.env.globals["MASK"] = MASK
+    t.env.globals["run_duration"] = run_duration
     return t
 
 
-def format_dt(value: datetime | None) -> str:
+def format_dt(value: datetime | None, tz: tzinfo = timezone.utc) -> str:
+    """A time in the viewer's zone, the zone named: '2024-03-05 01:00:00 CET'."""
+    from tradewind.ui.timezones import format_in
+
+    return format_in(value, tz)
+
+
+def _zone_of(ctx: Any) -> tzinfo:
+    return ctx.get("tz") or timezone.utc
+
+
+def _dt_filter(ctx: Any, value: datetime | None) -> str:
+    return format_dt(value, _zone_of(ctx))
+
+
+def _dt_short_filter(ctx: Any, value: datetime | None) -> str:
+    from tradewind.ui.timezones import format_in
+
+    return format_in(value, _zone_of(ctx), seconds=False)
+
+
+def _dt_axis_filter(ctx: Any, value: datetime | None) -> str:
+    """A short label for the grid's run axis: month-day hour:minute in the viewer's zone."""
     if value is None:
         return ""
-    if value.tzinfo is not None:
-        value = value.astimezone(timezone.utc)
-    return value.strftime("%Y-%m-%d %H:%M:%S")
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(_zone_of(ctx)).strftime("%m-%d %H:%M")
+
+
+def viewer_zone(request: Request) -> tzinfo:
+    """The zone this request's viewer reads times in (their cookie, else the configured default)."""
+    from tradewind.ui.timezones import COOKIE, chosen_zone
+
+    return chosen_zone(request.cookies.get(COOKIE))
 
 
 def show_value(value: Any) -> str:
@@ -90,19 +127,8 @@ def run_duration(run: Any) -> float | None:
 
 
 def page(request: Request, name: str, caller: Any = None, status: int = 200, **context: Any) -> HTMLResponse:
-    from tradewind import __version__
-
     flash = _take_flash(request)
-    ctx = {
-        "request": request,
-        "caller": caller,
-        "user": caller.user if caller else None,
-        "csrf": caller.csrf if caller else "",
-        "can": (caller.can if caller else (lambda _p: False)),
-        "version": __version__,
-        "flash": flash,
-        **context,
-    }
+    ctx = _context(request, caller, flash=flash, **context)
     response: HTMLResponse = templates().TemplateResponse(request, name, ctx, status_code=status)
     if flash is not None:
         response.delete_cookie(FLASH, path="/")  # shown once
@@ -114,6 +140,33 @@ def page(request: Request, name: str, caller: Any = None, status: int = 200, **c
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"
     return response
+
+
+def fragment(request: Request, name: str, caller: Any = None, **context: Any) -> Markup:
+    """A template rendered with a page's context, as HTML to put inside another page (the grid's panel)."""
+    from markupsafe import Markup
+
+    return Markup(templates().get_template(name).render(_context(request, caller, flash=None, **context)))
+
+
+def _context(request: Request, caller: Any, *, flash: str | None, **context: Any) -> dict[str, Any]:
+    """What every template may use: the viewer, their permissions and time zone, the CSRF token, the flash."""
+    from tradewind import __version__
+    from tradewind.ui.timezones import zone_name
+
+    tz = viewer_zone(request)
+    return {
+        "request": request,
+        "tz": tz,
+        "tz_name": zone_name(tz),
+        "caller": caller,
+        "user": caller.user if caller else None,
+        "csrf": caller.csrf if caller else "",
+        "can": (caller.can if caller else (lambda _p: False)),
+        "version": __version__,
+        "flash": flash,
+        **context,
+    }
 
 
 def redirect(url: str, msg: str | None = None) -> RedirectResponse:
@@ -150,6 +203,17 @@ def _take_flash(request: Request) -> str | None:
     except BadSignature:
         return ""
     return message if isinstance(message, str) else ""
+
+
+NextPage = Annotated[str, Form(max_length=2000)]
+"""A form's `next` field: the page to go back to after an action (the grid with its panel open, a browse list)."""
+
+
+def back(next_page: str, default: str) -> str:
+    """`next_page` if it is a local path, else `default`: never an open redirect."""
+    if not next_page or not next_page.startswith("/") or next_page.startswith("//") or "\\" in next_page:
+        return default
+    return next_page
 
 
 def act(url: str, ok: str | Callable[[Any], str], fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Response:

@@ -1,9 +1,10 @@
 // The graph view: lay the DAG out left to right with dagre, draw it as SVG, and recolour the nodes
 // from graph.json every 2.5 s while the run shown is active. Task groups are drawn as clusters.
+// The datasets page draws its graph (DAGs and datasets) with the same code: a node may bring its own
+// `label`, `href` and `kind`. Nodes are links: focusable, opened with Enter.
 (function () {
   "use strict";
   var SVG = "http://www.w3.org/2000/svg";
-  var DARK = {success: 1, failed: 1, queued: 1, skipped: 1};
 
   function el(name, attrs, parent) {
     var node = document.createElementNS(SVG, name);
@@ -25,7 +26,7 @@
       if (grp.parent) g.setParent("group:" + grp.id, "group:" + grp.parent);
     });
     data.nodes.forEach(function (n) {
-      var label = shortName(n.id);
+      var label = n.label || shortName(n.id);
       var width = Math.max(90, Math.max(label.length * 7.2, (n.operator || "").length * 6) + 22);
       g.setNode(n.id, {width: width, height: 40});
       if (n.group) g.setParent(n.id, "group:" + n.group);
@@ -39,7 +40,7 @@
     var g = layout(data);
     var size = g.graph();
     var svg = el("svg", {width: Math.ceil(size.width || 200), height: Math.ceil(size.height || 100) + 8,
-                         role: "img", "aria-label": "Graph of the DAG"});
+                         role: "group", "aria-label": box.dataset.label || "Graph of the DAG"});
     var clusters = el("g", {"class": "clusters"}, svg);
     var edges = el("g", {"class": "edges"}, svg);
     var nodes = el("g", {"class": "nodes"}, svg);
@@ -64,12 +65,22 @@
     var base = box.dataset.taskBase;
     data.nodes.forEach(function (n) {
       var p = g.node(n.id);
-      var ng = el("g", {"class": "node", "data-task-id": n.id, transform: "translate(" + (p.x - p.width / 2) + "," + (p.y - p.height / 2) + ")"}, nodes);
-      el("rect", {width: p.width, height: p.height, rx: 5}, ng);
-      var t1 = el("text", {x: 10, y: 17}, ng); t1.textContent = shortName(n.id);
+      var href = n.href || (base ? base + encodeURIComponent(n.id) : "");
+      var ng = el("g", {"class": "node" + (n.kind ? " kind-" + n.kind : ""), "data-task-id": n.id,
+                        transform: "translate(" + (p.x - p.width / 2) + "," + (p.y - p.height / 2) + ")"}, nodes);
+      if (href) {
+        ng.setAttribute("tabindex", "0");
+        ng.setAttribute("role", "link");
+        ng.setAttribute("aria-label", (n.label || n.id) + (n.operator ? " (" + n.operator + ")" : ""));
+      }
+      el("rect", {width: p.width, height: p.height, rx: n.kind === "dataset" ? 16 : 5}, ng);
+      var t1 = el("text", {x: 10, y: 17}, ng); t1.textContent = n.label || shortName(n.id);
       var t2 = el("text", {x: 10, y: 31, "class": "op"}, ng); t2.textContent = n.operator || "";
       el("title", {}, ng);
-      if (base) ng.addEventListener("click", function () { window.location.href = base + encodeURIComponent(n.id); });
+      if (href) {
+        ng.addEventListener("click", function () { window.location.href = href; });
+        ng.addEventListener("keydown", function (ev) { if (ev.key === "Enter") window.location.href = href; });
+      }
     });
     box.textContent = "";
     box.appendChild(svg);
@@ -80,10 +91,10 @@
     data.nodes.forEach(function (n) {
       var ng = box.querySelector('g.node[data-task-id="' + CSS.escape(n.id) + '"]');
       if (!ng) return;
-      ng.setAttribute("data-state", n.state);
-      ng.querySelector("rect").setAttribute("class", "fill-" + n.state);
-      ng.classList.toggle("light-text", !!DARK[n.state]);
-      ng.querySelector("title").textContent = n.id + " · " + n.state;
+      var state = n.state || "none";
+      ng.setAttribute("data-state", state);
+      ng.querySelector("rect").setAttribute("class", "fill-" + state);
+      ng.querySelector("title").textContent = (n.label || n.id) + (n.state ? " · " + n.state : "");
     });
   }
 

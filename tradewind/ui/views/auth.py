@@ -20,7 +20,7 @@ from tradewind.api.security import (
     set_session_cookie,
     ui_user,
 )
-from tradewind.ui.render import page, redirect
+from tradewind.ui.render import back, page, redirect
 
 router = APIRouter()
 LOGIN_CSRF = "tradewind_login_csrf"
@@ -28,9 +28,7 @@ LOGIN_CSRF = "tradewind_login_csrf"
 
 def safe_next(target: str | None) -> str:
     """Only local paths: never an open redirect to another site."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/home"
-    return target
+    return back(target or "", "/home")
 
 
 def _login_form(request: Request, next_url: str, error: str | None = None, status: int = 200) -> Response:

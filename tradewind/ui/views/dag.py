@@ -12,9 +12,11 @@ from tradewind.actions import dags, runs
 from tradewind.api.security import Caller, ui_user
 from tradewind.exceptions import DagRunAlreadyExists, ParamValidationError, UsageError
 from tradewind.permissions import EDIT_DAGS, READ_DAGS
-from tradewind.ui.render import act, page, redirect, run_duration
+from tradewind.ui.render import NextPage, act, back, page, redirect, run_duration
 
 if TYPE_CHECKING:
+    from markupsafe import Markup
+
     from tradewind.structure import DagStructure
 
 router = APIRouter()
@@ -35,7 +37,13 @@ def _structure(dag_id: str) -> DagStructure:
 def task_rows(structure: DagStructure) -> list[dict[str, Any]]:
     """Tasks in topological order with their group path, for the grid's rows."""
     return [
-        {"task_id": n.task_id, "group": n.task_group, "operator": n.operator, "depth": n.task_id.count(".")}
+        {
+            "task_id": n.task_id,
+            "group": n.task_group,
+            "operator": n.operator,
+            "depth": n.task_id.count("."),
+            "mapped": n.is_mapped,
+        }
         for n in (structure.nodes[t] for t in structure.order)
     ]
 
@@ -65,8 +73,64 @@ def dag_root(dag_id: str, _: Reader) -> Response:
 
 
 @router.get("/dags/{dag_id}/grid")
-def grid_page(request: Request, dag_id: str, caller: Reader, runs: RunCount = 25) -> Response:
-    return _dag_page(request, caller, "dag_grid.html", dag_id, "grid", **_grid_context(dag_id, runs))
+def grid_page(
+    request: Request,
+    dag_id: str,
+    caller: Reader,
+    runs: RunCount = 25,
+    run_id: str | None = None,
+    task_id: str | None = None,
+    map_index: Annotated[int, Query(ge=-1, le=2**31 - 1)] = -1,
+) -> Response:
+    """The grid; with `run_id` (and `task_id`) its side panel opens on that run (or instance), as after a
+    click on the grid — so a panel's URL can be shared and an action done in the panel comes back to it."""
+    panel = _panel_html(request, caller, dag_id, run_id, task_id, map_index) if run_id else None
+    return _dag_page(request, caller, "dag_grid.html", dag_id, "grid", panel=panel, **_grid_context(dag_id, runs))
+
+
+def _panel_html(
+    request: Request, caller: Caller, dag_id: str, run_id: str, task_id: str | None, map_index: int
+) -> Markup | None:
+    """The panel's HTML for the grid page's first render (None when what it names is gone)."""
+    from tradewind.exceptions import NotFound
+    from tradewind.ui.render import fragment
+    from tradewind.ui.views.task import ti_context
+
+    try:
+        if task_id is None:
+            return fragment(request, "_run_panel.html", caller, **run_panel_context(dag_id, run_id))
+        ctx = ti_context(dag_id, run_id, task_id, map_index, None, panel=True)
+        if isinstance(ctx, str):  # a mapped task's unexpanded copy: its first index instead
+            first = min(t.map_index for t in _mapped_copies(dag_id, run_id, task_id))
+            ctx = ti_context(dag_id, run_id, task_id, first, None, panel=True)
+        return fragment(request, "_ti_panel.html", caller, **ctx) if isinstance(ctx, dict) else None
+    except NotFound:
+        return None
+
+
+def _mapped_copies(dag_id: str, run_id: str, task_id: str) -> list[Any]:
+    from tradewind.store import task_instances
+
+    return [t for t in task_instances.list_task_instances(dag_id, run_id) if t.task_id == task_id and t.map_index >= 0]
+
+
+def run_panel_context(dag_id: str, run_id: str) -> dict[str, Any]:
+    """A run as the grid's panel shows it: its dates, conf, note, how many instances are in each state."""
+    from tradewind.store.ui_queries import run_state_counts
+
+    run = runs.require_run(dag_id, run_id)
+    return {
+        "run": run,
+        "duration": run_duration(run),
+        "counts": run_state_counts(dag_id, run_id),
+        "live": run.state in ACTIVE,
+    }
+
+
+@router.get("/dags/{dag_id}/runs/{run_id}/panel")
+def run_panel(request: Request, dag_id: str, run_id: str, caller: Reader) -> Response:
+    dags.require_dag(dag_id)
+    return page(request, "_run_panel.html", caller, **run_panel_context(dag_id, run_id))
 
 
 @router.get("/dags/{dag_id}/grid/fragment")
@@ -116,8 +180,11 @@ def graph_data(dag_id: str, _: Reader, run_id: str | None = None) -> Response:
 
 @router.get("/dags/{dag_id}/code")
 def code_page(request: Request, dag_id: str, caller: Reader) -> Response:
+    from tradewind.ui.highlight import highlight_python
+
     record = dags.require_dag(dag_id)
-    return _dag_page(request, caller, "dag_code.html", dag_id, "code", source=dags.dag_source(record))
+    source = dags.dag_source(record)
+    return _dag_page(request, caller, "dag_code.html", dag_id, "code", source=source, code=highlight_python(source))
 
 
 @router.get("/dags/{dag_id}/runs")
@@ -252,9 +319,15 @@ def run_page(request: Request, dag_id: str, run_id: str, caller: Reader) -> Resp
 
 
 @router.post("/dags/{dag_id}/runs/{run_id}/clear")
-def clear_run(dag_id: str, run_id: str, _: Editor, only_failed: Annotated[str, Form()] = "") -> Response:
+def clear_run(
+    dag_id: str,
+    run_id: str,
+    _: Editor,
+    only_failed: Annotated[str, Form()] = "",
+    next: NextPage = "",  # noqa: A002
+) -> Response:
     return act(
-        f"/dags/{dag_id}/runs/{run_id}",
+        back(next, f"/dags/{dag_id}/runs/{run_id}"),
         lambda tis: f"Cleared {len(tis)} task instance(s)",
         runs.clear,
         dag_id,
@@ -264,10 +337,16 @@ def clear_run(dag_id: str, run_id: str, _: Editor, only_failed: Annotated[str, F
 
 
 @router.post("/dags/{dag_id}/runs/{run_id}/mark")
-def mark_run(dag_id: str, run_id: str, _: Editor, state: Annotated[str, Form()]) -> Response:
-    return act(f"/dags/{dag_id}/runs/{run_id}", f"Run marked {state}", runs.mark_run, dag_id, run_id, state)
+def mark_run(
+    dag_id: str,
+    run_id: str,
+    _: Editor,
+    state: Annotated[str, Form()],
+    next: NextPage = "",  # noqa: A002
+) -> Response:
+    return act(back(next, f"/dags/{dag_id}/runs/{run_id}"), f"Run marked {state}", runs.mark_run, dag_id, run_id, state)
 
 
 @router.post("/dags/{dag_id}/runs/{run_id}/delete")
-def delete_run(dag_id: str, run_id: str, _: Editor) -> Response:
-    return act(f"/dags/{dag_id}/runs", f"Run {run_id} deleted", runs.delete_run, dag_id, run_id)
+def delete_run(dag_id: str, run_id: str, _: Editor, next: NextPage = "") -> Response:  # noqa: A002
+    return act(back(next, f"/dags/{dag_id}/runs"), f"Run {run_id} deleted", runs.delete_run, dag_id, run_id)

@@ -12,7 +12,7 @@ from tradewind.api.security import Caller, ui_user
 from tradewind.exceptions import TaskNotFound, TradewindException
 from tradewind.permissions import EDIT_DAGS, READ_DAGS
 from tradewind.states import FINISHED
-from tradewind.ui.render import act, page, redirect
+from tradewind.ui.render import NextPage, act, back, page, redirect
 
 router = APIRouter()
 Reader = Annotated[Caller, Depends(ui_user(READ_DAGS))]
@@ -39,6 +39,34 @@ def task_page(
     map_index: MapIndex = -1,
     try_number: Annotated[int | None, Query(alias="try", ge=1)] = None,
 ) -> Response:
+    ctx = ti_context(dag_id, run_id, task_id, map_index, try_number)
+    if isinstance(ctx, str):
+        return redirect(ctx)
+    return page(request, "task.html", caller, dag=dags.require_dag(dag_id), tab="runs", **ctx)
+
+
+@router.get(BASE + "/panel")
+def task_panel(
+    request: Request,
+    dag_id: str,
+    run_id: str,
+    task_id: str,
+    caller: Reader,
+    map_index: MapIndex = -1,
+    try_number: Annotated[int | None, Query(alias="try", ge=1)] = None,
+) -> Response:
+    """The same details as the task page, as the grid's side panel (htmx swaps it in beside the grid)."""
+    ctx = ti_context(dag_id, run_id, task_id, map_index, try_number, panel=True)
+    if isinstance(ctx, str):
+        return redirect(ctx)
+    return page(request, "_ti_panel.html", caller, dag=dags.require_dag(dag_id), **ctx)
+
+
+def ti_context(
+    dag_id: str, run_id: str, task_id: str, map_index: int, try_number: int | None, *, panel: bool = False
+) -> dict[str, Any] | str:
+    """What the task page and the grid's panel show of one instance; a URL to go to instead when a mapped
+    task is asked for its unexpanded copy (-1), which no longer exists once expanded."""
     from tradewind.store import task_instances, tries, xcom
 
     mapped = [
@@ -50,7 +78,9 @@ def task_page(
         # A mapped task has no instance -1 once expanded (the grid links there): show its first copy.
         if map_index != -1 or not mapped:
             raise
-        return redirect(_url(dag_id, run_id, task_id, min(t.map_index for t in mapped)))
+        first = min(t.map_index for t in mapped)
+        url = _url(dag_id, run_id, task_id, first)
+        return _panel_url(url) if panel else url
     finished = tries.list_tries(dag_id, run_id, task_id, map_index)
     attempts: list[Any] = list(finished)
     if ti.try_number > 0 and all(t.try_number != ti.try_number for t in finished):
@@ -59,35 +89,38 @@ def task_page(
     shown = try_number if try_number in numbers else (numbers[-1] if numbers else None)
     xcoms = [x for x in xcom.list_xcoms(dag_id, run_id, task_id) if x.map_index == map_index]
     url = _url(dag_id, run_id, task_id, map_index)
-    sep = "&" if "?" in url else "?"
+    self_url = _panel_url(url) if panel else url
+    sep = "&" if "?" in self_url else "?"
     path = url.split("?", 1)[0]
     mapped_q = f"map_index={map_index}&" if map_index >= 0 else ""
     log_text, log_offset = "", 0
     if shown is not None:
         log_text, log_offset, _exists = tasks.read_log(ti, shown, 0)
-    return page(
-        request,
-        "task.html",
-        caller,
-        dag=dags.require_dag(dag_id),
-        tab="runs",
-        ti=ti,
-        attempts=attempts,
-        numbers=numbers,
-        shown_try=shown,
-        xcoms=xcoms,
-        mapped=mapped,
-        url=url,
-        url_path=path,
-        try_url=f"{url}{sep}try=",
-        log_url=f"{path}/log.json?{mapped_q}try={shown}",
-        log_text=log_text,
-        log_offset=log_offset,
-        reasons=_reasons(ti),
-        pool_use=_pool_use(ti),
-        follow=ti.state == "running" and shown == ti.try_number,
-        waiting=ti.state not in FINISHED and ti.state != "running",
-    )
+    return {
+        "ti": ti,
+        "attempts": attempts,
+        "numbers": numbers,
+        "shown_try": shown,
+        "xcoms": xcoms,
+        "mapped": mapped,
+        "url": url,
+        "self_url": self_url,
+        "url_path": path,
+        "panel": panel,
+        "try_url": f"{self_url}{sep}try=",
+        "log_url": f"{path}/log.json?{mapped_q}try={shown}",
+        "log_text": log_text,
+        "log_offset": log_offset,
+        "reasons": _reasons(ti),
+        "pool_use": _pool_use(ti),
+        "follow": ti.state == "running" and shown == ti.try_number,
+        "waiting": ti.state not in FINISHED and ti.state != "running",
+    }
+
+
+def _panel_url(url: str) -> str:
+    path, _, query = url.partition("?")
+    return f"{path}/panel" + (f"?{query}" if query else "")
 
 
 def _pool_use(ti: Any) -> str:
@@ -136,9 +169,16 @@ def log_chunk(
 
 
 @router.post(BASE + "/clear")
-def clear_task(dag_id: str, run_id: str, task_id: str, _: Editor, downstream: Annotated[str, Form()] = "") -> Response:
+def clear_task(
+    dag_id: str,
+    run_id: str,
+    task_id: str,
+    _: Editor,
+    downstream: Annotated[str, Form()] = "",
+    next: NextPage = "",  # noqa: A002
+) -> Response:
     return act(
-        _url(dag_id, run_id, task_id, -1),
+        back(next, _url(dag_id, run_id, task_id, -1)),
         lambda tis: f"Cleared {len(tis)} task instance(s)",
         runs.clear,
         dag_id,
@@ -156,9 +196,10 @@ def mark_task(
     _: Editor,
     state: Annotated[str, Form()],
     map_index: Annotated[int, Form(ge=-1, le=tasks.MAX_MAP_INDEX)] = -1,
+    next: NextPage = "",  # noqa: A002
 ) -> Response:
     return act(
-        _url(dag_id, run_id, task_id, map_index),
+        back(next, _url(dag_id, run_id, task_id, map_index)),
         f"Task marked {state}",
         tasks.set_ti_state,
         dag_id,
