@@ -8,6 +8,7 @@ import re
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from tradewind.actions import audit
 from tradewind.exceptions import DagRunNotFound, StateConflict, TaskNotFound, UsageError
 from tradewind.states import EXECUTING, FINISHED, DagRunState, DagRunType, TaskState
 
@@ -78,9 +79,13 @@ def trigger(
         raise UsageError(f"conf must be a JSON object, not {type(conf).__name__}")
     require_dag(dag_id)
     try:
-        return trigger_dag(dag_id, conf=conf, run_id=run_id, logical_date=logical_date, note=note)
+        run = trigger_dag(dag_id, conf=conf, run_id=run_id, logical_date=logical_date, note=note)
     except OverflowError:  # e.g. year 1 or 9999: the data interval falls off the calendar
         raise UsageError(f"logical_date {logical_date.isoformat() if logical_date else ''} is out of range") from None
+    audit.record(
+        "trigger", dag_id=dag_id, run_id=run.run_id, execution_date=run.logical_date, conf=conf or {}, note=note
+    )
+    return run
 
 
 def clear(
@@ -126,6 +131,14 @@ def clear(
     ):
         raise _lost_race(dag_id, run_id, run.state)
     notify()
+    audit.record(
+        "clear",
+        dag_id=dag_id,
+        run_id=run_id,
+        execution_date=run.logical_date,
+        task_ids=sorted({t.task_id for t in tis}),
+        only_failed=only_failed,
+    )
     return tis
 
 
@@ -156,6 +169,7 @@ def mark_run(dag_id: str, run_id: str, state: str) -> DagRunRecord:
         moves = {s: TaskState.FAILED if s in EXECUTING else TaskState.SKIPPED for s in unfinished}
     if not runs.mark_run(dag_id, run_id, state, expected={run.state}, moves=moves, end_date=utcnow()):
         raise _lost_race(dag_id, run_id, run.state)
+    audit.record(f"dagrun.{state}", dag_id=dag_id, run_id=run_id, execution_date=run.logical_date, was=run.state)
     return require_run(dag_id, run_id)
 
 
@@ -177,3 +191,4 @@ def delete_run(dag_id: str, run_id: str) -> None:
 
     if not runs.delete_dag_run(dag_id, run_id):
         raise DagRunNotFound(f"DAG run '{run_id}' of DAG '{dag_id}' not found")
+    audit.record("dagrun.delete", dag_id=dag_id, run_id=run_id)

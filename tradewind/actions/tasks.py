@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
+from tradewind.actions import audit
 from tradewind.exceptions import NotFound, StateConflict, TaskNotFound, UsageError
 from tradewind.states import TaskState
 
@@ -52,6 +53,15 @@ def set_ti_state(dag_id: str, run_id: str, task_id: str, map_index: int, state: 
                 "changed; look again and retry"
             )
         notify()
+        audit.record(
+            f"ti.{state}",
+            dag_id=dag_id,
+            run_id=run_id,
+            task_id=task_id,
+            map_index=map_index,
+            try_number=ti.try_number,
+            was=ti.state,
+        )
     return require_ti(dag_id, run_id, task_id, map_index)
 
 

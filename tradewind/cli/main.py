@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import os
+import socket
 import sys
 
 
 def main(argv: list[str] | None = None) -> int:
+    from tradewind.actions.audit import Actor, os_user, set_actor
     from tradewind.cli.parser import build_parser, resolve_handler
     from tradewind.exceptions import TradewindException
 
     args = build_parser().parse_args(argv)
+    command = " ".join(a for a in (argv if argv is not None else sys.argv[1:])[:2] if not a.startswith("-"))
+    set_actor(Actor(os_user(), via="cli", address=socket.gethostname(), command=command or None))
     try:
         code = resolve_handler(args.handler)(args)
     except TradewindException as exc:

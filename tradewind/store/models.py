@@ -429,3 +429,27 @@ web_session = sa.Table(
 )
 """The UI's live sessions: `id` is the SHA-256 of the token in the signed cookie (the token itself is never
 stored). Signing out deletes the row, so a copied cookie stops working at once, not when it expires."""
+
+# --- audit log (revision 0008) -----------------------------------------------------------------
+
+log = sa.Table(
+    "log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("dttm", UtcDateTime, nullable=False),
+    sa.Column("dag_id", sa.String(ID_LEN)),
+    sa.Column("task_id", sa.String(ID_LEN)),
+    sa.Column("map_index", sa.Integer),
+    sa.Column("event", sa.String(60), nullable=False),
+    sa.Column("execution_date", UtcDateTime),
+    sa.Column("run_id", sa.String(ID_LEN)),
+    sa.Column("owner", sa.String(500)),
+    sa.Column("owner_display_name", sa.String(500)),
+    sa.Column("extra", sa.Text),
+    sa.Column("try_number", sa.Integer),
+    sa.Index(None, "dttm"),
+    sa.Index(None, "dag_id", "dttm"),
+    sa.Index(None, "event", "dttm"),
+)
+"""Airflow's event log: who (`owner`) did what (`event`, `extra`) to which DAG, run or task, when, and
+from where (`extra` holds a JSON object with `via` — ui, api or cli — and the client address)."""

@@ -231,3 +231,21 @@ class JobRecord(_Record):
     start_date: datetime | None
     end_date: datetime | None
     latest_heartbeat: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class EventLogRecord(_Record):
+    """One line of the audit log (Airflow's `log` table)."""
+
+    id: int
+    dttm: datetime
+    dag_id: str | None
+    task_id: str | None
+    map_index: int | None
+    event: str
+    execution_date: datetime | None
+    run_id: str | None
+    owner: str | None
+    owner_display_name: str | None
+    extra: str | None
+    try_number: int | None

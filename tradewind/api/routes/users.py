@@ -62,7 +62,7 @@ def get_user(username: str, _: Admin) -> dict[str, Any]:
 
 @router.post("/users", responses=errors(409))
 def post_user(body: NewUserBody, _: Admin) -> dict[str, Any]:
-    from tradewind.store.users import create_user
+    from tradewind.actions.users import create_user
 
     return serialize.user(
         create_user(
@@ -73,22 +73,24 @@ def post_user(body: NewUserBody, _: Admin) -> dict[str, Any]:
 
 @router.patch("/users/{username}", responses=errors(404))
 def patch_user(username: str, body: UserBody, _: Admin) -> dict[str, Any]:
-    from tradewind.store import users
+    from tradewind.actions.users import update_user
 
     check_same_as_url("username", body.username, username)
-    users.update_user(
-        username, first_name=body.first_name, last_name=body.last_name, email=body.email, active=body.active
+    update_user(
+        username,
+        first_name=body.first_name,
+        last_name=body.last_name,
+        email=body.email,
+        active=body.active,
+        roles=[r.name for r in body.roles] if body.roles else None,
+        password=body.password,
     )
-    if body.roles:
-        users.set_roles(username, [r.name for r in body.roles])
-    if body.password:
-        users.set_password(username, body.password)
     return get_user(username, _)
 
 
 @router.delete("/users/{username}", status_code=204, responses=errors(400, 404))
 def delete_user(username: str, caller: Admin) -> Response:
-    from tradewind.store.users import delete_user as delete
+    from tradewind.actions.users import delete_user as delete
 
     if username == caller.user.username:
         raise UsageError("you cannot delete yourself")
@@ -99,7 +101,7 @@ def delete_user(username: str, caller: Admin) -> Response:
 @router.delete("/users/{username}/sessions", status_code=204, responses=errors(404))
 def end_sessions(username: str, _: Admin) -> Response:
     """Sign the user out of the web UI everywhere (their basic credentials keep working: change the password)."""
-    from tradewind.store.web_sessions import end_user_sessions
+    from tradewind.actions.users import end_sessions
 
-    end_user_sessions(username)
+    end_sessions(username)
     return Response(status_code=204)
