@@ -26,6 +26,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "dags_folder": "{TRADEWIND_HOME}/dags",
         "plugins_folder": "{TRADEWIND_HOME}/plugins",
         "load_examples": True,
+        "test_connection": "Disabled",  # Airflow's: POST /connections/test only when "Enabled"
         "default_timezone": "utc",
         "parallelism": 32,
         "max_active_tasks_per_dag": 16,
@@ -84,6 +85,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "workers": 1,
         "secret_key": "",
         "forwarded_allow_ips": "",
+        "expose_config": False,  # GET /api/v1/config (Airflow's; "non-sensitive-only" hides secrets)
     },
 }
 

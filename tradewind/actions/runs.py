@@ -192,3 +192,14 @@ def delete_run(dag_id: str, run_id: str) -> None:
     if not runs.delete_dag_run(dag_id, run_id):
         raise DagRunNotFound(f"DAG run '{run_id}' of DAG '{dag_id}' not found")
     audit.record("dagrun.delete", dag_id=dag_id, run_id=run_id)
+
+
+def set_note(dag_id: str, run_id: str, note: str | None) -> DagRunRecord:
+    """A run's note (the UI's and Airflow's `setNote`); empty text removes it."""
+    from tradewind.store.api_queries import set_run_note
+
+    run = require_run(dag_id, run_id)
+    if not set_run_note(dag_id, run_id, note or None):
+        raise _lost_race(dag_id, run_id, run.state)
+    audit.record("dagrun.note", dag_id=dag_id, run_id=run_id, note=note)
+    return require_run(dag_id, run_id)

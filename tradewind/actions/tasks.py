@@ -92,3 +92,13 @@ def _whole_characters(data: bytes) -> bytes:
             length = 1 if byte < 0xC0 or byte >= 0xF8 else 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
             return data[:-back] if length > back else data
     return data
+
+
+def set_note(dag_id: str, run_id: str, task_id: str, map_index: int, note: str | None) -> TaskInstanceRecord:
+    """A task instance's note; empty text removes it."""
+    from tradewind.store.api_queries import set_ti_note
+
+    require_ti(dag_id, run_id, task_id, map_index)
+    set_ti_note(dag_id, run_id, task_id, map_index, note or None)
+    audit.record("ti.note", dag_id=dag_id, run_id=run_id, task_id=task_id, map_index=map_index, note=note)
+    return require_ti(dag_id, run_id, task_id, map_index)

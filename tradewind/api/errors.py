@@ -58,20 +58,35 @@ def check_same_as_url(field: str, in_body: str, in_url: str) -> None:
         raise UsageError(f"the {field} in the body does not match the URL")
 
 
-def problem(status: int, detail: str) -> dict[str, Any]:
-    """The JSON body of an error: a short title from the status, and the reason."""
+PROBLEM_TYPES = {
+    400: "BadRequest",
+    401: "Unauthenticated",
+    403: "PermissionDenied",
+    404: "NotFound",
+    409: "AlreadyExists",
+    500: "Unknown",
+}
+DOCS = "https://airflow.apache.org/docs/apache-airflow/2.10.0/stable-rest-api-ref.html#section/Errors/"
+
+
+def problem(status: int, detail: str, instance: str | None = None) -> dict[str, Any]:
+    """The JSON body of an error, Airflow's: type (its docs' section), title, status, detail, instance."""
     from http import HTTPStatus
 
     try:
         title = HTTPStatus(status).phrase
     except ValueError:
         title = "Error"
-    return {"title": title, "status": status, "detail": detail}
+    body: dict[str, Any] = {"type": DOCS + PROBLEM_TYPES.get(status, title.replace(" ", ""))}
+    body.update({"title": title, "status": status, "detail": detail})
+    if instance is not None:
+        body["instance"] = instance
+    return body
 
 
 def error_response(request: Request, status: int, detail: str, headers: dict[str, str] | None = None) -> Response:
     if request.url.path.startswith("/api/") or "text/html" not in request.headers.get("accept", ""):
-        return JSONResponse(problem(status, detail), status, headers=headers)
+        return JSONResponse(problem(status, detail, request.url.path), status, headers=headers)
     from tradewind.ui.render import error_page
 
     return error_page(request, status, detail, headers)

@@ -185,6 +185,7 @@ task_instance = sa.Table(
     sa.Column("next_method", sa.String(1000)),
     sa.Column("next_kwargs", SerdeText),
     sa.Column("trigger_timeout", UtcDateTime),
+    sa.Column("note", sa.Text),  # revision 0008
     sa.UniqueConstraint("dag_id", "run_id", "task_id", "map_index"),
     sa.Index(None, "dag_id", "run_id", "state"),
     sa.Index(None, "state"),

@@ -165,6 +165,27 @@ def list_connections(
     return page("connections", _store().list_connections(), limit, offset, serialize.connection)
 
 
+@router.post("/connections/test", tags=["Connection"], operation_id="test_connection", responses=errors(403))
+def test_connection(body: ConnectionBody, _: Annotated[Caller, Depends(api_user(EDIT_CONNECTIONS))]) -> dict[str, Any]:
+    """Try the connection (not saved) with its type's tester, when `[core] test_connection` is Enabled (Airflow's
+    setting, Disabled by default: a test makes the server open network connections a user chose)."""
+    from tradewind.config import conf
+    from tradewind.models.connection import Connection
+    from tradewind.providers.registry import test_connection as run_test
+
+    if str(conf.get("core", "test_connection", fallback="Disabled")).strip().lower() != "enabled":
+        raise HTTPException(
+            403, "Testing connections is disabled in the Tradewind configuration ([core] test_connection)"
+        )
+    fields = connection_fields(body)
+    stored = _store().get_connection(body.connection_id)
+    if fields.get("password") is None and stored is not None:
+        fields["password"] = stored.password
+    conn = Connection(conn_id=body.connection_id, **fields)
+    ok, message = run_test(conn)
+    return {"status": bool(ok), "message": str(message)}
+
+
 @router.get("/connections/{connection_id}", tags=["Connection"], responses=errors(404))
 def get_connection(connection_id: str, _: Annotated[Caller, Depends(api_user(READ_CONNECTIONS))]) -> dict[str, Any]:
     record = _store().get_connection(connection_id)

@@ -1,4 +1,4 @@
-"""The audit log: Airflow's `log` table (who did what, when, from where).
+"""The audit log: Airflow's `log` table (who did what, when, from where); a task instance's note.
 
 Revision ID: 0008
 Revises: 0007
@@ -17,6 +17,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("task_instance") as batch:
+        batch.add_column(sa.Column("note", sa.Text()))
     op.create_table(
         "log",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -39,4 +41,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("task_instance") as batch:
+        batch.drop_column("note")
     op.drop_table("log")
