@@ -8,9 +8,9 @@ from fastapi.responses import RedirectResponse, Response
 
 def install(app: FastAPI) -> None:
     from tradewind.api.security import LoginRequired
-    from tradewind.ui.views import admin, auth, dag, home, task
+    from tradewind.ui.views import admin, audit_log, auth, dag, home, task
 
-    for module in (auth, home, dag, task, admin):
+    for module in (auth, home, dag, task, admin, audit_log):
         app.include_router(module.router, include_in_schema=False)
 
     @app.exception_handler(LoginRequired)
