@@ -76,7 +76,7 @@ def schedule(data: dict[str, Any] | None, summary: str | None) -> dict[str, Any]
         out: dict[str, Any] = {"__type": "RelativeDelta"}
         out.update({k: int(delta.get(k) or 0) for k in (*_RELATIVE, *_ABSOLUTE)})
         return out
-    if kind in ("dataset", "dataset_or_time") and not isinstance((data or {}).get("schedule"), str):
+    if kind in ("dataset", "dataset_or_time"):
         return {"__type": "CronExpression", "value": "Dataset"}
     written = (data or {}).get("schedule")
     value = written if isinstance(written, str) else summary

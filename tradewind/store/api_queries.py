@@ -211,7 +211,7 @@ def dataset_events(filters: dict[str, Any], order_by: str, limit: int, offset: i
     with session() as conn:
         total = conn.execute(sa.select(sa.func.count()).select_from(dataset_event).where(*conds)).scalar_one()
         rows = conn.execute(base.order_by(*order).limit(limit).offset(offset)).all()
-        return rows, int(total)
+        return list(rows), int(total)
 
 
 def run_dataset_events(run_pk: int) -> list[Any]:
@@ -224,7 +224,7 @@ def run_dataset_events(run_pk: int) -> list[Any]:
         .order_by(dataset_event.c.timestamp, dataset_event.c.id)
     )
     with session() as conn:
-        return conn.execute(query).all()
+        return list(conn.execute(query).all())
 
 
 def runs_created_by_events(event_ids: Sequence[int]) -> dict[int, list[DagRunRecord]]:

@@ -37,7 +37,8 @@ def add_event(**values: Any) -> int:
     """Append one event (`dttm` defaults to now); its id."""
     values.setdefault("dttm", utcnow())
     with transaction() as conn:
-        return int(conn.execute(sa.insert(log).values(**values)).inserted_primary_key[0])
+        key = conn.execute(sa.insert(log).values(**values)).inserted_primary_key
+        return int(key[0]) if key is not None else 0
 
 
 def _where(f: EventFilter) -> list[sa.ColumnElement[bool]]:

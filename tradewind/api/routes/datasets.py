@@ -169,7 +169,7 @@ def delete_dag_queued(dag_id: str, _: Editor, before: datetime | None = None) ->
     responses=errors(404),
 )  # fmt: skip
 def dag_queued_one(dag_id: str, uri: str, _: Reader, before: datetime | None = None) -> dict[str, Any]:
-    return _queued(dag_id, uri, before)["datasets"][0]  # type: ignore[no-any-return]
+    return _queued(dag_id, uri, before)["datasets"][0]
 
 
 @router.delete(

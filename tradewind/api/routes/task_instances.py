@@ -343,7 +343,7 @@ def get_log(
         start = int(token)
     text, next_offset, _exists = tasks.read_log(ti, task_try_number, start)
     while full_content and text and next_offset - start == len(text.encode()):
-        more, after, _ = tasks.read_log(ti, task_try_number, next_offset)
+        more, after, _found = tasks.read_log(ti, task_try_number, next_offset)
         if not more:
             break
         text, next_offset = text + more, after
