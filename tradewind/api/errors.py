@@ -132,7 +132,7 @@ class BodyLimit:
             return
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
-            await self._reject(send, 413 if declared.isdigit() else 400)
+            await self._reject(send, 413 if declared.isdigit() else 400, scope.get("path"))
             return
         chunks: list[bytes] = []
         size = 0
@@ -143,7 +143,7 @@ class BodyLimit:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.limit:
-                await self._reject(send, 413)
+                await self._reject(send, 413, scope.get("path"))
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -159,11 +159,11 @@ class BodyLimit:
 
         await self.app(scope, replay, send)
 
-    async def _reject(self, send: Any, status: int) -> None:
+    async def _reject(self, send: Any, status: int, path: str | None) -> None:
         import json
 
         detail = f"request body too large ({self.limit} bytes at most)" if status == 413 else "bad Content-Length"
-        body = json.dumps(problem(status, detail)).encode()
+        body = json.dumps(problem(status, detail, path)).encode()
         await send(
             {
                 "type": "http.response.start",

@@ -38,23 +38,23 @@ class TriggerBody(BaseModel):
     note: str | None = None
 
 
-class RunStateBody(BaseModel):
+class UpdateDagRunState(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     state: Literal["success", "failed", "queued"]
 
 
-class ClearRunBody(BaseModel):
+class ClearDagRun(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     dry_run: bool = True
     only_failed: bool = False
 
 
-class NoteBody(BaseModel):
+class SetDagRunNote(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     note: str = Field(max_length=1000)
 
 
-class ListRunsForm(BaseModel):
+class ListDagRunsForm(BaseModel):
     model_config = ConfigDict(extra="forbid")
     order_by: str = "id"
     page_offset: int = Field(default=0, ge=0)
@@ -126,7 +126,7 @@ def list_runs(
 
 
 @router.post("/dags/~/dagRuns/list", operation_id="get_dag_runs_batch")
-def list_runs_batch(body: ListRunsForm, _: Reader) -> dict[str, Any]:
+def list_runs_batch(body: ListDagRunsForm, _: Reader) -> dict[str, Any]:
     """Airflow's batch form: runs of several DAGs, filtered in the body rather than the URL."""
     from tradewind.store.api_queries import Range, RunQuery
 
@@ -158,12 +158,12 @@ def get_run(dag_id: str, dag_run_id: str, _: Reader, fields: Annotated[list[str]
 
 
 @router.patch("/dags/{dag_id}/dagRuns/{dag_run_id}", operation_id="update_dag_run_state", responses=errors(404))
-def set_run_state(dag_id: str, dag_run_id: str, body: RunStateBody, _: Editor) -> dict[str, Any]:
+def set_run_state(dag_id: str, dag_run_id: str, body: UpdateDagRunState, _: Editor) -> dict[str, Any]:
     return serialize.dag_run(runs.mark_run(dag_id, dag_run_id, body.state))
 
 
 @router.patch("/dags/{dag_id}/dagRuns/{dag_run_id}/setNote", operation_id="set_dag_run_note", responses=errors(404))
-def set_run_note(dag_id: str, dag_run_id: str, body: NoteBody, _: Editor) -> dict[str, Any]:
+def set_run_note(dag_id: str, dag_run_id: str, body: SetDagRunNote, _: Editor) -> dict[str, Any]:
     return serialize.dag_run(runs.set_note(dag_id, dag_run_id, body.note))
 
 
@@ -176,7 +176,7 @@ def delete_run(dag_id: str, dag_run_id: str, _: Editor) -> Response:
 
 
 @router.post("/dags/{dag_id}/dagRuns/{dag_run_id}/clear", operation_id="clear_dag_run", responses=errors(404))
-def clear_run(dag_id: str, dag_run_id: str, body: ClearRunBody, _: Editor) -> dict[str, Any]:
+def clear_run(dag_id: str, dag_run_id: str, body: ClearDagRun, _: Editor) -> dict[str, Any]:
     run = runs.require_run(dag_id, dag_run_id)
     tis = runs.clear(dag_id, dag_run_id, only_failed=body.only_failed, dry_run=body.dry_run)
     if body.dry_run:

@@ -22,7 +22,7 @@ Reader = Annotated[Caller, Depends(api_user(READ_DAGS))]
 Editor = Annotated[Caller, Depends(api_user(EDIT_DAGS))]
 
 
-class NewEvent(BaseModel):
+class CreateDatasetEvent(BaseModel):
     model_config = ConfigDict(extra="forbid")
     dataset_uri: str
     extra: dict[str, Any] | None = None
@@ -96,7 +96,7 @@ def list_events(
 
 
 @router.post("/datasets/events", operation_id="create_dataset_event", responses=errors(404))
-def create_event(body: NewEvent, _: Editor) -> dict[str, Any]:
+def create_event(body: CreateDatasetEvent, _: Editor) -> dict[str, Any]:
     """Record an update of a known dataset by hand: the DAGs scheduled on it get it queued, as from a task."""
     from tradewind.store.api_queries import dataset_events
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -15,7 +15,7 @@ from tradewind.api import serialize
 from tradewind.api.openapi import errors
 from tradewind.api.pagination import Limit, Offset
 from tradewind.api.security import Caller, api_user
-from tradewind.exceptions import NotFound, UsageError
+from tradewind.exceptions import NotFound, TaskNotFound, UsageError
 from tradewind.permissions import EDIT_DAGS, READ_DAGS
 from tradewind.states import TaskState
 from tradewind.timetables.base import as_utc
@@ -24,6 +24,7 @@ router = APIRouter(tags=["TaskInstance"])
 Reader = Annotated[Caller, Depends(api_user(READ_DAGS))]
 Editor = Annotated[Caller, Depends(api_user(EDIT_DAGS))]
 MapIndex = Annotated[int, Query(ge=-1, le=tasks.MAX_MAP_INDEX)]
+MapPath = Annotated[int, Path(ge=0, le=tasks.MAX_MAP_INDEX)]
 Date = datetime | None
 Many = Annotated[list[str] | None, Query()]
 RUN = "/dags/{dag_id}/dagRuns/{dag_run_id}"
@@ -32,7 +33,7 @@ MAPPED = TI + "/{map_index:int}"
 NEW_STATES = ("success", "failed", "skipped")
 
 
-class ClearBody(BaseModel):
+class ClearTaskInstances(BaseModel):
     """Airflow's ClearTaskInstances: one run (`dag_run_id`), or every run whose logical date is in
     [start_date, end_date] (all runs when neither is given)."""
 
@@ -53,13 +54,13 @@ class ClearBody(BaseModel):
     dag_run_id: str | None = None
 
 
-class UpdateBody(BaseModel):
+class UpdateTaskInstance(BaseModel):
     model_config = ConfigDict(extra="forbid")
     dry_run: bool = False
     new_state: str
 
 
-class UpdateManyBody(BaseModel):
+class UpdateTaskInstancesState(BaseModel):
     model_config = ConfigDict(extra="forbid")
     dry_run: bool = True
     task_id: str
@@ -72,12 +73,12 @@ class UpdateManyBody(BaseModel):
     new_state: str
 
 
-class NoteBody(BaseModel):
+class SetTaskInstanceNote(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     note: str = Field(max_length=1000)
 
 
-class ListTIForm(BaseModel):
+class ListTaskInstanceForm(BaseModel):
     model_config = ConfigDict(extra="forbid")
     dag_ids: list[str] | None = None
     dag_run_ids: list[str] | None = None
@@ -182,7 +183,7 @@ def list_tis(
 
 
 @router.post("/dags/~/dagRuns/~/taskInstances/list", operation_id="get_task_instances_batch")
-def list_tis_batch(body: ListTIForm, _: Reader) -> dict[str, Any]:
+def list_tis_batch(body: ListTaskInstanceForm, _: Reader) -> dict[str, Any]:
     from tradewind.store.api_queries import Range, TIQuery
 
     query = TIQuery(
@@ -354,7 +355,7 @@ def get_log(
     return JSONResponse({"content": text, "continuation_token": str(next_offset)})
 
 
-def _patch(dag_id: str, dag_run_id: str, task_id: str, map_index: int, body: UpdateBody) -> dict[str, Any]:
+def _patch(dag_id: str, dag_run_id: str, task_id: str, map_index: int, body: UpdateTaskInstance) -> dict[str, Any]:
     run = runs.require_run(dag_id, dag_run_id)
     state = _new_state(body.new_state)
     ti = tasks.require_ti(dag_id, dag_run_id, task_id, map_index)
@@ -364,32 +365,32 @@ def _patch(dag_id: str, dag_run_id: str, task_id: str, map_index: int, body: Upd
 
 
 @router.patch(TI, operation_id="patch_task_instance", responses=errors(404, 409))
-def set_ti_state(dag_id: str, dag_run_id: str, task_id: str, body: UpdateBody, _: Editor) -> dict[str, Any]:
+def set_ti_state(dag_id: str, dag_run_id: str, task_id: str, body: UpdateTaskInstance, _: Editor) -> dict[str, Any]:
     return _patch(dag_id, dag_run_id, task_id, -1, body)
 
 
 @router.patch(TI + "/setNote", operation_id="set_task_instance_note", responses=errors(404))
-def set_note(dag_id: str, dag_run_id: str, task_id: str, body: NoteBody, _: Editor) -> dict[str, Any]:
+def set_note(dag_id: str, dag_run_id: str, task_id: str, body: SetTaskInstanceNote, _: Editor) -> dict[str, Any]:
     run = runs.require_run(dag_id, dag_run_id)
     return serialize.task_instance(tasks.set_note(dag_id, dag_run_id, task_id, -1, body.note), run.logical_date)
 
 
 # --- mapped instances (`/{map_index}` after the literal routes above, digits only) ----------------
 @router.get(MAPPED, operation_id="get_mapped_task_instance", responses=errors(404))
-def get_mapped(dag_id: str, dag_run_id: str, task_id: str, map_index: int, _: Reader) -> dict[str, Any]:
+def get_mapped(dag_id: str, dag_run_id: str, task_id: str, map_index: MapPath, _: Reader) -> dict[str, Any]:
     return _get(dag_id, dag_run_id, task_id, map_index)
 
 
 @router.patch(MAPPED, operation_id="patch_mapped_task_instance", responses=errors(404, 409))
 def set_mapped_state(
-    dag_id: str, dag_run_id: str, task_id: str, map_index: int, body: UpdateBody, _: Editor
+    dag_id: str, dag_run_id: str, task_id: str, map_index: MapPath, body: UpdateTaskInstance, _: Editor
 ) -> dict[str, Any]:
     return _patch(dag_id, dag_run_id, task_id, map_index, body)
 
 
 @router.get(MAPPED + "/tries", operation_id="get_mapped_task_instance_tries", responses=errors(404))
 def list_mapped_tries(
-    dag_id: str, dag_run_id: str, task_id: str, map_index: int, _: Reader, limit: Limit = 100,
+    dag_id: str, dag_run_id: str, task_id: str, map_index: MapPath, _: Reader, limit: Limit = 100,
     offset: Offset = 0, order_by: str = "try_number",
 ) -> dict[str, Any]:  # fmt: skip
     return _tries_page(_tries(dag_id, dag_run_id, task_id, map_index), limit, offset, order_by)
@@ -399,19 +400,19 @@ def list_mapped_tries(
     MAPPED + "/tries/{task_try_number}", operation_id="get_mapped_task_instance_try_details", responses=errors(404)
 )
 def get_mapped_try(
-    dag_id: str, dag_run_id: str, task_id: str, map_index: int, task_try_number: int, _: Reader
+    dag_id: str, dag_run_id: str, task_id: str, map_index: MapPath, task_try_number: int, _: Reader
 ) -> dict[str, Any]:
     return _try(dag_id, dag_run_id, task_id, map_index, task_try_number)
 
 
 @router.get(MAPPED + "/dependencies", operation_id="get_mapped_task_instance_dependencies", responses=errors(404))
-def mapped_dependencies(dag_id: str, dag_run_id: str, task_id: str, map_index: int, _: Reader) -> dict[str, Any]:
+def mapped_dependencies(dag_id: str, dag_run_id: str, task_id: str, map_index: MapPath, _: Reader) -> dict[str, Any]:
     return _dependencies(dag_id, dag_run_id, task_id, map_index)
 
 
 @router.patch(MAPPED + "/setNote", operation_id="set_mapped_task_instance_note", responses=errors(404))
 def set_mapped_note(
-    dag_id: str, dag_run_id: str, task_id: str, map_index: int, body: NoteBody, _: Editor
+    dag_id: str, dag_run_id: str, task_id: str, map_index: MapPath, body: SetTaskInstanceNote, _: Editor
 ) -> dict[str, Any]:
     run = runs.require_run(dag_id, dag_run_id)
     return serialize.task_instance(tasks.set_note(dag_id, dag_run_id, task_id, map_index, body.note), run.logical_date)
@@ -429,7 +430,7 @@ def _runs_of(dag_id: str, run_id: str | None, start: datetime | None, end: datet
 
 @router.post("/dags/{dag_id}/clearTaskInstances", operation_id="post_clear_task_instances", tags=["DAG"],
              responses=errors(404))  # fmt: skip
-def clear_tis(dag_id: str, body: ClearBody, _: Editor) -> dict[str, Any]:
+def clear_tis(dag_id: str, body: ClearTaskInstances, _: Editor) -> dict[str, Any]:
     """Clear the chosen tasks (with their setups and teardowns, and up- or downstream if asked) in one run,
     or in every run of the date range; `only_failed` (Airflow's default) keeps the rest."""
     from tradewind.actions.dags import require_dag
@@ -439,9 +440,12 @@ def clear_tis(dag_id: str, body: ClearBody, _: Editor) -> dict[str, Any]:
     if body.dag_run_id is not None and (body.start_date or body.end_date):
         raise UsageError("give dag_run_id, or start_date/end_date, not both")
     task_ids = body.task_ids
-    if task_ids and body.include_upstream:
-        structure = get_structure(dag_id)
-        if structure is not None:
+    structure = get_structure(dag_id)
+    if task_ids and structure is not None:
+        unknown = sorted(set(task_ids) - set(structure.nodes))
+        if unknown:
+            raise TaskNotFound(f"no task {', '.join(unknown)} in DAG '{dag_id}'")
+        if body.include_upstream:
             task_ids = structure.relatives(list(task_ids), upstream=True)
     out = []
     for run in _runs_of(dag_id, body.dag_run_id, body.start_date, body.end_date):
@@ -471,7 +475,7 @@ def clear_tis(dag_id: str, body: ClearBody, _: Editor) -> dict[str, Any]:
 
 @router.post("/dags/{dag_id}/updateTaskInstancesState", operation_id="post_set_task_instances_state", tags=["DAG"],
              responses=errors(404, 409))  # fmt: skip
-def update_tis_state(dag_id: str, body: UpdateManyBody, _: Editor) -> dict[str, Any]:
+def update_tis_state(dag_id: str, body: UpdateTaskInstancesState, _: Editor) -> dict[str, Any]:
     """Set a task's instances (and, if asked, those up- or downstream of it, in this run or the ones before
     or after it) to success, failed or skipped."""
     from tradewind.store import task_instances
