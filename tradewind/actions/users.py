@@ -93,3 +93,12 @@ def end_sessions(username: str) -> int:
     ended = end_user_sessions(username)
     audit.record("logout_everywhere", username=username, sessions=ended)
     return ended
+
+
+def set_roles(username: str, roles: list[str]) -> UserRecord:
+    """Replace the user's roles (their sessions end: the session fingerprint covers the roles)."""
+    from tradewind.store import users
+
+    record = users.set_roles(username, roles)
+    audit.record("user.set_roles", username=username, roles=list(record.roles))
+    return record

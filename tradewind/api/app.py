@@ -38,6 +38,7 @@ def create_app() -> FastAPI:
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=None,
         redoc_url=None,  # Swagger UI would load its assets from a CDN
+        generate_unique_id_function=lambda route: route.name,  # operation ids: Airflow's, else the function's
         description="Airflow's stable REST API resources (dags, dagRuns, taskInstances, …). "
         "Authenticate with HTTP basic, or with the web UI's session cookie plus its "
         "X-CSRF-Token header for changes. Errors are JSON problems (title, status, detail).",

@@ -42,7 +42,7 @@ class NewUserBody(UserBody):
     password: str = Field(min_length=1, max_length=1024)
 
 
-@router.get("/users")
+@router.get("/users", operation_id="get_users")
 def list_users(_: Admin, limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
     from tradewind.store.users import list_users as all_users
 
@@ -50,7 +50,7 @@ def list_users(_: Admin, limit: Limit = 100, offset: Offset = 0) -> dict[str, An
     return page("users", users, limit, offset, serialize.user)
 
 
-@router.get("/users/{username}", responses=errors(404))
+@router.get("/users/{username}", operation_id="get_user", responses=errors(404))
 def get_user(username: str, _: Admin) -> dict[str, Any]:
     from tradewind.store.users import get_user as get
 
@@ -60,7 +60,7 @@ def get_user(username: str, _: Admin) -> dict[str, Any]:
     return serialize.user(user)
 
 
-@router.post("/users", responses=errors(409))
+@router.post("/users", operation_id="post_user", responses=errors(409))
 def post_user(body: NewUserBody, _: Admin) -> dict[str, Any]:
     from tradewind.actions.users import create_user
 
@@ -71,7 +71,7 @@ def post_user(body: NewUserBody, _: Admin) -> dict[str, Any]:
     )
 
 
-@router.patch("/users/{username}", responses=errors(404))
+@router.patch("/users/{username}", operation_id="patch_user", responses=errors(404))
 def patch_user(username: str, body: UserBody, _: Admin) -> dict[str, Any]:
     from tradewind.actions.users import update_user
 
@@ -88,7 +88,7 @@ def patch_user(username: str, body: UserBody, _: Admin) -> dict[str, Any]:
     return get_user(username, _)
 
 
-@router.delete("/users/{username}", status_code=204, responses=errors(400, 404))
+@router.delete("/users/{username}", operation_id="delete_user", status_code=204, responses=errors(400, 404))
 def delete_user(username: str, caller: Admin) -> Response:
     from tradewind.actions.users import delete_user as delete
 
@@ -98,7 +98,9 @@ def delete_user(username: str, caller: Admin) -> Response:
     return Response(status_code=204)
 
 
-@router.delete("/users/{username}/sessions", status_code=204, responses=errors(404))
+@router.delete(
+    "/users/{username}/sessions", operation_id="delete_user_sessions", status_code=204, responses=errors(404)
+)
 def end_sessions(username: str, _: Admin) -> Response:
     """Sign the user out of the web UI everywhere (their basic credentials keep working: change the password)."""
     from tradewind.actions.users import end_sessions
