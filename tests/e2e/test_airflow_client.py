@@ -309,7 +309,13 @@ def test_pool_variable_connection_apis(admin: Any) -> None:
     pools = pool_api.PoolApi(admin)
     created = pools.post_pool(Pool(name="p1", slots=3, description="d"))
     assert (created.slots, created.open_slots, created.occupied_slots) == (3, 3, 0)
-    assert pools.patch_pool("p1", Pool(name="p1", slots=5)).slots == 5
+    kept = pools.patch_pool("p1", Pool(name="p1", slots=5))
+    assert (kept.slots, kept.description) == (5, "d")  # a PATCH changes only what it sends
+    masked = pools.patch_pool("p1", Pool(name="p1", slots=9, description="new"), update_mask=["description"])
+    assert (masked.slots, masked.description) == (5, "new")
+    with pytest.raises(ApiException) as exc:
+        pools.patch_pool("p1", Pool(name="p1", slots=1), update_mask=["name"])
+    problem(exc, 400)
     assert pools.get_pool("p1").slots == 5 and pools.get_pools().total_entries == 2
     pools.delete_pool("p1")
     with pytest.raises(ApiException) as exc:
@@ -317,7 +323,7 @@ def test_pool_variable_connection_apis(admin: Any) -> None:
     problem(exc, 404)
     variables = variable_api.VariableApi(admin)
     assert variables.post_variables(Variable(key="k1", value="v1", description="d")).value == "v1"
-    assert variables.patch_variable("k1", Variable(key="k1", value="v2")).value == "v2"
+    assert variables.patch_variable("k1", Variable(key="k1", value="v2")).description == "d"
     assert variables.get_variable("k1").value == "v2"
     assert [v.key for v in variables.get_variables().variables] == ["k1"]
     variables.delete_variable("k1")
@@ -325,6 +331,10 @@ def test_pool_variable_connection_apis(admin: Any) -> None:
     conn = conns.post_connection(Connection(connection_id="c1", conn_type="http", host="example.org", password="s"))
     assert conn.host == "example.org" and "password" not in conn.to_dict()
     assert conns.patch_connection("c1", Connection(connection_id="c1", conn_type="http", host="x.org")).host == "x.org"
+    login = conns.patch_connection(
+        "c1", Connection(connection_id="c1", conn_type="http", login="me"), update_mask=["login"]
+    )
+    assert (login.host, login.login) == ("x.org", "me")
     assert conns.get_connection("c1").host == "x.org" and conns.get_connections().total_entries == 1
     tested = conns.test_connection(Connection(connection_id="c1", conn_type="nosuchtype"))
     assert tested.status is False and "nosuchtype" in tested.message
