@@ -88,6 +88,9 @@ def test_cli_and_direct_calls_name_the_os_user(client: Any, capsys: pytest.Captu
     assert main(["pools", "set", "etl", "4", "for ETL"]) == 0
     cli = log_rows(event="pool.set")[-1]
     assert cli.owner == os_user() and extra(cli)["via"] == "cli" and extra(cli)["command"] == "pools set"
+    main(["dags", "test", DAG_ID, "2024-03-06"])
+    test_run = log_rows(event="cli_dags_test")[-1]
+    assert (test_run.dag_id, test_run.owner, extra(test_run)["via"]) == (DAG_ID, os_user(), "cli")
     set_actor(None)
     variables.save_variable("by_code", "1")
     direct = log_rows(event="variable.set")[-1]
