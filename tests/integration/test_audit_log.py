@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from api_env import DAG_ID, PASSWORD, basic, build, first_run_id
 
 HTML = {"Accept": "text/html"}

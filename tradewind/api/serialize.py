@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 from datetime import datetime
 from typing import Any
 
+from tradewind.serialization import time_delta
 from tradewind.store.records import (
     DagRecord,
     DagRunRecord,
@@ -27,81 +31,50 @@ def _pick(record: Any, *names: str) -> dict[str, Any]:
     return {name: iso(v) if isinstance(v, datetime) else v for name, v in pick(record, *names).items()}
 
 
-def file_token(fileloc: str | None) -> str:
-    """Airflow's opaque token naming a DAG file (`/dagSources/{file_token}`): the path, signed."""
-    from itsdangerous import URLSafeSerializer
-
+def signing_key() -> bytes:
     from tradewind.api.security import secret_key
 
-    return str(URLSafeSerializer(secret_key(), salt="file-token").dumps(fileloc or ""))
+    return hashlib.sha256(b"file-token\0" + secret_key().encode()).digest()
+
+
+def file_token(fileloc: str | None, key: bytes | None = None) -> str:
+    """Airflow's opaque token naming a DAG file (`/dagSources/{file_token}`): the path and its HMAC, so a
+    token names only files the server listed (a plain HMAC: a page of 500 DAGs signs 500 paths)."""
+    secret = key if key is not None else signing_key()
+    path = (fileloc or "").encode()
+    mac = hmac.new(secret, path, hashlib.sha256).digest()[:18]
+    return base64.urlsafe_b64encode(path).decode().rstrip("=") + "." + base64.urlsafe_b64encode(mac).decode()
 
 
 def read_file_token(token: str) -> str | None:
-    from itsdangerous import BadSignature, URLSafeSerializer
-
-    from tradewind.api.security import secret_key
-
+    encoded, _, mac = token.rpartition(".")
     try:
-        value = URLSafeSerializer(secret_key(), salt="file-token").loads(token)
-    except BadSignature:
+        path = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode()
+    except (ValueError, UnicodeDecodeError):
         return None
-    return value if isinstance(value, str) else None
+    return path if hmac.compare_digest(file_token(path).rpartition(".")[2], mac) else None
 
 
-def time_delta(seconds: float | None) -> dict[str, Any] | None:
-    """Airflow's TimeDelta object: {"__type": "TimeDelta", days, seconds, microseconds}."""
-    if seconds is None:
-        return None
-    from datetime import timedelta
-
-    d = timedelta(seconds=seconds)
-    return {"__type": "TimeDelta", "days": d.days, "seconds": d.seconds, "microseconds": d.microseconds}
-
-
-_RELATIVE = ("years", "months", "days", "leapdays", "hours", "minutes", "seconds", "microseconds")
-_ABSOLUTE = ("year", "month", "day", "hour", "minute", "second", "microsecond")
-
-
-def schedule(data: dict[str, Any] | None, summary: str | None) -> dict[str, Any] | None:
-    """The DAG's schedule as Airflow's API shows it: a CronExpression (cron or preset, or a timetable's
-    summary), a TimeDelta or a RelativeDelta object; None for no schedule."""
-    spec = (data or {}).get("timetable") or {}
-    kind = spec.get("type")
-    if kind == "null" or (data is None and summary in (None, "None")):
-        return None
-    if kind == "delta_data_interval":
-        delta = spec.get("delta")
-        if not isinstance(delta, dict):
-            return time_delta(float(delta or 0))
-        out: dict[str, Any] = {"__type": "RelativeDelta"}
-        out.update({k: int(delta.get(k) or 0) for k in (*_RELATIVE, *_ABSOLUTE)})
-        return out
-    if kind in ("dataset", "dataset_or_time"):
-        return {"__type": "CronExpression", "value": "Dataset"}
-    written = (data or {}).get("schedule")
-    value = written if isinstance(written, str) else summary
-    return {"__type": "CronExpression", "value": value or ""}
-
-
-def dag(d: DagRecord, data: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Airflow's DAG object; `data` is the stored serialized DAG (for the schedule's exact shape)."""
+def dag(d: DagRecord, key: bytes | None = None) -> dict[str, Any]:
+    """Airflow's DAG object (`key`: the file token's signing key, when the caller has it at hand)."""
     return {
         **_pick(d, "dag_id", "description", "fileloc", "is_paused", "is_active"),
-        "dag_display_name": (data or {}).get("dag_display_name") or d.dag_id,
-        "file_token": file_token(d.fileloc),
+        "dag_display_name": d.dag_display_name or d.dag_id,
+        "file_token": file_token(d.fileloc, key),
         "is_subdag": False,
         "root_dag_id": None,
         "last_pickled": None,
         "last_expired": None,
         "scheduler_lock": None,
         "pickle_id": None,
-        "has_task_concurrency_limits": any(
-            t.get("max_active_tis_per_dag") or t.get("max_active_tis_per_dagrun") for t in (data or {}).get("tasks", [])
-        ),
+        "has_task_concurrency_limits": bool(d.has_task_concurrency_limits),
         "max_consecutive_failed_dag_runs": 0,
         "owners": [o.strip() for o in (d.owners or "").split(",") if o.strip()],
         "tags": [{"name": t} for t in (d.tags or [])],
-        "schedule_interval": schedule(data, d.schedule_summary),
+        # stored at parse time; a DAG not parsed since revision 0008 shows its summary as a cron expression
+        "schedule_interval": d.schedule_interval
+        if d.schedule_interval is not None or d.schedule_summary in (None, "None")
+        else {"__type": "CronExpression", "value": d.schedule_summary},
         **_pick(
             d,
             "timetable_description",
@@ -122,7 +95,7 @@ def dag_detail(d: DagRecord, data: dict[str, Any] | None) -> dict[str, Any]:
     """Airflow's DAGDetail: the DAG plus what only its file says (timezone, catchup, params, doc…)."""
     info = data or {}
     return {
-        **dag(d, data),
+        **dag(d),
         "timezone": info.get("timezone") or "UTC",
         "catchup": info.get("catchup"),
         "orientation": "LR",

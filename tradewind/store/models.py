@@ -119,6 +119,10 @@ dag = sa.Table(
     sa.Column("last_parsed_time", UtcDateTime),
     _bool("has_import_errors", False),
     sa.Column("default_view", sa.String(25)),
+    # revision 0008: what the REST API shows of a DAG without reading its serialized form
+    sa.Column("schedule_interval", JsonText),  # Airflow's API shape: {"__type": "CronExpression", …} or null
+    sa.Column("has_task_concurrency_limits", sa.Boolean),
+    sa.Column("dag_display_name", sa.String(2000)),
 )
 
 serialized_dag = sa.Table(

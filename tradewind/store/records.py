@@ -54,6 +54,9 @@ class DagRecord(_Record):
     last_parsed_time: datetime | None
     has_import_errors: bool
     default_view: str | None
+    schedule_interval: dict[str, Any] | None = None  # filled at the next parse after revision 0008
+    has_task_concurrency_limits: bool | None = None
+    dag_display_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

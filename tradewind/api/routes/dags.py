@@ -37,11 +37,8 @@ def _matching(
 
 
 def _page(records: list[Any], limit: int, offset: int) -> dict[str, Any]:
-    from tradewind.store.api_queries import serialized_many
-
-    shown = records[offset : offset + limit]
-    data = serialized_many([d.dag_id for d in shown])
-    return {"dags": [serialize.dag(d, data.get(d.dag_id)) for d in shown], "total_entries": len(records)}
+    key = serialize.signing_key()
+    return {"dags": [serialize.dag(d, key) for d in records[offset : offset + limit]], "total_entries": len(records)}
 
 
 @router.get("/dags", operation_id="get_dags")
@@ -83,9 +80,7 @@ def patch_dags(
 
 @router.get("/dags/{dag_id}", operation_id="get_dag", responses=errors(404))
 def get_dag(dag_id: str, _: Reader, fields: Annotated[list[str] | None, Query()] = None) -> dict[str, Any]:
-    from tradewind.store.dags import get_serialized
-
-    out = serialize.dag(dags.require_dag(dag_id), get_serialized(dag_id))
+    out = serialize.dag(dags.require_dag(dag_id))
     return {k: v for k, v in out.items() if k in fields} if fields else out
 
 
@@ -99,10 +94,8 @@ def get_dag_details(dag_id: str, _: Reader, fields: Annotated[list[str] | None, 
 
 @router.patch("/dags/{dag_id}", operation_id="patch_dag", responses=errors(404))
 def patch_dag(dag_id: str, body: DagPatch, _: Editor, update_mask: Mask = None) -> dict[str, Any]:
-    from tradewind.store.dags import get_serialized
-
     check_update_mask(update_mask, {"is_paused"})
-    return serialize.dag(dags.set_paused(dag_id, body.is_paused), get_serialized(dag_id))
+    return serialize.dag(dags.set_paused(dag_id, body.is_paused))
 
 
 @router.delete("/dags/{dag_id}", operation_id="delete_dag", status_code=204, responses=errors(404))

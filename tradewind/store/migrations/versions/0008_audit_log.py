@@ -1,4 +1,5 @@
-"""The audit log: Airflow's `log` table (who did what, when, from where); a task instance's note.
+"""The audit log: Airflow's `log` table (who did what, when, from where); a task instance's note;
+the DAG columns the REST API lists (schedule_interval, has_task_concurrency_limits, dag_display_name).
 
 Revision ID: 0008
 Revises: 0007
@@ -19,6 +20,10 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("task_instance") as batch:
         batch.add_column(sa.Column("note", sa.Text()))
+    with op.batch_alter_table("dag") as batch:
+        batch.add_column(sa.Column("schedule_interval", sa.Text()))
+        batch.add_column(sa.Column("has_task_concurrency_limits", sa.Boolean()))
+        batch.add_column(sa.Column("dag_display_name", sa.String(2000)))
     op.create_table(
         "log",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -43,4 +48,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("task_instance") as batch:
         batch.drop_column("note")
+    with op.batch_alter_table("dag") as batch:
+        for name in ("schedule_interval", "has_task_concurrency_limits", "dag_display_name"):
+            batch.drop_column(name)
     op.drop_table("log")
