@@ -421,3 +421,37 @@ def test_the_cli_and_the_audit_log_page(server: Server, admin: Any) -> None:
         html = resp.read().decode()
     assert "Audit log" in html and "from_cli" in html and 'data-event="variable.set"' in html
     assert 'data-event="trigger"' not in html
+
+
+def test_delete_dag_and_bring_it_back_by_reparsing(admin: Any, server: Server) -> None:
+    api = dag_api.DAGApi(admin)
+    token = api.get_dag("client_producer").file_token
+    with pytest.raises(ApiException) as exc:
+        dag_api.DAGApi(server.client("Viewer")).delete_dag("client_producer")
+    problem(exc, 403)
+    api.delete_dag("client_producer")
+    with pytest.raises(ApiException) as exc:
+        api.get_dag("client_producer")
+    problem(exc, 404)
+    assert [e.event for e in events(admin, dag_id="client_producer")][:1] == ["dag.delete"]
+    api.reparse_dag_file(token)
+    assert api.get_dag("client_producer").dag_id == "client_producer"
+
+
+def test_a_dataset_triggered_run_lists_its_upstream_events(admin: Any, server: Server) -> None:
+    """The scheduler turns a hand-made dataset event into a run of the consumer; the run names the event."""
+    dags = dag_api.DAGApi(admin)
+    dags.patch_dags("~", DAG(is_paused=True))
+    dags.patch_dag("client_consumer", DAG(is_paused=False))
+    event = dataset_api.DatasetApi(admin).create_dataset_event(CreateDatasetEvent(dataset_uri=URI, extra={"k": 1}))
+    done = server.cli("scheduler", "-n", "3")
+    assert done.returncode == 0, done.stderr
+    runs = dag_run_api.DAGRunApi(admin).get_dag_runs("client_consumer").dag_runs
+    assert [r.run_type for r in runs] == ["dataset_triggered"]
+    upstream = dag_run_api.DAGRunApi(admin).get_upstream_dataset_events("client_consumer", runs[0].dag_run_id)
+    # As Airflow: every event of the dataset since the consumer's previous run (the earlier tests made 3).
+    found = upstream.dataset_events
+    assert {e.dataset_uri for e in found} == {URI} and (found[-1].id, found[-1].extra) == (event.id, {"k": 1})
+    assert [r.dag_id for r in found[-1].created_dagruns] == ["client_consumer"]
+    same = dataset_api.DatasetApi(admin).get_upstream_dataset_events("client_consumer", runs[0].dag_run_id)
+    assert same.total_entries == upstream.total_entries == len(found) >= 1
