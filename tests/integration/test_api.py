@@ -620,3 +620,21 @@ def test_a_log_read_never_cuts_a_character_in_two(client: Any) -> None:
         fh.write(b"\xa9 \xe2\x9c\x94\n")
     rest = client.get(f"{log}?offset=3", headers=ADMIN).json()
     assert rest == {"content": "é ✔\n", "continuation_token": str(len("café ✔\n".encode()))}
+
+
+def test_connection_tests_and_the_config_are_off_unless_configured(
+    client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = {"connection_id": "t", "conn_type": "http", "host": "localhost"}
+    off = problem(client.post("/api/v1/connections/test", json=body, headers=ADMIN), 403)
+    assert "test_connection" in off["detail"]
+    assert "expose_config" in problem(client.get("/api/v1/config", headers=ADMIN), 403)["detail"]
+    monkeypatch.setenv("TRADEWIND__CORE__TEST_CONNECTION", "Enabled")
+    monkeypatch.setenv("TRADEWIND__WEBSERVER__EXPOSE_CONFIG", "True")
+    tested = client.post("/api/v1/connections/test", json=body, headers=ADMIN).json()
+    assert set(tested) == {"status", "message"} and isinstance(tested["status"], bool)
+    problem(client.post("/api/v1/connections/test", json=body, headers=basic("user")), 403)  # Op and Admin only
+    sections = client.get("/api/v1/config?section=webserver", headers=ADMIN).json()["sections"]
+    secret = {o["key"]: o["value"] for o in sections[0]["options"]}["secret_key"]
+    assert secret and secret != "< hidden >"  # `True` shows everything, as Airflow
+    problem(client.get("/api/v1/config", headers=basic("op")), 403)  # Admin only

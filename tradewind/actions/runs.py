@@ -158,7 +158,9 @@ def mark_run(dag_id: str, run_id: str, state: str) -> DagRunRecord:
     if state not in MARKS:
         raise UsageError(f"a DAG run can be marked {', '.join(MARKS)}, not {state!r}")
     if state == DagRunState.QUEUED:
+        was = require_run(dag_id, run_id).state
         clear(dag_id, run_id)
+        audit.record(f"dagrun.{state}", dag_id=dag_id, run_id=run_id, was=was)
         return require_run(dag_id, run_id)
     run = require_run(dag_id, run_id)
     unfinished = [s for s in TaskState if s not in FINISHED]
