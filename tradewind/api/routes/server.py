@@ -11,11 +11,12 @@ from tradewind.api.openapi import errors
 from tradewind.api.pagination import Limit, Offset, order_records
 from tradewind.api.security import Caller, api_user
 from tradewind.exceptions import NotFound, UsageError
-from tradewind.permissions import MANAGE_USERS, READ_DAGS, ROLE_PERMISSIONS, ROLES
+from tradewind.permissions import MANAGE_USERS, READ_CONFIG, READ_DAGS, ROLE_PERMISSIONS, ROLES
 
 router = APIRouter()
 Reader = Annotated[Caller, Depends(api_user(READ_DAGS))]
 Admin = Annotated[Caller, Depends(api_user(MANAGE_USERS))]
+ConfigReader = Annotated[Caller, Depends(api_user(READ_CONFIG))]
 SENSITIVE = ("secret_key", "fernet_key", "sql_alchemy_conn", "password", "broker_url", "result_backend")
 
 
@@ -60,14 +61,14 @@ def _config_response(request: Request, body: dict[str, Any]) -> Any:
 
 
 @router.get("/config", operation_id="get_config", tags=["Config"], responses=errors(404))
-def get_config(request: Request, _: Admin, section: str | None = None) -> Any:
-    """The effective configuration, when `[webserver] expose_config` allows it (Airflow's rule; else 403)."""
+def get_config(request: Request, _: ConfigReader, section: str | None = None) -> Any:
+    """The effective configuration (Op, Admin), when `[webserver] expose_config` allows it (Airflow's rule)."""
     return _config_response(request, _config(section))
 
 
 @router.get("/config/section/{section}/option/{option}", operation_id="get_value", tags=["Config"],
             responses=errors(404))  # fmt: skip
-def get_value(request: Request, section: str, option: str, _: Admin) -> Any:
+def get_value(request: Request, section: str, option: str, _: ConfigReader) -> Any:
     return _config_response(request, _config(section, option))
 
 
@@ -166,8 +167,8 @@ AIRFLOW_NAMES: dict[str, list[tuple[str, str]]] = {
     "variables.edit": [(a, "Variables") for a in ("can_create", "can_edit", "can_delete")],
     "connections.read": [("can_read", "Connections")],
     "connections.edit": [(a, "Connections") for a in ("can_create", "can_edit", "can_delete")],
-    "users.manage": [(a, r) for r in ("Users", "Roles") for a in ("can_read", "can_create", "can_edit", "can_delete")]
-    + [("can_read", "Configurations")],
+    "users.manage": [(a, r) for r in ("Users", "Roles") for a in ("can_read", "can_create", "can_edit", "can_delete")],
+    "config.read": [("can_read", "Configurations")],
 }  # fmt: skip
 
 
