@@ -242,6 +242,12 @@ def test_xcom_api(admin: Any) -> None:
     entries = api.get_xcom_entries("client_demo", RUN, "second")
     assert [(e.key, e.map_index) for e in entries.xcom_entries] == [("return_value", -1)]
     assert api.get_xcom_entry("client_demo", RUN, "second", "return_value").value == "42"
+    every = api.get_xcom_entries("client_demo", "~", "~", xcom_key="return_value")
+    assert {(e.task_id, e.execution_date[:10]) for e in every.xcom_entries} >= {
+        ("first", "2024-03-05"),
+        ("second", "2024-03-05"),
+    }
+    assert api.get_xcom_entries("client_demo", "~", "~", limit=1).total_entries == every.total_entries
     mapped = api.get_xcom_entries("client_mapped", RUN, "double", map_index=2)
     assert [e.map_index for e in mapped.xcom_entries] == [2]
     assert api.get_xcom_entry("client_mapped", RUN, "double", "return_value", map_index=2).value == "6"
@@ -376,6 +382,17 @@ def test_user_role_permission_apis(admin: Any) -> None:
 
 def test_event_log_api_filters(admin: Any) -> None:
     api = event_log_api.EventLogApi(admin)
+    runs = dag_run_api.DAGRunApi(admin)  # events of its own, whichever tests ran before on this server
+    runs.post_dag_run("client_demo", DAGRun(dag_run_id="for_the_log"))
+    runs.clear_dag_run("client_demo", "for_the_log", ClearDagRun(dry_run=False))
+    mine = api.get_event_logs(run_id="for_the_log", order_by="event_log_id").event_logs
+    assert [(e.event, e.dag_id, e.owner) for e in mine] == [
+        ("trigger", "client_demo", "admin"),
+        ("clear", "client_demo", "admin"),
+    ]
+    assert mine[0].when < mine[1].when and mine[0].execution_date is not None
+    after = api.get_event_logs(after=mine[0].when, run_id="for_the_log").event_logs
+    assert [e.event for e in after] == ["clear"]
     newest = api.get_event_logs(limit=1).event_logs[0]
     assert api.get_event_log(newest.event_log_id).event == newest.event
     only = api.get_event_logs(included_events="trigger,clear").event_logs

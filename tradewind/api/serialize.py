@@ -276,6 +276,16 @@ def xcom(
     return out
 
 
+def xcom_item(row: Any) -> dict[str, Any]:
+    """Airflow's XComCollectionItem from a row of `api_queries.xcom_entries` (no value: the list never has it)."""
+    return {
+        "dag_id": row.dag_id,
+        "dag_run_id": row.run_id,
+        "execution_date": iso(row.logical_date),
+        **_pick(row, "task_id", "map_index", "key", "timestamp"),
+    }
+
+
 def variable(v: VariableRecord, *, with_value: bool = True) -> dict[str, Any]:
     """A variable whose key looks like a secret (`*password*`, `*token*`…) shows `***`, as on its UI page."""
     from tradewind.secrets.masker import MASK, should_hide_value_for_key

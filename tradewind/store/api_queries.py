@@ -272,3 +272,30 @@ def delete_queued_events(dag_id: str | None, uri: str | None, before: datetime |
         for ds_id, target in pairs:
             conn.execute(sa.delete(q).where(q.c.dataset_id == ds_id, q.c.target_dag_id == target))
         return len(pairs)
+
+
+def xcom_entries(
+    dag_id: str,
+    run_id: str | None,
+    task_id: str | None,
+    map_index: int | None,
+    key: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[Any], int]:
+    """XCom entries (without their values) with their run's logical date; None for run or task means any."""
+    from tradewind.store.models import xcom
+
+    conds = [xcom.c.dag_id == dag_id, dag_run.c.dag_id == xcom.c.dag_id, dag_run.c.run_id == xcom.c.run_id]
+    for column, value in ((xcom.c.run_id, run_id), (xcom.c.task_id, task_id), (xcom.c.map_index, map_index)):
+        if value is not None:
+            conds.append(column == value)
+    if key is not None:
+        conds.append(xcom.c.key == key)
+    columns = [c for c in xcom.c if c.name != "value"]
+    base = sa.select(*columns, dag_run.c.logical_date).where(*conds)
+    with session() as conn:
+        total = conn.execute(sa.select(sa.func.count()).select_from(base.subquery())).scalar_one()
+        rows = conn.execute(base.order_by(xcom.c.run_id, xcom.c.task_id, xcom.c.map_index, xcom.c.key)
+                            .limit(limit).offset(offset)).all()  # fmt: skip
+        return list(rows), int(total)

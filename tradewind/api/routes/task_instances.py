@@ -539,24 +539,22 @@ def list_xcoms(
     offset: Offset = 0,
 ) -> dict[str, Any]:
     """XCom entries of an instance (`~` for every run or task, as Airflow)."""
-    from tradewind.store import xcom
+    from tradewind.actions.dags import require_dag
+    from tradewind.store.api_queries import xcom_entries
 
+    require_dag(dag_id)
     if dag_run_id != "~":
         runs.require_run(dag_id, dag_run_id)
-    run_ids = [dag_run_id] if dag_run_id != "~" else [r.run_id for r in _runs_of(dag_id, None, None, None)]
-    dates = {r: runs.require_run(dag_id, r).logical_date for r in run_ids}
-    entries = [
-        x
-        for r in run_ids
-        for x in xcom.list_xcoms(dag_id, r, None if task_id == "~" else task_id)
-        if (map_index is None or x.map_index == map_index) and (xcom_key is None or x.key == xcom_key)
-    ]
-    return {
-        "xcom_entries": [
-            serialize.xcom(x, dates[x.run_id], with_value=False) for x in entries[offset : offset + limit]
-        ],
-        "total_entries": len(entries),
-    }
+    rows, total = xcom_entries(
+        dag_id,
+        None if dag_run_id == "~" else dag_run_id,
+        None if task_id == "~" else task_id,
+        map_index,
+        xcom_key,
+        limit,
+        offset,
+    )
+    return {"xcom_entries": [serialize.xcom_item(r) for r in rows], "total_entries": total}
 
 
 @router.get(TI + "/xcomEntries/{xcom_key}", operation_id="get_xcom_entry", tags=["XCom"], responses=errors(404))
