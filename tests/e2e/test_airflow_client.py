@@ -225,6 +225,17 @@ def test_task_instance_api(admin: Any) -> None:
         "client_demo", ClearTaskInstances(dry_run=True, dag_run_id=RUN, only_failed=False)
     )
     assert {t.task_id for t in one_run.task_instances} == {"first", "second"}
+    later = dags.post_clear_task_instances(
+        "client_demo",
+        ClearTaskInstances(dry_run=True, dag_run_id=RUN, task_ids=["first"], only_failed=False, include_future=True),
+    )
+    assert {(t.task_id, t.dag_run_id) for t in later.task_instances} >= {("first", RUN), ("first", "ti_run")}
+    earlier = dags.post_clear_task_instances(
+        "client_demo",
+        ClearTaskInstances(dry_run=True, dag_run_id="ti_run", task_ids=["first"], only_failed=False, include_past=True),
+    )
+    assert {t.dag_run_id for t in earlier.task_instances} >= {RUN, "ti_run"}
+    assert api.get_task_instance("client_demo", RUN, "first").state.value == "success"
     with pytest.raises(ApiException) as exc:
         api.get_task_instance("client_demo", RUN, "nope")
     problem(exc, 404)

@@ -419,11 +419,23 @@ def set_mapped_note(
 
 
 # --- many at once -------------------------------------------------------------------------------
-def _runs_of(dag_id: str, run_id: str | None, start: datetime | None, end: datetime | None) -> list[Any]:
+def _runs_of(
+    dag_id: str,
+    run_id: str | None,
+    start: datetime | None,
+    end: datetime | None,
+    *,
+    past: bool = False,
+    future: bool = False,
+) -> list[Any]:
+    """One run (and, with `past`/`future`, those before/after it), or every run between `start` and `end`."""
     from tradewind.store.api_queries import Range, RunQuery, dag_runs
 
     if run_id is not None:
-        return [runs.require_run(dag_id, run_id)]
+        run = runs.require_run(dag_id, run_id)
+        if not (past or future):
+            return [run]
+        start, end = (None if past else run.logical_date), (None if future else run.logical_date)
     found, _total = dag_runs(RunQuery(dag_ids=[dag_id], logical_date=Range(_utc(start), _utc(end))), 100000, 0)
     return found
 
@@ -448,7 +460,10 @@ def clear_tis(dag_id: str, body: ClearTaskInstances, _: Editor) -> dict[str, Any
         if body.include_upstream:
             task_ids = structure.relatives(list(task_ids), upstream=True)
     out = []
-    for run in _runs_of(dag_id, body.dag_run_id, body.start_date, body.end_date):
+    chosen_runs = _runs_of(
+        dag_id, body.dag_run_id, body.start_date, body.end_date, past=body.include_past, future=body.include_future
+    )
+    for run in chosen_runs:
         present = None
         if task_ids is not None:
             from tradewind.store import task_instances
@@ -505,17 +520,7 @@ def update_tis_state(dag_id: str, body: UpdateTaskInstancesState, _: Editor) -> 
             task_ids = structure.relatives(task_ids, upstream=True)
         if body.include_downstream:
             task_ids = list(dict.fromkeys(task_ids + structure.relatives([body.task_id], upstream=False)))
-    chosen_runs = [run]
-    if body.include_past or body.include_future:
-        from tradewind.store.runs import list_dag_runs
-
-        chosen_runs = [
-            r
-            for r in list_dag_runs(dag_id)
-            if r.run_id == run.run_id
-            or (body.include_past and r.logical_date < run.logical_date)
-            or (body.include_future and r.logical_date > run.logical_date)
-        ]
+    chosen_runs = _runs_of(dag_id, run.run_id, None, None, past=body.include_past, future=body.include_future)
     out = []
     for r in chosen_runs:
         for ti in task_instances.list_task_instances(dag_id, r.run_id):
