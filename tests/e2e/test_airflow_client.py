@@ -11,9 +11,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-
-pytest.importorskip("airflow_client.client", reason="pip install 'tradewind[test]' (apache-airflow-client)")
-
 from airflow_client.client import ApiException
 from airflow_client.client.api import (
     config_api,
