@@ -23,8 +23,10 @@ def create_app() -> FastAPI:
         event_logs,
         monitor,
         server,
+        task_instance_batch,
         task_instances,
         users,
+        xcom,
     )
     from tradewind.api.security import secret_key
     from tradewind.store.migrate import ensure_ready
@@ -45,7 +47,19 @@ def create_app() -> FastAPI:
     )
     routers = [
         module.router
-        for module in (dags, dag_runs, task_instances, datasets, event_logs, config, users, monitor, server)
+        for module in (
+            dags,
+            dag_runs,
+            task_instances,
+            task_instance_batch,
+            xcom,
+            datasets,
+            event_logs,
+            config,
+            users,
+            monitor,
+            server,
+        )
     ]
     for router in routers:
         app.include_router(router, prefix=API_PREFIX)

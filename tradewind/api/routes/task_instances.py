@@ -1,5 +1,5 @@
 """Task instances: list (one run, `~` runs and DAGs, or the `list` batch form), get (mapped too), tries,
-dependencies, links, log, set state (one, or many with `updateTaskInstancesState`), notes, clear; XCom."""
+dependencies, links, log, set state, notes. Many at once: `task_instance_batch`; XCom: `xcom`."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from tradewind.api import serialize
 from tradewind.api.openapi import errors
 from tradewind.api.pagination import Limit, Offset
 from tradewind.api.security import Caller, api_user
-from tradewind.exceptions import NotFound, TaskNotFound, UsageError
+from tradewind.exceptions import NotFound, UsageError
 from tradewind.permissions import EDIT_DAGS, READ_DAGS
 from tradewind.states import TaskState
 from tradewind.timetables.base import as_utc
@@ -33,43 +33,9 @@ MAPPED = TI + "/{map_index:int}"
 NEW_STATES = ("success", "failed", "skipped")
 
 
-class ClearTaskInstances(BaseModel):
-    """Airflow's ClearTaskInstances: one run (`dag_run_id`), or every run whose logical date is in
-    [start_date, end_date] (all runs when neither is given)."""
-
-    model_config = ConfigDict(extra="forbid")
-    dry_run: bool = True
-    task_ids: list[str] | None = Field(default=None, max_length=10000)
-    start_date: datetime | None = None
-    end_date: datetime | None = None
-    only_failed: bool = True
-    only_running: bool = False
-    reset_dag_runs: bool = True
-    include_subdags: bool = False
-    include_parentdag: bool = False
-    include_upstream: bool = False
-    include_downstream: bool = False
-    include_future: bool = False
-    include_past: bool = False
-    dag_run_id: str | None = None
-
-
 class UpdateTaskInstance(BaseModel):
     model_config = ConfigDict(extra="forbid")
     dry_run: bool = False
-    new_state: str
-
-
-class UpdateTaskInstancesState(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    dry_run: bool = True
-    task_id: str
-    execution_date: datetime | None = None
-    dag_run_id: str | None = None
-    include_upstream: bool = False
-    include_downstream: bool = False
-    include_future: bool = False
-    include_past: bool = False
     new_state: str
 
 
@@ -97,7 +63,7 @@ class ListTaskInstanceForm(BaseModel):
     executor: list[str] | None = None
 
 
-def _new_state(value: str) -> str:
+def new_state(value: str) -> str:
     if value not in NEW_STATES:
         raise UsageError(f"new_state must be one of {', '.join(NEW_STATES)}, not {value!r}")
     return value
@@ -117,7 +83,7 @@ def _states(values: list[str | None] | None) -> list[str] | None:
     return out
 
 
-def _utc(value: datetime | None) -> datetime | None:
+def utc(value: datetime | None) -> datetime | None:
     return as_utc(value) if value is not None else None
 
 
@@ -146,10 +112,10 @@ def _ti_query(dag_id: str, dag_run_id: str, **filters: Any) -> Any:
         states=_states(f.get("state")),
         pools=f.get("pool"),
         queues=f.get("queue"),
-        logical_date=Range(_utc(f.get("execution_date_gte")), _utc(f.get("execution_date_lte"))),
-        start_date=Range(_utc(f.get("start_date_gte")), _utc(f.get("start_date_lte"))),
-        end_date=Range(_utc(f.get("end_date_gte")), _utc(f.get("end_date_lte"))),
-        updated_at=Range(_utc(f.get("updated_at_gte")), _utc(f.get("updated_at_lte"))),
+        logical_date=Range(utc(f.get("execution_date_gte")), utc(f.get("execution_date_lte"))),
+        start_date=Range(utc(f.get("start_date_gte")), utc(f.get("start_date_lte"))),
+        end_date=Range(utc(f.get("end_date_gte")), utc(f.get("end_date_lte"))),
+        updated_at=Range(utc(f.get("updated_at_gte")), utc(f.get("updated_at_lte"))),
         duration=Range(f.get("duration_gte"), f.get("duration_lte")),
         order_by=f.get("order_by") or "map_index",
     )
@@ -193,9 +159,9 @@ def list_tis_batch(body: ListTaskInstanceForm, _: Reader) -> dict[str, Any]:
         states=_states(body.state),
         pools=body.pool,
         queues=body.queue,
-        logical_date=Range(_utc(body.execution_date_gte), _utc(body.execution_date_lte)),
-        start_date=Range(_utc(body.start_date_gte), _utc(body.start_date_lte)),
-        end_date=Range(_utc(body.end_date_gte), _utc(body.end_date_lte)),
+        logical_date=Range(utc(body.execution_date_gte), utc(body.execution_date_lte)),
+        start_date=Range(utc(body.start_date_gte), utc(body.start_date_lte)),
+        end_date=Range(utc(body.end_date_gte), utc(body.end_date_lte)),
         duration=Range(body.duration_gte, body.duration_lte),
         order_by="id",
     )
@@ -357,7 +323,7 @@ def get_log(
 
 def _patch(dag_id: str, dag_run_id: str, task_id: str, map_index: int, body: UpdateTaskInstance) -> dict[str, Any]:
     run = runs.require_run(dag_id, dag_run_id)
-    state = _new_state(body.new_state)
+    state = new_state(body.new_state)
     ti = tasks.require_ti(dag_id, dag_run_id, task_id, map_index)
     if not body.dry_run:
         ti = tasks.set_ti_state(dag_id, dag_run_id, task_id, map_index, state)
@@ -416,169 +382,3 @@ def set_mapped_note(
 ) -> dict[str, Any]:
     run = runs.require_run(dag_id, dag_run_id)
     return serialize.task_instance(tasks.set_note(dag_id, dag_run_id, task_id, map_index, body.note), run.logical_date)
-
-
-# --- many at once -------------------------------------------------------------------------------
-def _runs_of(
-    dag_id: str,
-    run_id: str | None,
-    start: datetime | None,
-    end: datetime | None,
-    *,
-    past: bool = False,
-    future: bool = False,
-) -> list[Any]:
-    """One run (and, with `past`/`future`, those before/after it), or every run between `start` and `end`."""
-    from tradewind.store.api_queries import Range, RunQuery, dag_runs
-
-    if run_id is not None:
-        run = runs.require_run(dag_id, run_id)
-        if not (past or future):
-            return [run]
-        start, end = (None if past else run.logical_date), (None if future else run.logical_date)
-    found, _total = dag_runs(RunQuery(dag_ids=[dag_id], logical_date=Range(_utc(start), _utc(end))), 100000, 0)
-    return found
-
-
-@router.post("/dags/{dag_id}/clearTaskInstances", operation_id="post_clear_task_instances", tags=["DAG"],
-             responses=errors(404))  # fmt: skip
-def clear_tis(dag_id: str, body: ClearTaskInstances, _: Editor) -> dict[str, Any]:
-    """Clear the chosen tasks (with their setups and teardowns, and up- or downstream if asked) in one run,
-    or in every run of the date range; `only_failed` (Airflow's default) keeps the rest."""
-    from tradewind.actions.dags import require_dag
-    from tradewind.store.dags import get_structure
-
-    require_dag(dag_id)
-    if body.dag_run_id is not None and (body.start_date or body.end_date):
-        raise UsageError("give dag_run_id, or start_date/end_date, not both")
-    task_ids = body.task_ids
-    structure = get_structure(dag_id)
-    if task_ids and structure is not None:
-        unknown = sorted(set(task_ids) - set(structure.nodes))
-        if unknown:
-            raise TaskNotFound(f"no task {', '.join(unknown)} in DAG '{dag_id}'")
-        if body.include_upstream:
-            task_ids = structure.relatives(list(task_ids), upstream=True)
-    out = []
-    chosen_runs = _runs_of(
-        dag_id, body.dag_run_id, body.start_date, body.end_date, past=body.include_past, future=body.include_future
-    )
-    for run in chosen_runs:
-        present = None
-        if task_ids is not None:
-            from tradewind.store import task_instances
-
-            have = {t.task_id for t in task_instances.list_task_instances(dag_id, run.run_id)}
-            present = [t for t in task_ids if t in have]
-            if not present:
-                continue
-        chosen = runs.clear(
-            dag_id,
-            run.run_id,
-            present,
-            downstream=body.include_downstream,
-            only_failed=body.only_failed,
-            dry_run=True,
-        )
-        if body.only_running:
-            chosen = [t for t in chosen if t.state == TaskState.RUNNING]
-        if chosen and not body.dry_run:
-            runs.clear(dag_id, run.run_id, sorted({t.task_id for t in chosen}), exact=True)
-        out += [serialize.ti_reference(t, run.logical_date) for t in chosen]
-    return {"task_instances": out}
-
-
-@router.post("/dags/{dag_id}/updateTaskInstancesState", operation_id="post_set_task_instances_state", tags=["DAG"],
-             responses=errors(404, 409))  # fmt: skip
-def update_tis_state(dag_id: str, body: UpdateTaskInstancesState, _: Editor) -> dict[str, Any]:
-    """Set a task's instances (and, if asked, those up- or downstream of it, in this run or the ones before
-    or after it) to success, failed or skipped."""
-    from tradewind.store import task_instances
-    from tradewind.store.dags import get_structure
-
-    state = _new_state(body.new_state)
-    if (body.dag_run_id is None) == (body.execution_date is None):
-        raise UsageError("give exactly one of dag_run_id and execution_date")
-    from tradewind.actions.dags import require_dag
-
-    require_dag(dag_id)
-    if body.dag_run_id is not None:
-        run = runs.require_run(dag_id, body.dag_run_id)
-    else:
-        from tradewind.store.runs import find_dag_run
-
-        found = find_dag_run(dag_id, as_utc(body.execution_date)) if body.execution_date else None
-        if found is None:
-            raise NotFound(f"DAG '{dag_id}' has no run at {body.execution_date}")
-        run = found
-    structure = get_structure(dag_id)
-    task_ids = [body.task_id]
-    if structure is not None:
-        if body.task_id not in structure.nodes:
-            raise NotFound(f"task '{body.task_id}' not found in DAG '{dag_id}'")
-        if body.include_upstream:
-            task_ids = structure.relatives(task_ids, upstream=True)
-        if body.include_downstream:
-            task_ids = list(dict.fromkeys(task_ids + structure.relatives([body.task_id], upstream=False)))
-    chosen_runs = _runs_of(dag_id, run.run_id, None, None, past=body.include_past, future=body.include_future)
-    out = []
-    for r in chosen_runs:
-        for ti in task_instances.list_task_instances(dag_id, r.run_id):
-            if ti.task_id in task_ids and ti.state != state:
-                if not body.dry_run:
-                    ti = tasks.set_ti_state(dag_id, r.run_id, ti.task_id, ti.map_index, state)
-                out.append(serialize.ti_reference(ti, r.logical_date))
-    return {"task_instances": out}
-
-
-# --- XCom ---------------------------------------------------------------------------------------
-@router.get(TI + "/xcomEntries", operation_id="get_xcom_entries", tags=["XCom"], responses=errors(404))
-def list_xcoms(
-    dag_id: str,
-    dag_run_id: str,
-    task_id: str,
-    _: Reader,
-    map_index: Annotated[int | None, Query(ge=-1, le=tasks.MAX_MAP_INDEX)] = None,
-    xcom_key: str | None = None,
-    limit: Limit = 100,
-    offset: Offset = 0,
-) -> dict[str, Any]:
-    """XCom entries of an instance (`~` for every run or task, as Airflow)."""
-    from tradewind.actions.dags import require_dag
-    from tradewind.store.api_queries import xcom_entries
-
-    require_dag(dag_id)
-    if dag_run_id != "~":
-        runs.require_run(dag_id, dag_run_id)
-    rows, total = xcom_entries(
-        dag_id,
-        None if dag_run_id == "~" else dag_run_id,
-        None if task_id == "~" else task_id,
-        map_index,
-        xcom_key,
-        limit,
-        offset,
-    )
-    return {"xcom_entries": [serialize.xcom_item(r) for r in rows], "total_entries": total}
-
-
-@router.get(TI + "/xcomEntries/{xcom_key}", operation_id="get_xcom_entry", tags=["XCom"], responses=errors(404))
-def get_xcom(
-    dag_id: str,
-    dag_run_id: str,
-    task_id: str,
-    xcom_key: str,
-    _: Reader,
-    map_index: MapIndex = -1,
-    deserialize: bool = False,
-    stringify: bool = True,
-) -> dict[str, Any]:
-    """One entry; as Airflow, the value is its text form unless `stringify=false` (with `deserialize`, JSON)."""
-    from tradewind.store import xcom
-
-    run = runs.require_run(dag_id, dag_run_id)
-    tasks.require_ti(dag_id, dag_run_id, task_id, map_index)
-    for x in xcom.list_xcoms(dag_id, dag_run_id, task_id):
-        if x.map_index == map_index and x.key == xcom_key:
-            return serialize.xcom(x, run.logical_date, stringify=stringify and not deserialize)
-    raise NotFound(f"XCom entry '{xcom_key}' not found")
