@@ -61,6 +61,8 @@ def serialize_task(task: BaseOperator, weight: int) -> dict[str, Any]:
     return {
         "task_id": task.task_id,
         "operator": task.operator_name,
+        "operator_module": type(task).__module__,  # the REST API's class_ref
+        "task_display_name": getattr(task, "task_display_name", task.task_id),
         "upstream": sorted(task.upstream_task_ids),
         "downstream": sorted(task.downstream_task_ids),
         "trigger_rule": task.trigger_rule,

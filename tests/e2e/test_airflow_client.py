@@ -113,6 +113,7 @@ def test_dag_api(admin: Any) -> None:
     assert [t.task_id for t in tasks] == ["first", "second"] and tasks[0].downstream_task_ids == ["second"]
     first = api.get_task("client_demo", "first")
     assert first.retries == 2 and first.retry_delay.seconds == 300 and first.trigger_rule.value == "all_success"
+    assert (first.class_ref.class_name, first.class_ref.module_path) == ("BashOperator", "tradewind.operators.bash")
     patched = api.patch_dags("client_*", DAG(is_paused=False))
     assert patched.total_entries == 4 and all(d.is_paused is False for d in patched.dags)
     assert api.patch_dag("client_demo", DAG(is_paused=True), update_mask=["is_paused"]).is_paused is True
