@@ -26,6 +26,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "dags_folder": "{TRADEWIND_HOME}/dags",
         "plugins_folder": "{TRADEWIND_HOME}/plugins",
         "load_examples": True,
+        "test_connection": "Disabled",  # Airflow's: POST /connections/test only when "Enabled"
         "default_timezone": "utc",
         "parallelism": 32,
         "max_active_tasks_per_dag": 16,
@@ -85,6 +86,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "secret_key": "",
         "forwarded_allow_ips": "",
         "default_ui_timezone": "UTC",  # Airflow's option: the zone times are shown in until a viewer picks one
+        "expose_config": False,  # GET /api/v1/config (Airflow's; "non-sensitive-only" hides secrets)
     },
 }
 

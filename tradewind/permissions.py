@@ -18,10 +18,11 @@ EDIT_VARIABLES = "variables.edit"
 READ_CONNECTIONS = "connections.read"
 EDIT_CONNECTIONS = "connections.edit"
 MANAGE_USERS = "users.manage"
+READ_CONFIG = "config.read"  # GET /api/v1/config (when [webserver] expose_config allows it), as Airflow's Op
 
 _VIEWER = frozenset({READ_DAGS, READ_POOLS})
 _USER = _VIEWER | {EDIT_DAGS}
-_OP = _USER | {EDIT_POOLS, READ_VARIABLES, EDIT_VARIABLES, READ_CONNECTIONS, EDIT_CONNECTIONS}
+_OP = _USER | {EDIT_POOLS, READ_VARIABLES, EDIT_VARIABLES, READ_CONNECTIONS, EDIT_CONNECTIONS, READ_CONFIG}
 _ADMIN = _OP | {MANAGE_USERS}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {"Admin": _ADMIN, "Op": _OP, "User": _USER, "Viewer": _VIEWER}

@@ -64,6 +64,8 @@ def serialize_task(task: BaseOperator, weight: int) -> dict[str, Any]:
     return {
         "task_id": task.task_id,
         "operator": task.operator_name,
+        "operator_module": type(task).__module__,  # the REST API's class_ref
+        "task_display_name": getattr(task, "task_display_name", task.task_id),
         "upstream": sorted(task.upstream_task_ids),
         "downstream": sorted(task.downstream_task_ids),
         "trigger_rule": task.trigger_rule,
@@ -172,6 +174,42 @@ def dag_hash(data: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=repr).encode()).hexdigest()
 
 
+# --- what Airflow's REST API shows -------------------------------------------------------------
+def time_delta(seconds: float | None) -> dict[str, Any] | None:
+    """Airflow's TimeDelta object: {"__type": "TimeDelta", days, seconds, microseconds}."""
+    if seconds is None:
+        return None
+    from datetime import timedelta
+
+    d = timedelta(seconds=seconds)
+    return {"__type": "TimeDelta", "days": d.days, "seconds": d.seconds, "microseconds": d.microseconds}
+
+
+_RELATIVE = ("years", "months", "days", "leapdays", "hours", "minutes", "seconds", "microseconds")
+_ABSOLUTE = ("year", "month", "day", "hour", "minute", "second", "microsecond")
+
+
+def airflow_schedule(data: dict[str, Any] | None, summary: str | None) -> dict[str, Any] | None:
+    """The DAG's schedule as Airflow's API shows it: a CronExpression (cron or preset, or a timetable's
+    summary), a TimeDelta or a RelativeDelta object; None for no schedule."""
+    spec = (data or {}).get("timetable") or {}
+    kind = spec.get("type")
+    if kind == "null" or (data is None and summary in (None, "None")):
+        return None
+    if kind == "delta_data_interval":
+        delta = spec.get("delta")
+        if not isinstance(delta, dict):
+            return time_delta(float(delta or 0))
+        out: dict[str, Any] = {"__type": "RelativeDelta"}
+        out.update({k: int(delta.get(k) or 0) for k in (*_RELATIVE, *_ABSOLUTE)})
+        return out
+    if kind in ("dataset", "dataset_or_time"):
+        return {"__type": "CronExpression", "value": "Dataset"}
+    written = (data or {}).get("schedule")
+    value = written if isinstance(written, str) else summary
+    return {"__type": "CronExpression", "value": value or ""}
+
+
 def dag_row(dag: DAG, data: dict[str, Any]) -> dict[str, Any]:
     """The `dag` table's columns for this DAG."""
     return {
@@ -185,4 +223,9 @@ def dag_row(dag: DAG, data: dict[str, Any]) -> dict[str, Any]:
         "max_active_runs": dag.max_active_runs,
         "max_active_tasks": dag.max_active_tasks,
         "default_view": dag.default_view,
+        "schedule_interval": airflow_schedule(data, dag.schedule_summary),
+        "has_task_concurrency_limits": any(
+            t.get("max_active_tis_per_dag") or t.get("max_active_tis_per_dagrun") for t in data.get("tasks", [])
+        ),
+        "dag_display_name": dag.dag_display_name,
     }

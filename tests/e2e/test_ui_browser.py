@@ -62,7 +62,7 @@ def webserver(scheduler, tradewind_home: Path) -> Iterator[str]:
     log = (tradewind_home / "webserver.out").open("ab")
     proc = subprocess.Popen(
         [sys.executable, "-m", "tradewind", "webserver", "--port", str(port), "--hostname", "127.0.0.1"],
-        env=dict(os.environ),
+        env={**os.environ, "TRADEWIND__CORE__TEST_CONNECTION": "Enabled"},  # the connection form's Test button
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,

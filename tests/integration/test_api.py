@@ -20,11 +20,15 @@ def client(tradewind_home: Path) -> Iterator[Any]:
         yield c
 
 
+PROBLEM_KEYS = {"type", "title", "status", "detail", "instance"}  # Airflow's error body
+
+
 def problem(resp: Any, status: int) -> dict[str, Any]:
     """Assert an error response in the API's shape and return it."""
     assert resp.status_code == status, resp.text
     body = resp.json()
-    assert set(body) == {"title", "status", "detail"} and body["status"] == status and body["detail"], body
+    assert set(body) == PROBLEM_KEYS and body["status"] == status and body["detail"], body
+    assert body["type"].startswith("https://airflow.apache.org/") and body["instance"] == resp.request.url.path
     return body
 
 
@@ -64,7 +68,7 @@ def test_the_openapi_document_says_how_to_authenticate_and_which_errors_come_bac
     )
     assert (schemes["CsrfToken"]["in"], schemes["CsrfToken"]["name"]) == ("header", "X-CSRF-Token")
     schemas = doc["components"]["schemas"]
-    assert schemas["Problem"]["required"] == ["title", "status", "detail"]
+    assert schemas["Problem"]["required"] == ["type", "title", "status", "detail"]
     assert "HTTPValidationError" not in schemas  # nothing answers 422
     problem_ref = {"$ref": "#/components/schemas/Problem"}
     ops = {(method.upper(), path): op for path, item in doc["paths"].items() for method, op in item.items()}
@@ -103,10 +107,10 @@ def test_the_openapi_document_says_how_to_authenticate_and_which_errors_come_bac
         ("PoolBody", {"name", "slots"}),
         ("ConnectionBody", {"connection_id", "conn_type"}),
         ("DagPatch", {"is_paused"}),
-        ("ClearBody", {"dag_run_id"}),
-        ("TIStateBody", {"new_state"}),
+        ("ClearTaskInstances", set()),  # Airflow's: dag_run_id is optional (no run: every run, or a date range)
+        ("UpdateTaskInstance", {"new_state"}),
     ):
-        assert set(schemas[model]["required"]) == required, model
+        assert set(schemas[model].get("required", [])) == required, model
     missing = problem(
         client.post(
             "/api/v1/users",
@@ -288,14 +292,15 @@ def test_xcom_entries(client: Any) -> None:
 
 def test_clear_task_instances_and_set_a_state(client: Any) -> None:
     run_id = first_run_id()
-    body = {"dag_run_id": run_id, "task_ids": ["second"], "dry_run": False}
+    body = {"dag_run_id": run_id, "task_ids": ["second"], "dry_run": False, "only_failed": False}
     cleared = client.post(f"/api/v1/dags/{DAG_ID}/clearTaskInstances", json=body, headers=ADMIN).json()
     assert [t["task_id"] for t in cleared["task_instances"]] == ["second"]
     ti = client.get(f"{RUNS}/{run_id}/taskInstances/second", headers=ADMIN).json()
     assert ti["state"] in (None, "none")
     assert client.get(f"{RUNS}/{run_id}/taskInstances/first", headers=ADMIN).json()["state"] == "success"
     resp = client.patch(f"{RUNS}/{run_id}/taskInstances/second", json={"new_state": "failed"}, headers=ADMIN)
-    assert resp.status_code == 200 and resp.json()["state"] == "failed"
+    assert resp.status_code == 200 and resp.json()["task_id"] == "second"  # Airflow's TaskInstanceReference
+    assert client.get(f"{RUNS}/{run_id}/taskInstances/second", headers=ADMIN).json()["state"] == "failed"
     problem(client.patch(f"{RUNS}/{run_id}/taskInstances/second", json={"new_state": "running"}, headers=ADMIN), 400)
     problem(
         client.post(
@@ -465,7 +470,7 @@ def test_every_writing_endpoint_answers_garbage_with_a_4xx(client: Any) -> None:
             resp = getattr(client, method)(url, json=body, headers=ADMIN)
             if not 400 <= resp.status_code < 500:
                 failures.append(f"{method.upper()} {url} {body!r}: {resp.status_code} {resp.text[:120]}")
-            elif set(resp.json()) != {"title", "status", "detail"}:
+            elif set(resp.json()) != PROBLEM_KEYS:
                 failures.append(f"{method.upper()} {url} {body!r}: not a problem document: {resp.text[:120]}")
     assert not failures, "\n".join(failures)
 
@@ -502,7 +507,7 @@ def test_out_of_range_values_get_a_400(client: Any) -> None:
         client.patch(f"{run}/taskInstances/first", json={"new_state": "success", "map_index": 10**20}, headers=ADMIN),
         400,
     )
-    problem(client.get(f"{run}/taskInstances/first?map_index=99999999999999999999", headers=ADMIN), 400)
+    problem(client.get(f"{run}/taskInstances/first/99999999999999999999", headers=ADMIN), 400)
     problem(client.get("/api/v1/dags?limit=99999999999999999999999", headers=ADMIN), 400)
     deep = b"[" * 100_000 + b"]" * 100_000
     problem(
@@ -618,9 +623,11 @@ def test_a_log_read_never_cuts_a_character_in_two(client: Any) -> None:
 
 
 def test_connections_test_checks_a_body_or_a_stored_connection_against_a_real_server(
-    client: Any, tmp_path: Path
+    client: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from network_servers import start_http
+
+    monkeypatch.setenv("TRADEWIND__CORE__TEST_CONNECTION", "Enabled")
 
     server = start_http({"/v1": lambda r: (200, {}, b"ok"), "/locked": lambda r: (403, {}, b"no")})
     try:
@@ -638,3 +645,22 @@ def test_connections_test_checks_a_body_or_a_stored_connection_against_a_real_se
         assert client.get("/api/v1/connections/api", headers=ADMIN).status_code == 404  # testing saves nothing
     finally:
         server.stop()
+
+
+def test_connection_tests_and_the_config_are_off_unless_configured(
+    client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = {"connection_id": "t", "conn_type": "http", "host": "localhost"}
+    off = problem(client.post("/api/v1/connections/test", json=body, headers=ADMIN), 403)
+    assert "test_connection" in off["detail"]
+    assert "expose_config" in problem(client.get("/api/v1/config", headers=ADMIN), 403)["detail"]
+    monkeypatch.setenv("TRADEWIND__CORE__TEST_CONNECTION", "Enabled")
+    monkeypatch.setenv("TRADEWIND__WEBSERVER__EXPOSE_CONFIG", "True")
+    tested = client.post("/api/v1/connections/test", json=body, headers=ADMIN).json()
+    assert set(tested) == {"status", "message"} and isinstance(tested["status"], bool)
+    problem(client.post("/api/v1/connections/test", json=body, headers=basic("user")), 403)  # Op and Admin only
+    sections = client.get("/api/v1/config?section=webserver", headers=ADMIN).json()["sections"]
+    secret = {o["key"]: o["value"] for o in sections[0]["options"]}["secret_key"]
+    assert secret and secret != "< hidden >"  # `True` shows everything, as Airflow
+    assert client.get("/api/v1/config", headers=basic("op")).status_code == 200  # Op and Admin, as Airflow's
+    problem(client.get("/api/v1/config", headers=basic("user")), 403)

@@ -594,13 +594,18 @@ def test_connection_form_offers_each_types_fields_and_merges_its_extra_inputs(ap
     assert get_connection("wh").conn_type == "postgres"
 
 
-def test_connection_form_test_button_checks_the_form_against_a_real_server(app_env: Any, tmp_path: Path) -> None:
+def test_connection_form_test_button_checks_the_form_against_a_real_server(
+    app_env: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from network_servers import start_ftp
 
     ftp = start_ftp(tmp_path / "ftp", "drops", "Ftp-Pass-42")
     try:
         token = login(app_env, "op")
         form = {"csrf_token": token, "conn_type": "ftp", "host": ftp.host, "port": str(ftp.port), "login": "drops"}
+        off = app_env.post("/admin/connections/test", data={**form, "password": "Ftp-Pass-42"})
+        assert off.status_code == 403 and "[core] test_connection" in off.json()["message"]  # Airflow's default
+        monkeypatch.setenv("TRADEWIND__CORE__TEST_CONNECTION", "Enabled")
         ok = app_env.post("/admin/connections/test", data={**form, "password": "Ftp-Pass-42"}).json()
         assert ok["ok"] is True and "logged in to 127.0.0.1" in ok["message"]
         bad = app_env.post("/admin/connections/test", data={**form, "password": "Wrong-Pass-42"}).json()

@@ -7,7 +7,7 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from tradewind.actions import checked_key
+from tradewind.actions import audit, checked_key
 from tradewind.exceptions import ConnectionNotFound, InvalidConnection, UsageError
 
 if TYPE_CHECKING:
@@ -29,7 +29,10 @@ def save_connection(
     old = connections.get_connection(conn_id) if keep_secrets and not create_only else None
     if old is not None:
         _keep_secrets(values, old)
-    return connections.set_connection(conn_id, replace_existing=not create_only, **values)
+    record = connections.set_connection(conn_id, replace_existing=not create_only, **values)
+    if record is not None:
+        audit.record("connection.set", conn_id=conn_id, conn_type=record.conn_type)
+    return record
 
 
 def _checked(conn_id: str, fields: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -88,6 +91,7 @@ def delete_connection(conn_id: str) -> None:
 
     if not connections.delete_connection(conn_id):
         raise ConnectionNotFound(f"Did not find a connection with `conn_id`={conn_id}")
+    audit.record("connection.delete", conn_id=conn_id)
 
 
 def import_connections(conns: Mapping[str, Mapping[str, Any]], *, overwrite: bool) -> dict[str, bool]:
@@ -97,10 +101,22 @@ def import_connections(conns: Mapping[str, Mapping[str, Any]], *, overwrite: boo
     from tradewind.store import connections
 
     checked = [_checked(conn_id, fields) for conn_id, fields in conns.items()]
-    return {
+    written = {
         conn_id: connections.set_connection(conn_id, replace_existing=overwrite, **values) is not None
         for conn_id, values in checked
     }
+    audit.record("connection.import", conn_ids=sorted(c for c, done in written.items() if done))
+    return written
+
+
+def web_testing_enabled() -> bool:
+    """Airflow's `[core] test_connection` (Disabled by default): whether the UI and API may test connections.
+
+    A test makes the server open a network connection to wherever a user says; the CLI is not gated.
+    """
+    from tradewind.config import conf
+
+    return str(conf.get("core", "test_connection", fallback="Disabled")).strip().lower() == "enabled"
 
 
 def test_connection_fields(conn_id: str | None, fields: Mapping[str, Any]) -> tuple[bool, str]:

@@ -6,6 +6,7 @@ import fnmatch
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tradewind.actions import audit
 from tradewind.exceptions import DagNotFound
 
 if TYPE_CHECKING:
@@ -41,10 +42,12 @@ def set_paused(dag_id: str, paused: bool) -> DagRecord:
     from tradewind.scheduler.wakeup import notify
     from tradewind.store import dags
 
-    require_dag(dag_id)
+    was = require_dag(dag_id).is_paused
     record = dags.set_paused(dag_id, paused)
     if not paused:
         notify()
+    if was != paused:
+        audit.record("paused" if paused else "unpaused", dag_id=dag_id)
     return record
 
 
@@ -52,7 +55,9 @@ def delete_dag(dag_id: str) -> int:
     """Remove the DAG's records (runs, task instances, tries, XComs; not its file); how many rows went."""
     from tradewind.store import dags
 
-    return dags.delete_dag(dag_id)
+    removed = dags.delete_dag(dag_id)
+    audit.record("dag.delete", dag_id=dag_id, rows=removed)
+    return removed
 
 
 def dag_source(record: DagRecord) -> str:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from tradewind.actions import checked_key
+from tradewind.actions import audit, checked_key
 from tradewind.exceptions import UsageError
 
 if TYPE_CHECKING:
@@ -21,7 +21,9 @@ def save_pool(
     """Create or resize a pool: a trimmed name of 1 to 250 characters, -1 (unlimited) to MAX_SLOTS slots."""
     from tradewind.store.pools import set_pool
 
-    return set_pool(*_checked(name, slots), description, include_deferred=include_deferred)
+    record = set_pool(*_checked(name, slots), description, include_deferred=include_deferred)
+    audit.record("pool.set", pool=record.pool, slots=record.slots, include_deferred=record.include_deferred)
+    return record
 
 
 def _checked(name: str, slots: int | str) -> tuple[str, int]:
@@ -38,7 +40,9 @@ def delete_pool(name: str) -> PoolRecord:
     """Delete a pool (not `default_pool`) and return what it was."""
     from tradewind.store.pools import delete_pool as delete
 
-    return delete(name)
+    record = delete(name)
+    audit.record("pool.delete", pool=record.pool)
+    return record
 
 
 def import_pools(data: Mapping[str, Any]) -> int:
@@ -56,4 +60,5 @@ def import_pools(data: Mapping[str, Any]) -> int:
         checked.append((*_checked(name, spec["slots"]), description, deferred))
     for name, slots, description, deferred in checked:
         set_pool(name, slots, description, include_deferred=deferred)
+    audit.record("pool.import", pools=sorted(c[0] for c in checked))
     return len(checked)

@@ -8,6 +8,7 @@ import re
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from tradewind.actions import audit
 from tradewind.exceptions import DagRunNotFound, StateConflict, TaskNotFound, UsageError
 from tradewind.states import EXECUTING, FINISHED, DagRunState, DagRunType, TaskState
 
@@ -78,9 +79,13 @@ def trigger(
         raise UsageError(f"conf must be a JSON object, not {type(conf).__name__}")
     require_dag(dag_id)
     try:
-        return trigger_dag(dag_id, conf=conf, run_id=run_id, logical_date=logical_date, note=note)
+        run = trigger_dag(dag_id, conf=conf, run_id=run_id, logical_date=logical_date, note=note)
     except OverflowError:  # e.g. year 1 or 9999: the data interval falls off the calendar
         raise UsageError(f"logical_date {logical_date.isoformat() if logical_date else ''} is out of range") from None
+    audit.record(
+        "trigger", dag_id=dag_id, run_id=run.run_id, execution_date=run.logical_date, conf=conf or {}, note=note
+    )
+    return run
 
 
 def clear(
@@ -126,6 +131,14 @@ def clear(
     ):
         raise _lost_race(dag_id, run_id, run.state)
     notify()
+    audit.record(
+        "clear",
+        dag_id=dag_id,
+        run_id=run_id,
+        execution_date=run.logical_date,
+        task_ids=sorted({t.task_id for t in tis}),
+        only_failed=only_failed,
+    )
     return tis
 
 
@@ -148,7 +161,9 @@ def mark_run(dag_id: str, run_id: str, state: str) -> DagRunRecord:
     if state not in MARKS:
         raise UsageError(f"a DAG run can be marked {', '.join(MARKS)}, not {state!r}")
     if state == DagRunState.QUEUED:
+        was = require_run(dag_id, run_id).state
         clear(dag_id, run_id)
+        audit.record(f"dagrun.{state}", dag_id=dag_id, run_id=run_id, was=was)
         return require_run(dag_id, run_id)
     run = require_run(dag_id, run_id)
     unfinished = [s for s in TaskState if s not in FINISHED]
@@ -169,6 +184,7 @@ def mark_run(dag_id: str, run_id: str, state: str) -> DagRunRecord:
         dag_id, run_id, mark, expected={run.state}, moves=moves, end_date=utcnow(), keep_tasks=pending
     ):
         raise _lost_race(dag_id, run_id, run.state)
+    audit.record(f"dagrun.{state}", dag_id=dag_id, run_id=run_id, execution_date=run.logical_date, was=run.state)
     if pending:
         from tradewind.scheduler.wakeup import notify
 
@@ -194,3 +210,15 @@ def delete_run(dag_id: str, run_id: str) -> None:
 
     if not runs.delete_dag_run(dag_id, run_id):
         raise DagRunNotFound(f"DAG run '{run_id}' of DAG '{dag_id}' not found")
+    audit.record("dagrun.delete", dag_id=dag_id, run_id=run_id)
+
+
+def set_note(dag_id: str, run_id: str, note: str | None) -> DagRunRecord:
+    """A run's note (the UI's and Airflow's `setNote`); empty text removes it."""
+    from tradewind.store.api_queries import set_run_note
+
+    run = require_run(dag_id, run_id)
+    if not set_run_note(dag_id, run_id, note or None):
+        raise _lost_race(dag_id, run_id, run.state)
+    audit.record("dagrun.note", dag_id=dag_id, run_id=run_id, note=note)
+    return require_run(dag_id, run_id)

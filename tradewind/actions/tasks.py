@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
+from tradewind.actions import audit
 from tradewind.exceptions import NotFound, StateConflict, TaskNotFound, UsageError
 from tradewind.states import TaskState
 
@@ -52,6 +53,15 @@ def set_ti_state(dag_id: str, run_id: str, task_id: str, map_index: int, state: 
                 "changed; look again and retry"
             )
         notify()
+        audit.record(
+            f"ti.{state}",
+            dag_id=dag_id,
+            run_id=run_id,
+            task_id=task_id,
+            map_index=map_index,
+            try_number=ti.try_number,
+            was=ti.state,
+        )
     return require_ti(dag_id, run_id, task_id, map_index)
 
 
@@ -82,3 +92,13 @@ def _whole_characters(data: bytes) -> bytes:
             length = 1 if byte < 0xC0 or byte >= 0xF8 else 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
             return data[:-back] if length > back else data
     return data
+
+
+def set_note(dag_id: str, run_id: str, task_id: str, map_index: int, note: str | None) -> TaskInstanceRecord:
+    """A task instance's note; empty text removes it."""
+    from tradewind.store.api_queries import set_ti_note
+
+    require_ti(dag_id, run_id, task_id, map_index)
+    set_ti_note(dag_id, run_id, task_id, map_index, note or None)
+    audit.record("ti.note", dag_id=dag_id, run_id=run_id, task_id=task_id, map_index=map_index, note=note)
+    return require_ti(dag_id, run_id, task_id, map_index)

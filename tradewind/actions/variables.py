@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from tradewind.actions import checked_key
+from tradewind.actions import audit, checked_key
 from tradewind.exceptions import NotFound
 
 if TYPE_CHECKING:
@@ -17,7 +17,9 @@ def save_variable(key: str, value: str, description: str | None = None) -> Varia
     """Create or replace a variable: the key is trimmed, 1 to 250 characters."""
     from tradewind.store.variables import set_variable
 
-    return set_variable(checked_key(key, "a variable key"), value, description)
+    record = set_variable(checked_key(key, "a variable key"), value, description)
+    audit.record("variable.set", key=record.key)
+    return record
 
 
 def delete_variable(key: str) -> None:
@@ -25,6 +27,7 @@ def delete_variable(key: str) -> None:
 
     if not delete(key):
         raise NotFound(f"variable '{key}' does not exist")
+    audit.record("variable.delete", key=key)
 
 
 def import_variables(data: Mapping[str, Any]) -> int:
@@ -35,4 +38,5 @@ def import_variables(data: Mapping[str, Any]) -> int:
     checked = {checked_key(key, "a variable key"): value for key, value in data.items()}
     for key, value in checked.items():
         set_variable(key, value if isinstance(value, str) else json.dumps(value))
+    audit.record("variable.import", keys=sorted(checked))
     return len(checked)

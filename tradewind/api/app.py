@@ -15,7 +15,19 @@ def create_app() -> FastAPI:
 
     from tradewind import __version__
     from tradewind.api import errors, openapi
-    from tradewind.api.routes import config, dag_runs, dags, monitor, task_instances, users
+    from tradewind.api.routes import (
+        config,
+        dag_runs,
+        dags,
+        datasets,
+        event_logs,
+        monitor,
+        server,
+        task_instance_batch,
+        task_instances,
+        users,
+        xcom,
+    )
     from tradewind.api.security import secret_key
     from tradewind.store.migrate import ensure_ready
     from tradewind.ui import routes as ui
@@ -28,11 +40,27 @@ def create_app() -> FastAPI:
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=None,
         redoc_url=None,  # Swagger UI would load its assets from a CDN
+        generate_unique_id_function=lambda route: route.name,  # operation ids: Airflow's, else the function's
         description="Airflow's stable REST API resources (dags, dagRuns, taskInstances, …). "
         "Authenticate with HTTP basic, or with the web UI's session cookie plus its "
         "X-CSRF-Token header for changes. Errors are JSON problems (title, status, detail).",
     )
-    routers = [module.router for module in (dags, dag_runs, task_instances, config, users, monitor)]
+    routers = [
+        module.router
+        for module in (
+            dags,
+            dag_runs,
+            task_instances,
+            task_instance_batch,
+            xcom,
+            datasets,
+            event_logs,
+            config,
+            users,
+            monitor,
+            server,
+        )
+    ]
     for router in routers:
         app.include_router(router, prefix=API_PREFIX)
     openapi.install(app, routers, API_PREFIX)

@@ -58,20 +58,35 @@ def check_same_as_url(field: str, in_body: str, in_url: str) -> None:
         raise UsageError(f"the {field} in the body does not match the URL")
 
 
-def problem(status: int, detail: str) -> dict[str, Any]:
-    """The JSON body of an error: a short title from the status, and the reason."""
+PROBLEM_TYPES = {
+    400: "BadRequest",
+    401: "Unauthenticated",
+    403: "PermissionDenied",
+    404: "NotFound",
+    409: "AlreadyExists",
+    500: "Unknown",
+}
+DOCS = "https://airflow.apache.org/docs/apache-airflow/2.10.0/stable-rest-api-ref.html#section/Errors/"
+
+
+def problem(status: int, detail: str, instance: str | None = None) -> dict[str, Any]:
+    """The JSON body of an error, Airflow's: type (its docs' section), title, status, detail, instance."""
     from http import HTTPStatus
 
     try:
         title = HTTPStatus(status).phrase
     except ValueError:
         title = "Error"
-    return {"title": title, "status": status, "detail": detail}
+    body: dict[str, Any] = {"type": DOCS + PROBLEM_TYPES.get(status, title.replace(" ", ""))}
+    body.update({"title": title, "status": status, "detail": detail})
+    if instance is not None:
+        body["instance"] = instance
+    return body
 
 
 def error_response(request: Request, status: int, detail: str, headers: dict[str, str] | None = None) -> Response:
     if request.url.path.startswith("/api/") or "text/html" not in request.headers.get("accept", ""):
-        return JSONResponse(problem(status, detail), status, headers=headers)
+        return JSONResponse(problem(status, detail, request.url.path), status, headers=headers)
     from tradewind.ui.render import error_page
 
     return error_page(request, status, detail, headers)
@@ -117,7 +132,7 @@ class BodyLimit:
             return
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
-            await self._reject(send, 413 if declared.isdigit() else 400)
+            await self._reject(send, 413 if declared.isdigit() else 400, scope.get("path"))
             return
         chunks: list[bytes] = []
         size = 0
@@ -128,7 +143,7 @@ class BodyLimit:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.limit:
-                await self._reject(send, 413)
+                await self._reject(send, 413, scope.get("path"))
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -144,11 +159,11 @@ class BodyLimit:
 
         await self.app(scope, replay, send)
 
-    async def _reject(self, send: Any, status: int) -> None:
+    async def _reject(self, send: Any, status: int, path: str | None) -> None:
         import json
 
         detail = f"request body too large ({self.limit} bytes at most)" if status == 413 else "bad Content-Length"
-        body = json.dumps(problem(status, detail)).encode()
+        body = json.dumps(problem(status, detail, path)).encode()
         await send(
             {
                 "type": "http.response.start",

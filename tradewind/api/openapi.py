@@ -49,11 +49,14 @@ REASONS = {
 
 
 class Problem(BaseModel):
-    """The body of every error (Airflow's problem shape)."""
+    """The body of every error (Airflow's `Error`, RFC 7807): `type` links Airflow's description of the
+    error kind, `instance` is the path that answered."""
 
+    type: str
     title: str
     status: int
     detail: str
+    instance: str | None = None
 
 
 def errors(*codes: int) -> dict[int | str, dict[str, Any]]:

@@ -27,6 +27,7 @@ from urllib.parse import quote
 
 from fastapi import HTTPException, Request
 
+from tradewind.actions import audit
 from tradewind.api.session_key import ensure_secret_key
 from tradewind.permissions import allowed
 from tradewind.store.users import UserRecord
@@ -84,6 +85,7 @@ def make_session(username: str) -> tuple[str, str]:
         raise NotFound(f"user '{username}' does not exist")
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
     open_session(session_id(token), user.id, session_max_age())
+    audit.record("login")
     return str(_serializer().dumps({"s": token, "c": csrf, "p": _fingerprint(user)})), csrf
 
 
@@ -194,9 +196,22 @@ def login(request: Request, username: str, password: str) -> UserRecord | None:
     if user is None:
         log.warning("failed login for %r from %s", username[:64], address)
         throttle().fail(key)
+        audit.set_actor(audit.Actor(username[:256], None, _via(request), address))
+        audit.record("login.failed")
         return None
     throttle().succeed(key)
+    set_actor_for(request, user)
     return user
+
+
+def _via(request: Request) -> str:
+    return "api" if request.url.path.startswith("/api/") else "ui"
+
+
+def set_actor_for(request: Request, user: UserRecord) -> None:
+    """The audit log's actor for the rest of this request: the user, the client address, ui or api."""
+    name = f"{user.first_name} {user.last_name}".strip() or None
+    audit.set_actor(audit.Actor(user.username, name, _via(request), peer(request)))
 
 
 # --- resolving the caller ---------------------------------------------------------------------
@@ -309,6 +324,7 @@ class ApiUser:
         if not caller.can(self.permission):
             raise HTTPException(403, f"your role(s) {', '.join(caller.user.roles) or '(none)'} may not do this")
         await check_csrf(request, caller)
+        set_actor_for(request, caller.user)
         return caller
 
 
@@ -330,6 +346,7 @@ def ui_user(permission: str | None) -> Any:
         if permission is not None and not caller.can(permission):
             raise HTTPException(403, "You do not have permission to do this.")
         await check_csrf(request, caller)
+        set_actor_for(request, caller.user)
         return caller
 
     return dependency

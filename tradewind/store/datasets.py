@@ -129,10 +129,10 @@ def delete_references(conn: sa.Connection, dag_id: str) -> None:
 # --- events ---------------------------------------------------------------------------------
 def record_events(
     *,
-    dag_id: str,
-    run_id: str,
-    task_id: str,
-    map_index: int,
+    dag_id: str | None,
+    run_id: str | None,
+    task_id: str | None,
+    map_index: int | None,
     outlets: Mapping[str, dict[str, Any] | None],
     timestamp: datetime | None = None,
 ) -> list[int]:

@@ -119,6 +119,10 @@ dag = sa.Table(
     sa.Column("last_parsed_time", UtcDateTime),
     _bool("has_import_errors", False),
     sa.Column("default_view", sa.String(25)),
+    # revision 0008: what the REST API shows of a DAG without reading its serialized form
+    sa.Column("schedule_interval", JsonText),  # Airflow's API shape: {"__type": "CronExpression", …} or null
+    sa.Column("has_task_concurrency_limits", sa.Boolean),
+    sa.Column("dag_display_name", sa.String(2000)),
 )
 
 serialized_dag = sa.Table(
@@ -185,6 +189,7 @@ task_instance = sa.Table(
     sa.Column("next_method", sa.String(1000)),
     sa.Column("next_kwargs", SerdeText),
     sa.Column("trigger_timeout", UtcDateTime),
+    sa.Column("note", sa.Text),  # revision 0008
     sa.UniqueConstraint("dag_id", "run_id", "task_id", "map_index"),
     sa.Index(None, "dag_id", "run_id", "state"),
     sa.Index(None, "state"),
@@ -429,3 +434,27 @@ web_session = sa.Table(
 )
 """The UI's live sessions: `id` is the SHA-256 of the token in the signed cookie (the token itself is never
 stored). Signing out deletes the row, so a copied cookie stops working at once, not when it expires."""
+
+# --- audit log (revision 0008) -----------------------------------------------------------------
+
+log = sa.Table(
+    "log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("dttm", UtcDateTime, nullable=False),
+    sa.Column("dag_id", sa.String(ID_LEN)),
+    sa.Column("task_id", sa.String(ID_LEN)),
+    sa.Column("map_index", sa.Integer),
+    sa.Column("event", sa.String(60), nullable=False),
+    sa.Column("execution_date", UtcDateTime),
+    sa.Column("run_id", sa.String(ID_LEN)),
+    sa.Column("owner", sa.String(500)),
+    sa.Column("owner_display_name", sa.String(500)),
+    sa.Column("extra", sa.Text),
+    sa.Column("try_number", sa.Integer),
+    sa.Index(None, "dttm"),
+    sa.Index(None, "dag_id", "dttm"),
+    sa.Index(None, "event", "dttm"),
+)
+"""Airflow's event log: who (`owner`) did what (`event`, `extra`) to which DAG, run or task, when, and
+from where (`extra` holds a JSON object with `via` — ui, api or cli — and the client address)."""

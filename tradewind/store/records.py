@@ -54,6 +54,9 @@ class DagRecord(_Record):
     last_parsed_time: datetime | None
     has_import_errors: bool
     default_view: str | None
+    schedule_interval: dict[str, Any] | None = None  # filled at the next parse after revision 0008
+    has_task_concurrency_limits: bool | None = None
+    dag_display_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +126,7 @@ class TaskInstanceRecord(_Record):
     next_method: str | None = None
     next_kwargs: dict[str, Any] | None = None
     trigger_timeout: datetime | None = None
+    note: str | None = None
 
     @property
     def key(self) -> tuple[str, str, str, int]:
@@ -244,3 +248,21 @@ class JobRecord(_Record):
     start_date: datetime | None
     end_date: datetime | None
     latest_heartbeat: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class EventLogRecord(_Record):
+    """One line of the audit log (Airflow's `log` table)."""
+
+    id: int
+    dttm: datetime
+    dag_id: str | None
+    task_id: str | None
+    map_index: int | None
+    event: str
+    execution_date: datetime | None
+    run_id: str | None
+    owner: str | None
+    owner_display_name: str | None
+    extra: str | None
+    try_number: int | None

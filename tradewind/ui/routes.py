@@ -8,9 +8,9 @@ from fastapi.responses import RedirectResponse, Response
 
 def install(app: FastAPI) -> None:
     from tradewind.api.security import LoginRequired
-    from tradewind.ui.views import admin, auth, browse, charts, dag, datasets, home, preferences, task
+    from tradewind.ui.views import admin, audit_log, auth, browse, charts, dag, datasets, home, preferences, task
 
-    for module in (auth, home, dag, charts, task, browse, datasets, preferences, admin):
+    for module in (auth, home, dag, charts, task, browse, datasets, preferences, admin, audit_log):
         app.include_router(module.router, include_in_schema=False)
 
     @app.exception_handler(LoginRequired)

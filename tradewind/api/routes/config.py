@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Response
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from tradewind.actions import connections, pools, variables
@@ -24,6 +24,17 @@ from tradewind.permissions import (
 )
 
 router = APIRouter()
+VariableKey = Annotated[str, Path(alias="variable_key")]  # Airflow's path parameter names
+PoolName = Annotated[str, Path(alias="pool_name")]
+Mask = Annotated[list[str] | None, Query()]
+
+
+def changed(body: BaseModel, update_mask: list[str] | None, allowed: set[str]) -> set[str]:
+    """The fields a PATCH changes: those in `update_mask` (Airflow's), else those the body sent."""
+    from tradewind.api.pagination import check_update_mask
+
+    masked = check_update_mask(update_mask, allowed)
+    return masked if masked is not None else set(body.model_fields_set)
 
 
 # --- variables ----------------------------------------------------------------------------------
@@ -34,7 +45,7 @@ class VariableBody(BaseModel):
     description: str | None = None
 
 
-@router.get("/variables", tags=["Variable"])
+@router.get("/variables", operation_id="get_variables", tags=["Variable"])
 def list_variables(
     _: Annotated[Caller, Depends(api_user(READ_VARIABLES))], limit: Limit = 100, offset: Offset = 0
 ) -> dict[str, Any]:
@@ -43,8 +54,8 @@ def list_variables(
     return page("variables", all_variables(), limit, offset, lambda v: serialize.variable(v, with_value=False))
 
 
-@router.get("/variables/{key}", tags=["Variable"], responses=errors(404))
-def get_variable(key: str, _: Annotated[Caller, Depends(api_user(READ_VARIABLES))]) -> dict[str, Any]:
+@router.get("/variables/{variable_key}", operation_id="get_variable", tags=["Variable"], responses=errors(404))
+def get_variable(key: VariableKey, _: Annotated[Caller, Depends(api_user(READ_VARIABLES))]) -> dict[str, Any]:
     from tradewind.store.variables import get_variable_record
 
     record = get_variable_record(key)
@@ -53,25 +64,39 @@ def get_variable(key: str, _: Annotated[Caller, Depends(api_user(READ_VARIABLES)
     return serialize.variable(record)
 
 
-@router.post("/variables", tags=["Variable"])
+@router.post("/variables", operation_id="post_variables", tags=["Variable"])
 def post_variable(body: VariableBody, _: Annotated[Caller, Depends(api_user(EDIT_VARIABLES))]) -> dict[str, Any]:
     return serialize.variable(variables.save_variable(body.key, body.value, body.description))
 
 
-@router.patch("/variables/{key}", tags=["Variable"], responses=errors(404))
+@router.patch("/variables/{variable_key}", operation_id="patch_variable", tags=["Variable"], responses=errors(404))
 def patch_variable(
-    key: str, body: VariableBody, _: Annotated[Caller, Depends(api_user(EDIT_VARIABLES))]
+    key: VariableKey,
+    body: VariableBody,
+    _: Annotated[Caller, Depends(api_user(EDIT_VARIABLES))],
+    update_mask: Mask = None,
 ) -> dict[str, Any]:
+    """Change what the body (or `update_mask`) names; a description left out stays, as in Airflow."""
     from tradewind.store.variables import get_variable_record
 
     check_same_as_url("key", body.key, key)
-    if get_variable_record(key) is None:
+    stored = get_variable_record(key)
+    if stored is None:
         raise NotFound(f"variable '{key}' not found")
-    return serialize.variable(variables.save_variable(key, body.value, body.description))
+    new = changed(body, update_mask, {"value", "description"})
+    value = body.value if "value" in new else (stored.val or "")
+    description = body.description if "description" in new else stored.description
+    return serialize.variable(variables.save_variable(key, value, description))
 
 
-@router.delete("/variables/{key}", status_code=204, tags=["Variable"], responses=errors(404))
-def delete_variable(key: str, _: Annotated[Caller, Depends(api_user(EDIT_VARIABLES))]) -> Response:
+@router.delete(
+    "/variables/{variable_key}",
+    operation_id="delete_variable",
+    status_code=204,
+    tags=["Variable"],
+    responses=errors(404),
+)
+def delete_variable(key: VariableKey, _: Annotated[Caller, Depends(api_user(EDIT_VARIABLES))]) -> Response:
     variables.delete_variable(key)
     return Response(status_code=204)
 
@@ -85,7 +110,7 @@ class PoolBody(BaseModel):
     include_deferred: bool = False
 
 
-@router.get("/pools", tags=["Pool"])
+@router.get("/pools", operation_id="get_pools", tags=["Pool"])
 def list_pools(
     _: Annotated[Caller, Depends(api_user(READ_POOLS))], limit: Limit = 100, offset: Offset = 0
 ) -> dict[str, Any]:
@@ -96,8 +121,8 @@ def list_pools(
     return page("pools", all_pools(), limit, offset, lambda p: serialize.pool(p, used.get(p.pool)))
 
 
-@router.get("/pools/{name}", tags=["Pool"], responses=errors(404))
-def get_pool(name: str, _: Annotated[Caller, Depends(api_user(READ_POOLS))]) -> dict[str, Any]:
+@router.get("/pools/{pool_name}", operation_id="get_pool", tags=["Pool"], responses=errors(404))
+def get_pool(name: PoolName, _: Annotated[Caller, Depends(api_user(READ_POOLS))]) -> dict[str, Any]:
     from tradewind.store.pools import get_pool as get
     from tradewind.store.ui_queries import pool_occupancy
 
@@ -107,7 +132,7 @@ def get_pool(name: str, _: Annotated[Caller, Depends(api_user(READ_POOLS))]) -> 
     return serialize.pool(record, pool_occupancy().get(name))
 
 
-@router.post("/pools", tags=["Pool"])
+@router.post("/pools", operation_id="post_pool", tags=["Pool"])
 def post_pool(body: PoolBody, _: Annotated[Caller, Depends(api_user(EDIT_POOLS))]) -> dict[str, Any]:
     from tradewind.store.ui_queries import pool_occupancy
 
@@ -115,20 +140,32 @@ def post_pool(body: PoolBody, _: Annotated[Caller, Depends(api_user(EDIT_POOLS))
     return serialize.pool(record, pool_occupancy().get(record.pool))
 
 
-@router.patch("/pools/{name}", tags=["Pool"], responses=errors(404))
-def patch_pool(name: str, body: PoolBody, _: Annotated[Caller, Depends(api_user(EDIT_POOLS))]) -> dict[str, Any]:
+@router.patch("/pools/{pool_name}", operation_id="patch_pool", tags=["Pool"], responses=errors(404))
+def patch_pool(
+    name: PoolName, body: PoolBody, _: Annotated[Caller, Depends(api_user(EDIT_POOLS))], update_mask: Mask = None
+) -> dict[str, Any]:
+    """Change what the body (or `update_mask`) names; the other fields stay, as in Airflow."""
     from tradewind.store.pools import get_pool as get
     from tradewind.store.ui_queries import pool_occupancy
 
     check_same_as_url("name", body.name, name)
-    if get(name) is None:
+    stored = get(name)
+    if stored is None:
         raise NotFound(f"pool '{name}' not found")
-    record = pools.save_pool(name, body.slots, body.description, include_deferred=body.include_deferred)
+    new = changed(body, update_mask, {"slots", "description", "include_deferred"})
+    record = pools.save_pool(
+        name,
+        body.slots if "slots" in new else stored.slots,
+        body.description if "description" in new else stored.description,
+        include_deferred=body.include_deferred if "include_deferred" in new else stored.include_deferred,
+    )
     return serialize.pool(record, pool_occupancy().get(name))
 
 
-@router.delete("/pools/{name}", status_code=204, tags=["Pool"], responses=errors(400, 404))
-def delete_pool(name: str, _: Annotated[Caller, Depends(api_user(EDIT_POOLS))]) -> Response:
+@router.delete(
+    "/pools/{pool_name}", operation_id="delete_pool", status_code=204, tags=["Pool"], responses=errors(400, 404)
+)
+def delete_pool(name: PoolName, _: Annotated[Caller, Depends(api_user(EDIT_POOLS))]) -> Response:
     pools.delete_pool(name)
     return Response(status_code=204)
 
@@ -158,24 +195,27 @@ def _store() -> Any:
     return connections
 
 
-@router.get("/connections", tags=["Connection"])
+@router.get("/connections", operation_id="get_connections", tags=["Connection"])
 def list_connections(
     _: Annotated[Caller, Depends(api_user(READ_CONNECTIONS))], limit: Limit = 100, offset: Offset = 0
 ) -> dict[str, Any]:
     return page("connections", _store().list_connections(), limit, offset, serialize.connection)
 
 
-@router.post("/connections/test", tags=["Connection"], responses=errors(400))
+@router.post("/connections/test", tags=["Connection"], operation_id="test_connection", responses=errors(400, 403))
 def test_connection(body: ConnectionBody, _: Annotated[Caller, Depends(api_user(EDIT_CONNECTIONS))]) -> dict[str, Any]:
-    """Airflow's `POST /connections/test`: `{"status": ok, "message": one line}`, the connection saved or not.
-
-    With the id of a stored connection, a missing password means the stored one.
+    """Airflow's `POST /connections/test`: `{"status": ok, "message": one line}`, the connection saved or not, when
+    `[core] test_connection` is Enabled. With the id of a stored connection, a missing password means the stored one.
     """
+    if not connections.web_testing_enabled():
+        raise HTTPException(
+            403, "Testing connections is disabled in the Tradewind configuration ([core] test_connection)"
+        )
     ok, message = connections.test_connection_fields(body.connection_id, connection_fields(body))
     return {"status": ok, "message": message}
 
 
-@router.get("/connections/{connection_id}", tags=["Connection"], responses=errors(404))
+@router.get("/connections/{connection_id}", operation_id="get_connection", tags=["Connection"], responses=errors(404))
 def get_connection(connection_id: str, _: Annotated[Caller, Depends(api_user(READ_CONNECTIONS))]) -> dict[str, Any]:
     record = _store().get_connection(connection_id)
     if record is None:
@@ -183,7 +223,7 @@ def get_connection(connection_id: str, _: Annotated[Caller, Depends(api_user(REA
     return serialize.connection(record)
 
 
-@router.post("/connections", tags=["Connection"], responses=errors(409))
+@router.post("/connections", operation_id="post_connection", tags=["Connection"], responses=errors(409))
 def post_connection(body: ConnectionBody, _: Annotated[Caller, Depends(api_user(EDIT_CONNECTIONS))]) -> dict[str, Any]:
     record = connections.save_connection(body.connection_id, connection_fields(body), create_only=True)
     if record is None:
@@ -191,17 +231,35 @@ def post_connection(body: ConnectionBody, _: Annotated[Caller, Depends(api_user(
     return serialize.connection(record)
 
 
-@router.patch("/connections/{connection_id}", tags=["Connection"], responses=errors(404))
+@router.patch(
+    "/connections/{connection_id}", operation_id="patch_connection", tags=["Connection"], responses=errors(404)
+)
 def patch_connection(
-    connection_id: str, body: ConnectionBody, _: Annotated[Caller, Depends(api_user(EDIT_CONNECTIONS))]
+    connection_id: str,
+    body: ConnectionBody,
+    _: Annotated[Caller, Depends(api_user(EDIT_CONNECTIONS))],
+    update_mask: Mask = None,
 ) -> dict[str, Any]:
+    """Change what the body (or `update_mask`) names; the other fields (the password too) stay."""
     check_same_as_url("connection_id", body.connection_id, connection_id)
-    if _store().get_connection(connection_id) is None:
+    stored = _store().get_connection(connection_id)
+    if stored is None:
         raise ConnectionNotFound(f"connection '{connection_id}' not found")
-    return serialize.connection(connections.save_connection(connection_id, connection_fields(body)))
+    fields = connection_fields(body)
+    new = changed(body, update_mask, set(fields) | {"schema"})
+    merged = {
+        k: (v if k in new or (k == "schema" and "schema_" in new) else getattr(stored, k)) for k, v in fields.items()
+    }
+    return serialize.connection(connections.save_connection(connection_id, merged))
 
 
-@router.delete("/connections/{connection_id}", status_code=204, tags=["Connection"], responses=errors(404))
+@router.delete(
+    "/connections/{connection_id}",
+    operation_id="delete_connection",
+    status_code=204,
+    tags=["Connection"],
+    responses=errors(404),
+)
 def delete_connection(connection_id: str, _: Annotated[Caller, Depends(api_user(EDIT_CONNECTIONS))]) -> Response:
     connections.delete_connection(connection_id)
     return Response(status_code=204)

@@ -1,4 +1,5 @@
-"""/dags/{dag_id}/dagRuns: list, trigger, get, mark, delete, clear."""
+"""/dags/{dag_id}/dagRuns: list (one DAG, `~` for all, or the `list` batch form), trigger, get, mark, note,
+delete, clear, upstream dataset events."""
 
 from __future__ import annotations
 
@@ -6,12 +7,12 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from tradewind.actions import dags, runs
 from tradewind.api import serialize
 from tradewind.api.openapi import errors
-from tradewind.api.pagination import Limit, Offset, page
+from tradewind.api.pagination import Limit, Offset
 from tradewind.api.security import Caller, api_user
 from tradewind.exceptions import UsageError
 from tradewind.permissions import EDIT_DAGS, READ_DAGS
@@ -21,81 +22,185 @@ from tradewind.timetables.base import as_utc
 router = APIRouter(tags=["DAGRun"])
 Reader = Annotated[Caller, Depends(api_user(READ_DAGS))]
 Editor = Annotated[Caller, Depends(api_user(EDIT_DAGS))]
+Date = datetime | None
 
 
 class TriggerBody(BaseModel):
+    """Airflow's DAGRun as a request: the read-only fields it shows are refused, as Airflow's schema does."""
+
     model_config = ConfigDict(extra="forbid")
     conf: dict[str, Any] | None = None
     dag_run_id: str | None = None  # runs.check_run_id: the rule the CLI and the UI apply
     logical_date: datetime | None = None
     execution_date: datetime | None = None
+    data_interval_start: datetime | None = None
+    data_interval_end: datetime | None = None
     note: str | None = None
 
 
-class RunStateBody(BaseModel):
+class UpdateDagRunState(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     state: Literal["success", "failed", "queued"]
 
 
-class ClearRunBody(BaseModel):
+class ClearDagRun(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     dry_run: bool = True
     only_failed: bool = False
 
 
-@router.get("/dags/{dag_id}/dagRuns", responses=errors(404))
+class SetDagRunNote(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    note: str = Field(max_length=1000)
+
+
+class ListDagRunsForm(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    order_by: str = "id"
+    page_offset: int = Field(default=0, ge=0)
+    page_limit: int = Field(default=100, ge=1, le=10000)
+    dag_ids: list[str] | None = None
+    states: list[str] | None = None
+    execution_date_gte: Date = None
+    execution_date_lte: Date = None
+    start_date_gte: Date = None
+    start_date_lte: Date = None
+    end_date_gte: Date = None
+    end_date_lte: Date = None
+
+
+def check_states(states: list[str] | None) -> list[str] | None:
+    unknown = sorted(set(states or ()) - {s.value for s in DagRunState})
+    if unknown:
+        raise UsageError(f"unknown DAG run state {unknown[0]!r}: use one of {', '.join(s.value for s in DagRunState)}")
+    return states or None
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    return as_utc(value) if value is not None else None
+
+
+def run_page(query: Any, limit: int, offset: int) -> dict[str, Any]:
+    from tradewind.store.api_queries import dag_runs
+
+    records, total = dag_runs(query, limit, offset)
+    return {"dag_runs": [serialize.dag_run(r) for r in records], "total_entries": total}
+
+
+@router.get("/dags/{dag_id}/dagRuns", operation_id="get_dag_runs", responses=errors(404))
 def list_runs(
     dag_id: str,
     _: Reader,
     limit: Limit = 100,
     offset: Offset = 0,
+    execution_date_gte: Date = None,
+    execution_date_lte: Date = None,
+    start_date_gte: Date = None,
+    start_date_lte: Date = None,
+    end_date_gte: Date = None,
+    end_date_lte: Date = None,
+    updated_at_gte: Date = None,
+    updated_at_lte: Date = None,
     state: Annotated[list[str] | None, Query()] = None,
-    execution_date_gte: datetime | None = None,
-    execution_date_lte: datetime | None = None,
+    order_by: str = "id",
+    fields: Annotated[list[str] | None, Query()] = None,
 ) -> dict[str, Any]:
-    """Runs of one DAG (or of all with `~`), newest first; dates filter on the logical date."""
-    from tradewind.store.runs import list_dag_runs
+    """Runs of one DAG (or of all with `~`); dates filter on the logical, start, end and update dates."""
+    from tradewind.store.api_queries import Range, RunQuery
 
     if dag_id != "~":
         dags.require_dag(dag_id)
-    unknown = sorted(set(state or ()) - {s.value for s in DagRunState})
-    if unknown:
-        raise UsageError(f"unknown DAG run state {unknown[0]!r}: use one of {', '.join(s.value for s in DagRunState)}")
-    records = list_dag_runs(None if dag_id == "~" else dag_id, state=state)
-    if execution_date_gte is not None:
-        records = [r for r in records if r.logical_date >= as_utc(execution_date_gte)]
-    if execution_date_lte is not None:
-        records = [r for r in records if r.logical_date <= as_utc(execution_date_lte)]
-    return page("dag_runs", records, limit, offset, serialize.dag_run)
+    query = RunQuery(
+        dag_ids=None if dag_id == "~" else [dag_id],
+        states=check_states(state),
+        logical_date=Range(_utc(execution_date_gte), _utc(execution_date_lte)),
+        start_date=Range(_utc(start_date_gte), _utc(start_date_lte)),
+        end_date=Range(_utc(end_date_gte), _utc(end_date_lte)),
+        updated_at=Range(_utc(updated_at_gte), _utc(updated_at_lte)),
+        order_by=order_by,
+    )
+    out = run_page(query, limit, offset)
+    if fields:
+        out["dag_runs"] = [{k: v for k, v in r.items() if k in fields} for r in out["dag_runs"]]
+    return out
 
 
-@router.post("/dags/{dag_id}/dagRuns", responses=errors(404, 409))
+@router.post("/dags/~/dagRuns/list", operation_id="get_dag_runs_batch")
+def list_runs_batch(body: ListDagRunsForm, _: Reader) -> dict[str, Any]:
+    """Airflow's batch form: runs of several DAGs, filtered in the body rather than the URL."""
+    from tradewind.store.api_queries import Range, RunQuery
+
+    query = RunQuery(
+        dag_ids=body.dag_ids,
+        states=check_states(body.states),
+        logical_date=Range(_utc(body.execution_date_gte), _utc(body.execution_date_lte)),
+        start_date=Range(_utc(body.start_date_gte), _utc(body.start_date_lte)),
+        end_date=Range(_utc(body.end_date_gte), _utc(body.end_date_lte)),
+        order_by=body.order_by,
+    )
+    return run_page(query, body.page_limit, body.page_offset)
+
+
+@router.post("/dags/{dag_id}/dagRuns", operation_id="post_dag_run", responses=errors(404, 409))
 def trigger_run(dag_id: str, body: TriggerBody, _: Editor) -> dict[str, Any]:
     if body.logical_date and body.execution_date and body.logical_date != body.execution_date:
         raise UsageError("logical_date and execution_date (its old name) differ: give one of them")
+    if (body.data_interval_start is None) != (body.data_interval_end is None):
+        raise UsageError("give both data_interval_start and data_interval_end, or neither")
     run = runs.trigger(dag_id, body.conf, body.dag_run_id, body.logical_date or body.execution_date, body.note)
     return serialize.dag_run(run)
 
 
-@router.get("/dags/{dag_id}/dagRuns/{dag_run_id}", responses=errors(404))
-def get_run(dag_id: str, dag_run_id: str, _: Reader) -> dict[str, Any]:
-    return serialize.dag_run(runs.require_run(dag_id, dag_run_id))
+@router.get("/dags/{dag_id}/dagRuns/{dag_run_id}", operation_id="get_dag_run", responses=errors(404))
+def get_run(dag_id: str, dag_run_id: str, _: Reader, fields: Annotated[list[str] | None, Query()] = None) -> Any:
+    out = serialize.dag_run(runs.require_run(dag_id, dag_run_id))
+    return {k: v for k, v in out.items() if k in fields} if fields else out
 
 
-@router.patch("/dags/{dag_id}/dagRuns/{dag_run_id}", responses=errors(404))
-def set_run_state(dag_id: str, dag_run_id: str, body: RunStateBody, _: Editor) -> dict[str, Any]:
+@router.patch("/dags/{dag_id}/dagRuns/{dag_run_id}", operation_id="update_dag_run_state", responses=errors(404))
+def set_run_state(dag_id: str, dag_run_id: str, body: UpdateDagRunState, _: Editor) -> dict[str, Any]:
     return serialize.dag_run(runs.mark_run(dag_id, dag_run_id, body.state))
 
 
-@router.delete("/dags/{dag_id}/dagRuns/{dag_run_id}", status_code=204, responses=errors(404))
+@router.patch("/dags/{dag_id}/dagRuns/{dag_run_id}/setNote", operation_id="set_dag_run_note", responses=errors(404))
+def set_run_note(dag_id: str, dag_run_id: str, body: SetDagRunNote, _: Editor) -> dict[str, Any]:
+    return serialize.dag_run(runs.set_note(dag_id, dag_run_id, body.note))
+
+
+@router.delete(
+    "/dags/{dag_id}/dagRuns/{dag_run_id}", operation_id="delete_dag_run", status_code=204, responses=errors(404)
+)
 def delete_run(dag_id: str, dag_run_id: str, _: Editor) -> Response:
     runs.delete_run(dag_id, dag_run_id)
     return Response(status_code=204)
 
 
-@router.post("/dags/{dag_id}/dagRuns/{dag_run_id}/clear", responses=errors(404))
-def clear_run(dag_id: str, dag_run_id: str, body: ClearRunBody, _: Editor) -> dict[str, Any]:
+@router.post("/dags/{dag_id}/dagRuns/{dag_run_id}/clear", operation_id="clear_dag_run", responses=errors(404))
+def clear_run(dag_id: str, dag_run_id: str, body: ClearDagRun, _: Editor) -> dict[str, Any]:
+    run = runs.require_run(dag_id, dag_run_id)
     tis = runs.clear(dag_id, dag_run_id, only_failed=body.only_failed, dry_run=body.dry_run)
     if body.dry_run:
-        return {"task_instances": [serialize.task_instance(t) for t in tis], "total_entries": len(tis)}
+        return {
+            "task_instances": [serialize.task_instance(t, run.logical_date) for t in tis],
+            "total_entries": len(tis),
+        }
     return serialize.dag_run(runs.require_run(dag_id, dag_run_id))
+
+
+@router.get(
+    "/dags/{dag_id}/dagRuns/{dag_run_id}/upstreamDatasetEvents",
+    operation_id="get_upstream_dataset_events",
+    tags=["Dataset"],
+    responses=errors(404),
+)
+def upstream_dataset_events(dag_id: str, dag_run_id: str, _: Reader) -> dict[str, Any]:
+    """The dataset events that triggered this run."""
+    from tradewind.store.api_queries import run_dataset_events, runs_created_by_events
+
+    run = runs.require_run(dag_id, dag_run_id)
+    rows = run_dataset_events(run.id)
+    created = runs_created_by_events([r.id for r in rows])
+    return {
+        "dataset_events": [serialize.dataset_event(r, created.get(r.id)) for r in rows],
+        "total_entries": len(rows),
+    }

@@ -67,19 +67,19 @@ def _job_status(job: Any) -> str:
     return "healthy" if alive else "unhealthy"
 
 
-@router.get("/health")
+@router.get("/health", operation_id="get_health")
 def health() -> dict[str, Any]:
     return health_status()
 
 
-@router.get("/version")
+@router.get("/version", operation_id="get_version")
 def version() -> dict[str, Any]:
     from tradewind import __version__
 
     return {"version": __version__, "git_version": None}
 
 
-@router.get("/importErrors", tags=["ImportError"])
+@router.get("/importErrors", operation_id="get_import_errors", tags=["ImportError"])
 def list_import_errors(
     _: Annotated[Caller, Depends(api_user(READ_DAGS))],
     limit: Limit = 100,
@@ -91,7 +91,9 @@ def list_import_errors(
     return page("import_errors", errors, limit, offset, serialize.import_error)
 
 
-@router.get("/importErrors/{import_error_id}", tags=["ImportError"], responses=errors(404))
+@router.get(
+    "/importErrors/{import_error_id}", operation_id="get_import_error", tags=["ImportError"], responses=errors(404)
+)
 def get_import_error(
     import_error_id: Annotated[int, Path(ge=0, le=2**62)], _: Annotated[Caller, Depends(api_user(READ_DAGS))]
 ) -> dict[str, Any]:

@@ -42,7 +42,7 @@ class NewUserBody(UserBody):
     password: str = Field(min_length=1, max_length=1024)
 
 
-@router.get("/users")
+@router.get("/users", operation_id="get_users")
 def list_users(_: Admin, limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
     from tradewind.store.users import list_users as all_users
 
@@ -50,7 +50,7 @@ def list_users(_: Admin, limit: Limit = 100, offset: Offset = 0) -> dict[str, An
     return page("users", users, limit, offset, serialize.user)
 
 
-@router.get("/users/{username}", responses=errors(404))
+@router.get("/users/{username}", operation_id="get_user", responses=errors(404))
 def get_user(username: str, _: Admin) -> dict[str, Any]:
     from tradewind.store.users import get_user as get
 
@@ -60,9 +60,9 @@ def get_user(username: str, _: Admin) -> dict[str, Any]:
     return serialize.user(user)
 
 
-@router.post("/users", responses=errors(409))
+@router.post("/users", operation_id="post_user", responses=errors(409))
 def post_user(body: NewUserBody, _: Admin) -> dict[str, Any]:
-    from tradewind.store.users import create_user
+    from tradewind.actions.users import create_user
 
     return serialize.user(
         create_user(
@@ -71,24 +71,26 @@ def post_user(body: NewUserBody, _: Admin) -> dict[str, Any]:
     )
 
 
-@router.patch("/users/{username}", responses=errors(404))
+@router.patch("/users/{username}", operation_id="patch_user", responses=errors(404))
 def patch_user(username: str, body: UserBody, _: Admin) -> dict[str, Any]:
-    from tradewind.store import users
+    from tradewind.actions.users import update_user
 
     check_same_as_url("username", body.username, username)
-    users.update_user(
-        username, first_name=body.first_name, last_name=body.last_name, email=body.email, active=body.active
+    update_user(
+        username,
+        first_name=body.first_name,
+        last_name=body.last_name,
+        email=body.email,
+        active=body.active,
+        roles=[r.name for r in body.roles] if body.roles else None,
+        password=body.password,
     )
-    if body.roles:
-        users.set_roles(username, [r.name for r in body.roles])
-    if body.password:
-        users.set_password(username, body.password)
     return get_user(username, _)
 
 
-@router.delete("/users/{username}", status_code=204, responses=errors(400, 404))
+@router.delete("/users/{username}", operation_id="delete_user", status_code=204, responses=errors(400, 404))
 def delete_user(username: str, caller: Admin) -> Response:
-    from tradewind.store.users import delete_user as delete
+    from tradewind.actions.users import delete_user as delete
 
     if username == caller.user.username:
         raise UsageError("you cannot delete yourself")
@@ -96,10 +98,12 @@ def delete_user(username: str, caller: Admin) -> Response:
     return Response(status_code=204)
 
 
-@router.delete("/users/{username}/sessions", status_code=204, responses=errors(404))
+@router.delete(
+    "/users/{username}/sessions", operation_id="delete_user_sessions", status_code=204, responses=errors(404)
+)
 def end_sessions(username: str, _: Admin) -> Response:
     """Sign the user out of the web UI everywhere (their basic credentials keep working: change the password)."""
-    from tradewind.store.web_sessions import end_user_sessions
+    from tradewind.actions.users import end_sessions
 
-    end_user_sessions(username)
+    end_sessions(username)
     return Response(status_code=204)

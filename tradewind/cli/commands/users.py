@@ -66,7 +66,8 @@ def _password_from_stdin() -> str:
 
 
 def create(args: argparse.Namespace) -> int:
-    from tradewind.store.users import check_role, create_user, get_user
+    from tradewind.actions.users import create_user
+    from tradewind.store.users import check_role, get_user
 
     role = check_role(args.role)
     ready_db()
@@ -91,7 +92,7 @@ def list_(args: argparse.Namespace) -> int:
 
 
 def delete(args: argparse.Namespace) -> int:
-    from tradewind.store.users import delete_user
+    from tradewind.actions.users import delete_user
 
     ready_db()
     delete_user(args.username)
@@ -100,7 +101,7 @@ def delete(args: argparse.Namespace) -> int:
 
 
 def add_role(args: argparse.Namespace) -> int:
-    from tradewind.store.users import add_role as add
+    from tradewind.actions.users import add_role as add
 
     ready_db()
     add(args.username, args.role)
@@ -109,7 +110,7 @@ def add_role(args: argparse.Namespace) -> int:
 
 
 def remove_role(args: argparse.Namespace) -> int:
-    from tradewind.store.users import remove_role as remove
+    from tradewind.actions.users import remove_role as remove
 
     ready_db()
     remove(args.username, args.role)
@@ -118,12 +119,13 @@ def remove_role(args: argparse.Namespace) -> int:
 
 
 def reset_password(args: argparse.Namespace) -> int:
-    from tradewind.store.users import get_user, set_password
+    from tradewind.actions.users import reset_password
+    from tradewind.store.users import get_user
 
     ready_db()
     if get_user(args.username) is None:
         raise UsageError(f"user '{args.username}' does not exist")
-    set_password(args.username, _password(args))
+    reset_password(args.username, _password(args))
     print(f'Password for user "{args.username}" reset.')
     return 0
 

@@ -198,6 +198,9 @@ def connection_test(
 
     from tradewind.exceptions import TradewindException
 
+    if not connections.web_testing_enabled():
+        message = "Testing connections is disabled in the Tradewind configuration ([core] test_connection)"
+        return JSONResponse({"ok": False, "message": message}, status_code=403)
     fields = _form_connection(
         conn_type,
         conn_type_other,
@@ -239,7 +242,7 @@ def user_create(
     role: Short,
     password: Short,
 ) -> Response:
-    from tradewind.store.users import create_user
+    from tradewind.actions.users import create_user
 
     return act(
         "/admin/users",
@@ -261,21 +264,21 @@ def user_roles(
     username: Short,
     roles: Annotated[list[str], Form()],
 ) -> Response:
-    from tradewind.store.users import set_roles
+    from tradewind.actions.users import set_roles
 
     return act("/admin/users", f"Roles of {username} saved", set_roles, username, roles)
 
 
 @router.post("/users/password")
 def user_password(_: Annotated[Caller, Depends(ui_user(MANAGE_USERS))], username: Short, password: Short) -> Response:
-    from tradewind.store.users import set_password
+    from tradewind.actions.users import reset_password as set_password
 
     return act("/admin/users", f"Password of {username} changed", set_password, username, password)
 
 
 @router.post("/users/delete")
 def user_delete(caller: Annotated[Caller, Depends(ui_user(MANAGE_USERS))], username: Short) -> Response:
-    from tradewind.store.users import delete_user
+    from tradewind.actions.users import delete_user
 
     if username == caller.user.username:
         return redirect("/admin/users", "Error: you cannot delete yourself")

@@ -72,19 +72,21 @@ def login_submit(
 @router.post("/logout")
 def logout(caller: Annotated[Caller, Depends(ui_user(None))]) -> Response:
     """End this session on the server too: the cookie, if someone copied it, opens nothing any more."""
+    from tradewind.actions.audit import record
     from tradewind.store.web_sessions import end_session
 
     if caller.session is not None:
         end_session(caller.session)
+        record("logout")
     return _signed_out(redirect("/login"))
 
 
 @router.post("/logout/everywhere")
 def logout_everywhere(caller: Annotated[Caller, Depends(ui_user(None))]) -> Response:
     """End every session of this user, on every browser (a lost laptop, a shared computer)."""
-    from tradewind.store.web_sessions import end_user_sessions
+    from tradewind.actions.users import end_sessions
 
-    ended = end_user_sessions(caller.user.username)
+    ended = end_sessions(caller.user.username)
     return _signed_out(redirect("/login", f"Signed out everywhere ({ended} session{'s' if ended != 1 else ''})"))
 
 
