@@ -127,7 +127,7 @@ def test_connection_fields(conn_id: str | None, fields: Mapping[str, Any]) -> tu
     """
     from tradewind.models.connection import Connection
     from tradewind.providers.registry import test_connection
-    from tradewind.secrets.masker import MASK, redact_text
+    from tradewind.secrets.masker import MASK, MIN_SECRET_LENGTH, redact_text
     from tradewind.store import connections
 
     name, values = _checked(conn_id or "unsaved", fields)
@@ -139,6 +139,6 @@ def test_connection_fields(conn_id: str | None, fields: Mapping[str, Any]) -> tu
         **{k: values.get(k) for k in ("conn_type", "host", "login", "password", "schema", "port", "extra")},
     )
     ok, message = test_connection(conn)
-    if conn.password:
+    if conn.password and len(conn.password) >= MIN_SECRET_LENGTH:  # as the masker: "s" is not hidden in every word
         message = message.replace(conn.password, MASK)
     return ok, redact_text(message)
