@@ -1,4 +1,9 @@
-"""A worker slot's fork server: the process that forks each task's process, and does nothing else.
+"""A supervisor's fork server: the process that forks each task's process, and does nothing else.
+
+It is a fresh interpreter (not a fork of the worker), holding only the task runtime: no
+SQLAlchemy, no store, no database connection; so are the task processes it forks (they talk to
+their supervisor over the task protocol, runtime/protocol.py). Nothing here assumes the local
+executor: any supervisor (a Celery worker too) can keep one.
 
 Why a process of its own: after a fork, every page the forking process writes to is copied
 (copy-on-write). A worker that reads and writes the database between forks touched about 1,600
@@ -11,22 +16,23 @@ its DAG ready. It keeps one standby process forked ahead of need (after each tas
 exits), so the fork is off the path from a request to the task's start; the standby serves a
 request only if the DAG file is cached as it was when the standby was forked.
 
-Protocol (SOCK_SEQPACKET, one pickle per message, the types in messages.py): the worker sends a
+Protocol (SOCK_SEQPACKET, one pickle per message, the types in messages.py): the supervisor sends a
 `ForkRequest` with the file descriptor of a fresh socket for the task's process; the server answers
-`Started` or `StartFailed`, and later `Exited`. `StopServer` (or the worker gone) stops it.
+`Started` or `StartFailed`, and later `Exited`. `StopServer` (or the supervisor gone) stops it.
 """
 
 from __future__ import annotations
 
 import functools
 import gc
+import json
 import os
 import pickle
 import signal
 import socket
+import subprocess
 import sys
 from collections.abc import Callable
-from multiprocessing.connection import Connection
 from typing import Any
 
 from tradewind.exceptions import DagNotFound
@@ -37,25 +43,38 @@ _MAX_MESSAGE = 65536
 
 
 class ForkServer:
-    """The worker's handle on its fork server (forked from the worker, so it starts warm)."""
+    """A supervisor's handle on its fork server: a fresh interpreter that imports the task runtime once."""
 
-    def __init__(self, close_in_server: tuple[Any, ...] = ()) -> None:
-        self._close_in_server = close_in_server
+    def __init__(self) -> None:
         self._start()
 
     def _start(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        self.pid = spawn(lambda: serve(theirs, (ours, *self._close_in_server)))
+        code = "import sys; from tradewind.executors.forkserver import main; main(int(sys.argv[1]), sys.argv[2])"
+        self._proc = subprocess.Popen(
+            [sys.executable, "-c", code, str(theirs.fileno()), json.dumps(sys.path)],
+            pass_fds=(theirs.fileno(),),
+            close_fds=True,
+        )
+        self.pid = self._proc.pid
         theirs.close()
         self._sock = ours
+        self._ready = False
+
+    def wait_ready(self) -> None:
+        """Wait until the server has imported the task runtime (it says so once, at start)."""
+        if not self._ready:
+            reply = self._recv()
+            assert isinstance(reply, Started), reply
+            self._ready = True
 
     def restart(self) -> None:
         """Reap the server (it died, or is stopped now) and start a new one."""
         self.close()
         self._start()
 
-    def request(self, fileloc: str, dag_id: str) -> Connection:
-        """Ask for a process for a job of this DAG; returns the channel to it at once (see `started`).
+    def request(self, fileloc: str, dag_id: str) -> socket.socket:
+        """Ask for a process for a job of this DAG; returns the stream socket to it at once (see `started`).
 
         A server found dead here (nothing was asked of it yet) is replaced, and asked instead.
         """
@@ -63,13 +82,15 @@ class ForkServer:
         here, there = socket.socketpair()
         try:
             try:
+                self.wait_ready()
                 socket.send_fds(self._sock, [payload], [there.fileno()])
-            except OSError:
+            except (OSError, EOFError):
                 self.restart()
+                self.wait_ready()
                 socket.send_fds(self._sock, [payload], [there.fileno()])
         finally:
             there.close()
-        return Connection(here.detach())
+        return here
 
     def started(self) -> int:
         """The pid of the process last requested; DagNotFound if its DAG cannot load.
@@ -101,10 +122,28 @@ class ForkServer:
         except OSError:
             pass
         self._sock.close()
-        try:
-            os.waitpid(self.pid, 0)
-        except ChildProcessError:
-            pass
+        self._proc.wait()
+
+
+def main(fd: int, path: str) -> None:
+    """The fork server's process: the parent's import path, the task runtime imported, then `serve`."""
+    sys.path[:] = [p for p in json.loads(path) if p]
+    warm_up()
+    sock = socket.socket(fileno=fd)
+    _send(sock, Started(os.getpid()))  # ready
+    sys.exit(serve(sock))
+
+
+def warm_up() -> None:
+    """Import what every task needs, once here, so that no forked task pays for it."""
+    import tradewind.executors.dag_file_cache
+    import tradewind.operators.bash
+    import tradewind.operators.python
+    import tradewind.parsing.dagbag
+    import tradewind.runtime.context
+    import tradewind.runtime.runner
+    import tradewind.runtime.task_log
+    import tradewind.runtime.templating  # noqa: F401
 
 
 def spawn(child: Callable[[], int]) -> int:
@@ -122,15 +161,10 @@ def spawn(child: Callable[[], int]) -> int:
     return pid
 
 
-def serve(sock: socket.socket, inherited: tuple[Any, ...]) -> int:
-    """The fork server's loop: one request at a time, each answered with a started and an exited.
-
-    `inherited` are the worker's ends of its pipes, closed here so that only the worker holds them.
-    """
+def serve(sock: socket.socket) -> int:
+    """The fork server's loop: one request at a time, each answered with a started and an exited."""
     from tradewind.executors.dag_file_cache import DagFileCache
 
-    for handle in inherited:
-        handle.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the worker decides; it ends us by closing the socket
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     cache = DagFileCache()

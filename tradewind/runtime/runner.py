@@ -28,12 +28,13 @@ from tradewind.exceptions import (
     TaskTimeout,
     TradewindException,
 )
+from tradewind.runtime.protocol import Claim, TryResult
 from tradewind.states import CLAIMABLE, TaskState
 
 if TYPE_CHECKING:
     from tradewind.sdk.baseoperator import BaseOperator
     from tradewind.sdk.dag import DAG
-    from tradewind.store.records import DagRunRecord, Deferral
+    from tradewind.store.records import DagRunRecord
 
 log = logging.getLogger(__name__)
 
@@ -54,27 +55,6 @@ class Outcome:
 
 def _hostname() -> str:
     return socket.gethostname()
-
-
-@dataclass(frozen=True, slots=True)
-class Claim:
-    """A try this process has claimed (the instance is `running` under our name)."""
-
-    record: Any  # the TaskInstanceRecord as claimed
-    log_path: str
-    start: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class TryResult:
-    """What a try came to, as it is stored; travels from a forked child to its worker when it runs there."""
-
-    state: str
-    end_date: datetime
-    next_retry_at: datetime | None
-    reschedule_at: datetime | None
-    rendered_fields: dict[str, Any] | None
-    deferral: Deferral | None = None
 
 
 #: Stores a try's result; the stored row (truthy) if it was ours to store (the try was still running, not cleared).
@@ -211,7 +191,7 @@ def run_claimed(
         )
         finished = record(claimed, result)
         if finished and state is TaskState.SUCCESS and (not test_mode if emit_datasets is None else emit_datasets):
-            from tradewind.scheduler.datasets import emit_outlet_events  # data-aware scheduling
+            from tradewind.runtime.outlets import emit_outlet_events  # data-aware scheduling
 
             emit_outlet_events(task, dag_run, map_index, context)
         if finished and ti is not None:
@@ -378,16 +358,10 @@ def _push_result(ti: Any, operator: BaseOperator, result: Any) -> None:
 
 
 def _apply_skips(dag_run: DagRunRecord, task_ids: list[str]) -> None:
-    from tradewind.store import task_instances
+    from tradewind.runtime import comms
+    from tradewind.runtime.protocol import SkipTasks
 
-    skipped = set(task_ids)
-    decisions = {
-        (ti.task_id, ti.map_index): TaskState.SKIPPED
-        for ti in task_instances.list_task_instances(dag_run.dag_id, dag_run.run_id)
-        if ti.task_id in skipped
-    }
-    if decisions:
-        task_instances.settle_waiting(dag_run.dag_id, dag_run.run_id, decisions)
+    comms.request(SkipTasks(dag_run.dag_id, dag_run.run_id, tuple(task_ids)))
 
 
 def _call_hooks(hooks: Any, context: dict[str, Any]) -> None:
