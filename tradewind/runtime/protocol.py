@@ -321,10 +321,10 @@ class Channel:
     mid-message) and ProtocolError for garbage or a line over `MAX_LINE` bytes.
     """
 
-    def __init__(self, sock: socket.socket, max_line: int = MAX_LINE) -> None:
+    def __init__(self, sock: socket.socket, max_line: int | None = None) -> None:
         self.sock = sock
         self._buffer = bytearray()
-        self._max_line = max_line
+        self._max_line = max_line if max_line is not None else MAX_LINE
         self.partial = False  # the last EOF came mid-message
 
     @classmethod
