@@ -8,8 +8,16 @@ from pathlib import Path
 import pytest
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--tasks-per-process",
+        default=None,
+        help="run every test with [executor] tasks_per_process = N (task process reuse; default: 1, isolated)",
+    )
+
+
 @pytest.fixture(autouse=True)
-def tradewind_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def tradewind_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Path:
     home = tmp_path / "tw-home"
     home.mkdir()
     monkeypatch.setenv("TRADEWIND_HOME", str(home))
@@ -18,6 +26,9 @@ def tradewind_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("TRADEWIND__CORE__LOAD_EXAMPLES", "false")
     monkeypatch.setenv("TRADEWIND__CORE__DAGS_FOLDER", str(home / "dags"))
+    per_process = request.config.getoption("--tasks-per-process")
+    if per_process is not None:
+        monkeypatch.setenv("TRADEWIND__EXECUTOR__TASKS_PER_PROCESS", str(per_process))
     _reset_caches()
     yield home
     _reset_caches()
