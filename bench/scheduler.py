@@ -77,9 +77,9 @@ from tradewind import DAG
 from tradewind.operators.python import PythonOperator
 
 def own_rss():
-    for line in open("/proc/self/status"):
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
+    rss = [int(l.split()[1]) / 1024 for l in open("/proc/self/status") if l.startswith("VmRSS:")][0]
+    private = sum(int(l.split()[1]) / 1024 for l in open("/proc/self/smaps_rollup") if l.startswith("Private_"))
+    return [rss, private]
 
 with DAG("rss_probe", schedule=None, start_date=datetime(2024, 1, 1)):
     PythonOperator(task_id="rss", python_callable=own_rss)
@@ -256,7 +256,7 @@ def run_all(args: argparse.Namespace, sizes: list[int], sched_pid: int) -> dict[
     bench("chain_1000", "chain_1000", 1000, max(1, args.repeat // 2))
     bench("fanout_1000_reuse50", "fanout_1000_reuse50", 1002, max(1, args.repeat // 2))
     if not want or "task_rss" in want:
-        results["task_rss"] = {"rss_mb": task_rss_mb()}
+        results["task_rss"] = task_rss_mb()
     for n in sizes:
         bench(f"cost_per_task_fanout_{n}", f"fanout_{n}", n + 2, 1 if n >= 10000 else max(1, args.repeat // 2))
     time.sleep(1.0)
@@ -264,15 +264,16 @@ def run_all(args: argparse.Namespace, sizes: list[int], sched_pid: int) -> dict[
     return results
 
 
-def task_rss_mb() -> float:
-    """The RSS of a no-op Python task's own process, as it measured itself (median of 5 runs)."""
+def task_rss_mb() -> dict[str, float]:
+    """The RSS of a no-op Python task's own process, and its private (not shared with its parent) part,
+    as it measured itself (medians of 5 runs)."""
     from tradewind.store import xcom
 
     seen = []
     for _ in range(5):
         run_id = trigger_and_wait("rss_probe", want_run_id=True)
         seen.append(xcom.pull("rss_probe", run_id, ["rss"])[("rss", -1)])
-    return statistics.median(seen)
+    return {"rss_mb": statistics.median(s[0] for s in seen), "private_mb": statistics.median(s[1] for s in seen)}
 
 
 def trigger_and_wait(dag_id: str, want_run_id: bool = False) -> Any:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+import select
 import signal
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -60,7 +61,10 @@ class TaskProcesses:
         """A channel to a process for a job of this DAG, and its pid if it is a reused one (else see `started`)."""
         idle, self._idle = self._idle, None
         if idle is not None:
-            if idle.fileloc == fileloc and idle.dag_id == dag_id and _mtime(fileloc) == idle.mtime:
+            same = idle.fileloc == fileloc and idle.dag_id == dag_id and _mtime(fileloc) == idle.mtime
+            if (
+                same and not select.select([idle.channel.sock], [], [], 0)[0]
+            ):  # readable: it died (or talks out of turn)
                 return idle.channel, idle.pid
             self._dismiss(idle)
         sock = self.server.request(fileloc, dag_id)

@@ -31,7 +31,10 @@ def worker_main(conn: Connection, scheduler_pid: int) -> None:
     signal.signal(signal.SIGTERM, _on_sigterm)
     processes = TaskProcesses()  # the fork server starts (a fresh interpreter) while the worker warms up
     _rehearse()
-    processes.server.wait_ready()
+    try:
+        processes.server.wait_ready()
+    except (EOFError, OSError):  # it could not start: the first workload's request starts another
+        log.exception("the fork server of worker %s did not start", os.getpid())
     while not _stopping:
         try:
             if not conn.poll(1.0):
