@@ -135,15 +135,73 @@ def main(fd: int, path: str) -> None:
 
 
 def warm_up() -> None:
-    """Import what every task needs, once here, so that no forked task pays for it."""
+    """Import what every task needs, once here, so that no forked task pays for it; then rehearse."""
     import tradewind.executors.dag_file_cache
+    import tradewind.executors.reuse
+    import tradewind.executors.task_process
     import tradewind.operators.bash
     import tradewind.operators.python
     import tradewind.parsing.dagbag
     import tradewind.runtime.context
+    import tradewind.runtime.outlets
     import tradewind.runtime.runner
     import tradewind.runtime.task_log
-    import tradewind.runtime.templating  # noqa: F401
+    import tradewind.runtime.templating
+    import tradewind.sensors.base  # noqa: F401
+
+    try:
+        _rehearse()
+    except Exception:  # noqa: BLE001 — only a warm-up: real tasks report real errors
+        pass
+
+
+class _RehearsalClient:
+    """Answers a rehearsal's requests without a store: it pushes one XCom and stores one result."""
+
+    def request(self, message: Any) -> Any:
+        from tradewind.runtime.protocol import TaskResult
+
+        return True if isinstance(message, TaskResult) else None
+
+
+def _rehearse() -> None:
+    """Run one throwaway no-op task here, against a stand-in supervisor and a temporary log.
+
+    A forked child's caches die with it: whatever a task's first run imports lazily, compiles
+    (templates) or builds (loggers, the Jinja environment), every child would pay for again.
+    Done once here, every child inherits it warm.
+    """
+    import shutil
+    import tempfile
+    from datetime import datetime, timezone
+    from pathlib import Path
+
+    from tradewind import listeners
+    from tradewind.operators.python import PythonOperator
+    from tradewind.runtime import comms
+    from tradewind.runtime.protocol import Claim
+    from tradewind.runtime.runner import run_claimed
+    from tradewind.sdk.dag import DAG
+    from tradewind.store.records import DagRunRecord, TaskInstanceRecord
+
+    now = datetime.now(timezone.utc)
+    with DAG("__tradewind_rehearsal__", schedule=None, start_date=now) as dag:
+        PythonOperator(task_id="noop", python_callable=lambda: 1)
+    run = DagRunRecord(
+        0, dag.dag_id, "rehearsal", now, now, now, "manual", "running", {}, True, now, now, None, None, None
+    )
+    logs = Path(tempfile.mkdtemp(prefix="tradewind-rehearsal-"))
+    ti = TaskInstanceRecord(
+        *(0, dag.dag_id, "rehearsal", "noop", -1, "running", 1, 0, now, None, None, "", 0, "PythonOperator"),
+        *("default_pool", 1, "default", 1, now, None, None, str(logs / "noop.log"), None, now),
+    )
+    comms.install(_RehearsalClient())
+    try:
+        with listeners.silenced():
+            run_claimed(dag, run, Claim(ti, str(logs / "noop.log"), now), record=lambda claimed, result: True)
+    finally:
+        comms.install(None)
+        shutil.rmtree(logs, ignore_errors=True)
 
 
 def spawn(child: Callable[[], int]) -> int:
