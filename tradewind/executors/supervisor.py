@@ -151,8 +151,23 @@ def supervise(workload: Workload, processes: TaskProcesses, on_outcome: OnOutcom
     if dag_run is None:
         return report(Outcome.FAILED)
     channel, reused_pid = processes.open(workload.fileloc, workload.dag_id)
+    callbacks = workload.task_id == DAG_CALLBACK
+    if reused_pid is not None:
+        pid = reused_pid
+    else:
+        # The try is claimed once its process is there (its DAG imported): its start_date is when
+        # it can start, even when the fork server imports a DAG file for the first time.
+        try:
+            pid = processes.started()
+        except DagNotFound as exc:  # a DAG that cannot load fails its task, not the supervisor
+            channel.close()
+            _fail_unloadable(workload, None if callbacks else _claim(workload, dag_run)[0], str(exc))
+            return report(Outcome.FAILED)
+        except (EOFError, OSError):  # the fork server died before starting it: the scheduler retries the workload
+            channel.close()
+            raise
     job: Any
-    if workload.task_id == DAG_CALLBACK:
+    if callbacks:
         claim, unclaimed, job = None, Outcome.FAILED, protocol.StartCallbacks(dag_run)
     else:
         claim, unclaimed = _claim(workload, dag_run)
@@ -160,21 +175,7 @@ def supervise(workload: Workload, processes: TaskProcesses, on_outcome: OnOutcom
     if reused_pid is not None and claim is None and isinstance(job, protocol.NoJob):
         processes.keep(channel, reused_pid, workload.fileloc, workload.dag_id)  # nothing to run: it stays idle
         return report(unclaimed)
-    _send_job(channel, job)  # waits in the socket if the process is not there yet
-    if reused_pid is not None:
-        pid = reused_pid
-    else:
-        try:
-            pid = processes.started()
-        except DagNotFound as exc:  # a DAG that cannot load fails its task, not the supervisor
-            channel.close()
-            _fail_unloadable(workload, claim, str(exc))
-            return report(Outcome.FAILED)
-        except (EOFError, OSError):  # the fork server died before starting it: the try ends by its retry rules
-            channel.close()
-            if claim is not None:
-                _record_if_vanished(workload, claim, 1, "the fork server died before starting the task")
-            raise
+    _send_job(channel, job)
     global _current_child
     _current_child = pid
     try:
