@@ -43,7 +43,7 @@ class ReuseGuard:
         self.killed = False
         self._last_limit = self.limit
         self._folders = _dag_folders(dag)
-        self._modules = self._dag_modules() if self.limit > 1 else {}
+        self._modules = self._dag_modules()  # a task's own executor_config may allow reuse: always taken
         from tradewind.runtime import timeout
 
         self._timeouts = timeout.expired
