@@ -159,6 +159,17 @@ def mutate():
 def sleepy():
     time.sleep(30)
 
+def imports_a_helper():
+    import proto_helper  # a module of the DAGs folder, new in sys.modules
+    return os.getpid()
+
+def leaves_a_thread():
+    threading.Thread(target=time.sleep, args=(3,)).start()  # non-daemon, still running when the task ends
+    return os.getpid()
+
+def pid():
+    return os.getpid()
+
 with DAG("proto", schedule=None, start_date=datetime(2024, 1, 1)):
     PythonOperator(task_id="inspect", python_callable=inspect_process)
     PythonOperator(task_id="store_access", python_callable=store_access)
@@ -170,6 +181,11 @@ with DAG("proto", schedule=None, start_date=datetime(2024, 1, 1)):
     PythonOperator(task_id="mutate_3", python_callable=mutate)
     PythonOperator(task_id="times_out", python_callable=sleepy, execution_timeout=timedelta(seconds=0.5))
     PythonOperator(task_id="not_reused", python_callable=mutate, executor_config={"tasks_per_process": 1})
+    PythonOperator(task_id="imports_a_helper", python_callable=imports_a_helper)
+    PythonOperator(task_id="leaves_a_thread", python_callable=leaves_a_thread)
+    PythonOperator(task_id="pid_1", python_callable=pid)
+    PythonOperator(task_id="pid_2", python_callable=pid)
+    PythonOperator(task_id="pid_3", python_callable=pid)
 """
 
 
@@ -178,6 +194,7 @@ def dag_file(tradewind_home: Path) -> str:
     path = tradewind_home / "dags" / "proto.py"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(textwrap.dedent(DAG_FILE))
+    (path.parent / "proto_helper.py").write_text("VALUE = 1\n")
     return str(path)
 
 
@@ -323,3 +340,19 @@ def test_with_reuse_tasks_share_a_process_until_one_times_out(monkeypatch, make_
     not_reused = _xcom(run, "not_reused")
     assert not_reused["pid"] == third["pid"] and not_reused["seen"] == 2  # it ran in the reused process...
     assert _xcom(run, "inspect")["pid"] != third["pid"]  # ...and, with its own limit of 1, ended it
+
+
+@pytest.mark.parametrize("task_id", ["imports_a_helper", "leaves_a_thread"])
+def test_with_reuse_a_task_that_changes_dag_modules_or_leaves_a_thread_ends_its_process(
+    monkeypatch, make_run, dag_file, task_id: str
+) -> None:
+    processes = _processes(monkeypatch, per_process=50)
+    try:
+        run = make_run()
+        for each in ("pid_1", task_id, "pid_2", "pid_3"):
+            assert _run(processes, run, each, dag_file)[0] is Outcome.SUCCEEDED
+    finally:
+        processes.close()
+    first, culprit, after, again = (_xcom(run, t) for t in ("pid_1", task_id, "pid_2", "pid_3"))
+    assert first == culprit  # it ran in the reused process...
+    assert after != culprit and again == after  # ...which ended after it; the next process is reused again
