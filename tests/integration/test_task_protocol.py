@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import textwrap
+import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -193,8 +194,9 @@ with DAG("proto", schedule=None, start_date=datetime(2024, 1, 1)):
 def dag_file(tradewind_home: Path) -> str:
     path = tradewind_home / "dags" / "proto.py"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(DAG_FILE))
-    (path.parent / "proto_helper.py").write_text("VALUE = 1\n")
+    helper = f"proto_helper_{uuid.uuid4().hex[:8]}"  # earlier tests' DAG folders may still be on sys.path
+    path.write_text(textwrap.dedent(DAG_FILE).replace("proto_helper", helper))
+    (path.parent / f"{helper}.py").write_text("VALUE = 1\n")
     return str(path)
 
 

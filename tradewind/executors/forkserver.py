@@ -206,8 +206,12 @@ def _rehearse() -> None:
 
 def spawn(child: Callable[[], int]) -> int:
     """Run `child()` in a forked process; its return value is the exit code."""
+    from tradewind.executors import reuse
+
     sys.stdout.flush()
     sys.stderr.flush()
+    if len(sys.modules) != len(reuse.baseline):
+        reuse.take_baseline()  # the modules this process's children start with, if they changed
     gc.freeze()  # the child's garbage collector leaves inherited objects (and their pages) alone
     pid = os.fork()
     if pid == 0:
@@ -222,6 +226,7 @@ def spawn(child: Callable[[], int]) -> int:
 def serve(sock: socket.socket) -> int:
     """The fork server's loop: one request at a time, each answered with a started and an exited."""
     from tradewind.executors.dag_file_cache import DagFileCache
+    from tradewind.executors.reuse import take_baseline
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the worker decides; it ends us by closing the socket
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
@@ -240,7 +245,10 @@ def serve(sock: socket.socket) -> int:
         fileloc, dag_id = request.fileloc, request.dag_id
         fd = fds[0]
         try:
+            before = cache.entries.get(fileloc)
             dag = cache.get_dag(fileloc, dag_id)
+            if cache.entries.get(fileloc) is not before:
+                take_baseline()  # (re)imported: modules were added or replaced
         except Exception as exc:  # noqa: BLE001 — a DAG that cannot load fails its task, not the server
             os.close(fd)
             _send(sock, StartFailed(f"{type(exc).__name__}: {exc}"[:8000]))
