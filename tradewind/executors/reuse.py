@@ -56,7 +56,7 @@ class ReuseGuard:
         self.limit = configured_limit()
         self.jobs = 0
         self.killed = False
-        self._folders = _dag_folders(dag)
+        self._folders: tuple[str, ...] = ()  # read when a job may be followed by another
         self._baseline = baseline or dict(sys.modules)
         from tradewind.runtime import timeout
 
@@ -78,6 +78,7 @@ class ReuseGuard:
             return False
         if any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):
             return False
+        self._folders = self._folders or _dag_folders(dag)
         return self._dag_modules(self._baseline) == self._dag_modules(sys.modules)
 
     def _dag_modules(self, modules: dict[str, Any]) -> dict[str, int]:
