@@ -10,8 +10,16 @@ import pytest
 pytest_plugins = ("moto_s3",)  # fixtures `moto_s3` (an S3 server) and `aws_default` (a connection to it)
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--tasks-per-process",
+        default=None,
+        help="run every test with [executor] tasks_per_process = N (task process reuse; default: 1, isolated)",
+    )
+
+
 @pytest.fixture(autouse=True)
-def tradewind_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def tradewind_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Path:
     home = tmp_path / "tw-home"
     home.mkdir()
     monkeypatch.setenv("TRADEWIND_HOME", str(home))
@@ -20,6 +28,9 @@ def tradewind_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("TRADEWIND__CORE__LOAD_EXAMPLES", "false")
     monkeypatch.setenv("TRADEWIND__CORE__DAGS_FOLDER", str(home / "dags"))
+    per_process = request.config.getoption("--tasks-per-process")
+    if per_process is not None:
+        monkeypatch.setenv("TRADEWIND__EXECUTOR__TASKS_PER_PROCESS", str(per_process))
     _reset_caches()
     yield home
     _reset_caches()

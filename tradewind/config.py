@@ -53,6 +53,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "sql_alchemy_pool_pre_ping": True,
         "sql_alchemy_echo": False,
     },
+    "executor": {
+        "tasks_per_process": 1,
+    },
     "logging": {
         "base_log_folder": "{TRADEWIND_HOME}/logs",
         "logging_level": "INFO",

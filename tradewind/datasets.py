@@ -316,8 +316,8 @@ class OutletEventAccessors:
 
 class InletEventsAccessors:
     """Airflow 2.10's `inlet_events` context key: `inlet_events[dataset]` is every stored event of a
-    dataset (or URI, or the position of an inlet), oldest first, read from the metadata database when
-    first asked; `inlet_events[ds][-1].extra` is the extra of its latest update."""
+    dataset (or URI, or the position of an inlet), oldest first, read from the metadata database (through the
+    task's supervisor) when first asked; `inlet_events[ds][-1].extra` is the extra of its latest update."""
 
     def __init__(self, inlets: Iterable[Any]) -> None:
         self._inlets = list(inlets)
@@ -331,11 +331,10 @@ class InletEventsAccessors:
             raise KeyError(f"events of an alias ({target.name!r}) are not supported by Tradewind; use its datasets")
         uri = target.uri if isinstance(target, Dataset) else validate_uri(target)
         if uri not in self._events:
-            from tradewind.store.datasets import list_events
-            from tradewind.store.migrate import ensure_ready
+            from tradewind.runtime import comms
+            from tradewind.runtime.protocol import GetDatasetEvents
 
-            ensure_ready()
-            self._events[uri] = list(reversed(list_events(uri)))
+            self._events[uri] = list(reversed(comms.request(GetDatasetEvents(uri))))
         return self._events[uri]
 
     def __repr__(self) -> str:

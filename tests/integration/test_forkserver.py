@@ -11,7 +11,7 @@ import pytest
 
 from tradewind.exceptions import DagNotFound
 from tradewind.executors.forkserver import ForkServer
-from tradewind.executors.messages import NoJob
+from tradewind.runtime.protocol import Channel, NoJob
 
 from processes import child_pids
 
@@ -40,7 +40,7 @@ def test_each_job_gets_a_process_of_its_own_and_its_exit_code(dag_file: str) -> 
         for _ in range(3):
             with server.request(dag_file, "fs") as conn:
                 pid = server.started()
-                conn.send(NoJob())  # not needed after all: the process exits cleanly
+                Channel(conn).send(NoJob())  # not needed after all: the process exits cleanly
             assert server.wait_exit() == 0
             pids.add(pid)
         assert len(pids) == 3 and server.pid not in pids and os.getpid() not in pids
@@ -75,7 +75,7 @@ def test_a_dag_that_cannot_load_is_a_reason_not_a_dead_server(dag_file: str, tra
             server.started()
         with server.request(dag_file, "fs") as conn:  # and the server still serves
             server.started()
-            conn.send(NoJob())
+            Channel(conn).send(NoJob())
         assert server.wait_exit() == 0
     finally:
         server.close()
@@ -99,7 +99,7 @@ def test_a_dead_server_is_replaced_on_the_next_request(dag_file: str) -> None:
         os.waitpid(first, 0)
         with server.request(dag_file, "fs") as conn:
             pid = server.started()
-            conn.send(NoJob())
+            Channel(conn).send(NoJob())
         assert server.wait_exit() == 0
         assert server.pid != first and pid not in (first, server.pid)
     finally:

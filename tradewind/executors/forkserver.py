@@ -1,4 +1,9 @@
-"""A worker slot's fork server: the process that forks each task's process, and does nothing else.
+"""A supervisor's fork server: the process that forks each task's process, and does nothing else.
+
+It is a fresh interpreter (not a fork of the worker), holding only the task runtime: no
+SQLAlchemy, no store, no database connection; so are the task processes it forks (they talk to
+their supervisor over the task protocol, runtime/protocol.py). Nothing here assumes the local
+executor: any supervisor (a Celery worker too) can keep one.
 
 Why a process of its own: after a fork, every page the forking process writes to is copied
 (copy-on-write). A worker that reads and writes the database between forks touched about 1,600
@@ -11,22 +16,23 @@ its DAG ready. It keeps one standby process forked ahead of need (after each tas
 exits), so the fork is off the path from a request to the task's start; the standby serves a
 request only if the DAG file is cached as it was when the standby was forked.
 
-Protocol (SOCK_SEQPACKET, one pickle per message, the types in messages.py): the worker sends a
+Protocol (SOCK_SEQPACKET, one pickle per message, the types in messages.py): the supervisor sends a
 `ForkRequest` with the file descriptor of a fresh socket for the task's process; the server answers
-`Started` or `StartFailed`, and later `Exited`. `StopServer` (or the worker gone) stops it.
+`Started` or `StartFailed`, and later `Exited`. `StopServer` (or the supervisor gone) stops it.
 """
 
 from __future__ import annotations
 
 import functools
 import gc
+import json
 import os
 import pickle
 import signal
 import socket
+import subprocess
 import sys
 from collections.abc import Callable
-from multiprocessing.connection import Connection
 from typing import Any
 
 from tradewind.exceptions import DagNotFound
@@ -37,25 +43,38 @@ _MAX_MESSAGE = 65536
 
 
 class ForkServer:
-    """The worker's handle on its fork server (forked from the worker, so it starts warm)."""
+    """A supervisor's handle on its fork server: a fresh interpreter that imports the task runtime once."""
 
-    def __init__(self, close_in_server: tuple[Any, ...] = ()) -> None:
-        self._close_in_server = close_in_server
+    def __init__(self) -> None:
         self._start()
 
     def _start(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        self.pid = spawn(lambda: serve(theirs, (ours, *self._close_in_server)))
+        code = "import sys; from tradewind.executors.forkserver import main; main(int(sys.argv[1]), sys.argv[2])"
+        self._proc = subprocess.Popen(
+            [sys.executable, "-c", code, str(theirs.fileno()), json.dumps(sys.path)],
+            pass_fds=(theirs.fileno(),),
+            close_fds=True,
+        )
+        self.pid = self._proc.pid
         theirs.close()
         self._sock = ours
+        self._ready = False
+
+    def wait_ready(self) -> None:
+        """Wait until the server has imported the task runtime (it says so once, at start)."""
+        if not self._ready:
+            reply = self._recv()
+            assert isinstance(reply, Started), reply
+            self._ready = True
 
     def restart(self) -> None:
         """Reap the server (it died, or is stopped now) and start a new one."""
         self.close()
         self._start()
 
-    def request(self, fileloc: str, dag_id: str) -> Connection:
-        """Ask for a process for a job of this DAG; returns the channel to it at once (see `started`).
+    def request(self, fileloc: str, dag_id: str) -> socket.socket:
+        """Ask for a process for a job of this DAG; returns the stream socket to it at once (see `started`).
 
         A server found dead here (nothing was asked of it yet) is replaced, and asked instead.
         """
@@ -63,13 +82,15 @@ class ForkServer:
         here, there = socket.socketpair()
         try:
             try:
+                self.wait_ready()
                 socket.send_fds(self._sock, [payload], [there.fileno()])
-            except OSError:
+            except (OSError, EOFError):
                 self.restart()
+                self.wait_ready()
                 socket.send_fds(self._sock, [payload], [there.fileno()])
         finally:
             there.close()
-        return Connection(here.detach())
+        return here
 
     def started(self) -> int:
         """The pid of the process last requested; DagNotFound if its DAG cannot load.
@@ -101,16 +122,96 @@ class ForkServer:
         except OSError:
             pass
         self._sock.close()
-        try:
-            os.waitpid(self.pid, 0)
-        except ChildProcessError:
-            pass
+        self._proc.wait()
+
+
+def main(fd: int, path: str) -> None:
+    """The fork server's process: the parent's import path, the task runtime imported, then `serve`."""
+    sys.path[:] = [p for p in json.loads(path) if p]
+    warm_up()
+    sock = socket.socket(fileno=fd)
+    _send(sock, Started(os.getpid()))  # ready
+    sys.exit(serve(sock))
+
+
+def warm_up() -> None:
+    """Import what every task needs, once here, so that no forked task pays for it; then rehearse."""
+    import tradewind.executors.dag_file_cache
+    import tradewind.executors.reuse
+    import tradewind.executors.task_process
+    import tradewind.operators.bash
+    import tradewind.operators.python
+    import tradewind.parsing.dagbag
+    import tradewind.runtime.context
+    import tradewind.runtime.outlets
+    import tradewind.runtime.runner
+    import tradewind.runtime.task_log
+    import tradewind.runtime.templating
+    import tradewind.sensors.base  # noqa: F401
+
+    try:
+        _rehearse()
+    except Exception:  # noqa: BLE001 — only a warm-up: real tasks report real errors
+        pass
+
+
+class _RehearsalClient:
+    """Answers a rehearsal's requests without a store: it pushes one XCom and stores one result."""
+
+    def request(self, message: Any) -> Any:
+        from tradewind.runtime.protocol import TaskResult
+
+        return True if isinstance(message, TaskResult) else None
+
+
+def _rehearse() -> None:
+    """Run one throwaway no-op task here, against a stand-in supervisor and a temporary log.
+
+    A forked child's caches die with it: whatever a task's first run imports lazily, compiles
+    (templates) or builds (loggers, the Jinja environment), every child would pay for again.
+    Done once here, every child inherits it warm.
+    """
+    import shutil
+    import tempfile
+    from datetime import datetime, timezone
+    from pathlib import Path
+
+    from tradewind import listeners
+    from tradewind.operators.python import PythonOperator
+    from tradewind.runtime import comms
+    from tradewind.runtime.protocol import Claim
+    from tradewind.runtime.runner import run_claimed
+    from tradewind.sdk.dag import DAG
+    from tradewind.store.records import DagRunRecord, TaskInstanceRecord
+
+    now = datetime.now(timezone.utc)
+    with DAG("__tradewind_rehearsal__", schedule=None, start_date=now) as dag:
+        PythonOperator(task_id="noop", python_callable=lambda: 1)
+    run = DagRunRecord(
+        0, dag.dag_id, "rehearsal", now, now, now, "manual", "running", {}, True, now, now, None, None, None
+    )
+    logs = Path(tempfile.mkdtemp(prefix="tradewind-rehearsal-"))
+    ti = TaskInstanceRecord(
+        *(0, dag.dag_id, "rehearsal", "noop", -1, "running", 1, 0, now, None, None, "", 0, "PythonOperator"),
+        *("default_pool", 1, "default", 1, now, None, None, str(logs / "noop.log"), None, now),
+    )
+    comms.install(_RehearsalClient())
+    try:
+        with listeners.silenced():
+            run_claimed(dag, run, Claim(ti, str(logs / "noop.log"), now), record=lambda claimed, result: True)
+    finally:
+        comms.install(None)
+        shutil.rmtree(logs, ignore_errors=True)
 
 
 def spawn(child: Callable[[], int]) -> int:
     """Run `child()` in a forked process; its return value is the exit code."""
+    from tradewind.executors import reuse
+
     sys.stdout.flush()
     sys.stderr.flush()
+    if len(sys.modules) != len(reuse.baseline):
+        reuse.take_baseline()  # the modules this process's children start with, if they changed
     gc.freeze()  # the child's garbage collector leaves inherited objects (and their pages) alone
     pid = os.fork()
     if pid == 0:
@@ -122,15 +223,11 @@ def spawn(child: Callable[[], int]) -> int:
     return pid
 
 
-def serve(sock: socket.socket, inherited: tuple[Any, ...]) -> int:
-    """The fork server's loop: one request at a time, each answered with a started and an exited.
-
-    `inherited` are the worker's ends of its pipes, closed here so that only the worker holds them.
-    """
+def serve(sock: socket.socket) -> int:
+    """The fork server's loop: one request at a time, each answered with a started and an exited."""
     from tradewind.executors.dag_file_cache import DagFileCache
+    from tradewind.executors.reuse import take_baseline
 
-    for handle in inherited:
-        handle.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the worker decides; it ends us by closing the socket
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     cache = DagFileCache()
@@ -148,7 +245,10 @@ def serve(sock: socket.socket, inherited: tuple[Any, ...]) -> int:
         fileloc, dag_id = request.fileloc, request.dag_id
         fd = fds[0]
         try:
+            before = cache.entries.get(fileloc)
             dag = cache.get_dag(fileloc, dag_id)
+            if cache.entries.get(fileloc) is not before:
+                take_baseline()  # (re)imported: modules were added or replaced
         except Exception as exc:  # noqa: BLE001 — a DAG that cannot load fails its task, not the server
             os.close(fd)
             _send(sock, StartFailed(f"{type(exc).__name__}: {exc}"[:8000]))

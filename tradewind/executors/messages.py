@@ -1,13 +1,14 @@
 """Every message that crosses a process boundary in an executor, as a small frozen dataclass.
 
-Three channels, each one message per pickle (a `multiprocessing` connection or a SOCK_SEQPACKET
+Two channels here, each one message per pickle (a `multiprocessing` connection or a SOCK_SEQPACKET
 socket), all on one machine and between processes of the same install:
 
 - scheduler ⇄ worker: `Workload` one way, `TaskEvent` back, `StopWorker` to end the worker;
-- worker ⇄ fork server: `ForkRequest` (with the task channel's file descriptor beside it), answered
-  by `Started` or `StartFailed`, then `Exited`; `StopServer` ends the server;
-- worker ⇄ task process: `RunTry`, `RunCallbacks` or `NoJob`, then the try's `TryResult` (defined
-  by the runtime) one way and `ResultStored` back.
+- supervisor ⇄ fork server: `ForkRequest` (with the task channel's file descriptor beside it),
+  answered by `Started` or `StartFailed`, then `Exited`; `StopServer` ends the server.
+
+The third, supervisor ⇄ task process, is the task protocol (JSON lines, versioned on its own):
+`tradewind/runtime/protocol.py` and docs/task-protocol.md.
 
 Receivers branch on the type (or an enum), never on the wording of a text. `PROTOCOL_VERSION`
 changes whenever a message changes shape.
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-PROTOCOL_VERSION = 2
+PROTOCOL_VERSION = 3
 
 TIKey = tuple[str, str, str, int]  # dag_id, run_id, task_id, map_index
 
@@ -105,31 +106,3 @@ class Exited:
 @dataclass(frozen=True, slots=True)
 class StopServer:
     """The worker is done with its fork server."""
-
-
-# --- worker ⇄ task process -----------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class RunTry:
-    """Run the try the worker claimed (`claim`) in run `dag_run`, then send its `TryResult`."""
-
-    dag_run: Any
-    claim: Any
-
-
-@dataclass(frozen=True, slots=True)
-class RunCallbacks:
-    """Fire the finished run's DAG-level callbacks."""
-
-    dag_run: Any
-
-
-@dataclass(frozen=True, slots=True)
-class NoJob:
-    """The process is not needed after all (the try was claimed elsewhere): exit at once."""
-
-
-@dataclass(frozen=True, slots=True)
-class ResultStored:
-    """The worker's answer to a `TryResult`: `stored` is False if the try was no longer ours."""
-
-    stored: bool

@@ -1,36 +1,58 @@
-"""What runs in a task's own forked process: read the job from the worker, run it, send the result.
+"""What runs in a task's own process: read the job from the supervisor, run it, send the result.
 
-The process is forked by the worker slot's fork server with the DAG already imported. Its
-channel to the worker carries one job — `RunTry`, `RunCallbacks` or `NoJob` (messages.py) — then
-the try's `TryResult` one way and the worker's `ResultStored` back. The
-worker heartbeats the try meanwhile and sends SIGTERM if its state is changed from outside; the
-task then stops as on any SIGTERM (its `on_kill` runs).
+The process is forked by a fork server (a fresh interpreter with only the task runtime, the DAG
+already imported). Its one channel is a stream socket to its supervisor, speaking the task
+protocol (runtime/protocol.py): a job — `StartTry`, `StartCallbacks` or `NoJob` — comes in;
+every XCom, Variable, Connection or other store access of the task goes out as a request and
+waits for its answer; the try's `TaskResult` is answered by `ResultStored`. The process opens no
+database connection and imports no store code.
+
+The supervisor heartbeats the try meanwhile and sends SIGTERM if its state is changed from
+outside; the task then stops as on any SIGTERM (its `on_kill` runs).
+
+With `[executor] tasks_per_process` above 1 (or a task's `executor_config`), the process may
+take further jobs of the same DAG file (see reuse.py); otherwise it exits after one.
 """
 
 from __future__ import annotations
 
 import signal
-from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
-from tradewind.executors.messages import ResultStored, RunCallbacks, RunTry
+from tradewind.runtime import comms
+from tradewind.runtime.protocol import Channel, JobDone, StartCallbacks, StartTry, TaskResult
 
 if TYPE_CHECKING:
     from tradewind.sdk.dag import DAG
 
 
 def task_main(dag: DAG, fd: int) -> int:
-    """Run the one job the worker sends over `fd`; the return value is the process's exit code."""
-    conn = Connection(fd)
-    try:
-        job = conn.recv()
-    except (EOFError, OSError):
-        return 1  # the worker is gone
-    if isinstance(job, RunCallbacks):
-        return _dag_callbacks(dag, job.dag_run)
-    if isinstance(job, RunTry):
-        return _run_try(dag, job.dag_run, job.claim, conn)
-    return 0  # NoJob
+    """Run the jobs the supervisor sends over `fd`; the return value is the process's exit code."""
+    from tradewind.executors.reuse import ReuseGuard
+
+    channel = Channel.from_fd(fd)
+    comms.install(comms.ChannelClient(channel))
+    guard = ReuseGuard(dag)
+    code = 0
+    while True:
+        try:
+            job = channel.recv()
+        except (EOFError, OSError):
+            return 1 if guard.jobs == 0 else code  # the supervisor is gone (or done with an idle process)
+        if isinstance(job, StartCallbacks):
+            code = _dag_callbacks(dag, job.dag_run)
+        elif isinstance(job, StartTry):
+            code = _run_try(dag, job, guard)
+        else:
+            return code  # NoJob: not needed (any more)
+        reusable = guard.after_job(dag, job)
+        if reusable:
+            try:
+                channel.send(JobDone(reusable=True))
+            except OSError:
+                return code
+            continue
+        return code
 
 
 def _dag_callbacks(dag: DAG, dag_run: Any) -> int:
@@ -42,22 +64,22 @@ def _dag_callbacks(dag: DAG, dag_run: Any) -> int:
     return 0
 
 
-def _run_try(dag: DAG, dag_run: Any, claim: Any, conn: Connection) -> int:
-    """Run the claimed try; its result goes to the worker, which stores it."""
+def _run_try(dag: DAG, job: StartTry, guard: Any) -> int:
+    """Run the claimed try; its result goes to the supervisor, which stores it."""
     from tradewind.exceptions import TaskTerminated
-    from tradewind.runtime.runner import TryResult, run_claimed
+    from tradewind.runtime.runner import run_claimed
     from tradewind.states import TaskState
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def _terminate(signum: int, frame: object) -> None:
+        guard.killed = True
         raise TaskTerminated(f"received signal {signal.Signals(signum).name}")
 
-    def send(claimed: Any, result: TryResult) -> bool:
-        conn.send(result)
-        reply: ResultStored = conn.recv()
-        return reply.stored
+    def send(claimed: Any, result: Any) -> bool:
+        stored: bool = comms.request(TaskResult(result))
+        return stored
 
     signal.signal(signal.SIGTERM, _terminate)
-    outcome = run_claimed(dag, dag_run, claim, record=send, defer_inline=False)  # the triggerer waits for it
+    outcome = run_claimed(dag, job.dag_run, job.claim, record=send, defer_inline=False)  # the triggerer waits for it
     return 0 if outcome.state in (TaskState.SUCCESS, TaskState.SKIPPED, TaskState.DEFERRED) else 1

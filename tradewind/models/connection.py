@@ -209,11 +209,10 @@ class Connection:
         elif value is not None:
             connection = cls._from_env(conn_id, value)
         else:
-            from tradewind.store.connections import get_connection
-            from tradewind.store.migrate import ensure_ready
+            from tradewind.runtime import comms
+            from tradewind.runtime.protocol import GetConnection
 
-            ensure_ready()
-            record = get_connection(conn_id)
+            record = comms.request(GetConnection(conn_id))
             if record is None:
                 raise ConnectionNotFound(f"The conn_id `{conn_id}` isn't defined")
             connection = cls.from_record(record)

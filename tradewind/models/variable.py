@@ -57,36 +57,33 @@ class Variable:
         value = os.environ.get(env_var_name(key))
         if value is not None:
             return value
-        from tradewind.store.migrate import ensure_ready
-        from tradewind.store.variables import get_variable
+        from tradewind.runtime import comms
+        from tradewind.runtime.protocol import GetVariable
 
-        ensure_ready()
-        return get_variable(key)
+        stored: str | None = comms.request(GetVariable(key))
+        return stored
 
     @classmethod
     def set(cls, key: str, value: Any, description: str | None = None, serialize_json: bool = False) -> None:
         """Create or replace in the database (description included), as Airflow's `Variable.set`."""
-        from tradewind.store.migrate import ensure_ready
-        from tradewind.store.variables import set_variable
+        from tradewind.runtime import comms
+        from tradewind.runtime.protocol import SetVariable
 
         stored = json.dumps(value, indent=2) if serialize_json else str(value)
         _warn_if_shadowed(key)
-        ensure_ready()
-        set_variable(key, stored, description)
+        comms.request(SetVariable(key, stored, description))
 
     @classmethod
     def update(cls, key: str, value: Any, serialize_json: bool = False) -> None:
         """Change the value of an existing variable, keeping its description; KeyError if missing."""
-        from tradewind.store.migrate import ensure_ready
-        from tradewind.store.variables import get_variable_record, set_variable
+        from tradewind.runtime import comms
+        from tradewind.runtime.protocol import SetVariable
 
         if cls.get_variable_from_secrets(key) is None:
             raise KeyError(f"Variable {key} does not exist")
-        ensure_ready()
-        record = get_variable_record(key)
         stored = json.dumps(value, indent=2) if serialize_json else str(value)
         _warn_if_shadowed(key)
-        set_variable(key, stored, record.description if record is not None else None)
+        comms.request(SetVariable(key, stored, keep_description=True))
 
     @classmethod
     def setdefault(cls, key: str, default: Any, description: str | None = None, deserialize_json: bool = False) -> Any:
@@ -102,11 +99,11 @@ class Variable:
     @classmethod
     def delete(cls, key: str) -> int:
         """Delete from the database; returns how many were deleted (0 or 1), as Airflow does."""
-        from tradewind.store.migrate import ensure_ready
-        from tradewind.store.variables import delete_variable
+        from tradewind.runtime import comms
+        from tradewind.runtime.protocol import DeleteVariable
 
-        ensure_ready()
-        return 1 if delete_variable(key) else 0
+        deleted: int = comms.request(DeleteVariable(key))
+        return deleted
 
 
 def _warn_if_shadowed(key: str) -> None:

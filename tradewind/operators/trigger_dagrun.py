@@ -75,7 +75,8 @@ class TriggerDagRunOperator(BaseOperator):
 
     def execute(self, context: dict[str, Any]) -> None:
         from tradewind.actions.runs import check_run_id
-        from tradewind.scheduler.trigger import trigger_dag
+        from tradewind.runtime import comms
+        from tradewind.runtime.protocol import TriggerDagRun
 
         logical_date = _parse_logical_date(self.logical_date)
         conf = dict(self.conf or {})
@@ -85,7 +86,7 @@ class TriggerDagRunOperator(BaseOperator):
             raise UsageError("conf of TriggerDagRunOperator must be JSON serializable") from None
         run_id = check_run_id(str(self.trigger_run_id)) if self.trigger_run_id else None  # the UI's, API's, CLI's rule
         try:
-            dag_run = trigger_dag(self.trigger_dag_id, conf=conf, run_id=run_id, logical_date=logical_date)
+            dag_run = comms.request(TriggerDagRun(self.trigger_dag_id, conf, run_id, logical_date))
         except DagRunAlreadyExists:
             if self.reset_dag_run:
                 dag_run = self._reset(run_id, logical_date)
@@ -105,25 +106,26 @@ class TriggerDagRunOperator(BaseOperator):
 
     def _reset(self, run_id: str | None, logical_date: datetime | None) -> Any:
         """Airflow's reset_dag_run: clear the clashing run so that it runs again from the start."""
-        from tradewind.actions.runs import clear
-        from tradewind.store import runs
+        from tradewind.runtime import comms
+        from tradewind.runtime.protocol import ClearDagRun, FindDagRun, GetDagRun
 
-        existing = runs.get_dag_run(self.trigger_dag_id, run_id) if run_id else None
+        existing = comms.request(GetDagRun(self.trigger_dag_id, run_id)) if run_id else None
         if existing is None and logical_date is not None:
-            existing = runs.find_dag_run(self.trigger_dag_id, logical_date)
+            existing = comms.request(FindDagRun(self.trigger_dag_id, logical_date))
         if existing is None:
             raise DagRunAlreadyExists(f"cannot find the existing run of {self.trigger_dag_id} to reset")
         self.log.info("Clearing run %s of %s", existing.run_id, self.trigger_dag_id)
-        clear(self.trigger_dag_id, existing.run_id)
+        comms.request(ClearDagRun(self.trigger_dag_id, existing.run_id))
         return existing
 
     def _wait(self, run_id: str) -> None:
-        from tradewind.store import runs
+        from tradewind.runtime import comms
+        from tradewind.runtime.protocol import GetDagRun
 
         while True:
             self.log.info("Waiting for run %s of %s to reach %s ...", run_id, self.trigger_dag_id, self.allowed_states)
             time.sleep(self.poke_interval)
-            run = runs.get_dag_run(self.trigger_dag_id, run_id)
+            run = comms.request(GetDagRun(self.trigger_dag_id, run_id))
             if run is None:
                 raise TriggeredDagRunFailed(f"run {run_id} of {self.trigger_dag_id} was deleted while waiting for it")
             if run.state in self.failed_states:

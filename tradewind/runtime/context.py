@@ -120,10 +120,10 @@ def _previous_success_lookup(dag_run: Any) -> Callable[[], Any]:
     def lookup() -> Any:
         if getattr(dag_run, "id", None) is None:
             return None  # no store behind the run
-        from tradewind.states import DagRunState
-        from tradewind.store.runs import previous_run
+        from tradewind.runtime import comms
+        from tradewind.runtime.protocol import GetPrevSuccessfulRun
 
-        return previous_run(dag_run.dag_id, dag_run.logical_date, state=DagRunState.SUCCESS)
+        return comms.request(GetPrevSuccessfulRun(dag_run.dag_id, dag_run.logical_date))
 
     return lookup
 
@@ -186,9 +186,11 @@ def _triggering_dataset_events(dag_run: Any) -> dict[str, list[Any]]:
     """uri → events that created a dataset-triggered run (one query, only for such runs); else {}."""
     if getattr(dag_run, "run_type", None) != "dataset_triggered" or getattr(dag_run, "id", None) is None:
         return {}
-    from tradewind.store.datasets import triggering_events
+    from tradewind.runtime import comms
+    from tradewind.runtime.protocol import GetTriggeringEvents
 
-    return triggering_events(dag_run.id)
+    events: dict[str, list[Any]] = comms.request(GetTriggeringEvents(dag_run.id))
+    return events
 
 
 def _list_attr(task: Any, name: str) -> list[Any]:

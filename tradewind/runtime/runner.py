@@ -28,12 +28,13 @@ from tradewind.exceptions import (
     TaskTimeout,
     TradewindException,
 )
+from tradewind.runtime.protocol import Claim, TryResult
 from tradewind.states import CLAIMABLE, TaskState
 
 if TYPE_CHECKING:
     from tradewind.sdk.baseoperator import BaseOperator
     from tradewind.sdk.dag import DAG
-    from tradewind.store.records import DagRunRecord, Deferral
+    from tradewind.store.records import DagRunRecord
 
 log = logging.getLogger(__name__)
 
@@ -54,27 +55,6 @@ class Outcome:
 
 def _hostname() -> str:
     return socket.gethostname()
-
-
-@dataclass(frozen=True, slots=True)
-class Claim:
-    """A try this process has claimed (the instance is `running` under our name)."""
-
-    record: Any  # the TaskInstanceRecord as claimed
-    log_path: str
-    start: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class TryResult:
-    """What a try came to, as it is stored; travels from a forked child to its worker when it runs there."""
-
-    state: str
-    end_date: datetime
-    next_retry_at: datetime | None
-    reschedule_at: datetime | None
-    rendered_fields: dict[str, Any] | None
-    deferral: Deferral | None = None
 
 
 #: Stores a try's result; the stored row (truthy) if it was ours to store (the try was still running, not cleared).
@@ -211,7 +191,7 @@ def run_claimed(
         )
         finished = record(claimed, result)
         if finished and state is TaskState.SUCCESS and (not test_mode if emit_datasets is None else emit_datasets):
-            from tradewind.scheduler.datasets import emit_outlet_events  # data-aware scheduling
+            from tradewind.runtime.outlets import emit_outlet_events  # data-aware scheduling
 
             emit_outlet_events(task, dag_run, map_index, context)
         if finished and ti is not None:
@@ -381,21 +361,14 @@ def _push_result(ti: Any, operator: BaseOperator, result: Any) -> None:
 
 
 def _apply_skips(dag_run: DagRunRecord, task_ids: list[str], ti: Any, context: dict[str, Any]) -> None:
-    """Skip the (waiting) instances of `task_ids`; in a mapped task group, a task of the same group
-    is skipped for this instance's map index only, as Airflow does."""
-    from tradewind.store import task_instances
+    """Skip the (waiting) instances of `task_ids`, through the supervisor; in a mapped task group, a task of
+    the same group is skipped for this instance's map index only, as Airflow does."""
+    from tradewind.runtime import comms
+    from tradewind.runtime.protocol import SkipTasks
 
-    skipped = set(task_ids)
-    own = _same_group_targets(ti, skipped)
-    if own:
-        _expand_group_members(dag_run, ti, own, context)
-    decisions = {
-        (other.task_id, other.map_index): TaskState.SKIPPED
-        for other in task_instances.list_task_instances(dag_run.dag_id, dag_run.run_id)
-        if other.task_id in skipped and (other.task_id not in own or other.map_index == ti.map_index)
-    }
-    if decisions:
-        task_instances.settle_waiting(dag_run.dag_id, dag_run.run_id, decisions)
+    own = _same_group_targets(ti, set(task_ids))
+    length = len(ti.task.mapped_task_group.expansion(context)) if own else 0
+    comms.request(SkipTasks(dag_run.dag_id, dag_run.run_id, tuple(task_ids), ti.map_index, tuple(sorted(own)), length))
 
 
 def _same_group_targets(ti: Any, task_ids: set[str]) -> set[str]:
@@ -405,25 +378,6 @@ def _same_group_targets(ti: Any, task_ids: set[str]) -> set[str]:
     if group is None or dag is None or ti.map_index < 0:
         return set()
     return {t for t in task_ids if t in dag.task_dict and dag.task_dict[t].mapped_task_group is group}
-
-
-def _expand_group_members(dag_run: DagRunRecord, ti: Any, task_ids: set[str], context: dict[str, Any]) -> None:
-    """Expand (now, once) group tasks still waiting unexpanded, so that one index can be skipped:
-    as many instances as the group has (the scheduler's expansion, guarded the same way)."""
-    from tradewind.scheduler.expansion import expand_task
-    from tradewind.store import dags, task_instances
-
-    waiting = {
-        t.task_id
-        for t in task_instances.list_task_instances(dag_run.dag_id, dag_run.run_id)
-        if t.task_id in task_ids and t.map_index < 0
-    }
-    structure = dags.get_structure(dag_run.dag_id) if waiting else None
-    if structure is None:
-        return
-    length = len(ti.task.mapped_task_group.expansion(context))
-    for task_id in sorted(waiting):
-        expand_task(dag_run.dag_id, dag_run.run_id, structure.nodes[task_id], length)
 
 
 def _call_hooks(hooks: Any, context: dict[str, Any]) -> None:

@@ -51,9 +51,12 @@ class RuntimeTaskInstance:
         return self.dag_run
 
     def xcom_push(self, key: str, value: Any) -> None:
-        from tradewind.store import xcom
+        from tradewind.runtime import comms
+        from tradewind.runtime.protocol import SetXCom
 
-        xcom.push(self.dag_id, self.run_id, self.task_id, self.map_index, key, value)
+        if not isinstance(key, str) or not key:
+            raise ValueError(f"XCom key must be a non-empty string, got {key!r}")
+        comms.request(SetXCom(self.dag_id, self.run_id, self.task_id, self.map_index, key, value))
 
     def xcom_pull(
         self,
@@ -65,7 +68,8 @@ class RuntimeTaskInstance:
         run_id: str | None = None,
     ) -> Any:
         """One task id gives its value (a list, in map-index order, for a mapped task); a list gives a list."""
-        from tradewind.store import xcom
+        from tradewind.runtime import comms
+        from tradewind.runtime.protocol import GetXCom
 
         dag_id = dag_id or self.dag_id
         run_id = run_id or self.run_id
@@ -77,7 +81,8 @@ class RuntimeTaskInstance:
         indexes = (
             [map_indexes] if isinstance(map_indexes, int) else (list(map_indexes) if map_indexes is not None else None)
         )
-        found = xcom.pull(dag_id, run_id, ids, key=key, map_indexes=indexes)
+        request = GetXCom(dag_id, run_id, tuple(ids), key, tuple(indexes) if indexes is not None else None)
+        found = comms.request(request)
         values = []
         for tid in ids:
             entries = sorted((mi, v) for (t, mi), v in found.items() if t == tid)

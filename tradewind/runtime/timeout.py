@@ -7,8 +7,17 @@ from datetime import timedelta
 from tradewind.exceptions import TaskTimeout
 from tradewind.utils.time_limit import time_limit
 
+expired = 0
+"""How many execution timeouts fired in this process (a reused task process ends after one)."""
+
 
 def execution_timeout(limit: timedelta | None) -> time_limit:
     """Raise TaskTimeout in the main thread after `limit` (no-op without a limit or off the main thread)."""
     seconds = limit.total_seconds() if limit is not None else 0
-    return time_limit(seconds, lambda: TaskTimeout(f"task timed out after {seconds:g}s (execution_timeout)"))
+
+    def error() -> TaskTimeout:
+        global expired
+        expired += 1
+        return TaskTimeout(f"task timed out after {seconds:g}s (execution_timeout)")
+
+    return time_limit(seconds, error)

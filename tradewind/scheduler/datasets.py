@@ -11,40 +11,13 @@ import logging
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
+from tradewind.runtime.outlets import emit_outlet_events as emit_outlet_events  # moved to the task's side
 from tradewind.states import DagRunType
 
 if TYPE_CHECKING:
     from tradewind.store.records import DagRunRecord
 
 log = logging.getLogger(__name__)
-
-
-def emit_outlet_events(task: Any, dag_run: Any, map_index: int, context: dict[str, Any] | None = None) -> None:
-    """After a successful try: one event per Dataset outlet (and per dataset added to an outlet alias).
-
-    Never fails the task (it already succeeded): a problem is logged in the task's log.
-    """
-    from tradewind.datasets import DatasetAlias, outlet_datasets
-
-    outlets = getattr(task, "outlets", None) or []
-    datasets = outlet_datasets(outlets)
-    accessors = (context or {}).get("outlet_events")
-    aliased = accessors.added_through(o for o in outlets if isinstance(o, DatasetAlias)) if accessors else {}
-    if not datasets and not aliased:
-        return
-    try:
-        from tradewind.scheduler.wakeup import notify
-        from tradewind.store.datasets import record_events
-
-        extras = {d.uri: accessors.extra_for(d.uri) if accessors is not None else {} for d in datasets}
-        extras.update(aliased)  # datasets named at run time through an outlet DatasetAlias
-        record_events(
-            dag_id=dag_run.dag_id, run_id=dag_run.run_id, task_id=task.task_id, map_index=map_index, outlets=extras
-        )
-        logging.getLogger("tradewind.task").info("Updated datasets: %s", ", ".join(extras))
-        notify()  # a waiting consumer DAG starts now, not at the scheduler's next sweep
-    except Exception:  # noqa: BLE001
-        logging.getLogger("tradewind.task").exception("could not record the dataset events of %s", task.task_id)
 
 
 def create_dataset_triggered_runs(now: datetime) -> list[DagRunRecord]:

@@ -134,12 +134,13 @@ class BaseSensorOperator(BaseOperator):
         """(when this sensor started waiting, how many pokes it has made); see the module docstring."""
         if not self.reschedule:
             return _now(), 1
-        from tradewind.store import reschedules
+        from tradewind.runtime import comms
+        from tradewind.runtime.protocol import GetFirstPoke
 
         ti = context["ti"]
         # first try since the last clear: clearing gives back `retries` tries on top of try_number
         first_try = max(1, ti.max_tries - self.retries + 1)
-        first, count = reschedules.first_poke(ti.dag_id, ti.run_id, ti.task_id, ti.map_index, min_try_number=first_try)
+        first, count = comms.request(GetFirstPoke(ti.dag_id, ti.run_id, ti.task_id, ti.map_index, first_try))
         return (first or ti.start_date or _now()), count + 1
 
     def _poke_once(self, context: Context) -> bool | PokeReturnValue:

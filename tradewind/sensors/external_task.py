@@ -122,10 +122,7 @@ class ExternalTaskSensor(BaseSensorOperator):
         return all(found and found <= allowed for found in states.values())
 
     def _check_existence(self) -> None:
-        from tradewind.store import dags
-
-        if dags.get_dag(self.external_dag_id) is None:
-            raise DagNotFound(f"The external DAG {self.external_dag_id} does not exist.")
+        _structure(self.external_dag_id)  # DagNotFound if it does not exist
         if self.external_task_ids:
             known = _serialized_task_ids(self.external_dag_id)
             missing = [t for t in self.external_task_ids if t not in known]
@@ -191,20 +188,21 @@ def _call_date_fn(fn: Callable[..., Any], logical_date: datetime, context: Conte
 
 def _watched_states(dag_id: str, task_ids: list[str] | None, dates: list[datetime]) -> dict[tuple[str, str], set[str]]:
     """{(logical date, task id or ""): states of its instances (every map index)}; empty set if not there yet."""
-    from tradewind.store import runs, task_instances
+    from tradewind.runtime import comms
+    from tradewind.runtime.protocol import FindDagRun, GetTaskStates
 
     out: dict[tuple[str, str], set[str]] = {}
     for date in dates:
         stamp = date.isoformat()
-        run = runs.find_dag_run(dag_id, date)
+        run = comms.request(FindDagRun(dag_id, date))
         if task_ids is None:
             out[(stamp, "")] = {run.state} if run is not None else set()
             continue
         found: dict[str, set[str]] = {tid: set() for tid in task_ids}
         if run is not None:
-            for ti in task_instances.list_task_instances(dag_id, run.run_id):
-                if ti.task_id in found:
-                    found[ti.task_id].add(ti.state)
+            for task_id, _, state in comms.request(GetTaskStates(dag_id, run.run_id)):
+                if task_id in found:
+                    found[task_id].add(state)
         out.update(((stamp, tid), s) for tid, s in found.items())
     return out
 
@@ -214,12 +212,14 @@ def _describe(keys: list[tuple[str, str]]) -> str:
 
 
 def _structure(dag_id: str) -> DagStructure:
-    from tradewind.store import dags
+    from tradewind.runtime import comms
+    from tradewind.runtime.protocol import GetSerializedDag
+    from tradewind.structure import DagStructure
 
-    structure = dags.get_structure(dag_id)
-    if structure is None:
+    data = comms.request(GetSerializedDag(dag_id))
+    if data is None:
         raise DagNotFound(f"The external DAG {dag_id} does not exist.")
-    return structure
+    return DagStructure.from_serialized(data)
 
 
 def _serialized_task_ids(dag_id: str) -> set[str]:

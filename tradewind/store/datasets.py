@@ -25,6 +25,7 @@ from tradewind.store.models import (
     dataset_event,
     task_outlet_dataset_reference,
 )
+from tradewind.store.records import DatasetEventRecord as DatasetEventRecord  # re-exported: its old home
 from tradewind.store.records import _Record
 from tradewind.store.sql import chunked, in_list, insert_ignore, upsert, utcnow
 
@@ -39,21 +40,6 @@ class DatasetRecord(_Record):
     extra: dict[str, Any] | None
     created_at: datetime
     updated_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class DatasetEventRecord(_Record):
-    """One update of a dataset, as `triggering_dataset_events` hands it to tasks."""
-
-    id: int
-    dataset_id: int
-    uri: str
-    extra: dict[str, Any] | None
-    source_dag_id: str | None
-    source_task_id: str | None
-    source_run_id: str | None
-    source_map_index: int | None
-    timestamp: datetime
 
 
 @dataclass(frozen=True, slots=True)

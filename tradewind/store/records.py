@@ -145,6 +145,21 @@ class Deferral:
 
 
 @dataclass(frozen=True, slots=True)
+class DatasetEventRecord(_Record):
+    """One update of a dataset, as `triggering_dataset_events` hands it to tasks."""
+
+    id: int
+    dataset_id: int
+    uri: str
+    extra: dict[str, Any] | None
+    source_dag_id: str | None
+    source_task_id: str | None
+    source_run_id: str | None
+    source_map_index: int | None
+    timestamp: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class TriggerRecord(_Record):
     id: int
     classpath: str

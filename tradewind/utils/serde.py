@@ -7,7 +7,9 @@ express are written as a small tagged object `{"__tw__": "<type>", "v": ...}`.
 
 from __future__ import annotations
 
+import functools
 import json
+from dataclasses import fields
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path, PurePath
@@ -52,6 +54,10 @@ def _encode(value: Any) -> Any:
         return _tagged("decimal", str(value))
     if type(value).__module__ == "numpy" and hasattr(value, "item") and getattr(value, "ndim", 1) == 0:
         return _encode(value.item())  # numpy scalars: the Python number they hold
+    record_kind = _RECORD_KINDS.get(type(value))
+    if record_kind is not None:  # a registered frozen dataclass (the task protocol's records)
+        names = _record_fields(type(value))  # type: ignore[arg-type]
+        return _tagged(record_kind, {f: _encode(getattr(value, f)) for f in names})
     name = type(value).__qualname__
     module = type(value).__module__
     if module not in ("builtins", None):
@@ -83,6 +89,24 @@ _DECODERS: dict[str, Any] = {
     "path": Path,
     "decimal": Decimal,
 }
+
+
+_RECORD_KINDS: dict[type, str] = {}
+
+
+def register_record(cls: type, kind: str | None = None) -> None:
+    """Let values of the dataclass `cls` round-trip (as `{"__tw__": "rec:<name>", "v": {fields}}`).
+
+    Used by the task protocol for the records it carries; XCom values may contain them too.
+    """
+    tag = f"rec:{kind or cls.__name__}"
+    _RECORD_KINDS[cls] = tag
+    _DECODERS[tag] = lambda v: cls(**v)
+
+
+@functools.cache
+def _record_fields(cls: Any) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
 
 
 def _decode(obj: dict[str, Any]) -> Any:
