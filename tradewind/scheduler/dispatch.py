@@ -51,8 +51,8 @@ class Dispatcher:
         """The executor is done with `key`: its slots are free again."""
         self.slots.release(key)
 
-    def dispatch(self, executor: Executor, dags: DagCache, runs: RunCache) -> None:
-        """Move the best pending instances to queued and hand them to `executor`."""
+    def dispatch(self, executor: Executor, dags: DagCache, runs: RunCache, *, job_id: int | None = None) -> None:
+        """Move the best pending instances to queued (stamped with the scheduler's `job_id`) and hand them to `executor`."""
         from tradewind.executors.messages import Workload
         from tradewind.store import task_instances
 
@@ -78,7 +78,7 @@ class Dispatcher:
         self.blocked = bool(held) and not chosen
         if not chosen:
             return
-        results = task_instances.queue_ready([(item.request.key, item.state) for item in chosen])
+        results = task_instances.queue_ready([(item.request.key, item.state) for item in chosen], job_id=job_id)
         for item, ok in zip(chosen, results, strict=True):
             key = item.request.key
             self._keys.discard(key)

@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 RunKey = tuple[str, str]  # dag_id, run_id
 _NEVER = datetime.max.replace(tzinfo=timezone.utc)
 _FULL_PLAN_EVERY = 10  # sweeps
+_LOCKED_OUT_RETRY = 0.005  # seconds: another scheduler's pass holds a run we must plan
 
 
 @dataclass
@@ -47,25 +48,36 @@ class Settings:
     task_heartbeat_timeout: timedelta
     dag_dir_list_interval: float
     graceful_shutdown_timeout: float
+    health_check_threshold: timedelta = timedelta(seconds=30)
+    orphaned_tasks_check_interval: float = 10.0
 
     @classmethod
     def from_config(cls) -> Settings:
         from tradewind.config import conf
+        from tradewind.scheduler.orphans import heartbeat_timeout
 
         return cls(
             parallelism=conf.getint("core", "parallelism", fallback=32),
             sweep_interval=conf.getfloat("scheduler", "sweep_interval", fallback=2.0),
             heartbeat_interval=conf.getfloat("scheduler", "scheduler_heartbeat_sec", fallback=5.0),
-            task_heartbeat_timeout=timedelta(
-                seconds=conf.getfloat("scheduler", "task_heartbeat_timeout", fallback=120.0)
-            ),
+            task_heartbeat_timeout=heartbeat_timeout(),
             dag_dir_list_interval=conf.getfloat("scheduler", "dag_dir_list_interval", fallback=5.0),
             graceful_shutdown_timeout=conf.getfloat("scheduler", "graceful_shutdown_timeout", fallback=30.0),
+            health_check_threshold=timedelta(
+                seconds=conf.getfloat("scheduler", "scheduler_health_check_threshold", fallback=30.0)
+            ),
+            orphaned_tasks_check_interval=conf.getfloat("scheduler", "orphaned_tasks_check_interval", fallback=10.0),
         )
 
 
 class Scheduler:
-    """One scheduler process. `run()` returns when stopped (signal) or after `num_runs` loops."""
+    """One scheduler process. `run()` returns when stopped (signal) or after `num_runs` loops.
+
+    Several may run on one PostgreSQL database: each plans the runs it can lock (`store/locks.py`)
+    in one transaction per pass, queues ready instances `FOR UPDATE SKIP LOCKED`, and adopts what a
+    scheduler that stopped heartbeating had queued. `exclusive=True` (SQLite) refuses to start
+    while another scheduler is alive.
+    """
 
     def __init__(
         self,
@@ -77,6 +89,7 @@ class Scheduler:
         create_runs: bool = True,
         on_task_event: Any = None,
         clock: Clock | None = None,
+        exclusive: bool = False,
     ) -> None:
         from tradewind.scheduler.dag_cache import DagCache
         from tradewind.scheduler.dispatch import Dispatcher
@@ -91,6 +104,7 @@ class Scheduler:
         self.create_runs = create_runs
         self.on_task_event = on_task_event
         self.clock: Clock = clock or SystemClock()
+        self.exclusive = exclusive
         self.cache = DagCache()
         self.creator = RunCreator(self.cache)
         self.runs = RunCache()
@@ -101,7 +115,8 @@ class Scheduler:
         self._signal_count = 0
         self._dirty: dict[RunKey, set[str] | None] = {}  # runs to plan; None: the whole run
         self._timers: list[tuple[datetime, str]] = []
-        self._next = {"sweep": 0.0, "heartbeat": 0.0, "parse": 0.0}  # monotonic deadlines
+        self._next = {"sweep": 0.0, "heartbeat": 0.0, "parse": 0.0, "adopt": 0.0}  # monotonic deadlines
+        self._locked_out: set[RunKey] = set()  # runs another scheduler was planning: retried shortly
         self._next_create: datetime | None = None
         self._sweeps = 0
         self._processor: Any = None
@@ -118,20 +133,25 @@ class Scheduler:
         from tradewind.store.migrate import ensure_ready
 
         ensure_ready()
+        threshold = self.settings.health_check_threshold
         if self.executor is None:
+            if self.exclusive:  # refuse before starting workers (start_job checks again, atomically)
+                jobs.refuse_if_alive(jobs.SCHEDULER, within=threshold)
             self.executor = get_executor(parallelism=self.settings.parallelism)
         self.job_id = jobs.start_job(
             jobs.SCHEDULER,
             hostname=socket.gethostname(),
             pid=os.getpid(),
             executor_class=type(self.executor).__name__,
+            alone_within=threshold if self.exclusive else None,
         )
         if self.parse_dags:
             self._parse_dag_files(force=True)
         self.cache.refresh()
         self.executor.start()
         if self.only_runs is None:
-            orphans.requeue_stranded()
+            jobs.reap_dead(jobs.SCHEDULER, within=threshold, exclude=self.job_id)
+            orphans.requeue_stranded(lambda: jobs.live_job_ids(jobs.SCHEDULER, within=threshold), unowned=True)
         self._find_orphans()
 
     def run(self) -> None:
@@ -210,6 +230,13 @@ class Scheduler:
         if now_mono >= self._next["sweep"]:
             self._sweep(now)
             self._next["sweep"] = now_mono + self.settings.sweep_interval
+        if self.only_runs is None and now_mono >= self._next["adopt"]:
+            self._adopt_from_dead_schedulers()
+            self._next["adopt"] = now_mono + self.settings.orphaned_tasks_check_interval
+        if self._locked_out:
+            for key in self._locked_out:
+                self._dirty.setdefault(key, None)
+            self._locked_out = set()
         self._handle_events()
         self._fire_timers(now)
         if self.create_runs and self.only_runs is None and (self._next_create is None or self._next_create <= now):
@@ -217,13 +244,33 @@ class Scheduler:
         self._start_queued_runs(now)
         self._plan_dirty_runs(now)
         if self.executor is not None:
-            self.dispatcher.dispatch(self.executor, self.cache, self.runs)
+            self.dispatcher.dispatch(self.executor, self.cache, self.runs, job_id=self.job_id)
 
     def _heartbeat(self) -> None:
         from tradewind.store import jobs
 
-        if self.job_id is not None:
-            jobs.heartbeat(self.job_id)
+        if self.job_id is not None and not jobs.heartbeat(self.job_id):
+            log.warning(
+                "this scheduler's job %s had been marked failed (no heartbeat for %s): running again",
+                self.job_id,
+                self.settings.health_check_threshold,
+            )
+
+    def _adopt_from_dead_schedulers(self) -> None:
+        """Schedulers that stopped heartbeating: mark them failed, put what they queued back to scheduled."""
+        from tradewind.scheduler import orphans
+        from tradewind.store import jobs
+
+        threshold = self.settings.health_check_threshold
+        dead = jobs.reap_dead(jobs.SCHEDULER, within=threshold, now=self.clock.now(), exclude=self.job_id)
+        for job_id in dead:
+            log.warning("scheduler job %s stopped heartbeating: adopting its queued task instances", job_id)
+
+        def live() -> set[int]:
+            return jobs.live_job_ids(jobs.SCHEDULER, within=threshold, now=self.clock.now()) | {self.job_id or 0}
+
+        if orphans.requeue_stranded(live, unowned=False):
+            self._next["sweep"] = 0.0  # re-read and plan them now
 
     def _parse_dag_files(self, force: bool = False) -> None:
         """Re-parse changed DAG files; forget cached DAGs whose serialized form changed."""
@@ -341,8 +388,10 @@ class Scheduler:
 
     def _create_runs(self, now: datetime) -> None:
         from tradewind.scheduler.run_creation import create_dataset_runs
+        from tradewind.store.engine import pass_transaction
 
-        created, wake = self.creator.create_due_runs(now)
+        with pass_transaction():  # PostgreSQL: each DAG's runs are created by the scheduler holding its row
+            created, wake = self.creator.create_due_runs(now)
         created += create_dataset_runs(now)
         # No schedule due: wait for a wake-up, a sweep, or a DAG change (each resets this), not every loop.
         self._next_create = wake if wake is not None else _NEVER
@@ -359,11 +408,29 @@ class Scheduler:
         )
         if not queued:
             return
+        from tradewind.store.engine import pass_transaction
+
+        with pass_transaction() as shared:
+            self._start_runs(queued, now, shared is not None)
+
+    def _start_runs(self, queued: list[DagRunRecord], now: datetime, shared: bool) -> None:
+        """Start what max_active_runs allows; with other schedulers (`shared`), only runs of DAGs we lock,
+        counted as the database has them."""
+        from tradewind.store import locks, runs
+
         paused = self._paused_dags() if self.only_runs is None else set()
         running_per_dag: dict[str, int] = {}
-        for dag_id, _ in self.runs.runs:
-            running_per_dag[dag_id] = running_per_dag.get(dag_id, 0) + 1
+        mine = locks.lock_dags({r.dag_id for r in queued})
+        if shared:
+            running_per_dag = locks.running_counts(mine)
+            if mine != {r.dag_id for r in queued}:
+                self._queued_hint = True  # another scheduler holds some: look again next pass
+        else:
+            for dag_id, _ in self.runs.runs:
+                running_per_dag[dag_id] = running_per_dag.get(dag_id, 0) + 1
         for run in queued:
+            if run.dag_id not in mine:
+                continue
             key = (run.dag_id, run.run_id)
             if self.only_runs is not None and key not in self.only_runs:
                 continue
@@ -384,10 +451,22 @@ class Scheduler:
         return flag
 
     def _plan_dirty_runs(self, now: datetime) -> None:
+        from tradewind.store import locks
+        from tradewind.store.engine import pass_transaction
+
+        dirty, self._dirty = self._dirty, {}
+        if not dirty:
+            return
+        with pass_transaction():  # PostgreSQL: plan only the runs no other scheduler is planning now
+            mine = locks.lock_runs(dirty)
+            if len(mine) < len(dirty):
+                self._locked_out |= set(dirty) - mine
+            self._plan(now, {k: v for k, v in dirty.items() if k in mine})
+
+    def _plan(self, now: datetime, dirty: dict[RunKey, set[str] | None]) -> None:
         from tradewind.scheduler.apply import apply_plan
         from tradewind.scheduler.planner import plan
 
-        dirty, self._dirty = self._dirty, {}
         for run_key, focus in dirty.items():
             run = self.runs.runs.get(run_key)
             info = self.cache.get(run_key[0])
@@ -459,6 +538,9 @@ class Scheduler:
     # --- waiting -------------------------------------------------------------------------------
     def _wait(self) -> None:
         if self._dirty or self._stop:
+            return
+        if self._locked_out:  # another scheduler is planning them: look again in a moment
+            time.sleep(_LOCKED_OUT_RETRY)
             return
         if (
             self.dispatcher
