@@ -20,6 +20,9 @@ from tradewind.store.sql import chunked, in_list
 
 RunKey = tuple[str, str]
 
+#: The advisory lock key writers of parse results take (any constant unique to this use).
+_PARSING_LOCK = 0x7477_5041  # "twPA"
+
 
 def lock_runs(keys: Iterable[RunKey]) -> set[RunKey]:
     """The runs among `keys` this pass now holds (locked by no other scheduler)."""
@@ -70,3 +73,14 @@ def running_counts(dag_ids: Iterable[str]) -> dict[str, int]:
             )
             out.update((d, int(n)) for d, n in conn.execute(query))
     return out
+
+
+def serialize_parsing(conn: sa.Connection) -> None:
+    """PostgreSQL: hold, until `conn`'s transaction ends, the lock every writer of parse results takes.
+
+    Several schedulers (or dag-processors) parse the same folder; their batches — new DAGs, files,
+    import errors, dataset references — then go in one after another, each seeing what the previous
+    one wrote, instead of racing to insert the same rows. A no-op on SQLite (writers are serialized).
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_PARSING_LOCK)))
