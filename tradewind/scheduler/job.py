@@ -28,6 +28,8 @@ from tradewind.scheduler.clock import Clock, SystemClock
 from tradewind.states import ACTIVE_RUN, DagRunState
 
 if TYPE_CHECKING:
+    from contextlib import ExitStack
+
     from tradewind.executors.base import Executor
     from tradewind.scheduler.dag_cache import DagInfo
     from tradewind.store.records import DagRunRecord
@@ -68,6 +70,28 @@ class Settings:
             ),
             orphaned_tasks_check_interval=conf.getfloat("scheduler", "orphaned_tasks_check_interval", fallback=10.0),
         )
+
+
+class _RunLocker:
+    """Locks runs for one planning pass, lazily: a pass that decides nothing opens no transaction.
+
+    The first lock opens the pass transaction (PostgreSQL; a no-op elsewhere) on `stack`; every
+    write of the pass joins it and is committed when the stack closes, after which other schedulers
+    may plan those runs again.
+    """
+
+    def __init__(self, stack: ExitStack) -> None:
+        self._stack = stack
+        self._open = False
+
+    def lock(self, run_key: RunKey) -> bool:
+        from tradewind.store import locks
+        from tradewind.store.engine import pass_transaction
+
+        if not self._open:
+            self._stack.enter_context(pass_transaction())
+            self._open = True
+        return run_key in locks.lock_runs([run_key])
 
 
 class Scheduler:
@@ -390,7 +414,9 @@ class Scheduler:
         from tradewind.scheduler.run_creation import create_dataset_runs
         from tradewind.store.engine import pass_transaction
 
-        with pass_transaction():  # PostgreSQL: each DAG's runs are created by the scheduler holding its row
+        # PostgreSQL: each DAG's runs are created by the scheduler holding its row; savepoints: a run
+        # someone else created meanwhile (`dags trigger`) fails alone
+        with pass_transaction(savepoints=True):
             created, wake = self.creator.create_due_runs(now)
         created += create_dataset_runs(now)
         # No schedule due: wait for a wake-up, a sweep, or a DAG change (each resets this), not every loop.
@@ -451,19 +477,15 @@ class Scheduler:
         return flag
 
     def _plan_dirty_runs(self, now: datetime) -> None:
-        from tradewind.store import locks
-        from tradewind.store.engine import pass_transaction
+        from contextlib import ExitStack
 
         dirty, self._dirty = self._dirty, {}
         if not dirty:
             return
-        with pass_transaction():  # PostgreSQL: plan only the runs no other scheduler is planning now
-            mine = locks.lock_runs(dirty)
-            if len(mine) < len(dirty):
-                self._locked_out |= set(dirty) - mine
-            self._plan(now, {k: v for k, v in dirty.items() if k in mine})
+        with ExitStack() as stack:
+            self._plan(now, dirty, _RunLocker(stack))
 
-    def _plan(self, now: datetime, dirty: dict[RunKey, set[str] | None]) -> None:
+    def _plan(self, now: datetime, dirty: dict[RunKey, set[str] | None], locker: _RunLocker) -> None:
         from tradewind.scheduler.apply import apply_plan
         from tradewind.scheduler.planner import plan
 
@@ -477,6 +499,10 @@ class Scheduler:
             tis = self.runs.instances(run_key)
             past = self.runs.past_states(run, info) if info.depends_on_past else None
             decided = plan(info.structure, tis.view, now, past_states=past, only=focus)
+            writes = bool(decided.changes or decided.expand or decided.run_state is not None)
+            if writes and not locker.lock(run_key):  # another scheduler is writing this run now
+                self._locked_out.add(run_key)
+                continue
             applied = apply_plan(run.dag_id, run.run_id, info.structure, decided)
             for key, state in applied.changes.items():
                 tis.set_state(key, state)
