@@ -99,6 +99,13 @@ def _start(home: Path, schedulers: list[SchedulerProcess], n: int) -> list[Sched
     return schedulers
 
 
+def _gone(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
 def _trigger(dag_id: str, count: int) -> list[str]:
     from tradewind.scheduler.trigger import trigger_dag
     from tradewind.store import dags
@@ -197,7 +204,7 @@ def test_a_try_whose_scheduler_and_worker_vanished_is_retried_by_the_other(
     owner = next(j for j in jobs.alive_jobs(jobs.SCHEDULER, within=timedelta(days=1)) if j.id == ti.queued_by_job_id)
     os.killpg(owner.pid, signal.SIGKILL)  # the scheduler, its workers and the task's process, at once
     task_pid = int(marker.read_text())
-    wait_for(lambda: not Path(f"/proc/{task_pid}").exists() or "Z" in Path(f"/proc/{task_pid}/stat").read_text().split()[2], what="the task's process to die")
+    wait_for(lambda: _gone(task_pid), what="the task's process to die")
     done = wait_for(
         lambda: (t := task_instances.get_task_instance("victim", run_id, "slow")) and t.state == "success" and t,
         timeout=60,
