@@ -83,10 +83,10 @@ class Dispatcher:
             key = item.request.key
             self._keys.discard(key)
             cached = runs.cached((key[0], key[1]))
-            if not ok:
+            if not ok:  # lost to another writer (a clear, another scheduler): re-read that row only
                 self.slots.undo(item.request)
                 if cached is not None:
-                    runs.reload((key[0], key[1]))
+                    runs.stale(key)
                 continue
             if cached is not None:
                 cached.set_state((key[2], key[3]), TaskState.QUEUED.value)
