@@ -418,7 +418,7 @@ class Scheduler:
         # someone else created meanwhile (`dags trigger`) fails alone
         with pass_transaction(savepoints=True):
             created, wake = self.creator.create_due_runs(now)
-        created += create_dataset_runs(now)
+            created += create_dataset_runs(now)
         # No schedule due: wait for a wake-up, a sweep, or a DAG change (each resets this), not every loop.
         self._next_create = wake if wake is not None else _NEVER
         self._queued_hint = self._queued_hint or bool(created)
