@@ -169,6 +169,7 @@ def test_kill_9_of_one_scheduler_the_other_finishes_every_run(pg_home: Path, sch
 
     dead = [j for j in jobs.alive_jobs(jobs.SCHEDULER, within=timedelta(days=1)) if j.pid == victim]
     assert dead == []  # the survivor marked the killed scheduler's job failed
+    assert "stopped heartbeating: adopting its queued task instances" in second.output()
     assert second.proc is not None and second.proc.poll() is None
 
 
