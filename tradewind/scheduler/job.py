@@ -141,6 +141,7 @@ class Scheduler:
         self._timers: list[tuple[datetime, str]] = []
         self._next = {"sweep": 0.0, "heartbeat": 0.0, "parse": 0.0, "adopt": 0.0}  # monotonic deadlines
         self._locked_out: set[RunKey] = set()  # runs another scheduler was planning: retried shortly
+        self._callbacks_due: list[Any] = []  # DAG callbacks of runs finished in this pass, sent once committed
         self._next_create: datetime | None = None
         self._sweeps = 0
         self._processor: Any = None
@@ -484,6 +485,11 @@ class Scheduler:
             return
         with ExitStack() as stack:
             self._plan(now, dirty, _RunLocker(stack))
+        # after the pass's commit: a DAG callback's worker must read the run's final state
+        due, self._callbacks_due = self._callbacks_due, []
+        for workload in due:
+            if self.executor is not None:
+                self.executor.queue(workload)
 
     def _plan(self, now: datetime, dirty: dict[RunKey, set[str] | None], locker: _RunLocker) -> None:
         from tradewind.scheduler.apply import apply_plan
@@ -555,7 +561,7 @@ class Scheduler:
             if info is not None and info.has_dag_callbacks and self.executor is not None:
                 from tradewind.executors.messages import DAG_CALLBACK, Workload
 
-                self.executor.queue(Workload(run.dag_id, run.run_id, DAG_CALLBACK, -1, fileloc=info.fileloc))
+                self._callbacks_due.append(Workload(run.dag_id, run.run_id, DAG_CALLBACK, -1, fileloc=info.fileloc))
         self.runs.remove((run.dag_id, run.run_id))
         self._check_only_runs = True
         self._queued_hint = True  # room for the next queued run of this DAG
