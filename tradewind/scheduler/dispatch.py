@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 class _Pending:
     """A ready task instance waiting for a free slot, best priority first."""
 
-    sort_key: tuple[int, int]
+    sort_key: tuple[int, ...]
     request: SlotRequest = field(compare=False)
     state: str = field(compare=False)
 
@@ -35,17 +35,25 @@ class Dispatcher:
         self.slots = SlotBook()
         #: Every pending instance waits for a pool or a task limit: wait for a task to end, don't spin.
         self.blocked = False
+        #: Several schedulers: this one's salt (its job id). Instances of equal priority in one run are
+        #: then taken in an order of its own, so the schedulers rarely reach for the same ones.
+        self.spread: int | None = None
 
     def __bool__(self) -> bool:
         return bool(self._pending)
 
-    def add(self, ti: Any, structure: DagStructure, executing: set[TIKey]) -> None:
-        """Queue `ti` (a task-instance record the planner found ready) unless it is already on its way."""
+    def add(self, ti: Any, structure: DagStructure, executing: set[TIKey], run_rank: int = 0) -> None:
+        """Queue `ti` (a task-instance record the planner found ready) unless it is already on its way.
+
+        Best priority first, then oldest run first (`run_rank`: the run's id), then the instance's
+        order in its run — or, with `spread`, an order of this scheduler's own.
+        """
         if ti.key in self._keys or ti.key in executing:
             return
         self._keys.add(ti.key)
         request = SlotRequest.for_instance(ti.key, ti.pool, ti.pool_slots, structure)
-        heapq.heappush(self._pending, _Pending((-ti.priority_weight, ti.id), request, ti.state))
+        within = ti.id if self.spread is None else hash((ti.id, self.spread))
+        heapq.heappush(self._pending, _Pending((-ti.priority_weight, run_rank, within), request, ti.state))
 
     def finished(self, key: TIKey) -> None:
         """The executor is done with `key`: its slots are free again."""

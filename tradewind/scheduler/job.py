@@ -296,6 +296,8 @@ class Scheduler:
 
         if orphans.requeue_stranded(live, unowned=False):
             self._next["sweep"] = 0.0  # re-read and plan them now
+        others = live() - {self.job_id or 0}
+        self.dispatcher.spread = self.job_id if others else None
 
     def _parse_dag_files(self, force: bool = False) -> None:
         """Re-parse changed DAG files; forget cached DAGs whose serialized form changed."""
@@ -528,7 +530,7 @@ class Scheduler:
                 self._dirty[run_key] = None
             executing = self.executor.running if self.executor is not None else set()
             for tid, mi in decided.ready:
-                self.dispatcher.add(tis[(tid, mi)], info.structure, executing)
+                self.dispatcher.add(tis[(tid, mi)], info.structure, executing, run.id)
             if decided.wake_at is not None:
                 self._add_timer(decided.wake_at, run_key)
 
