@@ -66,10 +66,11 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "dag_dir_list_interval": 5,
         "parsing_processes": 2,
         "task_heartbeat_interval": 5,
-        "task_heartbeat_timeout": 120,
+        "task_instance_heartbeat_timeout": 120,
         "sweep_interval": 2,
         "graceful_shutdown_timeout": 30,
         "scheduler_health_check_threshold": 30,
+        "orphaned_tasks_check_interval": 10,
     },
     "smtp": {
         "smtp_host": "localhost",

@@ -105,6 +105,10 @@ class UsageError(TradewindException):
     """A command-line argument or API input is malformed (bad date, bad JSON, …)."""
 
 
+class SchedulerAlreadyRunning(TradewindException):
+    """A second scheduler on a database that allows only one (SQLite)."""
+
+
 class StateConflict(TradewindException):
     """A run or task instance changed state between reading it and acting on it (another process won the
     race): nothing was written; look again and retry. The API answers 409."""

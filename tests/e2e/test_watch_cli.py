@@ -126,6 +126,43 @@ def test_tasks_run_claims_one_instance_and_reports_by_exit_code(write_dag, cli):
     assert missing.code == 1 and "not found" in missing.err
 
 
+def test_tasks_run_heartbeats_its_try_and_stops_when_marked_from_outside(write_dag, cli, tradewind_home):
+    write_dag(
+        "slow.py",
+        """
+        from tradewind import DAG
+        from tradewind.operators.bash import BashOperator
+        with DAG("slow", schedule=None):
+            BashOperator(task_id="s", bash_command="sleep 60")
+    """,
+    )
+    assert cli("dags", "trigger", "slow", "-r", "r1").code == 0
+    env = {**os.environ, "TRADEWIND__SCHEDULER__TASK_HEARTBEAT_INTERVAL": "0.2"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tradewind", "tasks", "run", "slow", "s", "r1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        first = wait_for(lambda: (t := _tis("slow", "r1")["s"]).state == "running" and t, what="the try to start")
+        # the try's row is touched while it runs (what tells a scheduler elsewhere it is alive)
+        wait_for(lambda: _tis("slow", "r1")["s"].updated_at > first.updated_at, timeout=10, what="a heartbeat")
+        assert cli("tasks", "clear", "slow", "-t", "^s$", "-y").code == 0  # changed from outside
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 1, (out, err)
+    assert "Traceback" not in err
+    cleared = _tis("slow", "r1")["s"]
+    assert cleared.state == "none"  # the stopped try's late result was dropped
+    log = cli("tasks", "log", "slow", "s", "r1", "--try", "1")
+    assert "changed from outside: terminating" in log.out
+
+
 def test_log_follow_tails_until_the_task_finishes(write_dag, cli, dags_dir):
     write_dag(
         "slow.py",

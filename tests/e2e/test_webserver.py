@@ -215,3 +215,40 @@ def test_standalone_creates_an_admin_runs_all_three_and_stops_them_on_ctrl_c(
     assert "Users exist already" in again.output() and "Created user" not in again.output()
     assert secret_file.read_text().strip() == password
     assert again.stop(signal.SIGTERM) == 0
+
+
+def _descendants(pid: int) -> set[int]:
+    out: set[int] = set()
+    todo = [pid]
+    while todo:
+        try:
+            kids = _children(todo.pop())
+        except OSError:
+            continue
+        out.update(kids)
+        todo.extend(kids)
+    return out
+
+
+def test_standalone_killed_with_sigkill_leaves_no_process_behind(tradewind_home: Path, processes: list[Proc]) -> None:
+    port = free_port()
+    sa = Proc(tradewind_home, "standalone", "--port", str(port), "--hostname", "127.0.0.1")
+    processes.append(sa)
+    wait_for(
+        lambda: (b := healthy(port)) and b["scheduler"]["status"] == "healthy",
+        timeout=90,
+        what="standalone's webserver to report a healthy scheduler",
+    )
+    tree = _descendants(sa.proc.pid)
+    assert len(_children(sa.proc.pid)) == 3 and len(tree) > 3  # the scheduler's workers and parser too
+    os.kill(sa.proc.pid, signal.SIGKILL)  # no handler runs: only the kernel's parent-death signal is left
+    sa.proc.wait(10)
+    try:
+        wait_for(lambda: all(_gone(pid) for pid in tree), timeout=45, what="every child and grandchild to exit")
+        assert healthy(port) is None  # the port is free: the webserver is gone too
+    finally:
+        for pid in tree:  # whatever the fix failed to stop must not outlive the test
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass

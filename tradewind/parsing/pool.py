@@ -9,7 +9,6 @@ to a new child. Forking from the parent keeps the imports of Tradewind itself wa
 from __future__ import annotations
 
 import atexit
-import ctypes
 import gc
 import logging
 import os
@@ -199,9 +198,6 @@ def _close_at_exit(ref: weakref.ref[ParsePool]) -> None:
 
 def _die_with(parent: int) -> None:
     """In a child: be killed if the parent dies (kill -9 of the scheduler must not leave a hung import behind)."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
-    except (OSError, AttributeError):  # pragma: no cover - other systems: the deadline still applies
-        return
-    if os.getppid() != parent:  # the parent died before prctl took effect
-        os._exit(1)
+    from tradewind.utils.parent_death import die_with
+
+    die_with(parent, signal.SIGKILL)

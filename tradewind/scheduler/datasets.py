@@ -25,10 +25,17 @@ def create_dataset_triggered_runs(now: datetime) -> list[DagRunRecord]:
 
     One query when nothing is queued (the common case), so the scheduler may call this at every wake-up.
     """
-    from tradewind.store import datasets
+    from tradewind.store import datasets, locks
+    from tradewind.store.engine import in_pass_transaction
 
     created: list[DagRunRecord] = []
-    for dag_id, updated in sorted(datasets.queued_uris_by_dag().items()):
+    queued = datasets.queued_uris_by_dag()
+    if queued and in_pass_transaction() is not None:
+        # Several schedulers: only the one holding a DAG's row turns its queue into a run, and reads
+        # the queue again once it holds it (another may have just consumed it).
+        mine = locks.lock_dags(queued)
+        queued = {d: uris for d, uris in datasets.queued_uris_by_dag().items() if d in mine}
+    for dag_id, updated in sorted(queued.items()):
         try:
             run = _create_if_ready(dag_id, updated, now)
         except Exception:  # noqa: BLE001 - one broken DAG must not stop the others' runs

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 class _Pending:
     """A ready task instance waiting for a free slot, best priority first."""
 
-    sort_key: tuple[int, int]
+    sort_key: tuple[int, ...]
     request: SlotRequest = field(compare=False)
     state: str = field(compare=False)
 
@@ -35,24 +35,32 @@ class Dispatcher:
         self.slots = SlotBook()
         #: Every pending instance waits for a pool or a task limit: wait for a task to end, don't spin.
         self.blocked = False
+        #: Several schedulers: this one's salt (its job id). Instances of equal priority in one run are
+        #: then taken in an order of its own, so the schedulers rarely reach for the same ones.
+        self.spread: int | None = None
 
     def __bool__(self) -> bool:
         return bool(self._pending)
 
-    def add(self, ti: Any, structure: DagStructure, executing: set[TIKey]) -> None:
-        """Queue `ti` (a task-instance record the planner found ready) unless it is already on its way."""
+    def add(self, ti: Any, structure: DagStructure, executing: set[TIKey], run_rank: int = 0) -> None:
+        """Queue `ti` (a task-instance record the planner found ready) unless it is already on its way.
+
+        Best priority first, then oldest run first (`run_rank`: the run's id), then the instance's
+        order in its run — or, with `spread`, an order of this scheduler's own.
+        """
         if ti.key in self._keys or ti.key in executing:
             return
         self._keys.add(ti.key)
         request = SlotRequest.for_instance(ti.key, ti.pool, ti.pool_slots, structure)
-        heapq.heappush(self._pending, _Pending((-ti.priority_weight, ti.id), request, ti.state))
+        within = ti.id if self.spread is None else hash((ti.id, self.spread))
+        heapq.heappush(self._pending, _Pending((-ti.priority_weight, run_rank, within), request, ti.state))
 
     def finished(self, key: TIKey) -> None:
         """The executor is done with `key`: its slots are free again."""
         self.slots.release(key)
 
-    def dispatch(self, executor: Executor, dags: DagCache, runs: RunCache) -> None:
-        """Move the best pending instances to queued and hand them to `executor`."""
+    def dispatch(self, executor: Executor, dags: DagCache, runs: RunCache, *, job_id: int | None = None) -> None:
+        """Move the best pending instances to queued (stamped with the scheduler's `job_id`) and hand them to `executor`."""
         from tradewind.executors.messages import Workload
         from tradewind.store import task_instances
 
@@ -78,15 +86,15 @@ class Dispatcher:
         self.blocked = bool(held) and not chosen
         if not chosen:
             return
-        results = task_instances.queue_ready([(item.request.key, item.state) for item in chosen])
+        results = task_instances.queue_ready([(item.request.key, item.state) for item in chosen], job_id=job_id)
         for item, ok in zip(chosen, results, strict=True):
             key = item.request.key
             self._keys.discard(key)
             cached = runs.cached((key[0], key[1]))
-            if not ok:
+            if not ok:  # lost to another writer (a clear, another scheduler): re-read that row only
                 self.slots.undo(item.request)
                 if cached is not None:
-                    runs.reload((key[0], key[1]))
+                    runs.stale(key)
                 continue
             if cached is not None:
                 cached.set_state((key[2], key[3]), TaskState.QUEUED.value)

@@ -196,9 +196,9 @@ def _be_the_triggerer(dag_id: str, run_id: str) -> None:
 
 def _executing_elsewhere(tis: list[Any], now: datetime) -> bool:
     """Instances queued or running in another process that is still heard from (heartbeat)."""
-    from tradewind.config import conf
+    from tradewind.scheduler.orphans import heartbeat_timeout
 
-    timeout = timedelta(seconds=conf.getfloat("scheduler", "task_heartbeat_timeout", fallback=120.0))
+    timeout = heartbeat_timeout()
     return any(t.state in EXECUTING and t.updated_at is not None and now - t.updated_at < timeout for t in tis)
 
 

@@ -28,6 +28,8 @@ from tradewind.scheduler.clock import Clock, SystemClock
 from tradewind.states import ACTIVE_RUN, DagRunState
 
 if TYPE_CHECKING:
+    from contextlib import ExitStack
+
     from tradewind.executors.base import Executor
     from tradewind.scheduler.dag_cache import DagInfo
     from tradewind.store.records import DagRunRecord
@@ -37,6 +39,7 @@ log = logging.getLogger(__name__)
 RunKey = tuple[str, str]  # dag_id, run_id
 _NEVER = datetime.max.replace(tzinfo=timezone.utc)
 _FULL_PLAN_EVERY = 10  # sweeps
+_LOCKED_OUT_RETRY = 0.005  # seconds: another scheduler's pass holds a run we must plan
 
 
 @dataclass
@@ -47,25 +50,58 @@ class Settings:
     task_heartbeat_timeout: timedelta
     dag_dir_list_interval: float
     graceful_shutdown_timeout: float
+    health_check_threshold: timedelta = timedelta(seconds=30)
+    orphaned_tasks_check_interval: float = 10.0
 
     @classmethod
     def from_config(cls) -> Settings:
         from tradewind.config import conf
+        from tradewind.scheduler.orphans import heartbeat_timeout
 
         return cls(
             parallelism=conf.getint("core", "parallelism", fallback=32),
             sweep_interval=conf.getfloat("scheduler", "sweep_interval", fallback=2.0),
             heartbeat_interval=conf.getfloat("scheduler", "scheduler_heartbeat_sec", fallback=5.0),
-            task_heartbeat_timeout=timedelta(
-                seconds=conf.getfloat("scheduler", "task_heartbeat_timeout", fallback=120.0)
-            ),
+            task_heartbeat_timeout=heartbeat_timeout(),
             dag_dir_list_interval=conf.getfloat("scheduler", "dag_dir_list_interval", fallback=5.0),
             graceful_shutdown_timeout=conf.getfloat("scheduler", "graceful_shutdown_timeout", fallback=30.0),
+            health_check_threshold=timedelta(
+                seconds=conf.getfloat("scheduler", "scheduler_health_check_threshold", fallback=30.0)
+            ),
+            orphaned_tasks_check_interval=conf.getfloat("scheduler", "orphaned_tasks_check_interval", fallback=10.0),
         )
 
 
+class _RunLocker:
+    """Locks runs for one planning pass, lazily: a pass that decides nothing opens no transaction.
+
+    The first lock opens the pass transaction (PostgreSQL; a no-op elsewhere) on `stack`; every
+    write of the pass joins it and is committed when the stack closes, after which other schedulers
+    may plan those runs again.
+    """
+
+    def __init__(self, stack: ExitStack) -> None:
+        self._stack = stack
+        self._open = False
+
+    def lock(self, run_key: RunKey) -> bool:
+        from tradewind.store import locks
+        from tradewind.store.engine import pass_transaction
+
+        if not self._open:
+            self._stack.enter_context(pass_transaction())
+            self._open = True
+        return run_key in locks.lock_runs([run_key])
+
+
 class Scheduler:
-    """One scheduler process. `run()` returns when stopped (signal) or after `num_runs` loops."""
+    """One scheduler process. `run()` returns when stopped (signal) or after `num_runs` loops.
+
+    Several may run on one PostgreSQL database: each plans the runs it can lock (`store/locks.py`)
+    in one transaction per pass, queues ready instances `FOR UPDATE SKIP LOCKED`, and adopts what a
+    scheduler that stopped heartbeating had queued. `exclusive=True` (SQLite) refuses to start
+    while another scheduler is alive.
+    """
 
     def __init__(
         self,
@@ -77,6 +113,7 @@ class Scheduler:
         create_runs: bool = True,
         on_task_event: Any = None,
         clock: Clock | None = None,
+        exclusive: bool = False,
     ) -> None:
         from tradewind.scheduler.dag_cache import DagCache
         from tradewind.scheduler.dispatch import Dispatcher
@@ -91,6 +128,7 @@ class Scheduler:
         self.create_runs = create_runs
         self.on_task_event = on_task_event
         self.clock: Clock = clock or SystemClock()
+        self.exclusive = exclusive
         self.cache = DagCache()
         self.creator = RunCreator(self.cache)
         self.runs = RunCache()
@@ -101,7 +139,9 @@ class Scheduler:
         self._signal_count = 0
         self._dirty: dict[RunKey, set[str] | None] = {}  # runs to plan; None: the whole run
         self._timers: list[tuple[datetime, str]] = []
-        self._next = {"sweep": 0.0, "heartbeat": 0.0, "parse": 0.0}  # monotonic deadlines
+        self._next = {"sweep": 0.0, "heartbeat": 0.0, "parse": 0.0, "adopt": 0.0}  # monotonic deadlines
+        self._locked_out: set[RunKey] = set()  # runs another scheduler was planning: retried shortly
+        self._callbacks_due: list[Any] = []  # DAG callbacks of runs finished in this pass, sent once committed
         self._next_create: datetime | None = None
         self._sweeps = 0
         self._processor: Any = None
@@ -118,20 +158,25 @@ class Scheduler:
         from tradewind.store.migrate import ensure_ready
 
         ensure_ready()
+        threshold = self.settings.health_check_threshold
         if self.executor is None:
+            if self.exclusive:  # refuse before starting workers (start_job checks again, atomically)
+                jobs.refuse_if_alive(jobs.SCHEDULER, within=threshold)
             self.executor = get_executor(parallelism=self.settings.parallelism)
         self.job_id = jobs.start_job(
             jobs.SCHEDULER,
             hostname=socket.gethostname(),
             pid=os.getpid(),
             executor_class=type(self.executor).__name__,
+            alone_within=threshold if self.exclusive else None,
         )
         if self.parse_dags:
             self._parse_dag_files(force=True)
         self.cache.refresh()
         self.executor.start()
         if self.only_runs is None:
-            orphans.requeue_stranded()
+            jobs.reap_dead(jobs.SCHEDULER, within=threshold, exclude=self.job_id)
+            orphans.requeue_stranded(lambda: jobs.live_job_ids(jobs.SCHEDULER, within=threshold), unowned=True)
         self._find_orphans()
 
     def run(self) -> None:
@@ -210,6 +255,13 @@ class Scheduler:
         if now_mono >= self._next["sweep"]:
             self._sweep(now)
             self._next["sweep"] = now_mono + self.settings.sweep_interval
+        if self.only_runs is None and now_mono >= self._next["adopt"]:
+            self._adopt_from_dead_schedulers()
+            self._next["adopt"] = now_mono + self.settings.orphaned_tasks_check_interval
+        if self._locked_out:
+            for key in self._locked_out:
+                self._dirty.setdefault(key, None)
+            self._locked_out = set()
         self._handle_events()
         self._fire_timers(now)
         if self.create_runs and self.only_runs is None and (self._next_create is None or self._next_create <= now):
@@ -217,13 +269,35 @@ class Scheduler:
         self._start_queued_runs(now)
         self._plan_dirty_runs(now)
         if self.executor is not None:
-            self.dispatcher.dispatch(self.executor, self.cache, self.runs)
+            self.dispatcher.dispatch(self.executor, self.cache, self.runs, job_id=self.job_id)
 
     def _heartbeat(self) -> None:
         from tradewind.store import jobs
 
-        if self.job_id is not None:
-            jobs.heartbeat(self.job_id)
+        if self.job_id is not None and not jobs.heartbeat(self.job_id):
+            log.warning(
+                "this scheduler's job %s had been marked failed (no heartbeat for %s): running again",
+                self.job_id,
+                self.settings.health_check_threshold,
+            )
+
+    def _adopt_from_dead_schedulers(self) -> None:
+        """Schedulers that stopped heartbeating: mark them failed, put what they queued back to scheduled."""
+        from tradewind.scheduler import orphans
+        from tradewind.store import jobs
+
+        threshold = self.settings.health_check_threshold
+        dead = jobs.reap_dead(jobs.SCHEDULER, within=threshold, now=self.clock.now(), exclude=self.job_id)
+        for job_id in dead:
+            log.warning("scheduler job %s stopped heartbeating: adopting its queued task instances", job_id)
+
+        def live() -> set[int]:
+            return jobs.live_job_ids(jobs.SCHEDULER, within=threshold, now=self.clock.now()) | {self.job_id or 0}
+
+        if orphans.requeue_stranded(live, unowned=False):
+            self._next["sweep"] = 0.0  # re-read and plan them now
+        others = live() - {self.job_id or 0}
+        self.dispatcher.spread = self.job_id if others else None
 
     def _parse_dag_files(self, force: bool = False) -> None:
         """Re-parse changed DAG files; forget cached DAGs whose serialized form changed."""
@@ -341,9 +415,13 @@ class Scheduler:
 
     def _create_runs(self, now: datetime) -> None:
         from tradewind.scheduler.run_creation import create_dataset_runs
+        from tradewind.store.engine import pass_transaction
 
-        created, wake = self.creator.create_due_runs(now)
-        created += create_dataset_runs(now)
+        # PostgreSQL: each DAG's runs are created by the scheduler holding its row; savepoints: a run
+        # someone else created meanwhile (`dags trigger`) fails alone
+        with pass_transaction(savepoints=True):
+            created, wake = self.creator.create_due_runs(now)
+            created += create_dataset_runs(now)
         # No schedule due: wait for a wake-up, a sweep, or a DAG change (each resets this), not every loop.
         self._next_create = wake if wake is not None else _NEVER
         self._queued_hint = self._queued_hint or bool(created)
@@ -359,11 +437,29 @@ class Scheduler:
         )
         if not queued:
             return
+        from tradewind.store.engine import pass_transaction
+
+        with pass_transaction() as shared:
+            self._start_runs(queued, now, shared is not None)
+
+    def _start_runs(self, queued: list[DagRunRecord], now: datetime, shared: bool) -> None:
+        """Start what max_active_runs allows; with other schedulers (`shared`), only runs of DAGs we lock,
+        counted as the database has them."""
+        from tradewind.store import locks, runs
+
         paused = self._paused_dags() if self.only_runs is None else set()
         running_per_dag: dict[str, int] = {}
-        for dag_id, _ in self.runs.runs:
-            running_per_dag[dag_id] = running_per_dag.get(dag_id, 0) + 1
+        mine = locks.lock_dags({r.dag_id for r in queued})
+        if shared:
+            running_per_dag = locks.running_counts(mine)
+            if mine != {r.dag_id for r in queued}:
+                self._queued_hint = True  # another scheduler holds some: look again next pass
+        else:
+            for dag_id, _ in self.runs.runs:
+                running_per_dag[dag_id] = running_per_dag.get(dag_id, 0) + 1
         for run in queued:
+            if run.dag_id not in mine:
+                continue
             key = (run.dag_id, run.run_id)
             if self.only_runs is not None and key not in self.only_runs:
                 continue
@@ -384,10 +480,23 @@ class Scheduler:
         return flag
 
     def _plan_dirty_runs(self, now: datetime) -> None:
+        from contextlib import ExitStack
+
+        dirty, self._dirty = self._dirty, {}
+        if not dirty:
+            return
+        with ExitStack() as stack:
+            self._plan(now, dirty, _RunLocker(stack))
+        # after the pass's commit: a DAG callback's worker must read the run's final state
+        due, self._callbacks_due = self._callbacks_due, []
+        for workload in due:
+            if self.executor is not None:
+                self.executor.queue(workload)
+
+    def _plan(self, now: datetime, dirty: dict[RunKey, set[str] | None], locker: _RunLocker) -> None:
         from tradewind.scheduler.apply import apply_plan
         from tradewind.scheduler.planner import plan
 
-        dirty, self._dirty = self._dirty, {}
         for run_key, focus in dirty.items():
             run = self.runs.runs.get(run_key)
             info = self.cache.get(run_key[0])
@@ -398,6 +507,10 @@ class Scheduler:
             tis = self.runs.instances(run_key)
             past = self.runs.past_states(run, info) if info.depends_on_past else None
             decided = plan(info.structure, tis.view, now, past_states=past, only=focus)
+            writes = bool(decided.changes or decided.expand or decided.run_state is not None)
+            if writes and not locker.lock(run_key):  # another scheduler is writing this run now
+                self._locked_out.add(run_key)
+                continue
             applied = apply_plan(run.dag_id, run.run_id, info.structure, decided)
             for key, state in applied.changes.items():
                 tis.set_state(key, state)
@@ -417,7 +530,7 @@ class Scheduler:
                 self._dirty[run_key] = None
             executing = self.executor.running if self.executor is not None else set()
             for tid, mi in decided.ready:
-                self.dispatcher.add(tis[(tid, mi)], info.structure, executing)
+                self.dispatcher.add(tis[(tid, mi)], info.structure, executing, run.id)
             if decided.wake_at is not None:
                 self._add_timer(decided.wake_at, run_key)
 
@@ -450,7 +563,7 @@ class Scheduler:
             if info is not None and info.has_dag_callbacks and self.executor is not None:
                 from tradewind.executors.messages import DAG_CALLBACK, Workload
 
-                self.executor.queue(Workload(run.dag_id, run.run_id, DAG_CALLBACK, -1, fileloc=info.fileloc))
+                self._callbacks_due.append(Workload(run.dag_id, run.run_id, DAG_CALLBACK, -1, fileloc=info.fileloc))
         self.runs.remove((run.dag_id, run.run_id))
         self._check_only_runs = True
         self._queued_hint = True  # room for the next queued run of this DAG
@@ -459,6 +572,9 @@ class Scheduler:
     # --- waiting -------------------------------------------------------------------------------
     def _wait(self) -> None:
         if self._dirty or self._stop:
+            return
+        if self._locked_out:  # another scheduler is planning them: look again in a moment
+            time.sleep(_LOCKED_OUT_RETRY)
             return
         if (
             self.dispatcher

@@ -2,7 +2,8 @@
 
 Such an instance is still `running` in the database with nobody to finish it. It is finished
 here by its retry rules (up_for_retry with the task's retry delay, else failed), and a line is
-added to its log so the user sees why.
+added to its log so the user sees why. Instances a dead scheduler had queued (and none of its
+workers claimed) go back to `scheduled` for a live scheduler to queue again (`adopt_queued`).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
-from collections.abc import Set
+from collections.abc import Callable, Set
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
@@ -107,8 +108,31 @@ def find_orphans(
     return count
 
 
-def requeue_stranded() -> int:
-    """Queued instances that no live executor holds (the scheduler restarted) go back to scheduled."""
+def heartbeat_timeout() -> timedelta:
+    """`[scheduler] task_instance_heartbeat_timeout` (Airflow's name; `task_heartbeat_timeout` is read too)."""
+    from tradewind.config import conf
+
+    name = "task_heartbeat_timeout" if conf.has_option("scheduler", "task_heartbeat_timeout") else None
+    return timedelta(seconds=conf.getfloat("scheduler", name or "task_instance_heartbeat_timeout", fallback=120.0))
+
+
+def requeue_stranded(live_jobs: Callable[[], Set[int]], *, unowned: bool) -> int:
+    """Queued instances that no live scheduler holds go back to scheduled; how many.
+
+    An instance queued by a job in `live_jobs()` (asked after reading the queue, so a scheduler that
+    starts meanwhile is among them) is left alone (its executor holds it); one queued
+    by a dead scheduler goes back; one queued by no scheduler (older versions) only if `unowned`
+    (at a scheduler's start, as a lone scheduler restarting always did).
+    """
     from tradewind.store import task_instances
 
-    return task_instances.unqueue(t.key for t in task_instances.find_task_instances([TaskState.QUEUED]))
+    queued = task_instances.find_task_instances([TaskState.QUEUED])
+    if not queued:
+        return 0
+    live = live_jobs()
+    return task_instances.unqueue(
+        t.key
+        for t in queued
+        if (t.queued_by_job_id is None and unowned)
+        or (t.queued_by_job_id is not None and t.queued_by_job_id not in live)
+    )

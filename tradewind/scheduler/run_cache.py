@@ -75,6 +75,11 @@ class RunCache:
         """Read the run's instances whole next time (our picture may be stale)."""
         self._reload.add(run_key)
 
+    def stale(self, key: TIKey) -> None:
+        """Someone else moved this instance (another scheduler queued it first): re-read its row,
+        only it, before the run is planned again."""
+        self._refresh.setdefault((key[0], key[1]), set()).add(key)
+
     def cached(self, run_key: RunKey) -> RunInstances | None:
         return self._tis.get(run_key)
 

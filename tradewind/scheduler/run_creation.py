@@ -30,11 +30,18 @@ class RunCreator:
 
         Returns the created runs and when the next one falls due (None: nothing planned).
         """
-        from tradewind.store import dags, runs
+        from tradewind.store import dags, locks, runs
+        from tradewind.store.engine import in_pass_transaction
 
         created: list[Any] = []
         wake: datetime | None = None
         records = [d for d in dags.list_dags(active_only=True) if not d.is_paused]
+        if in_pass_transaction() is not None and records:
+            # Several schedulers: create only for the DAGs whose row we lock, from what the database says now.
+            mine = locks.lock_dags(d.dag_id for d in records)
+            records = [d for d in dags.list_dags(active_only=True) if d.dag_id in mine and not d.is_paused]
+            for record in records:
+                self._forget_if_moved(record)
         active = runs.active_run_counts([d.dag_id for d in records]) if records else {}
         for record in records:
             info = self.cache.get(record.dag_id)
@@ -56,6 +63,14 @@ class RunCreator:
                     room -= 1
                 self._compute(info, nxt.data_interval, now)
         return created, wake
+
+    def _forget_if_moved(self, record: Any) -> None:
+        """Another scheduler created runs of this DAG (its next run in the database moved): re-read it."""
+        nxt = self._next.get(record.dag_id, _UNSET)
+        if nxt is _UNSET:
+            return
+        if (nxt.logical_date if nxt is not None else None) != record.next_dagrun:
+            del self._next[record.dag_id]
 
     def _planned(self, info: DagInfo, now: datetime) -> Any:
         nxt = self._next.get(info.dag_id, _UNSET)

@@ -2,7 +2,8 @@
 
 The scheduler listens on a Unix datagram socket in TRADEWIND_HOME; `notify()` sends it one byte.
 Best effort: with no scheduler listening (or on another machine) the change is still picked up
-by the scheduler's periodic sweep, only later.
+by the scheduler's periodic sweep, only later. Several schedulers sharing one TRADEWIND_HOME:
+the one started last listens, the others see the change at their sweep.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ class WakeListener:
         except FileNotFoundError:
             pass
         self.sock.bind(str(self.path))
+        self._inode = os.stat(self.path).st_ino  # a second scheduler in this home binds its own
 
     def fileno(self) -> int:
         return self.sock.fileno()
@@ -57,9 +59,10 @@ class WakeListener:
                 return
 
     def close(self) -> None:
+        """Close, and remove the socket file unless another scheduler has bound the path since."""
         self.sock.close()
         try:
-            if self.path.exists():
+            if os.stat(self.path).st_ino == self._inode:
                 os.unlink(self.path)
         except OSError:
             pass

@@ -43,7 +43,14 @@ def sync_dags(items: list[SyncItem], *, paused_at_creation: bool) -> list[bool]:
 
 
 def upsert_dags(conn: sa.Connection, items: list[SyncItem], *, paused_at_creation: bool) -> dict[str, bool]:
-    """`sync_dags` inside the caller's transaction (the DAG processor writes a batch in one); dag_id → changed."""
+    """`sync_dags` inside the caller's transaction (the DAG processor writes a batch in one); dag_id → changed.
+
+    First in that transaction, on PostgreSQL, it waits for its turn (`locks.serialize_parsing`): two
+    schedulers parsing the same files would otherwise both insert a new DAG's rows.
+    """
+    from tradewind.store.locks import serialize_parsing
+
+    serialize_parsing(conn)
     now = utcnow()
     latest = {row["dag_id"]: (row, data, h) for row, data, h in items}  # a repeated dag_id: last wins
     existing: set[str] = set()

@@ -206,10 +206,43 @@ def rehearsal(url: str | None = None) -> Iterator[None]:
 
 
 @contextmanager
+def pass_transaction(url: str | None = None, *, savepoints: bool = False) -> Iterator[Connection | None]:
+    """PostgreSQL: every store call of this thread inside joins ONE transaction, committed at the end.
+
+    A scheduler's planning pass runs in it, so the rows it locks (`FOR UPDATE SKIP LOCKED` on the
+    runs and DAGs it works on) stay locked until all its writes are committed together, and another
+    scheduler skips them meanwhile. With `savepoints`, each write inside is a savepoint, so one that
+    fails (a run another process created first) is undone alone — two more round trips per write,
+    so only where a write may fail. Elsewhere (SQLite: one scheduler) a no-op yielding None.
+    """
+    if getattr(_rehearsing, "conn", None) is not None or get_engine(url).dialect.name != "postgresql":
+        yield None
+        return
+    with _connection(True, url) as conn:
+        _rehearsing.conn = conn
+        _rehearsing.in_pass = True
+        _rehearsing.savepoints = savepoints
+        try:
+            yield conn
+        finally:
+            _rehearsing.conn = None
+            _rehearsing.in_pass = _rehearsing.savepoints = False
+
+
+def in_pass_transaction() -> Connection | None:
+    """The connection of the `pass_transaction` this thread is in, if any."""
+    return getattr(_rehearsing, "conn", None) if getattr(_rehearsing, "in_pass", False) else None
+
+
+@contextmanager
 def _connection(write: bool, url: str | None) -> Iterator[Connection]:
     shared = getattr(_rehearsing, "conn", None)
     if shared is not None:
-        yield shared
+        if write and getattr(_rehearsing, "savepoints", False):
+            with shared.begin_nested():
+                yield shared
+        else:
+            yield shared
         return
     url = url or database_url()  # looked up once: every store call passes here
     engine = get_engine(url)

@@ -179,6 +179,7 @@ task_instance = sa.Table(
     sa.Column("queue", sa.String(256), nullable=False, default="default", server_default="default"),
     sa.Column("priority_weight", sa.Integer, nullable=False, default=1, server_default=sa.text("1")),
     sa.Column("queued_dttm", UtcDateTime),
+    sa.Column("queued_by_job_id", sa.Integer),  # the scheduler's job: another adopts its queue if it dies
     sa.Column("next_retry_at", UtcDateTime),
     sa.Column("reschedule_at", UtcDateTime),
     sa.Column("log_path", sa.Text),

@@ -127,6 +127,7 @@ class TaskInstanceRecord(_Record):
     next_kwargs: dict[str, Any] | None = None
     trigger_timeout: datetime | None = None
     note: str | None = None
+    queued_by_job_id: int | None = None  # the scheduler job that queued it
 
     @property
     def key(self) -> tuple[str, str, str, int]:

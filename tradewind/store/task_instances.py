@@ -165,9 +165,14 @@ def set_states(changes: Sequence[StateChange], *, conn: sa.Connection | None = N
     return _apply(changes, by_user=True, conn=conn)
 
 
-def queue_ready(ready: Sequence[tuple[Key, TaskState | str]]) -> list[bool]:
-    """The scheduler queues ready instances, each from the state it was planned in; which ones it got."""
-    return _apply([StateChange(*key, frozenset({state}), TaskState.QUEUED) for key, state in ready])
+def queue_ready(ready: Sequence[tuple[Key, TaskState | str]], *, job_id: int | None = None) -> list[bool]:
+    """The scheduler queues ready instances, each from the state it was planned in; which ones it got.
+
+    `job_id` (the scheduler's job) is stamped as `queued_by_job_id`: if that scheduler dies, another
+    one adopts what it queued. On PostgreSQL the rows are taken `FOR UPDATE SKIP LOCKED`: an instance
+    another scheduler is queueing at this moment is left to it, without waiting for its commit.
+    """
+    return _apply([StateChange(*key, frozenset({state}), TaskState.QUEUED) for key, state in ready], queued_by=job_id)
 
 
 def settle_waiting(dag_id: str, run_id: str, decisions: Mapping[tuple[str, int], TaskState]) -> list[bool]:
@@ -185,7 +190,7 @@ def settle_waiting(dag_id: str, run_id: str, decisions: Mapping[tuple[str, int],
 
 
 def unqueue(keys: Iterable[Key]) -> int:
-    """Queued instances that no executor holds (the scheduler restarted) go back to scheduled; how many."""
+    """Queued instances that no executor holds (their scheduler restarted or died) go back to scheduled; how many."""
     return sum(_apply([StateChange(*key, frozenset({TaskState.QUEUED}), TaskState.SCHEDULED) for key in keys]))
 
 
@@ -214,7 +219,13 @@ def skip_unfinished(conn: sa.Connection, dag_id: str, run_id: str) -> int:
     return conn.execute(stmt).rowcount
 
 
-def _apply(changes: Sequence[StateChange], *, by_user: bool = False, conn: sa.Connection | None = None) -> list[bool]:
+def _apply(
+    changes: Sequence[StateChange],
+    *,
+    by_user: bool = False,
+    conn: sa.Connection | None = None,
+    queued_by: int | None = None,
+) -> list[bool]:
     """Apply each change as a CAS, in order, in ONE transaction; returns which ones took effect.
 
     Every change is checked first (fields settable, move legal), so a bad one writes nothing.
@@ -243,18 +254,18 @@ def _apply(changes: Sequence[StateChange], *, by_user: bool = False, conn: sa.Co
         for i, change in enumerate(changes):
             expected = frozenset(map(state_str, change.expected))
             if change.fields:
-                _flush(conn, changes, batch, results, now)
+                _flush(conn, changes, batch, results, now, queued_by)
                 batch, batch_sig, seen = [], None, set()
                 results[i] = _apply_one(conn, change, expected, now)
                 continue
             sig = (change.dag_id, change.run_id, expected, state_str(change.new_state))
             key = (change.task_id, change.map_index)
             if sig != batch_sig or key in seen or len(batch) >= CHUNK:
-                _flush(conn, changes, batch, results, now)
+                _flush(conn, changes, batch, results, now, queued_by)
                 batch, batch_sig, seen = [], sig, set()
             batch.append(i)
             seen.add(key)
-        _flush(conn, changes, batch, results, now)
+        _flush(conn, changes, batch, results, now, queued_by)
     return results
 
 
@@ -269,7 +280,12 @@ def _apply_one(conn: sa.Connection, change: StateChange, expected: frozenset[str
 
 
 def _flush(
-    conn: sa.Connection, changes: Sequence[StateChange], batch: list[int], results: list[bool], now: datetime
+    conn: sa.Connection,
+    changes: Sequence[StateChange],
+    batch: list[int],
+    results: list[bool],
+    now: datetime,
+    queued_by: int | None = None,
 ) -> None:
     if not batch:
         return
@@ -289,35 +305,40 @@ def _flush(
     queues = new_state == TaskState.QUEUED
     if queues:
         args["p_queued_dttm"] = now
-    done = {(r.task_id, r.map_index) for r in conn.execute(_batch_update(queues), args)}
+        args["p_queued_by_job_id"] = queued_by
+    skip_locked = queues and conn.dialect.name == "postgresql"
+    done = {(r.task_id, r.map_index) for r in conn.execute(_batch_update(queues, skip_locked), args)}
     for i, key in zip(batch, keys):
         results[i] = key in done
 
 
 @functools.cache
-def _batch_update(stamps_queued: bool) -> sa.Update:
+def _batch_update(stamps_queued: bool, skip_locked: bool = False) -> sa.Update:
     """One run's instances in `p_keys` (task_id, map_index pairs) from `p_expected` states to `p_state`.
 
     The separate task_id and map_index IN lists are what let SQLite search the unique key's index
     (it cannot for a row-value IN, and would scan every waiting instance of the run instead:
-    a cost per task that grew with the DAG's size).
+    a cost per task that grew with the DAG's size). `skip_locked` (PostgreSQL, queueing): only the
+    rows `SELECT … FOR UPDATE SKIP LOCKED` gets, so two schedulers never wait on each other's rows.
     """
     values = {"state": param(ti.c.state), "updated_at": param(ti.c.updated_at)}
     if stamps_queued:
         values["queued_dttm"] = param(ti.c.queued_dttm)
-    return (
-        sa.update(ti)
-        .where(
-            ti.c.dag_id == param(ti.c.dag_id),
-            ti.c.run_id == param(ti.c.run_id),
-            ti.c.task_id.in_(sa.bindparam("p_task_ids", expanding=True)),
-            ti.c.map_index.in_(sa.bindparam("p_map_indexes", expanding=True)),
-            ti.c.state.in_(sa.bindparam("p_expected", expanding=True)),
-            sa.tuple_(ti.c.task_id, ti.c.map_index).in_(sa.bindparam("p_keys", expanding=True)),
-        )
-        .values(values)
-        .returning(ti.c.task_id, ti.c.map_index)
+        values["queued_by_job_id"] = param(ti.c.queued_by_job_id)
+    where = (
+        ti.c.dag_id == param(ti.c.dag_id),
+        ti.c.run_id == param(ti.c.run_id),
+        ti.c.task_id.in_(sa.bindparam("p_task_ids", expanding=True)),
+        ti.c.map_index.in_(sa.bindparam("p_map_indexes", expanding=True)),
+        ti.c.state.in_(sa.bindparam("p_expected", expanding=True)),
+        sa.tuple_(ti.c.task_id, ti.c.map_index).in_(sa.bindparam("p_keys", expanding=True)),
     )
+    if skip_locked:
+        free = sa.select(ti.c.id).where(*where).with_for_update(skip_locked=True)
+        stmt = sa.update(ti).where(ti.c.id.in_(free.scalar_subquery()))
+    else:
+        stmt = sa.update(ti).where(*where)
+    return stmt.values(values).returning(ti.c.task_id, ti.c.map_index)
 
 
 def expand_mapped(dag_id: str, run_id: str, task_id: str, rows: list[dict[str, Any]]) -> bool:

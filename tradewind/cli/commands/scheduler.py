@@ -29,8 +29,12 @@ def scheduler(args: argparse.Namespace) -> int:
             pid_file.write_text(f"{os.getpid()}\n", encoding="utf-8")
         except OSError as exc:
             raise UsageError(f"cannot write the pid file {pid_file}: {exc.strerror}") from None
+    from tradewind.store.engine import get_engine
+
+    # SQLite: one scheduler per database (a second is refused); PostgreSQL: several share the work.
+    exclusive = get_engine().dialect.name != "postgresql"
     try:
-        Scheduler(num_runs=args.num_runs).run()
+        Scheduler(num_runs=args.num_runs, exclusive=exclusive).run()
     finally:
         if pid_file is not None:
             pid_file.unlink(missing_ok=True)

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
+import threading
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tradewind.cli.commands.runs import resolve_run
 from tradewind.cli.common import ready_db
 from tradewind.exceptions import NotFound, UsageError
 
 if TYPE_CHECKING:
+    from tradewind.runtime.runner import Claim, Outcome
     from tradewind.sdk.dag import DAG
-    from tradewind.store.records import TaskInstanceRecord
+    from tradewind.store.records import DagRunRecord, TaskInstanceRecord
 
 #: How often `tasks log -f` looks for new lines and for the end of the task.
 FOLLOW_POLL = 0.3
@@ -21,7 +25,7 @@ FOLLOW_POLL = 0.3
 
 def run(args: argparse.Namespace) -> int:
     from tradewind.actions.tasks import require_ti
-    from tradewind.runtime.runner import CLAIMABLE, run_task_instance
+    from tradewind.runtime.runner import CLAIMABLE, claim_task_instance
     from tradewind.scheduler.wakeup import notify
     from tradewind.states import TaskState
 
@@ -38,14 +42,87 @@ def run(args: argparse.Namespace) -> int:
     dag = _load_dag(args)
     if args.task_id not in dag.task_dict:
         raise NotFound(f"task '{args.task_id}' is no longer defined in DAG '{dag.dag_id}' ({dag.fileloc})")
-    outcome = run_task_instance(dag, dag_run, args.task_id, args.map_index)
-    if outcome is None:
+    claim = claim_task_instance(dag_run, args.task_id, args.map_index)
+    if claim is None:
         raise UsageError(f"task instance {_label(ti)} was claimed by another process meanwhile")
+    outcome = _run_heartbeating(dag, dag_run, claim)
     notify()  # the scheduler plans the downstream now
     line = f"{_label(ti)} try {outcome.try_number}: {outcome.state.value} in {outcome.duration:.2f}s"
     print(line + (f" — {outcome.error}" if outcome.error else ""))
     print(f"log: {outcome.log_path}")
     return 0 if outcome.state in (TaskState.SUCCESS, TaskState.SKIPPED) else 1
+
+
+def _run_heartbeating(dag: DAG, dag_run: DagRunRecord, claim: Claim) -> Outcome:
+    """Run the claimed try here, heartbeating it as an executor's worker does.
+
+    A scheduler then knows the try is alive wherever this runs (on another machine it judges by
+    heartbeats, `[scheduler] task_instance_heartbeat_timeout`); if the instance is changed from
+    outside (cleared, marked), the task is stopped with SIGTERM, its `on_kill` runs, and its late
+    result is dropped.
+    """
+    from tradewind.exceptions import TaskTerminated
+    from tradewind.runtime.runner import TryResult, record_try, run_claimed
+
+    def terminate(signum: int, frame: object) -> None:
+        raise TaskTerminated(f"received signal {signal.Signals(signum).name}")
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    beat = TryHeartbeat(claim)
+    beat.start()
+
+    def record(claimed: Any, result: TryResult) -> Any:
+        beat.stop()  # the try ends here: its end must not read as "changed from outside"
+        return record_try(claimed, result)
+
+    try:
+        return run_claimed(dag, dag_run, claim, record=record)
+    finally:
+        beat.stop()
+        signal.signal(signal.SIGTERM, previous)
+
+
+class TryHeartbeat(threading.Thread):
+    """Touch the running try every `[scheduler] task_heartbeat_interval` seconds; SIGTERM this process
+    once the try is no longer ours (its state was changed from outside)."""
+
+    def __init__(self, claim: Claim) -> None:
+        from tradewind.config import conf
+
+        super().__init__(name="try-heartbeat", daemon=True)
+        self.claim = claim
+        self.interval = conf.getfloat("scheduler", "task_heartbeat_interval", fallback=5.0)
+        self._done = threading.Event()
+        self._beating = threading.Lock()
+
+    def run(self) -> None:
+        while not self._done.wait(self.interval):
+            with self._beating:
+                if self._done.is_set() or not self._beat():
+                    return
+
+    def _beat(self) -> bool:
+        """One heartbeat; False (after SIGTERM to this process) once the try is no longer ours."""
+        from tradewind.runtime.task_log import log_line
+        from tradewind.store import tries
+
+        record = self.claim.record
+        try:
+            alive = tries.heartbeat_task(
+                record.dag_id, record.run_id, record.task_id, record.map_index, record.try_number
+            )
+        except Exception:  # noqa: BLE001 — the database is briefly away: beat again next time
+            return True
+        if not alive:
+            log_line(self.claim.log_path, "WARNING", "the task instance's state was changed from outside: terminating")
+            os.kill(os.getpid(), signal.SIGTERM)
+        return alive
+
+    def stop(self) -> None:
+        """After this returns, no heartbeat is in flight and none follows."""
+        self._done.set()
+        with self._beating:
+            pass
 
 
 def _refuse_if_held_back(ti: TaskInstanceRecord) -> None:

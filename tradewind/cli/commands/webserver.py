@@ -172,8 +172,13 @@ class Standalone:
         self.children: dict[str, subprocess.Popen[bytes]] = {}
 
     def _spawn(self, name: str, *argv: str) -> None:
-        # Own process group: Ctrl-C reaches only us, and we stop the children in order.
-        self.children[name] = subprocess.Popen([sys.executable, "-m", "tradewind", *argv], start_new_session=True)
+        from tradewind.utils.parent_death import preexec
+
+        # Own process group: Ctrl-C reaches only us, and we stop the children in order. If we are
+        # killed (even with SIGKILL), the kernel sends each child SIGTERM: it stops as on Ctrl-C.
+        self.children[name] = subprocess.Popen(
+            [sys.executable, "-m", "tradewind", *argv], preexec_fn=preexec(signal.SIGTERM, new_session=True)
+        )
 
     def run(self) -> int:
         previous = {sig: signal.signal(sig, lambda *_: self.stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
