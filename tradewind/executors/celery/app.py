@@ -49,6 +49,9 @@ def settings() -> dict[str, Any]:
         "worker_hijack_root_logger": False,
         "worker_send_task_events": False,
         "broker_connection_retry_on_startup": True,
+        # a running task keeps running when the broker goes away: its try is in the database, its
+        # message (not acked) comes back later and finds the instance no longer queued
+        "worker_cancel_long_running_tasks_on_connection_loss": False,
         "broker_connection_timeout": conf.getfloat("celery", "operation_timeout"),
     }
 
