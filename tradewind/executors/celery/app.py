@@ -43,6 +43,8 @@ def settings() -> dict[str, Any]:
         "task_acks_late": True,
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,
+        # a pool process starts its fork server and rehearses a task before it says it is up (worker.py)
+        "worker_proc_alive_timeout": 120.0,
         "worker_concurrency": conf.getint("celery", "worker_concurrency"),
         "task_serializer": "json",
         "accept_content": ["json"],
