@@ -342,3 +342,46 @@ def test_jobs_check_bad_input_and_no_worker(cli: Any) -> None:
     assert bad.code != 0 and "--limit" in bad.err and "Traceback" not in bad.err
     both = cli("jobs", "check", "--local", "--hostname", "x")
     assert both.code != 0 and "--local" in both.err
+
+
+def test_a_message_delivered_twice_runs_the_try_once(cluster: Any, tradewind_home: Path) -> None:
+    """The broker may deliver a workload twice (redelivery after a lost ack): the database claim decides."""
+    from tradewind.executors.celery.app import TASK_NAME, celery_app, to_message
+    from tradewind.executors.messages import Workload
+    from tradewind.parsing.dagbag import DagBag
+    from tradewind.scheduler.runs import create_run
+    from tradewind.serialization import serialize_dag
+    from tradewind.states import DagRunState, DagRunType
+    from tradewind.store import task_instances
+    from tradewind.structure import DagStructure
+
+    c = cluster(f"{REDIS}/6")
+    redis_flush(f"{REDIS}/6")
+    ledger = write_dag(tradewind_home, "twice", runs=1)
+    c.worker("w1", concurrency=2)
+    wait_for(lambda: "ready" in c.log("w1"), timeout=60, what="the worker")
+    dag = DagBag(str(tradewind_home / "dags")).dags["twice"]
+    structure = DagStructure.from_serialized(serialize_dag(dag))
+    from datetime import datetime, timezone
+
+    when = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    run = create_run(structure, DagRunType.MANUAL, when, (when, when), run_id="twice", state=DagRunState.RUNNING)
+    key = ("twice", run.run_id, "t1", -1)
+    assert task_instances.queue_ready([(key, "none")]) == [True]
+    app = celery_app()
+    message = to_message(Workload(*key, fileloc=dag.fileloc), reply_to="tw_test_nobody_listens", token="same")
+    queue = os.environ["TRADEWIND__CELERY__DEFAULT_QUEUE"]
+    for _ in range(2):
+        app.send_task(TASK_NAME, args=[message], queue=queue)
+    wait_for(lambda: c.log("w1").count("succeeded in") >= 2, timeout=60, what="both deliveries to be handled")
+    ti = task_instances.get_task_instance(*key)
+    assert ti is not None and ti.state == "success" and ti.try_number == 1
+    assert ledger_lines(ledger, "done") == Counter({(run.run_id, "t1"): 1})
+    assert "'succeeded'" in c.log("w1") and "'not_ours'" in c.log("w1")
+    # and one delivered after the try finished runs nothing either
+    app.send_task(TASK_NAME, args=[message], queue=queue)
+    wait_for(lambda: c.log("w1").count("'not_ours'") >= 2, timeout=60, what="the late delivery")
+    assert ledger_lines(ledger, "done") == Counter({(run.run_id, "t1"): 1})
+    import redis
+
+    redis.Redis.from_url(f"{REDIS}/6").delete("tw_test_nobody_listens")
