@@ -80,3 +80,43 @@ def test_an_operator_without_queue_takes_the_configured_default(
     monkeypatch.setenv("TRADEWIND__CELERY__DEFAULT_QUEUE", "batch")
     assert EmptyOperator(task_id="b").queue == "batch"
     assert EmptyOperator(task_id="c", queue="gpu").queue == "gpu"
+
+
+class _FakeApp:
+    """Stands in for the Celery app's send_task only (the broker itself is tested in tests/e2e)."""
+
+    def __init__(self) -> None:
+        self.sent: list[dict[str, Any]] = []
+        self.down = False
+
+    def send_task(self, name: str, *, args: list[Any], queue: str, retry: bool) -> None:
+        if self.down:
+            raise ConnectionError("broker down")
+        self.sent.append({"queue": queue, **args[0]})
+
+
+def test_sends_again_what_the_broker_refused_or_left_queued(executor: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tradewind.store import task_instances
+
+    app = _FakeApp()
+    executor._app = app
+    executor._listener = SimpleNamespace(queue="tradewind.events.me", drain=lambda: [], handle=None)
+    state = {"s": "queued"}
+    monkeypatch.setattr(task_instances, "get_many", lambda keys: [_row(state["s"])])
+    app.down = True
+    executor.queue(Workload("d", "r", "t", -1, fileloc="f", queue="gpu"))
+    assert app.sent == [] and executor.open_slots == 3  # refused, but held: it will be sent
+    app.down = False
+    assert executor.get_events() == []  # the sync sends it
+    assert [m["queue"] for m in app.sent] == ["gpu"] and app.sent[0]["reply_to"] == "tradewind.events.me"
+    executor._next_sync = 0.0
+    assert executor.get_events() == [] and len(app.sent) == 1  # queued, but not for long yet
+    executor.queued_timeout = 0.0
+    executor._next_sync = 0.0
+    assert executor.get_events() == [] and len(app.sent) == 2  # queued too long: sent again, same token
+    assert app.sent[0]["token"] == app.sent[1]["token"]
+    state["s"] = "success"
+    executor._next_sync = 0.0
+    (event,) = executor.get_events()
+    assert event.key == ("d", "r", "t", -1) and event.outcome == Outcome.SUCCEEDED
+    assert executor.open_slots == 4 and executor.running == set()

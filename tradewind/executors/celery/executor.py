@@ -111,7 +111,7 @@ class CeleryExecutor:
         now = time.monotonic()
         if now >= self._next_sync:
             self._next_sync = now + self.sync_interval
-            self._resend(now)
+            self._resend()
             hinted.update(self._running)
         return self._check(hinted) if hinted else []
 
@@ -126,6 +126,7 @@ class CeleryExecutor:
             self._next_sync = 0.0
             return []
         now = datetime.now(timezone.utc)
+        clock = time.monotonic()
         events: list[TaskEvent] = []
         for key in keys:
             row = rows.get(key)
@@ -133,6 +134,11 @@ class CeleryExecutor:
             if outcome is not None:
                 del self._running[key]
                 events.append(TaskEvent(key, outcome, row))
+            elif row is not None and row.state == TaskState.QUEUED:
+                sent = self._running[key]
+                if sent.sent_at is not None and clock - sent.sent_at >= self.queued_timeout:
+                    log.warning("%s still queued %.0fs after its send: sending it again", key, self.queued_timeout)
+                    self._send(sent)
         return events
 
     def _outcome(self, row: TaskInstanceRecord | None, now: datetime) -> Outcome | None:
@@ -153,26 +159,15 @@ class CeleryExecutor:
             return Outcome.DEFERRED
         return Outcome.SUCCEEDED if row.state in SUCCESS_LIKE else Outcome.FAILED
 
-    def _resend(self, now: float) -> None:
-        """Send what the broker refused, and what has waited in `queued` past the timeout."""
+    def _resend(self) -> None:
+        """Send again what the broker refused (a workload still `queued` too long is resent by `_check`)."""
         for _ in range(len(self._unsent)):
             sent = self._unsent.popleft()
             if not self._send(sent):
                 self._unsent.append(sent)
         for sent in self._running.values():
-            if sent.sent_at is None or now - sent.sent_at >= self.queued_timeout:
-                if sent.sent_at is not None:
-                    self._check_still_queued(sent)
-                else:
-                    self._send(sent)
-
-    def _check_still_queued(self, sent: _Sent) -> None:
-        from tradewind.store import task_instances
-
-        row = task_instances.get_task_instance(*sent.workload.key)
-        if row is not None and row.state == TaskState.QUEUED:
-            log.warning("%s still queued after %.0fs: sending it again", sent.workload.key, self.queued_timeout)
-            self._send(sent)
+            if sent.sent_at is None:
+                self._send(sent)
 
     def end(self, timeout: float) -> None:
         """Stop hearing events. Tasks already on workers finish there; the database records them."""
