@@ -219,12 +219,12 @@ def test_redis_fifty_runs_every_task_once(cluster: Any, tradewind_home: Path, cl
 
 def test_rabbitmq_runs_every_task_once(cluster: Any, tradewind_home: Path) -> None:
     c = cluster(RABBITMQ)
-    ledger = write_dag(tradewind_home, "ledger_amqp", runs=10)
+    ledger = write_dag(tradewind_home, "ledger_amqp", runs=20)
     c.worker("w1")
     c.worker("w2")
     c.start("scheduler", "scheduler")
-    wait_for(runs_done("ledger_amqp", 10), timeout=90, what="10 runs to finish over RabbitMQ")
-    assert_exactly_once("ledger_amqp", ledger, 10)
+    wait_for(runs_done("ledger_amqp", 20), timeout=120, what="20 runs to finish over RabbitMQ")
+    assert_exactly_once("ledger_amqp", ledger, 20)
 
 
 def _worker_of(pid: int, cluster: Any) -> str:
