@@ -120,3 +120,15 @@ def test_sends_again_what_the_broker_refused_or_left_queued(executor: Any, monke
     (event,) = executor.get_events()
     assert event.key == ("d", "r", "t", -1) and event.outcome == Outcome.SUCCEEDED
     assert executor.open_slots == 4 and executor.running == set()
+
+
+@pytest.mark.parametrize("url", ["foo://x", "nothing", "redis:/no-slashes"])
+def test_a_broker_url_celery_cannot_use_is_one_clear_error(
+    url: str, tradewind_home: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tradewind.exceptions import ConfigError
+    from tradewind.executors.celery.app import celery_app
+
+    monkeypatch.setenv("TRADEWIND__CELERY__BROKER_URL", url)
+    with pytest.raises(ConfigError, match=r"\[celery\] broker_url"):
+        celery_app()

@@ -78,7 +78,26 @@ def _app_for(key: tuple[tuple[str, Any], ...]) -> Celery:
 def celery_app() -> Celery:
     """The Celery application for the current `[celery]` settings (one per distinct settings)."""
     conf = settings()
+    _check_broker(conf["broker_url"])
     return _app_for(tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in conf.items())))
+
+
+def _check_broker(url: str) -> None:
+    """A broker URL Celery cannot use is the user's mistake: one line, not kombu's KeyError."""
+    from tradewind.providers.extras import require
+
+    require("celery", "celery")
+    from kombu.transport import resolve_transport
+
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    try:
+        if not scheme:
+            raise KeyError("no scheme")
+        resolve_transport(scheme)
+    except (KeyError, ImportError) as exc:
+        raise ConfigError(
+            f"[celery] broker_url {url.split('@')[-1]!r}: no such Celery transport {scheme!r} (use redis://… or amqp://…): {exc}"
+        ) from None
 
 
 def _execute_workload(message: dict[str, Any]) -> str:
