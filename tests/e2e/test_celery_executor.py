@@ -146,6 +146,18 @@ def cluster(tradewind_home: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch) 
     yield make
     for c in made:
         c.stop()
+        _delete_queue(c.env["TRADEWIND__CELERY__BROKER_URL"], c.env["TRADEWIND__CELERY__DEFAULT_QUEUE"])
+
+
+def _delete_queue(broker_url: str, queue: str) -> None:
+    """Leave the shared broker as it was: this test's Celery queue goes (a restarted test broker is gone anyway)."""
+    from kombu import Connection
+
+    try:
+        with Connection(broker_url, connect_timeout=2) as conn:
+            conn.default_channel.queue_delete(queue)
+    except Exception:  # noqa: BLE001 — the test's own redis-server may be stopped already
+        pass
 
 
 def write_dag(home: Path, dag_id: str, *, runs: int, sleep: float = 0.0) -> Path:
