@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-PROTOCOL_VERSION = 3
+PROTOCOL_VERSION = 4
 
 TIKey = tuple[str, str, str, int]  # dag_id, run_id, task_id, map_index
 
