@@ -56,6 +56,15 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "executor": {
         "tasks_per_process": 1,
     },
+    "celery": {
+        "broker_url": "redis://127.0.0.1:6379/0",
+        "result_backend": "",
+        "worker_concurrency": 16,
+        "default_queue": "default",
+        "sync_interval": 5,
+        "task_queued_timeout": 600,
+        "operation_timeout": 1.0,
+    },
     "logging": {
         "base_log_folder": "{TRADEWIND_HOME}/logs",
         "logging_level": "INFO",

@@ -328,6 +328,49 @@ TREE: tuple[Command | Group, ...] = (
             ),
         ),
     ),
+    Group(
+        "celery",
+        "Celery workers (the CeleryExecutor)",
+        (
+            Command(
+                "worker",
+                "Run a Celery worker that supervises the tasks sent to its queues (foreground)",
+                "celery:worker",
+                (
+                    arg(
+                        "-q",
+                        "--queues",
+                        help="comma-separated queues to take work from (default: [celery] default_queue)",
+                    ),
+                    arg("-c", "--concurrency", type=int, help="tasks at once (default: [celery] worker_concurrency)"),
+                    arg("-H", "--hostname", help="the worker's Celery node name (default: tradewind@HOST)"),
+                ),
+            ),
+        ),
+    ),
+    Group(
+        "jobs",
+        "Long-running processes and their heartbeats",
+        (
+            Command(
+                "check",
+                "Exit 0 if a job of this type is alive (heartbeat within [scheduler] scheduler_health_check_threshold)",
+                "jobs:check",
+                (
+                    arg(
+                        "--job-type",
+                        choices=("SchedulerJob", "TriggererJob", "DagProcessorJob", "CeleryWorkerJob"),
+                        default="SchedulerJob",
+                        help="the kind of job (default: SchedulerJob)",
+                    ),
+                    arg("--hostname", help="only jobs on this host"),
+                    arg("--local", action="store_true", help="only jobs on this host (its hostname)"),
+                    arg("--limit", type=int, default=1, help="look at this many jobs at most (default: 1)"),
+                    arg("--allow-multiple", action="store_true", help="succeed when several jobs are alive"),
+                ),
+            ),
+        ),
+    ),
     Command(
         "triggerer",
         "Run the triggers deferred tasks wait on, many in one process (foreground)",

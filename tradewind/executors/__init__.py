@@ -21,4 +21,10 @@ def get_executor(name: str | None = None, *, parallelism: int | None = None) -> 
         from tradewind.executors.local import LocalExecutor
 
         return LocalExecutor(parallelism=slots)
-    raise ConfigError(f"unknown executor {name!r} in [core] executor (known: LocalExecutor)")
+    if name in ("CeleryExecutor", "celery"):
+        from tradewind.executors.celery.executor import CeleryExecutor
+        from tradewind.providers.extras import require
+
+        require("celery", "celery")
+        return CeleryExecutor(parallelism=slots)
+    raise ConfigError(f"unknown executor {name!r} in [core] executor (known: LocalExecutor, CeleryExecutor)")

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-PROTOCOL_VERSION = 3
+PROTOCOL_VERSION = 4
 
 TIKey = tuple[str, str, str, int]  # dag_id, run_id, task_id, map_index
 
@@ -35,6 +35,9 @@ class Workload:
 
     `dag_run` is the run's record when the scheduler has it at hand: the worker then need not
     read it (its conf, dates and interval never change; a DAG callback reads the final state).
+    `queue` is the task's operator `queue` (a distributed executor routes on it). `queued_only`:
+    claim the try only while the instance is still `queued` — a workload a broker may deliver
+    twice or late (Celery) must not start a try the scheduler has since retried or reset.
     """
 
     dag_id: str
@@ -43,6 +46,8 @@ class Workload:
     map_index: int
     fileloc: str
     dag_run: Any = None
+    queue: str | None = None
+    queued_only: bool = False
 
     @property
     def key(self) -> TIKey:

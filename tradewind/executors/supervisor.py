@@ -299,7 +299,7 @@ def _claim(workload: Workload, dag_run: Any) -> tuple[Any, Outcome]:
     from tradewind.runtime.runner import claim_task_instance
 
     try:
-        claim = claim_task_instance(dag_run, workload.task_id, workload.map_index)
+        claim = claim_task_instance(dag_run, workload.task_id, workload.map_index, queued_only=workload.queued_only)
     except Exception:  # noqa: BLE001 — the database is unwell: the scheduler's orphan checks retry later
         log.exception("cannot claim %s", workload.key)
         return None, Outcome.FAILED

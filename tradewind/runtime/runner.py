@@ -61,8 +61,13 @@ def _hostname() -> str:
 Recorder = Callable[[Any, TryResult], Any]
 
 
-def claim_task_instance(dag_run: DagRunRecord, task_id: str, map_index: int = -1) -> Claim | None:
-    """CAS the instance to running for a new try (a rescheduled sensor continues its try); None if taken."""
+def claim_task_instance(
+    dag_run: DagRunRecord, task_id: str, map_index: int = -1, *, queued_only: bool = False
+) -> Claim | None:
+    """CAS the instance to running for a new try (a rescheduled sensor continues its try); None if taken.
+
+    `queued_only`: only from `queued` (a workload a broker may deliver late or twice).
+    """
     from tradewind.runtime.task_log import log_path
     from tradewind.store import tries
 
@@ -72,7 +77,7 @@ def claim_task_instance(dag_run: DagRunRecord, task_id: str, map_index: int = -1
         dag_run.run_id,
         task_id,
         map_index,
-        expected=CLAIMABLE,
+        expected=(TaskState.QUEUED,) if queued_only else CLAIMABLE,
         hostname=_hostname(),
         pid=os.getpid(),
         start_date=now,

@@ -101,4 +101,12 @@ class Dispatcher:
             info = dags.get(key[0])
             assert info is not None
             self.slots.hold(item.request)
-            executor.queue(Workload(*key, fileloc=info.fileloc, dag_run=runs.runs.get((key[0], key[1]))))
+            node = info.structure.nodes.get(key[2])
+            executor.queue(
+                Workload(
+                    *key,
+                    fileloc=info.fileloc,
+                    dag_run=runs.runs.get((key[0], key[1])),
+                    queue=node.queue if node is not None else None,
+                )
+            )

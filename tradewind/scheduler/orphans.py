@@ -69,6 +69,19 @@ def pid_alive(pid: int | None) -> bool:
     return True
 
 
+def vanished(
+    ti: TaskInstanceRecord, *, heartbeat_timeout: timedelta, now: datetime, here: str | None = None
+) -> str | None:
+    """Why this running try has nobody left to finish it (its process is gone on this host, or it has
+    been silent past the timeout on any host); None while it looks alive."""
+    here = here or socket.gethostname()
+    if ti.hostname == here:
+        return None if ti.pid and pid_alive(ti.pid) else f"its process {ti.pid} on {ti.hostname} is gone"
+    if ti.updated_at is None or ti.updated_at < now - heartbeat_timeout:
+        return f"no heartbeat from {ti.hostname} since {ti.updated_at}"
+    return None
+
+
 def find_orphans(
     structures: dict[str, DagStructure],
     *,
@@ -87,17 +100,12 @@ def find_orphans(
     now = now or datetime.now(timezone.utc)
     count = 0
     for ti in task_instances.find_task_instances([TaskState.RUNNING]):
-        if ti.key in skip or (ti.hostname == here and ti.pid and pid_alive(ti.pid)):
+        if ti.key in skip:
             continue
-        silent = ti.updated_at is None or ti.updated_at < now - heartbeat_timeout
-        if ti.hostname == here or silent:
+        why = vanished(ti, heartbeat_timeout=heartbeat_timeout, now=now, here=here)
+        if why is not None:
             node = structures.get(ti.dag_id)
             task = node.nodes.get(ti.task_id) if node is not None else None
-            why = (
-                f"its process {ti.pid} on {ti.hostname} is gone"
-                if ti.hostname == here
-                else f"no heartbeat from {ti.hostname} since {ti.updated_at}"
-            )
             count += fail_orphan(
                 ti,
                 f"task instance orphaned: {why}",

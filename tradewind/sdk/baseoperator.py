@@ -149,7 +149,7 @@ class BaseOperator(SetupTeardownMixin, DependencyMixin, metaclass=OperatorMeta):
         params: dict[str, Any] | None = None,
         priority_weight: int = 1,
         weight_rule: str = "downstream",
-        queue: str = "default",
+        queue: str | None = None,
         pool: str | None = None,
         pool_slots: int = 1,
         execution_timeout: timedelta | float | None = None,
@@ -197,7 +197,7 @@ class BaseOperator(SetupTeardownMixin, DependencyMixin, metaclass=OperatorMeta):
                 f"weight_rule must be one of {', '.join(_PRIORITY_WEIGHT_RULES)}, not {weight_rule!r}"
             )
         self.weight_rule = weight_rule
-        self.queue = queue
+        self.queue = queue or _default_queue()
         self.pool = pool or "default_pool"
         self.pool_slots = int(pool_slots)
         if self.pool_slots < 1:
@@ -460,6 +460,13 @@ def _as_list(value: Any) -> list[Any]:
     if value is None:
         return []
     return list(value) if isinstance(value, (list, tuple, set)) else [value]
+
+
+def _default_queue() -> str:
+    """Where a task without `queue` goes: `[celery] default_queue` (Airflow's `[operators] default_queue`)."""
+    from tradewind.config import conf
+
+    return str(conf.get("celery", "default_queue", fallback="default"))
 
 
 def _default_retries() -> int:

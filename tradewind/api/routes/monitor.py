@@ -35,11 +35,13 @@ def health_status() -> dict[str, Any]:
     try:
         ping()
         scheduler, triggerer = jobs.latest_job(jobs.SCHEDULER), jobs.latest_job(jobs.TRIGGERER)
+        workers = _celery_workers()
     except TradewindException:
         return {
             "metadatabase": {"status": "unhealthy"},
             "scheduler": {"status": "unhealthy", "latest_scheduler_heartbeat": None},
             "triggerer": {"status": None, "latest_triggerer_heartbeat": None},
+            "celery_worker": {"status": None, "alive_workers": None},
         }
     return {
         "metadatabase": {"status": "healthy"},
@@ -51,7 +53,19 @@ def health_status() -> dict[str, Any]:
             "status": _job_status(triggerer) if triggerer is not None else None,
             "latest_triggerer_heartbeat": serialize.iso(triggerer.latest_heartbeat if triggerer else None),
         },
+        "celery_worker": workers,
     }
+
+
+def _celery_workers() -> dict[str, Any]:
+    """Celery workers (`tradewind celery worker`) alive by their heartbeat; status None if none ever ran."""
+    from tradewind.executors.celery.worker import JOB_TYPE
+    from tradewind.store import jobs
+
+    if jobs.latest_job(JOB_TYPE) is None:
+        return {"status": None, "alive_workers": None}
+    alive = len(jobs.alive_jobs(JOB_TYPE, within=heartbeat_threshold()))
+    return {"status": "healthy" if alive else "unhealthy", "alive_workers": alive}
 
 
 def _job_status(job: Any) -> str:
