@@ -63,7 +63,7 @@ def grid(dag_id: str, limit: int = 25) -> tuple[list[DagRunRecord], dict[str, di
             q = sa.select(ti.c.run_id, ti.c.task_id, ti.c.state, ti.c.try_number, ti.c.duration).where(
                 ti.c.dag_id == dag_id, in_list(ti.c.run_id, list(cells))
             )
-            for run_id, task_id, state, try_number, duration in conn.execute(q).tuples():
+            for run_id, task_id, state, try_number, duration in conn.execute(q):
                 by_task = cells[run_id]
                 cell = by_task.get(task_id)
                 if cell is None:
@@ -85,7 +85,7 @@ def landing_ends(dag_id: str, run_ids: list[str]) -> dict[str, dict[str, datetim
     )
     out: dict[str, dict[str, datetime]] = {}
     with session() as conn:
-        for run_id, task_id, ended in conn.execute(q).tuples():
+        for run_id, task_id, ended in conn.execute(q):
             out.setdefault(run_id, {})[task_id] = ended if ended.tzinfo else ended.replace(tzinfo=timezone.utc)
     return out
 
