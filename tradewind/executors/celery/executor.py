@@ -5,7 +5,7 @@
 a worker's event (events.py) makes it read those rows at once, and every `[celery] sync_interval`
 seconds it reads all the rows it holds. An instance is reported (a `TaskEvent`, with the row) once
 it is neither `queued` nor `running`, or once it is `running` with nobody left to finish it
-(process gone on this host, or silent past `[scheduler] task_heartbeat_timeout`): the scheduler's
+(process gone on this host, or silent past `[scheduler] task_instance_heartbeat_timeout`): the scheduler's
 orphan checks then fail or retry it by its rules.
 
 A publish that fails (broker down) is kept and retried at each sync; an instance still `queued`
@@ -22,7 +22,7 @@ import socket
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from tradewind.executors.messages import DAG_CALLBACK, Outcome, TaskEvent, TIKey, Workload
@@ -45,11 +45,12 @@ class _Sent:
 class CeleryExecutor:
     def __init__(self, parallelism: int) -> None:
         from tradewind.config import conf
+        from tradewind.scheduler.orphans import heartbeat_timeout
 
         self.parallelism = parallelism
         self.sync_interval = conf.getfloat("celery", "sync_interval")
         self.queued_timeout = conf.getfloat("celery", "task_queued_timeout")
-        self.heartbeat_timeout = timedelta(seconds=conf.getfloat("scheduler", "task_heartbeat_timeout"))
+        self.heartbeat_timeout = heartbeat_timeout()
         self._running: dict[TIKey, _Sent] = {}
         self._unsent: collections.deque[_Sent] = collections.deque()  # DAG callbacks the broker refused
         self._listener: EventListener | None = None
