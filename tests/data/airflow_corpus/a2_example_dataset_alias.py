@@ -11,7 +11,6 @@ Scheduled for real (not by `dags test`), the alias consumer runs once the alias 
 from __future__ import annotations
 
 import pendulum
-
 from airflow import DAG
 from airflow.datasets import Dataset, DatasetAlias
 from airflow.decorators import task
