@@ -228,5 +228,20 @@ def test_alias_resolution_in_the_store(tradewind_home):
     # only events emitted through the alias are its events (inlet_events[DatasetAlias(...)])
     assert [e.source_run_id for e in datasets.list_alias_events("exports")] == ["r2"]
     assert datasets.list_alias_events("unknown") == []
+    listed = {d.uri: d.consuming_dags for d in datasets.list_datasets()}
+    assert listed == {"s3://b/1": ["on_alias"], "s3://other": []}  # consumers through the alias too
     dags.delete_dag("on_alias")
     assert datasets.queued_uris_by_dag() == {}
+
+
+def test_api_dataset_expression_names_an_alias_as_airflow_does():
+    from tradewind.api.serialize import _dataset_expression
+    from tradewind.datasets import DatasetAlias
+
+    def expression(schedule):
+        return _dataset_expression({"timetable": create_timetable(schedule).serialize()})
+
+    assert expression([DatasetAlias("x")]) == {"all": [{"alias": "x"}]}
+    assert expression(DatasetAlias("x") | Dataset("s3://a")) == {"any": [{"alias": "x"}, "s3://a"]}
+    assert expression([Dataset("s3://a")]) == {"all": ["s3://a"]}
+    assert expression("@daily") is None

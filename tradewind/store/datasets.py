@@ -374,12 +374,19 @@ def list_alias_events(name: str) -> list[DatasetEventRecord]:
 
 
 def list_datasets() -> list[DatasetSummary]:
-    """Every dataset with its consumers, producers and latest event: four queries, whatever the count."""
+    """Every dataset with its consumers (on it or on an alias resolved to it), producers and latest event.
+
+    Four queries, whatever the count.
+    """
     sched, outl = dag_schedule_dataset_reference, task_outlet_dataset_reference
+    aref, link = dag_schedule_dataset_alias_reference, dataset_alias_dataset
+    on_dataset = sa.select(sched.c.dataset_id, sched.c.dag_id)
+    on_alias = sa.select(link.c.dataset_id, aref.c.dag_id).join(aref, aref.c.alias_id == link.c.alias_id)
+    consumers_query = sa.union(on_dataset, on_alias).subquery()
     with session() as conn:
         rows = conn.execute(sa.select(dataset).order_by(dataset.c.uri)).all()
         consumers: dict[int, list[str]] = {}
-        for ds_id, dag_id in conn.execute(sa.select(sched.c.dataset_id, sched.c.dag_id).order_by(sched.c.dag_id)):
+        for ds_id, dag_id in conn.execute(sa.select(consumers_query).order_by(consumers_query.c.dag_id)):
             consumers.setdefault(ds_id, []).append(dag_id)
         producers: dict[int, list[str]] = {}
         for ds_id, dag_id, task_id in conn.execute(
