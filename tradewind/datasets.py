@@ -16,18 +16,21 @@ from tradewind.exceptions import InvalidDatasetError
 __all__ = [
     "Asset",
     "Dataset",
+    "DatasetAlias",
     "DatasetAll",
     "DatasetAny",
     "Metadata",
     "OutletEventAccessors",
+    "condition_aliases",
     "condition_uris",
     "evaluate_condition",
+    "resolve_condition",
 ]
 
 MAX_URI_LENGTH = 3000  # Airflow's column size
 _RESERVED_SCHEMES = frozenset({"airflow", "tradewind"})
 
-#: JSON form of a condition: a URI, {"all": [...]} or {"any": [...]}.
+#: JSON form of a condition: a URI, {"all": [...]}, {"any": [...]} or {"alias": [name]}.
 Condition = str | dict[str, list[Any]]
 
 
@@ -193,6 +196,8 @@ def evaluate_condition(condition: Condition, statuses: Mapping[str, bool]) -> bo
             return all(results)
         if key == "any":
             return any(results)
+        if key == "alias":
+            return False  # an alias not resolved by `resolve_condition` stands for no dataset yet
     raise InvalidDatasetError(f"unknown dataset condition {condition!r}")
 
 
@@ -201,17 +206,21 @@ def condition_uris(condition: Condition) -> list[str]:
     if isinstance(condition, str):
         return [condition]
     found: dict[str, None] = {}
-    for items in condition.values():
+    for key, items in condition.items():
+        if key == "alias":
+            continue
         for item in items:
             found.update(dict.fromkeys(condition_uris(item)))
     return list(found)
 
 
-class DatasetAlias:
-    """Airflow 2.10's `DatasetAlias`: an outlet whose datasets the task names at run time.
+class DatasetAlias(BaseDataset):
+    """Airflow 2.10's `DatasetAlias` (Airflow 3's `AssetAlias`): a name for datasets a task names at run time.
 
-    `context["outlet_events"][DatasetAlias("x")].add(Dataset("s3://..."))` emits an event for
-    that dataset when the task succeeds. Scheduling a DAG on an alias is not supported.
+    As an outlet, `context["outlet_events"][DatasetAlias("x")].add(Dataset("s3://..."))` emits an event
+    for that dataset when the task succeeds and links the alias to it. In a schedule, the alias stands
+    for every dataset it has so far resolved to (any of them updated satisfies it); unresolved, it is
+    never satisfied.
     """
 
     __slots__ = ("name",)
@@ -221,6 +230,12 @@ class DatasetAlias:
             raise InvalidDatasetError(f"a DatasetAlias needs a non-empty name, not {name!r}")
         self.name = name
 
+    def iter_datasets(self) -> Iterator[Dataset]:
+        return iter(())  # known only at run time, from the database
+
+    def condition_json(self) -> Condition:
+        return {"alias": [self.name]}
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, DatasetAlias) and other.name == self.name
 
@@ -229,6 +244,27 @@ class DatasetAlias:
 
     def __repr__(self) -> str:
         return f"DatasetAlias(name={self.name!r})"
+
+
+def condition_aliases(condition: Condition) -> list[str]:
+    """Every alias name a JSON condition names, once each."""
+    if isinstance(condition, str):
+        return []
+    found: dict[str, None] = {}
+    for key, items in condition.items():
+        for item in items:
+            found.update(dict.fromkeys([item] if key == "alias" else condition_aliases(item)))
+    return list(found)
+
+
+def resolve_condition(condition: Condition, resolved: Mapping[str, Iterable[str]]) -> Condition:
+    """The condition with each alias replaced by "any of the URIs it resolved to" (alias name → URIs)."""
+    if isinstance(condition, str):
+        return condition
+    ((key, items),) = condition.items()
+    if key == "alias":
+        return {"any": [u for name in items for u in resolved.get(name, ())]}
+    return {key: [resolve_condition(item, resolved) for item in items]}
 
 
 class Metadata:
@@ -301,13 +337,15 @@ class OutletEventAccessors:
         accessor = self._by_key.get(uri)
         return dict(accessor.extra) if accessor is not None else {}
 
-    def added_through(self, aliases: Iterable[DatasetAlias]) -> dict[str, dict[str, Any]]:
-        """uri → extra of the datasets the task added to these (outlet) aliases."""
-        out: dict[str, dict[str, Any]] = {}
+    def added_through(self, aliases: Iterable[DatasetAlias]) -> dict[str, tuple[dict[str, Any], list[str]]]:
+        """uri → (extra, names of the aliases) of the datasets the task added to these (outlet) aliases."""
+        out: dict[str, tuple[dict[str, Any], list[str]]] = {}
         for alias in aliases:
             accessor = self._by_key.get(alias.name)
-            if accessor is not None:
-                out.update(accessor.added)
+            for uri, extra in (accessor.added if accessor is not None else {}).items():
+                merged, names = out.setdefault(uri, ({}, []))
+                merged.update(extra)
+                names.append(alias.name)
         return out
 
     def __repr__(self) -> str:
@@ -316,7 +354,7 @@ class OutletEventAccessors:
 
 class InletEventsAccessors:
     """Airflow 2.10's `inlet_events` context key: `inlet_events[dataset]` is every stored event of a
-    dataset (or URI, or the position of an inlet), oldest first, read from the metadata database (through the
+    dataset (or URI, or the position of an inlet; of an alias: the events emitted through it), oldest first, read from the metadata database (through the
     task's supervisor) when first asked; `inlet_events[ds][-1].extra` is the extra of its latest update."""
 
     def __init__(self, inlets: Iterable[Any]) -> None:
@@ -327,11 +365,17 @@ class InletEventsAccessors:
         target = key
         if isinstance(key, int) and not isinstance(key, bool):
             target = self._inlets[key]
-        if isinstance(target, DatasetAlias):
-            raise KeyError(f"events of an alias ({target.name!r}) are not supported by Tradewind; use its datasets")
+        from tradewind.runtime import comms
+
+        if isinstance(target, DatasetAlias):  # the events emitted through the alias, of whichever datasets
+            key_text = f"alias:{target.name}"
+            if key_text not in self._events:
+                from tradewind.runtime.protocol import GetDatasetAliasEvents
+
+                self._events[key_text] = list(reversed(comms.request(GetDatasetAliasEvents(target.name))))
+            return self._events[key_text]
         uri = target.uri if isinstance(target, Dataset) else validate_uri(target)
         if uri not in self._events:
-            from tradewind.runtime import comms
             from tradewind.runtime.protocol import GetDatasetEvents
 
             self._events[uri] = list(reversed(comms.request(GetDatasetEvents(uri))))

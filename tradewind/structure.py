@@ -298,6 +298,15 @@ class DagStructure:
         spec = self.timetable_spec
         return list(spec.get("datasets") or []) if spec.get("type") in ("dataset", "dataset_or_time") else []
 
+    @property
+    def schedule_aliases(self) -> list[str]:
+        """The DatasetAlias names the DAG is scheduled on ([] for any other schedule)."""
+        from tradewind.datasets import condition_aliases
+
+        spec = self.timetable_spec
+        condition = spec.get("condition") if spec.get("type") in ("dataset", "dataset_or_time") else None
+        return condition_aliases(condition) if condition else []
+
     def relatives(self, task_ids: set[str] | list[str], *, upstream: bool) -> list[str]:
         """`task_ids` and everything upstream (or downstream) of them, transitively; unknown ids are kept."""
         found = list(dict.fromkeys(task_ids))

@@ -267,3 +267,51 @@ def test_alias_outlet_triggers_a_dataset_or_time_consumer(scheduler, write_dag):
 
     uris = {s.uri: s for s in datasets.list_datasets()}
     assert uris["s3://bucket/export.csv"].event_count == 1
+
+
+ALIAS_CONSUMER = """
+    import json
+    import pendulum
+    from airflow import DAG
+    from airflow.datasets import DatasetAlias
+    from airflow.decorators import task
+
+    with DAG(
+        dag_id="alias_consumer",
+        schedule=[DatasetAlias("daily-export")],
+        start_date=pendulum.datetime(2021, 1, 1, tz="UTC"),
+        catchup=False,
+    ):
+        @task(inlets=[DatasetAlias("daily-export")])
+        def read(*, inlet_events=None, triggering_dataset_events=None):
+            return json.dumps({
+                "through_alias": [[e.uri, e.extra] for e in inlet_events[DatasetAlias("daily-export")]],
+                "triggering": sorted(triggering_dataset_events),
+            })
+
+        read()
+"""
+
+
+def test_a_dag_scheduled_on_an_alias_runs_on_the_datasets_it_resolved_to(scheduler, write_dag):
+    write_dag("alias_producer.py", ALIAS_PRODUCER)
+    write_dag("alias_consumer.py", ALIAS_CONSUMER)
+    scheduler.start()
+    wait_for(parsed("alias_producer", "alias_consumer"), what="both DAGs parsed")
+    assert runs_of("alias_consumer") == []  # unresolved: nothing to wait for yet
+
+    trigger_and_wait("alias_producer", 1)  # adds s3://bucket/export.csv through the alias
+    [run] = wait_for(finished("alias_consumer"), what="the run triggered through the alias")
+    assert run.state == "success" and run.run_type == "dataset_triggered"
+    assert consumer_output(run) == {
+        "through_alias": [["s3://bucket/export.csv", {"rows": 3}]],
+        "triggering": ["s3://bucket/export.csv"],
+    }
+    time.sleep(1.0)
+    assert len(runs_of("alias_consumer")) == 1  # the queue was consumed
+
+    trigger_and_wait("alias_producer", 2)  # a second update of the resolved dataset triggers it again
+    done = wait_for(finished("alias_consumer", 2), what="the second run triggered through the alias")
+    assert all(r.state == "success" and r.run_type == "dataset_triggered" for r in done)
+    latest = max(done, key=lambda r: r.logical_date)
+    assert [e[0] for e in consumer_output(latest)["through_alias"]] == ["s3://bucket/export.csv"] * 2

@@ -44,6 +44,7 @@ SAMPLES: dict[str, Any] = {
     "GetPrevSuccessfulRun": p.GetPrevSuccessfulRun("d", NOW),
     "GetTriggeringEvents": p.GetTriggeringEvents(3),
     "GetDatasetEvents": p.GetDatasetEvents("s3://b/k"),
+    "GetDatasetAliasEvents": p.GetDatasetAliasEvents("daily-export"),
     "GetFirstPoke": p.GetFirstPoke("d", "r", "t", 2, 1),
     "GetDagRun": p.GetDagRun("d", "r"),
     "FindDagRun": p.FindDagRun("d", NOW),
@@ -52,7 +53,9 @@ SAMPLES: dict[str, Any] = {
     "TriggerDagRun": p.TriggerDagRun("d", {"a": 1}, "rid", NOW),
     "ClearDagRun": p.ClearDagRun("d", "r"),
     "SkipTasks": p.SkipTasks("d", "r", ("x", "y"), 2, ("y",), 3),
-    "RecordDatasetEvents": p.RecordDatasetEvents("d", "r", "t", -1, {"s3://b/k": {"rows": 3}}),
+    "RecordDatasetEvents": p.RecordDatasetEvents(
+        "d", "r", "t", -1, {"s3://b/k": {"rows": 3}}, {"s3://b/k": ["daily-export"]}
+    ),
     "TaskResult": p.TaskResult(p.TryResult("deferred", NOW, None, NOW, {"cmd": "echo"}, DEFERRAL)),
     "JobDone": p.JobDone(reusable=True),
     "Value": p.Value(

@@ -15,7 +15,7 @@ import pendulum
 import pytest
 
 from tradewind.compat.airflow import install, uninstall
-from tradewind.exceptions import ConfigError, InvalidScheduleError
+from tradewind.exceptions import ConfigError
 
 UTC = timezone.utc
 
@@ -217,12 +217,15 @@ def test_dataset_alias_outlet_emits_events_for_the_datasets_added(tradewind_home
     ]
 
 
-def test_scheduling_on_a_dataset_alias_is_refused() -> None:
-    from tradewind.datasets import DatasetAlias
+def test_scheduling_on_a_dataset_alias_gives_a_dataset_timetable() -> None:
+    from tradewind.datasets import Dataset, DatasetAlias
     from tradewind.sdk.dag import DAG
+    from tradewind.timetables.simple import DatasetTriggeredTimetable
 
-    with pytest.raises(InvalidScheduleError, match="scheduling on a DatasetAlias is not supported by Tradewind"):
-        DAG("on_alias", schedule=[DatasetAlias("x")], start_date=datetime(2024, 1, 1, tzinfo=UTC))
+    dag = DAG("on_alias", schedule=[DatasetAlias("x")], start_date=datetime(2024, 1, 1, tzinfo=UTC))
+    assert isinstance(dag.timetable, DatasetTriggeredTimetable) and dag.timetable.alias_names == ["x"]
+    mixed = DAG("mixed", schedule=DatasetAlias("x") | Dataset("s3://a"), start_date=datetime(2024, 1, 1, tzinfo=UTC))
+    assert mixed.timetable.serialize()["condition"] == {"any": [{"alias": ["x"]}, "s3://a"]}
 
 
 # --- DAG and BaseOperator arguments of Airflow 2.11 ------------------------------------------------------

@@ -163,7 +163,7 @@ def test_yielded_metadata_sets_the_extra_of_outlet_events() -> None:
     op = PythonOperator(task_id="p", python_callable=produce)
     assert op.execute({"outlet_events": events}) == "done"
     assert events.extra_for("s3://b/x") == {"rows": 3}
-    assert events.added_through([DatasetAlias("out")]) == {"s3://b/y": {"rows": 4}}
+    assert events.added_through([DatasetAlias("out")]) == {"s3://b/y": ({"rows": 4}, ["out"])}
 
 
 class _Recorder:

@@ -136,3 +136,112 @@ def test_outlet_event_accessors():
     assert events.extra_for("s3://b") == {}
     with pytest.raises(InvalidDatasetError):
         events[""]
+
+
+# --- DatasetAlias in a schedule --------------------------------------------------------------------
+def test_alias_schedule_keeps_the_alias_in_the_condition():
+    from tradewind.datasets import DatasetAlias, condition_aliases
+
+    alias = DatasetAlias("exports")
+    for schedule, condition in [
+        ([alias], {"all": [{"alias": ["exports"]}]}),
+        (alias, {"alias": ["exports"]}),
+        ([alias, Dataset("s3://a")], {"all": [{"alias": ["exports"]}, "s3://a"]}),
+        (
+            alias & Dataset("s3://a") | Dataset("s3://c"),
+            {"any": [{"all": [{"alias": ["exports"]}, "s3://a"]}, "s3://c"]},
+        ),
+    ]:
+        timetable = deserialize_timetable(json.loads(json.dumps(create_timetable(schedule).serialize())))
+        assert isinstance(timetable, DatasetTriggeredTimetable)
+        assert timetable.condition == condition and condition_aliases(condition) == ["exports"]
+        assert timetable.alias_names == ["exports"]
+        assert alias.uris == [] and "s3://a" not in condition_uris({"alias": ["s3://a"]})
+
+
+def test_alias_stands_for_any_dataset_it_resolved_to():
+    from tradewind.datasets import DatasetAlias, resolve_condition
+
+    timetable = create_timetable([DatasetAlias("x"), Dataset("s3://a")])
+    assert not timetable.is_ready({"s3://a"})  # unresolved: never satisfied
+    assert not timetable.is_ready({"s3://a", "s3://r1"}, {"x": []})
+    resolved = {"x": ["s3://r1", "s3://r2"]}
+    assert timetable.resolved_uris(resolved) == ["s3://a", "s3://r1", "s3://r2"]
+    assert timetable.is_ready({"s3://a", "s3://r2"}, resolved)
+    assert not timetable.is_ready({"s3://r1", "s3://r2"}, resolved)  # all-of: s3://a is still missing
+    assert resolve_condition({"any": [{"alias": ["x"]}, "s3://a"]}, resolved) == {
+        "any": [{"any": ["s3://r1", "s3://r2"]}, "s3://a"]
+    }
+    assert not evaluate_condition({"alias": ["x"]}, {"x": True})  # an unresolved alias is no URI
+
+
+def test_a_list_schedule_of_aliases_and_other_things_is_refused():
+    from tradewind.datasets import DatasetAlias
+
+    with pytest.raises(InvalidScheduleError, match="datasets or dataset aliases"):
+        create_timetable([DatasetAlias("x"), 3])
+    with pytest.raises(InvalidDatasetError):
+        DatasetAlias("  ")
+
+
+def test_alias_resolution_in_the_store(tradewind_home):
+    """An event through an alias links it to the dataset; DAGs on the alias are queued for that dataset."""
+    from tradewind import DAG
+    from tradewind.datasets import DatasetAlias
+    from tradewind.operators.empty import EmptyOperator
+    from tradewind.scheduler.datasets import create_dataset_triggered_runs
+    from tradewind.serialization import dag_hash, dag_row, serialize_dag
+    from tradewind.store import dags, datasets
+    from tradewind.store.migrate import migrate
+
+    migrate()
+    with DAG("on_alias", schedule=[DatasetAlias("exports")]) as dag:
+        EmptyOperator(task_id="t")
+    data = serialize_dag(dag)
+    dags.sync_dags([(dag_row(dag, data), data, dag_hash(data))], paused_at_creation=False)
+    assert datasets.resolve_aliases(["exports"]) == {"exports": []}
+    assert create_dataset_triggered_runs(datetime.now(timezone.utc)) == []
+
+    record = datasets.record_events
+    record(dag_id="p", run_id="r1", task_id="t", map_index=-1, outlets={"s3://other": None})
+    assert datasets.queued_uris_by_dag() == {}  # not (yet) what the alias stands for
+    record(
+        dag_id="p",
+        run_id="r2",
+        task_id="t",
+        map_index=-1,
+        outlets={"s3://b/1": {"n": 1}},
+        aliases={"s3://b/1": ["exports"]},
+    )
+    assert datasets.resolve_aliases(["exports"]) == {"exports": ["s3://b/1"]}
+    assert datasets.queued_uris_by_dag() == {"on_alias": {"s3://b/1"}}  # the event that resolved it counts
+    [run] = create_dataset_triggered_runs(datetime.now(timezone.utc))
+    assert [(e.source_run_id, e.extra) for e in datasets.triggering_events(run.id)["s3://b/1"]] == [("r2", {"n": 1})]
+    assert datasets.queued_uris_by_dag() == {}
+
+    # resolved: a plain event of that dataset (no alias) triggers the DAG too, as in Airflow after re-parsing
+    record(dag_id="q", run_id="r3", task_id="t", map_index=-1, outlets={"s3://b/1": None})
+    assert datasets.queued_uris_by_dag() == {"on_alias": {"s3://b/1"}}
+    # re-serializing the DAG keeps what was queued through the alias
+    dags.sync_dags([(dag_row(dag, data), data, "changed")], paused_at_creation=False)
+    assert datasets.queued_uris_by_dag() == {"on_alias": {"s3://b/1"}}
+    # only events emitted through the alias are its events (inlet_events[DatasetAlias(...)])
+    assert [e.source_run_id for e in datasets.list_alias_events("exports")] == ["r2"]
+    assert datasets.list_alias_events("unknown") == []
+    listed = {d.uri: d.consuming_dags for d in datasets.list_datasets()}
+    assert listed == {"s3://b/1": ["on_alias"], "s3://other": []}  # consumers through the alias too
+    dags.delete_dag("on_alias")
+    assert datasets.queued_uris_by_dag() == {}
+
+
+def test_api_dataset_expression_names_an_alias_as_airflow_does():
+    from tradewind.api.serialize import _dataset_expression
+    from tradewind.datasets import DatasetAlias
+
+    def expression(schedule):
+        return _dataset_expression({"timetable": create_timetable(schedule).serialize()})
+
+    assert expression([DatasetAlias("x")]) == {"all": [{"alias": "x"}]}
+    assert expression(DatasetAlias("x") | Dataset("s3://a")) == {"any": [{"alias": "x"}, "s3://a"]}
+    assert expression([Dataset("s3://a")]) == {"all": ["s3://a"]}
+    assert expression("@daily") is None

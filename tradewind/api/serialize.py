@@ -115,13 +115,23 @@ def dag_detail(d: DagRecord, data: dict[str, Any] | None) -> dict[str, Any]:
 
 def _dataset_expression(info: dict[str, Any]) -> dict[str, Any] | None:
     spec = info.get("timetable") or {}
-    uris = spec.get("datasets") if spec.get("type") in ("dataset", "dataset_or_time") else None
-    if not uris:
+    if spec.get("type") not in ("dataset", "dataset_or_time"):
         return None
     condition = spec.get("condition")
     if isinstance(condition, dict):
+        return _airflow_expression(condition)
+    uris = spec.get("datasets")
+    return {"all": list(uris)} if uris else None
+
+
+def _airflow_expression(condition: Any) -> Any:
+    """Airflow's shape of a condition: an alias is `{"alias": name}` (Tradewind keeps `{"alias": [name]}`)."""
+    if not isinstance(condition, dict):
         return condition
-    return {"all": list(uris)}
+    ((key, items),) = condition.items()
+    if key == "alias":
+        return {"alias": items[0]}
+    return {key: [_airflow_expression(item) for item in items]}
 
 
 def _params(params: Any) -> dict[str, Any]:

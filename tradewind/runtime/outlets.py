@@ -24,8 +24,10 @@ def emit_outlet_events(task: Any, dag_run: Any, map_index: int, context: dict[st
         from tradewind.runtime.protocol import RecordDatasetEvents
 
         extras = {d.uri: accessors.extra_for(d.uri) if accessors is not None else {} for d in datasets}
-        extras.update(aliased)  # datasets named at run time through an outlet DatasetAlias
-        comms.request(RecordDatasetEvents(dag_run.dag_id, dag_run.run_id, task.task_id, map_index, extras))
+        for uri, (extra, _) in aliased.items():  # datasets named at run time through an outlet DatasetAlias
+            extras.setdefault(uri, {}).update(extra)
+        names = {uri: alias_names for uri, (_, alias_names) in aliased.items()}
+        comms.request(RecordDatasetEvents(dag_run.dag_id, dag_run.run_id, task.task_id, map_index, extras, names))
         logging.getLogger("tradewind.task").info("Updated datasets: %s", ", ".join(extras))
     except Exception:  # noqa: BLE001
         logging.getLogger("tradewind.task").exception("could not record the dataset events of %s", task.task_id)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import select
 import socket
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
@@ -145,6 +145,13 @@ class GetDatasetEvents:
 
 
 @dataclass(frozen=True, slots=True)
+class GetDatasetAliasEvents:
+    """Every stored event emitted through a DatasetAlias, newest first (`inlet_events[DatasetAlias(...)]`)."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class GetFirstPoke:
     """A rescheduling sensor's first poke since `min_try_number`, and how many pokes it made."""
 
@@ -216,13 +223,14 @@ class SkipTasks:
 
 @dataclass(frozen=True, slots=True)
 class RecordDatasetEvents:
-    """A successful try's outlet events: uri → extra."""
+    """A successful try's outlet events: uri → extra; `aliases`: uri → the DatasetAlias names it was added through."""
 
     dag_id: str
     run_id: str
     task_id: str
     map_index: int
     outlets: dict[str, Any]
+    aliases: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,6 +284,7 @@ REQUESTS = (
     GetPrevSuccessfulRun,
     GetTriggeringEvents,
     GetDatasetEvents,
+    GetDatasetAliasEvents,
     GetFirstPoke,
     GetDagRun,
     FindDagRun,

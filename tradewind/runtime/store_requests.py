@@ -90,6 +90,12 @@ def _dataset_events_of(r: p.GetDatasetEvents) -> Any:
     return list(list_events(r.uri))
 
 
+def _alias_events_of(r: p.GetDatasetAliasEvents) -> Any:
+    from tradewind.store.datasets import list_alias_events
+
+    return list(list_alias_events(r.name))
+
+
 def _first_poke(r: p.GetFirstPoke) -> Any:
     from tradewind.store import reschedules
 
@@ -170,7 +176,14 @@ def _dataset_events(r: p.RecordDatasetEvents) -> None:
     from tradewind.scheduler.wakeup import notify
     from tradewind.store.datasets import record_events
 
-    record_events(dag_id=r.dag_id, run_id=r.run_id, task_id=r.task_id, map_index=r.map_index, outlets=r.outlets)
+    record_events(
+        dag_id=r.dag_id,
+        run_id=r.run_id,
+        task_id=r.task_id,
+        map_index=r.map_index,
+        outlets=r.outlets,
+        aliases=r.aliases,
+    )
     notify()  # a waiting consumer DAG starts now, not at the scheduler's next sweep
 
 
@@ -184,6 +197,7 @@ _HANDLERS: dict[type, Callable[[Any], Any]] = {
     p.GetPrevSuccessfulRun: _prev_successful_run,
     p.GetTriggeringEvents: _triggering_events,
     p.GetDatasetEvents: _dataset_events_of,
+    p.GetDatasetAliasEvents: _alias_events_of,
     p.GetFirstPoke: _first_poke,
     p.GetDagRun: _get_dag_run,
     p.FindDagRun: _find_dag_run,

@@ -57,11 +57,15 @@ def _create_if_ready(dag_id: str, updated: set[str], now: datetime) -> DagRunRec
         return None
     now = max(now, datetime.now(timezone.utc))  # an update queued after the caller's `now` belongs to this run
     timetable = structure.timetable()
-    if not isinstance(timetable, DatasetTriggeredTimetable) or not timetable.is_ready(updated):
+    if not isinstance(timetable, DatasetTriggeredTimetable):
         return None
+    resolved = datasets.resolve_aliases(timetable.alias_names)  # aliases stand for what they resolved to so far
+    if not timetable.is_ready(updated, resolved):
+        return None
+    uris = timetable.resolved_uris(resolved)
     previous = runs.latest_run(dag_id, run_types=[DagRunType.DATASET_TRIGGERED.value])
     since = previous.logical_date if previous is not None else None
-    events = datasets.events_between(timetable.dataset_uris, since=since, until=now)
+    events = datasets.events_between(uris, since=since, until=now)
     try:
         run = create_run(structure, DagRunType.DATASET_TRIGGERED, now, _data_interval(events, now))
     except DagRunAlreadyExists as exc:
@@ -71,7 +75,7 @@ def _create_if_ready(dag_id: str, updated: set[str], now: datetime) -> DagRunRec
         dag_run_id=run.id,
         dag_id=dag_id,
         event_ids=[e.id for e, _, _ in events],
-        uris=timetable.dataset_uris,
+        uris=uris,
         until=now,
     )
     log.info("dataset-triggered run %s of %s (%d events)", run.run_id, dag_id, len(events))

@@ -381,6 +381,41 @@ task_outlet_dataset_reference = sa.Table(
 )
 """Which tasks produce which datasets (for listings; events come from the task's own outlets)."""
 
+dataset_alias = sa.Table(
+    "dataset_alias",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(3000), nullable=False, unique=True),
+)
+"""Every DatasetAlias a DAG is scheduled on or a task emitted through (revision 0010)."""
+
+dataset_alias_dataset = sa.Table(
+    "dataset_alias_dataset",
+    metadata,
+    sa.Column("alias_id", sa.Integer, primary_key=True),
+    sa.Column("dataset_id", sa.Integer, primary_key=True),
+    sa.Index(None, "dataset_id"),
+)
+"""What an alias resolved to: a dataset a task once added through it (Airflow's table of the same name)."""
+
+dataset_alias_dataset_event = sa.Table(
+    "dataset_alias_dataset_event",
+    metadata,
+    sa.Column("alias_id", sa.Integer, primary_key=True),
+    sa.Column("event_id", sa.Integer, primary_key=True),
+    sa.Index(None, "event_id"),
+)
+"""Which events were emitted through which alias (`inlet_events[DatasetAlias(...)]`)."""
+
+dag_schedule_dataset_alias_reference = sa.Table(
+    "dag_schedule_dataset_alias_reference",
+    metadata,
+    sa.Column("alias_id", sa.Integer, primary_key=True),
+    _id("dag_id", primary_key=True),
+    sa.Index(None, "dag_id"),
+)
+"""Which DAGs are scheduled on which aliases (from the serialized DAGs, rewritten on change)."""
+
 dataset_dag_run_queue = sa.Table(
     "dataset_dag_run_queue",
     metadata,

@@ -47,7 +47,7 @@ def create_timetable(schedule: Any, timezone: str | tzinfo = "UTC", *, runs_at_t
 
         return DeltaDataIntervalTimetable(schedule)
     uris, condition = dataset_schedule(schedule)
-    if uris:
+    if uris or condition is not None:
         from tradewind.timetables.simple import DatasetTriggeredTimetable
 
         return DatasetTriggeredTimetable(uris, condition=condition)
@@ -55,10 +55,32 @@ def create_timetable(schedule: Any, timezone: str | tzinfo = "UTC", *, runs_at_t
 
 
 def dataset_schedule(schedule: Any) -> tuple[list[str], Any]:
-    """(URIs, JSON condition or None for "all of them") of a dataset schedule; ([], None) if it is not one."""
+    """(URIs, JSON condition or None for "all of them") of a dataset schedule; ([], None) if it is not one.
+
+    Aliases (`DatasetAlias`) appear only in the condition: what they stand for is known at run time.
+    """
     if callable(getattr(schedule, "condition_json", None)) and not isinstance(getattr(schedule, "uri", None), str):
-        return list(schedule.uris), schedule.condition_json()  # `ds1 & ds2`, `ds1 | ds2`
+        return list(schedule.uris), schedule.condition_json()  # `ds1 & ds2`, `ds1 | ds2`, an alias
+    if isinstance(schedule, (list, tuple, set, frozenset)) and any(_is_alias(item) for item in schedule):
+        items = sorted(schedule, key=repr) if isinstance(schedule, (set, frozenset)) else list(schedule)
+        uris = list(dict.fromkeys(_item_uri(schedule, item) for item in items if not _is_alias(item)))
+        return uris, {
+            "all": [item.condition_json() if _is_alias(item) else _item_uri(schedule, item) for item in items]
+        }
     return _dataset_uris(schedule), None
+
+
+def _is_alias(item: Any) -> bool:
+    return type(item).__name__ == "DatasetAlias"  # by name: tradewind.datasets stays unimported here
+
+
+def _item_uri(schedule: Any, item: Any) -> str:
+    uri = item if isinstance(item, str) else getattr(item, "uri", None)
+    if not isinstance(uri, str):
+        raise InvalidScheduleError(
+            f"invalid schedule {schedule!r}: a list schedule must hold datasets or dataset aliases, not {item!r}"
+        )
+    return uri
 
 
 def _from_string(schedule: str, timezone: str | tzinfo, runs_at_tick: bool) -> Timetable:
@@ -86,18 +108,7 @@ def _dataset_uris(schedule: Any) -> list[str]:
         return [schedule.uri]
     if not isinstance(schedule, (list, tuple, set, frozenset)) or not schedule:
         return []
-    uris = []
-    for item in schedule:
-        if type(item).__name__ == "DatasetAlias":  # checked by name: tradewind.datasets stays unimported here
-            raise InvalidScheduleError(
-                "scheduling on a DatasetAlias is not supported by Tradewind; schedule on datasets"
-            )
-        uri = item if isinstance(item, str) else getattr(item, "uri", None)
-        if not isinstance(uri, str):
-            raise InvalidScheduleError(
-                f"invalid schedule {schedule!r}: a list schedule must hold datasets, not {item!r}"
-            )
-        uris.append(uri)
+    uris = [_item_uri(schedule, item) for item in schedule]
     return sorted(set(uris)) if isinstance(schedule, (set, frozenset)) else uris
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -90,11 +91,32 @@ class DatasetTriggeredTimetable(NullTimetable):
         #: JSON condition (see tradewind.datasets): a list schedule means "all of them"
         self.condition: Any = condition if condition is not None else {"all": list(self.dataset_uris)}
 
-    def is_ready(self, updated_uris: set[str] | frozenset[str]) -> bool:
-        """True when the datasets updated since the last dataset-triggered run satisfy the schedule."""
-        from tradewind.datasets import evaluate_condition
+    @property
+    def alias_names(self) -> list[str]:
+        """The DatasetAlias names the schedule names (what they stand for is in the database)."""
+        from tradewind.datasets import condition_aliases
 
-        return evaluate_condition(self.condition, {uri: uri in updated_uris for uri in self.dataset_uris})
+        return condition_aliases(self.condition)
+
+    def resolved_uris(self, resolved: Mapping[str, Iterable[str]]) -> list[str]:
+        """The datasets the schedule waits for: its own and those its aliases resolved to (alias → URIs)."""
+        found = dict.fromkeys(self.dataset_uris)
+        for name in self.alias_names:
+            found.update(dict.fromkeys(resolved.get(name, ())))
+        return list(found)
+
+    def is_ready(
+        self, updated_uris: set[str] | frozenset[str], resolved: Mapping[str, Iterable[str]] | None = None
+    ) -> bool:
+        """True when the datasets updated since the last dataset-triggered run satisfy the schedule.
+
+        An alias counts as updated when any dataset it resolved to (`resolved`: alias → URIs) is.
+        """
+        from tradewind.datasets import evaluate_condition, resolve_condition
+
+        condition = resolve_condition(self.condition, resolved or {})
+        uris = self.resolved_uris(resolved or {})
+        return evaluate_condition(condition, {uri: uri in updated_uris for uri in uris})
 
     def serialize(self) -> dict[str, Any]:
         data: dict[str, Any] = {"type": self._type, "datasets": list(self.dataset_uris)}
