@@ -20,6 +20,11 @@ def as_utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
+def as_utc_or_none(value: datetime | None) -> datetime | None:
+    """`as_utc` for an optional value (an API filter left out stays None)."""
+    return as_utc(value) if value is not None else None
+
+
 def parse_iso(text: str, what: str) -> datetime:
     """ISO 8601 text (`Z` accepted) as aware UTC; anything else is one clear UsageError naming `what`."""
     try:

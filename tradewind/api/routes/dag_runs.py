@@ -17,7 +17,7 @@ from tradewind.api.security import Caller, api_user
 from tradewind.exceptions import UsageError
 from tradewind.permissions import EDIT_DAGS, READ_DAGS
 from tradewind.states import DagRunState
-from tradewind.timetables.base import as_utc
+from tradewind.timetables.base import as_utc_or_none
 
 router = APIRouter(tags=["DAGRun"])
 Reader = Annotated[Caller, Depends(api_user(READ_DAGS))]
@@ -76,10 +76,6 @@ def check_states(states: list[str] | None) -> list[str] | None:
     return states or None
 
 
-def _utc(value: datetime | None) -> datetime | None:
-    return as_utc(value) if value is not None else None
-
-
 def run_page(query: Any, limit: int, offset: int) -> dict[str, Any]:
     from tradewind.store.api_queries import dag_runs
 
@@ -113,10 +109,10 @@ def list_runs(
     query = RunQuery(
         dag_ids=None if dag_id == "~" else [dag_id],
         states=check_states(state),
-        logical_date=Range(_utc(execution_date_gte), _utc(execution_date_lte)),
-        start_date=Range(_utc(start_date_gte), _utc(start_date_lte)),
-        end_date=Range(_utc(end_date_gte), _utc(end_date_lte)),
-        updated_at=Range(_utc(updated_at_gte), _utc(updated_at_lte)),
+        logical_date=Range(as_utc_or_none(execution_date_gte), as_utc_or_none(execution_date_lte)),
+        start_date=Range(as_utc_or_none(start_date_gte), as_utc_or_none(start_date_lte)),
+        end_date=Range(as_utc_or_none(end_date_gte), as_utc_or_none(end_date_lte)),
+        updated_at=Range(as_utc_or_none(updated_at_gte), as_utc_or_none(updated_at_lte)),
         order_by=order_by,
     )
     out = run_page(query, limit, offset)
@@ -133,9 +129,9 @@ def list_runs_batch(body: ListDagRunsForm, _: Reader) -> dict[str, Any]:
     query = RunQuery(
         dag_ids=body.dag_ids,
         states=check_states(body.states),
-        logical_date=Range(_utc(body.execution_date_gte), _utc(body.execution_date_lte)),
-        start_date=Range(_utc(body.start_date_gte), _utc(body.start_date_lte)),
-        end_date=Range(_utc(body.end_date_gte), _utc(body.end_date_lte)),
+        logical_date=Range(as_utc_or_none(body.execution_date_gte), as_utc_or_none(body.execution_date_lte)),
+        start_date=Range(as_utc_or_none(body.start_date_gte), as_utc_or_none(body.start_date_lte)),
+        end_date=Range(as_utc_or_none(body.end_date_gte), as_utc_or_none(body.end_date_lte)),
         order_by=body.order_by,
     )
     return run_page(query, body.page_limit, body.page_offset)

@@ -15,7 +15,7 @@ from tradewind.api.pagination import Limit, Offset
 from tradewind.api.security import Caller, api_user
 from tradewind.exceptions import NotFound
 from tradewind.permissions import EDIT_DAGS, READ_DAGS
-from tradewind.timetables.base import as_utc
+from tradewind.timetables.base import as_utc_or_none
 
 router = APIRouter(tags=["Dataset"])
 Reader = Annotated[Caller, Depends(api_user(READ_DAGS))]
@@ -115,7 +115,7 @@ def dataset_queued(uri: str, _: Reader, before: datetime | None = None) -> dict[
     responses=errors(404),
 )  # fmt: skip
 def delete_dataset_queued(uri: str, _: Editor, before: datetime | None = None) -> Response:
-    actions.delete_queued_events(None, uri, _utc(before))
+    actions.delete_queued_events(None, uri, as_utc_or_none(before))
     return Response(status_code=204)
 
 
@@ -129,10 +129,6 @@ def get_dataset(uri: str, _: Reader) -> dict[str, Any]:
     return _dataset(found[0])
 
 
-def _utc(value: datetime | None) -> datetime | None:
-    return as_utc(value) if value is not None else None
-
-
 def _queued(dag_id: str | None, uri: str | None, before: datetime | None) -> dict[str, Any]:
     from tradewind.store.api_queries import queued_events
 
@@ -140,7 +136,7 @@ def _queued(dag_id: str | None, uri: str | None, before: datetime | None) -> dic
         from tradewind.actions.dags import require_dag
 
         require_dag(dag_id)
-    found = queued_events(dag_id, uri, _utc(before))
+    found = queued_events(dag_id, uri, as_utc_or_none(before))
     if not found:
         raise NotFound("no queued dataset event found")
     items = [{"uri": u, "dag_id": d, "created_at": serialize.iso(c)} for u, d, c in found]
@@ -160,7 +156,7 @@ def delete_dag_queued(dag_id: str, _: Editor, before: datetime | None = None) ->
     from tradewind.actions.dags import require_dag
 
     require_dag(dag_id)
-    actions.delete_queued_events(dag_id, None, _utc(before))
+    actions.delete_queued_events(dag_id, None, as_utc_or_none(before))
     return Response(status_code=204)
 
 
@@ -180,5 +176,5 @@ def delete_dag_queued_one(dag_id: str, uri: str, _: Editor, before: datetime | N
     from tradewind.actions.dags import require_dag
 
     require_dag(dag_id)
-    actions.delete_queued_events(dag_id, uri, _utc(before))
+    actions.delete_queued_events(dag_id, uri, as_utc_or_none(before))
     return Response(status_code=204)

@@ -13,7 +13,7 @@ from tradewind.api.pagination import Limit, Offset
 from tradewind.api.security import Caller, api_user
 from tradewind.exceptions import NotFound, UsageError
 from tradewind.permissions import READ_DAGS
-from tradewind.timetables.base import as_utc
+from tradewind.timetables.base import as_utc_or_none
 
 router = APIRouter(tags=["EventLog"])
 Reader = Annotated[Caller, Depends(api_user(READ_DAGS))]
@@ -56,8 +56,8 @@ def list_event_logs(
             try_number=try_number,
             event=event,
             owner=owner,
-            before=as_utc(before) if before else None,
-            after=as_utc(after) if after else None,
+            before=as_utc_or_none(before),
+            after=as_utc_or_none(after),
             included_events=_names(included_events),
             excluded_events=_names(excluded_events),
         ),

@@ -12,12 +12,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from tradewind.actions import runs, tasks
 from tradewind.api import serialize
 from tradewind.api.openapi import errors
-from tradewind.api.routes.task_instances import new_state, utc
+from tradewind.api.routes.task_instances import new_state
 from tradewind.api.security import Caller, api_user
 from tradewind.exceptions import NotFound, TaskNotFound, UsageError
 from tradewind.permissions import EDIT_DAGS
 from tradewind.states import TaskState
-from tradewind.timetables.base import as_utc
+from tradewind.timetables.base import as_utc, as_utc_or_none
 
 router = APIRouter(tags=["DAG"])
 Editor = Annotated[Caller, Depends(api_user(EDIT_DAGS))]
@@ -74,7 +74,9 @@ def _runs_of(
         if not (past or future):
             return [run]
         start, end = (None if past else run.logical_date), (None if future else run.logical_date)
-    found, _total = dag_runs(RunQuery(dag_ids=[dag_id], logical_date=Range(utc(start), utc(end))), 100000, 0)
+    found, _total = dag_runs(
+        RunQuery(dag_ids=[dag_id], logical_date=Range(as_utc_or_none(start), as_utc_or_none(end))), 100000, 0
+    )
     return found
 
 

@@ -18,7 +18,7 @@ from tradewind.api.security import Caller, api_user
 from tradewind.exceptions import NotFound, UsageError
 from tradewind.permissions import EDIT_DAGS, READ_DAGS
 from tradewind.states import TaskState
-from tradewind.timetables.base import as_utc
+from tradewind.timetables.base import as_utc_or_none
 
 router = APIRouter(tags=["TaskInstance"])
 Reader = Annotated[Caller, Depends(api_user(READ_DAGS))]
@@ -83,10 +83,6 @@ def _states(values: list[str | None] | None) -> list[str] | None:
     return out
 
 
-def utc(value: datetime | None) -> datetime | None:
-    return as_utc(value) if value is not None else None
-
-
 def _ti_page(query: Any, limit: int, offset: int) -> dict[str, Any]:
     from tradewind.store.api_queries import task_instances
 
@@ -112,10 +108,10 @@ def _ti_query(dag_id: str, dag_run_id: str, **filters: Any) -> Any:
         states=_states(f.get("state")),
         pools=f.get("pool"),
         queues=f.get("queue"),
-        logical_date=Range(utc(f.get("execution_date_gte")), utc(f.get("execution_date_lte"))),
-        start_date=Range(utc(f.get("start_date_gte")), utc(f.get("start_date_lte"))),
-        end_date=Range(utc(f.get("end_date_gte")), utc(f.get("end_date_lte"))),
-        updated_at=Range(utc(f.get("updated_at_gte")), utc(f.get("updated_at_lte"))),
+        logical_date=Range(as_utc_or_none(f.get("execution_date_gte")), as_utc_or_none(f.get("execution_date_lte"))),
+        start_date=Range(as_utc_or_none(f.get("start_date_gte")), as_utc_or_none(f.get("start_date_lte"))),
+        end_date=Range(as_utc_or_none(f.get("end_date_gte")), as_utc_or_none(f.get("end_date_lte"))),
+        updated_at=Range(as_utc_or_none(f.get("updated_at_gte")), as_utc_or_none(f.get("updated_at_lte"))),
         duration=Range(f.get("duration_gte"), f.get("duration_lte")),
         order_by=f.get("order_by") or "map_index",
     )
@@ -159,9 +155,9 @@ def list_tis_batch(body: ListTaskInstanceForm, _: Reader) -> dict[str, Any]:
         states=_states(body.state),
         pools=body.pool,
         queues=body.queue,
-        logical_date=Range(utc(body.execution_date_gte), utc(body.execution_date_lte)),
-        start_date=Range(utc(body.start_date_gte), utc(body.start_date_lte)),
-        end_date=Range(utc(body.end_date_gte), utc(body.end_date_lte)),
+        logical_date=Range(as_utc_or_none(body.execution_date_gte), as_utc_or_none(body.execution_date_lte)),
+        start_date=Range(as_utc_or_none(body.start_date_gte), as_utc_or_none(body.start_date_lte)),
+        end_date=Range(as_utc_or_none(body.end_date_gte), as_utc_or_none(body.end_date_lte)),
         duration=Range(body.duration_gte, body.duration_lte),
         order_by="id",
     )
