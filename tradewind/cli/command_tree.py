@@ -43,6 +43,7 @@ PASSWORD_STDIN = arg(
 )
 LOGICAL_DATE = arg("logical_date", nargs="?", help="logical date (ISO 8601; default: now)")
 RUN_ID = arg("run_id", help="the run's run_id (or its logical date)")
+CLEAN_TABLES = arg("-t", "--tables", help="comma-separated tables (default: all of them)")
 MAP_INDEX = arg("-m", "--map-index", type=int, default=-1, help="map index of a mapped task")
 
 TREE: tuple[Command | Group, ...] = (
@@ -68,6 +69,41 @@ TREE: tuple[Command | Group, ...] = (
             Command("migrate", "Create or upgrade the metadata database schema", "db:migrate"),
             Command("check", "Check that the database is reachable and up to date", "db:check"),
             Command("reset", "Drop and recreate every table (all data is lost)", "db:reset", (YES,)),
+            Command(
+                "clean",
+                "Purge old records from the metadata database (archived first, unless --skip-archive)",
+                "db:clean",
+                (
+                    arg(
+                        "--clean-before-timestamp",
+                        required=True,
+                        help="purge rows older than this (ISO 8601; naive values are UTC)",
+                    ),
+                    CLEAN_TABLES,
+                    arg("--dry-run", action="store_true", help="only count what would be purged"),
+                    arg("--skip-archive", action="store_true", help="keep no copy of the purged rows"),
+                    arg("-v", "--verbose", action="store_true", help="accepted for Airflow's CLI; output is the same"),
+                    YES,
+                ),
+            ),
+            Command(
+                "export-archived",
+                "Export the archive tables left by `db clean` to CSV files",
+                "db:export_archived",
+                (
+                    arg("--output-path", required=True, help="an existing folder for <archive table>.csv files"),
+                    arg("--export-format", choices=("csv",), default="csv", help="file format (csv)"),
+                    CLEAN_TABLES,
+                    arg("--drop-archives", action="store_true", help="drop the archive tables once exported"),
+                    YES,
+                ),
+            ),
+            Command(
+                "drop-archived",
+                "Drop the archive tables left by `db clean`",
+                "db:drop_archived",
+                (CLEAN_TABLES, YES),
+            ),
         ),
     ),
     Group(

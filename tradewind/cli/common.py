@@ -114,3 +114,17 @@ def check_num_runs(value: int) -> int:
     if value == 0 or value < -1:
         raise UsageError(f"--num-runs must be a positive number of passes, or -1 to run forever (got {value})")
     return value
+
+
+def confirm(question: str, *, refusal: str, yes: bool) -> bool:
+    """Ask on a terminal; without one, refuse (unless -y) rather than act unasked."""
+    if yes:
+        return True
+    if not sys.stdin.isatty():
+        raise UsageError(refusal)
+    try:
+        answer = input(f"{question} (y/n) ")
+    except EOFError:  # the terminal closed its input: no answer is no
+        print()
+        return False
+    return answer.strip().lower() in ("y", "yes")

@@ -8,7 +8,18 @@ import sys
 
 # Commands that change state without going through tradewind.actions (which record their own events):
 # each success is one audit event `cli_<group>_<command>`, as Airflow's CLI records its commands.
-LOGGED = frozenset({"dags backfill", "dags test", "tasks test", "dags reserialize", "db migrate", "db reset"})
+LOGGED = frozenset(
+    {
+        "dags backfill",
+        "dags test",
+        "tasks test",
+        "dags reserialize",
+        "db migrate",
+        "db reset",
+        "db clean",
+        "db drop-archived",
+    }
+)
 
 
 def main(argv: list[str] | None = None) -> int:

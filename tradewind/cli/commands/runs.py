@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from tradewind.cli.common import parse_date, ready_db
+from tradewind.cli.common import confirm, parse_date, ready_db
 from tradewind.cli.output import print_records, state_style
 from tradewind.exceptions import DagRunNotFound, UsageError
 from tradewind.store.records import pick
@@ -61,15 +61,6 @@ def resolve_run(dag_id: str, run_id_or_date: str) -> DagRunRecord:
     if run is None:
         raise DagRunNotFound(f"DAG '{dag_id}' has no run with run_id or logical date {run_id_or_date!r}")
     return run
-
-
-def confirm(question: str, *, refusal: str, yes: bool) -> bool:
-    """Ask on a terminal; without one, refuse (unless -y) rather than act unasked."""
-    if yes:
-        return True
-    if not sys.stdin.isatty():
-        raise UsageError(refusal)
-    return input(f"{question} (y/n) ").strip().lower() in ("y", "yes")
 
 
 def trigger(args: argparse.Namespace) -> int:

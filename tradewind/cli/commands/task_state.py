@@ -6,8 +6,8 @@ import argparse
 import re
 from typing import TYPE_CHECKING
 
-from tradewind.cli.commands.runs import confirm, resolve_run
-from tradewind.cli.common import parse_date, ready_db
+from tradewind.cli.commands.runs import resolve_run
+from tradewind.cli.common import confirm, parse_date, ready_db
 from tradewind.cli.output import print_records, state_style, to_json
 from tradewind.exceptions import DagNotFound, UsageError
 
