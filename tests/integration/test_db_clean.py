@@ -187,3 +187,12 @@ def test_export_then_drop_archives(seeded: str, tmp_path: Path, capsys: pytest.C
     capsys.readouterr()
     assert main(["db", "drop-archived", "-y"]) == 0
     assert "No archive tables" in capsys.readouterr().out
+
+
+def test_db_reset_drops_the_archives_too(seeded: str) -> None:
+    from tradewind.store.cleanup import list_archives
+
+    assert main(["db", "clean", "--clean-before-timestamp", CUT, "-y"]) == 0
+    assert list_archives()
+    assert main(["db", "reset", "-y"]) == 0
+    assert list_archives() == []

@@ -125,6 +125,7 @@ def reset(url: str | None = None) -> tuple[str | None, str | None]:
     """Drop every Tradewind table (and Alembic's) and migrate again, in one transaction."""
     import sqlalchemy as sa
 
+    from tradewind.store.cleanup import ARCHIVE_PREFIX
     from tradewind.store.engine import transaction
     from tradewind.store.models import metadata
 
@@ -133,6 +134,9 @@ def reset(url: str | None = None) -> tuple[str | None, str | None]:
     with transaction(url) as conn:
         _lock(conn)
         metadata.drop_all(conn)
+        for name in sa.inspect(conn).get_table_names():
+            if name.startswith(ARCHIVE_PREFIX):  # what `db clean` archived goes too
+                sa.Table(name, sa.MetaData()).drop(conn)
         conn.execute(sa.text(f"DROP TABLE IF EXISTS {VERSION_TABLE}"))
         result = _upgrade(conn)
     return result
