@@ -237,7 +237,7 @@ def test_dagrun_timeout_and_a_failed_expansion_move_along_legal_transitions(sche
         from tradewind import DAG, task
         from tradewind.operators.bash import BashOperator
         from tradewind.operators.empty import EmptyOperator
-        with DAG("slow", schedule=None, dagrun_timeout=timedelta(seconds=3)):
+        with DAG("slow", schedule=None, dagrun_timeout=timedelta(seconds=6)):  # room for a loaded CI machine
             (BashOperator(task_id="quick", bash_command="true")
              >> BashOperator(task_id="sleeper", bash_command="echo $$ > {pidfile}; exec sleep 60")
              >> EmptyOperator(task_id="after"))
