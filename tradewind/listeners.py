@@ -18,6 +18,7 @@ import logging
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,8 @@ DAG_RUN_EVENTS = ("on_dag_run_running", "on_dag_run_success", "on_dag_run_failed
 _listeners: list[Any] = []
 _plugins: set[str] = set()  # names of the plugins whose listeners are registered
 _plugins_loaded = False
+_plugin_files: dict[str, Path] = {}  # module name → plugin file, for each file that loaded
+_plugin_errors: dict[Path, str] = {}  # plugin file → why it did not load
 _silenced = False
 
 
@@ -111,6 +114,7 @@ def _load_plugins_once() -> None:
     if not folder.is_dir():
         return
     from tradewind.compat import airflow
+    from tradewind.compat.airflow.plugins import defined_in
 
     airflow.install()  # plugin files import `airflow.plugins_manager`, as on Airflow
     if str(folder) not in sys.path:
@@ -123,9 +127,33 @@ def _load_plugins_once() -> None:
             module = importlib.util.module_from_spec(spec)
             sys.modules[name] = module
             spec.loader.exec_module(module)
-        except Exception:  # noqa: BLE001 - a broken plugin file must not stop the others
+            for plugin in defined_in(name):
+                plugin.on_load()  # as Airflow: once, when the plugin is loaded
+        except Exception as exc:  # noqa: BLE001 - a broken plugin file must not stop the others
             sys.modules.pop(name, None)
+            _plugin_errors[path] = _reason(exc, path)
             log.exception("cannot load plugin file %s", path)
+        else:
+            _plugin_files[name] = path
+
+
+def _reason(exc: BaseException, path: Path) -> str:
+    """One line: the exception, and the line of the plugin file it came from."""
+    import traceback
+
+    if isinstance(exc, SyntaxError) and exc.lineno:
+        line: int | None = exc.lineno
+    else:
+        lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__) if f.filename == str(path)]
+        line = lines[-1] if lines else None
+    return f"{type(exc).__name__}: {exc}" + (f" (line {line})" if line else "")
+
+
+def plugin_files() -> tuple[dict[str, Path], dict[Path, str]]:
+    """The plugin files of `[core] plugins_folder` (imported now if not yet): those loaded by module
+    name, and why the others did not load."""
+    _load_plugins_once()
+    return dict(_plugin_files), dict(_plugin_errors)
 
 
 def dag_run_changed(dag_id: str, run_id: str, state: str, msg: str = "") -> None:

@@ -56,6 +56,19 @@ DAGS = {
     """,
 }
 
+PLUGIN = """
+    from airflow.plugins_manager import AirflowPlugin
+
+
+    def days_to_go(ds):
+        return 7
+
+
+    class ClientPlugin(AirflowPlugin):
+        name = "client_plugin"
+        macros = [days_to_go]
+"""
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -90,6 +103,8 @@ class Server:
         for name, source in DAGS.items():
             (dags / name).write_text(textwrap.dedent(source), encoding="utf-8")
         (dags / "broken.py").write_text("from tradewind import DAG\nimport no_such_module_anywhere\n")
+        (self.home / "plugins").mkdir(exist_ok=True)
+        (self.home / "plugins" / "client_plugin.py").write_text(textwrap.dedent(PLUGIN), encoding="utf-8")
         for args in (
             ("db", "migrate"),
             *(

@@ -304,7 +304,11 @@ def test_monitoring_config_plugins_providers_stats_warnings_import_errors(admin:
     assert value.sections[0].options[0].value == "Enabled"
     secret = config_api.ConfigApi(admin).get_value("webserver", "secret_key")
     assert secret.sections[0].options[0].value == "< hidden >"
-    assert plugin_api.PluginApi(admin).get_plugins().total_entries == 0
+    plugins = plugin_api.PluginApi(admin).get_plugins()
+    assert plugins.total_entries == 1
+    [plugin] = plugins.plugins
+    assert plugin.name == "client_plugin" and plugin.source == "$PLUGINS_FOLDER/client_plugin.py"
+    assert plugin.macros == ["tradewind_plugin_client_plugin.days_to_go"] and plugin.hooks == []
     assert "providers" in provider_api.ProviderApi(admin).get_providers()
     stats = dag_stats_api.DagStatsApi(admin).get_dag_stats("client_mapped")
     counts = {s.state: s.count for s in stats.dags[0].stats}

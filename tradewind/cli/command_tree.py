@@ -593,6 +593,7 @@ TREE: tuple[Command | Group, ...] = (
             ),
         ),
     ),
+    Command("plugins", "List the plugins of [core] plugins_folder and what each holds", "plugins:list_", (OUTPUT,)),
     Command(
         "rotate-fernet-key",
         "Re-encrypt stored connections and variables with the first [core] fernet_key",

@@ -75,8 +75,11 @@ def get_value(request: Request, section: str, option: str, _: ConfigReader) -> A
 # --- plugins, providers -------------------------------------------------------------------------
 @router.get("/plugins", operation_id="get_plugins", tags=["Plugin"])
 def get_plugins(_: Reader, limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
-    """Airflow plugins: Tradewind loads none ([core] plugins_folder is not read), so the list is empty."""
-    return {"plugins": [], "total_entries": 0}
+    """The plugins of `[core] plugins_folder`, as Airflow's PluginCollection (see compat/airflow/plugin_info.py)."""
+    from tradewind.compat.airflow.plugin_info import plugin_info
+
+    infos = plugin_info()
+    return {"plugins": infos[offset : offset + limit], "total_entries": len(infos)}
 
 
 @router.get("/providers", operation_id="get_providers", tags=["Provider"])

@@ -4,8 +4,9 @@ A plugin class registers, when the class is created, its `macros` under `macros.
 on Airflow (`{{ macros.my_plugin.days_to_go(ds) }}`), its `listeners` (see `tradewind.listeners`,
 which imports the files of `[core] plugins_folder`) and its `timetables` (usable as
 `schedule=MyTimetable()` when the plugin is in `[core] plugins_folder`, where the scheduler finds
-them; see `tradewind.timetables.custom`). Its other lists (operators, hooks, views…) are accepted
-and ignored: DAG files use such classes by importing them directly.
+them; see `tradewind.timetables.custom`). Its other lists (operators, hooks, views…) are accepted,
+listed by `tradewind plugins` and `/api/v1/plugins`, and otherwise ignored: DAG files use such
+classes by importing them directly.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ class AirflowPlugin:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        if cls.name:
+            _defined.append(cls)
         if cls.macros:
             cls.validate()
             from tradewind.runtime import macros
@@ -62,4 +65,13 @@ class AirflowPlugin:
 
     @classmethod
     def on_load(cls, *args: Any, **kwargs: Any) -> None:
-        """Called by Airflow when the plugin loads; Tradewind loads none, so nothing calls it."""
+        """Called once when the plugin is loaded from `[core] plugins_folder` (as Airflow does); override it."""
+
+
+_defined: list[type[AirflowPlugin]] = []
+"""Every named plugin class defined in this process, in order (those of plugin files among them)."""
+
+
+def defined_in(module: str) -> list[type[AirflowPlugin]]:
+    """The named plugin classes a module defined (a plugin file: what to call `on_load` on, what to list)."""
+    return [cls for cls in _defined if cls.__module__ == module]
