@@ -411,3 +411,53 @@ def test_a_message_delivered_twice_runs_the_try_once(cluster: Any, tradewind_hom
     import redis
 
     redis.Redis.from_url(f"{REDIS}/6").delete("tw_test_nobody_listens")
+
+
+LISTENER = """
+import sys, time
+from tradewind.executors.celery.events import EventListener, event_queue_name
+listener = EventListener(sys.argv[1], event_queue_name(), alive_ttl=1.0)
+assert listener.start(timeout=10)
+print(listener.queue, flush=True)
+time.sleep(120)
+"""
+
+
+def test_a_killed_schedulers_event_queue_on_redis_is_deleted_by_a_live_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Redis keeps a queue whose consumer was killed; the `.alive` keys let live schedulers delete it."""
+    import redis
+
+    from tradewind.executors.celery.app import celery_app
+    from tradewind.executors.celery.events import ALIVE_SUFFIX, EventListener, event_queue_name, publish_event
+
+    url = f"{REDIS}/13"
+    redis_flush(url)
+    client = redis.Redis.from_url(url)
+    dead = subprocess.Popen(
+        [sys.executable, "-c", LISTENER, url], stdout=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)}
+    )
+    assert dead.stdout is not None
+    dead_queue = dead.stdout.readline().decode().strip()
+    assert client.exists(dead_queue + ALIVE_SUFFIX)
+    dead.kill()  # kill -9: the consumer never says goodbye
+    dead.wait()
+    monkeypatch.setenv("TRADEWIND__CELERY__BROKER_URL", url)
+    app = celery_app()
+    assert publish_event(app, dead_queue, {"key": ["d", "r", "t", -1]})  # a worker finishing one of its tasks
+    assert client.llen(dead_queue) == 1
+    # a queue whose listener is alive elsewhere (its key refreshed) holds a hint not yet read: it stays
+    client.rpush("tradewind.events.elsewhere.1.x", b"{}")
+    client.set("tradewind.events.elsewhere.1.x" + ALIVE_SUFFIX, 1, ex=60)
+    live = EventListener(url, event_queue_name(), alive_ttl=1.0, sweep_interval=0.5)
+    assert live.start(timeout=10)
+    try:
+        wait_for(lambda: not client.exists(dead_queue), timeout=10, what="the dead listener's queue to be deleted")
+        assert client.llen("tradewind.events.elsewhere.1.x") == 1
+        assert client.exists(live.queue + ALIVE_SUFFIX)
+        assert not client.exists(dead_queue + ALIVE_SUFFIX)  # it expired: that is how the sweep knew
+        assert publish_event(app, live.queue, {"key": ["d", "r", "t", -1]})
+        wait_for(lambda: live.drain(), timeout=10, what="the live listener to hear its hint")
+    finally:
+        live.stop()
+    assert not client.exists(live.queue + ALIVE_SUFFIX)  # a clean stop leaves nothing behind
+    redis_flush(url)
