@@ -257,6 +257,8 @@ def host(tmp_path: Path) -> Iterator[Host]:
     home = tmp_path / "opt-tradewind"
     for volume in ("logs", "config"):
         (home / volume).mkdir(parents=True)
+    mounts = {name: svc["volumes"] for name, svc in tradewind_services(compose).items()}
+    assert len({tuple(v) for v in mounts.values()}) == 1, mounts  # every service sees the same DAGs, logs, keys
     # the DAGs bind mount: its source folder, copied, and read-only as compose mounts it
     (mount,) = [v for v in compose["services"]["scheduler"]["volumes"] if v.split(":")[1] == f"{CONTAINER_HOME}/dags"]
     source, _, mode = mount.split(":")
@@ -331,7 +333,13 @@ def test_the_compose_cluster_runs_a_dag_from_its_dags_folder(host: Host) -> None
     assert executed >= len(tis), (
         executed
     )  # every task ran on a Celery worker (the sensor twice: before and after deferring)
-    assert list((host.home / "logs").rglob("*.log"))  # task logs are in the shared logs volume
+    # the report's XCom counts 8 mapped tasks; its log, written by a worker, is served by the webserver
+    report = f"/dags/cluster_check/dagRuns/{run_id}/taskInstances/report"
+    counts = api.get(f"{report}/xcomEntries/return_value", params={"deserialize": True}).json()["value"]
+    assert sum(counts.values()) == 8, counts
+    log = api.get(f"{report}/logs/1", params={"full_content": True}).json()["content"]
+    assert "8 tasks ran on" in log, log
+    assert any(p.is_file() for p in (host.home / "logs").rglob("*"))  # in the shared logs volume
 
     health = httpx.get(f"http://127.0.0.1:{host.web_port}/health", timeout=30).json()
     assert health["metadatabase"]["status"] == "healthy"
