@@ -265,7 +265,7 @@ def host(tmp_path: Path) -> Iterator[Host]:
     assert mode == "ro"
     shutil.copytree(ROOT / source, home / "dags", ignore=shutil.ignore_patterns("__pycache__"))
     readonly = [home / "dags", *(home / "dags").rglob("*")]
-    for path in readonly:
+    for path in readonly:  # (root ignores these bits: hence the listing compared after the run)
         path.chmod(path.stat().st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
     _flush_redis()
     with postgres_database("tw_i14compose") as database:
@@ -355,6 +355,15 @@ def test_the_compose_cluster_runs_a_dag_from_its_dags_folder(host: Host) -> None
     assert check.returncode == 0 and "Found 2 alive jobs." in check.stdout, check
     for name, _ in host.procs:
         assert "Traceback" not in host.log(name), (name, host.log(name))
+    # nothing was written into the DAG folder (mounted read-only), bytecode caches aside: Python skips those
+    written = {
+        p.relative_to(host.home / "dags") for p in (host.home / "dags").rglob("*") if "__pycache__" not in p.parts
+    }
+    assert written == {
+        p.relative_to(ROOT / "deploy" / "dags")
+        for p in (ROOT / "deploy" / "dags").rglob("*")
+        if "__pycache__" not in p.parts
+    }
 
 
 def test_interpolation_defaults_and_escapes() -> None:
