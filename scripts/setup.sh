@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Create .venv and install Tradewind with everything its examples and tests use (idempotent, quiet).
-# System packages: Tesseract (OCR in the seed's image pipeline) and Chromium (web UI browser tests).
+# System packages: Tesseract (OCR in the seed's image pipeline), Chromium (web UI browser tests) and
+# docker-compose (v1, whose `config -q` validates compose.yaml without a Docker engine: tests/e2e/test_compose.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
 missing=()
 command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)
+command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
 if [ "${TRADEWIND_SETUP_BROWSER:-1}" = 1 ] && [ ! -x /usr/bin/chromium ]; then missing+=(chromium); fi
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -41,9 +41,9 @@ def _mariadb_admin(*statements: str) -> None:
 
 
 @contextmanager
-def postgres_database() -> Iterator[str]:
-    """A new PostgreSQL database's name; dropped afterwards."""
-    name = unique("tw_i17sql")
+def postgres_database(prefix: str = "tw_i17sql") -> Iterator[str]:
+    """A new PostgreSQL database's name (`prefix_<random>`); dropped afterwards."""
+    name = unique(prefix)
     try:
         _pg_admin(f'CREATE DATABASE "{name}"')
     except Exception as exc:  # noqa: BLE001 - one clear line instead of a driver traceback

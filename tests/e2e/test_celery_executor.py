@@ -1,4 +1,4 @@
-"""CeleryExecutor for real: a scheduler and two `tradewind celery worker`s on PostgreSQL, with Redis or RabbitMQ.
+"""CeleryExecutor for real: schedulers and two `tradewind celery worker`s on PostgreSQL, with Redis or RabbitMQ.
 
 Every task appends one line to a ledger file (O_APPEND, one write), so "ran exactly once" is
 counted from what the tasks did, not only from the states they left. Each test uses a Celery
@@ -80,7 +80,7 @@ def pg_url() -> Iterator[str]:
 
 
 class Cluster:
-    """A scheduler and Celery workers as child processes (each in a session of its own, so kill -9 takes its tree)."""
+    """Schedulers and Celery workers as child processes (each in a session of its own, so kill -9 takes its tree)."""
 
     def __init__(self, home: Path, env: dict[str, str]) -> None:
         self.home = home
@@ -208,35 +208,49 @@ def redis_flush(url: str) -> None:
     redis.Redis.from_url(url).flushdb()
 
 
-def test_redis_fifty_runs_every_task_once(cluster: Any, tradewind_home: Path, cli_process: Any) -> None:
-    c = cluster(f"{REDIS}/5")
-    redis_flush(f"{REDIS}/5")
-    ledger = write_dag(tradewind_home, "ledger50", runs=50)
+def run_on_two_schedulers_and_two_workers(c: Cluster, home: Path, dag_id: str, runs: int, timeout: float) -> Path:
+    """The issue's cluster: 2 schedulers and 2 Celery workers run `runs` runs of the 10-task ledger DAG.
+
+    Checks that every task instance succeeded and its callable ran exactly once (the ledger), and
+    that both schedulers queued work (each task instance records the scheduler job that queued it).
+    """
+    from tradewind.store import task_instances
+
+    ledger = write_dag(home, dag_id, runs=runs)
     c.worker("w1")
     c.worker("w2")
-    c.start("scheduler", "scheduler")
-    wait_for(runs_done("ledger50", 50), timeout=150, what="50 runs to finish")
-    assert_exactly_once("ledger50", ledger, 50)
+    c.start("scheduler-1", "scheduler")
+    c.start("scheduler-2", "scheduler")
+    wait_for(runs_done(dag_id, runs), timeout=timeout, what=f"{runs} runs to finish")
+    assert_exactly_once(dag_id, ledger, runs)
+    queued_by = Counter(t.queued_by_job_id for t in task_instances.find_task_instances(["success"], dag_id=dag_id))
+    assert len(queued_by) == 2 and None not in queued_by, queued_by  # both schedulers shared the work
     pids = {line.split()[4] for line in ledger.read_text().splitlines()}
     assert len(pids) >= 2  # the work was spread (each task has a process of its own anyway)
+    for name in c.procs:
+        assert "Traceback" not in c.log(name), c.log(name)
+    return ledger
+
+
+@pytest.mark.timeout(900)
+def test_redis_two_schedulers_two_workers_200_runs_every_task_once(
+    cluster: Any, tradewind_home: Path, cli_process: Any
+) -> None:
+    c = cluster(f"{REDIS}/5")
+    redis_flush(f"{REDIS}/5")
+    run_on_two_schedulers_and_two_workers(c, tradewind_home, "ledger200", 200, timeout=780)
     # both workers are live jobs in the database; `jobs check` sees them
     check = cli_process("jobs", "check", "--job-type", "CeleryWorkerJob", "--allow-multiple", "--limit", "5")
     assert check.code == 0 and "Found 2 alive jobs." in check.out, check
     from tradewind.api.routes.monitor import health_status
 
     assert health_status()["celery_worker"] == {"status": "healthy", "alive_workers": 2}
-    for name in ("w1", "w2"):
-        assert "Traceback" not in c.log(name), c.log(name)
 
 
-def test_rabbitmq_runs_every_task_once(cluster: Any, tradewind_home: Path) -> None:
+@pytest.mark.timeout(600)
+def test_rabbitmq_two_schedulers_two_workers_50_runs_every_task_once(cluster: Any, tradewind_home: Path) -> None:
     c = cluster(RABBITMQ)
-    ledger = write_dag(tradewind_home, "ledger_amqp", runs=20)
-    c.worker("w1")
-    c.worker("w2")
-    c.start("scheduler", "scheduler")
-    wait_for(runs_done("ledger_amqp", 20), timeout=120, what="20 runs to finish over RabbitMQ")
-    assert_exactly_once("ledger_amqp", ledger, 20)
+    run_on_two_schedulers_and_two_workers(c, tradewind_home, "ledger_amqp", 50, timeout=480)
 
 
 def _worker_of(pid: int, cluster: Any) -> str:
@@ -397,3 +411,53 @@ def test_a_message_delivered_twice_runs_the_try_once(cluster: Any, tradewind_hom
     import redis
 
     redis.Redis.from_url(f"{REDIS}/6").delete("tw_test_nobody_listens")
+
+
+LISTENER = """
+import sys, time
+from tradewind.executors.celery.events import EventListener, event_queue_name
+listener = EventListener(sys.argv[1], event_queue_name(), alive_ttl=1.0)
+assert listener.start(timeout=10)
+print(listener.queue, flush=True)
+time.sleep(120)
+"""
+
+
+def test_a_killed_schedulers_event_queue_on_redis_is_deleted_by_a_live_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Redis keeps a queue whose consumer was killed; the `.alive` keys let live schedulers delete it."""
+    import redis
+
+    from tradewind.executors.celery.app import celery_app
+    from tradewind.executors.celery.events import ALIVE_SUFFIX, EventListener, event_queue_name, publish_event
+
+    url = f"{REDIS}/13"
+    redis_flush(url)
+    client = redis.Redis.from_url(url)
+    dead = subprocess.Popen(
+        [sys.executable, "-c", LISTENER, url], stdout=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)}
+    )
+    assert dead.stdout is not None
+    dead_queue = dead.stdout.readline().decode().strip()
+    assert client.exists(dead_queue + ALIVE_SUFFIX)
+    dead.kill()  # kill -9: the consumer never says goodbye
+    dead.wait()
+    monkeypatch.setenv("TRADEWIND__CELERY__BROKER_URL", url)
+    app = celery_app()
+    assert publish_event(app, dead_queue, {"key": ["d", "r", "t", -1]})  # a worker finishing one of its tasks
+    assert client.llen(dead_queue) == 1
+    # a queue whose listener is alive elsewhere (its key refreshed) holds a hint not yet read: it stays
+    client.rpush("tradewind.events.elsewhere.1.x", b"{}")
+    client.set("tradewind.events.elsewhere.1.x" + ALIVE_SUFFIX, 1, ex=60)
+    live = EventListener(url, event_queue_name(), alive_ttl=1.0, sweep_interval=0.5)
+    assert live.start(timeout=10)
+    try:
+        wait_for(lambda: not client.exists(dead_queue), timeout=10, what="the dead listener's queue to be deleted")
+        assert client.llen("tradewind.events.elsewhere.1.x") == 1
+        assert client.exists(live.queue + ALIVE_SUFFIX)
+        assert not client.exists(dead_queue + ALIVE_SUFFIX)  # it expired: that is how the sweep knew
+        assert publish_event(app, live.queue, {"key": ["d", "r", "t", -1]})
+        wait_for(lambda: live.drain(), timeout=10, what="the live listener to hear its hint")
+    finally:
+        live.stop()
+    assert not client.exists(live.queue + ALIVE_SUFFIX)  # a clean stop leaves nothing behind
+    redis_flush(url)
