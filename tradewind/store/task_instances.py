@@ -292,24 +292,54 @@ def _flush(
     first = changes[batch[0]]
     keys = [(changes[i].task_id, changes[i].map_index) for i in batch]
     new_state = state_str(first.new_state)
-    args = {
+    expected = sorted(map(state_str, first.expected))
+    args: dict[str, Any] = {
         "p_dag_id": first.dag_id,
         "p_run_id": first.run_id,
-        "p_expected": sorted(map(state_str, first.expected)),
-        "p_keys": keys,
-        "p_task_ids": sorted({k[0] for k in keys}),
-        "p_map_indexes": sorted({k[1] for k in keys}),
         "p_state": new_state,
         "p_updated_at": now,
     }
+    single = len(keys) == 1
+    if single:  # one instance (a task's end frees one slot): plain parameters, no IN lists to expand per call
+        args["p_task_id"], args["p_map_index"] = keys[0]
+        args.update({f"p_expected_{n}": state for n, state in enumerate(expected)})
+    else:
+        args["p_expected"] = expected
+        args["p_keys"] = keys
+        args["p_task_ids"] = sorted({k[0] for k in keys})
+        args["p_map_indexes"] = sorted({k[1] for k in keys})
     queues = new_state == TaskState.QUEUED
     if queues:
         args["p_queued_dttm"] = now
         args["p_queued_by_job_id"] = queued_by
     skip_locked = queues and conn.dialect.name == "postgresql"
-    done = {(r.task_id, r.map_index) for r in conn.execute(_batch_update(queues, skip_locked), args)}
+    stmt = _single_update(queues, skip_locked, len(expected)) if single else _batch_update(queues, skip_locked)
+    done = {(r.task_id, r.map_index) for r in conn.execute(stmt, args)}
     for i, key in zip(batch, keys):
         results[i] = key in done
+
+
+@functools.cache
+def _single_update(stamps_queued: bool, skip_locked: bool, n_expected: int) -> sa.Update:
+    """`_batch_update` for one instance, from one of `n_expected` states (`p_expected_0`, …)."""
+    where = (
+        _by_key(),
+        ti.c.state.in_([sa.bindparam(f"p_expected_{n}", type_=ti.c.state.type) for n in range(n_expected)]),
+    )
+    return _update_where(where, stamps_queued, skip_locked)
+
+
+def _update_where(where: tuple[sa.ColumnElement[bool], ...], stamps_queued: bool, skip_locked: bool) -> sa.Update:
+    values = {"state": param(ti.c.state), "updated_at": param(ti.c.updated_at)}
+    if stamps_queued:
+        values["queued_dttm"] = param(ti.c.queued_dttm)
+        values["queued_by_job_id"] = param(ti.c.queued_by_job_id)
+    if skip_locked:
+        free = sa.select(ti.c.id).where(*where).with_for_update(skip_locked=True)
+        stmt = sa.update(ti).where(ti.c.id.in_(free.scalar_subquery()))
+    else:
+        stmt = sa.update(ti).where(*where)
+    return stmt.values(values).returning(ti.c.task_id, ti.c.map_index)
 
 
 @functools.cache
@@ -321,10 +351,6 @@ def _batch_update(stamps_queued: bool, skip_locked: bool = False) -> sa.Update:
     a cost per task that grew with the DAG's size). `skip_locked` (PostgreSQL, queueing): only the
     rows `SELECT … FOR UPDATE SKIP LOCKED` gets, so two schedulers never wait on each other's rows.
     """
-    values = {"state": param(ti.c.state), "updated_at": param(ti.c.updated_at)}
-    if stamps_queued:
-        values["queued_dttm"] = param(ti.c.queued_dttm)
-        values["queued_by_job_id"] = param(ti.c.queued_by_job_id)
     where = (
         ti.c.dag_id == param(ti.c.dag_id),
         ti.c.run_id == param(ti.c.run_id),
@@ -333,12 +359,7 @@ def _batch_update(stamps_queued: bool, skip_locked: bool = False) -> sa.Update:
         ti.c.state.in_(sa.bindparam("p_expected", expanding=True)),
         sa.tuple_(ti.c.task_id, ti.c.map_index).in_(sa.bindparam("p_keys", expanding=True)),
     )
-    if skip_locked:
-        free = sa.select(ti.c.id).where(*where).with_for_update(skip_locked=True)
-        stmt = sa.update(ti).where(ti.c.id.in_(free.scalar_subquery()))
-    else:
-        stmt = sa.update(ti).where(*where)
-    return stmt.values(values).returning(ti.c.task_id, ti.c.map_index)
+    return _update_where(where, stamps_queued, skip_locked)
 
 
 def expand_mapped(dag_id: str, run_id: str, task_id: str, rows: list[dict[str, Any]]) -> bool:
