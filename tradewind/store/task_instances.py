@@ -12,7 +12,7 @@ forbids raises `IllegalTransition` before anything is written.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -425,13 +425,19 @@ def clear_task_instances(
 
 
 # --- liveness ----------------------------------------------------------------------------
-def changed_since(run_keys: Iterable[tuple[str, str]], since: datetime) -> list[TaskInstanceRecord]:
-    """Instances of these runs written at or after `since` (every write stamps `updated_at`)."""
+def changed_since(
+    run_keys: Iterable[tuple[str, str]], since: datetime, wanted: Callable[[Any], bool] | None = None
+) -> list[TaskInstanceRecord]:
+    """Instances of these runs written at or after `since` (every write stamps `updated_at`).
+
+    `wanted(row)` picks rows before they become records: a scheduler's sweep re-reads mostly rows
+    it already holds, and building records for those was most of a sweep's cost.
+    """
     out: list[TaskInstanceRecord] = []
     with session() as conn:
         for chunk in chunked(sorted(set(run_keys))):
             query = sa.select(ti).where(sa.tuple_(ti.c.dag_id, ti.c.run_id).in_(chunk), ti.c.updated_at >= since)
-            out.extend(TaskInstanceRecord.from_row(r) for r in conn.execute(query))
+            out.extend(TaskInstanceRecord.from_row(r) for r in conn.execute(query) if wanted is None or wanted(r))
     return out
 
 
