@@ -430,14 +430,30 @@ def changed_since(
 ) -> list[TaskInstanceRecord]:
     """Instances of these runs written at or after `since` (every write stamps `updated_at`).
 
-    `wanted(row)` picks rows before they become records: a scheduler's sweep re-reads mostly rows
-    it already holds, and building records for those was most of a sweep's cost.
+    `wanted(row)` (given the key columns and `updated_at` only) picks the rows to read whole: a
+    scheduler's sweep finds mostly rows it already holds, and reading those whole was most of a
+    sweep's cost.
     """
     out: list[TaskInstanceRecord] = []
     with session() as conn:
         for chunk in chunked(sorted(set(run_keys))):
-            query = sa.select(ti).where(sa.tuple_(ti.c.dag_id, ti.c.run_id).in_(chunk), ti.c.updated_at >= since)
-            out.extend(TaskInstanceRecord.from_row(r) for r in conn.execute(query) if wanted is None or wanted(r))
+            where = (sa.tuple_(ti.c.dag_id, ti.c.run_id).in_(chunk), ti.c.updated_at >= since)
+            if wanted is None:
+                out.extend(TaskInstanceRecord.from_row(r) for r in conn.execute(sa.select(ti).where(*where)))
+                continue
+            picked: dict[tuple[str, str], list[tuple[str, int]]] = {}
+            for r in conn.execute(sa.select(*(ti.c[name] for name in TI_KEY), ti.c.updated_at).where(*where)):
+                if wanted(r):
+                    picked.setdefault((r.dag_id, r.run_id), []).append((r.task_id, r.map_index))
+            for (dag_id, run_id), pairs in picked.items():
+                for part in chunked(pairs):
+                    query = sa.select(ti).where(
+                        ti.c.dag_id == dag_id,
+                        ti.c.run_id == run_id,
+                        ti.c.task_id.in_(sorted({p[0] for p in part})),  # lets SQLite search the key's index
+                        sa.tuple_(ti.c.task_id, ti.c.map_index).in_(part),
+                    )
+                    out.extend(TaskInstanceRecord.from_row(r) for r in conn.execute(query))
     return out
 
 
