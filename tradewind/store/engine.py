@@ -219,9 +219,10 @@ def get_engine(url: str | None = None) -> Engine:
 
 def reset_engine() -> None:
     """Close every pooled connection and forget the engines (tests, URL changes)."""
-    if _pin is not None and _pin.conn is not None and _pin.pid == os.getpid():
-        _pin.conn.close()
-        _pin.conn = None
+    pin = _pin
+    if pin is not None and pin.conn is not None and pin.pid == os.getpid() and pin.thread == threading.get_ident():
+        pin.conn.close()  # (another thread's held connection is closed by that thread: its engine changed)
+        pin.conn = None
     with _lock:
         for engine in _engines.values():
             engine.dispose()
@@ -267,11 +268,7 @@ def rehearsal(url: str | None = None) -> Iterator[None]:
     conn = engine.connect()
     try:
         with writer.hold() if isinstance(writer, _WriterLock) else _nothing():
-            _begin_mode.immediate = True
-            try:
-                trans = conn.begin()
-            finally:
-                _begin_mode.immediate = False
+            trans = _begin(conn, write=True)
             _rehearsing.conn = conn
             try:
                 yield
@@ -351,15 +348,19 @@ def _nothing() -> Iterator[None]:
     yield
 
 
-@contextmanager
-def _begun(conn: Connection, write: bool) -> Iterator[Connection]:
-    """`conn` inside a transaction: a write one takes SQLite's write lock at BEGIN (see the module doc)."""
+def _begin(conn: Connection, write: bool) -> sa.RootTransaction:
+    """Begin on `conn`: a write transaction takes SQLite's write lock at BEGIN (see the module doc)."""
     _begin_mode.immediate = write
     try:
-        trans = conn.begin()
+        return conn.begin()
     finally:
         _begin_mode.immediate = False
-    with trans:
+
+
+@contextmanager
+def _begun(conn: Connection, write: bool) -> Iterator[Connection]:
+    """`conn` inside a transaction, committed at the end (rolled back on error)."""
+    with _begin(conn, write):
         yield conn
 
 
