@@ -16,6 +16,7 @@ import collections
 import logging
 import multiprocessing
 import os
+import select
 import signal
 import time
 from dataclasses import dataclass
@@ -41,6 +42,10 @@ class LocalExecutor:
         self._workers: list[_Worker] = []
         self._idle: collections.deque[_Worker] = collections.deque()  # longest idle first
         self._running: set[TIKey] = set()
+        # every worker's socket, registered once: asking each connection `poll()` builds a selector
+        # per call, several per scheduler pass
+        self._poller = select.poll()
+        self._by_fd: dict[int, _Worker] = {}
         self._started = False
         self._ending = False  # end() is stopping the workers: their exits are planned
 
@@ -65,6 +70,8 @@ class LocalExecutor:
         worker = _Worker(proc, ours)
         self._workers.append(worker)
         self._idle.append(worker)
+        self._by_fd[ours.fileno()] = worker
+        self._poller.register(ours.fileno(), select.POLLIN)
 
     def queue(self, workload: Workload) -> None:
         self._running.add(workload.key)
@@ -100,18 +107,30 @@ class LocalExecutor:
 
     def get_events(self) -> list[TaskEvent]:
         events: list[TaskEvent] = []
-        for worker in list(self._workers):
-            try:
-                while worker.conn.poll():
+        while ready := self._poller.poll(0):
+            for fd, _ in ready:
+                worker = self._by_fd.get(fd)
+                if worker is None:  # closed meanwhile
+                    self._unregister(fd)
+                    continue
+                try:
                     event = worker.conn.recv()
-                    events.append(event)
-                    self._running.discard(event.key)
-                    if worker.task == event.key:
-                        worker.task = None
-                        self._idle.append(worker)
-            except (EOFError, OSError):
-                self._lose(worker)
+                except (EOFError, OSError):
+                    self._lose(worker)
+                    continue
+                events.append(event)
+                self._running.discard(event.key)
+                if worker.task == event.key:
+                    worker.task = None
+                    self._idle.append(worker)
         return events
+
+    def _unregister(self, fd: int) -> None:
+        self._by_fd.pop(fd, None)
+        try:
+            self._poller.unregister(fd)
+        except KeyError:
+            pass
 
     def _lose(self, worker: _Worker) -> None:
         """A worker died: forget it (a new one is started when work needs it); its task is left to
@@ -124,6 +143,8 @@ class LocalExecutor:
             self._idle.remove(worker)
         if worker.task is not None:
             self._running.discard(worker.task)
+        if not worker.conn.closed:
+            self._unregister(worker.conn.fileno())
         worker.conn.close()
         worker.proc.join(0)
 
@@ -151,6 +172,9 @@ class LocalExecutor:
                 proc.kill()
                 proc.join()
         self.get_events()
+        for worker in self._workers:
+            if not worker.conn.closed:
+                self._unregister(worker.conn.fileno())
         self._workers.clear()
         self._idle.clear()
         self._started = self._ending = False

@@ -54,8 +54,12 @@ class TaskProcesses:
     """Where a supervisor gets its task processes: a fork server, and the one process kept for reuse."""
 
     def __init__(self, server: ForkServer | None = None) -> None:
+        from tradewind.config import conf
+
         self.server = server if server is not None else ForkServer()
         self._idle: _Idle | None = None
+        # read once: a lookup per task costs as much as a store statement
+        self.heartbeat_interval = conf.getfloat("scheduler", "task_heartbeat_interval", fallback=5.0)
 
     def open(self, fileloc: str, dag_id: str) -> tuple[protocol.Channel, int | None]:
         """A channel to a process for a job of this DAG, and its pid if it is a reused one (else see `started`)."""
@@ -179,7 +183,7 @@ def supervise(workload: Workload, processes: TaskProcesses, on_outcome: OnOutcom
     global _current_child
     _current_child = pid
     try:
-        served = _serve(channel, workload, claim, pid, report)
+        served = _serve(channel, workload, claim, pid, report, processes.heartbeat_interval)
     finally:
         _current_child = None
     if served.done:  # the process took the job and may take another
@@ -206,13 +210,18 @@ class _Served:
     reason: str | None = None  # why the process was stopped, when the supervisor stopped it
 
 
-def _serve(channel: protocol.Channel, workload: Workload, claim: Any, pid: int, report: Callable[..., Any]) -> _Served:
-    """Answer the process's requests until it exits (or sends JobDone); heartbeat the try meanwhile."""
-    from tradewind.config import conf
+def _serve(
+    channel: protocol.Channel,
+    workload: Workload,
+    claim: Any,
+    pid: int,
+    report: Callable[..., Any],
+    interval: float,
+) -> _Served:
+    """Answer the process's requests until it exits (or sends JobDone); heartbeat the try every `interval` s."""
     from tradewind.runtime.store_requests import answer
 
     served = _Served()
-    interval = conf.getfloat("scheduler", "task_heartbeat_interval", fallback=5.0)
     stopped = False
     while True:
         try:

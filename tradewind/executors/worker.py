@@ -29,6 +29,9 @@ def worker_main(conn: Connection, scheduler_pid: int) -> None:
     """Take workloads from the scheduler over `conn` (until StopWorker) and send a TaskEvent back for each."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the scheduler decides
     signal.signal(signal.SIGTERM, _on_sigterm)
+    from tradewind.store.engine import database_url, pin_database_url
+
+    pin_database_url(database_url())  # the scheduler's database, for this worker's lifetime
     processes = TaskProcesses()  # the fork server starts (a fresh interpreter) while the worker warms up
     _rehearse()
     try:

@@ -180,8 +180,11 @@ class Scheduler:
         self._find_orphans()
 
     def run(self) -> None:
+        from tradewind.store.engine import database_url, pin_database_url
+
         previous = self._install_signals()
         self._open_wake_socket()
+        pin_database_url(database_url())  # this process's database for as long as it schedules
         try:
             self.start()
             while not self._stop:
@@ -193,7 +196,10 @@ class Scheduler:
                     break
                 self._wait()
         finally:
-            self.shutdown(previous)
+            try:
+                self.shutdown(previous)
+            finally:
+                pin_database_url(None)
 
     def stop(self) -> None:
         self._stop = True

@@ -124,7 +124,13 @@ class RunCache:
             return changed
         cached = [key for key in self.runs if key in self._tis and key not in self._reload]
         self._reload.update(key for key in self.runs if key not in self._tis)
-        for ti in task_instances.changed_since(cached, since - SWEEP_MARGIN):
+
+        def unknown(row: Any) -> bool:  # every write stamps updated_at: the same stamp is a row we hold
+            tis = self._tis[(row.dag_id, row.run_id)]
+            known = tis.get((row.task_id, row.map_index))
+            return known is None or known.updated_at != row.updated_at
+
+        for ti in task_instances.changed_since(cached, since - SWEEP_MARGIN, unknown):
             run_key, ti_key = (ti.dag_id, ti.run_id), (ti.task_id, ti.map_index)
             tis = self._tis[run_key]
             known = tis.get(ti_key)

@@ -16,6 +16,7 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -62,10 +63,75 @@ SQLITE_PRAGMAS = (
 )
 
 
+_begin_mode = threading.local()  # .immediate: the next SQLite BEGIN of this thread takes the write lock
+
+
+@dataclass
+class _Pin:
+    """The database a long-running process pinned, and the SQLite connection its thread keeps."""
+
+    url: str
+    thread: int
+    pid: int
+    conn: Connection | None = None
+
+
+_pin: _Pin | None = None
+_inherited: list[Connection] = []  # a forked child's copies of its parent's held connections: never used, never closed
+
+
 def database_url() -> str:
+    pin = _pin
+    if pin is not None and pin.pid == os.getpid():
+        return pin.url
     from tradewind.config import conf
 
     return str(conf.get("database", "sql_alchemy_conn"))
+
+
+def pin_database_url(url: str | None) -> None:
+    """A long-running process (scheduler, worker) fixes its database for its lifetime; None unpins.
+
+    Every transaction looks the URL up otherwise, and a configuration lookup (environment, file
+    stat) costs as much as the rest of an empty transaction; a running scheduler or worker never
+    changes databases anyway. On SQLite, the pinning thread also keeps its connection checked
+    out between transactions (checking one out and back in cost ~40% of a transaction's own
+    overhead); only that thread, so a pool is never drained by threads holding connections.
+    """
+    global _pin
+    _release_pin()
+    _pin = _Pin(url, threading.get_ident(), os.getpid()) if url is not None else None
+
+
+def _release_pin() -> None:
+    global _pin
+    pin, _pin = _pin, None
+    if pin is not None and pin.conn is not None:
+        if pin.pid == os.getpid():
+            pin.conn.close()
+        else:
+            _inherited.append(pin.conn)
+
+
+def _checkout(engine: Engine, url: str) -> tuple[Connection, bool]:
+    """A connection for one transaction, and whether it is the pinned thread's held one (not closed after)."""
+    pin = _pin
+    if (
+        pin is None
+        or pin.url != url
+        or pin.pid != os.getpid()
+        or pin.thread != threading.get_ident()
+        or engine.dialect.name != "sqlite"
+    ):
+        return engine.connect(), False
+    conn = pin.conn
+    if conn is None or conn.closed or conn.invalidated or conn.engine is not engine:
+        if conn is not None and not conn.closed:
+            conn.close()
+        conn = pin.conn = engine.connect()
+    elif conn.in_transaction():  # a store call inside another one on this thread: a connection of its own
+        return engine.connect(), False
+    return conn, True
 
 
 def _reason(exc: BaseException) -> str:
@@ -132,8 +198,11 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        mode = conn.get_execution_options().get("sqlite_begin", "")
-        conn.exec_driver_sql(f"BEGIN {mode}".strip())
+        # Straight on the driver's connection, the mode from a thread-local: SQLAlchemy's statement
+        # machinery and execution options cost more than the BEGIN itself, and every transaction of
+        # every task hand-off passes here (measured: ~1/3 of an empty transaction's CPU).
+        begin = "BEGIN IMMEDIATE" if getattr(_begin_mode, "immediate", False) else "BEGIN"
+        conn.connection.dbapi_connection.execute(begin)  # type: ignore[union-attr]
 
 
 def get_engine(url: str | None = None) -> Engine:
@@ -150,6 +219,10 @@ def get_engine(url: str | None = None) -> Engine:
 
 def reset_engine() -> None:
     """Close every pooled connection and forget the engines (tests, URL changes)."""
+    pin = _pin
+    if pin is not None and pin.conn is not None and pin.pid == os.getpid() and pin.thread == threading.get_ident():
+        pin.conn.close()  # (another thread's held connection is closed by that thread: its engine changed)
+        pin.conn = None
     with _lock:
         for engine in _engines.values():
             engine.dispose()
@@ -161,6 +234,9 @@ def _after_fork_in_child() -> None:
     # A forked worker must not reuse the parent's sockets/file handles; keep the engines, drop the pools.
     global _lock
     _lock = threading.Lock()
+    if _pin is not None and _pin.conn is not None:  # the parent's: left alone (see `_inherited`)
+        _inherited.append(_pin.conn)
+        _pin.conn = None
     for engine in _engines.values():
         engine.dispose(close=False)
 
@@ -191,10 +267,8 @@ def rehearsal(url: str | None = None) -> Iterator[None]:
     writer = _writer_locks.get(url or database_url())
     conn = engine.connect()
     try:
-        if engine.dialect.name == "sqlite":
-            conn.execution_options(sqlite_begin="IMMEDIATE")
         with writer.hold() if isinstance(writer, _WriterLock) else _nothing():
-            trans = conn.begin()
+            trans = _begin(conn, write=True)
             _rehearsing.conn = conn
             try:
                 yield
@@ -247,16 +321,16 @@ def _connection(write: bool, url: str | None) -> Iterator[Connection]:
     url = url or database_url()  # looked up once: every store call passes here
     engine = get_engine(url)
     try:
-        conn = engine.connect()
+        conn, held = _checkout(engine, url)
     except sa.exc.DBAPIError as exc:
         raise DatabaseError(f"cannot connect to the database {describe_url(url)}: {_reason(exc)}") from None
     writer = _writer_locks.get(url) if write else None
+    failed = True
     try:
-        if write and engine.dialect.name == "sqlite":
-            conn.execution_options(sqlite_begin="IMMEDIATE")
         try:
-            with writer.hold() if isinstance(writer, _WriterLock) else _nothing(), conn.begin():
+            with writer.hold() if isinstance(writer, _WriterLock) else _nothing(), _begun(conn, write) as conn:
                 yield conn
+            failed = False
         except sa.exc.OperationalError as exc:
             raise DatabaseError(f"database error: {_reason(exc)}") from None
         except sa.exc.StatementError as exc:
@@ -265,12 +339,29 @@ def _connection(write: bool, url: str | None) -> Iterator[Connection]:
                 raise exc.orig from None
             raise
     finally:
-        conn.close()
+        if not held or failed:  # a held connection that saw an error is not trusted again
+            conn.close()
 
 
 @contextmanager
 def _nothing() -> Iterator[None]:
     yield
+
+
+def _begin(conn: Connection, write: bool) -> sa.RootTransaction:
+    """Begin on `conn`: a write transaction takes SQLite's write lock at BEGIN (see the module doc)."""
+    _begin_mode.immediate = write
+    try:
+        return conn.begin()
+    finally:
+        _begin_mode.immediate = False
+
+
+@contextmanager
+def _begun(conn: Connection, write: bool) -> Iterator[Connection]:
+    """`conn` inside a transaction, committed at the end (rolled back on error)."""
+    with _begin(conn, write):
+        yield conn
 
 
 @contextmanager

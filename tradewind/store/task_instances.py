@@ -12,7 +12,7 @@ forbids raises `IllegalTransition` before anything is written.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -292,24 +292,54 @@ def _flush(
     first = changes[batch[0]]
     keys = [(changes[i].task_id, changes[i].map_index) for i in batch]
     new_state = state_str(first.new_state)
-    args = {
+    expected = sorted(map(state_str, first.expected))
+    args: dict[str, Any] = {
         "p_dag_id": first.dag_id,
         "p_run_id": first.run_id,
-        "p_expected": sorted(map(state_str, first.expected)),
-        "p_keys": keys,
-        "p_task_ids": sorted({k[0] for k in keys}),
-        "p_map_indexes": sorted({k[1] for k in keys}),
         "p_state": new_state,
         "p_updated_at": now,
     }
+    single = len(keys) == 1
+    if single:  # one instance (a task's end frees one slot): plain parameters, no IN lists to expand per call
+        args["p_task_id"], args["p_map_index"] = keys[0]
+        args.update({f"p_expected_{n}": state for n, state in enumerate(expected)})
+    else:
+        args["p_expected"] = expected
+        args["p_keys"] = keys
+        args["p_task_ids"] = sorted({k[0] for k in keys})
+        args["p_map_indexes"] = sorted({k[1] for k in keys})
     queues = new_state == TaskState.QUEUED
     if queues:
         args["p_queued_dttm"] = now
         args["p_queued_by_job_id"] = queued_by
     skip_locked = queues and conn.dialect.name == "postgresql"
-    done = {(r.task_id, r.map_index) for r in conn.execute(_batch_update(queues, skip_locked), args)}
+    stmt = _single_update(queues, skip_locked, len(expected)) if single else _batch_update(queues, skip_locked)
+    done = {(r.task_id, r.map_index) for r in conn.execute(stmt, args)}
     for i, key in zip(batch, keys):
         results[i] = key in done
+
+
+@functools.cache
+def _single_update(stamps_queued: bool, skip_locked: bool, n_expected: int) -> sa.Update:
+    """`_batch_update` for one instance, from one of `n_expected` states (`p_expected_0`, …)."""
+    where = (
+        _by_key(),
+        ti.c.state.in_([sa.bindparam(f"p_expected_{n}", type_=ti.c.state.type) for n in range(n_expected)]),
+    )
+    return _update_where(where, stamps_queued, skip_locked)
+
+
+def _update_where(where: tuple[sa.ColumnElement[bool], ...], stamps_queued: bool, skip_locked: bool) -> sa.Update:
+    values = {"state": param(ti.c.state), "updated_at": param(ti.c.updated_at)}
+    if stamps_queued:
+        values["queued_dttm"] = param(ti.c.queued_dttm)
+        values["queued_by_job_id"] = param(ti.c.queued_by_job_id)
+    if skip_locked:
+        free = sa.select(ti.c.id).where(*where).with_for_update(skip_locked=True)
+        stmt = sa.update(ti).where(ti.c.id.in_(free.scalar_subquery()))
+    else:
+        stmt = sa.update(ti).where(*where)
+    return stmt.values(values).returning(ti.c.task_id, ti.c.map_index)
 
 
 @functools.cache
@@ -321,10 +351,6 @@ def _batch_update(stamps_queued: bool, skip_locked: bool = False) -> sa.Update:
     a cost per task that grew with the DAG's size). `skip_locked` (PostgreSQL, queueing): only the
     rows `SELECT … FOR UPDATE SKIP LOCKED` gets, so two schedulers never wait on each other's rows.
     """
-    values = {"state": param(ti.c.state), "updated_at": param(ti.c.updated_at)}
-    if stamps_queued:
-        values["queued_dttm"] = param(ti.c.queued_dttm)
-        values["queued_by_job_id"] = param(ti.c.queued_by_job_id)
     where = (
         ti.c.dag_id == param(ti.c.dag_id),
         ti.c.run_id == param(ti.c.run_id),
@@ -333,12 +359,7 @@ def _batch_update(stamps_queued: bool, skip_locked: bool = False) -> sa.Update:
         ti.c.state.in_(sa.bindparam("p_expected", expanding=True)),
         sa.tuple_(ti.c.task_id, ti.c.map_index).in_(sa.bindparam("p_keys", expanding=True)),
     )
-    if skip_locked:
-        free = sa.select(ti.c.id).where(*where).with_for_update(skip_locked=True)
-        stmt = sa.update(ti).where(ti.c.id.in_(free.scalar_subquery()))
-    else:
-        stmt = sa.update(ti).where(*where)
-    return stmt.values(values).returning(ti.c.task_id, ti.c.map_index)
+    return _update_where(where, stamps_queued, skip_locked)
 
 
 def expand_mapped(dag_id: str, run_id: str, task_id: str, rows: list[dict[str, Any]]) -> bool:
@@ -404,13 +425,35 @@ def clear_task_instances(
 
 
 # --- liveness ----------------------------------------------------------------------------
-def changed_since(run_keys: Iterable[tuple[str, str]], since: datetime) -> list[TaskInstanceRecord]:
-    """Instances of these runs written at or after `since` (every write stamps `updated_at`)."""
+def changed_since(
+    run_keys: Iterable[tuple[str, str]], since: datetime, wanted: Callable[[Any], bool] | None = None
+) -> list[TaskInstanceRecord]:
+    """Instances of these runs written at or after `since` (every write stamps `updated_at`).
+
+    `wanted(row)` (given the key columns and `updated_at` only) picks the rows to read whole: a
+    scheduler's sweep finds mostly rows it already holds, and reading those whole was most of a
+    sweep's cost.
+    """
     out: list[TaskInstanceRecord] = []
     with session() as conn:
         for chunk in chunked(sorted(set(run_keys))):
-            query = sa.select(ti).where(sa.tuple_(ti.c.dag_id, ti.c.run_id).in_(chunk), ti.c.updated_at >= since)
-            out.extend(TaskInstanceRecord.from_row(r) for r in conn.execute(query))
+            where = (sa.tuple_(ti.c.dag_id, ti.c.run_id).in_(chunk), ti.c.updated_at >= since)
+            if wanted is None:
+                out.extend(TaskInstanceRecord.from_row(r) for r in conn.execute(sa.select(ti).where(*where)))
+                continue
+            picked: dict[tuple[str, str], list[tuple[str, int]]] = {}
+            for r in conn.execute(sa.select(*(ti.c[name] for name in TI_KEY), ti.c.updated_at).where(*where)):
+                if wanted(r):
+                    picked.setdefault((r.dag_id, r.run_id), []).append((r.task_id, r.map_index))
+            for (dag_id, run_id), pairs in picked.items():
+                for part in chunked(pairs):
+                    query = sa.select(ti).where(
+                        ti.c.dag_id == dag_id,
+                        ti.c.run_id == run_id,
+                        ti.c.task_id.in_(sorted({p[0] for p in part})),  # lets SQLite search the key's index
+                        sa.tuple_(ti.c.task_id, ti.c.map_index).in_(part),
+                    )
+                    out.extend(TaskInstanceRecord.from_row(r) for r in conn.execute(query))
     return out
 
 
