@@ -49,8 +49,10 @@ class DagFileCache:
             if fileloc in bag.import_errors:
                 raise DagNotFound(f"cannot import {fileloc}: {bag.import_errors[fileloc].message}")
             hit = self._files[fileloc] = (mtime, dict(bag.dags))
+            from tradewind.runtime.templating import prepare_templates
+
             for loaded in bag.dags.values():
-                loaded.get_template_env()  # built here once, inherited by every forked child
+                prepare_templates(loaded)  # Jinja and its templates, here once for every forked child (if needed)
         dag = hit[1].get(dag_id)
         if dag is None:
             raise DagNotFound(f"DAG '{dag_id}' is no longer defined in {fileloc}")
