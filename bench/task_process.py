@@ -5,11 +5,12 @@
 A stand-in supervisor (this process) keeps one real fork server (executors/forkserver.py) and
 runs no-op PythonOperator tasks through it, speaking the task protocol itself (it stores nothing:
 an XCom push and the result are acknowledged). It reads from /proc the CPU and page faults of the
-task processes the server forked and reaped (`cutime`, `cstime`, `cminflt`), so the figures are
+task processes the server forked and reaped (`cutime`, `cstime`, `cminflt` of their parent, the DAG file's zygote), so the figures are
 the task processes' own, whatever else runs on the machine. Prints, medians of `--repeat` runs:
 
 - the floor: CPU of a fork + exit of a process holding only the task runtime (as bench/scheduler.py);
-- the fork server's start: CPU until ready, its RSS and module count once ready;
+- the fork server's start: CPU until ready, its RSS once ready; the DAG file's zygote (which
+  imports the file and forks its task processes): CPU to start, RSS;
 - per forked task: CPU ms, the ratio to the floor, minor page faults; the task's own RSS
   (VmRSS and private MB, as bench/scheduler.py's probe reads them) and module count;
 - per job in a reused process (`tasks_per_process` 50): CPU ms and page faults.
@@ -80,6 +81,13 @@ def stat(pid: int) -> dict[str, float]:
         "cpu": (int(fields[11]) + int(fields[12])) / tick,
         "ccpu": (int(fields[13]) + int(fields[14])) / tick,
     }
+
+
+def forker(server: int) -> int:
+    """The process that forks the tasks: the zygote of the one DAG file (a child of the server)."""
+    kids = Path(f"/proc/{server}/task/{server}/children").read_text().split()
+    assert len(kids) == 1, kids  # one DAG file: one zygote (its standby is the zygote's child)
+    return int(kids[0])
 
 
 def status_mb(pid: int, key: str) -> float:
@@ -178,11 +186,13 @@ def one_round(fileloc: str, logs: Path, tasks: int) -> dict[str, float]:
     ready = stat(pid)
     out["server_start_cpu_ms"] = 1000 * ready["cpu"]
     out["server_start_minflt"] = ready["minflt"]
-    sup.run_forked("noop")  # the first job imports the DAG file
-    after_dag = stat(pid)
-    out["server_dag_import_cpu_ms"] = 1000 * (after_dag["cpu"] - ready["cpu"])
     out["server_rss_mb"] = status_mb(pid, "VmRSS")
     out["server_rss_anon_mb"] = status_mb(pid, "RssAnon")
+    sup.run_forked("noop")  # the first job starts the DAG file's zygote, which imports it
+    pid = forker(pid)  # from here on: the zygote, the parent of the task processes
+    out["zygote_start_cpu_ms"] = 1000 * stat(pid)["cpu"]
+    out["zygote_rss_mb"] = status_mb(pid, "VmRSS")
+    out["zygote_rss_anon_mb"] = status_mb(pid, "RssAnon")
     sup.run_forked("rss")
     rss, private, modules = sup.xcoms["rss"]
     out.update(task_rss_mb=rss, task_private_mb=private, task_modules=modules)
@@ -195,7 +205,7 @@ def one_round(fileloc: str, logs: Path, tasks: int) -> dict[str, float]:
     # each reaped child is one task's process (the standby forked after the previous task)
     out["task_cpu_ms"] = 1000 * (after["ccpu"] - before["ccpu"]) / tasks
     out["task_minflt"] = (after["cminflt"] - before["cminflt"]) / tasks
-    out["server_cpu_ms_per_task"] = 1000 * (after["cpu"] - before["cpu"]) / tasks
+    out["zygote_cpu_ms_per_task"] = 1000 * (after["cpu"] - before["cpu"]) / tasks
     jobs = max(tasks, 50)
     before = stat(pid)
     sup.run_reused(jobs)
