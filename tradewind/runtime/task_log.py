@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
 from typing import TextIO
 
 from tradewind.secrets.masker import RedactingFilter
-from tradewind.utils.private import private_file
+from tradewind.utils.private import FILE_MODE, private_dir, private_file
 
 LOG_FORMAT = "[%(asctime)s] {%(filename)s:%(lineno)d} %(levelname)s - %(message)s"
 
@@ -112,6 +113,7 @@ def task_level() -> int:
     return level if isinstance(level, int) else logging.INFO
 
 
+_level: int | None = None  # read once by a fork server (`prepare_for_tasks`); None: read per try
 _spare: list[TaskLogWriter] = []  # writers not attached to a try now (one, unless tries run in threads)
 
 
@@ -125,13 +127,13 @@ def capture_task_log(path: Path, *, echo: TextIO | None = None) -> Iterator[logg
     the process that runs it. The task logger writes to the writer directly and does not
     propagate, so that stdout/stderr (sent to it) cannot loop back through a handler on stderr.
     """
-    private_file(path)  # output may hold secrets the masker does not know: 0600 in 0700 folders
-    level = task_level()
+    private_dir(path.parent)  # output may hold secrets the masker does not know: 0600 in 0700 folders
+    level = _level if _level is not None else task_level()
     root = logging.getLogger()
     logger = logging.getLogger("tradewind.task")
     logger.propagate = False
     _set_level(logger, level)
-    with path.open("a", encoding="utf-8") as file:
+    with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, FILE_MODE), "a", encoding="utf-8") as file:
         try:
             writer = _spare.pop()
         except IndexError:
@@ -159,7 +161,9 @@ def prepare_for_tasks() -> None:
     The levels a try sets are already set (setting a level clears every logger's cache: in a
     forked process, that writes to pages of every logger), and a writer is ready.
     """
-    level = task_level()
+    global _level
+    _level = None
+    level = _level = task_level()
     _set_level(logging.getLogger(), level)
     _set_level(logging.getLogger("tradewind.task"), level)
     if not _spare:
