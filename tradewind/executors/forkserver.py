@@ -1,9 +1,10 @@
 """A supervisor's fork server: the process that forks each task's process, and does nothing else.
 
 It is a fresh interpreter (not a fork of the worker), holding only the task runtime: no
-SQLAlchemy, no store, no database connection; so are the task processes it forks (they talk to
-their supervisor over the task protocol, runtime/protocol.py). Nothing here assumes the local
-executor: any supervisor (a Celery worker too) can keep one.
+SQLAlchemy, no store, no database connection, no Jinja or asyncio unless a DAG needs them; so
+are the task processes it forks (they talk to their supervisor over the task protocol,
+runtime/protocol.py). Nothing here assumes the local executor: any supervisor (a Celery worker
+too) can keep one.
 
 Why a process of its own: after a fork, every page the forking process writes to is copied
 (copy-on-write). A worker that reads and writes the database between forks touched about 1,600
@@ -11,14 +12,20 @@ pages per task (measured), and paid a page fault and a copy for each on every fo
 server only reads a short request and forks, so its pages stay shared with its children; the
 worker, which no longer forks, keeps its own pages to itself.
 
-The server imports each DAG file once (again when it changes), so a task's process starts with
-its DAG ready. It keeps one standby process forked ahead of need (after each task's process
-exits), so the fork is off the path from a request to the task's start; the standby serves a
-request only if the DAG file is cached as it was when the standby was forked.
+For each DAG file the server forks a **zygote**, a process that imports that file once (a new
+zygote when it changes) and forks the file's task processes; the server routes each request to
+its file's zygote (the `MAX_DAG_FILES` most recently used are kept). So a task's process holds
+the runtime and its own DAG file, never the other files its worker ran (a 1,000-task file is
+~2.6 MB, and a fork costs more the more memory it copies the page tables of), and a DAG file
+whose import crashes its process takes down its zygote, not the server. A zygote keeps one
+standby process forked ahead of need (after each task's process exits), so the fork is off the
+path from a request to the task's start; the standby serves a request only if the DAG file is
+cached as it was when the standby was forked.
 
 Protocol (SOCK_SEQPACKET, one pickle per message, the types in messages.py): the supervisor sends a
 `ForkRequest` with the file descriptor of a fresh socket for the task's process; the server answers
 `Started` or `StartFailed`, and later `Exited`. `StopServer` (or the supervisor gone) stops it.
+The server speaks the same to its zygotes (plus `_DropStandby`), and relays their answers.
 """
 
 from __future__ import annotations
@@ -310,10 +317,10 @@ class _Zygote:
         self.fileloc = fileloc
         self.mtime = _mtime(fileloc)
         here, there = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.sock: socket.socket = here
         inherited = [server_sock, here, *(z.sock for z in others)]
         self.pid = spawn(lambda: _zygote_main(there, inherited, fds))
         there.close()
-        self.sock = here
         self.alive = True
 
     def current(self) -> bool:
