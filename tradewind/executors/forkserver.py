@@ -167,20 +167,34 @@ def warm_up() -> None:
 
 
 class _RehearsalClient:
-    """Answers a rehearsal's requests without a store: it pushes one XCom and stores one result."""
+    """Answers a rehearsal's requests without a store, each message through the wire format as a real one."""
 
     def request(self, message: Any) -> Any:
-        from tradewind.runtime.protocol import TaskResult
+        from tradewind.runtime.protocol import TaskResult, decode, encode
 
+        message = decode(encode(message)[:-1])
         return True if isinstance(message, TaskResult) else None
 
 
-def _rehearse() -> None:
-    """Run one throwaway no-op task here, against a stand-in supervisor and a temporary log.
+_REHEARSAL_DAG = """
+from datetime import datetime, timezone
+from tradewind import DAG
+from tradewind.operators.python import PythonOperator
 
-    A forked child's caches die with it: whatever a task's first run imports lazily, compiles
-    (templates) or builds (loggers, the Jinja environment), every child would pay for again.
-    Done once here, every child inherits it warm.
+def noop():
+    return 1
+
+with DAG("__tradewind_rehearsal__", schedule=None, start_date=datetime(2024, 1, 1, tzinfo=timezone.utc)):
+    PythonOperator(task_id="noop", python_callable=noop)
+"""
+
+
+def _rehearse() -> None:
+    """Import a throwaway DAG file and run its no-op task here, against a stand-in supervisor.
+
+    A forked child's caches die with it: whatever a DAG file's import or a task's first run
+    imports lazily, compiles or builds (loggers, encoders), every zygote or child would pay for
+    again, and write to pages it shares with this process. Done once here, they inherit it warm.
     """
     import shutil
     import tempfile
@@ -188,31 +202,42 @@ def _rehearse() -> None:
     from pathlib import Path
 
     from tradewind import listeners
-    from tradewind.operators.python import PythonOperator
+    from tradewind.executors.dag_file_cache import DagFileCache
     from tradewind.runtime import comms
-    from tradewind.runtime.protocol import Claim
+    from tradewind.runtime.protocol import Claim, StartTry, decode, encode
     from tradewind.runtime.runner import run_claimed
-    from tradewind.sdk.dag import DAG
     from tradewind.store.records import DagRunRecord, TaskInstanceRecord
 
     now = datetime.now(timezone.utc)
-    with DAG("__tradewind_rehearsal__", schedule=None, start_date=now) as dag:
-        PythonOperator(task_id="noop", python_callable=lambda: 1)
-    run = DagRunRecord(
-        0, dag.dag_id, "rehearsal", now, now, now, "manual", "running", {}, True, now, now, None, None, None
-    )
-    logs = Path(tempfile.mkdtemp(prefix="tradewind-rehearsal-"))
-    ti = TaskInstanceRecord(
-        *(0, dag.dag_id, "rehearsal", "noop", -1, "running", 1, 0, now, None, None, "", 0, "PythonOperator"),
-        *("default_pool", 1, "default", 1, now, None, None, str(logs / "noop.log"), None, now),
-    )
-    comms.install(_RehearsalClient())
+    folder = Path(tempfile.mkdtemp(prefix="tradewind-rehearsal-"))
+    modules = set(sys.modules)
     try:
+        (folder / "rehearsal.py").write_text(_REHEARSAL_DAG)
+        dag = DagFileCache().get_dag(str(folder / "rehearsal.py"), "__tradewind_rehearsal__")
+        run = DagRunRecord(
+            0, dag.dag_id, "rehearsal", now, now, now, "manual", "running", {}, True, now, now, None, None, None
+        )
+        log = str(folder / "noop.log")
+        ti = TaskInstanceRecord(
+            *(0, dag.dag_id, "rehearsal", "noop", -1, "running", 1, 0, now, None, None, "", 0, "PythonOperator"),
+            *("default_pool", 1, "default", 1, now, None, None, log, None, now),
+        )
+        job = decode(encode(StartTry(run, Claim(ti, log, now)))[:-1])
+        comms.install(_RehearsalClient())
         with listeners.silenced():
-            run_claimed(dag, run, Claim(ti, str(logs / "noop.log"), now), record=lambda claimed, result: True)
+            run_claimed(dag, job.dag_run, job.claim, record=lambda claimed, result: comms.request(_result(result)))
     finally:
         comms.install(None)
-        shutil.rmtree(logs, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
+        for name in set(sys.modules) - modules:
+            if name.startswith("tradewind_dagfile_"):
+                del sys.modules[name]  # the throwaway DAG file's module
+
+
+def _result(result: Any) -> Any:
+    from tradewind.runtime.protocol import TaskResult
+
+    return TaskResult(result)
 
 
 def spawn(child: Callable[[], int]) -> int:
@@ -234,8 +259,8 @@ def spawn(child: Callable[[], int]) -> int:
     return pid
 
 
-MAX_DAG_FILES = 32
-"""DAG files a fork server keeps a zygote for (the least recently used one ends beyond that)."""
+MAX_DAG_FILES = 16
+"""DAG files a fork server keeps a zygote for (~4 MB each; the least recently used one ends beyond that)."""
 
 
 @dataclass(frozen=True, slots=True)
