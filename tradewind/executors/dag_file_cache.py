@@ -50,7 +50,10 @@ class DagFileCache:
                 raise DagNotFound(f"cannot import {fileloc}: {bag.import_errors[fileloc].message}")
             hit = self._files[fileloc] = (mtime, dict(bag.dags))
             for loaded in bag.dags.values():
-                prepare(loaded)
+                try:
+                    prepare(loaded)
+                except Exception:  # noqa: BLE001 — only a warm-up: the task meets (and reports) what failed here
+                    pass
         dag = hit[1].get(dag_id)
         if dag is None:
             raise DagNotFound(f"DAG '{dag_id}' is no longer defined in {fileloc}")
@@ -73,4 +76,4 @@ def prepare(dag: DAG) -> None:
             try:
                 callable_parameters(fn)
             except (TypeError, ValueError):  # no signature: the task reports it when it runs
-                pass
+                continue
