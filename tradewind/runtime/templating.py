@@ -368,7 +368,7 @@ def _render_nested(
 def _render_string(
     value: str, context: Mapping[str, Any], env: jinja2.Environment | DeferredEnv, exts: tuple[str, ...]
 ) -> Any:
-    if isinstance(env, DeferredEnv) and env.plain_text and not needs_jinja(value, exts):
+    if isinstance(env, DeferredEnv) and env.plain_text and type(value) is str and not needs_jinja(value, exts):
         return _plain_text(value, env.keep_trailing_newline)
     import jinja2
 
