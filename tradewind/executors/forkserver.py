@@ -20,7 +20,7 @@ the runtime and its own DAG file, never the other files its worker ran (a 1,000-
 whose import crashes its process takes down its zygote, not the server. A zygote keeps one
 standby process forked ahead of need (after each task's process exits), so the fork is off the
 path from a request to the task's start; the standby serves a request only if the DAG file is
-cached as it was when the standby was forked.
+cached as it was when the standby was forked. Only the `STANDBYS` most recently used zygotes keep one.
 
 Protocol (SOCK_SEQPACKET, one pickle per message, the types in messages.py): the supervisor sends a
 `ForkRequest` with the file descriptor of a fresh socket for the task's process; the server answers
@@ -260,12 +260,14 @@ def spawn(child: Callable[[], int]) -> int:
 
 
 MAX_DAG_FILES = 16
+STANDBYS = 4
+"""Zygotes (the most recently used) that keep a standby process (~1 MB each) between requests."""
 """DAG files a fork server keeps a zygote for (~4 MB each; the least recently used one ends beyond that)."""
 
 
 @dataclass(frozen=True, slots=True)
 class _DropStandby:
-    """Server → zygote: end your standby process (the server's last request went to another zygote)."""
+    """Server → zygote: end your standby process (other DAG files were asked for since)."""
 
 
 def serve(sock: socket.socket) -> int:
@@ -280,7 +282,6 @@ def serve(sock: socket.socket) -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the worker decides; it ends us by closing the socket
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     zygotes: OrderedDict[str, _Zygote] = OrderedDict()  # least recently used first
-    last: _Zygote | None = None
     try:
         while True:
             try:
@@ -301,9 +302,8 @@ def serve(sock: socket.socket) -> int:
             zygotes[request.fileloc] = zygote
             while len(zygotes) > MAX_DAG_FILES:
                 zygotes.popitem(last=False)[1].stop()
-            if last is not None and last is not zygote and last.alive:
-                last.drop_standby()  # one standby at a time: the next request likely goes here again
-            last = zygote
+            for older in list(zygotes.values())[:-STANDBYS]:
+                older.drop_standby()  # a standby only where the next requests likely go
             if not _relay(zygote, request, fds[0], sock):
                 break
             if not zygote.alive:
@@ -332,6 +332,7 @@ def _relay(zygote: _Zygote, request: ForkRequest, fd: int, sock: socket.socket) 
     if not isinstance(reply, Started):
         return True
     exited = zygote.recv()
+    zygote.standby = exited is not None
     return _send(sock, exited if exited is not None else Exited(1))
 
 
@@ -347,6 +348,7 @@ class _Zygote:
         self.pid = spawn(lambda: _zygote_main(there, inherited, fds))
         there.close()
         self.alive = True
+        self.standby = False  # it forks one after each task's process exits
 
     def current(self) -> bool:
         """Alive, and its file is as it was when it started (else a new zygote imports it afresh)."""
@@ -371,8 +373,9 @@ class _Zygote:
         return None
 
     def drop_standby(self) -> None:
-        if not _send(self.sock, _DropStandby()):
+        if self.standby and not _send(self.sock, _DropStandby()):
             self.alive = False
+        self.standby = False
 
     def stop(self) -> None:
         _send(self.sock, StopServer())
