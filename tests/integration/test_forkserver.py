@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -44,14 +45,23 @@ def test_each_job_gets_a_process_of_its_own_and_its_exit_code(dag_file: str) -> 
             assert server.wait_exit() == 0
             pids.add(pid)
         assert len(pids) == 3 and server.pid not in pids and os.getpid() not in pids
+        (zygote,) = child_pids(server.pid)  # the DAG file's zygote, which forks its task processes
+        assert all(_parent(pid) in (zygote, None) for pid in pids)
         deadline = time.monotonic() + 10
-        while not (standby := child_pids(server.pid)) and time.monotonic() < deadline:
+        while not (standby := child_pids(zygote)) and time.monotonic() < deadline:
             time.sleep(0.01)
         assert len(standby) == 1  # the next job's process, forked ahead of need
     finally:
         server.close()
-    assert server.pid not in child_pids(os.getpid())  # reaped, and its standby with it
-    assert not any(Path(f"/proc/{pid}").exists() for pid in standby)
+    assert server.pid not in child_pids(os.getpid())  # reaped, and its zygote and standby with it
+    assert not any(Path(f"/proc/{pid}").exists() for pid in (zygote, *standby))
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError):
+        return None  # gone
 
 
 def test_a_process_killed_mid_job_reports_its_signal(dag_file: str) -> None:
@@ -102,5 +112,117 @@ def test_a_dead_server_is_replaced_on_the_next_request(dag_file: str) -> None:
             Channel(conn).send(NoJob())
         assert server.wait_exit() == 0
         assert server.pid != first and pid not in (first, server.pid)
+    finally:
+        server.close()
+
+
+OTHER_DAG_FILE = """
+from datetime import datetime
+import {marker}
+from tradewind import DAG
+from tradewind.operators.empty import EmptyOperator
+
+with DAG("other", schedule=None, start_date=datetime(2024, 1, 1)):
+    EmptyOperator(task_id="t")
+"""
+
+MODULES_DAG_FILE = """
+import sys
+from datetime import datetime
+from tradewind import DAG
+from tradewind.operators.python import PythonOperator
+
+def modules(unused=None):
+    return sorted(sys.modules)
+
+with DAG("modules", schedule=None, start_date=datetime(2024, 1, 1)):
+    PythonOperator(task_id="modules", python_callable=modules, op_kwargs={"unused": "plain text, no template"})
+"""
+
+
+def _task_modules(server: ForkServer, fileloc: str, logs: Path) -> list[str]:
+    """Run the `modules` task through `server`, answering the task protocol without a store; what it returned."""
+    from tradewind.runtime import protocol as p
+    from tradewind.store.records import DagRunRecord, TaskInstanceRecord
+
+    now = datetime.now(timezone.utc)
+    run = DagRunRecord(1, "modules", "r", now, now, now, "manual", "running", {}, True, now, now, None, None, None)
+    log = str(logs / "modules.log")
+    ti = TaskInstanceRecord(
+        *(1, "modules", "r", "modules", -1, "running", 1, 0, now, None, None, "h", 1, "PythonOperator"),
+        *("default_pool", 1, "default", 1, now, None, None, log, None, now),
+    )
+    channel = Channel(server.request(fileloc, "modules"))
+    server.started()
+    channel.send(p.StartTry(run, p.Claim(ti, log, now)))
+    pushed: list[str] = []
+    while True:
+        try:
+            message = channel.recv()
+        except EOFError:
+            break
+        if isinstance(message, p.SetXCom):
+            pushed = message.value
+        channel.send(p.ResultStored(True) if isinstance(message, p.TaskResult) else p.Value(None))
+    channel.close()
+    assert server.wait_exit() == 0
+    return pushed
+
+
+def test_a_task_process_holds_its_own_dag_file_and_nothing_it_does_not_need(tradewind_home: Path) -> None:
+    """A zygote per DAG file: another file's modules stay out; Jinja and asyncio too (a plain task uses neither)."""
+    dags = tradewind_home / "dags"
+    dags.mkdir(parents=True, exist_ok=True)
+    marker = f"marker_{os.getpid()}_{time.monotonic_ns()}"
+    (dags / f"{marker}.py").write_text("VALUE = 1\n")
+    (dags / "other.py").write_text(OTHER_DAG_FILE.format(marker=marker))
+    (dags / "modules.py").write_text(MODULES_DAG_FILE)
+    server = ForkServer()
+    try:
+        with server.request(str(dags / "other.py"), "other") as conn:
+            server.started()
+            Channel(conn).send(NoJob())
+        assert server.wait_exit() == 0
+        modules = _task_modules(server, str(dags / "modules.py"), tradewind_home / "logs")
+        assert len(child_pids(server.pid)) == 2  # a zygote for each file
+    finally:
+        server.close()
+    assert "tradewind.operators.python" in modules  # it did run there
+    assert marker not in modules
+    assert not [m for m in modules if m.split(".")[0] in ("jinja2", "asyncio", "sqlalchemy")]
+
+
+def test_a_dag_file_whose_import_ends_its_process_fails_its_task_not_the_server(
+    dag_file: str, tradewind_home: Path
+) -> None:
+    crash = tradewind_home / "dags" / "crash.py"
+    crash.write_text("import os\nos._exit(3)\n")
+    server = ForkServer()
+    try:
+        with server.request(str(crash), "crash"), pytest.raises(DagNotFound, match="ended while importing"):
+            server.started()
+        with server.request(dag_file, "fs") as conn:
+            server.started()
+            Channel(conn).send(NoJob())
+        assert server.wait_exit() == 0
+    finally:
+        server.close()
+
+
+def test_a_changed_dag_file_gets_a_fresh_zygote(dag_file: str) -> None:
+    server = ForkServer()
+    try:
+        for round_ in range(2):
+            if round_:
+                Path(dag_file).write_text(DAG_FILE.replace('"t"', '"t2"'))
+                os.utime(dag_file, (time.time() + 5, time.time() + 5))
+            with server.request(dag_file, "fs") as conn:
+                server.started()
+                Channel(conn).send(NoJob())
+            assert server.wait_exit() == 0
+            zygotes = child_pids(server.pid)
+            if not round_:
+                first = zygotes
+        assert len(zygotes) == 1 and zygotes != first  # the old one ended, with what it had imported
     finally:
         server.close()

@@ -494,3 +494,65 @@ def test_importing_models_is_cheap() -> None:
     code = "import sys, tradewind.models; print('tradewind.models.variable' in sys.modules, 'jinja2' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "False"]
+
+
+# --- plain text renders without Jinja (a task's process never imports it for a field without tags) ---
+PLAIN_TEXTS = ["", "echo hi", "a\n", "a\n\n", "a\r\nb\r\n", "x\ry\r", "\n", '{"json": {"nested": 1}}', "50% off #1 }"]
+
+
+@pytest.mark.parametrize("text", PLAIN_TEXTS)
+@pytest.mark.parametrize("options", [{}, {"keep_trailing_newline": True}, {"trim_blocks": True, "undefined": None}])
+def test_plain_text_renders_as_jinja_renders_it_without_building_an_environment(
+    text: str, options: dict[str, Any]
+) -> None:
+    from tradewind.runtime.templating import DeferredEnv
+
+    options = {k: v for k, v in options.items() if v is not None}
+    built: list[jinja2.Environment] = []
+
+    def build() -> jinja2.Environment:
+        built.append(make_jinja_env(jinja_environment_kwargs=options))
+        return built[-1]
+
+    deferred = DeferredEnv(build, native=False, options=options)
+    expected = make_jinja_env(jinja_environment_kwargs=options).from_string(text).render(make_context())
+    assert render_value(text, make_context(), deferred) == expected
+    assert not built  # no Jinja needed
+
+
+def test_a_deferred_environment_is_built_for_a_template_a_file_a_callable_or_native_mode() -> None:
+    from tradewind.runtime.templating import DeferredEnv
+
+    def deferred(native: bool = False, options: dict[str, Any] | None = None) -> DeferredEnv:
+        return DeferredEnv(lambda: make_jinja_env(native=native), native=native, options=options or {})
+
+    assert render_value("{{ ds }}", make_context(), deferred()) == "2024-03-04"
+    assert render_value("{# note #}x", make_context(), deferred()) == "x"
+    assert render_value("[1, 2]", make_context(), deferred(native=True)) == [1, 2]  # native: Jinja reads it
+    env = deferred(options={"line_statement_prefix": "#"})  # an option that changes what text means
+    assert not env.plain_text
+    with pytest.raises(TemplateError, match="not found"):
+        render_value("run.sh", make_context(), deferred(), template_ext=[".sh"])
+    task = Task(bash_command=lambda context, jinja_env: type(jinja_env).__name__)
+    assert render_template_fields(task, make_context(task=task), deferred())["bash_command"] == "SandboxedEnvironment"
+
+
+def test_prepare_templates_compiles_a_dags_templates_only_if_it_has_some() -> None:
+    from tradewind.runtime.templating import prepare_templates
+
+    def dag_with(*commands: Any, native: bool = False) -> SimpleNamespace:
+        env = make_jinja_env(searchpath=[f"/nowhere/{id(commands)}"], native=native)  # a fresh environment
+        tasks = {f"t{i}": Task(task_id=f"t{i}", bash_command=c) for i, c in enumerate(commands)}
+        return SimpleNamespace(task_dict=tasks, render_template_as_native_obj=native, get_template_env=lambda: env)
+
+    assert prepare_templates(dag_with("echo plain", ["nested", {"k": "text"}], None)) == 0
+    templated = dag_with("echo {{ ds }}", ["{{ ds_nodash }}", {"k": "{{ ts }}"}], "run.sh", "{% broken")
+    assert prepare_templates(templated) == 4  # three compile, "{% broken" fails when it renders; run.sh loads then
+    compiled = templated.get_template_env()._compiled
+    assert {"echo {{ ds }}", "{{ ds_nodash }}", "{{ ts }}"} <= set(compiled)
+
+
+def test_importing_the_templating_module_does_not_import_jinja() -> None:
+    code = "import sys, tradewind.runtime.templating; print('jinja2' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False"]

@@ -50,8 +50,30 @@ class DagFileCache:
                 raise DagNotFound(f"cannot import {fileloc}: {bag.import_errors[fileloc].message}")
             hit = self._files[fileloc] = (mtime, dict(bag.dags))
             for loaded in bag.dags.values():
-                loaded.get_template_env()  # built here once, inherited by every forked child
+                try:
+                    prepare(loaded)
+                except Exception:  # noqa: BLE001 — only a warm-up: the task meets (and reports) what failed here
+                    pass
         dag = hit[1].get(dag_id)
         if dag is None:
             raise DagNotFound(f"DAG '{dag_id}' is no longer defined in {fileloc}")
         return dag
+
+
+def prepare(dag: DAG) -> None:
+    """Do here, once, what each of the DAG's tasks would do first: its forked processes inherit it.
+
+    Jinja and the DAG's templates (only if its fields hold some), and each Python callable's
+    parameters (which context entries it takes).
+    """
+    from tradewind.operators.python import callable_parameters
+    from tradewind.runtime.templating import prepare_templates
+
+    prepare_templates(dag)
+    for task in dag.task_dict.values():
+        fn = getattr(task, "python_callable", None)
+        if callable(fn):
+            try:
+                callable_parameters(fn)
+            except (TypeError, ValueError):  # no signature: the task reports it when it runs
+                continue

@@ -32,8 +32,20 @@ def take_baseline() -> None:
     baseline = dict(sys.modules)
 
 
+_limit: int | None = None  # read once by the fork server (`prepare`), not in every task's process
+
+
+def prepare() -> None:
+    """In the fork server: read the configured limit once; its task processes inherit it."""
+    global _limit
+    _limit = None
+    _limit = configured_limit()
+
+
 def configured_limit() -> int:
     """`[executor] tasks_per_process` (at least 1)."""
+    if _limit is not None:
+        return _limit
     from tradewind.config import conf
 
     return max(1, conf.getint("executor", "tasks_per_process", fallback=1))

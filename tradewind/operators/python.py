@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Callable, Collection, Generator, Iterable, Mapping, Sequence
+from types import FunctionType
 from typing import Any, ClassVar
 
 from tradewind.exceptions import DagDefinitionError, TradewindException
@@ -23,17 +24,40 @@ def callable_kwargs(
     fn: Callable[..., Any], context: Mapping[str, Any], op_args: Collection[Any], op_kwargs: Mapping[str, Any]
 ) -> dict[str, Any]:
     """op_kwargs plus the context entries `fn` asks for by parameter name (all of it for **kwargs)."""
-    sig = inspect.signature(fn)
-    params = list(sig.parameters.values())
-    if any(p.kind is p.VAR_KEYWORD for p in params):
+    var_keyword, positional, named = callable_parameters(fn)
+    if var_keyword:
         return {**context, **op_kwargs}
-    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    taken = {p.name for p in positional[: len(op_args)]}
+    taken = set(positional[: len(op_args)])
     out = dict(op_kwargs)
-    for p in params:
-        if p.name in context and p.name not in out and p.name not in taken and p.kind is not p.VAR_POSITIONAL:
-            out[p.name] = context[p.name]
+    for name in named:
+        if name in context and name not in out and name not in taken:
+            out[name] = context[name]
     return out
+
+
+_PARAMETERS: dict[Any, tuple[bool, tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def callable_parameters(fn: Callable[..., Any]) -> tuple[bool, tuple[str, ...], tuple[str, ...]]:
+    """(takes **kwargs, its positional parameters' names, the names it can take by keyword) of `fn`.
+
+    Remembered per callable: a fork server reads them once when it imports a DAG file, so the
+    task processes it forks do not run `inspect.signature` (measured: ~50 page copies a task).
+    """
+    cacheable = type(fn) is FunctionType  # a function is its own identity; a callable object may change
+    if cacheable and fn in _PARAMETERS:
+        return _PARAMETERS[fn]
+    params = list(inspect.signature(fn).parameters.values())
+    found = (
+        any(p.kind is p.VAR_KEYWORD for p in params),
+        tuple(p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)),
+        tuple(p.name for p in params if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)),
+    )
+    if cacheable:
+        if len(_PARAMETERS) >= 4096:
+            _PARAMETERS.clear()
+        _PARAMETERS[fn] = found
+    return found
 
 
 def check_callable(python_callable: Any, what: str, task_id: Any) -> None:

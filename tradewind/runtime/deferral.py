@@ -10,7 +10,6 @@ and a deferral that outlives its `timeout` fails the try (retries apply).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncGenerator
 from datetime import datetime, timedelta
@@ -69,6 +68,8 @@ def wait_for_event(deferred: TaskDeferred) -> Any:
     trigger = load_trigger(*_checked_trigger(deferred).serialize())
     timeout = _timeout_seconds(deferred)
     log.info("Task deferred: waiting for %r, then resuming in %s", trigger, deferred.method_name)
+    import asyncio  # here, not at the top: every task's process imports this module, few run a trigger
+
     event = asyncio.run(first_event(trigger, timeout))
     log.info("Trigger fired %r; resuming", event)
     return event.payload
@@ -86,6 +87,8 @@ def _timeout_seconds(deferred: TaskDeferred) -> float | None:
 
 async def first_event(trigger: BaseTrigger, timeout: float | None) -> TriggerEvent:
     """Run `trigger` until its first event (then close it and call its cleanup)."""
+    import asyncio
+
     events = trigger.run()
     try:
         async with asyncio.timeout(timeout):

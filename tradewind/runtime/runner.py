@@ -329,12 +329,12 @@ def _prepare_operator(task: BaseOperator, context: dict[str, Any], map_index: in
 def _render(operator: BaseOperator, context: dict[str, Any], dag: DAG, from_xcom: set[int]) -> dict[str, Any]:
     """Render the template fields. XComArgs in them resolve while rendering; as in Airflow, a value
     that came from XCom is data, not a template: it is never rendered."""
-    from tradewind.runtime.templating import render_template_fields
+    from tradewind.runtime.templating import DeferredEnv, render_template_fields
 
     rendered = render_template_fields(
         operator,
         context,
-        dag.get_template_env(),
+        DeferredEnv.of_dag(dag),  # built only if a field holds a template
         template_fields=operator.template_fields,
         template_ext=operator.template_ext,
         verbatim=from_xcom,

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
 from typing import TextIO
 
 from tradewind.secrets.masker import RedactingFilter
-from tradewind.utils.private import private_file
+from tradewind.utils.private import FILE_MODE, private_dir, private_file
 
 LOG_FORMAT = "[%(asctime)s] {%(filename)s:%(lineno)d} %(levelname)s - %(message)s"
 
@@ -65,14 +66,25 @@ class TaskLogWriter(logging.Handler):
     """The one handler while a try runs: every record, masked, to the try's log file (and `echo`).
 
     A write and a flush per record to a file opened once per try; the masker's filter rewrites
-    each record (message, traceback, stack) before it is formatted.
+    each record (message, traceback, stack) before it is formatted. One writer serves try after
+    try (`attach` points it at the next try's file): a logging handler's set-up (its lock, its
+    registrations in logging's module state) is done once per process, not in every task's.
     """
 
-    def __init__(self, file: TextIO, echo: TextIO | None = None) -> None:
+    def __init__(self, file: TextIO | None = None, echo: TextIO | None = None) -> None:
         super().__init__()
         self.setFormatter(_FORMATTER)
         self.addFilter(_REDACTING)
+        self._streams: tuple[TextIO, ...] = ()
+        if file is not None:
+            self.attach(file, echo)
+
+    def attach(self, file: TextIO, echo: TextIO | None = None) -> None:
+        """Write to `file` (and `echo`) from now on."""
         self._streams = (file,) if echo is None else (file, echo)
+
+    def detach(self) -> None:
+        self._streams = ()
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
@@ -92,12 +104,17 @@ _FORMATTER = logging.Formatter(LOG_FORMAT)
 _REDACTING = RedactingFilter()
 
 
-def _task_level() -> int:
+def task_level() -> int:
+    """`[logging] logging_level`: the level of a try's log."""
     from tradewind.config import conf
 
     name = str(conf.get("logging", "logging_level", fallback="INFO")).upper()
     level = logging.getLevelName(name)
     return level if isinstance(level, int) else logging.INFO
+
+
+_level: int | None = None  # read once by a fork server (`prepare_for_tasks`); None: read per try
+_spare: list[TaskLogWriter] = []  # writers not attached to a try now (one, unless tries run in threads)
 
 
 @contextmanager
@@ -110,14 +127,18 @@ def capture_task_log(path: Path, *, echo: TextIO | None = None) -> Iterator[logg
     the process that runs it. The task logger writes to the writer directly and does not
     propagate, so that stdout/stderr (sent to it) cannot loop back through a handler on stderr.
     """
-    private_file(path)  # output may hold secrets the masker does not know: 0600 in 0700 folders
-    level = _task_level()
+    private_dir(path.parent)  # output may hold secrets the masker does not know: 0600 in 0700 folders
+    level = _level if _level is not None else task_level()
     root = logging.getLogger()
     logger = logging.getLogger("tradewind.task")
     logger.propagate = False
     _set_level(logger, level)
-    with path.open("a", encoding="utf-8") as file:
-        writer = TaskLogWriter(file, echo)
+    with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, FILE_MODE), "a", encoding="utf-8") as file:
+        try:
+            writer = _spare.pop()
+        except IndexError:
+            writer = TaskLogWriter()
+        writer.attach(file, echo)
         saved = root.handlers, logger.handlers, root.level
         root.handlers, logger.handlers = [writer], [writer]
         _set_level(root, level)
@@ -130,6 +151,23 @@ def capture_task_log(path: Path, *, echo: TextIO | None = None) -> Iterator[logg
             err.flush()
             root.handlers, logger.handlers = saved[0], saved[1]
             _set_level(root, saved[2])
+            writer.detach()
+            _spare.append(writer)
+
+
+def prepare_for_tasks() -> None:
+    """In a process that forks task processes: set up logging here as a try will find it.
+
+    The levels a try sets are already set (setting a level clears every logger's cache: in a
+    forked process, that writes to pages of every logger), and a writer is ready.
+    """
+    global _level
+    _level = None
+    level = _level = task_level()
+    _set_level(logging.getLogger(), level)
+    _set_level(logging.getLogger("tradewind.task"), level)
+    if not _spare:
+        _spare.append(TaskLogWriter())
 
 
 def _set_level(logger: logging.Logger, level: int) -> None:

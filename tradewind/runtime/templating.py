@@ -9,25 +9,23 @@ worker renders the same fields run after run and compiling is the expensive part
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import jinja2
-import jinja2.nativetypes
-import jinja2.sandbox
-
 from tradewind.exceptions import TaskControl, TemplateError, TradewindException
 
 if TYPE_CHECKING:
+    import jinja2
+
     from tradewind.sdk.xcom_arg import ResolvableArg
 
 _ENV_CACHE_SIZE = 64
-_TEMPLATE_CACHE_SIZE = 512
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,44 +70,26 @@ FILTERS = {
 
 
 # --- environments ----------------------------------------------------------------------------
-class _TradewindEnvironmentMixin:
-    """Airflow's filters and attribute rule, plus a bounded cache of templates compiled from strings."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.filters.update(FILTERS)  # type: ignore[attr-defined]
-        self._compiled: OrderedDict[str, jinja2.Template] = OrderedDict()
-        self._compiled_lock = threading.Lock()
-
-    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        """As Airflow: `_private` attributes are readable, `__dunder__` and internals are not."""
-        return not jinja2.sandbox.is_internal_attribute(obj, attr)
-
-    def compiled_from_string(self, source: str) -> jinja2.Template:
-        """`from_string`, compiled once per source text (Jinja itself caches only loaded files)."""
-        with self._compiled_lock:
-            template = self._compiled.get(source)
-            if template is not None:
-                self._compiled.move_to_end(source)
-                return template
-        template = self.from_string(source)  # type: ignore[attr-defined]
-        with self._compiled_lock:
-            self._compiled[source] = template
-            while len(self._compiled) > _TEMPLATE_CACHE_SIZE:
-                self._compiled.popitem(last=False)
-        return template
-
-
-class SandboxedEnvironment(_TradewindEnvironmentMixin, jinja2.sandbox.SandboxedEnvironment):
-    """The default, as in Airflow: templates render to strings inside Jinja's sandbox."""
-
-
-class NativeEnvironment(_TradewindEnvironmentMixin, jinja2.nativetypes.NativeEnvironment):
-    """`render_template_as_native_obj=True`: `"{{ [1, 2] }}"` renders to a list, not a string."""
-
-
 _env_cache: OrderedDict[tuple[Any, ...], tuple[jinja2.Environment, tuple[Any, ...]]] = OrderedDict()
 _env_lock = threading.Lock()
+
+#: jinja_environment_kwargs that change nothing in text outside `{{ }}`, `{% %}` and `{# #}`.
+_TEXT_NEUTRAL_OPTIONS = frozenset(
+    {
+        *("keep_trailing_newline", "trim_blocks", "lstrip_blocks", "undefined", "autoescape", "cache_size"),
+        *("auto_reload", "finalize", "optimized"),
+    }
+)
+_JINJA_TAGS = ("{{", "{%", "{#")
+
+
+def __getattr__(name: str) -> Any:
+    """The environment classes live in jinja_env.py (imported on first use, with Jinja)."""
+    if name in ("SandboxedEnvironment", "NativeEnvironment"):
+        from tradewind.runtime import jinja_env
+
+        return getattr(jinja_env, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _identity(mapping: Mapping[str, Any]) -> tuple[tuple[str, int], ...]:
@@ -123,12 +103,13 @@ def make_jinja_env(
     user_defined_macros: Mapping[str, Any] | None = None,
     user_defined_filters: Mapping[str, Any] | None = None,
     native: bool = False,
-    undefined: type[jinja2.Undefined] = jinja2.StrictUndefined,
+    undefined: type[jinja2.Undefined] | None = None,
     jinja_environment_kwargs: Mapping[str, Any] | None = None,
 ) -> jinja2.Environment:
     """The environment a DAG's templates render in, built as Airflow's `DAG.get_template_env`.
 
-    Cached: the same arguments (macros and filters compared by identity) give the same environment.
+    `undefined` defaults to Jinja's StrictUndefined, as Airflow's. Cached: the same arguments
+    (macros and filters compared by identity) give the same environment.
     """
     if isinstance(searchpath, (str, Path)):
         searchpath = [searchpath]
@@ -142,7 +123,9 @@ def make_jinja_env(
         if hit is not None:
             _env_cache.move_to_end(key)
             return hit[0]
-    env = _build_env(paths, macros, filters, native, undefined, options)
+    from tradewind.runtime.jinja_env import build_env
+
+    env = build_env(paths, macros, filters, native, undefined, options)
     with _env_lock:
         _env_cache[key] = (env, (macros, filters, options))
         while len(_env_cache) > _ENV_CACHE_SIZE:
@@ -150,26 +133,100 @@ def make_jinja_env(
     return env
 
 
-def _build_env(
-    paths: tuple[str, ...],
-    macros: dict[str, Any],
-    filters: dict[str, Any],
-    native: bool,
-    undefined: type[jinja2.Undefined],
-    options: dict[str, Any],
-) -> jinja2.Environment:
-    settings: dict[str, Any] = {
-        "loader": jinja2.FileSystemLoader(list(paths)),
-        "undefined": undefined,
-        "extensions": ["jinja2.ext.do"],
-        "autoescape": False,
-        "keep_trailing_newline": False,  # Airflow's default; DAGs opt in via jinja_environment_kwargs
-    }
-    settings.update(options)
-    env: jinja2.Environment = (NativeEnvironment if native else SandboxedEnvironment)(**settings)
-    env.globals.update(macros)
-    env.filters.update(filters)
-    return env
+class DeferredEnv:
+    """An environment built on first need: text without Jinja syntax renders without it (and without Jinja).
+
+    A task's process inherits what its fork server imported; a no-op task, or one whose fields
+    are plain text, then never imports Jinja (≈ 5 MB) nor compiles a template. `plain_text` says
+    whether plain text may skip Jinja: not in native mode (where `"1"` renders to 1), nor with
+    options that change how text outside tags reads (delimiters, line statements, newlines).
+    """
+
+    __slots__ = ("_build", "_env", "keep_trailing_newline", "plain_text")
+
+    def __init__(self, build: Callable[[], jinja2.Environment], *, native: bool, options: Mapping[str, Any]) -> None:
+        self._build = build
+        self._env: jinja2.Environment | None = None
+        self.plain_text = not native and _TEXT_NEUTRAL_OPTIONS.issuperset(options)
+        self.keep_trailing_newline = bool(options.get("keep_trailing_newline", False))
+
+    @classmethod
+    def of_dag(cls, dag: Any) -> DeferredEnv:
+        return cls(dag.get_template_env, native=dag.render_template_as_native_obj, options=dag.jinja_environment_kwargs)
+
+    def get(self) -> jinja2.Environment:
+        if self._env is None:
+            self._env = self._build()
+        return self._env
+
+
+def _real(env: Any) -> jinja2.Environment:
+    return env.get() if isinstance(env, DeferredEnv) else env
+
+
+def needs_jinja(value: str, exts: tuple[str, ...] = ()) -> bool:
+    """Whether rendering the string `value` needs Jinja (a tag in it, or a template file's name)."""
+    return any(tag in value for tag in _JINJA_TAGS) or bool(exts and value.endswith(exts))
+
+
+def _plain_text(value: str, keep_trailing_newline: bool) -> str:
+    """What Jinja renders text without tags to: every line break made LF, one trailing line break dropped (by default)."""
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    if not keep_trailing_newline and value.endswith("\n"):
+        value = value[:-1]
+    return value
+
+
+def prepare_templates(dag: Any) -> int:
+    """Build `dag`'s environment and compile the templates its tasks' fields hold, if any; how many.
+
+    For a process that forks task processes (a fork server): done there once, every task's
+    process inherits Jinja imported and its templates compiled. A DAG without Jinja syntax in its
+    fields (nor a callable field, which is given the environment) costs nothing: its tasks
+    render without Jinja. Only a warm-up: what is missed here is built when a task renders it.
+    """
+    sources: set[str] = set()
+    needed = False
+    for task in dag.task_dict.values():
+        exts = tuple(getattr(task, "template_ext", ()) or ())
+        values = [getattr(task, name, None) for name in getattr(task, "template_fields", ())]
+        values += [getattr(task, "partial_kwargs", None), getattr(task, "expand_input", None)]  # a mapped task's
+        for text in _strings(values, set(), 0):
+            if text is None or needs_jinja(text, exts):
+                needed = True
+                if text is not None and not (exts and text.endswith(exts)):
+                    sources.add(text)
+    if not needed and not dag.render_template_as_native_obj:
+        return 0
+    env = dag.get_template_env()
+    compile_cached = getattr(env, "compiled_from_string", None)
+    for source in sources:
+        try:
+            compile_cached(source) if compile_cached is not None else None
+        except Exception:  # noqa: BLE001 — a template that does not compile fails its task, when it renders
+            pass
+    return len(sources)
+
+
+def _strings(value: Any, seen: set[int], depth: int) -> Iterator[str | None]:
+    """Every string in `value` as rendering walks it (None for a callable field: it needs the environment)."""
+    if depth > 20 or id(value) in seen:
+        return
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for item in value:
+            yield from _strings(item, seen, depth + 1)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item, seen, depth + 1)
+    elif callable(value) and not isinstance(value, type):
+        yield None
+    elif value is not None and not isinstance(value, (int, float, bool, LiteralValue)):
+        seen.add(id(value))
+        for name in getattr(value, "template_fields", ()) or ():
+            yield from _strings(getattr(value, name, None), seen, depth + 1)
 
 
 # --- rendering -------------------------------------------------------------------------------
@@ -184,7 +241,7 @@ class _RenderFailure(Exception):
 def render_value(
     value: Any,
     context: Mapping[str, Any],
-    env: jinja2.Environment,
+    env: jinja2.Environment | DeferredEnv,
     *,
     template_ext: Sequence[str] = (),
     seen: set[int] | None = None,
@@ -206,7 +263,7 @@ def render_value(
 def render_template_fields(
     obj: Any,
     context: Mapping[str, Any],
-    env: jinja2.Environment,
+    env: jinja2.Environment | DeferredEnv,
     *,
     template_fields: Sequence[str] | None = None,
     template_ext: Sequence[str] | None = None,
@@ -236,7 +293,7 @@ def _render_fields(
     parent: Any,
     fields: Sequence[str],
     context: Mapping[str, Any],
-    env: jinja2.Environment,
+    env: jinja2.Environment | DeferredEnv,
     exts: tuple[str, ...],
     seen: set[int],
 ) -> None:
@@ -255,7 +312,7 @@ def _render_fields(
             pass
         try:
             if callable(value):
-                rendered = value(context=context, jinja_env=env)
+                rendered = value(context=context, jinja_env=_real(env))
             else:
                 rendered = _render(value, context, env, exts, seen)
         except _RenderFailure as failure:
@@ -269,7 +326,7 @@ def _render_fields(
 
 
 def _render(
-    value: Any, context: Mapping[str, Any], env: jinja2.Environment, exts: tuple[str, ...], seen: set[int]
+    value: Any, context: Mapping[str, Any], env: jinja2.Environment | DeferredEnv, exts: tuple[str, ...], seen: set[int]
 ) -> Any:
     if id(value) in seen:
         return value
@@ -295,7 +352,7 @@ def _render(
 
 
 def _render_nested(
-    value: Any, context: Mapping[str, Any], env: jinja2.Environment, exts: tuple[str, ...], seen: set[int]
+    value: Any, context: Mapping[str, Any], env: jinja2.Environment | DeferredEnv, exts: tuple[str, ...], seen: set[int]
 ) -> None:
     """An object with its own `template_fields` renders them in place (Airflow's nested templating)."""
     if id(value) in seen:
@@ -308,16 +365,23 @@ def _render_nested(
     _render_fields(value, fields, context, env, exts, seen)
 
 
-def _render_string(value: str, context: Mapping[str, Any], env: jinja2.Environment, exts: tuple[str, ...]) -> Any:
+def _render_string(
+    value: str, context: Mapping[str, Any], env: jinja2.Environment | DeferredEnv, exts: tuple[str, ...]
+) -> Any:
+    if isinstance(env, DeferredEnv) and env.plain_text and type(value) is str and not needs_jinja(value, exts):
+        return _plain_text(value, env.keep_trailing_newline)
+    import jinja2
+
+    real = _real(env)
     try:
         if exts and value.endswith(exts):
-            template = env.get_template(value)
+            template = real.get_template(value)
         else:
-            compile_cached = getattr(env, "compiled_from_string", None)
-            template = compile_cached(value) if compile_cached is not None else env.from_string(value)
+            compile_cached = getattr(real, "compiled_from_string", None)
+            template = compile_cached(value) if compile_cached is not None else real.from_string(value)
         return template.render(context)
     except (jinja2.TemplateNotFound, jinja2.TemplatesNotFound) as exc:
-        raise _RenderFailure(_not_found(exc, env)) from exc
+        raise _RenderFailure(_not_found(exc, real)) from exc
     except jinja2.TemplateSyntaxError as exc:
         where = f"line {exc.lineno}" if not exc.name else f"{exc.name}, line {exc.lineno}"
         raise _RenderFailure(f"{_one_line(exc.message or str(exc))} ({where})") from exc
@@ -329,7 +393,8 @@ def _render_string(value: str, context: Mapping[str, Any], env: jinja2.Environme
 
 def _reason(exc: BaseException) -> str:
     """One line: Jinja's and our own messages as they are, other errors with their type."""
-    if isinstance(exc, jinja2.TemplateError):
+    jinja2 = sys.modules.get("jinja2")  # not imported: no Jinja error to describe
+    if jinja2 is not None and isinstance(exc, jinja2.TemplateError):
         return _one_line(exc.message or type(exc).__name__)
     if isinstance(exc, TradewindException):
         return _one_line(str(exc) or type(exc).__name__)

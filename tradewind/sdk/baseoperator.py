@@ -425,11 +425,14 @@ class BaseOperator(SetupTeardownMixin, DependencyMixin, metaclass=OperatorMeta):
         new = cls.__new__(cls)
         memo[id(self)] = new
         for key, value in self.__dict__.items():
-            if key in ("dag", "task_group", "_group", "_dag_to_join") or callable(value):
-                new.__dict__[key] = value
+            if type(value) in _ATOMIC or key in ("dag", "task_group", "_group", "_dag_to_join") or callable(value):
+                new.__dict__[key] = value  # (an atomic value: what deepcopy would return, without the call)
             else:
                 new.__dict__[key] = copy.deepcopy(value, memo)
         return new
+
+
+_ATOMIC = frozenset({type(None), bool, int, float, complex, str, bytes})
 
 
 def _check_identifier(kind: str, value: Any) -> None:
