@@ -143,8 +143,8 @@ def children(pid: int) -> list[int]:
 
 
 def cpu_by_role(sched_pid: int) -> dict[str, float]:
-    """CPU seconds so far of the scheduler, its workers, their fork servers, and the task processes
-    the servers forked and reaped: where a task's cost goes, by process."""
+    """CPU seconds so far of the scheduler, its workers, their fork servers (with their zygotes), and the
+    task processes those forked and reaped: where a task's cost goes, by process."""
     workers = children(sched_pid)
     servers = [s for w in workers for s in children(w)]
     totals = {"scheduler": cpu_seconds(sched_pid), "workers": 0.0, "forkservers": 0.0, "tasks": 0.0}
@@ -153,7 +153,10 @@ def cpu_by_role(sched_pid: int) -> dict[str, float]:
             totals["workers"] += cpu_seconds(pid)
         except OSError:
             pass
-    for pid in servers:
+    # Task processes are forked by a fork server's zygotes (one per DAG file): count the zygotes
+    # with their server, and what each zygote (or the server itself) forked and reaped as tasks.
+    forkers = servers + [z for s in servers for z in children(s)]
+    for pid in forkers:
         try:
             own = cpu_seconds(pid)
             totals["forkservers"] += own
