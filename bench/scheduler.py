@@ -102,9 +102,14 @@ print(1000 * cpu / n)
 """
 
 
+def fork_floor_ms() -> float:
+    """CPU ms of a fork + exit from a process holding the task runtime (median of 3 × 200)."""
+    return statistics.median(float(subprocess.check_output([PY, "-c", FORK_FLOOR]).decode()) for _ in range(3))
+
+
 def floor_ms() -> dict[str, float]:
     """CPU ms of (a) fork + exit from a process holding the task runtime, (b) a bare `python -c pass`."""
-    fork = statistics.median(float(subprocess.check_output([PY, "-c", FORK_FLOOR]).decode()) for _ in range(3))
+    fork = fork_floor_ms()
     bare = []
     for _ in range(10):
         before = os.times()

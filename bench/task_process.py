@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -52,22 +51,6 @@ with DAG("bench_task_process", schedule=None, start_date=datetime(2024, 1, 1)):
     PythonOperator(task_id="noop", python_callable=noop)
     PythonOperator(task_id="rss", python_callable=own_rss)
     PythonOperator(task_id="noop_reuse", python_callable=noop, executor_config={"tasks_per_process": 1000000})
-"""
-
-FORK_FLOOR = """
-import os, resource, sys
-import tradewind.operators.bash, tradewind.operators.python, tradewind.parsing.dagbag  # the task runtime
-import tradewind.runtime.context, tradewind.runtime.runner, tradewind.runtime.task_log, tradewind.runtime.templating
-n = 200
-before = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-for _ in range(n):
-    pid = os.fork()
-    if pid == 0:
-        os._exit(0)
-    os.waitpid(pid, 0)
-after = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-cpu = sum((a.ru_utime + a.ru_stime) - (b.ru_utime + b.ru_stime) for a, b in zip(after, before))
-print(1000 * cpu / n)
 """
 
 
@@ -172,9 +155,10 @@ class StandInSupervisor:
 
 
 def floor_ms() -> float:
-    return statistics.median(
-        float(subprocess.check_output([sys.executable, "-c", FORK_FLOOR], env=os.environ).decode()) for _ in range(3)
-    )
+    """CPU ms of a fork + exit of a process holding the task runtime (bench/scheduler.py's floor)."""
+    from scheduler import fork_floor_ms  # bench/ is this script's folder, first on sys.path
+
+    return fork_floor_ms()
 
 
 def one_round(fileloc: str, logs: Path, tasks: int) -> dict[str, float]:
