@@ -232,7 +232,10 @@ def test_deprecated_alias_operators() -> None:
     from airflow.providers.sqlite.operators.sqlite import SqliteOperator
 
     with pytest.warns(DeprecationWarning, match="SqliteOperator is deprecated: use SQLExecuteQueryOperator"):
-        op = SqliteOperator(task_id="a", sqlite_conn_id="lite", sql="SELECT count(*) FROM t", conn_id="ignored")
+        # a `conn_id` in default_args does not reach SQLExecuteQueryOperator: the alias passes its own
+        op = SqliteOperator(
+            task_id="a", sqlite_conn_id="lite", sql="SELECT count(*) FROM t", default_args={"conn_id": "ignored"}
+        )
     assert run(op) == [(3,)]
     from airflow.providers.postgres.operators.postgres import PostgresOperator
 

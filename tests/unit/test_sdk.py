@@ -58,6 +58,34 @@ def test_default_args_fill_operator_arguments() -> None:
     assert e.retries == 0 and not hasattr(e, "env")
 
 
+def test_default_args_apply_per_init_level_as_airflow() -> None:
+    """A subclass passing a base class's argument itself wins over default_args; other levels still fill."""
+    from tradewind.sdk.baseoperator import BaseOperator
+
+    class Base(BaseOperator):
+        def __init__(self, *, conn_id: str = "base_default", x: int = 1, **kwargs) -> None:
+            super().__init__(**kwargs)
+            self.conn_id, self.x = conn_id, x
+
+    class Fixed(Base):
+        def __init__(self, **kwargs) -> None:
+            super().__init__(conn_id="fixed", **kwargs)
+
+    class Named(Base):
+        def __init__(self, mine: str = "own default", **kwargs) -> None:
+            super().__init__(**kwargs)
+            self.mine = mine
+
+    defaults = {"conn_id": "from_defaults", "x": 9, "retries": 3, "mine": "from defaults"}
+    with DAG("d", start_date=START, schedule=None, default_args=defaults):
+        fixed, base, named = Fixed(task_id="f"), Base(task_id="b"), Named(task_id="n", conn_id="given")
+    assert (fixed.conn_id, fixed.x, fixed.retries) == ("fixed", 9, 3)
+    assert (base.conn_id, base.x) == ("from_defaults", 9)
+    assert (named.mine, named.conn_id, named.retries) == ("from defaults", "given", 3)
+    # built again outside the DAG, nothing leaks from the defaults of the last operator built
+    assert Base(task_id="alone").conn_id == "base_default"
+
+
 def test_default_args_start_date_used_by_dag() -> None:
     d = DAG("d", schedule="@daily", default_args={"start_date": START})
     assert d.start_date == START

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 import logging
 from collections.abc import Callable, Iterable, Sequence
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
@@ -39,14 +41,55 @@ def _init_param_names(cls: type) -> frozenset[str]:
     return frozenset(names)
 
 
-class OperatorMeta(type):
-    """Applies `default_args` (DAG's, group's, then the task's own) before `__init__` runs.
+_defaults_in_effect: ContextVar[dict[str, Any] | None] = ContextVar("tradewind_default_args", default=None)
+"""The default_args of the operator being built (set by OperatorMeta.__call__ while it runs)."""
 
-    Airflow does the same with its `apply_defaults` wrapper: any keyword the operator accepts and
-    the call did not pass is taken from default_args.
+
+def _keyword_names(init: Callable[..., Any]) -> tuple[tuple[str, ...], frozenset[str]]:
+    """An `__init__`'s positional-or-keyword parameter names in order, and all its named keywords."""
+    params = [p for p in inspect.signature(init).parameters.values() if p.name != "self"]
+    positional = tuple(p.name for p in params if p.kind is p.POSITIONAL_OR_KEYWORD)
+    return positional, frozenset(p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
+
+
+def _with_defaults(init: Callable[..., None]) -> Callable[..., None]:
+    """`init`, taking each of its own parameters the call did not pass from the default_args in effect.
+
+    As Airflow's `apply_defaults`, level by level: a subclass that passes a base class's argument
+    itself (`super().__init__(conn_id="mine", **kwargs)`) wins over default_args, and the base
+    class's other parameters still get theirs.
+    """
+    positional, names = _keyword_names(init)
+
+    @functools.wraps(init)
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        defaults = _defaults_in_effect.get()
+        if defaults:
+            given = set(positional[: len(args)])
+            for name in names & defaults.keys():
+                if name not in kwargs and name not in given:
+                    kwargs[name] = defaults[name]
+        init(self, *args, **kwargs)
+
+    __init__.__tradewind_defaults__ = True  # type: ignore[attr-defined]
+    return __init__
+
+
+class OperatorMeta(type):
+    """Applies `default_args` (DAG's, group's, then the task's own) to each `__init__` of the operator.
+
+    Airflow does the same with its `apply_defaults` wrapper: each `__init__` in the class
+    hierarchy takes, for each of its own parameters the call to it did not pass, the value in
+    default_args.
     """
 
     _accepted_kwargs: Callable[[], frozenset[str]]  # BaseOperator's classmethod
+
+    def __init__(cls, name: str, bases: tuple[type, ...], namespace: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(name, bases, namespace, **kwargs)
+        init = namespace.get("__init__")
+        if init is not None and not getattr(init, "__tradewind_defaults__", False):
+            type.__setattr__(cls, "__init__", _with_defaults(init))
 
     def __call__(cls, *args: Any, **kwargs: Any) -> Any:
         if args:
@@ -61,26 +104,29 @@ class OperatorMeta(type):
         merged.update(kwargs.pop("default_args", None) or {})
         params = kwargs.get("params")
         accepted = cls._accepted_kwargs()
-        for key, value in merged.items():
-            if (key in accepted or key in airflow_args.TASK_NAMES) and key not in kwargs:
+        for key, value in merged.items():  # Airflow-only arguments: taken (below) whether passed or defaulted
+            if key in airflow_args.TASK_NAMES and key not in accepted and key not in kwargs:
                 kwargs[key] = value
         if "params" in merged and params is not None:  # task params extend the default ones
             kwargs["params"] = {**merged["params"], **params}
         extras: dict[str, Any] = {}
         if not airflow_args.TASK_NAMES.isdisjoint(kwargs):  # Airflow-only arguments the operator does not take
             extras = airflow_args.take_task_extras(kwargs, accepted, _user_location)
+        token = _defaults_in_effect.set(merged)
         try:
             op = super().__call__(**kwargs)
         except TypeError:
             # Python names the missing argument but not the mistyped one beside it (`bash_comand=`).
             unknown = set(kwargs) - accepted
-            missing = _missing_required(cls, kwargs)
+            missing = _missing_required(cls, {**merged, **kwargs})
             if not unknown or not missing:
                 raise
             raise DagDefinitionError(
                 f"invalid arguments were passed to {cls.__name__} (task_id: {kwargs.get('task_id')}): "
                 f"{describe_unknown(unknown, accepted)}; missing required argument(s): {', '.join(missing)}"
             ) from None
+        finally:
+            _defaults_in_effect.reset(token)
         for attribute, value in extras.items():
             setattr(op, attribute, value)
         op._post_init()

@@ -16,6 +16,5 @@ class MySqlOperator(SQLExecuteQueryOperator):
     ui_color = "#ededed"
 
     def __init__(self, *, mysql_conn_id: str = "mysql_default", **kwargs: Any) -> None:
-        kwargs.pop("conn_id", None)  # a `conn_id` from default_args: mysql_conn_id names the connection here
         super().__init__(conn_id=mysql_conn_id, **kwargs)
         warn_deprecated_alias("MySqlOperator")

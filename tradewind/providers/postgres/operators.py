@@ -35,6 +35,5 @@ class PostgresOperator(SQLExecuteQueryOperator):
             )
         if database is not None:
             kwargs["hook_params"] = {"database": database, **(kwargs.get("hook_params") or {})}
-        kwargs.pop("conn_id", None)  # a `conn_id` from default_args: postgres_conn_id names the connection here
         super().__init__(conn_id=postgres_conn_id, **kwargs)
         warn_deprecated_alias("PostgresOperator")

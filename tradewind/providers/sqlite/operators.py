@@ -13,6 +13,5 @@ class SqliteOperator(SQLExecuteQueryOperator):
     ui_color = "#cdaaed"
 
     def __init__(self, *, sqlite_conn_id: str = "sqlite_default", **kwargs: Any) -> None:
-        kwargs.pop("conn_id", None)  # a `conn_id` from default_args: sqlite_conn_id names the connection here
         super().__init__(conn_id=sqlite_conn_id, **kwargs)
         warn_deprecated_alias("SqliteOperator")
