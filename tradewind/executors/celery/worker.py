@@ -65,9 +65,11 @@ def _task_processes() -> TaskProcesses:
 
 
 def _on_process_init(**_: Any) -> None:
-    """A new pool process: start its fork server and warm the supervisor's part of a task."""
+    """A new pool process: pin its database, start its fork server, warm the supervisor's part of a task."""
     from tradewind.executors.worker import _rehearse
+    from tradewind.store.engine import database_url, pin_database_url
 
+    pin_database_url(database_url())  # as a LocalExecutor worker: no config lookup per transaction
     processes = _task_processes()
     _rehearse()
     try:
