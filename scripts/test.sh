@@ -10,4 +10,16 @@ bash scripts/setup.sh
 .venv/bin/python -m mypy
 # The service tests need PostgreSQL, Redis, RabbitMQ and MariaDB: start any that is down (warns if it cannot).
 bash scripts/services.sh
-exec .venv/bin/python -m pytest -n 2 -q "$@"
+if [ "$#" -gt 0 ]; then
+    exec .venv/bin/python -m pytest -n 2 -q "$@"  # what was asked for, only
+fi
+.venv/bin/python -m pytest -n 2 -q
+# Task process reuse must not change what a DAG does: every test that runs DAGs through a scheduler
+# runs again with [executor] tasks_per_process = 50 (~2 min).
+exec .venv/bin/python -m pytest -n 2 -q --tasks-per-process=50 \
+    tests/e2e/test_scheduler.py tests/e2e/test_sensor_scheduling.py tests/e2e/test_dataset_scheduling.py \
+    tests/e2e/test_trigger_dagrun.py tests/e2e/test_deferrable_dags.py tests/e2e/test_task_logging.py \
+    tests/e2e/test_setup_teardown_dags.py tests/e2e/test_airflow3_files.py tests/e2e/test_amazon_s3_dags.py \
+    tests/e2e/test_email.py tests/e2e/test_mapped_task_groups.py tests/e2e/test_ocr_pipelines.py \
+    tests/e2e/test_several_schedulers.py tests/e2e/test_triggerer.py \
+    tests/integration/test_scheduler_loop.py tests/integration/test_scheduler_jobs.py
