@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,8 @@ import pytest
 from api_env import DAG_ID, basic, build, first_run_id, new_run
 
 ADMIN = basic("admin")
-RUNS = f"/api/v1/dags/{DAG_ID}/dagRuns"
+ROOT = "/api/v1"
+RUNS = f"{ROOT}/dags/{DAG_ID}/dagRuns"
 
 
 @pytest.fixture
@@ -236,6 +238,43 @@ def test_runs_filter_on_logical_dates(client: Any) -> None:
     assert client.get(f"{RUNS}?execution_date_gte=2024-03-01", headers=ADMIN).json()["total_entries"] == 1
     assert client.get(f"{RUNS}?execution_date_gte=2024-04-01T00:00:00Z", headers=ADMIN).json()["total_entries"] == 0
     problem(client.get(f"{RUNS}?execution_date_gte=yesterday", headers=ADMIN), 400)
+
+
+def test_every_range_filter_of_the_run_and_task_instance_lists_bounds_its_own_field(client: Any) -> None:
+    """Each `<field>_gte` / `<field>_lte` pair, in the URL and in the batch forms' bodies."""
+    run_id = first_run_id()
+    tis_url = f"{RUNS}/{run_id}/taskInstances"
+    run = client.get(f"{RUNS}/{run_id}", headers=ADMIN).json()
+    first = client.get(f"{tis_url}/first", headers=ADMIN).json()
+
+    def count(url: str, key: str, **params: Any) -> int:
+        return len(client.get(url, params=params, headers=ADMIN).json()[key])
+
+    def posted(url: str, key: str, **body: Any) -> int:
+        return len(client.post(url, json=body, headers=ADMIN).json()[key])
+
+    def before(when: str) -> str:
+        return (datetime.fromisoformat(when) - timedelta(seconds=1)).isoformat()
+
+    for field in ("start_date", "end_date"):
+        at, earlier = run[field], before(run[field])
+        assert count(RUNS, "dag_runs", **{f"{field}_gte": at}) == 1
+        assert count(RUNS, "dag_runs", **{f"{field}_lte": earlier}) == 0
+        assert posted(f"{ROOT}/dags/~/dagRuns/list", "dag_runs", dag_ids=[DAG_ID], **{f"{field}_gte": at}) == 1
+        assert posted(f"{ROOT}/dags/~/dagRuns/list", "dag_runs", dag_ids=[DAG_ID], **{f"{field}_lte": earlier}) == 0
+        at, earlier = first[field], before(first[field])
+        assert count(tis_url, "task_instances", **{f"{field}_lte": at}) >= 1
+        assert count(tis_url, "task_instances", **{f"{field}_lte": earlier}) == 0
+        assert posted(f"{ROOT}/dags/~/dagRuns/~/taskInstances/list", "task_instances", **{f"{field}_lte": earlier}) == 0
+    assert count(RUNS, "dag_runs", updated_at_gte="2999-01-01T00:00:00Z") == 0
+    assert count(RUNS, "dag_runs", updated_at_lte="2999-01-01T00:00:00Z") == 1
+    assert count(tis_url, "task_instances", updated_at_gte="2999-01-01T00:00:00Z") == 0
+    assert count(tis_url, "task_instances", duration_gte=first["duration"], task_ids=None) >= 1
+    assert count(tis_url, "task_instances", duration_lte=-1) == 0
+    assert posted(f"{ROOT}/dags/~/dagRuns/~/taskInstances/list", "task_instances", duration_lte=-1) == 0
+    assert posted(f"{ROOT}/dags/~/dagRuns/~/taskInstances/list", "task_instances", duration_gte=0) == 2
+    problem(client.get(tis_url, params={"end_date_lte": "later"}, headers=ADMIN), 400)
+    problem(client.post(f"{ROOT}/dags/~/dagRuns/list", json={"start_date_gte": "soon"}, headers=ADMIN), 400)
 
 
 def test_trigger_refuses_bad_conf_params_and_dates(client: Any) -> None:

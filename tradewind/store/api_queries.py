@@ -67,6 +67,12 @@ def _order(table: sa.Table, order_by: str, allowed: set[str], aliases: dict[str,
     return [column.desc() if order_by.startswith("-") else column.asc(), table.c.id]
 
 
+def _run_updated_at() -> sa.ColumnElement[Any]:
+    """When a run last changed, for Airflow's `updated_at` filter: a run's row has no such column, but
+    each of its changes (queued, started, ended) stamps one of these, latest first."""
+    return sa.func.coalesce(dag_run.c.end_date, dag_run.c.start_date, dag_run.c.queued_at)
+
+
 def dag_runs(q: RunQuery, limit: int, offset: int) -> tuple[list[DagRunRecord], int]:
     conds: list[sa.ColumnElement[bool]] = []
     if q.dag_ids is not None:
@@ -74,7 +80,7 @@ def dag_runs(q: RunQuery, limit: int, offset: int) -> tuple[list[DagRunRecord], 
     if q.states:
         conds.append(in_list(dag_run.c.state, list(q.states)))
     conds += q.logical_date.where(dag_run.c.logical_date) + q.start_date.where(dag_run.c.start_date)
-    conds += q.end_date.where(dag_run.c.end_date) + q.updated_at.where(dag_run.c.last_scheduling_decision)
+    conds += q.end_date.where(dag_run.c.end_date) + q.updated_at.where(_run_updated_at())
     order = _order(dag_run, q.order_by, RUN_ORDER, {"execution_date": "logical_date"})
     with session() as conn:
         total = conn.execute(sa.select(sa.func.count()).select_from(dag_run).where(*conds)).scalar_one()

@@ -11,18 +11,17 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tradewind.actions import dags, runs
 from tradewind.api import serialize
+from tradewind.api.date_filters import DateForm, DateQuery, ranges
 from tradewind.api.openapi import errors
 from tradewind.api.pagination import Limit, Offset
 from tradewind.api.security import Caller, api_user
 from tradewind.exceptions import UsageError
 from tradewind.permissions import EDIT_DAGS, READ_DAGS
 from tradewind.states import DagRunState
-from tradewind.timetables.base import as_utc_or_none
 
 router = APIRouter(tags=["DAGRun"])
 Reader = Annotated[Caller, Depends(api_user(READ_DAGS))]
 Editor = Annotated[Caller, Depends(api_user(EDIT_DAGS))]
-Date = datetime | None
 
 
 class TriggerBody(BaseModel):
@@ -54,19 +53,13 @@ class SetDagRunNote(BaseModel):
     note: str = Field(max_length=1000)
 
 
-class ListDagRunsForm(BaseModel):
+class ListDagRunsForm(DateForm):
     model_config = ConfigDict(extra="forbid")
     order_by: str = "id"
     page_offset: int = Field(default=0, ge=0)
     page_limit: int = Field(default=100, ge=1, le=10000)
     dag_ids: list[str] | None = None
     states: list[str] | None = None
-    execution_date_gte: Date = None
-    execution_date_lte: Date = None
-    start_date_gte: Date = None
-    start_date_lte: Date = None
-    end_date_gte: Date = None
-    end_date_lte: Date = None
 
 
 def check_states(states: list[str] | None) -> list[str] | None:
@@ -87,33 +80,20 @@ def run_page(query: Any, limit: int, offset: int) -> dict[str, Any]:
 def list_runs(
     dag_id: str,
     _: Reader,
+    dates: Annotated[DateQuery, Depends()],
     limit: Limit = 100,
     offset: Offset = 0,
-    execution_date_gte: Date = None,
-    execution_date_lte: Date = None,
-    start_date_gte: Date = None,
-    start_date_lte: Date = None,
-    end_date_gte: Date = None,
-    end_date_lte: Date = None,
-    updated_at_gte: Date = None,
-    updated_at_lte: Date = None,
     state: Annotated[list[str] | None, Query()] = None,
     order_by: str = "id",
     fields: Annotated[list[str] | None, Query()] = None,
 ) -> dict[str, Any]:
     """Runs of one DAG (or of all with `~`); dates filter on the logical, start, end and update dates."""
-    from tradewind.store.api_queries import Range, RunQuery
+    from tradewind.store.api_queries import RunQuery
 
     if dag_id != "~":
         dags.require_dag(dag_id)
     query = RunQuery(
-        dag_ids=None if dag_id == "~" else [dag_id],
-        states=check_states(state),
-        logical_date=Range(as_utc_or_none(execution_date_gte), as_utc_or_none(execution_date_lte)),
-        start_date=Range(as_utc_or_none(start_date_gte), as_utc_or_none(start_date_lte)),
-        end_date=Range(as_utc_or_none(end_date_gte), as_utc_or_none(end_date_lte)),
-        updated_at=Range(as_utc_or_none(updated_at_gte), as_utc_or_none(updated_at_lte)),
-        order_by=order_by,
+        dag_ids=None if dag_id == "~" else [dag_id], states=check_states(state), order_by=order_by, **ranges(dates)
     )
     out = run_page(query, limit, offset)
     if fields:
@@ -124,16 +104,9 @@ def list_runs(
 @router.post("/dags/~/dagRuns/list", operation_id="get_dag_runs_batch")
 def list_runs_batch(body: ListDagRunsForm, _: Reader) -> dict[str, Any]:
     """Airflow's batch form: runs of several DAGs, filtered in the body rather than the URL."""
-    from tradewind.store.api_queries import Range, RunQuery
+    from tradewind.store.api_queries import RunQuery
 
-    query = RunQuery(
-        dag_ids=body.dag_ids,
-        states=check_states(body.states),
-        logical_date=Range(as_utc_or_none(body.execution_date_gte), as_utc_or_none(body.execution_date_lte)),
-        start_date=Range(as_utc_or_none(body.start_date_gte), as_utc_or_none(body.start_date_lte)),
-        end_date=Range(as_utc_or_none(body.end_date_gte), as_utc_or_none(body.end_date_lte)),
-        order_by=body.order_by,
-    )
+    query = RunQuery(dag_ids=body.dag_ids, states=check_states(body.states), order_by=body.order_by, **ranges(body))
     return run_page(query, body.page_limit, body.page_offset)
 
 

@@ -3,7 +3,7 @@ dependencies, links, log, set state, notes. Many at once: `task_instance_batch`;
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -12,20 +12,19 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tradewind.actions import runs, tasks
 from tradewind.api import serialize
+from tradewind.api.date_filters import DateForm, TaskInstanceQuery, ranges
 from tradewind.api.openapi import errors
 from tradewind.api.pagination import Limit, Offset
 from tradewind.api.security import Caller, api_user
 from tradewind.exceptions import NotFound, UsageError
 from tradewind.permissions import EDIT_DAGS, READ_DAGS
 from tradewind.states import TaskState
-from tradewind.timetables.base import as_utc_or_none
 
 router = APIRouter(tags=["TaskInstance"])
 Reader = Annotated[Caller, Depends(api_user(READ_DAGS))]
 Editor = Annotated[Caller, Depends(api_user(EDIT_DAGS))]
 MapIndex = Annotated[int, Query(ge=-1, le=tasks.MAX_MAP_INDEX)]
 MapPath = Annotated[int, Path(ge=0, le=tasks.MAX_MAP_INDEX)]
-Date = datetime | None
 Many = Annotated[list[str] | None, Query()]
 RUN = "/dags/{dag_id}/dagRuns/{dag_run_id}"
 TI = RUN + "/taskInstances/{task_id}"
@@ -44,17 +43,11 @@ class SetTaskInstanceNote(BaseModel):
     note: str = Field(max_length=1000)
 
 
-class ListTaskInstanceForm(BaseModel):
+class ListTaskInstanceForm(DateForm):
     model_config = ConfigDict(extra="forbid")
     dag_ids: list[str] | None = None
     dag_run_ids: list[str] | None = None
     task_ids: list[str] | None = None
-    execution_date_gte: Date = None
-    execution_date_lte: Date = None
-    start_date_gte: Date = None
-    start_date_lte: Date = None
-    end_date_gte: Date = None
-    end_date_lte: Date = None
     duration_gte: float | None = None
     duration_lte: float | None = None
     state: list[str | None] | None = None
@@ -69,7 +62,7 @@ def new_state(value: str) -> str:
     return value
 
 
-def _states(values: list[str | None] | None) -> list[str] | None:
+def _states(values: Sequence[str | None] | None) -> list[str] | None:
     """Airflow's state filter: `none`, `null` or null match instances with no state yet."""
     if not values:
         return None
@@ -90,8 +83,19 @@ def _ti_page(query: Any, limit: int, offset: int) -> dict[str, Any]:
     return {"task_instances": [serialize.task_instance(t, when) for t, when in found], "total_entries": total}
 
 
-def _ti_query(dag_id: str, dag_run_id: str, **filters: Any) -> Any:
-    from tradewind.store.api_queries import Range, TIQuery
+def _ti_query(
+    dag_id: str,
+    dag_run_id: str,
+    filters: TaskInstanceQuery,
+    state: Sequence[str | None] | None,
+    pool: list[str] | None,
+    queue: list[str] | None,
+    *,
+    task_ids: list[str] | None = None,
+    mapped: bool = False,
+    order_by: str = "map_index",
+) -> Any:
+    from tradewind.store.api_queries import TIQuery
 
     if dag_id != "~":
         from tradewind.actions.dags import require_dag
@@ -99,21 +103,16 @@ def _ti_query(dag_id: str, dag_run_id: str, **filters: Any) -> Any:
         require_dag(dag_id)
     if dag_id != "~" and dag_run_id != "~":
         runs.require_run(dag_id, dag_run_id)
-    f = filters
     return TIQuery(
         dag_ids=None if dag_id == "~" else [dag_id],
         run_ids=None if dag_run_id == "~" else [dag_run_id],
-        task_ids=f.get("task_ids"),
-        map_indexes_of_mapped=f.get("mapped", False),
-        states=_states(f.get("state")),
-        pools=f.get("pool"),
-        queues=f.get("queue"),
-        logical_date=Range(as_utc_or_none(f.get("execution_date_gte")), as_utc_or_none(f.get("execution_date_lte"))),
-        start_date=Range(as_utc_or_none(f.get("start_date_gte")), as_utc_or_none(f.get("start_date_lte"))),
-        end_date=Range(as_utc_or_none(f.get("end_date_gte")), as_utc_or_none(f.get("end_date_lte"))),
-        updated_at=Range(as_utc_or_none(f.get("updated_at_gte")), as_utc_or_none(f.get("updated_at_lte"))),
-        duration=Range(f.get("duration_gte"), f.get("duration_lte")),
-        order_by=f.get("order_by") or "map_index",
+        task_ids=task_ids,
+        map_indexes_of_mapped=mapped,
+        states=_states(state),
+        pools=pool,
+        queues=queue,
+        order_by=order_by,
+        **ranges(filters),
     )
 
 
@@ -122,31 +121,21 @@ def list_tis(
     dag_id: str,
     dag_run_id: str,
     _: Reader,
-    execution_date_gte: Date = None,
-    execution_date_lte: Date = None,
-    start_date_gte: Date = None,
-    start_date_lte: Date = None,
-    end_date_gte: Date = None,
-    end_date_lte: Date = None,
-    updated_at_gte: Date = None,
-    updated_at_lte: Date = None,
-    duration_gte: float | None = None,
-    duration_lte: float | None = None,
+    filters: Annotated[TaskInstanceQuery, Depends()],
     state: Many = None,
     pool: Many = None,
     queue: Many = None,
-    executor: Many = None,
+    executor: Many = None,  # Airflow's filter; every instance here ran on the one configured executor
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> dict[str, Any]:
     """Instances of a run (`~` for every run, and `~` DAG for every DAG)."""
-    filters = {k: v for k, v in locals().items() if k not in ("dag_id", "dag_run_id", "_", "limit", "offset")}
-    return _ti_page(_ti_query(dag_id, dag_run_id, **filters), limit, offset)
+    return _ti_page(_ti_query(dag_id, dag_run_id, filters, state, pool, queue), limit, offset)
 
 
 @router.post("/dags/~/dagRuns/~/taskInstances/list", operation_id="get_task_instances_batch")
 def list_tis_batch(body: ListTaskInstanceForm, _: Reader) -> dict[str, Any]:
-    from tradewind.store.api_queries import Range, TIQuery
+    from tradewind.store.api_queries import TIQuery
 
     query = TIQuery(
         dag_ids=body.dag_ids,
@@ -155,11 +144,8 @@ def list_tis_batch(body: ListTaskInstanceForm, _: Reader) -> dict[str, Any]:
         states=_states(body.state),
         pools=body.pool,
         queues=body.queue,
-        logical_date=Range(as_utc_or_none(body.execution_date_gte), as_utc_or_none(body.execution_date_lte)),
-        start_date=Range(as_utc_or_none(body.start_date_gte), as_utc_or_none(body.start_date_lte)),
-        end_date=Range(as_utc_or_none(body.end_date_gte), as_utc_or_none(body.end_date_lte)),
-        duration=Range(body.duration_gte, body.duration_lte),
         order_by="id",
+        **ranges(body),
     )
     return _ti_page(query, 10000, 0)
 
@@ -170,18 +156,9 @@ def list_mapped(
     dag_run_id: str,
     task_id: str,
     _: Reader,
+    filters: Annotated[TaskInstanceQuery, Depends()],
     limit: Limit = 100,
     offset: Offset = 0,
-    execution_date_gte: Date = None,
-    execution_date_lte: Date = None,
-    start_date_gte: Date = None,
-    start_date_lte: Date = None,
-    end_date_gte: Date = None,
-    end_date_lte: Date = None,
-    updated_at_gte: Date = None,
-    updated_at_lte: Date = None,
-    duration_gte: float | None = None,
-    duration_lte: float | None = None,
     state: Many = None,
     pool: Many = None,
     queue: Many = None,
@@ -194,9 +171,9 @@ def list_mapped(
     run = runs.require_run(dag_id, dag_run_id)
     if not any(t.task_id == task_id for t in task_instances.list_task_instances(dag_id, run.run_id)):
         raise NotFound(f"task instance '{task_id}' of run '{dag_run_id}' not found")
-    filters = {k: v for k, v in locals().items() if k not in ("dag_id", "dag_run_id", "_", "limit", "offset", "run")}
-    filters.pop("task_instances", None)
-    query = _ti_query(dag_id, dag_run_id, task_ids=[task_id], mapped=True, **filters)
+    query = _ti_query(
+        dag_id, dag_run_id, filters, state, pool, queue, task_ids=[task_id], mapped=True, order_by=order_by
+    )
     return _ti_page(query, limit, offset)
 
 
