@@ -87,7 +87,7 @@ def test_a_deferral_past_its_timeout_fails_the_try(db) -> None:
 
 
 def test_deferrable_time_sensors_wait_on_their_trigger(db) -> None:
-    target = datetime.now(UTC) + timedelta(seconds=0.4)
+    target = datetime.now(UTC) + timedelta(seconds=1.5)  # far enough that a loaded machine's first poke is before it
     _, outcome = _run(lambda: DateTimeSensorAsync(task_id="at", target_time=target.isoformat(), poke_interval=600))
     assert outcome.state == "success" and datetime.now(UTC) >= target
     assert "Task deferred: waiting for" in Path(outcome.log_path).read_text()
@@ -97,11 +97,20 @@ def test_deferrable_time_sensors_wait_on_their_trigger(db) -> None:
     assert outcome.state == "success" and "Task deferred" not in Path(outcome.log_path).read_text()
 
 
-def test_deferrable_file_sensor_waits_on_a_file_trigger(db, tmp_path: Path) -> None:
+def test_deferrable_file_sensor_waits_on_a_file_trigger(db, tradewind_home: Path, tmp_path: Path) -> None:
     import threading
 
     target = tmp_path / "arrived.txt"
-    threading.Timer(0.4, target.write_text, args=("x",)).start()
+
+    def arrive_once_deferred() -> None:  # not on a timer: a loaded machine may poke first after it
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if any("Task deferred" in f.read_text() for f in tradewind_home.rglob("*.log")):
+                break
+            time.sleep(0.05)
+        target.write_text("x")
+
+    threading.Thread(target=arrive_once_deferred, daemon=True).start()
     _, outcome = _run(lambda: FileSensor(task_id="f", filepath=str(target), poke_interval=0.1, deferrable=True))
     assert outcome.state == "success" and target.exists()
     assert "FileTrigger" in Path(outcome.log_path).read_text()
