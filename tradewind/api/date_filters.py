@@ -3,10 +3,9 @@ parameters (`DateQuery`, a FastAPI dependency) or in a batch form's body (`DateF
 into the store's `Range`s by `ranges()`, so each endpoint does not spell them out again.
 
 No `from __future__ import annotations` here: FastAPI reads a dependency class's parameters from
-its `__init__` signature, and needs real types there, not strings.
+its signature, and needs real types there, not strings.
 """
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -39,28 +38,6 @@ def ranges(filters: Any) -> dict[str, Any]:
     return out
 
 
-@dataclass
-class DateQuery:
-    """The date filters of a GET list endpoint: `Annotated[DateQuery, Depends()]`."""
-
-    execution_date_gte: Date = None
-    execution_date_lte: Date = None
-    start_date_gte: Date = None
-    start_date_lte: Date = None
-    end_date_gte: Date = None
-    end_date_lte: Date = None
-    updated_at_gte: Date = None
-    updated_at_lte: Date = None
-
-
-@dataclass
-class TaskInstanceQuery(DateQuery):
-    """A task instance list also filters on the duration, in seconds."""
-
-    duration_gte: float | None = None
-    duration_lte: float | None = None
-
-
 class DateForm(BaseModel):
     """The date filters of a batch (`…/list`) form; Airflow's forms have no `updated_at` pair."""
 
@@ -70,3 +47,17 @@ class DateForm(BaseModel):
     start_date_lte: Date = None
     end_date_gte: Date = None
     end_date_lte: Date = None
+
+
+class DateQuery(DateForm):
+    """The date filters of a GET list endpoint, as query parameters: `Annotated[DateQuery, Depends()]`."""
+
+    updated_at_gte: Date = None
+    updated_at_lte: Date = None
+
+
+class TaskInstanceQuery(DateQuery):
+    """A task instance list also filters on the duration, in seconds."""
+
+    duration_gte: float | None = None
+    duration_lte: float | None = None
