@@ -299,6 +299,8 @@ REQUESTS = (
 )
 REPLIES = (Value, ResultStored, ErrorReply)
 MESSAGES: dict[str, type] = {cls.__name__: cls for cls in (*JOBS, *REQUESTS, *REPLIES)}
+_FIELDS: dict[type, tuple[str, ...]] = {cls: tuple(f.name for f in fields(cls)) for cls in MESSAGES.values()}
+"""Each message's field names, read once here (`dataclasses.fields` per message runs ~6 functions)."""
 
 for _record in (
     Claim,
@@ -317,7 +319,7 @@ def encode(message: Any) -> bytes:
     name = type(message).__name__
     if MESSAGES.get(name) is not type(message):
         raise TypeError(f"{name} is not a message of the task protocol")
-    body = {f.name: getattr(message, f.name) for f in fields(message)}  # type: ignore[arg-type]
+    body = {name: getattr(message, name) for name in _FIELDS[type(message)]}
     return (serde.dumps([PROTOCOL_VERSION, name, body]) + "\n").encode()
 
 
