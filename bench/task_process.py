@@ -10,7 +10,8 @@ the task processes' own, whatever else runs on the machine. Prints, medians of `
 
 - the floor: CPU of a fork + exit of a process holding only the task runtime (as bench/scheduler.py);
 - the fork server's start: CPU until ready, its RSS once ready; the DAG file's zygote (which
-  imports the file and forks its task processes): CPU to start, RSS;
+  imports the file and forks its task processes): CPU to start, RSS, and CPU and minor page
+  faults per task (its fork of the standby, its own work between forks);
 - per forked task: CPU ms, the ratio to the floor, minor page faults; the task's own RSS
   (VmRSS and private MB, as bench/scheduler.py's probe reads them) and module count;
 - per forked task, wall ms (median) on the critical path: from asking the fork server for a
@@ -201,6 +202,7 @@ def one_round(fileloc: str, logs: Path, tasks: int) -> dict[str, float]:
     out["task_cpu_ms"] = 1000 * (after["ccpu"] - before["ccpu"]) / tasks
     out["task_minflt"] = (after["cminflt"] - before["cminflt"]) / tasks
     out["zygote_cpu_ms_per_task"] = 1000 * (after["cpu"] - before["cpu"]) / tasks
+    out["zygote_minflt_per_task"] = (after["minflt"] - before["minflt"]) / tasks
     jobs = max(tasks, 50)
     before = stat(pid)
     sup.run_reused(jobs)
