@@ -326,7 +326,7 @@ def encode(message: Any) -> bytes:
 def decode(line: bytes) -> Any:
     """The message on `line`; ProtocolError if it is not one."""
     try:
-        version, name, body = serde.loads(line)
+        version, name, body = serde.loads(line.decode())  # UTF-8, as encoded (json's own detection is Python)
     except (ValueError, TypeError, UnicodeDecodeError) as exc:
         raise ProtocolError(f"unreadable message ({exc}): {line[:120]!r}") from None
     if version != PROTOCOL_VERSION:

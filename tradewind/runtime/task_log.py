@@ -102,6 +102,7 @@ class TaskLogWriter(logging.Handler):
 
 
 _FORMATTER = logging.Formatter(LOG_FORMAT)
+_TASK_LOGGER = logging.getLogger("tradewind.task")  # looked up once: the lookup takes logging's lock, ~6 page copies
 _REDACTING = RedactingFilter()
 
 
@@ -133,8 +134,8 @@ def capture_task_log(path: str | Path, *, echo: TextIO | None = None) -> Iterato
     if not os.path.isdir(folder):  # (string paths: pathlib's objects cost a task process ~30 page copies)
         private_dir(Path(folder))  # output may hold secrets the masker does not know: 0600 in 0700 folders
     level = _level if _level is not None else task_level()
-    root = logging.getLogger()
-    logger = logging.getLogger("tradewind.task")
+    root = logging.root
+    logger = _TASK_LOGGER
     logger.propagate = False
     _set_level(logger, level)
     with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, FILE_MODE), "a", encoding="utf-8") as file:
@@ -170,8 +171,8 @@ def prepare_for_tasks() -> None:
     global _level
     _level = None
     level = _level = task_level()
-    _set_level(logging.getLogger(), level)
-    _set_level(logging.getLogger("tradewind.task"), level)
+    _set_level(logging.root, level)
+    _set_level(_TASK_LOGGER, level)
     if not _spare:
         _spare.append(TaskLogWriter())
 
