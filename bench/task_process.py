@@ -9,7 +9,8 @@ task processes the server forked and reaped (`cutime`, `cstime`, `cminflt` of th
 the task processes' own, whatever else runs on the machine. Prints, medians of `--repeat` runs:
 
 - the floor: CPU of a fork + exit of a process holding only the task runtime (as bench/scheduler.py);
-- the fork server's start: CPU until ready, its RSS once ready; the DAG file's zygote (which
+- the fork server's start: CPU until ready, its RSS once ready, its own CPU per task (it relays
+  each request to the zygote and the zygote's answers back); the DAG file's zygote (which
   imports the file and forks its task processes): CPU to start, RSS, and CPU and minor page
   faults per task (its fork of the standby, its own work between forks);
 - per forked task: CPU ms, the ratio to the floor, minor page faults; the task's own RSS
@@ -184,7 +185,7 @@ def one_round(fileloc: str, logs: Path, tasks: int) -> dict[str, float]:
     out["server_rss_mb"] = status_mb(pid, "VmRSS")
     out["server_rss_anon_mb"] = status_mb(pid, "RssAnon")
     sup.run_forked("noop")  # the first job starts the DAG file's zygote, which imports it
-    pid = forker(pid)  # from here on: the zygote, the parent of the task processes
+    server, pid = pid, forker(pid)  # from here on: the zygote, the parent of the task processes
     out["zygote_start_cpu_ms"] = 1000 * stat(pid)["cpu"]
     out["zygote_rss_mb"] = status_mb(pid, "VmRSS")
     out["zygote_rss_anon_mb"] = status_mb(pid, "RssAnon")
@@ -193,9 +194,10 @@ def one_round(fileloc: str, logs: Path, tasks: int) -> dict[str, float]:
     out.update(task_rss_mb=rss, task_private_mb=private, task_modules=modules)
     for _ in range(3):
         sup.run_forked("noop")  # warm
-    before = stat(pid)
+    before, server_before = stat(pid), stat(server)
     walls = [sup.run_forked("noop") for _ in range(tasks)]
-    after = stat(pid)
+    after, server_after = stat(pid), stat(server)
+    out["server_cpu_ms_per_task"] = 1000 * (server_after["cpu"] - server_before["cpu"]) / tasks
     out["task_request_to_result_ms"] = 1000 * statistics.median(w[0] for w in walls)
     out["task_job_to_result_ms"] = 1000 * statistics.median(w[1] for w in walls)
     # each reaped child is one task's process (the standby forked after the previous task)
