@@ -9,10 +9,15 @@ task processes the server forked and reaped (`cutime`, `cstime`, `cminflt` of th
 the task processes' own, whatever else runs on the machine. Prints, medians of `--repeat` runs:
 
 - the floor: CPU of a fork + exit of a process holding only the task runtime (as bench/scheduler.py);
-- the fork server's start: CPU until ready, its RSS once ready; the DAG file's zygote (which
-  imports the file and forks its task processes): CPU to start, RSS;
+- the fork server's start: CPU until ready, its RSS once ready, its own CPU per task (it relays
+  each request to the zygote and the zygote's answers back); the DAG file's zygote (which
+  imports the file and forks its task processes): CPU to start, RSS, and CPU and minor page
+  faults per task (its fork of the standby, its own work between forks);
 - per forked task: CPU ms, the ratio to the floor, minor page faults; the task's own RSS
   (VmRSS and private MB, as bench/scheduler.py's probe reads them) and module count;
+- per forked task, wall ms (median) on the critical path: from asking the fork server for a
+  process to the task's result (`task_request_to_result_ms`), and from sending the job
+  (`StartTry`) to the result (`task_job_to_result_ms`);
 - per job in a reused process (`tasks_per_process` 50): CPU ms and page faults.
 
 CPU (not wall) is what to trust on a shared machine.
@@ -91,6 +96,7 @@ class StandInSupervisor:
         self.server = ForkServer()
         self.xcoms: dict[str, Any] = {}
         self._n = 0
+        self.result_at = 0.0  # perf_counter() when the last TaskResult came
 
     def job(self, task_id: str) -> Any:
         from tradewind.runtime.protocol import Claim, StartTry
@@ -123,20 +129,26 @@ class StandInSupervisor:
                 self.xcoms[message.task_id] = message.value
                 channel.send(protocol.Value(None))
             elif isinstance(message, protocol.TaskResult):
+                self.result_at = time.perf_counter()
                 assert message.result.state == "success", message.result
                 channel.send(protocol.ResultStored(True))
             else:
                 channel.send(protocol.Value(None))
 
-    def run_forked(self, task_id: str) -> None:
+    def run_forked(self, task_id: str) -> tuple[float, float]:
+        """Run one job in a process of its own; wall seconds from the request, and from the job, to the result."""
         from tradewind.runtime.protocol import Channel
 
+        job = self.job(task_id)
+        requested = time.perf_counter()
         channel = Channel(self.server.request(self.fileloc, "bench_task_process"))
         self.server.started()
-        channel.send(self.job(task_id))
+        sent = time.perf_counter()
+        channel.send(job)
         assert not self.serve(channel)
         channel.close()
         assert self.server.wait_exit() == 0
+        return self.result_at - requested, self.result_at - sent
 
     def run_reused(self, jobs: int) -> None:
         from tradewind.runtime.protocol import Channel, NoJob
@@ -173,7 +185,7 @@ def one_round(fileloc: str, logs: Path, tasks: int) -> dict[str, float]:
     out["server_rss_mb"] = status_mb(pid, "VmRSS")
     out["server_rss_anon_mb"] = status_mb(pid, "RssAnon")
     sup.run_forked("noop")  # the first job starts the DAG file's zygote, which imports it
-    pid = forker(pid)  # from here on: the zygote, the parent of the task processes
+    server, pid = pid, forker(pid)  # from here on: the zygote, the parent of the task processes
     out["zygote_start_cpu_ms"] = 1000 * stat(pid)["cpu"]
     out["zygote_rss_mb"] = status_mb(pid, "VmRSS")
     out["zygote_rss_anon_mb"] = status_mb(pid, "RssAnon")
@@ -182,14 +194,17 @@ def one_round(fileloc: str, logs: Path, tasks: int) -> dict[str, float]:
     out.update(task_rss_mb=rss, task_private_mb=private, task_modules=modules)
     for _ in range(3):
         sup.run_forked("noop")  # warm
-    before = stat(pid)
-    for _ in range(tasks):
-        sup.run_forked("noop")
-    after = stat(pid)
+    before, server_before = stat(pid), stat(server)
+    walls = [sup.run_forked("noop") for _ in range(tasks)]
+    after, server_after = stat(pid), stat(server)
+    out["server_cpu_ms_per_task"] = 1000 * (server_after["cpu"] - server_before["cpu"]) / tasks
+    out["task_request_to_result_ms"] = 1000 * statistics.median(w[0] for w in walls)
+    out["task_job_to_result_ms"] = 1000 * statistics.median(w[1] for w in walls)
     # each reaped child is one task's process (the standby forked after the previous task)
     out["task_cpu_ms"] = 1000 * (after["ccpu"] - before["ccpu"]) / tasks
     out["task_minflt"] = (after["cminflt"] - before["cminflt"]) / tasks
     out["zygote_cpu_ms_per_task"] = 1000 * (after["cpu"] - before["cpu"]) / tasks
+    out["zygote_minflt_per_task"] = (after["minflt"] - before["minflt"]) / tasks
     jobs = max(tasks, 50)
     before = stat(pid)
     sup.run_reused(jobs)

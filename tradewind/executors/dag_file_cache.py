@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from tradewind.exceptions import DagNotFound
 
 if TYPE_CHECKING:
     from tradewind.sdk.dag import DAG
@@ -35,15 +38,15 @@ class DagFileCache:
         return self._files
 
     def get_dag(self, fileloc: str, dag_id: str) -> DAG:
-        from tradewind.exceptions import DagNotFound
-        from tradewind.parsing.dagbag import DagBag
-
+        """The DAG as its file is now: imported again if the file changed (a zygote asks this before each fork)."""
         try:
-            mtime = Path(fileloc).stat().st_mtime
+            mtime = os.stat(fileloc).st_mtime  # not pathlib: its objects cost a zygote page copies at each request
         except OSError:
             raise DagNotFound(f"the DAG file {fileloc} of DAG '{dag_id}' is gone") from None
         hit = self._files.get(fileloc)
         if hit is None or hit[0] != mtime:
+            from tradewind.parsing.dagbag import DagBag
+
             add_dag_folders_to_path()
             bag = DagBag(fileloc, include_examples=False, safe_mode=False)
             if fileloc in bag.import_errors:

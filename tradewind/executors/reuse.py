@@ -13,6 +13,9 @@ import sys
 import threading
 from typing import TYPE_CHECKING, Any
 
+from tradewind.runtime import timeout
+from tradewind.runtime.protocol import StartTry
+
 if TYPE_CHECKING:
     from tradewind.sdk.dag import DAG
 
@@ -70,15 +73,10 @@ class ReuseGuard:
         self.killed = False
         self._folders: tuple[str, ...] = ()  # read when a job may be followed by another
         self._baseline = baseline or dict(sys.modules)
-        from tradewind.runtime import timeout
-
         self._timeouts = timeout.expired
 
     def after_job(self, dag: DAG, job: Any) -> bool:
         """True if this process may run another job (it then keeps its DAG as imported)."""
-        from tradewind.runtime import timeout
-        from tradewind.runtime.protocol import StartTry
-
         self.jobs += 1
         limit = self.limit
         if isinstance(job, StartTry):

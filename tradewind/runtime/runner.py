@@ -15,7 +15,6 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from tradewind import listeners
@@ -28,8 +27,20 @@ from tradewind.exceptions import (
     TaskTimeout,
     TradewindException,
 )
-from tradewind.runtime.protocol import Claim, TryResult
+from tradewind.runtime import comms, retries
+from tradewind.runtime.context import build_context
+from tradewind.runtime.deferral import deferral_of, execute_deferrable
+from tradewind.runtime.outlets import emit_outlet_events
+from tradewind.runtime.protocol import Claim, SkipTasks, TryResult
+from tradewind.runtime.task_instance import RuntimeTaskInstance
+from tradewind.runtime.task_log import capture_task_log
+from tradewind.runtime.templating import DeferredEnv, render_template_fields
+from tradewind.runtime.timeout import execution_timeout
+from tradewind.sdk.current_context import reset_current_context, set_current_context
+from tradewind.sdk.mapped import expander
+from tradewind.secrets.masker import redact
 from tradewind.states import CLAIMABLE, TaskState
+from tradewind.utils import serde
 
 if TYPE_CHECKING:
     from tradewind.sdk.baseoperator import BaseOperator
@@ -161,14 +172,11 @@ def run_claimed(
     its warm connection, so a forked task needs no database of its own unless its code asks; and
     `defer_inline=False`: a deferral ends this process's part of the try (state deferred, no slot held).
     """
-    from tradewind.runtime import retries
-    from tradewind.runtime.task_log import capture_task_log
-
     claimed, path = claim.record, claim.log_path
     task_id, map_index = claimed.task_id, claimed.map_index
     task = dag.get_task(task_id)
     started = time.monotonic()
-    with capture_task_log(Path(path), echo=echo) as task_logger:
+    with capture_task_log(path, echo=echo) as task_logger:
         task_logger.info("Starting attempt %s of %s", claimed.try_number, claimed.max_tries + 1)
         if not mark_success:
             state, error, rendered, ti, context = _execute(
@@ -196,8 +204,6 @@ def run_claimed(
         )
         finished = record(claimed, result)
         if finished and state is TaskState.SUCCESS and (not test_mode if emit_datasets is None else emit_datasets):
-            from tradewind.runtime.outlets import emit_outlet_events  # data-aware scheduling
-
             emit_outlet_events(task, dag_run, map_index, context)
         if finished and ti is not None:
             ti.state = state.value
@@ -235,12 +241,6 @@ def _execute(
 
     A task resuming from a deferral (`next_method` stored) continues there instead of in `execute`.
     """
-    from tradewind.runtime.context import build_context
-    from tradewind.runtime.deferral import deferral_of, execute_deferrable
-    from tradewind.runtime.task_instance import RuntimeTaskInstance
-    from tradewind.runtime.timeout import execution_timeout
-    from tradewind.sdk.current_context import reset_current_context, set_current_context
-
     ti = None
     rendered: dict[str, Any] | None = None
     token = None
@@ -314,8 +314,6 @@ def run_params(dag: DAG, task: BaseOperator, conf: dict[str, Any] | None) -> dic
 def _prepare_operator(task: BaseOperator, context: dict[str, Any], map_index: int) -> tuple[BaseOperator, set[int]]:
     """A private copy to render into (for a mapped task, the copy for this map index), and the ids
     of the values it was given from XCom."""
-    from tradewind.sdk.mapped import expander
-
     mapping = expander(task)
     if mapping is not None:
         combos = mapping.expansion(context)
@@ -329,8 +327,6 @@ def _prepare_operator(task: BaseOperator, context: dict[str, Any], map_index: in
 def _render(operator: BaseOperator, context: dict[str, Any], dag: DAG, from_xcom: set[int]) -> dict[str, Any]:
     """Render the template fields. XComArgs in them resolve while rendering; as in Airflow, a value
     that came from XCom is data, not a template: it is never rendered."""
-    from tradewind.runtime.templating import DeferredEnv, render_template_fields
-
     rendered = render_template_fields(
         operator,
         context,
@@ -339,9 +335,6 @@ def _render(operator: BaseOperator, context: dict[str, Any], dag: DAG, from_xcom
         template_ext=operator.template_ext,
         verbatim=from_xcom,
     )
-    from tradewind.secrets.masker import redact
-    from tradewind.utils import serde
-
     safe: dict[str, Any] = {}
     for key, value in rendered.items():
         try:
@@ -368,9 +361,6 @@ def _push_result(ti: Any, operator: BaseOperator, result: Any) -> None:
 def _apply_skips(dag_run: DagRunRecord, task_ids: list[str], ti: Any, context: dict[str, Any]) -> None:
     """Skip the (waiting) instances of `task_ids`, through the supervisor; in a mapped task group, a task of
     the same group is skipped for this instance's map index only, as Airflow does."""
-    from tradewind.runtime import comms
-    from tradewind.runtime.protocol import SkipTasks
-
     own = _same_group_targets(ti, set(task_ids))
     length = len(ti.task.mapped_task_group.expansion(context)) if own else 0
     comms.request(SkipTasks(dag_run.dag_id, dag_run.run_id, tuple(task_ids), ti.map_index, tuple(sorted(own)), length))

@@ -5,8 +5,9 @@ from __future__ import annotations
 import io
 import logging
 import os
+import sys
 from collections.abc import Iterator
-from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
@@ -101,6 +102,7 @@ class TaskLogWriter(logging.Handler):
 
 
 _FORMATTER = logging.Formatter(LOG_FORMAT)
+_TASK_LOGGER = logging.getLogger("tradewind.task")  # looked up once: the lookup takes logging's lock, ~6 page copies
 _REDACTING = RedactingFilter()
 
 
@@ -118,7 +120,7 @@ _spare: list[TaskLogWriter] = []  # writers not attached to a try now (one, unle
 
 
 @contextmanager
-def capture_task_log(path: Path, *, echo: TextIO | None = None) -> Iterator[logging.Logger]:
+def capture_task_log(path: str | Path, *, echo: TextIO | None = None) -> Iterator[logging.Logger]:
     """Route everything the try logs or prints to `path` (and `echo`, masked too) for its duration.
 
     Every logger's records reach the root logger, whose handlers (the scheduler's or the CLI's
@@ -127,10 +129,13 @@ def capture_task_log(path: Path, *, echo: TextIO | None = None) -> Iterator[logg
     the process that runs it. The task logger writes to the writer directly and does not
     propagate, so that stdout/stderr (sent to it) cannot loop back through a handler on stderr.
     """
-    private_dir(path.parent)  # output may hold secrets the masker does not know: 0600 in 0700 folders
+    path = os.fspath(path)
+    folder = os.path.dirname(path)
+    if not os.path.isdir(folder):  # (string paths: pathlib's objects cost a task process ~30 page copies)
+        private_dir(Path(folder))  # output may hold secrets the masker does not know: 0600 in 0700 folders
     level = _level if _level is not None else task_level()
-    root = logging.getLogger()
-    logger = logging.getLogger("tradewind.task")
+    root = logging.root
+    logger = _TASK_LOGGER
     logger.propagate = False
     _set_level(logger, level)
     with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, FILE_MODE), "a", encoding="utf-8") as file:
@@ -143,10 +148,12 @@ def capture_task_log(path: Path, *, echo: TextIO | None = None) -> Iterator[logg
         root.handlers, logger.handlers = [writer], [writer]
         _set_level(root, level)
         out, err = _LoggerStream(logger, logging.INFO), _LoggerStream(logger, logging.WARNING)
+        saved_streams = sys.stdout, sys.stderr  # as contextlib's redirect_stdout/stderr, without their classes
+        sys.stdout, sys.stderr = out, err
         try:
-            with redirect_stdout(out), redirect_stderr(err):
-                yield logger
+            yield logger
         finally:
+            sys.stdout, sys.stderr = saved_streams
             out.flush()
             err.flush()
             root.handlers, logger.handlers = saved[0], saved[1]
@@ -164,8 +171,8 @@ def prepare_for_tasks() -> None:
     global _level
     _level = None
     level = _level = task_level()
-    _set_level(logging.getLogger(), level)
-    _set_level(logging.getLogger("tradewind.task"), level)
+    _set_level(logging.root, level)
+    _set_level(_TASK_LOGGER, level)
     if not _spare:
         _spare.append(TaskLogWriter())
 
