@@ -40,6 +40,7 @@ RunKey = tuple[str, str]  # dag_id, run_id
 _NEVER = datetime.max.replace(tzinfo=timezone.utc)
 _FULL_PLAN_EVERY = 10  # sweeps
 _LOCKED_OUT_RETRY = 0.005  # seconds: another scheduler's pass holds a run we must plan
+_FEW_DAGS = 3  # up to this many DAGs, reading their rows one by one beats reading every DAG's
 
 
 @dataclass
@@ -360,10 +361,15 @@ class Scheduler:
         else:
             self._dirty[run_key] = (self._dirty.get(run_key) or set()) | focus
 
-    def _paused_dags(self) -> set[str]:
-        """As Airflow: a paused DAG's runs neither start nor schedule tasks (backfills ignore pausing)."""
+    def _paused_dags(self, among: set[str] | None = None) -> set[str]:
+        """As Airflow: a paused DAG's runs neither start nor schedule tasks (backfills ignore pausing).
+
+        `among`: only these DAGs matter (a trigger's run): read one row each when they are few.
+        """
         from tradewind.store import dags
 
+        if among is not None and len(among) <= _FEW_DAGS:
+            return {d for d in among if (record := dags.get_dag(d)) is not None and record.is_paused}
         return {d.dag_id for d in dags.list_dags(active_only=False) if d.is_paused}
 
     def _find_orphans(self) -> None:
@@ -454,7 +460,7 @@ class Scheduler:
         counted as the database has them."""
         from tradewind.store import locks, runs
 
-        paused = self._paused_dags() if self.only_runs is None else set()
+        paused = self._paused_dags({r.dag_id for r in queued}) if self.only_runs is None else set()
         running_per_dag: dict[str, int] = {}
         mine = locks.lock_dags({r.dag_id for r in queued})
         if shared:
