@@ -12,7 +12,7 @@ from __future__ import annotations
 from tradewind.parsing.processor import DagFileProcessor
 
 #: While a pass is in flight, how soon the loop collects its next results.
-POLL = 0.05
+POLL = 0.2
 
 
 class DagSync:
