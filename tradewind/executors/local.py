@@ -78,18 +78,20 @@ class LocalExecutor:
         # Workers are started as work needs them, up to `parallelism`, and then kept warm; one
         # more than the running tasks, so a task never waits for a worker whose last task is still
         # exiting (its result is in, its process not yet gone): the longest idle worker gets it.
-        if (not self._idle or len(self._running) >= len(self._workers)) and len(self._workers) < self.parallelism:
-            self._spawn()
-        while self._idle:
+        while True:
+            if not self._idle and len(self._workers) < self.parallelism:
+                self._spawn()  # none idle (or the idle one was dead): a new one takes the workload
+            if not self._idle:
+                break
             worker = self._idle.popleft()
             try:
                 worker.conn.send(workload)
             except OSError:
                 self._lose(worker)
-                if not self._idle and len(self._workers) < self.parallelism:
-                    self._spawn()  # the dead one's replacement takes the workload
                 continue
             worker.task = workload.key
+            if len(self._running) >= len(self._workers) and len(self._workers) < self.parallelism:
+                self._spawn()  # the spare, forked once the workload is on its way
             return
         self._running.discard(workload.key)  # cannot happen while a worker can be started; kept as a guard
         log.error("no worker left to run %s", workload.key)

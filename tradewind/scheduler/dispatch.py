@@ -96,13 +96,10 @@ class Dispatcher:
                 if cached is not None:
                     runs.stale(key)
                 continue
-            if cached is not None:
-                cached.set_state((key[2], key[3]), TaskState.QUEUED.value)
             info = dags.get(key[0])
             assert info is not None
-            self.slots.hold(item.request)
             node = info.structure.nodes.get(key[2])
-            executor.queue(
+            executor.queue(  # first: the worker starts while the scheduler does its bookkeeping
                 Workload(
                     *key,
                     fileloc=info.fileloc,
@@ -110,3 +107,6 @@ class Dispatcher:
                     queue=node.queue if node is not None else None,
                 )
             )
+            self.slots.hold(item.request)
+            if cached is not None:
+                cached.set_state((key[2], key[3]), TaskState.QUEUED.value)

@@ -40,6 +40,7 @@ RunKey = tuple[str, str]  # dag_id, run_id
 _NEVER = datetime.max.replace(tzinfo=timezone.utc)
 _FULL_PLAN_EVERY = 10  # sweeps
 _LOCKED_OUT_RETRY = 0.005  # seconds: another scheduler's pass holds a run we must plan
+_FEW_DAGS = 3  # up to this many DAGs, reading their rows one by one beats reading every DAG's
 
 
 @dataclass
@@ -307,12 +308,13 @@ class Scheduler:
 
     def _parse_dag_files(self, force: bool = False) -> None:
         """Re-parse changed DAG files; forget cached DAGs whose serialized form changed."""
-        from tradewind.scheduler.dag_sync import DagSync
+        from tradewind.scheduler.dag_sync import POLL, DagSync
 
         if self._processor is None:
             self._processor = DagSync()
         changed = self._processor.run_once(force=force)
-        self._next["parse"] = self.clock.monotonic() + self.settings.dag_dir_list_interval
+        interval = POLL if self._processor.in_flight else self.settings.dag_dir_list_interval
+        self._next["parse"] = self.clock.monotonic() + interval
         if changed:
             self._dags_changed(self.cache.refresh())
 
@@ -359,10 +361,15 @@ class Scheduler:
         else:
             self._dirty[run_key] = (self._dirty.get(run_key) or set()) | focus
 
-    def _paused_dags(self) -> set[str]:
-        """As Airflow: a paused DAG's runs neither start nor schedule tasks (backfills ignore pausing)."""
+    def _paused_dags(self, among: set[str] | None = None) -> set[str]:
+        """As Airflow: a paused DAG's runs neither start nor schedule tasks (backfills ignore pausing).
+
+        `among`: only these DAGs matter (a trigger's run): read one row each when they are few.
+        """
         from tradewind.store import dags
 
+        if among is not None and len(among) <= _FEW_DAGS:
+            return {d for d in among if (record := dags.get_dag(d)) is not None and record.is_paused}
         return {d.dag_id for d in dags.list_dags(active_only=False) if d.is_paused}
 
     def _find_orphans(self) -> None:
@@ -453,7 +460,7 @@ class Scheduler:
         counted as the database has them."""
         from tradewind.store import locks, runs
 
-        paused = self._paused_dags() if self.only_runs is None else set()
+        paused = self._paused_dags({r.dag_id for r in queued}) if self.only_runs is None else set()
         running_per_dag: dict[str, int] = {}
         mine = locks.lock_dags({r.dag_id for r in queued})
         if shared:
@@ -474,10 +481,11 @@ class Scheduler:
                 continue
             if running_per_dag.get(run.dag_id, 0) >= info.structure.max_active_runs:
                 continue
-            if runs.start_run(run.dag_id, run.run_id, start_date=run.start_date or now):
+            started = runs.start_run(run.dag_id, run.run_id, start_date=run.start_date or now)
+            if started is not None:
                 listeners.dag_run_changed(run.dag_id, run.run_id, "running")
                 running_per_dag[run.dag_id] = running_per_dag.get(run.dag_id, 0) + 1
-                self.runs.add(runs.get_dag_run(run.dag_id, run.run_id) or run)
+                self.runs.add(started)
                 self._dirty[key] = None
 
     def _may_have_queued(self) -> bool:
@@ -503,7 +511,8 @@ class Scheduler:
         from tradewind.scheduler.apply import apply_plan
         from tradewind.scheduler.planner import plan
 
-        for run_key, focus in dirty.items():
+        pending = list(dirty.items())
+        for run_key, focus in pending:  # grows when a focused plan asks for the whole run: planned in this pass
             run = self.runs.runs.get(run_key)
             info = self.cache.get(run_key[0])
             if run is None or info is None:
@@ -526,14 +535,13 @@ class Scheduler:
                 self._dirty[run_key] = None
                 self.runs.reload(run_key)
                 continue
-            if decided.changes and focus is not None:
-                # a decision may unblock tasks outside the focus (skips cascading): plan the rest too
-                self._dirty.setdefault(run_key, None)
-            if decided.run_state is not None and focus is None:
+            if focus is not None and (decided.changes or decided.run_state is not None):
+                # a decision may unblock tasks outside the focus (skips cascading), or the run may be
+                # over: plan it whole, in this pass (its end is then stamped now, not a pass later)
+                pending.append((run_key, None))
+            elif decided.run_state is not None:
                 self._finish_run(run, decided.run_state, now)
                 continue
-            if decided.run_state is not None:
-                self._dirty[run_key] = None
             executing = self.executor.running if self.executor is not None else set()
             for tid, mi in decided.ready:
                 self.dispatcher.add(tis[(tid, mi)], info.structure, executing, run.id)
@@ -579,6 +587,8 @@ class Scheduler:
     def _wait(self) -> None:
         if self._dirty or self._stop:
             return
+        if self._next_create is None and self.create_runs and self.only_runs is None:
+            return  # a run ended or the DAGs changed: see now, not at the next wake-up, which runs are due
         if self._locked_out:  # another scheduler is planning them: look again in a moment
             time.sleep(_LOCKED_OUT_RETRY)
             return
@@ -606,10 +616,19 @@ class Scheduler:
             return
         ready = wait(handles, timeout)
         if self._wake is not None and self._wake in ready:
-            self._wake.drain()
-            self._queued_hint = True
+            self._woken(self._wake.drain())
+
+    def _woken(self, heard: set[bytes]) -> None:
+        """A trigger queued a run: start it now, with the DAGs' hashes checked (a cheap query) and
+        nothing else re-read; anything else someone changed (a clear, a mark, an unpause): sweep now."""
+        from tradewind.scheduler.wakeup import QUEUED
+
+        self._queued_hint = True
+        if heard - {QUEUED}:
             self._next_create = None
             self._next["sweep"] = 0.0
+        elif heard:
+            self._dags_changed(self.cache.refresh())
 
     def _only_runs_active(self) -> bool:
         from tradewind.store import runs

@@ -29,7 +29,7 @@ def trigger_dag(
 ) -> DagRunRecord:
     """Create a queued run; raises DagNotFound, ParamValidationError or DagRunAlreadyExists."""
     from tradewind.scheduler.runs import create_run
-    from tradewind.scheduler.wakeup import notify
+    from tradewind.scheduler.wakeup import CHANGED, QUEUED, notify
     from tradewind.store import dags
     from tradewind.timetables.base import as_utc
 
@@ -54,5 +54,5 @@ def trigger_dag(
         external_trigger=True,
         note=note,
     )
-    notify()  # a sleeping scheduler starts it now, not at its next sweep
+    notify(QUEUED if run.state == DagRunState.QUEUED else CHANGED)  # a sleeping scheduler starts it now
     return run

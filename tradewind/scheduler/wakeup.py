@@ -4,6 +4,10 @@ The scheduler listens on a Unix datagram socket in TRADEWIND_HOME; `notify()` se
 Best effort: with no scheduler listening (or on another machine) the change is still picked up
 by the scheduler's periodic sweep, only later. Several schedulers sharing one TRADEWIND_HOME:
 the one started last listens, the others see the change at their sweep.
+
+The byte says what changed: `QUEUED` (a run was queued by a trigger) asks only to start queued
+runs, which costs a few statements; anything else (`CHANGED`: a clear, a mark, an unpause, a
+dataset event) asks for a sweep that re-reads everything.
 """
 
 from __future__ import annotations
@@ -22,14 +26,19 @@ def socket_path() -> Path:
     return tradewind_home() / "scheduler.wake"
 
 
-def notify() -> None:
+QUEUED = b"q"
+CHANGED = b"!"
+
+
+def notify(what: bytes = CHANGED) -> None:
+    """Tell a listening scheduler `what` changed (`QUEUED` or `CHANGED`)."""
     path = socket_path()
     if not path.exists():
         return
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
             sock.setblocking(False)
-            sock.sendto(b"!", str(path))
+            sock.sendto(what, str(path))
     except OSError:
         pass
 
@@ -51,12 +60,14 @@ class WakeListener:
     def fileno(self) -> int:
         return self.sock.fileno()
 
-    def drain(self) -> None:
+    def drain(self) -> set[bytes]:
+        """Read every pending wake-up; what they said changed."""
+        heard: set[bytes] = set()
         while True:
             try:
-                self.sock.recv(64)
+                heard.add(self.sock.recv(64))
             except (BlockingIOError, OSError):
-                return
+                return heard
 
     def close(self) -> None:
         """Close, and remove the socket file unless another scheduler has bound the path since."""

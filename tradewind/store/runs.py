@@ -181,10 +181,13 @@ def set_dag_run_state(
         return _move(conn, dag_id, run_id, state, expected, by_user=True, start_date=start_date, end_date=end_date)
 
 
-def start_run(dag_id: str, run_id: str, *, start_date: datetime) -> bool:
-    """The scheduler (or `dags test`) starts a queued run; False if it is not queued any more."""
+def start_run(dag_id: str, run_id: str, *, start_date: datetime) -> DagRunRecord | None:
+    """The scheduler (or `dags test`) starts a queued run: the started run as stored (the caller
+    need not read it back), or None if it is not queued any more."""
+    stmt = _move_statement(dag_id, run_id, DagRunState.RUNNING, {DagRunState.QUEUED}, start_date=start_date)
     with transaction() as conn:
-        return _move(conn, dag_id, run_id, DagRunState.RUNNING, {DagRunState.QUEUED}, start_date=start_date)
+        row = conn.execute(stmt.returning(*dag_run.c)).first()
+    return DagRunRecord.from_row(row) if row is not None else None
 
 
 def finish_run(dag_id: str, run_id: str, state: DagRunState, *, end_date: datetime) -> bool:
@@ -213,7 +216,22 @@ def _move(
     start_date: datetime | None = None,
     end_date: datetime | None = None,
 ) -> bool:
-    """Compare-and-set the run's state (from any state when `expected` is None), checked first.
+    """Compare-and-set the run's state (from any state when `expected` is None), checked first."""
+    stmt = _move_statement(dag_id, run_id, state, expected, by_user=by_user, start_date=start_date, end_date=end_date)
+    return conn.execute(stmt).rowcount > 0
+
+
+def _move_statement(
+    dag_id: str,
+    run_id: str,
+    state: str,
+    expected: Iterable[str] | None,
+    *,
+    by_user: bool = False,
+    start_date: datetime | None = None,
+    end_date: datetime | None = None,
+) -> sa.Update:
+    """`_move`'s UPDATE, the move checked first.
 
     As Airflow: moving to queued stamps `queued_at`; moving to queued/running clears an old end_date.
     """
@@ -232,7 +250,7 @@ def _move(
     stmt = sa.update(dag_run).where(dag_run.c.dag_id == dag_id, dag_run.c.run_id == run_id).values(values)
     if expected is not None:
         stmt = stmt.where(in_list(dag_run.c.state, expected))
-    return conn.execute(stmt).rowcount > 0
+    return stmt
 
 
 def clear_run(
