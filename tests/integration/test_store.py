@@ -70,6 +70,21 @@ def test_migrations_match_models(migrated_db):
     assert diff == []
 
 
+def test_the_dag_hash_check_reads_an_index_not_the_serialized_dags(tradewind_home):
+    """SQLite: the hashes come from a covering index; the table's rows hold each DAG's whole serialized form."""
+    from tradewind.store import dags, migrate
+    from tradewind.store.engine import get_engine, session
+
+    migrate.migrate()
+    statements: list[str] = []
+    sa.event.listen(get_engine(), "before_cursor_execute", lambda *a: statements.append(a[2]))
+    dags.serialized_hashes()
+    assert len(statements) == 1
+    with session() as conn:
+        plan = " ".join(str(row[-1]) for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statements[0]}"))
+    assert "COVERING INDEX ix_serialized_dag_dag_id_dag_hash" in plan, plan
+
+
 def test_migrate_check_reset(db_url):
     from tradewind.store import migrate, variables
 

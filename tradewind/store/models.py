@@ -134,6 +134,7 @@ serialized_dag = sa.Table(
     sa.Column("dag_hash", sa.String(64), nullable=False),
     sa.Column("last_updated", UtcDateTime, nullable=False),
     sa.ForeignKeyConstraint(["dag_id"], ["dag.dag_id"], ondelete="CASCADE"),
+    sa.Index(None, "dag_id", "dag_hash"),  # the hashes alone, without reading the blobs (revision 0011)
 )
 
 dag_run = sa.Table(

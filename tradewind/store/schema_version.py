@@ -5,4 +5,4 @@ Bump it with every new file in `migrations/versions/`; a test checks it equals A
 
 from __future__ import annotations
 
-HEAD_REVISION = "0010"
+HEAD_REVISION = "0011"
