@@ -24,12 +24,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from tradewind.exceptions import DagNotFound
 from tradewind.executors.forkserver import ForkServer
 from tradewind.executors.messages import DAG_CALLBACK, Outcome, Workload
 from tradewind.runtime import protocol
 from tradewind.states import SUCCESS_LIKE, TaskState
 
 log = logging.getLogger(__name__)
+
 
 SEND_TIMEOUT = 60.0
 """Seconds an answer may wait for a task process that does not read its channel (then it is failed)."""
@@ -58,6 +60,8 @@ class TaskProcesses:
 
         self.server = server if server is not None else ForkServer()
         self._idle: _Idle | None = None
+        self._asked: tuple[str, float] | None = None  # the DAG file (and its mtime) of the process last requested
+        self._imported: tuple[str, float] | None = None  # ...and of the last one the server started
         # read once: a lookup per task costs as much as a store statement
         self.heartbeat_interval = conf.getfloat("scheduler", "task_heartbeat_interval", fallback=5.0)
 
@@ -71,12 +75,23 @@ class TaskProcesses:
             ):  # readable: it died (or talks out of turn)
                 return idle.channel, idle.pid
             self._dismiss(idle)
+        self._asked = (fileloc, _mtime(fileloc))
         sock = self.server.request(fileloc, dag_id)
         sock.settimeout(SEND_TIMEOUT)
         return protocol.Channel(sock), None
 
+    def imported(self) -> bool:
+        """Whether the server has the requested process's DAG file imported already, as it is now.
+
+        It then only hands over a process (its standby, or a fork): the try may be claimed while
+        it does, and the try's start_date still does not count a DAG file's import.
+        """
+        return self._asked is not None and self._asked == self._imported
+
     def started(self) -> int:
-        return self.server.started()
+        pid = self.server.started()
+        self._imported = self._asked
+        return pid
 
     def wait_exit(self) -> int:
         return self.server.wait_exit()
@@ -108,6 +123,7 @@ class TaskProcesses:
         if self._idle is not None:
             self._idle.channel.close()
             self._idle = None
+        self._imported = None
         self.server.restart()
 
 
@@ -135,7 +151,6 @@ def supervise(workload: Workload, processes: TaskProcesses, on_outcome: OnOutcom
     scheduler early. Raises EOFError/OSError only if the fork server itself died (the caller
     restarts it with `processes.restart()`); the try is then failed by its retry rules.
     """
-    from tradewind.exceptions import DagNotFound
     from tradewind.store import runs
 
     reported: list[tuple[Outcome, Any]] = []
@@ -156,26 +171,27 @@ def supervise(workload: Workload, processes: TaskProcesses, on_outcome: OnOutcom
         return report(Outcome.FAILED)
     channel, reused_pid = processes.open(workload.fileloc, workload.dag_id)
     callbacks = workload.task_id == DAG_CALLBACK
-    if reused_pid is not None:
-        pid = reused_pid
-    else:
-        # The try is claimed once its process is there (its DAG imported): its start_date is when
-        # it can start, even when the fork server imports a DAG file for the first time.
+    # The try's start_date is when it can start: it is claimed while the fork server hands over a
+    # process of a DAG file it has imported, but only once the process is there when the server
+    # imports the file first (or again, changed): the import is not part of the try.
+    early = not callbacks and (reused_pid is not None or processes.imported())
+    claim, unclaimed = _claim(workload, dag_run) if early else (None, Outcome.FAILED)
+    pid = reused_pid
+    if pid is None:
         try:
-            pid = processes.started()
+            channel, pid = _started(workload, processes, channel, claim)
         except DagNotFound as exc:  # a DAG that cannot load fails its task, not the supervisor
-            channel.close()
-            _fail_unloadable(workload, None if callbacks else _claim(workload, dag_run)[0], str(exc))
+            _fail_unloadable(workload, claim if early or callbacks else _claim(workload, dag_run)[0], str(exc))
             return report(Outcome.FAILED)
-        except (EOFError, OSError):  # the fork server died before starting it: the scheduler retries the workload
-            channel.close()
-            raise
-    job: Any
-    if callbacks:
-        claim, unclaimed, job = None, Outcome.FAILED, protocol.StartCallbacks(dag_run)
-    else:
+    if not early and not callbacks:
         claim, unclaimed = _claim(workload, dag_run)
-        job = protocol.StartTry(dag_run, claim) if claim is not None else protocol.NoJob()
+    job: Any = (
+        protocol.StartCallbacks(dag_run)
+        if callbacks
+        else protocol.StartTry(dag_run, claim)
+        if claim
+        else protocol.NoJob()
+    )
     if reused_pid is not None and claim is None and isinstance(job, protocol.NoJob):
         processes.keep(channel, reused_pid, workload.fileloc, workload.dag_id)  # nothing to run: it stays idle
         return report(unclaimed)
@@ -201,6 +217,38 @@ def supervise(workload: Workload, processes: TaskProcesses, on_outcome: OnOutcom
         _record_if_vanished(workload, claim, code, served.reason)
         return report(Outcome.FAILED)
     return report(*served.result)
+
+
+def _started(
+    workload: Workload, processes: TaskProcesses, channel: protocol.Channel, claim: Any
+) -> tuple[protocol.Channel, int]:
+    """The requested process's channel and pid; DagNotFound if its DAG cannot load.
+
+    A fork server that died before starting it raises EOFError/OSError (the scheduler retries the
+    workload), unless the try is claimed already: it then gets a process of a new server, once;
+    if that fails too, the try ends by its retry rules.
+    """
+    try:
+        return channel, processes.started()
+    except DagNotFound:
+        channel.close()
+        raise
+    except (EOFError, OSError):
+        channel.close()
+        if claim is None:
+            raise
+    log.warning("%s: the fork server died before starting the task's process: starting a new one", workload.key)
+    processes.restart()
+    channel, _ = processes.open(workload.fileloc, workload.dag_id)
+    try:
+        return channel, processes.started()
+    except (EOFError, OSError):
+        channel.close()
+        _record_if_vanished(workload, claim, 1, "the fork server died before starting the task's process")
+        raise
+    except DagNotFound:
+        channel.close()
+        raise
 
 
 @dataclass
