@@ -21,7 +21,6 @@ import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 from tradewind.exceptions import DagNotFound
@@ -129,7 +128,7 @@ class TaskProcesses:
 
 def _mtime(fileloc: str) -> float:
     try:
-        return Path(fileloc).stat().st_mtime
+        return os.stat(fileloc).st_mtime  # (a Path costs more than the stat itself: this runs per task)
     except OSError:
         return -1.0
 
@@ -170,32 +169,26 @@ def supervise(workload: Workload, processes: TaskProcesses, on_outcome: OnOutcom
     if dag_run is None:
         return report(Outcome.FAILED)
     channel, reused_pid = processes.open(workload.fileloc, workload.dag_id)
-    callbacks = workload.task_id == DAG_CALLBACK
-    # The try's start_date is when it can start: it is claimed while the fork server hands over a
-    # process of a DAG file it has imported, but only once the process is there when the server
-    # imports the file first (or again, changed): the import is not part of the try.
-    early = not callbacks and (reused_pid is not None or processes.imported())
-    claim, unclaimed = _claim(workload, dag_run) if early else (None, Outcome.FAILED)
+    # The try's start_date is when it can start: it is claimed, and its job sent (it waits in the
+    # socket), while the fork server hands over a process of a DAG file it has imported; but only
+    # once the process is there when the server imports the file first (or again, changed).
+    early = workload.task_id == DAG_CALLBACK or reused_pid is not None or processes.imported()
+    claim, unclaimed, job = _job(workload, dag_run) if early else (None, Outcome.FAILED, None)
+    if reused_pid is not None and isinstance(job, protocol.NoJob):
+        processes.keep(channel, reused_pid, workload.fileloc, workload.dag_id)  # nothing to run: it stays idle
+        return report(unclaimed)
+    if job is not None:
+        _send_job(channel, job)
     pid = reused_pid
     if pid is None:
         try:
-            channel, pid = _started(workload, processes, channel, claim)
+            channel, pid = _started(workload, processes, channel, claim, job)
         except DagNotFound as exc:  # a DAG that cannot load fails its task, not the supervisor
-            _fail_unloadable(workload, claim if early or callbacks else _claim(workload, dag_run)[0], str(exc))
+            _fail_unloadable(workload, claim if early else _claim(workload, dag_run)[0], str(exc))
             return report(Outcome.FAILED)
-    if not early and not callbacks:
-        claim, unclaimed = _claim(workload, dag_run)
-    job: Any = (
-        protocol.StartCallbacks(dag_run)
-        if callbacks
-        else protocol.StartTry(dag_run, claim)
-        if claim
-        else protocol.NoJob()
-    )
-    if reused_pid is not None and claim is None and isinstance(job, protocol.NoJob):
-        processes.keep(channel, reused_pid, workload.fileloc, workload.dag_id)  # nothing to run: it stays idle
-        return report(unclaimed)
-    _send_job(channel, job)
+    if job is None:
+        claim, unclaimed, job = _job(workload, dag_run)
+        _send_job(channel, job)
     global _current_child
     _current_child = pid
     try:
@@ -220,13 +213,13 @@ def supervise(workload: Workload, processes: TaskProcesses, on_outcome: OnOutcom
 
 
 def _started(
-    workload: Workload, processes: TaskProcesses, channel: protocol.Channel, claim: Any
+    workload: Workload, processes: TaskProcesses, channel: protocol.Channel, claim: Any, job: Any
 ) -> tuple[protocol.Channel, int]:
     """The requested process's channel and pid; DagNotFound if its DAG cannot load.
 
     A fork server that died before starting it raises EOFError/OSError (the scheduler retries the
-    workload), unless the try is claimed already: it then gets a process of a new server, once;
-    if that fails too, the try ends by its retry rules.
+    workload), unless the try is claimed already: a new server then starts its process, which gets
+    the `job` sent already; if that fails too, the try ends by its retry rules.
     """
     try:
         return channel, processes.started()
@@ -240,6 +233,7 @@ def _started(
     log.warning("%s: the fork server died before starting the task's process: starting a new one", workload.key)
     processes.restart()
     channel, _ = processes.open(workload.fileloc, workload.dag_id)
+    _send_job(channel, job)
     try:
         return channel, processes.started()
     except (EOFError, OSError):
@@ -349,6 +343,14 @@ def _store_result(claim: Any, result: protocol.TryResult) -> tuple[Outcome, Any]
     if result.state == TaskState.DEFERRED:
         return Outcome.DEFERRED, stored
     return (Outcome.SUCCEEDED if result.state in SUCCESS_LIKE else Outcome.FAILED), stored
+
+
+def _job(workload: Workload, dag_run: Any) -> tuple[Any, Outcome, Any]:
+    """The claim (None if the try is not ours), the outcome to report if not claimed, and the process's job."""
+    if workload.task_id == DAG_CALLBACK:
+        return None, Outcome.FAILED, protocol.StartCallbacks(dag_run)
+    claim, unclaimed = _claim(workload, dag_run)
+    return claim, unclaimed, protocol.StartTry(dag_run, claim) if claim is not None else protocol.NoJob()
 
 
 def _claim(workload: Workload, dag_run: Any) -> tuple[Any, Outcome]:
