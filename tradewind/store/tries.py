@@ -78,14 +78,18 @@ def start_try(
         ).first()
         if row is None:  # changed since the read (PostgreSQL: another claimer committed first)
             return None
-        if not resumed:
+        if current.has_xcoms and not resumed:
             conn.execute(_delete_xcoms(), key)
     return TaskInstanceRecord.from_row(row)
 
 
 @prepared
 def _claim_read() -> sa.Select[Any]:
-    return sa.select(ti.c.state, ti.c.try_number, ti.c.reschedule_at, ti.c.next_method).where(_by_key())
+    """What the claim needs of the row, and whether the instance has XComs (a new try drops them: most have none)."""
+    has_xcoms = sa.exists().where(*(xcom.c[name] == ti.c[name] for name in TI_KEY))
+    return sa.select(
+        ti.c.state, ti.c.try_number, ti.c.reschedule_at, ti.c.next_method, has_xcoms.label("has_xcoms")
+    ).where(_by_key())
 
 
 @prepared
