@@ -32,7 +32,7 @@ with DAG("claims", schedule=None, start_date=datetime(2024, 1, 1)):
 
 
 @pytest.fixture()
-def setup(tradewind_home: Path) -> Any:
+def setup(tradewind_home: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     from tradewind.executors.supervisor import TaskProcesses
     from tradewind.parsing.dagbag import DagBag
     from tradewind.scheduler.runs import create_run
@@ -56,6 +56,7 @@ def setup(tradewind_home: Path) -> Any:
         state=DagRunState.RUNNING,
         external_trigger=True,
     )
+    monkeypatch.setenv("TRADEWIND__EXECUTOR__TASKS_PER_PROCESS", "1")  # each task in a process of the fork server's
     processes = TaskProcesses()
     yield processes, run, str(path)
     processes.close()
