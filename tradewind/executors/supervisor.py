@@ -31,7 +31,6 @@ from tradewind.states import SUCCESS_LIKE, TaskState
 
 log = logging.getLogger(__name__)
 
-
 SEND_TIMEOUT = 60.0
 """Seconds an answer may wait for a task process that does not read its channel (then it is failed)."""
 
