@@ -19,7 +19,7 @@ from tradewind.store import reschedules
 from tradewind.store.engine import session, transaction
 from tradewind.store.models import task_try, xcom
 from tradewind.store.records import Deferral, TaskInstanceRecord, TaskTryRecord
-from tradewind.store.sql import insert_ignore, param, prepared, state_str, utcnow
+from tradewind.store.sql import _dialect_insert_for, param, prepared, state_str, utcnow
 from tradewind.store.task_instances import TI_KEY, _by_key, _key, _key_args, ti
 from tradewind.store.transitions import check_task_instance
 from tradewind.store.triggers import DEFERRAL_COLUMNS, add_trigger
@@ -78,14 +78,18 @@ def start_try(
         ).first()
         if row is None:  # changed since the read (PostgreSQL: another claimer committed first)
             return None
-        if not resumed:
+        if current.has_xcoms and not resumed:
             conn.execute(_delete_xcoms(), key)
     return TaskInstanceRecord.from_row(row)
 
 
 @prepared
 def _claim_read() -> sa.Select[Any]:
-    return sa.select(ti.c.state, ti.c.try_number, ti.c.reschedule_at, ti.c.next_method).where(_by_key())
+    """What the claim needs of the row, and whether the instance has XComs (a new try drops them: most have none)."""
+    has_xcoms = sa.exists().where(*(xcom.c[name] == ti.c[name] for name in TI_KEY))
+    return sa.select(
+        ti.c.state, ti.c.try_number, ti.c.reschedule_at, ti.c.next_method, has_xcoms.label("has_xcoms")
+    ).where(_by_key())
 
 
 @prepared
@@ -174,23 +178,6 @@ def finish_try(
         if row is None:
             return None
         record = TaskInstanceRecord.from_row(row)
-        history = {
-            name: getattr(record, name)
-            for name in (
-                "dag_id",
-                "run_id",
-                "task_id",
-                "map_index",
-                "try_number",
-                "state",
-                "start_date",
-                "end_date",
-                "duration",
-                "hostname",
-                "pid",
-                "log_path",
-            )
-        }
         if record.state == TaskState.DEFERRED:
             return record  # the try goes on when its trigger fires: its history row comes when it ends
         if record.state == TaskState.UP_FOR_RESCHEDULE and reschedule_at is not None:
@@ -207,8 +194,23 @@ def finish_try(
                 reschedule_date=reschedule_at,
             )
         else:
-            insert_ignore(conn, task_try, [history], (*TI_KEY, "try_number"))
+            conn.execute(_history_insert(conn.dialect.name), key)
     return record
+
+
+_HISTORY = ("try_number", "state", "start_date", "end_date", "duration", "hostname", "pid", "log_path")
+
+
+@functools.cache
+def _history_insert(dialect: str) -> Any:
+    """The finished try's history row, copied from the instance's row just updated: no values pass through Python."""
+    columns = [*TI_KEY, *_HISTORY]
+    rows = sa.select(*(ti.c[name] for name in columns)).where(_by_key())
+    return (
+        _dialect_insert_for(dialect, task_try)
+        .from_select(columns, rows)
+        .on_conflict_do_nothing(index_elements=[*TI_KEY, "try_number"])
+    )
 
 
 @prepared
