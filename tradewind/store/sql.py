@@ -38,10 +38,11 @@ def chunked(items: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
 
 
 def _dialect_insert(conn: Connection, table: sa.Table) -> Any:
-    return _dialect_insert_for(conn.dialect.name, table)
+    return dialect_insert_for(conn.dialect.name, table)
 
 
-def _dialect_insert_for(name: str, table: sa.Table) -> Any:
+def dialect_insert_for(name: str, table: sa.Table) -> Any:
+    """The INSERT construct of dialect `name` (SQLite or PostgreSQL): it has `on_conflict_do_nothing`."""
     if name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 
@@ -62,7 +63,7 @@ def insert_ignore(conn: Connection, table: sa.Table, rows: Sequence[dict[str, An
 @functools.cache
 def _insert_ignore_statement(dialect: str, table: sa.Table, keys: tuple[str, ...]) -> Any:
     """Built once per table: statement construction costs more than running it (hot on every finished try)."""
-    return _dialect_insert_for(dialect, table).on_conflict_do_nothing(index_elements=list(keys))
+    return dialect_insert_for(dialect, table).on_conflict_do_nothing(index_elements=list(keys))
 
 
 def prepared(build: Any) -> Any:

@@ -19,7 +19,7 @@ from tradewind.store import reschedules
 from tradewind.store.engine import session, transaction
 from tradewind.store.models import task_try, xcom
 from tradewind.store.records import Deferral, TaskInstanceRecord, TaskTryRecord
-from tradewind.store.sql import _dialect_insert_for, param, prepared, state_str, utcnow
+from tradewind.store.sql import dialect_insert_for, param, prepared, state_str, utcnow
 from tradewind.store.task_instances import TI_KEY, _by_key, _key, _key_args, ti
 from tradewind.store.transitions import check_task_instance
 from tradewind.store.triggers import DEFERRAL_COLUMNS, add_trigger
@@ -207,7 +207,7 @@ def _history_insert(dialect: str) -> Any:
     columns = [*TI_KEY, *_HISTORY]
     rows = sa.select(*(ti.c[name] for name in columns)).where(_by_key())
     return (
-        _dialect_insert_for(dialect, task_try)
+        dialect_insert_for(dialect, task_try)
         .from_select(columns, rows)
         .on_conflict_do_nothing(index_elements=[*TI_KEY, "try_number"])
     )
