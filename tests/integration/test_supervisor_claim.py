@@ -1,13 +1,8 @@
-"""When the supervisor claims a try: while the fork server hands over a process of a DAG file it has
-imported, and only once the process is there when the server imports the file first; a server that
-dies after such a claim is replaced for the claimed try, which then runs (no try is lost).
-"""
+"""When the supervisor claims a try: once its process is there, so a try's start_date never counts
+the fork server's import of its DAG file (as on Airflow, where the task's own process sets it)."""
 
 from __future__ import annotations
 
-import logging
-import os
-import signal
 import textwrap
 from datetime import datetime, timezone
 from pathlib import Path
@@ -68,38 +63,11 @@ def _supervise(processes: Any, run: Any, task_id: str, fileloc: str) -> tuple[Ou
     return supervise(Workload("claims", run.run_id, task_id, -1, fileloc, run), processes)
 
 
-def test_a_first_import_is_not_part_of_the_try_then_the_claim_overlaps_the_hand_over(setup) -> None:
+def test_a_first_import_is_not_part_of_the_try(setup) -> None:
     processes, run, fileloc = setup
     asked = datetime.now(timezone.utc)
     outcome, first = _supervise(processes, run, "a", fileloc)
     assert outcome is Outcome.SUCCEEDED
     assert (first.start_date - asked).total_seconds() >= 0.5  # claimed once the slow import was done
-    assert processes.imported()  # the next task of the file is claimed while its process is handed over
-    outcome, second = _supervise(processes, run, "b", fileloc)
+    outcome, second = _supervise(processes, run, "b", fileloc)  # the file is imported: a process at once
     assert outcome is Outcome.SUCCEEDED and second.try_number == 1
-
-
-def test_a_fork_server_that_dies_after_the_claim_is_replaced_for_the_claimed_try(setup, monkeypatch, caplog) -> None:
-    processes, run, fileloc = setup
-    assert _supervise(processes, run, "a", fileloc)[0] is Outcome.SUCCEEDED  # the file is imported now
-    server = processes.server
-    request = server.request
-    killed: list[int] = []
-
-    def request_then_die(fileloc: str, dag_id: str) -> Any:
-        if killed:  # the new server lives
-            return request(fileloc, dag_id)
-        killed.append(server.pid)
-        os.kill(server.pid, signal.SIGSTOP)  # the first dies with the request unread in its socket
-        sock = request(fileloc, dag_id)
-        server._proc.kill()
-        server._proc.wait()
-        return sock
-
-    monkeypatch.setattr(server, "request", request_then_die)
-    with caplog.at_level(logging.WARNING, logger="tradewind.executors.supervisor"):
-        outcome, record = _supervise(processes, run, "b", fileloc)
-    assert killed and server.pid != killed[0]
-    assert "the fork server died before starting the task's process: starting a new one" in caplog.text
-    assert outcome is Outcome.SUCCEEDED
-    assert record.state == "success" and record.try_number == 1

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from tradewind.exceptions import DagNotFound
 from tradewind.executors.forkserver import ForkServer
 from tradewind.executors.messages import DAG_CALLBACK, Outcome, Workload
 from tradewind.runtime import protocol
@@ -58,8 +57,6 @@ class TaskProcesses:
 
         self.server = server if server is not None else ForkServer()
         self._idle: _Idle | None = None
-        self._asked: tuple[str, float] | None = None  # the DAG file (and its mtime) of the process last requested
-        self._imported: tuple[str, float] | None = None  # ...and of the last one the server started
         # read once: a lookup per task costs as much as a store statement
         self.heartbeat_interval = conf.getfloat("scheduler", "task_heartbeat_interval", fallback=5.0)
 
@@ -73,23 +70,12 @@ class TaskProcesses:
             ):  # readable: it died (or talks out of turn)
                 return idle.channel, idle.pid
             self._dismiss(idle)
-        self._asked = (fileloc, _mtime(fileloc))
         sock = self.server.request(fileloc, dag_id)
         sock.settimeout(SEND_TIMEOUT)
         return protocol.Channel(sock), None
 
-    def imported(self) -> bool:
-        """Whether the server has the requested process's DAG file imported already, as it is now.
-
-        It then only hands over a process (its standby, or a fork): the try may be claimed while
-        it does, and the try's start_date still does not count a DAG file's import.
-        """
-        return self._asked is not None and self._asked == self._imported
-
     def started(self) -> int:
-        pid = self.server.started()
-        self._imported = self._asked
-        return pid
+        return self.server.started()
 
     def wait_exit(self) -> int:
         return self.server.wait_exit()
@@ -121,7 +107,6 @@ class TaskProcesses:
         if self._idle is not None:
             self._idle.channel.close()
             self._idle = None
-        self._imported = None
         self.server.restart()
 
 
@@ -149,6 +134,7 @@ def supervise(workload: Workload, processes: TaskProcesses, on_outcome: OnOutcom
     scheduler early. Raises EOFError/OSError only if the fork server itself died (the caller
     restarts it with `processes.restart()`); the try is then failed by its retry rules.
     """
+    from tradewind.exceptions import DagNotFound
     from tradewind.store import runs
 
     reported: list[tuple[Outcome, Any]] = []
@@ -168,26 +154,31 @@ def supervise(workload: Workload, processes: TaskProcesses, on_outcome: OnOutcom
     if dag_run is None:
         return report(Outcome.FAILED)
     channel, reused_pid = processes.open(workload.fileloc, workload.dag_id)
-    # The try's start_date is when it can start: it is claimed, and its job sent (it waits in the
-    # socket), while the fork server hands over a process of a DAG file it has imported; but only
-    # once the process is there when the server imports the file first (or again, changed).
-    early = workload.task_id == DAG_CALLBACK or reused_pid is not None or processes.imported()
-    claim, unclaimed, job = _job(workload, dag_run) if early else (None, Outcome.FAILED, None)
-    if reused_pid is not None and isinstance(job, protocol.NoJob):
+    callbacks = workload.task_id == DAG_CALLBACK
+    if reused_pid is not None:
+        pid = reused_pid
+    else:
+        # The try is claimed once its process is there (its DAG imported): its start_date is when
+        # it can start, even when the fork server imports a DAG file for the first time.
+        try:
+            pid = processes.started()
+        except DagNotFound as exc:  # a DAG that cannot load fails its task, not the supervisor
+            channel.close()
+            _fail_unloadable(workload, None if callbacks else _claim(workload, dag_run)[0], str(exc))
+            return report(Outcome.FAILED)
+        except (EOFError, OSError):  # the fork server died before starting it: the scheduler retries the workload
+            channel.close()
+            raise
+    job: Any
+    if callbacks:
+        claim, unclaimed, job = None, Outcome.FAILED, protocol.StartCallbacks(dag_run)
+    else:
+        claim, unclaimed = _claim(workload, dag_run)
+        job = protocol.StartTry(dag_run, claim) if claim is not None else protocol.NoJob()
+    if reused_pid is not None and claim is None and isinstance(job, protocol.NoJob):
         processes.keep(channel, reused_pid, workload.fileloc, workload.dag_id)  # nothing to run: it stays idle
         return report(unclaimed)
-    if job is not None:
-        _send_job(channel, job)
-    pid = reused_pid
-    if pid is None:
-        try:
-            channel, pid = _started(workload, processes, channel, claim, job)
-        except DagNotFound as exc:  # a DAG that cannot load fails its task, not the supervisor
-            _fail_unloadable(workload, claim if early else _claim(workload, dag_run)[0], str(exc))
-            return report(Outcome.FAILED)
-    if job is None:
-        claim, unclaimed, job = _job(workload, dag_run)
-        _send_job(channel, job)
+    _send_job(channel, job)
     global _current_child
     _current_child = pid
     try:
@@ -209,39 +200,6 @@ def supervise(workload: Workload, processes: TaskProcesses, on_outcome: OnOutcom
         _record_if_vanished(workload, claim, code, served.reason)
         return report(Outcome.FAILED)
     return report(*served.result)
-
-
-def _started(
-    workload: Workload, processes: TaskProcesses, channel: protocol.Channel, claim: Any, job: Any
-) -> tuple[protocol.Channel, int]:
-    """The requested process's channel and pid; DagNotFound if its DAG cannot load.
-
-    A fork server that died before starting it raises EOFError/OSError (the scheduler retries the
-    workload), unless the try is claimed already: a new server then starts its process, which gets
-    the `job` sent already; if that fails too, the try ends by its retry rules.
-    """
-    try:
-        return channel, processes.started()
-    except DagNotFound:
-        channel.close()
-        raise
-    except (EOFError, OSError):
-        channel.close()
-        if claim is None:
-            raise
-    log.warning("%s: the fork server died before starting the task's process: starting a new one", workload.key)
-    processes.restart()
-    channel, _ = processes.open(workload.fileloc, workload.dag_id)
-    _send_job(channel, job)
-    try:
-        return channel, processes.started()
-    except (EOFError, OSError):
-        channel.close()
-        _record_if_vanished(workload, claim, 1, "the fork server died before starting the task's process")
-        raise
-    except DagNotFound:
-        channel.close()
-        raise
 
 
 @dataclass
@@ -342,14 +300,6 @@ def _store_result(claim: Any, result: protocol.TryResult) -> tuple[Outcome, Any]
     if result.state == TaskState.DEFERRED:
         return Outcome.DEFERRED, stored
     return (Outcome.SUCCEEDED if result.state in SUCCESS_LIKE else Outcome.FAILED), stored
-
-
-def _job(workload: Workload, dag_run: Any) -> tuple[Any, Outcome, Any]:
-    """The claim (None if the try is not ours), the outcome to report if not claimed, and the process's job."""
-    if workload.task_id == DAG_CALLBACK:
-        return None, Outcome.FAILED, protocol.StartCallbacks(dag_run)
-    claim, unclaimed = _claim(workload, dag_run)
-    return claim, unclaimed, protocol.StartTry(dag_run, claim) if claim is not None else protocol.NoJob()
 
 
 def _claim(workload: Workload, dag_run: Any) -> tuple[Any, Outcome]:
