@@ -124,8 +124,15 @@ def dumps(value: Any) -> str:
     return json.dumps(_encode(value), separators=(",", ":"), ensure_ascii=False)
 
 
+_DECODER = json.JSONDecoder(object_hook=_decode)
+"""Built once: `json.loads(..., object_hook=...)` builds a decoder and its scanner per call, and in a
+forked task's process each build writes to pages shared with its fork server (~10 page copies a message)."""
+
+
 def loads(text: str | bytes | None) -> Any:
     """The value `dumps` was given (None stays None)."""
     if text is None:
         return None
-    return json.loads(text, object_hook=_decode)
+    if type(text) is not str or text.startswith("\ufeff"):  # bytes (encoding detection), a BOM (json's error)
+        return json.loads(text, object_hook=_decode)
+    return _DECODER.decode(text)
