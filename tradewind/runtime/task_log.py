@@ -152,7 +152,8 @@ def task_level() -> int:
 
 _level: int | None = None  # read once by a fork server (`prepare_for_tasks`); None: read per try
 _Spare = tuple[TaskLogWriter, _LoggerStream, _LoggerStream]
-_spare: list[_Spare] = []  # a writer and stdout/stderr streams not in use by a try now (one, unless tries run in threads)
+_spare: list[_Spare] = []
+"""Writers with their stdout/stderr streams, not in use by a try now (one, unless tries run in threads)."""
 
 
 def _new_spare() -> _Spare:
