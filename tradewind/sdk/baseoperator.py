@@ -435,7 +435,7 @@ class BaseOperator(SetupTeardownMixin, DependencyMixin, metaclass=OperatorMeta):
     @property
     def log(self) -> logging.Logger:
         """The task logger; the runtime sends it to this try's log file."""
-        return logging.getLogger("tradewind.task")
+        return _TASK_LOGGER
 
     def render_template(
         self, content: Any, context: Context, jinja_env: Any = None, seen_oids: set[int] | None = None
@@ -485,6 +485,9 @@ class BaseOperator(SetupTeardownMixin, DependencyMixin, metaclass=OperatorMeta):
                 copied[key] = copy.deepcopy(value, memo)
         return new
 
+
+_TASK_LOGGER = logging.getLogger("tradewind.task")
+"""Looked up once: `getLogger` takes logging's module lock, pages a forked task's process copies."""
 
 _ATOMIC = frozenset({type(None), bool, int, float, complex, str, bytes, datetime, date, time, timedelta, timezone})
 """Types (exactly: not subclasses) whose values cannot change, so a copy may share them."""
