@@ -34,8 +34,8 @@ if TYPE_CHECKING:
 
 _signal: Callable[[int, Any], Any] = getattr(signal.signal, "__wrapped__", signal.signal)
 """The C function `signal.signal` wraps: without the wrapper's enum conversions of the old and new
-handler (an exception raised and formatted for a function), ~40 pages a forked task's process
-copies from its fork server (measured)."""
+handler (an exception raised and formatted for a function): ~40 pages for a try's two handlers,
+measured in a child forked from a warmed fork server."""
 
 
 def set_handler(signum: int, handler: Callable[[int, Any], Any] | int) -> None:
