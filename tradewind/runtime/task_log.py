@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from tradewind.secrets.masker import RedactingFilter
-from tradewind.utils.private import FILE_MODE, private_dir, private_file
+from tradewind.utils.private import DIR_MODE, FILE_MODE, private_dir, private_file
 
 LOG_FORMAT = "[%(asctime)s] {%(filename)s:%(lineno)d} %(levelname)s - %(message)s"
 
@@ -132,7 +132,13 @@ def _open_log(path: str) -> int:
     try:
         return os.open(path, _APPEND, FILE_MODE)
     except FileNotFoundError:  # (no stat first: in a forked task, os.path's code costs ~10 page copies)
-        private_dir(Path(os.path.dirname(path)))  # output may hold secrets the masker does not know
+        folder = os.path.dirname(path)
+        try:  # output may hold secrets the masker does not know: 0700 folders
+            os.mkdir(folder, DIR_MODE)  # usually only the try's own folder is new (pathlib's objects: ~60 page copies)
+        except FileNotFoundError:
+            private_dir(Path(folder))  # and some of its parents
+        except FileExistsError:
+            pass  # made meanwhile
         return os.open(path, _APPEND, FILE_MODE)
 
 
