@@ -107,7 +107,8 @@ class StandInSupervisor:
         run = DagRunRecord(
             1, "bench_task_process", "bench", now, now, now, "manual", "running", {}, True, now, now, None, None, None
         )
-        path = str(self.logs / f"{task_id}-{self._n}.log")
+        # each job's log in a folder of its own, as a run's tasks have theirs (…/task_id=<id>/attempt=1.log)
+        path = str(self.logs / "run_id=bench" / f"task_id={task_id}-{self._n}" / "attempt=1.log")
         ti = TaskInstanceRecord(
             *(self._n, "bench_task_process", "bench", task_id, -1, "running", 1, 0, now, None, None, "here", 1),
             *("PythonOperator", "default_pool", 1, "default", 1, now, None, None, path, None, now),

@@ -48,7 +48,7 @@ from typing import Any
 from tradewind.exceptions import DagNotFound
 from tradewind.executors import reuse
 from tradewind.executors.messages import Exited, ForkRequest, Started, StartFailed, StopServer
-from tradewind.executors.task_process import task_main
+from tradewind.executors.task_process import set_handler, task_main
 
 _MAX_MESSAGE = 65536
 
@@ -506,7 +506,7 @@ def _send(sock: socket.socket, message: Any) -> bool:
 
 def _task_main(dag: Any, fd: int, server_sock: socket.socket) -> int:
     server_sock.close()  # the server's line to the worker is not the task's
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    set_handler(signal.SIGTERM, signal.SIG_DFL)
     return task_main(dag, fd)
 
 
@@ -549,7 +549,7 @@ def _standby_main(cache: Any, sock: socket.socket, other_end: socket.socket, ser
     then run it as any task's process."""
     other_end.close()
     server_sock.close()
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    set_handler(signal.SIGTERM, signal.SIG_DFL)
     try:
         data, fds, _, _ = socket.recv_fds(sock, _MAX_MESSAGE, 1)
     except OSError:

@@ -16,11 +16,11 @@ This module imports no store code and no SQLAlchemy: the task's process imports 
 
 from __future__ import annotations
 
+import os
 import select
-import socket
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from tradewind.exceptions import TradewindException
 from tradewind.store import records
@@ -340,6 +340,50 @@ def decode(line: bytes) -> Any:
         raise ProtocolError(f"malformed {name}: {exc}") from None
 
 
+class Stream(Protocol):
+    """What a Channel uses of its socket."""
+
+    def fileno(self) -> int: ...
+
+    def sendall(self, data: bytes, /) -> None: ...
+
+    def recv(self, size: int, /) -> bytes: ...
+
+    def close(self) -> None: ...
+
+
+class FdStream:
+    """A connected stream socket used through its bare file descriptor, with `os` calls.
+
+    What a task's process talks to its supervisor over: `socket.socket(fileno=...)` builds a
+    socket object (with Python code of the socket module and system calls to learn the family
+    and type), ~65 pages a forked task's process copies from its fork server (measured).
+    Blocking, as the socket was; errors are the same OSErrors.
+    """
+
+    __slots__ = ("fd",)
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def fileno(self) -> int:
+        return self.fd
+
+    def sendall(self, data: bytes, /) -> None:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self.fd, view) :]
+
+    def recv(self, size: int, /) -> bytes:
+        return os.read(self.fd, size)
+
+    def close(self) -> None:
+        """Close the descriptor (once: again is a no-op, as for a socket)."""
+        fd, self.fd = self.fd, -1
+        if fd >= 0:
+            os.close(fd)
+
+
 class Channel:
     """One end of the task protocol over a stream socket: `send` a message, `recv` the next one.
 
@@ -347,7 +391,7 @@ class Channel:
     mid-message) and ProtocolError for garbage or a line over `MAX_LINE` bytes.
     """
 
-    def __init__(self, sock: socket.socket, max_line: int | None = None) -> None:
+    def __init__(self, sock: Stream, max_line: int | None = None) -> None:
         self.sock = sock
         self._buffer = bytearray()
         self._max_line = max_line if max_line is not None else MAX_LINE
@@ -355,7 +399,7 @@ class Channel:
 
     @classmethod
     def from_fd(cls, fd: int) -> Channel:
-        return cls(socket.socket(fileno=fd))
+        return cls(FdStream(fd))
 
     def fileno(self) -> int:
         return self.sock.fileno()

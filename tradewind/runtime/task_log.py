@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from tradewind.secrets.masker import RedactingFilter
-from tradewind.utils.private import FILE_MODE, private_dir, private_file
+from tradewind.utils.private import DIR_MODE, FILE_MODE, private_dir, private_file
 
 LOG_FORMAT = "[%(asctime)s] {%(filename)s:%(lineno)d} %(levelname)s - %(message)s"
 
@@ -101,6 +101,47 @@ class TaskLogWriter(logging.Handler):
                 pass  # the log is a courtesy: the state in the database is what counts
 
 
+class _LogFile:
+    """A try's log file, opened for appending: each line one `os.write` of its UTF-8 bytes.
+
+    What an `open(..., "a", encoding="utf-8")` file flushed after each line writes, without
+    building a text and a buffered file object per try (in a forked task's process that
+    touched ~35 pages shared with its fork server); an unencodable line raises ValueError, as there.
+    """
+
+    __slots__ = ("fd",)
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def write(self, text: str) -> int:
+        data = text.encode("utf-8")
+        while data:
+            data = data[os.write(self.fd, data) :]
+        return len(text)
+
+    def flush(self) -> None:
+        pass  # nothing is buffered
+
+
+_APPEND = os.O_WRONLY | os.O_CREAT | os.O_APPEND
+
+
+def _open_log(path: str) -> int:
+    """The file descriptor of `path` opened for appending, created 0600 (in 0700 folders if missing)."""
+    try:
+        return os.open(path, _APPEND, FILE_MODE)
+    except FileNotFoundError:  # (no stat first: in a forked task, os.path's code costs ~10 page copies)
+        folder = os.path.dirname(path)
+        try:  # output may hold secrets the masker does not know: 0700 folders
+            os.mkdir(folder, DIR_MODE)  # usually only the try's own folder is new (pathlib's objects: ~60 page copies)
+        except FileNotFoundError:
+            private_dir(Path(folder))  # and some of its parents
+        except FileExistsError:
+            pass  # made meanwhile
+        return os.open(path, _APPEND, FILE_MODE)
+
+
 _FORMATTER = logging.Formatter(LOG_FORMAT)
 _TASK_LOGGER = logging.getLogger("tradewind.task")  # looked up once: the lookup takes logging's lock, ~6 page copies
 _REDACTING = RedactingFilter()
@@ -116,7 +157,13 @@ def task_level() -> int:
 
 
 _level: int | None = None  # read once by a fork server (`prepare_for_tasks`); None: read per try
-_spare: list[TaskLogWriter] = []  # writers not attached to a try now (one, unless tries run in threads)
+_Spare = tuple[TaskLogWriter, _LoggerStream, _LoggerStream]
+_spare: list[_Spare] = []
+"""Writers with their stdout/stderr streams, not in use by a try now (one, unless tries run in threads)."""
+
+
+def _new_spare() -> _Spare:
+    return TaskLogWriter(), _LoggerStream(_TASK_LOGGER, logging.INFO), _LoggerStream(_TASK_LOGGER, logging.WARNING)
 
 
 @contextmanager
@@ -129,25 +176,19 @@ def capture_task_log(path: str | Path, *, echo: TextIO | None = None) -> Iterato
     the process that runs it. The task logger writes to the writer directly and does not
     propagate, so that stdout/stderr (sent to it) cannot loop back through a handler on stderr.
     """
-    path = os.fspath(path)
-    folder = os.path.dirname(path)
-    if not os.path.isdir(folder):  # (string paths: pathlib's objects cost a task process ~30 page copies)
-        private_dir(Path(folder))  # output may hold secrets the masker does not know: 0600 in 0700 folders
     level = _level if _level is not None else task_level()
     root = logging.root
     logger = _TASK_LOGGER
     logger.propagate = False
     _set_level(logger, level)
-    with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, FILE_MODE), "a", encoding="utf-8") as file:
-        try:
-            writer = _spare.pop()
-        except IndexError:
-            writer = TaskLogWriter()
-        writer.attach(file, echo)
+    fd = _open_log(os.fspath(path))  # (string paths: pathlib's objects cost a task process ~30 page copies)
+    try:
+        spare = _spare.pop() if _spare else _new_spare()  # (reused: building them per try costs page copies)
+        writer, out, err = spare
+        writer.attach(_LogFile(fd), echo)  # type: ignore[arg-type]  # (a file as far as the writer goes)
         saved = root.handlers, logger.handlers, root.level
         root.handlers, logger.handlers = [writer], [writer]
         _set_level(root, level)
-        out, err = _LoggerStream(logger, logging.INFO), _LoggerStream(logger, logging.WARNING)
         saved_streams = sys.stdout, sys.stderr  # as contextlib's redirect_stdout/stderr, without their classes
         sys.stdout, sys.stderr = out, err
         try:
@@ -159,7 +200,9 @@ def capture_task_log(path: str | Path, *, echo: TextIO | None = None) -> Iterato
             root.handlers, logger.handlers = saved[0], saved[1]
             _set_level(root, saved[2])
             writer.detach()
-            _spare.append(writer)
+            _spare.append(spare)
+    finally:
+        os.close(fd)
 
 
 def prepare_for_tasks() -> None:
@@ -174,7 +217,7 @@ def prepare_for_tasks() -> None:
     _set_level(logging.root, level)
     _set_level(_TASK_LOGGER, level)
     if not _spare:
-        _spare.append(TaskLogWriter())
+        _spare.append(_new_spare())
 
 
 def _set_level(logger: logging.Logger, level: int) -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import functools
 import json
+import json.encoder
+from collections.abc import Callable
 from dataclasses import fields
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -119,13 +121,57 @@ def _decode(obj: dict[str, Any]) -> Any:
     return decoder(obj[VALUE])
 
 
+def _json_encoder() -> Callable[[Any], str] | None:
+    """json's C encoder as `json.dumps(..., separators=(",", ":"), ensure_ascii=False)` sets it up, built once.
+
+    `json.dumps` with arguments builds a JSONEncoder, a closure and the C encoder per call; in a
+    forked task's process that was ~30 of the pages a message's encoding copies from the fork
+    server (measured). Without json's check for circular references: `_encode` has built a new
+    tree (a circular value fails there first, with the same RecursionError). None without json's C speed-ups.
+    """
+    make = getattr(json.encoder, "c_make_encoder", None)  # (not in the type stubs)
+    if make is None:
+        return None
+    settings = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+    encode = make(
+        None,  # markers: no circular-reference check
+        settings.default,
+        json.encoder.encode_basestring,  # ensure_ascii=False
+        settings.indent,
+        settings.key_separator,
+        settings.item_separator,
+        settings.sort_keys,
+        settings.skipkeys,
+        settings.allow_nan,
+    )
+    return lambda value: "".join(encode(value, 0))
+
+
+_ENCODER = _json_encoder()
+
+
 def dumps(value: Any) -> str:
     """Compact JSON text for `value`; TypeError if some part of it has no JSON form."""
-    return json.dumps(_encode(value), separators=(",", ":"), ensure_ascii=False)
+    if _ENCODER is None:
+        return json.dumps(_encode(value), separators=(",", ":"), ensure_ascii=False)
+    return _ENCODER(_encode(value))
+
+
+_DECODER = json.JSONDecoder(object_hook=_decode)
+"""Built once: `json.loads(..., object_hook=...)` builds a decoder and its scanner per call, and in a
+forked task's process each build writes to pages shared with its fork server (~10 page copies a message)."""
+_SCAN: Callable[[str, int], tuple[Any, int]] = _DECODER.scan_once  # type: ignore[attr-defined]
+"""The decoder's scanner (json's C one): a value and where it ends."""
 
 
 def loads(text: str | bytes | None) -> Any:
     """The value `dumps` was given (None stays None)."""
     if text is None:
         return None
-    return json.loads(text, object_hook=_decode)
+    if type(text) is not str or text.startswith("\ufeff"):  # bytes (encoding detection), a BOM (json's error)
+        return json.loads(text, object_hook=_decode)
+    try:  # the scanner itself: JSONDecoder.decode's Python around it costs a forked task ~13 page copies
+        value, end = _SCAN(text, 0)
+    except StopIteration:
+        return _DECODER.decode(text)  # leading whitespace, or no value: json's own handling (and error)
+    return value if end == len(text) else _DECODER.decode(text)  # trailing whitespace or extra data: likewise
