@@ -73,6 +73,8 @@ class ReuseGuard:
         self.killed = False
         self._folders: tuple[str, ...] = ()  # read when a job may be followed by another
         self._baseline = baseline or dict(sys.modules)
+        self._baseline_dag_modules: dict[str, int] | None = None  # the baseline's, scanned once
+        self._checked: dict[str, Any] = self._baseline  # `sys.modules` as it was when last found unchanged
         self._timeouts = timeout.expired
 
     def after_job(self, dag: DAG, job: Any) -> bool:
@@ -88,8 +90,25 @@ class ReuseGuard:
             return False
         if any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):
             return False
+        return self._same_dag_modules(dag)
+
+    def _same_dag_modules(self, dag: DAG) -> bool:
+        """No module of a DAG file or of the DAGs folders was added, removed or replaced since the fork.
+
+        Most jobs import nothing: `sys.modules` then equals (same names, same module objects, a
+        comparison in C) what it was at the last check, and the scan of its ~500 modules for
+        their files (~0.3 ms a job, measured) is skipped; the baseline's DAG modules are scanned once.
+        """
+        modules = sys.modules
+        if modules == self._checked:
+            return True
         self._folders = self._folders or _dag_folders(dag)
-        return self._dag_modules(self._baseline) == self._dag_modules(sys.modules)
+        if self._baseline_dag_modules is None:
+            self._baseline_dag_modules = self._dag_modules(self._baseline)
+        if self._baseline_dag_modules != self._dag_modules(modules):
+            return False
+        self._checked = dict(modules)
+        return True
 
     def _dag_modules(self, modules: dict[str, Any]) -> dict[str, int]:
         """name → id of every imported module of a DAG file, or from the DAGs folders (DAG helpers)."""

@@ -54,11 +54,13 @@ class TaskProcesses:
 
     def __init__(self, server: ForkServer | None = None) -> None:
         from tradewind.config import conf
+        from tradewind.runtime.task_log import log_folder_prefix
 
         self.server = server if server is not None else ForkServer()
         self._idle: _Idle | None = None
         # read once: a lookup per task costs as much as a store statement
         self.heartbeat_interval = conf.getfloat("scheduler", "task_heartbeat_interval", fallback=5.0)
+        self.log_folder = log_folder_prefix()  # where tries' logs go: read once, as the interval
 
     def open(self, fileloc: str, dag_id: str) -> tuple[protocol.Channel, int | None]:
         """A channel to a process for a job of this DAG, and its pid if it is a reused one (else see `started`)."""
@@ -164,7 +166,9 @@ def supervise(workload: Workload, processes: TaskProcesses, on_outcome: OnOutcom
             pid = processes.started()
         except DagNotFound as exc:  # a DAG that cannot load fails its task, not the supervisor
             channel.close()
-            _fail_unloadable(workload, None if callbacks else _claim(workload, dag_run)[0], str(exc))
+            _fail_unloadable(
+                workload, None if callbacks else _claim(workload, dag_run, processes.log_folder)[0], str(exc)
+            )
             return report(Outcome.FAILED)
         except (EOFError, OSError):  # the fork server died before starting it: the scheduler retries the workload
             channel.close()
@@ -173,7 +177,7 @@ def supervise(workload: Workload, processes: TaskProcesses, on_outcome: OnOutcom
     if callbacks:
         claim, unclaimed, job = None, Outcome.FAILED, protocol.StartCallbacks(dag_run)
     else:
-        claim, unclaimed = _claim(workload, dag_run)
+        claim, unclaimed = _claim(workload, dag_run, processes.log_folder)
         job = protocol.StartTry(dag_run, claim) if claim is not None else protocol.NoJob()
     if reused_pid is not None and claim is None and isinstance(job, protocol.NoJob):
         processes.keep(channel, reused_pid, workload.fileloc, workload.dag_id)  # nothing to run: it stays idle
@@ -302,12 +306,14 @@ def _store_result(claim: Any, result: protocol.TryResult) -> tuple[Outcome, Any]
     return (Outcome.SUCCEEDED if result.state in SUCCESS_LIKE else Outcome.FAILED), stored
 
 
-def _claim(workload: Workload, dag_run: Any) -> tuple[Any, Outcome]:
-    """Claim the try (while the fork server readies its process); and the outcome to report if not claimed."""
+def _claim(workload: Workload, dag_run: Any, log_folder: str) -> tuple[Any, Outcome]:
+    """Claim the try (its process is there); and the outcome to report if not claimed."""
     from tradewind.runtime.runner import claim_task_instance
 
     try:
-        claim = claim_task_instance(dag_run, workload.task_id, workload.map_index, queued_only=workload.queued_only)
+        claim = claim_task_instance(
+            dag_run, workload.task_id, workload.map_index, queued_only=workload.queued_only, log_folder=log_folder
+        )
     except Exception:  # noqa: BLE001 — the database is unwell: the scheduler's orphan checks retry later
         log.exception("cannot claim %s", workload.key)
         return None, Outcome.FAILED

@@ -73,15 +73,22 @@ Recorder = Callable[[Any, TryResult], Any]
 
 
 def claim_task_instance(
-    dag_run: DagRunRecord, task_id: str, map_index: int = -1, *, queued_only: bool = False
+    dag_run: DagRunRecord,
+    task_id: str,
+    map_index: int = -1,
+    *,
+    queued_only: bool = False,
+    log_folder: str | None = None,
 ) -> Claim | None:
     """CAS the instance to running for a new try (a rescheduled sensor continues its try); None if taken.
 
     `queued_only`: only from `queued` (a workload a broker may deliver late or twice).
+    `log_folder`: the base log folder as `task_log.log_folder_prefix` gives it (default: read now).
     """
-    from tradewind.runtime.task_log import log_path
+    from tradewind.runtime.task_log import log_folder_prefix, log_path_in
     from tradewind.store import tries
 
+    prefix = log_folder if log_folder is not None else log_folder_prefix()
     now = datetime.now(timezone.utc)
     claimed = tries.start_try(
         dag_run.dag_id,
@@ -92,7 +99,7 @@ def claim_task_instance(
         hostname=_hostname(),
         pid=os.getpid(),
         start_date=now,
-        log_path=lambda try_number: str(log_path(dag_run.dag_id, dag_run.run_id, task_id, map_index, try_number)),
+        log_path=lambda try_number: log_path_in(prefix, dag_run.dag_id, dag_run.run_id, task_id, map_index, try_number),
     )
     if claimed is None:
         return None

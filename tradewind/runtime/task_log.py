@@ -17,15 +17,46 @@ from tradewind.utils.private import DIR_MODE, FILE_MODE, private_dir, private_fi
 LOG_FORMAT = "[%(asctime)s] {%(filename)s:%(lineno)d} %(levelname)s - %(message)s"
 
 
-def log_path(dag_id: str, run_id: str, task_id: str, map_index: int, try_number: int) -> Path:
-    """`$base_log_folder/dag_id=…/run_id=…/task_id=…/[map_index=…/]attempt=N.log`, as Airflow lays it out."""
-    from tradewind.config import conf
+def log_path(
+    dag_id: str, run_id: str, task_id: str, map_index: int, try_number: int, base: str | Path | None = None
+) -> Path:
+    """`$base_log_folder/dag_id=…/run_id=…/task_id=…/[map_index=…/]attempt=N.log`, as Airflow lays it out.
 
-    base = Path(conf.getpath("logging", "base_log_folder"))
+    `base`: the base log folder (default: the configured one).
+    """
+    if base is None:
+        from tradewind.config import conf
+
+        base = conf.getpath("logging", "base_log_folder")
+    base = Path(base)
     path = base / f"dag_id={dag_id}" / f"run_id={run_id}" / f"task_id={task_id}"
     if map_index >= 0:
         path = path / f"map_index={map_index}"
     return path / f"attempt={try_number}.log"
+
+
+def log_folder_prefix(base: str | Path | None = None) -> str:
+    """`base` (default: the configured base_log_folder) as the text a relative path is appended to.
+
+    What `Path(base) / rel` makes of it (`.` gives "", `/` gives "/"): a supervisor reads the
+    setting once (`[logging]` lookups and Path objects were ~7% of a claim's CPU) and passes this on.
+    """
+    if base is None:
+        from tradewind.config import conf
+
+        base = conf.getpath("logging", "base_log_folder")
+    return str(Path(base) / "x")[:-1]
+
+
+def log_path_in(prefix: str, dag_id: str, run_id: str, task_id: str, map_index: int, try_number: int) -> str:
+    """`str(log_path(...))` under the folder `prefix` of `log_folder_prefix`, built as text.
+
+    Names holding a "/" go through Path, which normalizes them (and so gives the same file as ever).
+    """
+    if "/" in dag_id or "/" in run_id or "/" in task_id:
+        return str(log_path(dag_id, run_id, task_id, map_index, try_number, base=prefix or "."))
+    mapped = f"map_index={map_index}/" if map_index >= 0 else ""
+    return f"{prefix}dag_id={dag_id}/run_id={run_id}/task_id={task_id}/{mapped}attempt={try_number}.log"
 
 
 def log_line(path: str | Path | None, level: str, message: str) -> None:
