@@ -127,3 +127,49 @@ def test_changed_since_reads_whole_only_the_wanted_rows(migrated_db):
     assert sorted(asked) == ["a", "b", "c"]
     assert [type(t) for t in picked] == [TaskInstanceRecord] and picked[0] == held["b"]
     assert picked[0].state == "queued"
+
+
+_KILLED_WHILE_WRITING = r"""
+import os, signal, sys, time
+from tradewind.store import variables
+from tradewind.store.engine import transaction
+
+marker = sys.argv[1]
+variables.set_variable("before", "1")  # the writer lock's file is open in this process
+parent = os.getpid()
+if os.fork() == 0:  # a worker forked from it, as the scheduler forks its workers
+    deadline = time.monotonic() + 20
+    while os.getppid() == parent and time.monotonic() < deadline:
+        time.sleep(0.01)
+    with open(marker + ".pid", "w") as f:
+        f.write(str(os.getpid()))
+    variables.set_variable("after", "1")  # waits on the writer lock until nobody holds it
+    open(marker, "w").close()
+    os._exit(0)
+with transaction():
+    os.kill(os.getpid(), signal.SIGKILL)  # killed holding the writer lock
+"""
+
+
+def test_a_process_killed_holding_the_sqlite_writer_lock_does_not_leave_it_held_by_its_children(
+    tradewind_home, tmp_path
+):
+    """A forked child shares its parent's lock file description: it must not keep the dead parent's lock."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tradewind.store import migrate, variables
+
+    migrate.migrate()
+    marker = tmp_path / "written"
+    subprocess.run([sys.executable, "-c", _KILLED_WHILE_WRITING, str(marker)], timeout=60)
+    deadline = time.monotonic() + 20
+    while not marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    pid_file = tmp_path / "written.pid"
+    if not marker.exists() and pid_file.exists():
+        os.kill(int(pid_file.read_text()), signal.SIGKILL)
+    assert marker.exists(), "the child waited for ever on a lock its dead parent held"
+    assert variables.get_variable("after") == "1"

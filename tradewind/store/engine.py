@@ -52,6 +52,20 @@ class _WriterLock:
             finally:
                 fcntl.flock(self._fd, fcntl.LOCK_UN)
 
+    def after_fork(self) -> None:
+        """In a forked child: close the parent's descriptor, and start with a free mutex.
+
+        An flock belongs to the open file description, which the child's inherited copy shares:
+        kept open, it would keep the parent's lock held after the parent dies holding it (a
+        scheduler killed with -9 mid-transaction), and the child's own descriptor — and every
+        other writer — would then wait on it for ever. Closed, not unlocked: LOCK_UN would free
+        the parent's lock while the parent still holds it.
+        """
+        if self._fd is not None and self._pid != os.getpid():
+            os.close(self._fd)
+            self._fd = None
+        self._mutex = threading.Lock()  # another thread of the parent may have held it at the fork
+
 
 _writer_locks: dict[str, _WriterLock] = {}
 
@@ -239,6 +253,8 @@ def _after_fork_in_child() -> None:
         _pin.conn = None
     for engine in _engines.values():
         engine.dispose(close=False)
+    for writer in _writer_locks.values():
+        writer.after_fork()
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child)
