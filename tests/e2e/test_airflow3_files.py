@@ -208,4 +208,6 @@ def test_listener_in_the_plugins_folder_under_the_real_scheduler(
     assert got[0] == ["run_running", "notified"]
     assert ["ti_running", "ok", "queued"] in got and ["ti_success", "ok"] in got
     assert [e[:2] for e in got if e[0] == "ti_failed"] == [["ti_failed", "boom"]]
+    # the failure callback runs in the task's process once its result is stored, so it may end after the run does
+    wait_for(notified.exists, what="the failure callback")
     assert notified.read_text().startswith("boom of notified failed on ")
