@@ -58,6 +58,9 @@ class HandExecutor:
         self.queued.append(workload)
         self._running.add(workload.key)
 
+    def hand_to_idle(self, workload: Workload) -> bool:
+        return False  # every workload goes through `queue`, after the scheduler's commit
+
     @property
     def open_slots(self) -> int:
         return self.parallelism - len(self._running)

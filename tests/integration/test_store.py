@@ -327,6 +327,35 @@ def test_unqueue_and_fail_unstarted(migrated_db):
     ]
 
 
+def test_queue_ready_hands_over_before_writing_where_writers_take_turns(migrated_db):
+    """SQLite: `before_write` runs inside the transaction; a worker's claim made meanwhile waits for
+    the commit and finds the instance queued. PostgreSQL: it does not run (hand over after the commit)."""
+    from tradewind.store import task_instances as tis
+    from tradewind.store import tries
+
+    _run(tasks=("a", "b"))
+    a, b = ("d", "r1", "a", -1), ("d", "r1", "b", -1)
+    tis.set_states([tis.StateChange(*b, WAITING, "skipped")])  # b is lost to "another writer"
+    sqlite = migrated_db.startswith("sqlite")
+    claimers: list[threading.Thread] = []
+    claimed: list[object] = []
+
+    def claim() -> None:
+        claimed.append(tries.start_try(*a, expected={"queued"}, hostname="h", pid=1, log_path="x", start_date=T0))
+
+    def before_write() -> None:
+        claimers.append(threading.Thread(target=claim))
+        claimers[0].start()
+        claimers[0].join(0.3)
+        assert claimers[0].is_alive()  # it waits for this transaction
+
+    assert tis.queue_ready([(a, "none"), (b, "none")], before_write=before_write) == [True, False]
+    assert len(claimers) == (1 if sqlite else 0)
+    if sqlite:
+        claimers[0].join(10)
+        assert claimed[0] is not None and claimed[0].state == "running"  # it found `a` queued
+
+
 def test_start_and_finish_try_record_history(migrated_db):
     from tradewind.store import tries, xcom
 

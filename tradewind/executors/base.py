@@ -14,6 +14,12 @@ class Executor(Protocol):
 
     def queue(self, workload: Workload) -> None: ...
 
+    def hand_to_idle(self, workload: Workload) -> bool:
+        """Hand `workload` over only if that is instant (a warm, idle worker): starting no process,
+        waiting for no network. The scheduler may call it inside its `queued` write transaction;
+        False (always, for an executor with no such worker) means `queue` it after the commit."""
+        ...
+
     @property
     def open_slots(self) -> int: ...
 

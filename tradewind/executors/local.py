@@ -74,15 +74,25 @@ class LocalExecutor:
         self._poller.register(ours.fileno(), select.POLLIN)
 
     def queue(self, workload: Workload) -> None:
-        self._running.add(workload.key)
         # Workers are started as work needs them, up to `parallelism`, and then kept warm; one
         # more than the running tasks, so a task never waits for a worker whose last task is still
         # exiting (its result is in, its process not yet gone): the longest idle worker gets it.
-        while True:
-            if not self._idle and len(self._workers) < self.parallelism:
-                self._spawn()  # none idle (or the idle one was dead): a new one takes the workload
-            if not self._idle:
-                break
+        while not self.hand_to_idle(workload):
+            if len(self._workers) >= self.parallelism:  # cannot happen while a worker can be started; kept as a guard
+                log.error("no worker left to run %s", workload.key)
+                return
+            self._spawn()  # none idle (or the idle one was dead): a new one takes the workload
+        if len(self._running) >= len(self._workers) and len(self._workers) < self.parallelism:
+            self._spawn()  # the spare, forked once the workload is on its way
+
+    def hand_to_idle(self, workload: Workload) -> bool:
+        """Send `workload` to the longest idle worker, starting none; False if no worker is idle.
+
+        The scheduler may call this inside a SQLite write transaction: a worker forked there would
+        inherit SQLite's in-process lock records mid-transaction, and find the database locked
+        for as long as it lives.
+        """
+        while self._idle:
             worker = self._idle.popleft()
             try:
                 worker.conn.send(workload)
@@ -90,11 +100,9 @@ class LocalExecutor:
                 self._lose(worker)
                 continue
             worker.task = workload.key
-            if len(self._running) >= len(self._workers) and len(self._workers) < self.parallelism:
-                self._spawn()  # the spare, forked once the workload is on its way
-            return
-        self._running.discard(workload.key)  # cannot happen while a worker can be started; kept as a guard
-        log.error("no worker left to run %s", workload.key)
+            self._running.add(workload.key)
+            return True
+        return False
 
     @property
     def open_slots(self) -> int:

@@ -11,7 +11,7 @@ from tradewind.states import TaskState
 
 if TYPE_CHECKING:
     from tradewind.executors.base import Executor
-    from tradewind.executors.messages import TIKey
+    from tradewind.executors.messages import TIKey, Workload
     from tradewind.scheduler.dag_cache import DagCache
     from tradewind.scheduler.run_cache import RunCache
     from tradewind.structure import DagStructure
@@ -61,7 +61,6 @@ class Dispatcher:
 
     def dispatch(self, executor: Executor, dags: DagCache, runs: RunCache, *, job_id: int | None = None) -> None:
         """Move the best pending instances to queued (stamped with the scheduler's `job_id`) and hand them to `executor`."""
-        from tradewind.executors.messages import Workload
         from tradewind.store import task_instances
 
         open_slots = executor.open_slots
@@ -86,27 +85,43 @@ class Dispatcher:
         self.blocked = bool(held) and not chosen
         if not chosen:
             return
-        results = task_instances.queue_ready([(item.request.key, item.state) for item in chosen], job_id=job_id)
+        early: set[TIKey] = set()  # handed to an idle worker while the `queued` is written
+
+        def hand_over() -> None:
+            for item in chosen:
+                if executor.hand_to_idle(_workload(item.request.key, dags, runs)):
+                    early.add(item.request.key)
+
+        results = task_instances.queue_ready(
+            [(item.request.key, item.state) for item in chosen], job_id=job_id, before_write=hand_over
+        )
         for item, ok in zip(chosen, results, strict=True):
             key = item.request.key
             self._keys.discard(key)
             cached = runs.cached((key[0], key[1]))
-            if not ok:  # lost to another writer (a clear, another scheduler): re-read that row only
+            if key in early:  # its worker claims it after the commit (or reports it NOT_OURS if lost)
+                self.slots.hold(item.request)
+            elif ok:
+                executor.queue(_workload(key, dags, runs))  # first: the worker starts while we do the bookkeeping
+                self.slots.hold(item.request)
+            else:  # lost to another writer (a clear, another scheduler): re-read that row only
                 self.slots.undo(item.request)
-                if cached is not None:
-                    runs.stale(key)
-                continue
-            info = dags.get(key[0])
-            assert info is not None
-            node = info.structure.nodes.get(key[2])
-            executor.queue(  # first: the worker starts while the scheduler does its bookkeeping
-                Workload(
-                    *key,
-                    fileloc=info.fileloc,
-                    dag_run=runs.runs.get((key[0], key[1])),
-                    queue=node.queue if node is not None else None,
-                )
-            )
-            self.slots.hold(item.request)
             if cached is not None:
-                cached.set_state((key[2], key[3]), TaskState.QUEUED.value)
+                if ok:
+                    cached.set_state((key[2], key[3]), TaskState.QUEUED.value)
+                else:
+                    runs.stale(key)
+
+
+def _workload(key: TIKey, dags: DagCache, runs: RunCache) -> Workload:
+    from tradewind.executors.messages import Workload
+
+    info = dags.get(key[0])
+    assert info is not None
+    node = info.structure.nodes.get(key[2])
+    return Workload(
+        *key,
+        fileloc=info.fileloc,
+        dag_run=runs.runs.get((key[0], key[1])),
+        queue=node.queue if node is not None else None,
+    )

@@ -231,6 +231,15 @@ def get_engine(url: str | None = None) -> Engine:
     return engine
 
 
+def writes_one_at_a_time(url: str | None = None) -> bool:
+    """Whether a write transaction holds the database's only write lock from its BEGIN (SQLite).
+
+    Any other process's write then waits for that transaction's commit: a writer may announce
+    what it is storing before it stores it, and nobody can act on the old row meanwhile.
+    """
+    return get_engine(url).dialect.name == "sqlite"
+
+
 def reset_engine() -> None:
     """Close every pooled connection and forget the engines (tests, URL changes)."""
     pin = _pin

@@ -21,7 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from tradewind.states import EXECUTING, UNFINISHED, WAITING, TaskState
-from tradewind.store.engine import session, transaction
+from tradewind.store.engine import session, transaction, writes_one_at_a_time
 from tradewind.store.models import DEFAULT_POOL, task_instance
 from tradewind.store.records import TaskInstanceRecord
 from tradewind.store.sql import CHUNK, chunked, in_list, insert_ignore, param, prepared, state_str, utcnow
@@ -165,14 +165,29 @@ def set_states(changes: Sequence[StateChange], *, conn: sa.Connection | None = N
     return _apply(changes, by_user=True, conn=conn)
 
 
-def queue_ready(ready: Sequence[tuple[Key, TaskState | str]], *, job_id: int | None = None) -> list[bool]:
+def queue_ready(
+    ready: Sequence[tuple[Key, TaskState | str]],
+    *,
+    job_id: int | None = None,
+    before_write: Callable[[], None] | None = None,
+) -> list[bool]:
     """The scheduler queues ready instances, each from the state it was planned in; which ones it got.
 
     `job_id` (the scheduler's job) is stamped as `queued_by_job_id`: if that scheduler dies, another
     one adopts what it queued. On PostgreSQL the rows are taken `FOR UPDATE SKIP LOCKED`: an instance
     another scheduler is queueing at this moment is left to it, without waiting for its commit.
+
+    `before_write()` runs inside the transaction, before its write, where writers take turns from
+    their BEGIN (SQLite), and not at all elsewhere: the scheduler hands the workloads over there,
+    so a worker starts its task's process while the `queued` is written; the worker's claim, a
+    write too, waits for this commit and finds the instance queued.
     """
-    return _apply([StateChange(*key, frozenset({state}), TaskState.QUEUED) for key, state in ready], queued_by=job_id)
+    changes = [StateChange(*key, frozenset({state}), TaskState.QUEUED) for key, state in ready]
+    if before_write is None or not writes_one_at_a_time():
+        return _apply(changes, queued_by=job_id)
+    with transaction() as conn:
+        before_write()
+        return _apply(changes, queued_by=job_id, conn=conn)
 
 
 def settle_waiting(dag_id: str, run_id: str, decisions: Mapping[tuple[str, int], TaskState]) -> list[bool]:

@@ -75,6 +75,9 @@ class CeleryExecutor:
         if not self._send(sent) and workload.task_id == DAG_CALLBACK:
             self._unsent.append(sent)
 
+    def hand_to_idle(self, workload: Workload) -> bool:
+        return False  # a broker's round trip: never inside the scheduler's transaction
+
     def _send(self, sent: _Sent) -> bool:
         from tradewind.executors.celery.app import TASK_NAME, default_queue, to_message
 
