@@ -12,9 +12,10 @@ from tradewind.executors.messages import Outcome, Workload
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-def test_hand_to_idle_never_starts_a_worker_and_queue_does(migrated_db: str) -> None:
+def test_hand_to_idle_never_starts_a_worker_top_up_starts_the_spare(migrated_db: str) -> None:
     """`hand_to_idle` may run inside the scheduler's SQLite write transaction, where a forked worker
-    would inherit SQLite's lock records mid-transaction: it gives work to an idle worker only."""
+    would inherit SQLite's lock records mid-transaction: it gives work to an idle worker only; the
+    spare worker (one more than the running tasks, up to `parallelism`) comes with `top_up`."""
     executor = LocalExecutor(parallelism=2)
     executor.start()  # one warm worker
     try:
@@ -25,8 +26,11 @@ def test_hand_to_idle_never_starts_a_worker_and_queue_does(migrated_db: str) -> 
         assert not executor.hand_to_idle(second)  # its one worker is busy: no new one is forked
         assert len(multiprocessing.active_children()) == workers
         assert executor.running == {first.key}
-        executor.queue(second)  # queue may start one (and a spare, up to `parallelism`)
-        assert len(multiprocessing.active_children()) > workers
+        executor.top_up()  # after the commit: the spare
+        assert len(multiprocessing.active_children()) == workers + 1
+        assert executor.hand_to_idle(second)
+        executor.top_up()
+        assert len(multiprocessing.active_children()) == workers + 1  # `parallelism` reached: no more
         events = []
         deadline = time.monotonic() + 60
         while len(events) < 2 and time.monotonic() < deadline:

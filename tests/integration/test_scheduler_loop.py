@@ -61,6 +61,9 @@ class HandExecutor:
     def hand_to_idle(self, workload: Workload) -> bool:
         return False  # every workload goes through `queue`, after the scheduler's commit
 
+    def top_up(self) -> None:
+        pass
+
     @property
     def open_slots(self) -> int:
         return self.parallelism - len(self._running)

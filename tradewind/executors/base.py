@@ -20,6 +20,10 @@ class Executor(Protocol):
         False (always, for an executor with no such worker) means `queue` it after the commit."""
         ...
 
+    def top_up(self) -> None:
+        """After the commit: start what the workloads given by `hand_to_idle` call for (a spare worker)."""
+        ...
+
     @property
     def open_slots(self) -> int: ...
 

@@ -82,15 +82,20 @@ class LocalExecutor:
                 log.error("no worker left to run %s", workload.key)
                 return
             self._spawn()  # none idle (or the idle one was dead): a new one takes the workload
+        self.top_up()
+
+    def top_up(self) -> None:
+        """Fork the spare worker if the running tasks use every worker (up to `parallelism`): called
+        once workloads are on their way, outside any transaction."""
         if len(self._running) >= len(self._workers) and len(self._workers) < self.parallelism:
-            self._spawn()  # the spare, forked once the workload is on its way
+            self._spawn()
 
     def hand_to_idle(self, workload: Workload) -> bool:
         """Send `workload` to the longest idle worker, starting none; False if no worker is idle.
 
         The scheduler may call this inside a SQLite write transaction: a worker forked there would
         inherit SQLite's in-process lock records mid-transaction, and find the database locked
-        for as long as it lives.
+        for as long as it lives. It calls `top_up` after the commit.
         """
         while self._idle:
             worker = self._idle.popleft()

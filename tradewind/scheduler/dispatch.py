@@ -111,6 +111,8 @@ class Dispatcher:
                     cached.set_state((key[2], key[3]), TaskState.QUEUED.value)
                 else:
                     runs.stale(key)
+        if early:
+            executor.top_up()
 
 
 def _workload(key: TIKey, dags: DagCache, runs: RunCache) -> Workload:

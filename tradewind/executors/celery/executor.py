@@ -78,6 +78,9 @@ class CeleryExecutor:
     def hand_to_idle(self, workload: Workload) -> bool:
         return False  # a broker's round trip: never inside the scheduler's transaction
 
+    def top_up(self) -> None:
+        pass
+
     def _send(self, sent: _Sent) -> bool:
         from tradewind.executors.celery.app import TASK_NAME, default_queue, to_message
 
