@@ -8,7 +8,7 @@ cleared, marked or claimed elsewhere meanwhile is never overwritten: the loser g
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -43,7 +43,7 @@ def start_try(
     expected: Iterable[str],
     hostname: str,
     pid: int,
-    log_path: str | Callable[[int], str],
+    log_path: str | tuple[str, str],
     start_date: datetime,
 ) -> TaskInstanceRecord | None:
     """Claim the instance for a new try (CAS to running, try_number + 1); None if someone else has it.
@@ -51,58 +51,51 @@ def start_try(
     A sensor coming back from up_for_reschedule, and a task resuming after a deferral (`next_method`
     set), continue their try: the try number stays (Airflow's rule: neither is a retry). As in Airflow,
     a new try starts without the XComs it pushed before; a resumed one keeps them.
-    `log_path` may be a function of the try number, for a log file named after the try.
+    `log_path` may be (before, after): the path with the try's number between them, for a log file
+    named after the try (the number is decided in the claim's statement itself).
     """
     expected = frozenset(map(state_str, expected))
     check_task_instance(expected, TaskState.RUNNING, what=(dag_id, run_id, task_id, map_index))
     key = _key_args(dag_id, run_id, task_id, map_index)
+    values = {**key, "p_hostname": hostname, "p_pid": pid, "p_start_date": start_date, "p_updated_at": utcnow()}
+    if isinstance(log_path, str):
+        values["p_log_path"] = log_path
+    else:
+        values["log_before"], values["log_after"] = log_path
     with transaction() as conn:
-        current = conn.execute(_claim_read(), key).first()
-        if current is None or current.state not in expected:
+        row = conn.execute(_claim_update(expected, isinstance(log_path, str)), values).first()
+        if row is None:  # not in an expected state (PostgreSQL: another claimer committed first)
             return None
-        resumed = current.next_method is not None
-        try_number = current.try_number + (0 if current.reschedule_at is not None or resumed else 1)
-        row = conn.execute(
-            _claim_update(),
-            {
-                **key,
-                "cur_state": current.state,
-                "cur_try_number": current.try_number,
-                "p_try_number": try_number,
-                "p_hostname": hostname,
-                "p_pid": pid,
-                "p_start_date": start_date,
-                "p_updated_at": utcnow(),
-                "p_log_path": log_path(try_number) if callable(log_path) else log_path,
-            },
-        ).first()
-        if row is None:  # changed since the read (PostgreSQL: another claimer committed first)
-            return None
-        if current.has_xcoms and not resumed:
+        if row.has_xcoms and row.next_method is None:  # a new try, not a resumed one (the claim keeps next_method)
             conn.execute(_delete_xcoms(), key)
     return TaskInstanceRecord.from_row(row)
 
 
-@prepared
-def _claim_read() -> sa.Select[Any]:
-    """What the claim needs of the row, and whether the instance has XComs (a new try drops them: most have none)."""
-    has_xcoms = sa.exists().where(*(xcom.c[name] == ti.c[name] for name in TI_KEY))
-    return sa.select(
-        ti.c.state, ti.c.try_number, ti.c.reschedule_at, ti.c.next_method, has_xcoms.label("has_xcoms")
-    ).where(_by_key())
+@functools.cache
+def _claim_update(expected: frozenset[str], fixed_log_path: bool) -> sa.Update:
+    """The claim in one statement: the SET expressions read the row as it was (its reschedule_at, next_method).
 
-
-@prepared
-def _claim_update() -> sa.Update:
+    It returns the claimed row and whether the instance has XComs (a new try drops them: most have none).
+    """
+    continues = sa.or_(ti.c.reschedule_at.is_not(None), ti.c.next_method.is_not(None))
+    try_number = ti.c.try_number + sa.case((continues, 0), else_=1)
+    if fixed_log_path:
+        log_path: Any = param(ti.c.log_path)
+    else:
+        number = sa.cast(try_number, sa.String)
+        log_path = sa.bindparam("log_before", type_=sa.String) + number + sa.bindparam("log_after", type_=sa.String)
+    # spelled out: SQLite's RETURNING renders columns without their table, so ti.c[name] would name xcom's own
+    owner = (sa.literal_column(f"{ti.name}.{name}", ti.c[name].type) for name in TI_KEY)
+    has_xcoms = sa.exists().where(*(xcom.c[name] == column for name, column in zip(TI_KEY, owner)))
     return (
         sa.update(ti)
-        .where(_by_key(), ti.c.state == param(ti.c.state, "cur_"), ti.c.try_number == param(ti.c.try_number, "cur_"))
+        .where(_by_key(), sa.or_(*(ti.c.state == state for state in sorted(expected))))
         .values(
             state=TaskState.RUNNING,
-            try_number=param(ti.c.try_number),
+            try_number=try_number,
             hostname=param(ti.c.hostname),
             pid=param(ti.c.pid),
-            log_path=param(ti.c.log_path),
+            log_path=log_path,
             start_date=param(ti.c.start_date),
             end_date=None,
             duration=None,
@@ -110,7 +103,7 @@ def _claim_update() -> sa.Update:
             reschedule_at=None,
             updated_at=param(ti.c.updated_at),
         )
-        .returning(*ti.c)
+        .returning(*ti.c, has_xcoms.label("has_xcoms"))
     )
 
 
