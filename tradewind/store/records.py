@@ -27,11 +27,20 @@ class _Record:
 
     @classmethod
     def from_row(cls: type[R], row: Any) -> R:
-        names = _FIELD_NAMES.get(cls)
-        if names is None:
-            names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
         mapping = getattr(row, "_mapping", row)
-        return cls(**{name: mapping[name] for name in names})
+        return cls(**{name: mapping[name] for name in _field_names(cls)})
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        """Pickled as the class and its field values: a slotted dataclass's own pickling looks its
+        fields up on both ends, per record (records cross to and from the scheduler for every task)."""
+        return type(self), tuple(getattr(self, name) for name in _field_names(type(self)))
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return names
 
 
 @dataclass(frozen=True, slots=True)
