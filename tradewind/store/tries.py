@@ -19,7 +19,7 @@ from tradewind.store import reschedules
 from tradewind.store.engine import session, transaction
 from tradewind.store.models import task_try, xcom
 from tradewind.store.records import Deferral, TaskInstanceRecord, TaskTryRecord
-from tradewind.store.sql import dialect_insert_for, param, prepared, state_str, utcnow
+from tradewind.store.sql import constant, dialect_insert_for, param, prepared, state_str, utcnow
 from tradewind.store.task_instances import TI_KEY, _by_key, _key, _key_args, ti
 from tradewind.store.transitions import check_task_instance
 from tradewind.store.triggers import DEFERRAL_COLUMNS, add_trigger
@@ -78,7 +78,7 @@ def _claim_update(expected: frozenset[str], fixed_log_path: bool) -> sa.Update:
     It returns the claimed row and whether the instance has XComs (a new try drops them: most have none).
     """
     continues = sa.or_(ti.c.reschedule_at.is_not(None), ti.c.next_method.is_not(None))
-    try_number = ti.c.try_number + sa.case((continues, 0), else_=1)
+    try_number = ti.c.try_number + sa.case((continues, constant(0)), else_=constant(1))
     if fixed_log_path:
         log_path: Any = param(ti.c.log_path)
     else:
@@ -89,18 +89,18 @@ def _claim_update(expected: frozenset[str], fixed_log_path: bool) -> sa.Update:
     has_xcoms = sa.exists().where(*(xcom.c[name] == column for name, column in zip(TI_KEY, owner)))
     return (
         sa.update(ti)
-        .where(_by_key(), sa.or_(*(ti.c.state == state for state in sorted(expected))))
+        .where(_by_key(), ti.c.state.in_([constant(state) for state in sorted(expected)]))
         .values(
-            state=TaskState.RUNNING,
+            state=constant(TaskState.RUNNING),
             try_number=try_number,
             hostname=param(ti.c.hostname),
             pid=param(ti.c.pid),
             log_path=log_path,
             start_date=param(ti.c.start_date),
-            end_date=None,
-            duration=None,
-            next_retry_at=None,
-            reschedule_at=None,
+            end_date=sa.null(),
+            duration=sa.null(),
+            next_retry_at=sa.null(),
+            reschedule_at=sa.null(),
             updated_at=param(ti.c.updated_at),
         )
         .returning(*ti.c, has_xcoms.label("has_xcoms"))
@@ -149,25 +149,23 @@ def finish_try(
                 return None
             try_number, start_date = current.try_number, current.start_date
         start = start_date
-        values: dict[str, Any] = {
-            **key,
-            "cur_try_number": try_number,
-            "p_state": state_str(state),
-            "p_end_date": end_date,
-            "p_next_retry_at": next_retry_at,
-            "p_reschedule_at": reschedule_at,
-            "p_updated_at": utcnow(),
-            "p_duration": (end_date - start).total_seconds() if start is not None else None,
-            "p_trigger_id": None
-            if deferral is None
-            else add_trigger(conn, deferral.classpath, deferral.trigger_kwargs),
-            "p_next_method": None if deferral is None else deferral.next_method,
-            "p_next_kwargs": None if deferral is None else deferral.next_kwargs,
-            "p_trigger_timeout": None if deferral is None else deferral.timeout_at,
+        values: dict[str, Any] = {  # column → value (None: NULL)
+            "state": state_str(state),
+            "end_date": end_date,
+            "next_retry_at": next_retry_at,
+            "reschedule_at": reschedule_at,
+            "updated_at": utcnow(),
+            "duration": (end_date - start).total_seconds() if start is not None else None,
+            "trigger_id": None if deferral is None else add_trigger(conn, deferral.classpath, deferral.trigger_kwargs),
+            "next_method": None if deferral is None else deferral.next_method,
+            "next_kwargs": None if deferral is None else deferral.next_kwargs,
+            "trigger_timeout": None if deferral is None else deferral.timeout_at,
         }
-        if rendered_fields is not None:
-            values["p_rendered_fields"] = rendered_fields
-        row = conn.execute(_finish_update(rendered_fields is not None), values).first()
+        given = tuple(name for name, value in values.items() if value is not None)
+        params = {**key, "cur_try_number": try_number, **{f"p_{name}": values[name] for name in given}}
+        if rendered_fields is not None:  # (None: the stored ones stay)
+            params["p_rendered_fields"] = rendered_fields
+        row = conn.execute(_finish_update(given, rendered_fields is not None), params).first()
         if row is None:
             return None
         record = TaskInstanceRecord.from_row(row)
@@ -187,7 +185,7 @@ def finish_try(
                 reschedule_date=reschedule_at,
             )
         else:
-            conn.execute(_history_insert(conn.dialect.name), key)
+            conn.execute(_history_insert(conn.dialect.name), {"p_id": record.id})
     return record
 
 
@@ -196,9 +194,10 @@ _HISTORY = ("try_number", "state", "start_date", "end_date", "duration", "hostna
 
 @functools.cache
 def _history_insert(dialect: str) -> Any:
-    """The finished try's history row, copied from the instance's row just updated: no values pass through Python."""
+    """The finished try's history row, copied from the instance's row just updated (found by its id, one
+    bound parameter where the key is four): no values pass through Python."""
     columns = [*TI_KEY, *_HISTORY]
-    rows = sa.select(*(ti.c[name] for name in columns)).where(_by_key())
+    rows = sa.select(*(ti.c[name] for name in columns)).where(ti.c.id == param(ti.c.id))
     return (
         dialect_insert_for(dialect, task_try)
         .from_select(columns, rows)
@@ -208,18 +207,24 @@ def _history_insert(dialect: str) -> Any:
 
 @prepared
 def _finish_read() -> sa.Select[Any]:
-    return sa.select(ti.c.try_number, ti.c.start_date).where(_by_key(), ti.c.state == TaskState.RUNNING)
+    return sa.select(ti.c.try_number, ti.c.start_date).where(_by_key(), ti.c.state == constant(TaskState.RUNNING))
+
+
+_FINISHED = ("state", "end_date", "next_retry_at", "reschedule_at", "updated_at", "duration", *DEFERRAL_COLUMNS)
 
 
 @functools.cache
-def _finish_update(with_rendered_fields: bool) -> sa.Update:
-    columns = ["state", "end_date", "next_retry_at", "reschedule_at", "updated_at", "duration", *DEFERRAL_COLUMNS]
+def _finish_update(given: tuple[str, ...], with_rendered_fields: bool) -> sa.Update:
+    """The columns of `given` bound, the other ones of `_FINISHED` set to NULL in the SQL (most are, most times:
+    one statement per combination, each bound None would cost its processing on every execution)."""
+    values: dict[str, Any] = {name: param(ti.c[name]) if name in given else sa.null() for name in _FINISHED}
     if with_rendered_fields:
-        columns.append("rendered_fields")
+        values["rendered_fields"] = param(ti.c.rendered_fields)
+    running = ti.c.state == constant(TaskState.RUNNING)
     return (
         sa.update(ti)
-        .where(_by_key(), ti.c.state == TaskState.RUNNING, ti.c.try_number == param(ti.c.try_number, "cur_"))
-        .values({name: param(ti.c[name]) for name in columns})
+        .where(_by_key(), running, ti.c.try_number == param(ti.c.try_number, "cur_"))
+        .values(values)
         .returning(*ti.c)
     )
 
