@@ -62,3 +62,13 @@ def test_subclasses_of_the_common_types_are_written_as_their_base() -> None:
 
     value = OrderedDict(a=Items([1, (2,)]))
     assert serde.dumps(value) == serde.dumps({"a": [1, (2,)]})
+
+
+def test_equal_datetimes_in_other_timezones_keep_their_own_offset() -> None:
+    """(UTC datetimes' texts are remembered: an equal instant at another offset must not get one of them.)"""
+    utc = datetime.datetime(2024, 3, 5, 1, 2, 3, tzinfo=datetime.UTC)
+    plus_two = utc.astimezone(datetime.timezone(datetime.timedelta(hours=2)))
+    for value in (utc, plus_two, utc, plus_two):
+        back = serde.loads(serde.dumps(value))
+        assert back == value and back.utcoffset() == value.utcoffset()
+    assert serde.dumps(utc) == '{"__tw__":"datetime","v":"2024-03-05T01:02:03+00:00"}'
