@@ -63,3 +63,20 @@ def test_a_try_resumed_after_a_deferral_keeps_its_xcoms(migrated_db) -> None:
     resumed = tries.start_try("d", "r", "m", 0, **CLAIM)
     assert resumed is not None and resumed.try_number == 1 and resumed.next_method == "resume"
     assert _keys() == [(0, "before")]
+
+
+def test_the_claim_names_the_log_after_the_try_it_starts_or_continues(migrated_db) -> None:
+    """`log_path` as (before, after): the number between them is the claimed try's, decided in the claim itself."""
+    from tradewind.store import tries
+
+    _run()
+    claim = {**CLAIM, "expected": {"none", "up_for_retry", "up_for_reschedule"}, "log_path": ("logs/attempt=", ".log")}
+    first = tries.start_try("d", "r", "m", 0, **claim)
+    assert first is not None and (first.try_number, first.log_path) == (1, "logs/attempt=1.log")
+    tries.finish_try("d", "r", "m", 0, state="up_for_retry", end_date=T0, next_retry_at=T0)
+    retry = tries.start_try("d", "r", "m", 0, **claim)
+    assert retry is not None and (retry.try_number, retry.log_path) == (2, "logs/attempt=2.log")
+    tries.finish_try("d", "r", "m", 0, state="up_for_reschedule", end_date=T0, reschedule_at=T0)
+    poke = tries.start_try("d", "r", "m", 0, **claim)  # a rescheduled sensor continues its try
+    assert poke is not None and (poke.try_number, poke.log_path, poke.reschedule_at) == (2, "logs/attempt=2.log", None)
+    assert tries.start_try("d", "r", "m", 0, **claim) is None  # running: not in an expected state

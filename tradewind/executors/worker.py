@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import pickle
 import signal
 from datetime import datetime, timezone
 from multiprocessing.connection import Connection
@@ -69,7 +70,8 @@ def worker_main(conn: Connection, scheduler_pid: int) -> None:
 
 def _send(conn: Connection, event: TaskEvent) -> bool:
     try:
-        conn.send(event)
+        # the bytes `conn.send` makes, without its ForkingPickler (which copies pickle's dispatch table per call)
+        conn.send_bytes(pickle.dumps(event))
         return True
     except (BrokenPipeError, OSError):
         return False

@@ -99,12 +99,19 @@ def claim_task_instance(
         hostname=_hostname(),
         pid=os.getpid(),
         start_date=now,
-        log_path=lambda try_number: log_path_in(prefix, dag_run.dag_id, dag_run.run_id, task_id, map_index, try_number),
+        log_path=_around_try_number(log_path_in(prefix, dag_run.dag_id, dag_run.run_id, task_id, map_index, 0)),
     )
     if claimed is None:
         return None
     assert claimed.log_path is not None  # start_try stores the path it was given
     return Claim(claimed, claimed.log_path, now)
+
+
+def _around_try_number(first_path: str) -> tuple[str, str]:
+    """A log path (made for try 0) as the text before and after its try number: the claim puts the number in."""
+    before, mark, after = first_path.rpartition("attempt=0")
+    assert mark, first_path  # log_path_in names each log file attempt=<try number>.log
+    return before + "attempt=", after
 
 
 def record_try(claimed: Any, result: TryResult) -> Any:

@@ -6,13 +6,15 @@ Changing state goes through the store's named operations (`task_instances.queue_
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any, TypeVar
 
 R = TypeVar("R", bound="_Record")
 
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_READERS: dict[type, tuple[Callable[[Any], tuple[Any, ...]], Callable[[Any], tuple[Any, ...]]]] = {}
 
 
 def pick(record: Any, *names: str) -> dict[str, Any]:
@@ -27,11 +29,21 @@ class _Record:
 
     @classmethod
     def from_row(cls: type[R], row: Any) -> R:
-        names = _FIELD_NAMES.get(cls)
-        if names is None:
-            names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
-        mapping = getattr(row, "_mapping", row)
-        return cls(**{name: mapping[name] for name in names})
+        return cls(*_readers(cls)[1](getattr(row, "_mapping", row)))
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        """Pickled as the class and its field values: a slotted dataclass's own pickling looks its
+        fields up on both ends, per record (records cross to and from the scheduler for every task)."""
+        return type(self), _readers(type(self))[0](self)
+
+
+def _readers(cls: type) -> tuple[Callable[[Any], tuple[Any, ...]], Callable[[Any], tuple[Any, ...]]]:
+    """A record's field values, and a row mapping's values of its fields, in field order: one C call each."""
+    readers = _READERS.get(cls)
+    if readers is None:
+        names = tuple(f.name for f in fields(cls))  # (every record has several: one name would give a value)
+        readers = _READERS[cls] = (operator.attrgetter(*names), operator.itemgetter(*names))
+    return readers
 
 
 @dataclass(frozen=True, slots=True)

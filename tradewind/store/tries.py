@@ -8,7 +8,7 @@ cleared, marked or claimed elsewhere meanwhile is never overwritten: the loser g
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +19,7 @@ from tradewind.store import reschedules
 from tradewind.store.engine import session, transaction
 from tradewind.store.models import task_try, xcom
 from tradewind.store.records import Deferral, TaskInstanceRecord, TaskTryRecord
-from tradewind.store.sql import dialect_insert_for, param, prepared, state_str, utcnow
+from tradewind.store.sql import constant, dialect_insert_for, param, prepared, state_str, utcnow
 from tradewind.store.task_instances import TI_KEY, _by_key, _key, _key_args, ti
 from tradewind.store.transitions import check_task_instance
 from tradewind.store.triggers import DEFERRAL_COLUMNS, add_trigger
@@ -43,7 +43,7 @@ def start_try(
     expected: Iterable[str],
     hostname: str,
     pid: int,
-    log_path: str | Callable[[int], str],
+    log_path: str | tuple[str, str],
     start_date: datetime,
 ) -> TaskInstanceRecord | None:
     """Claim the instance for a new try (CAS to running, try_number + 1); None if someone else has it.
@@ -51,66 +51,59 @@ def start_try(
     A sensor coming back from up_for_reschedule, and a task resuming after a deferral (`next_method`
     set), continue their try: the try number stays (Airflow's rule: neither is a retry). As in Airflow,
     a new try starts without the XComs it pushed before; a resumed one keeps them.
-    `log_path` may be a function of the try number, for a log file named after the try.
+    `log_path` may be (before, after): the path with the try's number between them, for a log file
+    named after the try (the number is decided in the claim's statement itself).
     """
     expected = frozenset(map(state_str, expected))
     check_task_instance(expected, TaskState.RUNNING, what=(dag_id, run_id, task_id, map_index))
     key = _key_args(dag_id, run_id, task_id, map_index)
+    values = {**key, "p_hostname": hostname, "p_pid": pid, "p_start_date": start_date, "p_updated_at": utcnow()}
+    if isinstance(log_path, str):
+        values["p_log_path"] = log_path
+    else:
+        values["log_before"], values["log_after"] = log_path
     with transaction() as conn:
-        current = conn.execute(_claim_read(), key).first()
-        if current is None or current.state not in expected:
+        row = conn.execute(_claim_update(expected, isinstance(log_path, str)), values).first()
+        if row is None:  # not in an expected state (PostgreSQL: another claimer committed first)
             return None
-        resumed = current.next_method is not None
-        try_number = current.try_number + (0 if current.reschedule_at is not None or resumed else 1)
-        row = conn.execute(
-            _claim_update(),
-            {
-                **key,
-                "cur_state": current.state,
-                "cur_try_number": current.try_number,
-                "p_try_number": try_number,
-                "p_hostname": hostname,
-                "p_pid": pid,
-                "p_start_date": start_date,
-                "p_updated_at": utcnow(),
-                "p_log_path": log_path(try_number) if callable(log_path) else log_path,
-            },
-        ).first()
-        if row is None:  # changed since the read (PostgreSQL: another claimer committed first)
-            return None
-        if current.has_xcoms and not resumed:
+        if row.has_xcoms and row.next_method is None:  # a new try, not a resumed one (the claim keeps next_method)
             conn.execute(_delete_xcoms(), key)
     return TaskInstanceRecord.from_row(row)
 
 
-@prepared
-def _claim_read() -> sa.Select[Any]:
-    """What the claim needs of the row, and whether the instance has XComs (a new try drops them: most have none)."""
-    has_xcoms = sa.exists().where(*(xcom.c[name] == ti.c[name] for name in TI_KEY))
-    return sa.select(
-        ti.c.state, ti.c.try_number, ti.c.reschedule_at, ti.c.next_method, has_xcoms.label("has_xcoms")
-    ).where(_by_key())
+@functools.cache
+def _claim_update(expected: frozenset[str], fixed_log_path: bool) -> sa.Update:
+    """The claim in one statement: the SET expressions read the row as it was (its reschedule_at, next_method).
 
-
-@prepared
-def _claim_update() -> sa.Update:
+    It returns the claimed row and whether the instance has XComs (a new try drops them: most have none).
+    """
+    continues = sa.or_(ti.c.reschedule_at.is_not(None), ti.c.next_method.is_not(None))
+    try_number = ti.c.try_number + sa.case((continues, constant(0)), else_=constant(1))
+    if fixed_log_path:
+        log_path: Any = param(ti.c.log_path)
+    else:
+        number = sa.cast(try_number, sa.String)
+        log_path = sa.bindparam("log_before", type_=sa.String) + number + sa.bindparam("log_after", type_=sa.String)
+    # spelled out: SQLite's RETURNING renders columns without their table, so ti.c[name] would name xcom's own
+    owner = (sa.literal_column(f"{ti.name}.{name}", ti.c[name].type) for name in TI_KEY)
+    has_xcoms = sa.exists().where(*(xcom.c[name] == column for name, column in zip(TI_KEY, owner)))
     return (
         sa.update(ti)
-        .where(_by_key(), ti.c.state == param(ti.c.state, "cur_"), ti.c.try_number == param(ti.c.try_number, "cur_"))
+        .where(_by_key(), ti.c.state.in_([constant(state) for state in sorted(expected)]))
         .values(
-            state=TaskState.RUNNING,
-            try_number=param(ti.c.try_number),
+            state=constant(TaskState.RUNNING),
+            try_number=try_number,
             hostname=param(ti.c.hostname),
             pid=param(ti.c.pid),
-            log_path=param(ti.c.log_path),
+            log_path=log_path,
             start_date=param(ti.c.start_date),
-            end_date=None,
-            duration=None,
-            next_retry_at=None,
-            reschedule_at=None,
+            end_date=sa.null(),
+            duration=sa.null(),
+            next_retry_at=sa.null(),
+            reschedule_at=sa.null(),
             updated_at=param(ti.c.updated_at),
         )
-        .returning(*ti.c)
+        .returning(*ti.c, has_xcoms.label("has_xcoms"))
     )
 
 
@@ -156,25 +149,23 @@ def finish_try(
                 return None
             try_number, start_date = current.try_number, current.start_date
         start = start_date
-        values: dict[str, Any] = {
-            **key,
-            "cur_try_number": try_number,
-            "p_state": state_str(state),
-            "p_end_date": end_date,
-            "p_next_retry_at": next_retry_at,
-            "p_reschedule_at": reschedule_at,
-            "p_updated_at": utcnow(),
-            "p_duration": (end_date - start).total_seconds() if start is not None else None,
-            "p_trigger_id": None
-            if deferral is None
-            else add_trigger(conn, deferral.classpath, deferral.trigger_kwargs),
-            "p_next_method": None if deferral is None else deferral.next_method,
-            "p_next_kwargs": None if deferral is None else deferral.next_kwargs,
-            "p_trigger_timeout": None if deferral is None else deferral.timeout_at,
+        values: dict[str, Any] = {  # column → value (None: NULL)
+            "state": state_str(state),
+            "end_date": end_date,
+            "next_retry_at": next_retry_at,
+            "reschedule_at": reschedule_at,
+            "updated_at": utcnow(),
+            "duration": (end_date - start).total_seconds() if start is not None else None,
+            "trigger_id": None if deferral is None else add_trigger(conn, deferral.classpath, deferral.trigger_kwargs),
+            "next_method": None if deferral is None else deferral.next_method,
+            "next_kwargs": None if deferral is None else deferral.next_kwargs,
+            "trigger_timeout": None if deferral is None else deferral.timeout_at,
         }
-        if rendered_fields is not None:
-            values["p_rendered_fields"] = rendered_fields
-        row = conn.execute(_finish_update(rendered_fields is not None), values).first()
+        given = tuple(name for name, value in values.items() if value is not None)
+        params = {**key, "cur_try_number": try_number, **{f"p_{name}": values[name] for name in given}}
+        if rendered_fields is not None:  # (None: the stored ones stay)
+            params["p_rendered_fields"] = rendered_fields
+        row = conn.execute(_finish_update(given, rendered_fields is not None), params).first()
         if row is None:
             return None
         record = TaskInstanceRecord.from_row(row)
@@ -194,7 +185,7 @@ def finish_try(
                 reschedule_date=reschedule_at,
             )
         else:
-            conn.execute(_history_insert(conn.dialect.name), key)
+            conn.execute(_history_insert(conn.dialect.name), {"p_id": record.id})
     return record
 
 
@@ -203,9 +194,10 @@ _HISTORY = ("try_number", "state", "start_date", "end_date", "duration", "hostna
 
 @functools.cache
 def _history_insert(dialect: str) -> Any:
-    """The finished try's history row, copied from the instance's row just updated: no values pass through Python."""
+    """The finished try's history row, copied from the instance's row just updated (found by its id, one
+    bound parameter where the key is four): no values pass through Python."""
     columns = [*TI_KEY, *_HISTORY]
-    rows = sa.select(*(ti.c[name] for name in columns)).where(_by_key())
+    rows = sa.select(*(ti.c[name] for name in columns)).where(ti.c.id == param(ti.c.id))
     return (
         dialect_insert_for(dialect, task_try)
         .from_select(columns, rows)
@@ -215,18 +207,24 @@ def _history_insert(dialect: str) -> Any:
 
 @prepared
 def _finish_read() -> sa.Select[Any]:
-    return sa.select(ti.c.try_number, ti.c.start_date).where(_by_key(), ti.c.state == TaskState.RUNNING)
+    return sa.select(ti.c.try_number, ti.c.start_date).where(_by_key(), ti.c.state == constant(TaskState.RUNNING))
+
+
+_FINISHED = ("state", "end_date", "next_retry_at", "reschedule_at", "updated_at", "duration", *DEFERRAL_COLUMNS)
 
 
 @functools.cache
-def _finish_update(with_rendered_fields: bool) -> sa.Update:
-    columns = ["state", "end_date", "next_retry_at", "reschedule_at", "updated_at", "duration", *DEFERRAL_COLUMNS]
+def _finish_update(given: tuple[str, ...], with_rendered_fields: bool) -> sa.Update:
+    """The columns of `given` bound, the other ones of `_FINISHED` set to NULL in the SQL (most are, most times:
+    one statement per combination, each bound None would cost its processing on every execution)."""
+    values: dict[str, Any] = {name: param(ti.c[name]) if name in given else sa.null() for name in _FINISHED}
     if with_rendered_fields:
-        columns.append("rendered_fields")
+        values["rendered_fields"] = param(ti.c.rendered_fields)
+    running = ti.c.state == constant(TaskState.RUNNING)
     return (
         sa.update(ti)
-        .where(_by_key(), ti.c.state == TaskState.RUNNING, ti.c.try_number == param(ti.c.try_number, "cur_"))
-        .values({name: param(ti.c[name]) for name in columns})
+        .where(_by_key(), running, ti.c.try_number == param(ti.c.try_number, "cur_"))
+        .values(values)
         .returning(*ti.c)
     )
 
