@@ -251,12 +251,12 @@ def _serve(
                 if claim is None or served.result is not None:
                     raise protocol.ProtocolError("a result for no try, or a second result")
                 served.result = report(*_store_result(claim, message.result))
-                reply: Any = protocol.ResultStored(served.result[1] is not None)
+                reply = protocol.encode(protocol.ResultStored(served.result[1] is not None))
             elif type(message) in protocol.REQUESTS:
                 reply = _answer(answer, message)
             else:
                 raise protocol.ProtocolError(f"{type(message).__name__} is not a request")
-            channel.send(reply)
+            channel.send_line(reply)
         except protocol.ProtocolError as exc:
             served.reason = _broke(workload, claim, pid, str(exc))
             return served
@@ -265,17 +265,17 @@ def _serve(
             return served
 
 
-def _answer(answer: Callable[[Any], Any], message: Any) -> Any:
+def _answer(answer: Callable[[Any], Any], message: Any) -> bytes:
+    """The encoded answer to a request: its value, or the error the task then raises (also when the
+    value has no JSON form)."""
     try:
         value = answer(message)
     except Exception as exc:  # noqa: BLE001 — the task's request failed: the task gets the error
-        return protocol.ErrorReply(type(exc).__name__, str(exc))
-    reply = protocol.Value(value)
+        return protocol.encode(protocol.ErrorReply(type(exc).__name__, str(exc)))
     try:
-        protocol.encode(reply)
+        return protocol.encode(protocol.Value(value))
     except TypeError as exc:
-        return protocol.ErrorReply("TypeError", str(exc))
-    return reply
+        return protocol.encode(protocol.ErrorReply("TypeError", str(exc)))
 
 
 def _broke(workload: Workload, claim: Any, pid: int, what: str) -> str:

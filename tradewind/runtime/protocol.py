@@ -407,6 +407,10 @@ class Channel:
     def send(self, message: Any) -> None:
         self.sock.sendall(encode(message))
 
+    def send_line(self, line: bytes) -> None:
+        """Send a message already made by `encode` (one made to check that it can be)."""
+        self.sock.sendall(line)
+
     def recv(self, timeout: float | None = None) -> Any:
         """The next message; None if none came within `timeout` seconds (None: wait as long as it takes)."""
         while True:
