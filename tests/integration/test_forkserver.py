@@ -265,3 +265,19 @@ def test_a_zygote_that_died_between_jobs_is_replaced(dag_file: str) -> None:
         assert child_pids(server.pid) and zygote not in child_pids(server.pid)
     finally:
         server.close()
+
+
+def test_a_standby_that_died_is_not_handed_a_job(dag_file: str) -> None:
+    server = ForkServer()
+    try:
+        _no_job(server, dag_file)
+        (zygote,) = child_pids(server.pid)
+        deadline = time.monotonic() + 10
+        while not (standby := child_pids(zygote)) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        (dead,) = standby
+        os.kill(dead, signal.SIGKILL)
+        time.sleep(0.1)
+        assert _no_job(server, dag_file) != dead  # a fresh fork served it
+    finally:
+        server.close()

@@ -114,7 +114,8 @@ class ForkServer:
     def started(self) -> int:
         """The pid of the process last requested; DagNotFound if its DAG cannot load.
 
-        Between `request` and `started` the zygote hands the request to its standby process.
+        The zygote answers with its standby's pid, then hands it the request: the supervisor claims
+        the try while the process wakes.
         """
         zygote = self._last()
         reply = zygote.recv()
@@ -498,14 +499,18 @@ def serve_file(sock: socket.socket) -> int:
             _send(sock, StartFailed(f"{type(exc).__name__}: {exc}"[:8000]))
             continue
         if standby is not None and standby.fits(cache, fileloc):
-            pid = standby.start(fileloc, dag_id, fd)
+            # Started first: the supervisor claims the try while the standby wakes to its request
+            # (measured: the standby woken first took the CPU before this answer went, ~0.15 ms)
+            pid, announced = standby.pid, _send(sock, Started(standby.pid))
+            standby.start(fileloc, dag_id, fd)
         else:
             if standby is not None:
                 standby.dismiss()
             pid = spawn(functools.partial(_task_main, dag, fd, sock))
+            announced = _send(sock, Started(pid))
         standby = None
         os.close(fd)
-        if not _send(sock, Started(pid)):
+        if not announced:
             os.kill(pid, signal.SIGTERM)
         _, status = os.waitpid(pid, 0)
         if not _send(sock, Exited(os.waitstatus_to_exitcode(status))):
@@ -568,13 +573,25 @@ class Standby:
         self._sock = here
 
     def fits(self, cache: Any, fileloc: str) -> bool:
+        """Its file is cached as it was at its fork, and it is alive (its pid is announced before it
+        gets its request)."""
         entry = cache.entries.get(fileloc)
-        return entry is not None and self.snapshot.get(fileloc) is entry
+        return entry is not None and self.snapshot.get(fileloc) is entry and self._alive()
 
-    def start(self, fileloc: str, dag_id: str, fd: int) -> int:
-        socket.send_fds(self._sock, [f"{fileloc}\0{dag_id}".encode()], [fd])
+    def _alive(self) -> bool:
+        try:
+            return os.waitpid(self.pid, os.WNOHANG)[0] == 0
+        except ChildProcessError:
+            return False
+
+    def start(self, fileloc: str, dag_id: str, fd: int) -> None:
+        """Hand it its request. If it died meanwhile, its exit is the task process's (the supervisor
+        finds its channel closed, as for a process that dies at once)."""
+        try:
+            socket.send_fds(self._sock, [f"{fileloc}\0{dag_id}".encode()], [fd])
+        except OSError:
+            pass
         self._sock.close()
-        return self.pid
 
     def dismiss(self) -> None:
         """End it unused: its socket closes, it exits."""
