@@ -226,3 +226,58 @@ def test_a_changed_dag_file_gets_a_fresh_zygote(dag_file: str) -> None:
         assert len(zygotes) == 1 and zygotes != first  # the old one ended, with what it had imported
     finally:
         server.close()
+
+
+def _no_job(server: ForkServer, dag_file: str) -> int:
+    """One request of `dag_file`'s DAG, answered NoJob: the pid of the process that served it."""
+    with server.request(dag_file, "fs") as conn:
+        pid = server.started()
+        Channel(conn).send(NoJob())
+    assert server.wait_exit() == 0
+    return pid
+
+
+@pytest.mark.timeout(60)  # (a relay through the stopped server would wait for ever)
+def test_a_files_requests_go_straight_to_its_zygote(dag_file: str) -> None:
+    """The server only forks zygotes: stopped, it holds up no request of a file that has one."""
+    server = ForkServer()
+    try:
+        _no_job(server, dag_file)
+        os.kill(server.pid, signal.SIGSTOP)
+        try:
+            _no_job(server, dag_file)
+        finally:
+            os.kill(server.pid, signal.SIGCONT)
+    finally:
+        server.close()
+
+
+def test_a_zygote_that_died_between_jobs_is_replaced(dag_file: str) -> None:
+    server = ForkServer()
+    try:
+        _no_job(server, dag_file)
+        (zygote,) = child_pids(server.pid)
+        os.kill(zygote, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while zygote in child_pids(server.pid) and time.monotonic() < deadline:  # (the server reaps it)
+            time.sleep(0.01)
+        _no_job(server, dag_file)  # not failed as a DAG that cannot load: a new zygote imports it
+        assert child_pids(server.pid) and zygote not in child_pids(server.pid)
+    finally:
+        server.close()
+
+
+def test_a_standby_that_died_is_not_handed_a_job(dag_file: str) -> None:
+    server = ForkServer()
+    try:
+        _no_job(server, dag_file)
+        (zygote,) = child_pids(server.pid)
+        deadline = time.monotonic() + 10
+        while not (standby := child_pids(zygote)) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        (dead,) = standby
+        os.kill(dead, signal.SIGKILL)
+        time.sleep(0.1)
+        assert _no_job(server, dag_file) != dead  # a fresh fork served it
+    finally:
+        server.close()
