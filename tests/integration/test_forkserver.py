@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import signal
 import time
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -15,6 +17,8 @@ from tradewind.executors.forkserver import ForkServer
 from tradewind.runtime.protocol import Channel, NoJob
 
 from processes import child_pids
+
+T = TypeVar("T")
 
 DAG_FILE = """
 from datetime import datetime
@@ -47,14 +51,20 @@ def test_each_job_gets_a_process_of_its_own_and_its_exit_code(dag_file: str) -> 
         assert len(pids) == 3 and server.pid not in pids and os.getpid() not in pids
         (zygote,) = child_pids(server.pid)  # the DAG file's zygote, which forks its task processes
         assert all(_parent(pid) in (zygote, None) for pid in pids)
-        deadline = time.monotonic() + 10
-        while not (standby := child_pids(zygote)) and time.monotonic() < deadline:
-            time.sleep(0.01)
+        standby = _until(lambda: child_pids(zygote))
         assert len(standby) == 1  # the next job's process, forked ahead of need
     finally:
         server.close()
     assert server.pid not in child_pids(os.getpid())  # reaped, and its zygote and standby with it
     assert not any(Path(f"/proc/{pid}").exists() for pid in (zygote, *standby))
+
+
+def _until(ready: Callable[[], T], seconds: float = 10) -> T:
+    """Poll `ready()` until it returns something true, or `seconds` pass: its last value."""
+    deadline = time.monotonic() + seconds
+    while not (value := ready()) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return value
 
 
 def _parent(pid: int) -> int | None:
@@ -258,9 +268,7 @@ def test_a_zygote_that_died_between_jobs_is_replaced(dag_file: str) -> None:
         _no_job(server, dag_file)
         (zygote,) = child_pids(server.pid)
         os.kill(zygote, signal.SIGKILL)
-        deadline = time.monotonic() + 10
-        while zygote in child_pids(server.pid) and time.monotonic() < deadline:  # (the server reaps it)
-            time.sleep(0.01)
+        _until(lambda: zygote not in child_pids(server.pid))  # (the server reaps it)
         _no_job(server, dag_file)  # not failed as a DAG that cannot load: a new zygote imports it
         assert child_pids(server.pid) and zygote not in child_pids(server.pid)
     finally:
@@ -272,10 +280,7 @@ def test_a_standby_that_died_is_not_handed_a_job(dag_file: str) -> None:
     try:
         _no_job(server, dag_file)
         (zygote,) = child_pids(server.pid)
-        deadline = time.monotonic() + 10
-        while not (standby := child_pids(zygote)) and time.monotonic() < deadline:
-            time.sleep(0.01)
-        (dead,) = standby
+        (dead,) = _until(lambda: child_pids(zygote))
         os.kill(dead, signal.SIGKILL)
         time.sleep(0.1)
         assert _no_job(server, dag_file) != dead  # a fresh fork served it
